@@ -1,0 +1,289 @@
+"""The command line: parse arguments, run a subcommand or open the reader.
+
+Every subcommand works on the same store as the reader, so scripts and tests can
+drive the library (``import``, ``list``, ``star`` ...) without a terminal UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from .core.atomic import atomic_write_text
+from .core.models import Paper, PaperState, split_arxiv_id
+from .core.records import jsonl
+
+SUBCOMMANDS = ("import", "list", "star", "unstar", "read", "unread", "stats", "export")
+EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
+
+
+class CommandError(Exception):
+    """A user-facing error: printed as ``arxiv-reader: message`` with exit status 1."""
+
+
+def sample_digest_dir() -> Path:
+    """The few real digest days shipped inside the package."""
+    return Path(__file__).resolve().parent / "sample"
+
+
+# -- argument parsing ------------------------------------------------------------
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home",
+        type=Path,
+        metavar="DIR",
+        help="data directory (default: $ARXIV_READER_HOME or the user data dir)",
+    )
+    return common
+
+
+def build_reader_parser() -> argparse.ArgumentParser:
+    """The parser for ``arxiv-reader [PATH...]`` (opening the reader)."""
+    parser = argparse.ArgumentParser(
+        prog="arxiv-reader",
+        parents=[_common_options()],
+        description="A keyboard-driven terminal reader for daily arXiv digests.",
+        epilog=(
+            "subcommands: " + ", ".join(SUBCOMMANDS) + " (see 'arxiv-reader SUBCOMMAND --help'). "
+            "With no PATH and an empty library, the bundled sample digests are opened."
+        ),
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="digest files or folders to import and open")
+    parser.add_argument(
+        "--mark-read-delay",
+        type=float,
+        default=1.5,
+        metavar="SECONDS",
+        help="mark a paper read after it stays highlighted this long (0 turns it off; default 1.5)",
+    )
+    return parser
+
+
+def build_command_parser() -> argparse.ArgumentParser:
+    """The parser for the scriptable subcommands."""
+    common = _common_options()
+    parser = argparse.ArgumentParser(prog="arxiv-reader", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_import = sub.add_parser("import", parents=[common], help="parse digest files or folders into the library")
+    p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    p_list = sub.add_parser("list", parents=[common], help="print the library")
+    p_list.add_argument("--format", choices=("table", "jsonl"), default="table")
+    p_list.add_argument("--limit", type=int, default=None, metavar="N")
+    p_list.add_argument("--query", "-q", default="", metavar="Q", help="filter with the query language")
+
+    for name, verb in (("star", "star"), ("unstar", "unstar"), ("read", "mark read"), ("unread", "mark unread")):
+        p_state = sub.add_parser(name, parents=[common], help=f"{verb} papers by arXiv id or URL")
+        p_state.add_argument("ids", nargs="+", metavar="ID")
+
+    sub.add_parser("stats", parents=[common], help="papers, digests, dates, categories, read and starred")
+
+    p_export = sub.add_parser("export", parents=[common], help="export citations of the papers a query selects")
+    p_export.add_argument("--query", "-q", default="", metavar="Q")
+    p_export.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="bibtex")
+    p_export.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default: standard output)")
+    return parser
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+def open_store(home: Path | None):
+    """Open the store at ``home`` (or the default), printing its notices to stderr."""
+    from .core.store import Store, default_home
+
+    store = Store(home or default_home())
+    for message in store.messages:
+        print(f"arxiv-reader: {message}", file=sys.stderr)
+    return store
+
+
+def filter_with_query(papers: Sequence[Paper], states: dict[str, PaperState], text: str) -> list[Paper]:
+    """Papers matching the query ``text``; warnings about ignored parts go to stderr."""
+    if not text.strip():
+        return list(papers)
+    from .core.query import QueryEngine, parse_query
+
+    query = parse_query(text)
+    for warning in query.warnings:
+        print(f"arxiv-reader: query: {warning}", file=sys.stderr)
+    engine = QueryEngine(papers)
+    return [papers[index] for index in engine.search(query, states)]
+
+
+def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> list[str]:
+    """Turn user-typed ids, ``arXiv:`` ids and abs/pdf URLs into library ids.
+
+    Raises CommandError naming every id that isn't one or isn't in the library.
+    """
+    resolved: list[str] = []
+    unknown: list[str] = []
+    for raw in raw_ids:
+        found = split_arxiv_id(raw)
+        if found is None or found[0] not in known:
+            unknown.append(raw)
+        else:
+            resolved.append(found[0])
+    if unknown:
+        raise CommandError("not in the library: " + ", ".join(unknown))
+    return list(dict.fromkeys(resolved))
+
+
+def _truncate(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
+    """A fixed-width table: flags, id, digest date, primary category, title."""
+    lines = []
+    for paper in papers:
+        state = states.get(paper.id)
+        flags = ("*" if state and state.starred else " ") + (" " if state and state.read else "N")
+        title = " ".join(paper.title.split())
+        lines.append(
+            f"{flags} {paper.versioned_id:<22} {paper.first_digest_date:<10} "
+            f"{paper.primary_category:<10} {_truncate(title, 90)}"
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+# -- subcommands -----------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        raise CommandError("no such file or folder: " + ", ".join(missing))
+    store = open_store(args.home)
+    report = store.import_paths(args.paths)
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(
+        f"files read: {report.files_read}, unchanged: {report.files_unchanged}; "
+        f"papers new: {report.papers_new}, updated: {report.papers_updated}, "
+        f"unchanged: {report.papers_unchanged}; problems: {len(report.problems)}"
+    )
+    if report.files_read + report.files_unchanged == 0:
+        raise CommandError("no digest could be read from " + ", ".join(map(str, args.paths)))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = open_store(args.home)
+    papers = store.load_papers()
+    states = store.states()
+    papers = filter_with_query(papers, states, args.query)
+    if args.limit is not None:
+        papers = papers[: max(args.limit, 0)]
+    sys.stdout.write(jsonl(papers, states) if args.format == "jsonl" else format_table(papers, states))
+    return 0
+
+
+def cmd_state(args: argparse.Namespace) -> int:
+    store = open_store(args.home)
+    known = {paper.id for paper in store.load_papers()}
+    ids = resolve_ids(args.ids, known)
+    if args.command in ("star", "unstar"):
+        store.set_starred(ids, args.command == "star")
+    else:
+        store.set_read(ids, args.command == "read")
+    done = {"star": "starred", "unstar": "unstarred", "read": "marked read", "unread": "marked unread"}
+    print(f"{done[args.command]}: {', '.join(ids)}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = open_store(args.home)
+    papers = store.load_papers()
+    states = store.states()
+    dates = [ref.date for paper in papers for ref in paper.digests]
+    per_category = Counter(ref.category for paper in papers for ref in paper.digests)
+    primary = Counter(paper.primary_category for paper in papers)
+    ids = {paper.id for paper in papers}
+    read = sum(1 for key, state in states.items() if state.read and key in ids)
+    starred = sum(1 for key, state in states.items() if state.starred and key in ids)
+    out = [
+        f"papers:     {len(papers):,}",
+        f"digests:    {store.digest_count():,}",
+        f"dates:      {min(dates)} .. {max(dates)}" if dates else "dates:      none",
+        f"read:       {read:,}",
+        f"unread:     {len(papers) - read:,}",
+        f"starred:    {starred:,}",
+        "per digest category (papers listed):",
+        *(f"  {category:<16} {count:>8,}" for category, count in sorted(per_category.items())),
+        "top primary categories:",
+        *(f"  {category:<16} {count:>8,}" for category, count in primary.most_common(10)),
+    ]
+    print("\n".join(out))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = open_store(args.home)
+    states = store.states()
+    papers = filter_with_query(store.load_papers(), states, args.query)
+    if args.format == "jsonl":
+        text = jsonl(papers, states)
+    else:
+        from .core.cite import FORMATS
+
+        text = FORMATS[args.format][1](papers)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(Path(args.output), text)
+        print(f"wrote {len(papers):,} papers as {args.format} to {args.output}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "list": cmd_list,
+    "star": cmd_state,
+    "unstar": cmd_state,
+    "read": cmd_state,
+    "unread": cmd_state,
+    "stats": cmd_stats,
+    "export": cmd_export,
+}
+
+
+def run_reader(args: argparse.Namespace) -> int:
+    """Open the terminal UI on the library, importing ``args.paths`` first."""
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        raise CommandError("no such file or folder: " + ", ".join(missing))
+    store = open_store(args.home)
+    paths = list(args.paths)
+    if not paths and store.digest_count() == 0:
+        paths = [sample_digest_dir()]
+    from .app import ArxivReaderApp
+
+    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay).run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``arxiv-reader`` console script and ``python -m tui``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Subcommands may follow global options such as --home DIR.
+    first = next((i for i, arg in enumerate(argv) if not arg.startswith("-")), None)
+    if first is not None and first > 0 and argv[first - 1] == "--home":
+        first = next((i for i, arg in enumerate(argv[first + 1 :], first + 1) if not arg.startswith("-")), None)
+    try:
+        if first is not None and argv[first] in SUBCOMMANDS:
+            args = build_command_parser().parse_args(argv)
+            return COMMANDS[args.command](args)
+        return run_reader(build_reader_parser().parse_args(argv))
+    except CommandError as error:
+        print(f"arxiv-reader: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
