@@ -32,12 +32,13 @@ def sample_digest_dir() -> Path:
 # -- argument parsing ------------------------------------------------------------
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options(default: object = None) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--home",
         type=Path,
         metavar="DIR",
+        default=default,
         help="data directory (default: $ARXIV_READER_HOME or the user data dir)",
     )
     return common
@@ -67,8 +68,9 @@ def build_reader_parser() -> argparse.ArgumentParser:
 
 def build_command_parser() -> argparse.ArgumentParser:
     """The parser for the scriptable subcommands."""
-    common = _common_options()
-    parser = argparse.ArgumentParser(prog="arxiv-reader", parents=[common])
+    # Subparsers must not reset a --home given before the subcommand: SUPPRESS their default.
+    common = _common_options(default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="arxiv-reader", parents=[_common_options()])
     sub = parser.add_subparsers(dest="command", required=True)
 
     p_import = sub.add_parser("import", parents=[common], help="parse digest files or folders into the library")
