@@ -1,0 +1,86 @@
+"""A TinyDB storage that reads and writes JSON with orjson, atomically.
+
+Writes go to a temporary file in the same directory, which is flushed, fsynced
+and renamed over the target (then the directory is fsynced), so a crash at any
+moment leaves either the old or the new file on disk, never a torn one.
+
+Reads are strict: a file that exists but is empty, is not valid JSON, is not a
+TinyDB layout (a dict of tables, each a dict of documents), or declares a schema
+newer than :data:`SCHEMA` raises :class:`CorruptDatabase`, so the caller can move
+it aside instead of silently starting over.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from .atomic import atomic_write_bytes
+
+#: The layout version written into every database (table ``_meta``, doc 1).
+SCHEMA = 1
+META_TABLE = "_meta"
+
+
+class CorruptDatabase(Exception):
+    """A database file exists but cannot be used (reason in the message)."""
+
+
+def meta_schema(data: dict[str, Any]) -> int | None:
+    """The schema version recorded in raw database ``data`` (``None`` if absent)."""
+    meta = data.get(META_TABLE)
+    if not isinstance(meta, dict):
+        return None
+    for doc in meta.values():
+        if isinstance(doc, dict) and isinstance(doc.get("schema"), int):
+            return doc["schema"]
+    return None
+
+
+def decode_database(raw: bytes, path: str) -> dict[str, dict[str, Any]]:
+    """Parse and validate the bytes of a database file; raise CorruptDatabase."""
+    if not raw.strip():
+        raise CorruptDatabase(f"{path} is empty")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise CorruptDatabase(f"{path} is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise CorruptDatabase(f"{path} does not hold a JSON object")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise CorruptDatabase(f"{path}: table {name!r} is not a JSON object")
+    schema = meta_schema(data)
+    if schema is not None and schema > SCHEMA:
+        raise CorruptDatabase(
+            f"{path} has schema version {schema}, newer than this program knows ({SCHEMA})"
+        )
+    return data
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: orjson encoding, strict reads, atomic durable writes.
+
+    Use as ``TinyDB(path, storage=AtomicJSONStorage)``. The file is not created
+    until the first write, so opening a database in a read-only place works.
+    A missing file reads as an empty database (``None``).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        return decode_database(raw, str(self.path))
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
+        atomic_write_bytes(self.path, orjson.dumps(data))
