@@ -322,8 +322,9 @@ def _build_paper(
     if not title:
         report(start, f"paper {match.group('id')} has an empty title")
 
-    if "Categories" in fields:
-        primary, categories, classes = split_categories(value("Categories"))
+    categories_text = value("Categories")
+    if categories_text and categories_text != "None":
+        primary, categories, classes = split_categories(categories_text)
     else:
         primary, categories, classes = "", [], []
 
