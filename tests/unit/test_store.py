@@ -1,0 +1,353 @@
+"""The store: incremental import of the real digests, state, session, damage recovery."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+
+import tui.core.digest as digest_module
+from tui.core.models import DigestRef
+from tui.core.store import Store, StoreError, default_home
+
+DIGESTS = Path(__file__).resolve().parents[1] / "data" / "digests"
+N_FILES = len(list(DIGESTS.rglob("*.md")))
+SMALL_DAY = DIGESTS / "cs.IR" / "2026" / "07" / "20260718.md"  # 4 papers
+
+
+def all_files(root: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "home")
+
+
+@pytest.fixture
+def imported(store: Store) -> Store:
+    store.import_paths([DIGESTS])
+    return store
+
+
+@pytest.fixture
+def parse_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every file the parser reads."""
+    calls: list[str] = []
+    real = digest_module.parse_digest_file
+
+    def counting(path):
+        calls.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(digest_module, "parse_digest_file", counting)
+    return calls
+
+
+# -- import ------------------------------------------------------------------------
+
+
+def test_first_import_counts_every_paper_new(store: Store) -> None:
+    report = store.import_paths([DIGESTS])
+    papers = store.load_papers()
+    assert report.files_read == N_FILES == 32
+    assert report.files_unchanged == 0
+    assert report.papers_new == len(papers) > 1000
+    assert report.papers_updated == report.papers_unchanged == 0
+    assert store.digest_count() == N_FILES
+    stats = store.library_stats()
+    assert stats["papers"] == len(papers)
+    assert stats["categories"] == {"cs.CL": 4, "cs.CV": 26, "cs.IR": 2}
+    assert (stats["first_date"], stats["last_date"]) == ("1998-02-11", "2026-08-04")
+
+
+def test_second_import_parses_nothing(imported: Store, parse_counter: list[str]) -> None:
+    report = imported.import_paths([DIGESTS])
+    assert parse_counter == []
+    assert (report.files_read, report.files_unchanged) == (0, N_FILES)
+    assert (report.papers_new, report.papers_updated, report.papers_unchanged) == (0, 0, 0)
+
+
+def test_touched_file_is_the_only_one_reparsed(tmp_path: Path, parse_counter: list[str]) -> None:
+    archive = tmp_path / "digests"
+    shutil.copytree(DIGESTS, archive)
+    store = Store(tmp_path / "home")
+    store.import_paths([archive])
+    parse_counter.clear()
+    touched = archive / "cs.IR" / "2026" / "07" / "20260718.md"
+    stat = touched.stat()
+    os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    report = store.import_paths([archive])
+    assert parse_counter == [str(touched)]
+    assert (report.files_read, report.files_unchanged) == (1, N_FILES - 1)
+    assert (report.papers_new, report.papers_updated, report.papers_unchanged) == (0, 0, 4)
+
+
+def test_cross_listed_paper_is_one_paper_with_two_digests(imported: Store) -> None:
+    papers = [p for p in imported.load_papers() if p.id == "2607.00374"]
+    assert len(papers) == 1
+    assert papers[0].digests == [DigestRef("cs.CL", "2026-07-01"), DigestRef("cs.IR", "2026-07-01")]
+
+
+def test_papers_sorted_newest_digest_first_then_id_descending(imported: Store) -> None:
+    papers = imported.load_papers()
+    keys = [(p.latest_digest_date, p.id) for p in papers]
+    assert keys == sorted(keys, reverse=True)
+    assert papers[0].latest_digest_date == "2026-08-04"
+    assert papers[-1].id == "quant-ph/9802028"
+    assert len({p.id for p in papers}) == len(papers)
+
+
+def test_missing_path_is_a_problem_not_an_error(store: Store, tmp_path: Path) -> None:
+    report = store.import_paths([tmp_path / "nowhere", SMALL_DAY])
+    assert report.files_read == 1 and report.papers_new == 4
+    assert [p.path for p in report.problems if p.line == 0] == [str(tmp_path / "nowhere")]
+
+
+def test_vanished_digest_file_keeps_its_papers(tmp_path: Path) -> None:
+    archive = tmp_path / "digests"
+    archive.mkdir()
+    copy = archive / "20260718.md"
+    shutil.copy(SMALL_DAY, copy)
+    store = Store(tmp_path / "home")
+    store.import_paths([archive])
+    copy.unlink()
+    report = store.import_paths([archive])
+    assert report.files_read == 0
+    assert len(store.load_papers()) == 4
+    assert store.digest_count() == 1
+
+
+def test_new_day_adds_one_shard_without_rewriting_others(tmp_path: Path) -> None:
+    archive = tmp_path / "digests"
+    shutil.copytree(DIGESTS / "cs.CV", archive / "cs.CV")
+    store = Store(tmp_path / "home")
+    store.import_paths([archive])
+    shards_before = all_files(store.library / "shards")
+    shutil.copy(SMALL_DAY, archive / "20260718.md")
+    report = store.import_paths([archive])
+    assert (report.files_read, report.papers_new) == (1, 4)
+    shards_after = all_files(store.library / "shards")
+    assert {k: shards_after[k] for k in shards_before} == shards_before
+    assert len(shards_after) == len(shards_before) + 1
+
+
+# -- state --------------------------------------------------------------------------
+
+
+def test_state_survives_reimport_and_new_version(tmp_path: Path) -> None:
+    archive = tmp_path / "digests"
+    archive.mkdir()
+    copy = archive / "20260718.md"
+    shutil.copy(SMALL_DAY, copy)
+    store = Store(tmp_path / "home")
+    store.import_paths([archive])
+    store.set_starred(["2607.16633v1"])
+    store.set_read(["2607.16633", "2607.16660"])
+
+    copy.write_text(SMALL_DAY.read_text(encoding="utf-8").replace("2607.16633v1", "2607.16633v2"), encoding="utf-8")
+    report = store.import_paths([archive])
+    assert (report.files_read, report.papers_updated, report.papers_unchanged) == (1, 1, 3)
+
+    fresh = Store(tmp_path / "home")  # as after a restart
+    paper = next(p for p in fresh.load_papers() if p.id == "2607.16633")
+    assert paper.version == 2
+    state = fresh.get_state("2607.16633v2")
+    assert state.starred and state.read and state.starred_at and state.read_at
+    assert fresh.get_state("2607.16660").read and not fresh.get_state("2607.16660").starred
+    assert fresh.get_state("2607.16963") == fresh.get_state("2607.16963v1")
+    assert not fresh.get_state("2607.16963").read
+
+
+def test_unsetting_keeps_timestamps_and_forgets_empty_entries(store: Store) -> None:
+    store.set_read(["2201.12944"])
+    first = store.get_state("2201.12944").read_at
+    store.set_read(["2201.12944"])  # already read: timestamp kept
+    assert store.get_state("2201.12944").read_at == first
+    store.set_starred(["2201.12944"])
+    store.set_read(["2201.12944"], False)
+    state = store.get_state("2201.12944")
+    assert (state.read, state.read_at, state.starred) == (False, None, True)
+    store.set_starred(["2201.12944"], False)
+    assert store.states() == {}
+
+
+def test_state_changes_do_not_touch_library_files(imported: Store) -> None:
+    before = all_files(imported.library)
+    imported.set_starred(["2201.12944", "2607.00374"])
+    imported.set_read(["2201.12944"])
+    imported.set_starred(["2607.00374"], False)
+    imported.save_session({"query": "star:yes", "view": "list", "paper": "2201.12944"})
+    assert all_files(imported.library) == before
+
+
+def test_atomic_writes_leave_no_temporary_files(imported: Store) -> None:
+    imported.set_starred(["2201.12944"])
+    imported.set_read(["2201.12944", "2607.00374"])
+    imported.save_session({"query": "x"})
+    imported.import_paths([DIGESTS])
+    leftovers = [p for p in imported.home.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_two_stores_on_one_home_keep_both_updates(tmp_path: Path) -> None:
+    a = Store(tmp_path / "home")
+    b = Store(tmp_path / "home")
+    assert a.states() == b.states() == {}
+    a.set_starred(["1111.11111"])
+    b.set_starred(["2222.22222"])
+    assert set(a.states()) == set(b.states()) == {"1111.11111", "2222.22222"}
+    a.set_read(["2222.22222"])
+    assert b.get_state("2222.22222").read and b.get_state("2222.22222").starred
+
+
+def _star_many(home: str, prefix: str) -> None:
+    store = Store(Path(home))
+    for n in range(15):
+        store.set_starred([f"{prefix}.{n:05d}"])
+
+
+def test_concurrent_processes_lose_no_update(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_star_many, args=(str(tmp_path), f"{2000 + i}")) for i in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    assert len(Store(tmp_path).states()) == 45
+
+
+# -- session ------------------------------------------------------------------------
+
+
+def test_session_round_trip(store: Store, tmp_path: Path) -> None:
+    assert store.load_session() == {}
+    store.save_session({"query": "cat:cs.CV", "view": "detail", "paper": "2201.12944"})
+    assert Store(tmp_path / "home").load_session() == {"query": "cat:cs.CV", "view": "detail", "paper": "2201.12944"}
+    store.save_session({"query": ""})
+    assert store.load_session() == {"query": ""}
+
+
+# -- damage ---------------------------------------------------------------------------
+
+DAMAGE = {
+    "corrupt": b'{"state": {"1": {"id": ',
+    "empty": b"",
+    "not-a-dict": b"[1, 2, 3]",
+    "newer-schema": orjson.dumps({"_meta": {"1": {"schema": 99}}, "state": {}, "files": {}}),
+    "bad-table": b'{"state": [1], "files": 3}',
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_damaged_state_is_moved_aside(tmp_path: Path, damage: str) -> None:
+    home = tmp_path / "home"
+    Store(home).set_starred(["1234.56789"])
+    (home / "state.json").write_bytes(DAMAGE[damage])
+    store = Store(home)
+    assert store.states() == {}
+    assert len(store.messages) == 1 and "state.json" in store.messages[0] and "moved" in store.messages[0]
+    aside = list(home.glob("state.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == DAMAGE[damage]
+    store.set_starred(["2201.12944"])
+    assert set(Store(home).states()) == {"2201.12944"}
+
+
+def test_truncated_state_is_moved_aside_and_change_still_saved(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    store = Store(home)
+    store.set_starred([f"2201.{n:05d}" for n in range(50)])
+    raw = (home / "state.json").read_bytes()
+    (home / "state.json").write_bytes(raw[: len(raw) // 2])
+    other = Store(home)
+    other.set_read(["2201.00001"])  # the damage is found inside the lock
+    assert list(home.glob("state.json.corrupt-*"))
+    assert set(other.states()) == {"2201.00001"}
+    assert any("not valid JSON" in m for m in other.messages)
+
+
+@pytest.mark.parametrize("damage", [*DAMAGE, "truncated"])
+def test_damaged_index_is_moved_aside_and_rebuilt(tmp_path: Path, damage: str) -> None:
+    home = tmp_path / "home"
+    first = Store(home)
+    first.import_paths([DIGESTS])
+    expected = [(p.id, p.version, p.digests) for p in first.load_papers()]
+    index = home / "library" / "index.json"
+    raw = index.read_bytes()
+    index.write_bytes(raw[: len(raw) // 2] if damage == "truncated" else DAMAGE[damage])
+    store = Store(home)
+    assert [(p.id, p.version, p.digests) for p in store.load_papers()] == expected
+    assert any("index.json" in m and "moved" in m for m in store.messages)
+    assert any("rebuilt the library index" in m for m in store.messages)
+    assert list(index.parent.glob("index.json.corrupt-*"))
+    assert store.digest_count() == N_FILES
+    report = store.import_paths([DIGESTS])  # the rebuilt index knows every file
+    assert (report.files_read, report.files_unchanged) == (0, N_FILES)
+
+
+def test_damaged_shard_is_rebuilt_from_its_digest(imported: Store) -> None:
+    entry = next(e for e in imported._load_index().files.values() if e["path"] == str(SMALL_DAY))
+    shard = imported.library / entry["shard"]
+    shard.write_bytes(b'{"papers": {"1": {"id"')
+    store = Store(imported.home)
+    ids = {p.id for p in store.load_papers()}
+    assert {"2607.16633", "2607.16660", "2607.16963", "2607.16973"} <= ids
+    assert list(shard.parent.glob(shard.name + ".corrupt-*"))
+    assert any("rebuilt 1 damaged" in m for m in store.messages)
+    assert orjson.loads(shard.read_bytes())["papers"]
+
+
+def test_damaged_session_is_moved_aside(store: Store) -> None:
+    store.save_session({"query": "x"})
+    store.session_path.write_bytes(b"\x00\x01garbage")
+    assert store.load_session() == {}
+    assert any("session.json" in m for m in store.messages)
+    store.save_session({"query": "y"})
+    assert store.load_session() == {"query": "y"}
+
+
+def test_unwritable_home_reports_and_raises_store_error(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.write_text("a file where the data folder should be")
+    store = Store(home)  # must not raise
+    assert store.messages and "cannot create" in store.messages[0]
+    assert store.states() == {} and store.load_papers() == [] and store.load_session() == {}
+    with pytest.raises(StoreError):
+        store.set_starred(["2201.12944"])
+    with pytest.raises(StoreError):
+        store.save_session({"query": "x"})
+    with pytest.raises(StoreError):
+        store.import_paths([SMALL_DAY])
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_read_only_home_still_opens(imported: Store) -> None:
+    imported.set_starred(["2201.12944"])
+    os.chmod(imported.home, 0o555)
+    try:
+        store = Store(imported.home)
+        assert any("read-only" in m for m in store.messages)
+        assert store.get_state("2201.12944").starred
+        assert len(store.load_papers()) > 1000
+        with pytest.raises(StoreError):
+            store.set_read(["2201.12944"])
+    finally:
+        os.chmod(imported.home, 0o755)
+
+
+# -- home -----------------------------------------------------------------------------
+
+
+def test_default_home_honours_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ARXIV_READER_HOME", str(tmp_path / "elsewhere"))
+    assert default_home() == tmp_path / "elsewhere"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("ARXIV_READER_HOME", "~/reader")
+    assert default_home() == tmp_path / "reader"
+    monkeypatch.delenv("ARXIV_READER_HOME")
+    assert "arxiv-reader" in str(default_home())
