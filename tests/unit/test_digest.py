@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.digest import (
     MAX_PROBLEMS_PER_FILE,
@@ -559,3 +561,32 @@ def test_find_digest_files_real_tree_sorted():
         "cs.IR/2026/07/20260701.md",
         "cs.IR/2026/07/20260718.md",
     ]
+
+
+# ----------------------------------------------------------------------------
+# Never raises, whatever the input
+# ----------------------------------------------------------------------------
+
+_PIECES = [line + "\n" for line in (HEADER + BLOCK).splitlines()] + [
+    "  continued\n", "### \n", "- **Arxiv ID**: \n", "- **Categories**: **, ;,\n",
+    "- **DOI**: 10.1/x10.2/y\n", "- **Bogus**: 1\n", "\r\n", "\x00", "\ufeff", "# \n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=30)), max_size=40))
+def test_never_raises_on_shuffled_lines(pieces):
+    result = parse_digest_text("".join(pieces), "fuzz.md")
+    for problem in result.problems:
+        assert problem.path == "fuzz.md" and problem.line >= 0
+    for p in result.papers:
+        assert p.id and p.version >= 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=400))
+def test_never_raises_on_random_bytes(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("bytes") / "x.md"
+    path.write_bytes(data)
+    result = parse_digest_file(path)
+    assert all(problem.path == str(path) for problem in result.problems)
