@@ -533,10 +533,25 @@ class _Haystack:
         for c, (joined, starts) in enumerate(self.chunks):
             base = c * _CHUNK
             find = joined.find
+            last = len(starts) - 2  # index of the chunk's last paper
             pos = find(needle)
+            k = -1
+            hits = 0
             while pos != -1:
-                k = bisect_right(starts, pos) - 1
+                k += 1
+                if pos >= starts[k + 1]:  # not the very next paper: search for it
+                    k = bisect_right(starts, pos, k + 1) - 1
                 append(base + k)
+                hits += 1
+                if k == last:
+                    break
+                if hits >= 64 and hits * 3 > k:
+                    # Dense (a short, common needle): testing each remaining
+                    # paper beats one find+bisect per hit.
+                    rest = joined[starts[k + 1] : -1].split("\x00")
+                    first = base + k + 1
+                    out.extend([first + j for j, text in enumerate(rest) if needle in text])
+                    break
                 pos = find(needle, starts[k + 1])
         return out
 
@@ -654,10 +669,16 @@ class QueryEngine:
                 found.update(self._eval_term(Term(sub, term.value, term.needle), cands, states))
             return sorted(found)
         if key == "cat":
+            needle = term.needle
+            if cands is not None and len(cands) * 8 < len(self.papers):
+                papers = self.papers
+                return [i for i in cands if any(_cat_matches(c, needle) for c in papers[i].categories)]
             index = self._categories()
-            hits = set(index.get(term.needle, ()))
-            hits.update(index.get("archive:" + term.needle, ()))
-            return _intersect(sorted(hits), cands)
+            exact = index.get(needle, [])
+            archive = index.get("archive:" + needle, [])
+            # Each list is ascending; a category without a dot is its own archive.
+            hits = archive if not exact else exact if not archive else sorted(set(exact) | set(archive))
+            return _intersect(hits, cands)
         if key == "id":
             keys = self._ids()
             lo = bisect_left(keys, term.needle)
@@ -749,6 +770,12 @@ def _cost(node: Node) -> tuple[int, int]:
     return (2, 0)
 
 
+def _cat_matches(category: str, needle: str) -> bool:
+    """``cat:needle`` matches ``category`` exactly or as its archive (``cs`` for ``cs.LG``)."""
+    low = category.lower()
+    return low == needle or low.split(".", 1)[0] == needle
+
+
 def _intersect(found: list[int], cands: list[int] | None) -> list[int]:
     """``found`` (ascending) restricted to ``cands`` (None = no restriction)."""
     if cands is None:
@@ -783,8 +810,7 @@ def highlight_spans(query: Query, text: str, field_name: str) -> list[tuple[int,
             continue
         if term.field == "cat":
             for match in _CATEGORY_TOKEN.finditer(text):
-                cat = match.group().lower()
-                if cat == term.needle or cat.split(".", 1)[0] == term.needle:
+                if _cat_matches(match.group(), term.needle):
                     spans.append(match.span())
             continue
         if term.field == "id":

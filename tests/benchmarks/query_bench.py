@@ -1,0 +1,108 @@
+"""Benchmark the filter bar's query engine on a synthetic 200,000-paper archive.
+
+Not collected by pytest.  Run it by hand::
+
+    .venv/bin/python tests/benchmarks/query_bench.py [--papers 200000] [--digests DIR]
+
+The archive replicates the real digests (``/work/shared/digests`` when present,
+else the test copies) with renumbered ids until it holds ``--papers`` papers,
+then times ``parse_query`` + ``QueryEngine.search`` (median and 95th
+percentile over repeated runs) for typical filter-bar queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tui.core.digest import find_digest_files, parse_digest_file  # noqa: E402
+from tui.core.merge import merge_papers  # noqa: E402
+from tui.core.models import Paper  # noqa: E402
+from tui.core.query import QueryEngine, parse_query  # noqa: E402
+
+QUERIES = [
+    "transformer",
+    "transf",
+    "dunnwald",
+    "graph neural",
+    "zzzqx",
+    "e",
+    "au:wang",
+    '"neural radiance"',
+    "cat:cs.LG",
+    "diffusion -cat:cs.CV",
+    "segmentation OR detection",
+    "date:2022-01..2022-03",
+    "id:2201.129",
+    "abs:hallucination",
+]
+
+
+def synthesize(source: Path, target: int) -> list[Paper]:
+    """``target`` papers: the real ones, then copies with fresh ``9xxx.NNNNN`` ids."""
+    files, _ = find_digest_files([source])
+    base = list(merge_papers(p for f in files for p in parse_digest_file(f).papers).values())
+    papers: list[Paper] = []
+    copy = 0
+    while len(papers) < target:
+        for paper in base:
+            if len(papers) >= target:
+                break
+            if copy == 0:
+                papers.append(paper)
+            else:
+                new_id = f"{9000 + copy // 100:04d}.{(copy % 100) * 1000 + len(papers) % 1000:05d}"
+                papers.append(dataclasses.replace(paper, id=new_id))
+        copy += 1
+    return papers
+
+
+def time_query(engine: QueryEngine, text: str, runs: int) -> tuple[float, float, int]:
+    """Median and p95 milliseconds of parse+search, and the number of hits."""
+    samples = []
+    hits = 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        hits = len(engine.search(parse_query(text), {}))
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    return statistics.median(samples), p95, hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=21)
+    default = Path("/work/shared/digests")
+    parser.add_argument("--digests", type=Path, default=default if default.exists() else ROOT / "tests/data/digests")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    papers = synthesize(args.digests, args.papers)
+    print(f"{len(papers)} papers synthesised in {time.perf_counter() - start:.1f} s")
+    engine = QueryEngine(papers)
+    start = time.perf_counter()
+    engine.prepare(["default"])
+    print(f"default haystack built in {(time.perf_counter() - start) * 1000:.0f} ms")
+    start = time.perf_counter()
+    engine.search(parse_query("ti:x au:x cat:x id:x date:2022"), {})
+    print(f"title/authors/cat/id/date indexes built in {(time.perf_counter() - start) * 1000:.0f} ms")
+    start = time.perf_counter()
+    engine.prepare(["summary"])
+    print(f"summary haystack built in {(time.perf_counter() - start) * 1000:.0f} ms")
+    print(f"{'query':32} {'median ms':>10} {'p95 ms':>8} {'hits':>8}")
+    for text in QUERIES:
+        median, p95, hits = time_query(engine, text, args.runs)
+        print(f"{text:32} {median:10.2f} {p95:8.2f} {hits:8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,348 @@
+"""The query language on the real digests in tests/data/digests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.digest import find_digest_files, parse_digest_file
+from tui.core.merge import merge_papers
+from tui.core.models import Paper, PaperState
+from tui.core.query import (
+    And,
+    Not,
+    Or,
+    QueryEngine,
+    Term,
+    filter_papers,
+    fold,
+    highlight_spans,
+    parse_query,
+)
+from tui.core.textfold import fold_with_map
+
+DIGESTS = Path(__file__).resolve().parents[1] / "data" / "digests"
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[Paper]:
+    files, problems = find_digest_files([DIGESTS])
+    assert not problems
+    merged = merge_papers(p for f in files for p in parse_digest_file(f).papers)
+    return list(merged.values())
+
+
+@pytest.fixture(scope="module")
+def engine(papers: list[Paper]) -> QueryEngine:
+    return QueryEngine(papers)
+
+
+def ids(papers: list[Paper], engine: QueryEngine, text: str, states=None, candidates=None) -> set[str]:
+    """Ids matched by ``text``; also checks the result is ascending."""
+    found = engine.search(parse_query(text), states or {}, candidates)
+    assert found == sorted(found)
+    return {papers[i].id for i in found}
+
+
+# -- folding ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dünnwald", "dunnwald"),
+        ("Gödel", "godel"),
+        ("Ondřej Dušek", "ondrej dusek"),
+        ("Straße Øre Łódź Æther", "strasse ore lodz aether"),
+        ("Pl\x7fücker", "plucker"),  # DEL inside a real title (cs.CV 2016-02-18)
+        ("ﬁne\t  tuning", "fine tuning"),
+        ("Σ-Net", "σ-net"),  # non-Latin letters are kept, only lower-cased
+    ],
+)
+def test_fold(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+def test_fold_with_map_points_back_to_original() -> None:
+    folded, index = fold_with_map("Max Dünnwald, Straße")
+    assert folded == "max dunnwald, strasse"
+    assert len(index) == len(folded)
+    # both s of "ss" come from the single ß at 18
+    assert index[folded.index("ss")] == index[folded.index("ss") + 1] == 18
+
+
+# -- bare words, phrases, accents -----------------------------------------------
+
+
+def test_bare_words_are_anded_case_insensitive(papers, engine) -> None:
+    assert ids(papers, engine, "captioning") == {
+        "1905.01919", "2201.12944", "2306.00931", "2506.16082", "2511.05369", "2511.19149",
+    }
+    assert ids(papers, engine, "Captioning REVIEW") == {"2201.12944"}
+
+
+def test_prefix_substring_matching(papers, engine) -> None:
+    assert "2201.13027" in ids(papers, engine, "transf")  # BOAT: ... Vision Transformer
+    assert ids(papers, engine, "bilateral local attent") == {"2201.13027"}
+
+
+def test_accent_insensitive_both_ways(papers, engine) -> None:
+    # "Max Dünnwald" is an author of 2201.13271 (cs.CV 2022-01-31).
+    assert ids(papers, engine, "dunnwald") == {"2201.13271"}
+    assert ids(papers, engine, "DÜNNWALD") == {"2201.13271"}
+    # "Ondřej Dušek" (cs.CL 2026-08-04); the query may carry accents the text lacks.
+    assert ids(papers, engine, "au:dušek") == ids(papers, engine, "dusek") == {"2608.03675"}
+    assert ids(papers, engine, "hammerl") == {"2608.03446"}
+    # "Pl\x7fücker" in the 2016 title: the control character is dropped too.
+    assert ids(papers, engine, "plucker") == {"1602.05990"}
+
+
+def test_default_haystack_includes_id_and_categories(papers, engine) -> None:
+    assert ids(papers, engine, "2201.1294") == {"2201.12944"}
+    assert ids(papers, engine, "physics.med-ph dunnwald") == {"2201.13271"}
+
+
+def test_phrase_and_quoted_field_value(papers, engine) -> None:
+    assert ids(papers, engine, 'ti:"image captioning"') == {"1905.01919", "2201.12944", "2306.00931"}
+    # words in the wrong order are no phrase
+    assert ids(papers, engine, '"captioning image"') == set()
+
+
+# -- fields -----------------------------------------------------------------------
+
+
+def test_fields(papers, engine) -> None:
+    assert ids(papers, engine, "ti:boat") == {"2201.13027"}
+    assert ids(papers, engine, "TI:Boat au:Zhuang") == set()  # field names case-insensitive
+    assert ids(papers, engine, 'au:"yixin zhuang"') == {"2201.13013"}
+    assert ids(papers, engine, "co:FINN") == {"2201.13013"}  # "Source code at .../FINN"
+    assert ids(papers, engine, "doi:compbiomed") == {"2201.13271"}
+    assert "2201.12944" in ids(papers, engine, "doi:10.1145/3617592")
+    assert len(ids(papers, engine, "jr:ieee")) == 18
+
+
+def test_abstract_only_with_abs_or_any(papers, engine) -> None:
+    # "object hallucination" is in the abstract of 2201.12944, not its title.
+    assert "2201.12944" not in ids(papers, engine, "hallucination")
+    assert "2201.12944" in ids(papers, engine, "abs:hallucination")
+    assert ids(papers, engine, "any:hallucination") == ids(papers, engine, "abs:hallucination")
+    assert ids(papers, engine, "?hallucination") == ids(papers, engine, "any:hallucination")
+    assert len(ids(papers, engine, "abs:hallucination")) == 31
+    assert parse_query("abs:x").uses_abstract
+    assert parse_query("-any:x").uses_abstract
+    assert parse_query("?x").uses_abstract
+    assert not parse_query("ti:x au:y x").uses_abstract
+
+
+def test_categories_exact_and_archive(papers, engine) -> None:
+    everything = {p.id for p in papers}
+    # quant-ph/9802028 is primary quant-ph, cross-listed in cs.CV
+    assert ids(papers, engine, "cat:quant-ph") == {"quant-ph/9802028", "2205.11480"}
+    assert "quant-ph/9802028" in ids(papers, engine, "cat:cs.CV")
+    assert ids(papers, engine, "cat:cs") == everything  # every test digest is a cs.* digest
+    cv = ids(papers, engine, "cat:cs.cv")
+    assert len(cv) == 1453
+    assert cv < ids(papers, engine, "cat:cs")
+    # cat:cs.C is neither a category nor an archive: no prefix match
+    assert ids(papers, engine, "cat:cs.C") == set()
+    # 2201.13271: eess.IV primary, cross-listed cs.CV, cs.LG, physics.med-ph
+    assert "2201.13271" in ids(papers, engine, "cat:physics dunnwald")
+    assert "2201.13271" in ids(papers, engine, "cat:eess")
+
+
+def test_id_prefix(papers, engine) -> None:
+    assert ids(papers, engine, "id:2201.129") == {"2201.12944", "2201.12961"}
+    assert ids(papers, engine, "id:arXiv:2201.12944v5") == {"2201.12944"}
+    assert ids(papers, engine, "id:quant-ph/98") == {"quant-ph/9802028"}
+    assert ids(papers, engine, "id:2201.1296 OR id:cs/04") == {"2201.12961", "cs/0407047"}
+
+
+def test_dates(papers, engine) -> None:
+    assert ids(papers, engine, "date:..1999") == {"quant-ph/9802028", "math/9905165"}
+    assert ids(papers, engine, "date:1998..2004") == {"quant-ph/9802028", "math/9905165", "cs/0407047"}
+    assert ids(papers, engine, "date:2004-07-19") == {"cs/0407047"}
+    jan = ids(papers, engine, "date:2022-01")
+    assert len(jan) == 39 and "2201.12944" in jan
+    assert ids(papers, engine, "date:2022-01-31") == jan
+    assert ids(papers, engine, "date:20220131") == jan
+    assert ids(papers, engine, "date:2022-01-30..2022-02") == jan
+    # open end: everything listed from 2026-08 on is the one cs.CL 2026-08-04 digest
+    assert len(ids(papers, engine, "date:2026-08..")) == len(ids(papers, engine, "date:2026-08-04"))
+    assert ids(papers, engine, "date:2022-02..2022-03") == set()
+
+
+def test_date_matches_published_not_only_digest(engine, papers) -> None:
+    paper = Paper(id="9999.00001", version=1, title="x", published="2019-03-04 00:00:00+00:00")
+    small = QueryEngine([*papers[:3], paper])
+    assert small.search(parse_query("date:2019-03"), {}) == [3]
+
+
+def test_is_states(papers, engine) -> None:
+    states = {
+        "2201.12944": PaperState("2201.12944", starred=True),
+        "2201.13027": PaperState("2201.13027", read=True, starred=True),
+        "2201.13013": PaperState("2201.13013", read=True),
+        "not-in-archive": PaperState("not-in-archive", starred=True),
+    }
+    assert ids(papers, engine, "is:starred", states) == {"2201.12944", "2201.13027"}
+    assert ids(papers, engine, "is:read", states) == {"2201.13027", "2201.13013"}
+    assert ids(papers, engine, "is:starred -is:read", states) == {"2201.12944"}
+    unread = ids(papers, engine, "is:unread", states)
+    assert len(unread) == len(papers) - 2 and "2201.13013" not in unread
+    assert ids(papers, engine, "is:starred", {}) == set()
+
+
+# -- boolean structure ------------------------------------------------------------
+
+
+def test_exclusion(papers, engine) -> None:
+    assert ids(papers, engine, "captioning -review") == ids(papers, engine, "captioning") - {"2201.12944"}
+    # 2201.12944 is by Ghandi; 2506.16082 ("...Dense Video Captioning") and 2511.05369 have "Dense" in the title
+    assert ids(papers, engine, "captioning -ti:dense -au:ghandi") == {"1905.01919", "2306.00931", "2511.19149"}
+    assert ids(papers, engine, "captioning NOT review") == ids(papers, engine, "captioning -review")
+    assert ids(papers, engine, "-cat:cs") == set()
+
+
+def test_or_and_parentheses(papers, engine) -> None:
+    assert ids(papers, engine, "(captioning OR deblurring) survey") == {"2202.07456"}
+    assert ids(papers, engine, "ti:boat OR ti:deblurring") == {
+        "2201.13027", "2202.07456", "2306.00834", "2505.24407",
+    }
+    assert ids(papers, engine, "ti:boat | ti:deblurring") == ids(papers, engine, "ti:boat OR ti:deblurring")
+    # AND binds tighter than OR
+    assert ids(papers, engine, "ti:boat OR deblurring survey") == {"2201.13027", "2202.07456"}
+    assert ids(papers, engine, "-(captioning OR deblurring) id:2202.07") == set()
+    assert "or" in fold("Or")  # lower-case "or" is an ordinary word
+    assert isinstance(parse_query("a or b").root, And)
+
+
+def test_tree_shapes() -> None:
+    root = parse_query('a (b OR "c d") -ti:e').root
+    assert root == And(
+        (
+            Term("default", "a", "a"),
+            Or((Term("default", "b", "b"), Term("default", "c d", "c d"))),
+            Not(Term("title", "e", "e")),
+        )
+    )
+    assert parse_query("--x").root == Term("default", "x", "x")  # double negation
+
+
+# -- malformed queries ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("deblurring )", "ignored unmatched ')'"),
+        ("(deblurring", "added missing ')'"),
+        ("deblurring OR", "ignored dangling OR"),
+        ("OR deblurring", "ignored dangling OR"),
+        ("- deblurring", "ignored lone '-'"),
+        ("deblurring -", "ignored lone '-'"),
+        ("ti: deblurring", "ignored empty 'ti:'"),
+        ("deblurring date:2022-13", "bad date 2022-13"),
+        ("deblurring date:2022-02-30", "bad date 2022-02-30"),
+        ("deblurring date:yesterday..", "bad date yesterday"),
+        ("deblurring is:bogus", "unknown is:bogus (use starred, read, unread)"),
+        ('deblurring "', "closed an unmatched '\"'"),
+        ("deblurring ()", "ignored empty ()"),
+    ],
+)
+def test_malformed_queries_warn_and_keep_the_rest(papers, engine, text, warning) -> None:
+    query = parse_query(text)
+    assert warning in query.warnings
+    assert {papers[i].id for i in engine.search(query, {})} == {"2202.07456", "2306.00834", "2505.24407"}
+
+
+def test_unknown_field_is_searched_as_text(papers, engine) -> None:
+    query = parse_query("BOAT: bilateral")
+    assert query.warnings == ["unknown field 'BOAT:', searched as text"]
+    assert ids(papers, engine, "BOAT: bilateral") == {"2201.13027"}
+    assert ids(papers, engine, "foo:bar") == set()
+
+
+def test_unclosed_quote_takes_the_rest(papers, engine) -> None:
+    assert ids(papers, engine, '"image deblurring') == {"2202.07456", "2505.24407"}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "-", "()", "OR", "ti:", '""', "((", "))", "| |", "date:..", "- - -"])
+def test_nothing_searchable_is_empty(papers, engine, text) -> None:
+    query = parse_query(text)
+    assert query.is_empty
+    assert engine.search(query, {}) == list(range(len(papers)))
+    assert engine.search(query, {}, [3, 5]) == [3, 5]
+
+
+def test_parse_never_raises_on_junk() -> None:
+    junk = ['(((a OR', 'a ) ) OR ( -', 'ti:"', 'date:2022-01..2021', '"\x00"', "cat:.", "id:", "?", "is:", "|||"]
+    for text in junk:
+        parse_query(text)  # must not raise
+    assert "empty date range 2022-01..2021" in parse_query("date:2022-01..2021").warnings
+
+
+# -- candidates and narrowing ----------------------------------------------------
+
+
+def test_candidates_restrict_and_narrowing(papers, engine) -> None:
+    first = parse_query("ima")
+    previous = engine.search(first, {})
+    second = parse_query("image deblur")
+    assert second.narrows(first)
+    assert not parse_query("image OR deblur").narrows(first)
+    assert not parse_query("ti:image").narrows(first)
+    assert parse_query("id:2201.12").narrows(parse_query("id:2201.1"))
+    assert engine.search(second, {}, previous) == engine.search(second, {})
+    assert engine.search(parse_query("deblurring"), {}, [0, 1, 2]) == []
+
+
+# -- highlighting -------------------------------------------------------------------
+
+
+def test_highlight_real_title(papers) -> None:
+    title = next(p.title for p in papers if p.id == "2201.12944")
+    assert title == "Deep Learning Approaches on Image Captioning: A Review"
+    spans = highlight_spans(parse_query("caption learn -review"), title, "title")
+    assert [title[a:b] for a, b in spans] == ["Learn", "Caption"]
+    # ti: highlights the title only; abs: never highlights the title
+    assert highlight_spans(parse_query("ti:deep"), title, "title") == [(0, 4)]
+    assert highlight_spans(parse_query("ti:deep"), "Deep", "authors") == []
+    assert highlight_spans(parse_query("abs:deep"), title, "title") == []
+    assert highlight_spans(parse_query("abs:deep"), "deep dive", "summary") == [(0, 4)]
+
+
+def test_highlight_accents_map_to_original(papers) -> None:
+    authors = ", ".join(next(p.authors for p in papers if p.id == "2201.13271"))
+    spans = highlight_spans(parse_query("dunnwald nurnberger"), authors, "authors")
+    assert [authors[a:b] for a, b in spans] == ["Dünnwald", "Nürnberger"]
+    title = "Pl\x7fücker Correction"
+    assert [title[a:b] for a, b in highlight_spans(parse_query("plucker"), title, "title")] == ["Pl\x7fücker"]
+    assert highlight_spans(parse_query("strasse"), "Straße", "title") == [(0, 6)]
+
+
+def test_highlight_merges_overlaps_and_skips_excluded() -> None:
+    text = "Image Deblurring via Deblur Nets"
+    spans = highlight_spans(parse_query('"image deblur" deblur'), text, "title")
+    assert spans == [(0, 12), (21, 27)]
+    assert highlight_spans(parse_query("-deblur image"), text, "title") == [(0, 5)]
+    assert highlight_spans(parse_query("image OR -(nets)"), text, "title") == [(0, 5)]
+
+
+def test_highlight_ids_and_categories() -> None:
+    assert highlight_spans(parse_query("cat:cs"), "eess.IV, cs.CV, physics.med-ph", "categories") == [(9, 14)]
+    assert highlight_spans(parse_query("cat:cs.CV"), "cs.CV, cs.LG", "categories") == [(0, 5)]
+    assert highlight_spans(parse_query("id:2201.12"), "2201.12944", "id") == [(0, 7)]
+    assert highlight_spans(parse_query("1294"), "2201.12944", "id") == [(5, 9)]
+    assert highlight_spans(parse_query("id:2201"), "2201.12944", "title") == []
+
+
+# -- CLI helper ----------------------------------------------------------------------
+
+
+def test_filter_papers(papers) -> None:
+    found, warnings = filter_papers(papers, "ti:deblurring date:2022 (")
+    assert [p.id for p in found] == ["2202.07456"]
+    assert warnings == ["added missing ')'", "ignored empty ()"]
+    found, warnings = filter_papers(papers, "is:starred", {"2201.12944": PaperState("2201.12944", starred=True)})
+    assert [p.id for p in found] == ["2201.12944"] and warnings == []
