@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.digest import find_digest_files, parse_digest_file
 from tui.core.merge import merge_papers
@@ -346,3 +348,35 @@ def test_filter_papers(papers) -> None:
     assert warnings == ["added missing ')'", "ignored empty ()"]
     found, warnings = filter_papers(papers, "is:starred", {"2201.12944": PaperState("2201.12944", starred=True)})
     assert [p.id for p in found] == ["2201.12944"] and warnings == []
+
+
+# -- robustness ----------------------------------------------------------------------
+
+_QUERY_ALPHABET = st.sampled_from(list('ab -()"|:.Ü\x7f') + ["OR", "NOT", "ti:", "date:", "cat:", "..", "is:", "2022-01"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_QUERY_ALPHABET, max_size=30).map("".join))
+def test_any_query_parses_and_searches(text: str) -> None:
+    papers = [
+        Paper(id="2201.12944", version=5, title="Deep Learning Approaches on Image Captioning: A Review",
+              authors=["Taraneh Ghandi"], categories=["cs.CV"], published="2022-01-31 00:39:37+00:00"),
+        Paper(id="2201.13271", version=3, title="StRegA: Unsupervised Anomaly Detection in Brain MRIs",
+              authors=["Max Dünnwald"], categories=["eess.IV", "cs.CV"]),
+    ]
+    query = parse_query(text)
+    found = QueryEngine(papers).search(query, {})
+    assert found == sorted(set(found)) and set(found) <= {0, 1}
+    for name, shown in [("title", papers[1].title), ("authors", "Max Dünnwald"), ("id", "2201.13271"),
+                        ("categories", "eess.IV, cs.CV"), ("summary", "")]:
+        spans = highlight_spans(query, shown, name)
+        assert spans == sorted(spans)
+        assert all(0 <= a < b <= len(shown) for a, b in spans)
+        assert all(b1 < a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+
+
+def test_deep_nesting_does_not_recurse_forever(papers, engine) -> None:
+    query = parse_query("(" * 500 + "deblurring" + ")" * 500)
+    assert "ignored nesting deeper than 50" in query.warnings
+    assert query.warnings.count("ignored unmatched ')'") == 1  # each message once
+    assert len(engine.search(query, {})) == 3

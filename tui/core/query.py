@@ -237,6 +237,7 @@ def parse_query(text: str) -> Query:
             body = body[1:]
         tokens = _tokenize(body, "any" if everywhere else "default", query.warnings)
         query.root = _Parser(tokens, query.warnings).parse()
+        query.warnings[:] = dict.fromkeys(query.warnings)  # each message once, in order
     except Exception as exc:  # pragma: no cover - defensive: the bar must never crash
         query.root = None
         query.warnings.append(f"could not parse query ({exc.__class__.__name__})")
@@ -402,6 +403,9 @@ def _date_term(value: str, warnings: list[str]) -> Term | None:
     return Term("date", value, value, bound, bound + "~")
 
 
+_MAX_DEPTH = 50
+
+
 class _Parser:
     """Recursive descent: or := and (OR and)*; and := unary*; unary := NOT unary | ( or ) | term."""
 
@@ -456,6 +460,18 @@ class _Parser:
     def parse_unary(self) -> Node | None:
         tok = self.peek()
         self.pos += 1
+        if self.depth >= _MAX_DEPTH and (tok is _NOT or tok is _LPAREN):
+            # Pathological nesting: flatten instead of recursing further.
+            if "ignored nesting deeper than 50" not in self.warnings:
+                self.warnings.append("ignored nesting deeper than 50")
+            return None
+        self.depth += 1
+        try:
+            return self._unary(tok)
+        finally:
+            self.depth -= 1
+
+    def _unary(self, tok: object) -> Node | None:
         if tok is _NOT:
             nxt = self.peek()
             if nxt is None or nxt is _RPAREN or nxt is _OR:
