@@ -1,0 +1,131 @@
+"""latex_to_markdown: exact conversions, escaping, and never losing content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from tui.core.latex import escape_markdown, latex_to_markdown
+
+DIGESTS = Path(__file__).resolve().parents[1] / "data" / "digests"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # Real titles from the digests.
+        (r"$\ell_0$ Minimization for Wavelet Frame Based Image Restoration",
+         "ℓ₀ Minimization for Wavelet Frame Based Image Restoration"),
+        # "b" has no Unicode subscript: the formula keeps its $ (escaped), \text is gone.
+        (r"$\text{Log}_\text{b}$Quant: Quantizing Language Models in Logarithmic Space",
+         r"\$Log\_b\$Quant: Quantizing Language Models in Logarithmic Space"),
+        (r"Cross-Channel Image Completion\\with Hide-And-Seek Adversarial Network",
+         "Cross-Channel Image Completion with Hide-And-Seek Adversarial Network"),
+        ("A*3D Dataset: Towards Autonomous Driving", r"A\*3D Dataset: Towards Autonomous Driving"),
+        ("Composite Diffusion | whole >= Σparts", r"Composite Diffusion \| whole \>= Σparts"),
+        ("[/0,1] and [bold]x[/bold]", r"\[/0,1\] and \[bold\]x\[/bold\]"),
+        # Abstract of 1909.07541 (A*3D).
+        (r"images ($\approx~10$ times more), $39\text{K}$ frames, $7$ classes",
+         "images (≈ 10 times more), 39K frames, 7 classes"),
+        # Symbols, Greek, scripts.
+        (r"$\alpha$, $\Omega$, $\times$ $\leq$ $\geq$ $\infty$ $\pm$ $\to$ $\sim$ $\cdot$",
+         "α, Ω, × ≤ ≥ ∞ ± → ∼ ·"),
+        (r"$O(n^2)$ and $x_{10}$", "O(n²) and x₁₀"),
+        (r"$90^\circ$ rotation", "90° rotation"),
+        # Styles.
+        (r"$\mathbf{E}$-field", "**E**-field"),
+        (r"\textbf{bold} \emph{em} \textit{it} $\mathit{x}$", "**bold** *em* *it* *x*"),
+        (r"$\mathcal{O}(N)$", "𝒪(N)"),
+        (r"$\mathbb{R}^n$", "ℝⁿ"),
+        (r"$\frac{1}{2}$ and $\sqrt{x+1}$", "1/2 and √(x+1)"),
+        # Accents in text.
+        (r"Schr\"odinger and Gar\c{c}on", "Schrödinger and Garçon"),
+        # Entities.
+        ("a &gt; b &lt; c &amp; d", r"a \> b \< c \& d"),
+    ],
+)
+def test_conversions(source: str, expected: str) -> None:
+    assert latex_to_markdown(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # Unknown macros are kept as written, and so are the $ around them.
+        (r"$\foo{x}$ test", r"\$\\foo{x}\$ test"),
+        (r"$\alpha + \unknownmacro$", r"\$α + \\unknownmacro\$"),
+        # Non-trivial superscripts keep their braces.
+        (r"$x^{ab}$", r"\$x^{ab}\$"),
+        # Text mode: _ and ^ and ~ are ordinary characters.
+        ("snake_case ~10% x^2", r"snake\_case \~10% x^2"),
+        # Prices are not formulas.
+        ("costs $5 and $10", r"costs \$5 and \$10"),
+        # Unbalanced braces and a lone dollar survive.
+        (r"$\mathbf{x$ and {y", r"\$\\mathbf{x\$ and {y"),
+        ("one $ dollar", r"one \$ dollar"),
+    ],
+)
+def test_unknown_is_kept(source: str, expected: str) -> None:
+    assert latex_to_markdown(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("- not a list", r"\- not a list"),
+        ("2004. not a list", r"2004\. not a list"),
+        ("# not a heading", r"\# not a heading"),
+        ("`code` <b>html</b>", r"\`code\` \<b\>html\</b\>"),
+        ("a\nb\tc", "a b c"),
+        ("Pl\x7fücker", "Plücker"),
+        ("", ""),
+    ],
+)
+def test_escaping(source: str, expected: str) -> None:
+    assert latex_to_markdown(source) == expected
+
+
+def test_escape_markdown_leaves_plain_text_alone() -> None:
+    assert escape_markdown("2023-12-19 01:03:19+00:00") == "2023-12-19 01:03:19+00:00"
+    assert escape_markdown("1) x") == r"1\) x"
+
+
+def _rendered_text(markdown: str) -> str:
+    """The text a Markdown renderer shows (inline content, no markup)."""
+    tokens = MarkdownIt("commonmark").parseInline(markdown)
+    return "".join(child.content for token in tokens for child in token.children or [])
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["A*3D Dataset", "x_1 and y_2 [/0,1] <tag> | a | b |", "`tick` #hash ~strike~", r"back\slash"],
+)
+def test_escaped_text_renders_literally(title: str) -> None:
+    assert _rendered_text(latex_to_markdown(title)) == title
+
+
+def test_every_real_title_converts_without_losing_words() -> None:
+    """Every title of the test digests converts; plain words all survive."""
+    count = 0
+    for path in sorted(DIGESTS.rglob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("### "):
+                continue
+            title = line[4:]
+            converted = latex_to_markdown(title)
+            count += 1
+            for word in title.split():
+                if word.isalpha() and word.isascii():
+                    assert word in converted, (path, title, converted)
+    assert count > 1000
+
+
+def test_real_summary_with_entity() -> None:
+    path = DIGESTS / "cs.CV/2025/01/20250129.md"
+    summaries = [line for line in path.read_text(encoding="utf-8").splitlines() if "&gt;" in line]
+    assert summaries
+    converted = latex_to_markdown(summaries[0])
+    assert "&gt;" not in converted
+    assert r"\>" in converted
