@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 #: Bump when the output would change for the same parameters (invalidates caches).
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 #: The first generated day; arbitrary but fixed, so ids and paths are stable.
 START_DATE = dt.date(2015, 1, 1)
 
@@ -102,9 +102,10 @@ class ArchiveInfo:
     days: int = 0
     first_date: str = ""
     last_date: str = ""
-    #: Files of the day after the archive (not in it), for "a new day arrives".
-    extra_files: list[str] = field(default_factory=list)
-    extra_bytes: int = 0
+    #: Files of the days after the archive (not in it), one list per day, for
+    #: "a new day arrives"; written under ``extra`` with the archive's layout.
+    extra_days: list[list[str]] = field(default_factory=list)
+    extra_bytes: list[int] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -201,13 +202,14 @@ def generate_archive(
     papers: int | None = 200_000,
     days: int | None = None,
     extra: Path | None = None,
+    extra_days: int = 5,
     source: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ArchiveInfo:
     """Write an archive of ``papers`` unique papers (or ``days`` days) under ``out``.
 
-    When ``extra`` is given, the following day is written there (outside the
-    archive) so a benchmark can add "tomorrow's" files.
+    When ``extra`` is given, the ``extra_days`` following days are written there
+    (outside the archive) so a benchmark can add "tomorrow's" files.
     """
     if papers is None and days is None:
         raise ValueError("give papers or days")
@@ -232,9 +234,10 @@ def generate_archive(
             progress(writer.papers, papers or 0)
     info.papers = writer.papers
     if extra is not None:
-        files, size, _ = writer.write_day(extra)
-        info.extra_files = [str(p) for p in files]
-        info.extra_bytes = size
+        for _ in range(extra_days):
+            files, size, _ = writer.write_day(extra)
+            info.extra_days.append([str(p) for p in files])
+            info.extra_bytes.append(size)
     info.seconds = time.perf_counter() - started
     return info
 
@@ -297,14 +300,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="directory to write the archive into")
     parser.add_argument("--papers", type=int, default=200_000, help="unique papers to generate (default 200000)")
     parser.add_argument("--days", type=int, default=None, help="generate this many days instead of a paper count")
-    parser.add_argument("--extra", type=Path, default=None, help="also write the following day into this directory")
+    parser.add_argument("--extra", type=Path, default=None, help="also write the following days into this directory")
+    parser.add_argument("--extra-days", type=int, default=5, help="how many following days --extra gets (default 5)")
     args = parser.parse_args(argv)
     info = generate_archive(
         args.out,
         papers=None if args.days else args.papers,
         days=args.days,
         extra=args.extra,
-        progress=lambda done, total: None,
+        extra_days=args.extra_days,
     )
     print(
         f"{info.papers:,} papers ({info.blocks:,} blocks) in {info.files:,} files, "

@@ -1,0 +1,569 @@
+#!/usr/bin/env python3
+"""Scale benchmark: arxiv-reader on a 200,000-paper archive, through the real code paths.
+
+Run from the repository root::
+
+    .venv/bin/python tests/benchmarks/bench_scale.py            # 200,000 papers
+    .venv/bin/python tests/benchmarks/bench_scale.py --quick    # 20,000 papers, smoke run
+    .venv/bin/python tests/benchmarks/bench_scale.py --skip-ui  # import and state only
+
+What is measured (medians and p95 against the targets, printed as a table):
+
+* import from scratch with ``tui.cli.main(["--home", H, "import", ARCHIVE])``,
+  re-import of the unchanged archive, and one new day's files added (with the
+  bytes of library files written);
+* a star toggle persisted with ``Store.set_starred`` when the state holds 10,000 entries;
+* start-up of ``ArxivReaderApp`` (Pilot, 120x35) until the paper list shows rows,
+  in a fresh process (interpreter start and imports included), for the big
+  library and for a library of a few days;
+* keystroke latency in the filter (title, author and ``abs:`` queries typed one
+  character at a time), ``QueryEngine.search`` alone, and cursor moves;
+* peak resident memory of the importing process and of the app process.
+
+The UI parts run in child processes (this script with ``--child``) so every
+start-up is cold and the memory figures belong to one role each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make ``tui`` and ``tests`` importable
+    sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks.make_archive import ArchiveInfo, cached_archive  # noqa: E402
+
+MB = 1_000_000
+
+
+# -- measurements and the table ---------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    name: str
+    unit: str  # "s", "ms", "MB/s", "MB", "KB"
+    samples: list[float] = field(default_factory=list)
+    #: (kind, bound): kind is "<" (median below), ">=" (median at least) or "p95<".
+    targets: list[tuple[str, float]] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples) if self.samples else None
+
+    @property
+    def p95(self) -> float | None:
+        return percentile(self.samples, 95) if self.samples else None
+
+    def verdict(self) -> str:
+        if not self.targets:
+            return ""
+        if not self.samples:
+            return "n/a"
+        ok = True
+        for kind, bound in self.targets:
+            if kind == "<":
+                ok &= self.median < bound
+            elif kind == ">=":
+                ok &= self.median >= bound
+            elif kind == "p95<":
+                ok &= self.p95 < bound
+        return "PASS" if ok else "FAIL"
+
+    def target_text(self) -> str:
+        parts = []
+        for kind, bound in self.targets:
+            if kind == "p95<":
+                parts.append(f"p95 < {bound:g} {self.unit}")
+            else:
+                parts.append(f"{kind} {bound:g} {self.unit}")
+        return ", ".join(parts)
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit in ("ms",) and value < 10:
+        return f"{value:.2f}"
+    if unit == "s" and value < 10:
+        return f"{value:.3f}"
+    return f"{value:,.1f}"
+
+
+def print_table(rows: list[Row], title: str) -> str:
+    header = ("measure", "median", "p95", "n", "unit", "target", "result")
+    lines = [
+        (r.name, fmt(r.median, r.unit), fmt(r.p95, r.unit), str(len(r.samples)), r.unit, r.target_text(), r.verdict())
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    out = [title, ""]
+    out.append("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    out.append("  ".join("-" * w for w in widths))
+    for line in lines:
+        out.append("  ".join(cell.rjust(w) if 0 < i < 4 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))))
+    notes = [f"  {r.name}: {r.note}" for r in rows if r.note]
+    if notes:
+        out += ["", "notes:", *notes]
+    text = "\n".join(out)
+    print(text, flush=True)
+    return text
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def maxrss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident set size in MB (Linux reports ru_maxrss in KB)."""
+    return resource.getrusage(who).ru_maxrss * 1024 / MB
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """A copy of ``source`` made of hard links (instant, and the cache stays pristine)."""
+    for dirpath, _dirnames, filenames in os.walk(source):
+        rel = Path(dirpath).relative_to(source)
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in filenames:
+            try:
+                os.link(Path(dirpath) / name, target / rel / name)
+            except OSError:
+                shutil.copy2(Path(dirpath) / name, target / rel / name)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """path -> (size, mtime_ns, inode) of every file under ``folder``."""
+    result = {}
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            result[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return result
+
+
+def changed_bytes(before: dict, after: dict) -> tuple[int, int]:
+    """(files, bytes) written between two snapshots (new or replaced files)."""
+    files = size = 0
+    for path, stamp in after.items():
+        if before.get(path) != stamp:
+            files += 1
+            size += stamp[0]
+    return files, size
+
+
+def run_cli(home: Path, *args: str) -> tuple[float, str]:
+    """Time ``tui.cli.main(["--home", home, *args])``; returns (seconds, stdout)."""
+    from tui import cli
+
+    buffer = io.StringIO()
+    errors = io.StringIO()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
+        code = cli.main(["--home", str(home), *args])
+    elapsed = time.perf_counter() - started
+    if code:
+        raise RuntimeError(f"arxiv-reader {' '.join(args)} exited with {code}: {errors.getvalue()[-2000:]}")
+    return elapsed, buffer.getvalue().strip()
+
+
+# -- core part: import and state --------------------------------------------------------
+
+
+def bench_import(info: ArchiveInfo, work: Path, runs: int, rows: list[Row]) -> Path:
+    """Import from scratch ``runs`` times, then re-import and add new days; returns the home."""
+    archive = work / "archive"
+    link_tree(Path(info.root), archive)
+    size_mb = info.bytes / MB
+    scratch = Row("import from scratch (CLI)", "MB/s", targets=[(">=", 30)])
+    scratch_s = Row("  same, wall time", "s")
+    home = work / "home"
+    for run in range(runs):
+        shutil.rmtree(home, ignore_errors=True)
+        elapsed, out = run_cli(home, "import", str(archive))
+        scratch.samples.append(size_mb / elapsed)
+        scratch_s.samples.append(elapsed)
+        log(f"import from scratch #{run + 1}: {elapsed:.2f} s = {size_mb / elapsed:.1f} MB/s ({out})")
+    library_size = sum(s[0] for s in snapshot(home).values())
+    scratch.note = (
+        f"{info.papers:,} papers, {info.files:,} files, {size_mb:.1f} MB of Markdown; "
+        f"library on disk {library_size / MB:.1f} MB; import workers' peak RSS {maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
+    rows += [scratch, scratch_s]
+
+    again = Row("re-import unchanged (CLI)", "s", targets=[("<", 1.0)])
+    written = []
+    for run in range(5):
+        before = snapshot(home)
+        elapsed, out = run_cli(home, "import", str(archive))
+        written.append(changed_bytes(before, snapshot(home)))
+        again.samples.append(elapsed)
+        log(f"re-import #{run + 1}: {elapsed * 1000:.0f} ms ({out})")
+    again.note = f"library files written per re-import: {max(f for f, _ in written)} files, {max(b for _, b in written):,} bytes"
+    rows.append(again)
+
+    new_day = Row("a new day added (CLI)", "s", targets=[("<", 0.5)])
+    written_kb = Row("  library bytes written", "KB")
+    extra_root = Path(info.root).parent / "extra"
+    for day_files in info.extra_days:
+        for name in day_files:
+            rel = Path(name).relative_to(extra_root)
+            (archive / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(name, archive / rel)
+        before = snapshot(home)
+        elapsed, out = run_cli(home, "import", str(archive))
+        files, size = changed_bytes(before, snapshot(home))
+        new_day.samples.append(elapsed)
+        written_kb.samples.append(size / 1000)
+        log(f"new day ({len(day_files)} file(s)): {elapsed * 1000:.0f} ms, wrote {files} library files, {size:,} bytes ({out})")
+    written_kb.note = f"of a library of {sum(s[0] for s in snapshot(home).values()) / MB:.1f} MB"
+    rows += [new_day, written_kb]
+    return home
+
+
+def bench_state(home: Path, rows: list[Row]) -> list[str]:
+    """10,000 state entries, then 50 timed star toggles; returns every paper id."""
+    from tui.core.store import Store
+
+    store = Store(home)
+    started = time.perf_counter()
+    papers = store.load_papers()
+    log(f"Store.load_papers: {len(papers):,} papers in {time.perf_counter() - started:.2f} s")
+    ids = [paper.id for paper in papers]
+    entries = min(10_000, len(ids))
+    started = time.perf_counter()
+    store.set_read(ids[:entries], True)
+    log(f"state pre-populated with {len(store.states()):,} entries in {time.perf_counter() - started:.2f} s")
+    toggle = Row("star toggle persisted (Store.set_starred)", "ms", targets=[("<", 20)])
+    for n in range(50):
+        paper_id = ids[(n // 2) * 97 % entries]  # star then unstar the same paper
+        started = time.perf_counter()
+        store.set_starred([paper_id], n % 2 == 0)
+        toggle.samples.append((time.perf_counter() - started) * 1000)
+    toggle.note = f"{len(store.states()):,} state entries, state.json {(home / 'state.json').stat().st_size / 1000:.0f} KB"
+    rows.append(toggle)
+    return ids
+
+
+# -- UI part (runs in child processes) --------------------------------------------------
+
+
+async def _wait_rows(app, pilot, timeout: float = 120.0):
+    """Pause until the main screen's paper list shows papers; returns the list widget."""
+    from textual.css.query import NoMatches
+
+    from tui.widgets.paper_list import PaperList
+
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        await pilot.pause()
+        try:
+            paper_list = app.screen.query_one(PaperList)
+        except NoMatches:
+            continue
+        if len(paper_list.papers) > 0:
+            return paper_list
+    raise TimeoutError("the paper list never showed rows")
+
+
+async def child_startup(home: Path) -> dict:
+    """Start the app on ``home``; the parent computes the time from process launch."""
+    entered = time.perf_counter()
+    from tui.app import ArxivReaderApp
+    from tui.core.store import Store
+
+    imported = time.perf_counter()
+    store = Store(home)
+    app = ArxivReaderApp(store, paths=[], mark_read_delay=0)
+    async with app.run_test(size=(120, 35)) as pilot:
+        paper_list = await _wait_rows(app, pilot)
+        rows_at = time.perf_counter()
+        shown = len(paper_list.papers)
+    return {
+        "entered": entered,
+        "imported": imported,
+        "rows_at": rows_at,
+        "shown": shown,
+        "maxrss_mb": maxrss_mb(),
+    }
+
+
+async def _type(pilot, screen, paper_list, text: str, wait_result: bool) -> list[float]:
+    """Type ``text`` one key at a time; ms per keystroke until the list was repainted.
+
+    With ``wait_result`` each keystroke waits until the list got a new result
+    (set_papers called: the shown sequence is a new object) and the screen
+    settled; without it, until the key was handled and the screen settled (the
+    abstract search may still run in its worker).
+    """
+    latencies = []
+    for char in text:
+        key = {":": "colon", " ": "space", "-": "minus"}.get(char, char)
+        before = paper_list.papers
+        started = time.perf_counter()
+        await pilot.press(key)
+        await pilot.pause()
+        if wait_result:
+            deadline = started + 30
+            while paper_list.papers is before and time.perf_counter() < deadline:
+                await pilot.pause()
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+async def _clear_filter(pilot, screen, paper_list) -> None:
+    screen.filter_bar.set_text("")
+    before = paper_list.papers
+    screen.refilter()
+    for _ in range(200):
+        await pilot.pause()
+        if paper_list.papers is not before and not list(screen.workers):
+            break
+
+
+async def child_ui(home: Path) -> dict:
+    """Start the app, then time the filter, abstract searches and cursor moves."""
+    from tui.app import ArxivReaderApp
+    from tui.core.query import parse_query
+    from tui.core.store import Store
+
+    results: dict = {}
+    store = Store(home)
+    app = ArxivReaderApp(store, paths=[], mark_read_delay=0)
+    async with app.run_test(size=(120, 35)) as pilot:
+        paper_list = await _wait_rows(app, pilot)
+        screen = app.screen
+        total = len(paper_list.papers)
+        results["papers"] = total
+        results["rss_loaded_mb"] = maxrss_mb()
+
+        # Cursor moves: "j" then pause (the detail pane follows the highlight).
+        paper_list.focus()
+        await pilot.pause()
+        moves = []
+        for _ in range(60):
+            started = time.perf_counter()
+            await pilot.press("j")
+            await pilot.pause()
+            moves.append((time.perf_counter() - started) * 1000)
+        results["cursor_ms"] = moves[5:]  # the first moves warm the strip cache
+        results["cursor_index"] = paper_list.cursor
+
+        queries = {"title": "segmentation", "author": "au:wang"}
+        for label, text in queries.items():
+            await pilot.press("slash")
+            await pilot.pause()
+            latencies = await _type(pilot, screen, paper_list, text, wait_result=True)
+            results[f"filter_{label}_ms"] = latencies
+            results[f"filter_{label}_shown"] = len(paper_list.papers)
+            engine = screen.library.engine
+            alone = []
+            for end in range(1, len(text) + 1):
+                query = parse_query(text[:end])
+                for _ in range(3):
+                    started = time.perf_counter()
+                    engine.search(query, screen.states)
+                    alone.append((time.perf_counter() - started) * 1000)
+            results[f"engine_{label}_ms"] = alone
+            await _clear_filter(pilot, screen, paper_list)
+
+        # Abstract search: typing must not wait for the worker.
+        text = "abs:contrastive"
+        await pilot.press("slash")
+        await pilot.pause()
+        typed_at = time.perf_counter()
+        latencies = await _type(pilot, screen, paper_list, text, wait_result=False)
+        results["abs_keystroke_ms"] = latencies
+        # Keys typed while the last search still runs: backspace + retype, twice.
+        busy = []
+        for _ in range(2):
+            for key in ("backspace", "e"):
+                started = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                busy.append((time.perf_counter() - started) * 1000)
+        results["abs_busy_keystroke_ms"] = busy
+        results["abs_worker_running_during_keys"] = any(
+            w.name == "search" and not w.is_finished for w in screen.workers
+        )
+        finished_typing = time.perf_counter()
+        deadline = finished_typing + 120
+        while time.perf_counter() < deadline:
+            await pilot.pause(0.01)
+            running = [w for w in screen.workers if w.name == "search" and not w.is_finished]
+            if not running and paper_list.papers is not None and screen.query_obj is not None:
+                break
+        results["abs_result_s"] = time.perf_counter() - finished_typing
+        results["abs_total_s"] = time.perf_counter() - typed_at
+        results["abs_shown"] = len(paper_list.papers)
+        query = parse_query(text)
+        alone = []
+        for _ in range(3):
+            started = time.perf_counter()
+            screen.library.engine.search(query, screen.states)
+            alone.append((time.perf_counter() - started) * 1000)
+        results["engine_abs_ms"] = alone
+    results["maxrss_mb"] = maxrss_mb()
+    return results
+
+
+def run_child(kind: str, home: Path, timeout: float = 600) -> tuple[float, dict]:
+    """Run this script as ``--child kind``; returns (launch time, its JSON result)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    try:
+        launched = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--home", str(home), "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if proc.returncode:
+            raise RuntimeError(f"child {kind} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+        return launched, json.loads(out.read_text())
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def bench_startup(label: str, home: Path, runs: int, target: float, rows: list[Row]) -> float:
+    """Cold start-ups in fresh processes; returns the app process's peak RSS (MB)."""
+    row = Row(f"start-up to rows, {label}", "s", targets=[("<", target)])
+    inner = Row("  same, from Store() (imports excluded)", "s")
+    peak = 0.0
+    for run in range(runs):
+        launched, result = run_child("startup", home)
+        row.samples.append(result["rows_at"] - launched)
+        inner.samples.append(result["rows_at"] - result["imported"])
+        peak = max(peak, result["maxrss_mb"])
+        log(
+            f"start-up {label} #{run + 1}: {result['rows_at'] - launched:.2f} s from launch "
+            f"({result['imported'] - launched:.2f} s interpreter + imports), {result['shown']:,} rows, "
+            f"RSS {result['maxrss_mb']:.0f} MB"
+        )
+    row.note = "fresh process each time: interpreter start, imports, Store(), load, index, first paint"
+    rows += [row, inner]
+    return peak
+
+
+def bench_ui(home: Path, rows: list[Row]) -> float:
+    """Filter, abstract search and cursor latencies in one app process; returns its peak RSS."""
+    _, r = run_child("ui", home)
+    log(f"ui child: {r['papers']:,} papers, RSS after load {r['rss_loaded_mb']:.0f} MB, peak {r['maxrss_mb']:.0f} MB")
+    for label in ("title", "author"):
+        rows.append(
+            Row(
+                f"filter keystroke, {label} ({'segmentation' if label == 'title' else 'au:wang'})",
+                "ms",
+                r[f"filter_{label}_ms"],
+                targets=[("<", 50), ("p95<", 150)],
+                note=f"per key until the list got its new result and the screen settled; "
+                f"final query shows {r[f'filter_{label}_shown']:,} papers; per-key ms "
+                + " ".join(f"{v:.0f}" for v in r[f"filter_{label}_ms"]),
+            )
+        )
+        rows.append(Row(f"  QueryEngine.search alone, {label}", "ms", r[f"engine_{label}_ms"]))
+    rows.append(
+        Row(
+            "keystroke while abs: search runs",
+            "ms",
+            r["abs_keystroke_ms"] + r["abs_busy_keystroke_ms"],
+            targets=[("<", 50), ("p95<", 150)],
+            note=f"typing 'abs:contrastive' then backspace/retype; a search worker was "
+            f"{'still' if r['abs_worker_running_during_keys'] else 'no longer'} running after the keys; "
+            f"result ({r['abs_shown']:,} papers) {r['abs_result_s']:.2f} s after the last key",
+        )
+    )
+    rows.append(Row("  QueryEngine.search alone, abs:contrastive", "ms", r["engine_abs_ms"]))
+    rows.append(
+        Row("cursor move + detail (j)", "ms", r["cursor_ms"], targets=[("<", 16)],
+            note="pilot.press('j') + pause, after 5 warm-up moves")
+    )
+    return r["maxrss_mb"]
+
+
+# -- main -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="arxiv-reader scale benchmark")
+    parser.add_argument("--papers", type=int, default=200_000, help="papers in the archive (default 200000)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run on 20,000 papers")
+    parser.add_argument("--skip-ui", action="store_true", help="only the import and state measurements")
+    parser.add_argument("--runs", type=int, default=3, help="imports from scratch and cold start-ups (default 3)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (library homes) afterwards")
+    parser.add_argument("--child", choices=("startup", "ui"), help=argparse.SUPPRESS)
+    parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        runner = child_startup if args.child == "startup" else child_ui
+        result = asyncio.run(runner(args.home))
+        args.out.write_text(json.dumps(result))
+        return 0
+
+    papers = 20_000 if args.quick else args.papers
+    log(f"scale benchmark: {papers:,} papers, python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    info = cached_archive(papers=papers, log=log)
+    small = cached_archive(papers=None, days=5, log=log) if not args.skip_ui else None
+    work = Path(tempfile.mkdtemp(prefix="arxiv-reader-bench-run-"))
+    rows: list[Row] = []
+    try:
+        home = bench_import(info, work, args.runs, rows)
+        rows.append(Row("peak RSS, importing process", "MB", [maxrss_mb()], targets=[("<", 1200)]))
+        bench_state(home, rows)
+        if not args.skip_ui:
+            peak = bench_startup(f"{info.papers:,} papers", home, args.runs, 2.5, rows)
+            small_home = work / "home-small"
+            run_cli(small_home, "import", small.root)
+            bench_startup(f"{small.papers:,} papers ({small.days} days)", small_home, args.runs, 0.5, rows)
+            peak = max(peak, bench_ui(home, rows))
+            rows.append(Row("peak RSS, app process", "MB", [peak], targets=[("<", 1200)]))
+    finally:
+        if args.keep:
+            log(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print_table(rows, f"arxiv-reader scale benchmark: {info.papers:,} papers, {info.bytes / MB:.0f} MB, "
+                      f"{os.cpu_count()} CPU(s)")
+    failed = [r.name for r in rows if r.verdict() == "FAIL"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
