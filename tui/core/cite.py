@@ -277,6 +277,11 @@ def latex_escape(text: str | None, *, ascii_only: bool = True) -> str:
             else:
                 out.append(ch)
             i += 1
+    # Parsers such as bibtexparser read "\\}" as an escaped brace: a space
+    # keeps a LaTeX line break off any brace that follows it (or the field's end).
+    for n, piece in enumerate(out):
+        if piece == "\\\\" and (n + 1 == len(out) or out[n + 1][:1] in ("{", "}")):
+            out[n] = "\\\\ "
     return "".join(out)
 
 
