@@ -103,6 +103,20 @@ def main() -> None:
         median, p95, hits = time_query(engine, text, args.runs)
         print(f"{text:32} {median:10.2f} {p95:8.2f} {hits:8}")
 
+    # Typing one more character: search only the previous results.
+    print("narrowing (candidates = previous results):")
+    for before, after in [("transf", "transfo"), ("graph", "graph neu"), ("au:wa", "au:wang")]:
+        previous = engine.search(parse_query(before), {})
+        assert parse_query(after).narrows(parse_query(before))
+        samples = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            hits = len(engine.search(parse_query(after), {}, previous))
+            samples.append((time.perf_counter() - start) * 1000)
+        samples.sort()
+        label = f"{before} -> {after}"
+        print(f"{label:32} {statistics.median(samples):10.2f} {samples[int(0.95 * (len(samples) - 1))]:8.2f} {hits:8}")
+
 
 if __name__ == "__main__":
     main()

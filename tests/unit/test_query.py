@@ -380,3 +380,9 @@ def test_deep_nesting_does_not_recurse_forever(papers, engine) -> None:
     assert "ignored nesting deeper than 50" in query.warnings
     assert query.warnings.count("ignored unmatched ')'") == 1  # each message once
     assert len(engine.search(query, {})) == 3
+
+
+def test_results_are_fresh_lists(papers, engine) -> None:
+    for text, count in [("cat:cs.CV", 1453), ("cat:cs", len(papers)), ("id:2201.129", 2), ("date:..1999", 2)]:
+        engine.search(parse_query(text), {}).clear()  # the UI may keep or change what it gets
+        assert len(engine.search(parse_query(text), {})) == count

@@ -693,7 +693,10 @@ class QueryEngine:
             exact = index.get(needle, [])
             archive = index.get("archive:" + needle, [])
             # Each list is ascending; a category without a dot is its own archive.
-            hits = archive if not exact else exact if not archive else sorted(set(exact) | set(archive))
+            if exact and archive:
+                hits = sorted(set(exact) | set(archive))
+            else:
+                hits = list(exact or archive)  # a copy: callers may keep or change the result
             return _intersect(hits, cands)
         if key == "id":
             keys = self._ids()
