@@ -524,9 +524,9 @@ def test_fifty_megabytes_parse_fast():
     header, body = one_day.split("\n", 1)
     copies = 50_000_000 // len(body) + 1
     text = header + "\n" + body * copies
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: robust to a busy machine
     result = parse_digest_text(text, "big.md")
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert result.problems == []
     assert len(result.papers) == 213 * copies
     assert elapsed < 3.0, f"{len(text) / 1e6:.0f} MB took {elapsed:.2f} s"

@@ -378,7 +378,7 @@ def _parse(text: str, path: str, report: _Reporter) -> ParsedDigest:
         return result
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if not text or text.isspace():  # (no strip(): it would copy a huge text)
         report(0, "empty file: no papers")
         result.category, result.date = _path_fallback(path)
         return result
