@@ -1,0 +1,251 @@
+"""PaperList: keys, messages, rendering of real titles, 200k rows, resizing."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+from tui.core.digest import parse_digest_file
+from tui.core.merge import merge_papers
+from tui.core.models import DigestRef, Paper, PaperState
+from tui.core.query import parse_query
+from tui.widgets.paper_list import PaperList
+
+ROOT = Path(__file__).resolve().parents[2]
+DIGESTS = ROOT / "tests" / "data" / "digests"
+STYLES = [ROOT / "styles" / "paper_list.tcss"]
+
+FILES = [
+    "cs.CV/2019/09/20190917.md",  # A*3D
+    "cs.CV/2011/05/20110513.md",  # $\ell_0$
+    "cs.CV/2023/07/20230725.md",  # '|' '>=' 'Σ'
+    "cs.CV/2023/12/20231219.md",  # 942 authors
+]
+
+
+def real_papers() -> list[Paper]:
+    blocks = [p for name in FILES for p in parse_digest_file(DIGESTS / name).papers]
+    return sorted(merge_papers(blocks).values(), key=lambda p: p.id)
+
+
+def fake_papers(count: int) -> list[Paper]:
+    digest = [DigestRef("cs.CV", "2026-01-02")]
+    return [
+        Paper(id=f"9{i:09d}", version=1, title=f"Fake paper number {i}", authors=["A. Author", "B"],
+              primary_category="cs.CV", digests=digest)
+        for i in range(count)
+    ]
+
+
+class ListApp(App[None]):
+    CSS_PATH = STYLES
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighted: list[Paper | None] = []
+        self.selected: list[Paper] = []
+
+    def compose(self) -> ComposeResult:
+        yield PaperList()
+
+    def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
+        self.highlighted.append(message.paper)
+
+    def on_paper_list_selected(self, message: PaperList.Selected) -> None:
+        self.selected.append(message.paper)
+
+
+def line_text(widget: PaperList, y: int) -> str:
+    return widget.render_line(y).text
+
+
+async def test_keys_move_cursor_and_post_messages() -> None:
+    papers = real_papers()
+    app = ListApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        plist = app.query_one(PaperList)
+        plist.set_papers(papers, {})
+        plist.focus()
+        await pilot.pause()
+        assert plist.cursor == 0
+        assert app.highlighted[-1] is papers[0]
+
+        await pilot.press("down", "j", "j")
+        await pilot.pause()
+        assert plist.cursor == 3
+        assert app.highlighted[-1] is papers[3]
+        await pilot.press("k")
+        await pilot.pause()
+        assert plist.highlighted is papers[2]
+
+        await pilot.press("G")
+        await pilot.pause()
+        assert plist.cursor == len(papers) - 1
+        await pilot.press("g")
+        await pilot.pause()
+        assert plist.cursor == 0
+        await pilot.press("end", "up", "home")
+        await pilot.pause()
+        assert plist.cursor == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert plist.cursor == plist.scrollable_content_region.height - 1
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert plist.cursor == 0
+
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert app.selected == [papers[1]]
+
+
+async def test_click_selects_row() -> None:
+    papers = real_papers()
+    app = ListApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        plist = app.query_one(PaperList)
+        plist.set_papers(papers, {})
+        await pilot.pause()
+        await pilot.click(PaperList, offset=(10, 4))
+        await pilot.pause()
+        assert plist.cursor == 4
+        assert app.highlighted[-1] is papers[4]
+
+
+async def test_row_layout_markers_and_literal_titles() -> None:
+    papers = real_papers()
+    star = next(p for p in papers if p.title.startswith("A*3D"))
+    ell = next(p for p in papers if p.title.startswith("$\\ell_0$"))
+    states = {star.id: PaperState(star.id, read=True, starred=True)}
+    app = ListApp()
+    async with app.run_test(size=(120, 60)) as pilot:
+        plist = app.query_one(PaperList)
+        plist.set_papers([star, ell], states)
+        await pilot.pause()
+        first, second = line_text(plist, 0), line_text(plist, 1)
+        assert len(first) == plist.scrollable_content_region.width
+        # Read + starred: no unread dot, a star; titles exactly as written.
+        assert first.startswith("  ★ A*3D Dataset: Towards Autonomous Driving")
+        assert second.startswith(" ●  $\\ell_0$ Minimization")
+        assert f"{star.authors[0]} et al." in first
+        assert "cs.CV" in first and star.first_digest_date in first
+
+        # Markup-looking text goes through literally (no rich markup parsing).
+        odd = Paper(id="0000.00001", version=1, title="[/0,1] [bold]x[/] | whole >= Σparts",
+                    authors=["Solo [b]Author[/b]"], primary_category="cs.CV")
+        plist.set_papers([odd], {})
+        await pilot.pause()
+        row = line_text(plist, 0)
+        assert "[/0,1] [bold]x[/] | whole >= Σparts" in row
+        assert "Solo [b]Author[/b]" in row and "et al." not in row
+
+
+async def test_states_and_marks_repaint() -> None:
+    papers = real_papers()[:3]
+    app = ListApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        plist = app.query_one(PaperList)
+        plist.set_papers(papers, {})
+        await pilot.pause()
+        assert line_text(plist, 1).startswith(" ● ")
+        plist.update_states({papers[1].id: PaperState(papers[1].id, read=True, starred=True)})
+        assert line_text(plist, 1).startswith("  ★ ")
+        plist.marked.add(papers[2].id)
+        plist.refresh_paper(papers[2].id)
+        assert line_text(plist, 2).startswith("▸● ")
+
+
+async def test_query_highlights_title_matches() -> None:
+    papers = real_papers()
+    star = next(p for p in papers if p.title.startswith("A*3D"))
+    app = ListApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        plist = app.query_one(PaperList)
+        plist.set_papers([star], {}, query=parse_query("autonomous"))
+        await pilot.pause()
+        match_style = plist.get_component_rich_style("paper-list--match", partial=True)
+        strip = plist.render_line(0)
+        styled = "".join(seg.text for seg in strip if seg.style and match_style.color
+                         and seg.style.color == match_style.color and seg.style.underline)
+        assert styled.lower() == "autonomous"
+
+
+async def test_set_papers_keeps_paper_and_handles_empty() -> None:
+    papers = real_papers()
+    app = ListApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        plist = app.query_one(PaperList)
+        plist.set_papers(papers, {})
+        plist.move_cursor_to(5)
+        await pilot.pause()
+        target = papers[5]
+        plist.set_papers(papers[3:], {}, keep_paper_id=target.id)
+        await pilot.pause()
+        assert plist.highlighted is target and plist.cursor == 2
+        assert plist.index_of(target.id) == 2
+        assert plist.index_of("nope") is None
+
+        plist.set_papers([], {})
+        await pilot.pause()
+        assert plist.cursor == -1 and plist.highlighted is None
+        assert app.highlighted[-1] is None
+        assert "No papers match" in line_text(plist, 0)
+        await pilot.press("j", "G", "enter")
+        assert app.selected == []
+
+
+async def test_200k_rows_are_instant() -> None:
+    papers = fake_papers(200_000)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        plist = app.query_one(PaperList)
+        start = time.perf_counter()
+        plist.set_papers(papers, {})
+        await pilot.pause()
+        assert time.perf_counter() - start < 0.5
+        assert plist.virtual_size.height == 200_000
+
+        plist.focus()
+        start = time.perf_counter()
+        for _ in range(200):
+            plist.action_cursor_down()
+            for y in range(plist.scrollable_content_region.height):
+                plist.render_line(y)
+        per_move = (time.perf_counter() - start) / 200
+        assert per_move < 0.005, per_move
+
+        await pilot.press("G")
+        await pilot.pause()
+        assert plist.cursor == 199_999
+        last_row = plist.scrollable_content_region.height - 1
+        assert "Fake paper number 199999" in line_text(plist, last_row)
+        # Keep the highlighted paper across a new list (index lookup stays fast).
+        start = time.perf_counter()
+        plist.set_papers(papers[::-1], {}, keep_paper_id=papers[-1].id)
+        assert time.perf_counter() - start < 0.2
+        assert plist.cursor == 0
+
+
+async def test_resizing_and_wide_or_long_rows() -> None:
+    papers = real_papers()
+    wide = Paper(id="0000.00002", version=1, title="漢字のタイトル" * 30, authors=["山田太郎"] * 3,
+                 primary_category="physics.comp-ph", digests=[DigestRef("cs.CV", "2026-01-02")])
+    app = ListApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        plist = app.query_one(PaperList)
+        plist.set_papers([wide, *papers], {})
+        await pilot.pause()
+        for width, height in [(40, 10), (300, 100), (41, 11), (80, 24), (57, 13)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            for y in range(plist.scrollable_content_region.height):
+                strip = plist.render_line(y)
+                assert strip.cell_length == plist.scrollable_content_region.width
+        assert line_text(plist, 0).startswith(" ●  漢字")
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        assert plist.cursor == len(papers)
