@@ -611,8 +611,10 @@ class QueryEngine:
 
     Folded text per field is built lazily on the first query that needs it
     (the abstracts only on the first ``abs:``/``any:`` query), as are the
-    category, id and date indexes.  ``papers`` must not change afterwards;
-    build a new engine when the list changes.
+    category, id and date indexes; :meth:`prepare` builds them ahead of time.
+    ``papers`` must not change afterwards; build a new engine when the list
+    changes.  Searching from two threads at once is safe: each lazy index is
+    published in one assignment, so at worst it is built twice.
     """
 
     def __init__(self, papers: Sequence[Paper]) -> None:
@@ -750,8 +752,9 @@ class QueryEngine:
     def _ids(self) -> list[str]:
         if self._id_keys is None:
             pairs = sorted((p.id.lower(), i) for i, p in enumerate(self.papers))
-            self._id_keys = [k for k, _ in pairs]
+            # Index first, keys last: a thread that sees the keys sees the index.
             self._id_index = [i for _, i in pairs]
+            self._id_keys = [k for k, _ in pairs]
         return self._id_keys
 
     def _id_map(self) -> dict[str, list[int]]:
@@ -771,8 +774,8 @@ class QueryEngine:
                 if paper.published:
                     pairs.add((paper.published[:10], i))
             ordered = sorted(pairs)
-            self._date_keys = [d for d, _ in ordered]
             self._date_index = [i for _, i in ordered]
+            self._date_keys = [d for d, _ in ordered]
         return self._date_keys
 
 
