@@ -1,0 +1,358 @@
+"""Pilot tests of the reader: every key of the main screen, dialogs, persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.widgets import OptionList, TextArea
+
+from tui.clipboard import Clipboard
+from tui.commands import APP_COMMANDS, MAIN_COMMANDS
+from tui.core.store import Store
+from tui.screens.dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.widgets.status_line import StatusLine
+from ui_helpers import SIZE, settle, wait_loaded
+
+TOTAL = 194  # papers in the conftest digests (197 blocks, 3 cs.CL/cs.IR cross-lists)
+IR = 27  # of them in cs.IR (primary or cross-list)
+
+
+def main(app) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def status(app) -> str:
+    return str(app.screen.query_one(StatusLine).render())
+
+
+async def test_loads_and_shows_every_paper(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        assert len(screen.paper_list.papers) == TOTAL
+        assert screen.paper_list.cursor == 0
+        # Newest digest first: the 2026-07-27 cs.CL digest is the latest one.
+        assert screen.paper_list.highlighted.first_digest_date == "2026-07-27"
+        assert status(app).startswith(f"{TOTAL} of {TOTAL} papers")
+        assert f"{TOTAL} unread" in status(app)
+        assert screen.has_class("-wide")
+
+
+async def test_narrow_terminal_stacks_the_panes(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        assert screen.has_class("-narrow")
+        papers, detail = screen.paper_list.region, screen.detail.region
+        assert detail.y >= papers.bottom  # below, not beside
+
+
+async def test_cursor_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        papers = main(app).paper_list
+        await pilot.press("j", "j", "down")
+        assert papers.cursor == 3
+        await pilot.press("k", "up")
+        assert papers.cursor == 1
+        await pilot.press("G")
+        assert papers.cursor == TOTAL - 1
+        await pilot.press("g")
+        assert papers.cursor == 0
+        await pilot.press("pagedown")
+        assert papers.cursor > 5
+
+
+async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        await pilot.press("slash")
+        assert screen.focused is screen.filter_bar.input
+        await pilot.press(*"cat:cs.IR")
+        await settle(app, pilot)
+        assert len(screen.paper_list.papers) == IR
+        assert all("cs.IR" in p.categories for p in screen.paper_list.papers)
+        assert status(app).startswith(f"{IR} of {TOTAL} papers · cat:cs.IR")
+        # One more keystroke re-filters at once.
+        await pilot.press("space", *"llm")
+        await settle(app, pilot)
+        narrowed = len(screen.paper_list.papers)
+        assert 0 < narrowed < IR
+        await pilot.press("escape")  # back to the list, query kept
+        assert screen.focused is screen.paper_list
+        assert len(screen.paper_list.papers) == narrowed
+        await pilot.press("escape")  # on the list: clears the query
+        await settle(app, pilot)
+        assert screen.filter_bar.text == ""
+        assert len(screen.paper_list.papers) == TOTAL
+
+
+async def test_query_warnings_show_in_the_filter_bar(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("slash", *"au:")
+        await settle(app, pilot)
+        warnings = app.screen.query_one("#filter-warnings")
+        assert warnings.display
+        assert "au:" in str(warnings.render())
+
+
+async def test_abstract_query_runs_in_a_worker(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        await pilot.press("slash", *"abs:retrieval")
+        await settle(app, pilot)
+        shown = screen.paper_list.papers
+        assert 0 < len(shown) < TOTAL
+        assert all("retrieval" in p.summary.lower() for p in shown)
+
+
+async def test_star_and_read_persist(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        first = screen.paper_list.highlighted.id
+        await pilot.press("s", "m", "j", "s", "s")  # second paper: starred then unstarred
+        second = screen.paper_list.highlighted.id
+        assert f"{TOTAL - 1} unread · 1 starred" in status(app)
+    # A new store on the same home sees what was written, without a clean quit.
+    states = Store(home).states()
+    assert states[first].starred and states[first].read
+    assert second not in states or not states[second].starred
+
+
+async def test_m_toggles_read_back(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        first = main(app).paper_list.highlighted.id
+        await pilot.press("m", "m")
+    assert not Store(home).states().get(first) or not Store(home).states()[first].read
+
+
+async def test_enter_marks_read(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        await pilot.press("j")
+        paper = screen.paper_list.highlighted
+        await pilot.press("enter")
+        assert screen.states[paper.id].read
+    assert Store(home).states()[paper.id].read
+
+
+async def test_mark_read_timer(make_app, home: Path):
+    app = make_app(mark_read_delay=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        await pilot.press("j")
+        passed = screen.paper_list.papers[1].id
+        await pilot.press("j")  # moved on before the delay: stays unread
+        stayed = screen.paper_list.highlighted.id
+        await pilot.pause(0.5)
+        assert screen.states[stayed].read
+        assert passed not in screen.states
+    assert Store(home).states()[stayed].read
+
+
+async def test_next_and_previous_unread(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        papers = main(app).paper_list
+        await pilot.press("j", "m", "j", "m", "k", "k")  # rows 1 and 2 read
+        assert papers.cursor == 0
+        await pilot.press("n")
+        assert papers.cursor == 3
+        await pilot.press("p")
+        assert papers.cursor == 0
+
+
+async def test_mark_all_read_asks_first(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        await pilot.press("slash", *"cat:cs.IR", "enter")
+        await settle(app, pilot)
+        await pilot.press("A")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # declined: nothing changes
+        assert app.screen is screen
+        assert not any(s.read for s in screen.states.values())
+        await pilot.press("A")
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "0 unread" in status(app)
+    states = Store(home).states()
+    assert sum(1 for s in states.values() if s.read) == IR
+
+
+async def test_views_all_unread_starred(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        await pilot.press("s", "j", "m", "j", "s", "m")  # 2 starred, 2 read
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert screen.view == "unread"
+        assert len(screen.paper_list.papers) == TOTAL - 2
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert len(screen.paper_list.papers) == 2
+        assert "starred only" in status(app)
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert len(screen.paper_list.papers) == TOTAL
+
+
+async def test_o_cycles_the_sort(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert screen.sort == "title"
+        titles = [p.title.casefold() for p in screen.paper_list.papers]
+        assert titles == sorted(titles)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert screen.sort == "category"
+        cats = [p.primary_category for p in screen.paper_list.papers]
+        assert cats == sorted(cats)
+        await pilot.press("o")
+        assert screen.sort == "date"
+
+
+async def test_y_copies_bibtex(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = main(app).paper_list.highlighted
+        await pilot.press("y")
+        await pilot.pause()
+        assert "@misc{" in app.clipboard or "@article{" in app.clipboard
+        assert paper.id in app.clipboard
+        messages = [n.message for n in app._notifications]
+        assert any(f"Copied BibTeX for {paper.id} (terminal OSC 52)" in m for m in messages)
+
+
+async def test_copy_menu_copies_marked_in_the_chosen_format(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        first = screen.paper_list.highlighted.id
+        await pilot.press("space", "j", "space")
+        second = screen.paper_list.highlighted.id
+        await pilot.press("Y")
+        assert isinstance(app.screen, CopyMenu)
+        assert "2 marked papers" in str(app.screen.query(".dialog-title").first().render())
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 6
+        await pilot.press("down", "down", "down", "down")  # arXiv id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert first in app.clipboard and second in app.clipboard
+        assert "@" not in app.clipboard
+
+
+async def test_copy_menu_falls_back_to_starred_then_escape_cancels(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("j", "s")
+        await pilot.press("Y")
+        assert "1 starred paper" in str(app.screen.query(".dialog-title").first().render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert app.clipboard == ""
+
+
+async def test_without_a_clipboard_the_text_is_shown(make_app):
+    app = make_app(clipboard=Clipboard("none"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = main(app).paper_list.highlighted
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, CopyFallbackDialog)
+        text = app.screen.query_one(TextArea).text
+        assert paper.id in text and text.lstrip().startswith("@")
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_help_lists_every_binding(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        descriptions = {row[1] for _, rows in app.screen.sections for row in rows}
+        for command in MAIN_COMMANDS + APP_COMMANDS:
+            assert command.description in descriptions
+        titles = [title for title, _ in app.screen.sections]
+        assert "Paper list" in titles and "Main screen" in titles and "Everywhere" in titles
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_command_palette_lists_actions(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"star or unstar")
+        await pilot.pause(0.3)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Star or unstar" in p for p in prompts)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = main(app)
+        assert screen.states[screen.paper_list.highlighted.id].starred
+
+
+async def test_quit_and_reopen_where_the_user_was(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("slash", *"cat:cs.IR", "escape")
+        await settle(app, pilot)
+        await pilot.press("m", "2")  # unread view: one fewer
+        await settle(app, pilot)
+        await pilot.press("j", "j")
+        paper = main(app).paper_list.highlighted.id
+        await pilot.press("q")
+    assert app.return_code == 0 or app.return_code is None
+
+    again = make_app(paths=None)
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_loaded(again, pilot)
+        screen = main(again)
+        assert screen.filter_bar.text == "cat:cs.IR"
+        assert screen.view == "unread"
+        assert len(screen.paper_list.papers) == IR - 1
+        assert screen.paper_list.highlighted.id == paper

@@ -1,0 +1,77 @@
+"""The Textual application: stylesheets, global keys, the main screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from .clipboard import Clipboard
+from .commands import APP_COMMANDS, MainCommands, bindings
+from .screens.help import HelpScreen, binding_sections
+from .screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from .core.store import Store
+
+STYLESHEETS = ("app.tcss", "paper_list.tcss", "paper_detail.tcss")
+
+
+def styles_dir() -> Path:
+    """``tui/styles`` when installed from a wheel, else the repository's ``styles/``."""
+    here = Path(__file__).resolve().parent
+    installed = here / "styles"
+    return installed if installed.is_dir() else here.parent / "styles"
+
+
+def stylesheets() -> list[Path]:
+    """The stylesheets that exist (a missing optional one is skipped, not fatal)."""
+    folder = styles_dir()
+    return [folder / name for name in STYLESHEETS if (folder / name).is_file()]
+
+
+class ArxivReaderApp(App):
+    """A keyboard-driven reader for daily arXiv digests."""
+
+    TITLE = "arxiv-reader"
+    CSS_PATH = stylesheets()
+    BINDINGS = bindings(APP_COMMANDS)
+    COMMANDS = App.COMMANDS | {MainCommands}
+
+    def __init__(
+        self,
+        store: Store,
+        paths: list[Path] | None = None,
+        mark_read_delay: float = 1.5,
+        clipboard: Clipboard | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.paths = list(paths) if paths else None
+        self.mark_read_delay = mark_read_delay
+        #: How copies reach the user (``clipboard`` is Textual's copied text).
+        self.clipboard_helper = clipboard if clipboard is not None else Clipboard()
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay))
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def action_help(self) -> None:
+        """Show every binding in reach of the current screen."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(binding_sections(self.screen)))
+
+    async def action_quit(self) -> None:
+        """Save where the user was, then quit."""
+        main = self.main_screen
+        if main is not None:
+            main.save_session()
+        self.exit()

@@ -1,0 +1,103 @@
+"""Modal dialogs: confirm, choose a copy format, copy text by hand."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Asks a yes/no question; dismisses with True (yes) or False."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.question), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes_label, variant="primary", id="yes")
+                yield Button(self.no_label, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class CopyMenu(ModalScreen[str | None]):
+    """Chooses a citation format; dismisses with its key in ``cite.FORMATS`` or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="copy_menu.cancel")]
+
+    def __init__(self, what: str, formats: dict[str, str]) -> None:
+        """``what`` says which papers ("2 marked papers"); ``formats`` maps key -> label."""
+        super().__init__()
+        self.what = what
+        self.formats = formats
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(f"Copy {self.what} as…"), classes="dialog-title")
+            yield OptionList(
+                *(Option(Content(label), id=key) for key, label in self.formats.items()),
+                id="copy-formats",
+            )
+            yield Label("Enter: copy · Esc: cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class CopyFallbackDialog(ModalScreen[None]):
+    """Shows text that could not be copied, in a read-only area to copy by hand."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="copy_fallback.close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-wide"):
+            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Label(
+                "No clipboard is reachable: select the text below and copy it with your terminal.",
+                classes="dialog-text",
+            )
+            yield TextArea(self.text, read_only=True, soft_wrap=True, id="copy-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.select_all()
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)

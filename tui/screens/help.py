@@ -1,0 +1,109 @@
+"""The help screen: every key binding in reach, built from the binding objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+#: Friendly section names by class name; others show the class name.
+SECTION_TITLES = {
+    "ArxivReaderApp": "Everywhere",
+    "MainScreen": "Main screen",
+    "PaperList": "Paper list",
+    "PaperDetail": "Paper detail",
+    "Input": "Filter input",
+}
+
+#: (key as shown, description, longer help)
+HelpRow = tuple[str, str, str]
+
+
+def class_bindings(node: DOMNode) -> list[Binding]:
+    """The bindings a node's class declares, inherited ones included, first wins.
+
+    Walks the class hierarchy through the public ``BINDINGS`` class variables.
+    """
+    found: list[Binding] = []
+    for cls in type(node).__mro__:
+        declared = cls.__dict__.get("BINDINGS")
+        if declared:
+            found.extend(Binding.make_bindings(declared))
+    return found
+
+
+def _rows(app: App, bindings: Iterable[Binding], seen: set[str]) -> list[HelpRow]:
+    rows: list[HelpRow] = []
+    for binding in bindings:
+        if not binding.description or binding.system:
+            continue
+        if binding.key in seen:  # shadowed by a binding nearer the focus
+            continue
+        seen.add(binding.key)
+        rows.append((app.get_key_display(binding), binding.description, binding.tooltip))
+    return rows
+
+
+def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
+    """Sections of help rows: focused widgets, the list and detail, the screen, the app."""
+    app = screen.app
+    nodes: list[DOMNode] = []
+    focused = screen.focused
+    while focused is not None and focused is not screen:
+        nodes.append(focused)
+        focused = focused.parent  # type: ignore[assignment]
+    for selector in ("#papers", "#detail"):
+        nodes.extend(screen.query(selector))
+    nodes.extend([screen, app])
+
+    sections: list[tuple[str, list[HelpRow]]] = []
+    done: set[int] = set()
+    for node in nodes:
+        if id(node) in done:
+            continue
+        done.add(id(node))
+        # Keys are shadowed per node only: different widgets may reuse a key.
+        rows = _rows(app, class_bindings(node), set())
+        if rows:
+            name = type(node).__name__
+            sections.append((SECTION_TITLES.get(name, name), rows))
+    return sections
+
+
+def _table(rows: list[HelpRow]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(min_width=10, style="bold")
+    table.add_column(min_width=14)
+    table.add_column(style="dim")
+    for key, description, tip in rows:
+        table.add_row(Text(key), Text(description), Text(tip))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the bindings it is given by section; Escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Close help", id="help.close")]
+
+    def __init__(self, sections: list[tuple[str, list[HelpRow]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog"):
+            yield Label("Keys", id="help-title")
+            with VerticalScroll(id="help-body"):
+                for title, rows in self.sections:
+                    yield Label(Text(title), classes="help-section")
+                    yield Static(_table(rows), classes="help-table")
+            yield Label("Esc, q or ? to close · ctrl+p for the command palette", id="help-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()

@@ -1,0 +1,97 @@
+"""The loaded library as the main screen sees it: papers, search, views, sorts.
+
+No Textual here: this is plain data work, run on the UI thread for fast
+queries and in a worker thread for queries over the abstracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..core.models import Paper, PaperState
+from ..core.query import Query, QueryEngine
+
+VIEWS = ("all", "unread", "starred")
+SORTS = ("date", "title", "category")
+
+
+class Library:
+    """Every paper (newest first, as the store returns them) with a query engine."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.papers = list(papers)
+        self.engine = QueryEngine(self.papers)
+        self.by_id: dict[str, int] = {paper.id: index for index, paper in enumerate(self.papers)}
+        self._ranks: dict[str, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+    def paper(self, paper_id: str) -> Paper | None:
+        index = self.by_id.get(paper_id)
+        return None if index is None else self.papers[index]
+
+    def in_view(self, view: str, states: Mapping[str, PaperState]) -> list[int] | None:
+        """Indices of the papers a view shows (None: all of them)."""
+        if view == "unread":
+            return [i for i, paper in enumerate(self.papers) if not _is_read(states, paper.id)]
+        if view == "starred":
+            starred = {paper_id for paper_id, state in states.items() if state.starred}
+            return [i for i, paper in enumerate(self.papers) if paper.id in starred]
+        return None
+
+    def search(self, query: Query, view: str, sort: str, states: Mapping[str, PaperState]) -> list[int]:
+        """Indices of the papers to show, in ``sort`` order."""
+        candidates = self.in_view(view, states)
+        if query.is_empty:
+            found = list(range(len(self.papers))) if candidates is None else candidates
+        else:
+            found = self.engine.search(query, states, candidates)
+        if sort == "date":
+            return found  # the store's order is already newest first
+        rank = self._rank(sort)
+        return sorted(found, key=rank.__getitem__)
+
+    def _rank(self, sort: str) -> list[int]:
+        """Position of every paper in ``sort`` order (computed once per sort)."""
+        rank = self._ranks.get(sort)
+        if rank is None:
+            papers = self.papers
+            if sort == "title":
+                order = sorted(range(len(papers)), key=lambda i: papers[i].title.casefold())
+            else:  # category; the sort is stable, so newest first within a category
+                order = sorted(range(len(papers)), key=lambda i: papers[i].primary_category)
+            rank = [0] * len(papers)
+            for position, index in enumerate(order):
+                rank[index] = position
+            self._ranks[sort] = rank
+        return rank
+
+    def starred(self, states: Mapping[str, PaperState]) -> list[Paper]:
+        """Every starred paper of the library, in library order."""
+        return [paper for paper in self.papers if _is_starred(states, paper.id)]
+
+
+def _is_read(states: Mapping[str, PaperState], paper_id: str) -> bool:
+    state = states.get(paper_id)
+    return state is not None and state.read
+
+
+def _is_starred(states: Mapping[str, PaperState], paper_id: str) -> bool:
+    state = states.get(paper_id)
+    return state is not None and state.starred
+
+
+def counts(papers: Sequence[Paper], states: Mapping[str, PaperState]) -> tuple[int, int]:
+    """``(unread, starred)`` among ``papers``."""
+    unread = starred = 0
+    for paper in papers:
+        state = states.get(paper.id)
+        if state is None:
+            unread += 1
+            continue
+        if not state.read:
+            unread += 1
+        if state.starred:
+            starred += 1
+    return unread, starred
