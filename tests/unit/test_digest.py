@@ -350,6 +350,13 @@ def test_wrapped_title():
     assert result.papers[0].title == "A Title that wraps onto two lines"
 
 
+def test_bare_title_marker_and_tab_continuation():
+    text = HEADER + "###\n" + BLOCK.replace("- **Comment**: None", "- **Comment**: one\n\ttwo")
+    result = parse_digest_text(text, "x.md")
+    assert [p.comment for p in result.papers] == ["one two"]
+    assert [(p.line, "without an Arxiv ID" in p.message) for p in result.problems] == [(2, True)]
+
+
 def test_crlf_and_bom(tmp_path):
     path = write(tmp_path, b"\xef\xbb\xbf" + (HEADER + BLOCK + BLOCK).replace("\n", "\r\n").encode())
     result = parse_digest_file(path)

@@ -445,7 +445,7 @@ def _parse(text: str, path: str, report: _Reporter) -> ParsedDigest:
                     report(index + 1, f"unknown field {name!r} ignored")
                     current = []
                 continue
-        elif head == " ":
+        elif head == " " or head == "\t":
             if current is not None:
                 piece = line.strip()
                 if piece:
@@ -454,7 +454,7 @@ def _parse(text: str, path: str, report: _Reporter) -> ParsedDigest:
                 continue
             if not line.strip():
                 continue
-        elif head == "#" and line.startswith("### "):
+        elif head == "#" and line.startswith("###") and line[3:4] in ("", " ", "\t"):
             if title_parts is not None:
                 paper = _build_paper(title_parts, fields, field_lines, start, last_line, ref, report)
                 if paper is not None:
