@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["latex_to_markdown", "escape_markdown"]
+__all__ = ["latex_to_markdown", "escape_markdown", "escape_inline"]
 
 # --------------------------------------------------------------------------- tables
 
@@ -153,10 +153,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def escape_markdown(text: str) -> str:
     """Escape ``text`` so Markdown shows every character of it literally."""
-    return _escape_block_start(_escape_inline(text))
+    return _escape_block_start(escape_inline(text))
 
 
-def _escape_inline(text: str) -> str:
+def escape_inline(text: str) -> str:
+    """Escape Markdown's inline syntax in ``text`` (for text placed mid-line)."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -446,7 +447,7 @@ def _wrap(pieces: list[_Piece], style: str) -> list[_Piece]:
 
 
 def _render(pieces: list[_Piece]) -> str:
-    return "".join(_escape_inline(text) if kind == "t" else text for kind, text in pieces)
+    return "".join(escape_inline(text) if kind == "t" else text for kind, text in pieces)
 
 
 def _split_math(text: str) -> list[tuple[bool, str, str]]:
