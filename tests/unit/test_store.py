@@ -11,8 +11,9 @@ import orjson
 import pytest
 
 import tui.core.digest as digest_module
-from tui.core.models import DigestRef
-from tui.core.store import Store, StoreError, default_home
+import tui.core.store as store_module
+from tui.core.models import DigestRef, Paper
+from tui.core.store import Store, StoreError, default_home, paper_to_doc, papers_from_docs
 
 DIGESTS = Path(__file__).resolve().parents[1] / "data" / "digests"
 N_FILES = len(list(DIGESTS.rglob("*.md")))
@@ -351,3 +352,44 @@ def test_default_home_honours_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert default_home() == tmp_path / "reader"
     monkeypatch.delenv("ARXIV_READER_HOME")
     assert "arxiv-reader" in str(default_home())
+
+
+# -- fast conversions and the parallel path -------------------------------------------
+
+
+def test_fast_paper_conversions_match_the_model() -> None:
+    from tui.core.digest import parse_digest_file
+
+    papers = [p for f in sorted(DIGESTS.rglob("*.md")) for p in parse_digest_file(f).papers]
+    assert len(papers) > 1000
+    docs = [paper_to_doc(p) for p in papers]
+    assert docs == [p.to_dict() for p in papers]
+    assert list(docs[0]) == list(papers[0].to_dict())  # same key order
+    refs: dict = {}
+    assert papers_from_docs(orjson.loads(orjson.dumps(docs)), refs) == [Paper.from_dict(d) for d in docs]
+    assert len(refs) == N_FILES  # one shared DigestRef per (category, date)
+
+
+def test_malformed_paper_in_shard_is_rebuilt(imported: Store) -> None:
+    entry = next(e for e in imported._load_index().files.values() if e["path"] == str(SMALL_DAY))
+    shard = imported.library / entry["shard"]
+    shard.write_bytes(orjson.dumps({"papers": {"1": {"id": "2607.16633"}}}))
+    store = Store(imported.home)
+    assert sum(p.id.startswith("2607.169") for p in store.load_papers()) == 2
+    assert any("malformed paper" in m for m in store.messages)
+
+
+@pytest.mark.parametrize("broken_pool", [False, True])
+def test_parallel_import_matches_sequential(
+    tmp_path: Path, imported: Store, monkeypatch: pytest.MonkeyPatch, broken_pool: bool
+) -> None:
+    monkeypatch.setattr(store_module, "PARALLEL_MIN_FILES", 2)
+    if broken_pool:
+        def no_pool(*args, **kwargs):
+            raise store_module.BrokenProcessPool("workers cannot start")
+
+        monkeypatch.setattr(store_module.concurrent.futures, "ProcessPoolExecutor", no_pool)
+    parallel = Store(tmp_path / "parallel")
+    report = parallel.import_paths([DIGESTS])
+    assert (report.files_read, report.papers_new) == (N_FILES, len(imported.load_papers()))
+    assert parallel.load_papers() == imported.load_papers()
