@@ -386,6 +386,18 @@ def _detex(text: str) -> str:
     return _STRIP_RE.sub("", text)
 
 
+_UNESCAPED_RE = re.compile(r"(?<!\\)[&%#]")
+_TEXT_ONLY_RE = re.compile(r"(?<!\\)[_^]")
+_MATH_SPAN_RE = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
+
+
+def _assert_latex_safe(value: str, where: str) -> None:
+    """Bare & % # anywhere, or bare _ ^ outside math, would break LaTeX later."""
+    assert not _UNESCAPED_RE.search(value), (where, value[:200])
+    text = _MATH_SPAN_RE.sub("", value.replace("\\^{}", ""))
+    assert not _TEXT_ONLY_RE.search(text), (where, value[:200])
+
+
 def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
     library = bibtexparser.parse_string(out)
     assert not library.failed_blocks, library.failed_blocks[0].error
@@ -401,6 +413,7 @@ def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
             assert entry["year"] == paper.year, where
         assert entry["url"] == paper.abs_url, where
         assert _detex(entry["title"]) == _detex(paper.title), where
+        _assert_latex_safe(entry["title"] + " " + entry["author"], where)
         names = entry["author"].split(" and ")
         assert [_detex(n) for n in names] == [_detex(a) for a in paper.authors], where
         if not utf8:
