@@ -249,3 +249,32 @@ async def test_resizing_and_wide_or_long_rows() -> None:
         await pilot.press("G")
         await pilot.pause()
         assert plist.cursor == len(papers)
+
+
+def test_every_binding_is_described() -> None:
+    bindings = PaperList.BINDINGS
+    assert all(binding.description for binding in bindings)
+    keys = {key for binding in bindings for key in binding.key.split(",")}
+    assert {"up", "k", "down", "j", "home", "g", "end", "G", "pageup", "pagedown", "enter"} <= keys
+    assert [b.key for b in bindings if b.show] == ["enter"]
+
+
+async def test_cursor_row_looks_different_when_focused() -> None:
+    papers = real_papers()[:3]
+    app = ListApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        plist = app.query_one(PaperList)
+        plist.set_papers(papers, {})
+        await pilot.pause()
+        plist.blur()  # the app focuses the list on start
+        await pilot.pause()
+        assert not plist.has_focus
+        blurred = plist.render_line(0)
+        other_row = plist.render_line(1)
+        assert blurred.text[4:30] != other_row.text[4:30] or list(blurred)[0].style != list(other_row)[0].style
+        plist.focus()
+        await pilot.pause()
+        assert plist.has_focus
+        focused = plist.render_line(0)
+        assert focused.text == blurred.text
+        assert list(focused)[0].style != list(blurred)[0].style

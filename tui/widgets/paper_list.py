@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -39,6 +40,7 @@ _DATE_WIDTH = 10
 _CATEGORY_WIDTH = 9
 _GAP = 2
 _MIN_TITLE = 12
+_ET_AL = " et al."
 
 
 def _clean(text: str) -> str:
@@ -273,7 +275,7 @@ class PaperList(ScrollView, can_focus=True):
         if paper is not None:
             self.post_message(self.Selected(paper, self))
 
-    async def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -290,15 +292,15 @@ class PaperList(ScrollView, can_focus=True):
         self._strips.clear()
         super().notify_style_update()
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
         self._styles = None
         self.refresh()
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
         self._styles = None
         self.refresh()
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._scroll_cursor_into_view()
 
     def _get_styles(self) -> dict[str, Style]:
@@ -359,11 +361,13 @@ class PaperList(ScrollView, can_focus=True):
         row.append("★" if starred else " ", styles["starred"] if starred else None)
         row.append(" ")
 
-        author = ""
-        if paper.authors:
-            author = _clean(paper.authors[0]) + (" et al." if len(paper.authors) > 1 else "")
+        author = _clean(paper.authors[0]) if paper.authors else ""
+        author_width = max(12, min(24, width // 5))
+        suffix = len(_ET_AL) if len(paper.authors) > 1 else 0
+        if cell_len(author) + suffix > author_width and " " in author.strip():
+            author = author.split()[-1]  # the surname reads better than a cut name
         columns: list[tuple[str, int, str]] = [
-            (author, max(12, min(24, width // 5)), "authors"),
+            (author, author_width, "authors"),
             (_clean(paper.primary_category), _CATEGORY_WIDTH, ""),
             (paper.first_digest_date, _DATE_WIDTH, ""),
         ]
@@ -384,6 +388,10 @@ class PaperList(ScrollView, can_focus=True):
             if field_name:
                 for start, end in _spans(self._query, value, field_name):
                     cell.stylize(styles["match"], start, end)
+                if len(paper.authors) > 1:
+                    # Shorten the name, never the " et al." that says there are more.
+                    cell.truncate(column_width - len(_ET_AL), overflow="ellipsis")
+                    cell.append(_ET_AL)
             cell.truncate(column_width, overflow="ellipsis", pad=True)
             row.append(" " * _GAP)
             row.append_text(cell)
