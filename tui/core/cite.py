@@ -36,7 +36,6 @@ Choices made here (all deliberate, all tested):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 
 from unidecode import unidecode
@@ -56,6 +55,11 @@ STOP_WORDS = frozenset(
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s{}]+$")
 _WS_RE = re.compile(r"\s+")
+_LINE_WS_RE = re.compile(r"[\t\n\r\v\f]")
+#: Unicode category Cc is exactly these two ranges.
+_CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Text without any of these needs no escaping at all (the common case).
+_NEEDS_ESCAPE_RE = re.compile(r"[\\$&%#_^{}]|[^\x00-\x7f]")
 _CMD_RE = re.compile(r"\\[A-Za-z]+|\\.")
 _MATH_RE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$")
 
@@ -68,15 +72,8 @@ def clean_text(text: str | None) -> str:
     """Drop control characters and collapse whitespace (all formats use this)."""
     if not text:
         return ""
-    kept = []
-    for ch in text:
-        if ch in "\t\n\r\v\f":
-            kept.append(" ")
-        elif unicodedata.category(ch) == "Cc":
-            continue
-        else:
-            kept.append(ch)
-    return _WS_RE.sub(" ", "".join(kept)).strip()
+    text = _CTRL_RE.sub("", _LINE_WS_RE.sub(" ", text))
+    return _WS_RE.sub(" ", text).strip()
 
 
 def _ascii_word(text: str) -> str:
@@ -226,6 +223,8 @@ def latex_escape(text: str | None, *, ascii_only: bool = True) -> str:
     become accent commands; without it (BibLaTeX) they stay UTF-8.
     """
     text = clean_text(text)
+    if not _NEEDS_ESCAPE_RE.search(text):
+        return text
     bad = _unmatched_braces(text)
     out: list[str] = []
     for is_math, start, end in _segments(text):
