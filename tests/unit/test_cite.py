@@ -325,6 +325,13 @@ def test_plain_text_author_lists():
     )
 
 
+def test_names_bibtex_would_split_are_braced():
+    paper = _paper(authors=["Research and Development Team", "Smith, Ann", "Bo Li"])
+    assert "  author        = {{Research and Development Team} and {Smith, Ann} and Bo Li},\n" in (
+        bibtex([paper])
+    )
+
+
 def test_markdown_escapes_brackets():
     paper = _paper(title="The [Big] Model")
     assert markdown([paper]) == "[The \\[Big\\] Model](https://arxiv.org/abs/2401.00001)\n"

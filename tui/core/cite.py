@@ -26,6 +26,10 @@ Choices made here (all deliberate, all tested):
   (``ü`` -> ``{\\"u}``, ``ł`` -> ``{\\l}``), Greek and a few symbols into math
   (``Σ`` -> ``$\\Sigma$``), and keeps anything else (CJK...) as UTF-8.
   BibLaTeX keeps UTF-8 throughout.  Control characters are dropped everywhere.
+* ``<``, ``>`` and ``|`` are kept as typed: they print correctly with the T1
+  font encoding that modern documents use.
+* **Names** that contain `` and `` or a comma are wrapped in braces so BibTeX
+  keeps them as one name.
 * **DOI**: the first DOI of the paper that looks like one (``10.<digits>/...``
   with no space or brace); a malformed DOI such as ``0.1145/...`` (arXiv data
   has some) is left out rather than exported as a broken link.
@@ -318,9 +322,16 @@ def _entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+def _bib_name(name: str) -> str:
+    """Brace a name that BibTeX would otherwise split or reorder ("A and B", "X, Y")."""
+    if re.search(r"\sand\s|,", name, flags=re.IGNORECASE):
+        return "{" + name + "}"
+    return name
+
+
 def _bib_common(paper: Paper, ascii_only: bool) -> tuple[str, str, str | None]:
     title = "{" + latex_escape(paper.title, ascii_only=ascii_only) + "}"
-    names = (latex_escape(a, ascii_only=ascii_only) for a in paper.authors)
+    names = (_bib_name(latex_escape(a, ascii_only=ascii_only)) for a in paper.authors)
     author = " and ".join(n for n in names if n)
     journal = latex_escape(paper.journal_ref, ascii_only=ascii_only) or None
     return title, author, journal
