@@ -393,3 +393,21 @@ def test_parallel_import_matches_sequential(
     report = parallel.import_paths([DIGESTS])
     assert (report.files_read, report.papers_new) == (N_FILES, len(imported.load_papers()))
     assert parallel.load_papers() == imported.load_papers()
+
+
+def test_cached_states_match_the_file_after_many_changes(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    home = tmp_path / "home"
+    store, other = Store(home), Store(home)
+    ids = [f"2301.{n:05d}" for n in range(12)]
+    for step in range(120):
+        actor = other if step % 17 == 0 else store  # now and then, another process writes
+        chosen = rng.sample(ids, rng.randint(1, 4))
+        if rng.random() < 0.5:
+            actor.set_read(chosen, rng.random() < 0.6)
+        else:
+            actor.set_starred(chosen, rng.random() < 0.6)
+        assert store.states() == Store(home).states()
+    assert store.states()  # the sequence left something behind

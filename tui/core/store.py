@@ -691,14 +691,18 @@ class Store:
         for doc in data.get("state", {}).values():
             if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
                 continue  # a foreign or damaged entry: ignore it, keep the rest
-            states[doc["id"]] = PaperState(
-                doc["id"],
-                read=bool(doc.get("read")),
-                read_at=doc.get("read_at"),
-                starred=bool(doc.get("starred")),
-                starred_at=doc.get("starred_at"),
-            )
+            states[doc["id"]] = Store._state_from_doc(doc)
         return states
+
+    @staticmethod
+    def _state_from_doc(doc: dict[str, Any]) -> PaperState:
+        return PaperState(
+            doc["id"],
+            read=bool(doc.get("read")),
+            read_at=doc.get("read_at"),
+            starred=bool(doc.get("starred")),
+            starred_at=doc.get("starred_at"),
+        )
 
     def states(self) -> dict[str, PaperState]:
         """The user's state for every paper that has any (read from disk if changed).
@@ -738,6 +742,7 @@ class Store:
         try:
             with self._lock(self.state_path):
                 # Re-read inside the lock: another process may have written since.
+                in_sync = self._state_stamp is not None and self._stamp(self.state_path) == self._state_stamp
                 db = TinyDB(self.state_path, storage=CachingMiddleware(AtomicJSONStorage))
                 try:
                     try:
@@ -782,7 +787,21 @@ class Store:
                     final = db.storage.read()
                 finally:
                     db.close()  # the one atomic write (if anything changed)
-                self._states = self._states_from_raw(final)
+                if in_sync and final is not None:
+                    # Our cache matched the file we changed: patch just these ids.
+                    latest = final.get("state", {})
+                    for key in keys:
+                        self._states.pop(key, None)
+                    for doc_id in to_update:
+                        doc = latest[str(doc_id)]
+                        self._states[doc["id"]] = self._state_from_doc(doc)
+                    for doc in to_insert:
+                        self._states[doc["id"]] = self._state_from_doc(doc)
+                    for key in keys:
+                        if key not in self._states and key in by_id and by_id[key] not in to_remove:
+                            self._states[key] = self._state_from_doc(docs[str(by_id[key])])
+                else:
+                    self._states = self._states_from_raw(final)
                 self._state_stamp = self._stamp(self.state_path)
         except Timeout:
             raise StoreError("another arxiv-reader holds the state lock; change not saved") from None
