@@ -309,11 +309,6 @@ def test_truncation_at_every_block_boundary_keeps_earlier_papers(path: Path) -> 
         assert [paper_key(p) for p in result.papers] == [paper_key(p) for p in full[:k]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="digest.py documents that control characters are removed from every text field, "
-    "but classes, dois, published, updated and pdf_url keep them (ESC included)",
-)
 def test_control_characters_removed_from_every_text_field() -> None:
     esc = "\x1b[31m"
     text = (

@@ -313,10 +313,12 @@ def _build_paper(
                f" (block ends at line {last_line})")
 
     def value(name: str) -> str:
+        # Every field is cleaned here, once: control characters (ESC above all)
+        # must never reach a terminal, whatever field they hide in.
         pieces = fields.get(name)
         if pieces is None:
             return ""
-        return pieces[0] if len(pieces) == 1 else " ".join(p for p in pieces if p)
+        return _clean(pieces[0] if len(pieces) == 1 else " ".join(p for p in pieces if p))
 
     title = _clean(" ".join(title_parts) if len(title_parts) > 1 else title_parts[0])
     if not title:
@@ -328,7 +330,7 @@ def _build_paper(
     else:
         primary, categories, classes = "", [], []
 
-    authors_text = _clean(value("Authors"))
+    authors_text = value("Authors")
     authors = (
         [a for a in authors_text.split(", ") if a.strip()]
         if authors_text and authors_text != "None"
@@ -348,9 +350,9 @@ def _build_paper(
         dois=split_dois(value("DOI")) if "DOI" in fields else [],
         published=_optional(value("Published")),
         updated=_optional(value("Updated")),
-        comment=_clean(comment) if comment else None,
-        journal_ref=_clean(journal) if journal else None,
-        summary=_unescape(_clean(summary)) if summary else "",
+        comment=comment,
+        journal_ref=journal,
+        summary=_unescape(summary) if summary else "",
         digests=list(ref),
         pdf_url=_pdf_url(value("Links")),
     )
