@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -39,16 +40,21 @@ def class_bindings(node: DOMNode) -> list[Binding]:
     return found
 
 
-def _rows(app: App, bindings: Iterable[Binding], seen: set[str]) -> list[HelpRow]:
-    rows: list[HelpRow] = []
+def _rows(app: App, bindings: Iterable[Binding]) -> list[HelpRow]:
+    """One row per action and description; keys bound to the same action share it."""
+    keys: dict[tuple[str, str], list[str]] = {}
+    tips: dict[tuple[str, str], str] = {}
+    seen: set[str] = set()
     for binding in bindings:
         if not binding.description or binding.system:
             continue
-        if binding.key in seen:  # shadowed by a binding nearer the focus
+        if binding.key in seen:  # shadowed by a subclass's binding for the same key
             continue
         seen.add(binding.key)
-        rows.append((app.get_key_display(binding), binding.description, binding.tooltip))
-    return rows
+        group = (binding.action, binding.description)
+        keys.setdefault(group, []).append(app.get_key_display(binding))
+        tips.setdefault(group, binding.tooltip)
+    return [(" ".join(shown), group[1], tips[group]) for group, shown in keys.items()]
 
 
 def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
@@ -70,7 +76,7 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
             continue
         done.add(id(node))
         # Keys are shadowed per node only: different widgets may reuse a key.
-        rows = _rows(app, class_bindings(node), set())
+        rows = _rows(app, class_bindings(node))
         if rows:
             name = type(node).__name__
             sections.append((SECTION_TITLES.get(name, name), rows))
@@ -78,10 +84,11 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
 
 
 def _table(rows: list[HelpRow]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(min_width=10, style="bold")
-    table.add_column(min_width=14)
-    table.add_column(style="dim")
+    table = Table.grid(expand=True)
+    # Fixed widths (+2 as the gutter) so keys and names never wrap or touch.
+    table.add_column(width=max(cell_len(row[0]) for row in rows) + 2, style="bold", no_wrap=True)
+    table.add_column(width=max(cell_len(row[1]) for row in rows) + 2, no_wrap=True)
+    table.add_column(ratio=1, style="dim")
     for key, description, tip in rows:
         table.add_row(Text(key), Text(description), Text(tip))
     return table

@@ -1,0 +1,90 @@
+"""Snapshot tests: what the reader looks like, on a fixed data set.
+
+Timers are off (``mark_read_delay=0``), the filter's cursor does not blink and
+every test waits for the loading worker, so the pictures are repeatable.
+Regenerate with ``pytest tests/snapshots --snapshot-update`` and look at them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tui.app import ArxivReaderApp
+from tui.clipboard import Clipboard
+from tui.core.store import Store
+from tui.screens.main import MainScreen
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
+DIGEST_DIRS = [DATA / "cs.IR" / "2026" / "07", DATA / "cs.CL" / "2026" / "07"]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> ArxivReaderApp:
+    return ArxivReaderApp(
+        Store(tmp_path / "home"), paths=DIGEST_DIRS, mark_read_delay=0, clipboard=Clipboard("osc52")
+    )
+
+
+async def loaded(pilot: Pilot) -> None:
+    """Wait for the library, then stop the filter's cursor blinking."""
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause()
+        if isinstance(app.screen, MainScreen) and app.screen.loaded:
+            break
+    await app.workers.wait_for_complete()
+    app.screen.query_one(Input).cursor_blink = False
+    await pilot.pause()
+
+
+def test_main_screen_80x24(app, snap_compare):
+    """Narrow: filter on top, the list above the detail of the first paper
+    (stacked panes), status line "194 of 194 papers · 194 unread · ...", footer."""
+    assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
+
+
+def test_main_screen_160x48(app, snap_compare):
+    """Wide: the list on the left and the detail of the highlighted paper on the
+    right, side by side; footer with the main keys."""
+    assert snap_compare(app, terminal_size=(160, 48), run_before=loaded)
+
+
+def test_filtered_view(app, snap_compare):
+    """The query "cat:cs.IR llm": five papers, matches highlighted in titles, the
+    third one highlighted and starred; the status line shows the query."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("slash", *"cat:cs.IR llm", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("j", "j", "s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 35), run_before=run_before)
+
+
+def test_help_screen(app, snap_compare):
+    """The help screen over the main screen: sections "Paper list", "Main screen"
+    and "Everywhere", each key with its description and a longer explanation."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 35), run_before=run_before)
+
+
+def test_copy_menu(app, snap_compare):
+    """The copy menu for two marked papers: six formats, BibTeX highlighted."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("space", "j", "space", "Y")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
