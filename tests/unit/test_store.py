@@ -242,6 +242,8 @@ DAMAGE = {
     "not-a-dict": b"[1, 2, 3]",
     "newer-schema": orjson.dumps({"_meta": {"1": {"schema": 99}}, "state": {}, "files": {}}),
     "bad-table": b'{"state": [1], "files": 3}',
+    "foreign-doc-id": b'{"state": {"x": {"id": "2301.00001"}}, "files": {"x": {}}}',
+    "non-object-doc": b'{"state": {"1": "text"}, "files": {"1": null}}',
 }
 
 
@@ -289,6 +291,18 @@ def test_damaged_index_is_moved_aside_and_rebuilt(tmp_path: Path, damage: str) -
     assert store.digest_count() == N_FILES
     report = store.import_paths([DIGESTS])  # the rebuilt index knows every file
     assert (report.files_read, report.files_unchanged) == (0, N_FILES)
+
+
+def test_index_with_malformed_versions_is_rebuilt(imported: Store) -> None:
+    data = orjson.loads(imported.index_path.read_bytes())
+    for doc in data["papers"].values():
+        doc["versions"] = {key: 5 for key in doc["versions"]}
+    imported.index_path.write_bytes(orjson.dumps(data))
+    store = Store(imported.home)
+    assert store.paper_count() == len(imported.load_papers())
+    assert any("malformed table 'papers'" in m for m in store.messages)
+    report = store.import_paths([DIGESTS])
+    assert report.files_unchanged == N_FILES
 
 
 def test_damaged_shard_is_rebuilt_from_its_digest(imported: Store) -> None:

@@ -5,7 +5,7 @@ and renamed over the target (then the directory is fsynced), so a crash at any
 moment leaves either the old or the new file on disk, never a torn one.
 
 Reads are strict: a file that exists but is empty, is not valid JSON, is not a
-TinyDB layout (a dict of tables, each a dict of documents), or declares a schema
+TinyDB layout (a dict of tables, each a dict of documents keyed by integer ids), or declares a schema
 newer than :data:`SCHEMA` raises :class:`CorruptDatabase`, so the caller can move
 it aside instead of silently starting over.
 """
@@ -54,6 +54,10 @@ def decode_database(raw: bytes, path: str) -> dict[str, dict[str, Any]]:
     for name, table in data.items():
         if not isinstance(table, dict):
             raise CorruptDatabase(f"{path}: table {name!r} is not a JSON object")
+        # TinyDB needs integer document ids and object documents.
+        for doc_id, doc in table.items():
+            if not (doc_id.isdigit() and type(doc) is dict):
+                raise CorruptDatabase(f"{path}: table {name!r} has a malformed document {doc_id!r}")
     schema = meta_schema(data)
     if schema is not None and schema > SCHEMA:
         raise CorruptDatabase(

@@ -283,7 +283,9 @@ def _index_from_raw(data: dict[str, Any], path: str) -> _Index:
         index.files[doc["path"]] = {k: doc[k] for k in _FILE_FIELDS}
     for doc in data.get("papers", {}).values():
         versions = doc.get("versions") if isinstance(doc, dict) else None
-        if not isinstance(versions, dict):
+        if not isinstance(versions, dict) or not all(
+            type(v) is list and len(v) == 2 and type(v[0]) is int for v in versions.values()
+        ):
             raise CorruptDatabase(f"{path}: malformed table 'papers'")
         index.versions.update(versions)
     return index
