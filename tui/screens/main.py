@@ -80,6 +80,7 @@ class MainScreen(Screen):
         self._read_timer: Timer | None = None
         self._session_timer: Timer | None = None
         self._last_progress = 0.0
+        self._messages_shown = 0  # how many of store.messages were notified
 
     # -- layout ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -166,8 +167,7 @@ class MainScreen(Screen):
         self.library = library
         self.states = states
         self.remove_class("-loading")
-        for message in self.store.messages:
-            self.notify(message, title="Library", severity="warning", markup=False, timeout=10)
+        self._show_store_messages()
         if report is not None and report.problems:
             first = str(report.problems[0])
             self.notify(
@@ -181,6 +181,13 @@ class MainScreen(Screen):
             self.notify("The library is empty: import a folder of digests.", markup=False)
         self._restore(session)
         self.paper_list.focus()
+
+    def _show_store_messages(self) -> None:
+        """Notify the store's notices (files moved aside...) not shown yet."""
+        messages = self.store.messages
+        for message in messages[self._messages_shown :]:
+            self.notify(message, title="Library", severity="warning", markup=False, timeout=10)
+        self._messages_shown = len(messages)
 
     def _restore(self, session: dict[str, Any]) -> None:
         """Reopen where the user was: query, view, sort, highlighted paper."""
@@ -334,6 +341,8 @@ class MainScreen(Screen):
         except Exception as error:  # the store reports disk problems by exception
             self.notify(f"Could not save: {error}", title="Error", severity="error", markup=False)
             return False
+        finally:
+            self._show_store_messages()
         return True
 
     def _states_changed(self, ids: list[str]) -> None:

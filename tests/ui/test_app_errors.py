@@ -1,0 +1,145 @@
+"""Pilot tests: loading progress, store notices and failures shown, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Label
+
+from tui.app import ArxivReaderApp
+from tui.clipboard import Clipboard
+from tui.core.store import Store, StoreError
+from tui.screens.main import MainScreen
+from ui_helpers import SIZE, wait_loaded
+
+
+def notices(app: ArxivReaderApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_loading_reports_progress(make_app):
+    seen: list[MainScreen.LoadProgress] = []
+
+    def hook(message) -> None:
+        if isinstance(message, MainScreen.LoadProgress):
+            seen.append(message)
+
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await wait_loaded(app, pilot)
+    stages = {m.stage for m in seen}
+    assert {"Importing digests", "Loading papers", "Indexing papers"} <= stages
+    # The last progress of each stage says it is complete (never skipped by throttling).
+    for stage in ("Importing digests", "Loading papers"):
+        last = [m for m in seen if m.stage == stage][-1]
+        assert last.total > 0 and last.done == last.total
+
+
+async def test_corrupt_state_file_is_a_notification(make_app, home: Path):
+    home.mkdir(parents=True)
+    (home / "state.json").write_text("{ this is not json", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        assert any("moved it to" in n for n in notices(app))
+        assert len(app.screen.paper_list.papers) == 194  # and the reader works
+
+
+class FailingLoadStore(Store):
+    def load_papers(self, progress=None):
+        raise OSError("disk on fire")
+
+
+async def test_a_failing_load_is_reported_not_raised(home: Path):
+    app = ArxivReaderApp(FailingLoadStore(home), mark_read_delay=0, clipboard=Clipboard("osc52"))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert any("disk on fire" in n for n in notices(app))
+        label = app.screen.query_one("#loading-label", Label)
+        assert "disk on fire" in str(label.render())
+        await pilot.press("q")
+    assert app.return_code in (0, None)
+
+
+class ReadOnlyStore(Store):
+    def set_starred(self, ids, starred=True):
+        raise StoreError("the data folder is read-only")
+
+
+async def test_a_failing_write_is_a_notification(home: Path, make_app):
+    # Import once with a normal store, then reopen read-only.
+    async with make_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot.app, pilot)
+    app = ArxivReaderApp(ReadOnlyStore(home), mark_read_delay=0, clipboard=Clipboard("osc52"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert any("Could not save: the data folder is read-only" in n for n in notices(app))
+        screen = app.screen
+        assert not screen.states.get(screen.paper_list.highlighted.id)  # not pretended
+        assert "0 starred" in str(screen.query_one("#status").render())
+
+
+async def test_markup_in_data_is_shown_as_written(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("slash", *"[/0,1] [bold]", "escape")
+        await pilot.pause()
+        assert "[/0,1] [bold]" in str(app.screen.query_one("#status").render())
+
+
+class FakePyperclip:
+    class PyperclipException(Exception):
+        pass
+
+    def __init__(self, works: bool) -> None:
+        self.works = works
+        self.copied: list[str] = []
+
+    def copy(self, text: str) -> None:
+        if not self.works:
+            raise self.PyperclipException("no clipboard mechanism")
+        self.copied.append(text)
+
+
+class FakeApp:
+    is_headless = True
+
+    def __init__(self) -> None:
+        self.clipboard = ""
+
+    def copy_to_clipboard(self, text: str) -> None:
+        self.clipboard = text
+
+
+@pytest.mark.parametrize(
+    ("mode", "system_works", "expected"),
+    [
+        ("auto", True, "terminal OSC 52 + system clipboard"),
+        ("auto", False, "terminal OSC 52"),
+        ("osc52", True, "terminal OSC 52"),
+        ("system", True, "system clipboard"),
+        ("system", False, None),
+        ("none", True, None),
+        ("bogus", False, "terminal OSC 52"),  # unknown modes fall back to auto
+    ],
+)
+def test_clipboard_routes(monkeypatch, mode, system_works, expected):
+    fake = FakePyperclip(system_works)
+    monkeypatch.setitem(__import__("sys").modules, "pyperclip", fake)
+    app = FakeApp()
+    how = Clipboard(mode).copy(app, "text")
+    assert how == expected
+    assert (app.clipboard == "text") == (mode in ("auto", "osc52", "bogus"))
+    assert (fake.copied == ["text"]) == (system_works and mode in ("auto", "system"))
+
+
+def test_clipboard_mode_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ARXIV_READER_CLIPBOARD", "NONE")
+    assert Clipboard().mode == "none"
+    assert Clipboard("osc52").mode == "osc52"  # an explicit mode wins
