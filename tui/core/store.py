@@ -275,6 +275,12 @@ class _Index:
 _FILE_FIELDS = {"path": str, "size": int, "mtime_ns": int, "category": str, "date": str, "shard": str, "papers": int}
 
 
+def _typed(doc: dict[str, Any], name: str, kind: type, default: Any) -> Any:
+    """``doc[name]`` when it has exactly type ``kind``, else ``default``."""
+    value = doc.get(name)
+    return value if type(value) is kind else default
+
+
 def _index_from_raw(data: dict[str, Any], path: str) -> _Index:
     index = _Index()
     for doc in data.get("files", {}).values():
@@ -373,7 +379,8 @@ class Store:
             except CorruptDatabase as exc:
                 self._quarantine(self.index_path, str(exc))
         if index is None:
-            index = self._rebuild_index_from_shards()
+            with gc_paused():
+                index = self._rebuild_index_from_shards()
         self._index = index
         self._index_stamp = self._stamp(self.index_path)
         return index
@@ -390,7 +397,8 @@ class Store:
             if data is None:
                 continue
             meta = next(iter(data.get(META_TABLE, {}).values()), {})
-            docs = list(data.get("papers", {}).values())
+            docs = [d for d in data.get("papers", {}).values() if isinstance(d.get("id"), str)
+                    and type(d.get("version")) is int]
             source = meta.get("source")
             if not isinstance(source, str):
                 continue
@@ -400,10 +408,10 @@ class Store:
             newest[source] = mtime
             index.files[source] = {
                 "path": source,
-                "size": meta.get("size", -1),
-                "mtime_ns": meta.get("mtime_ns", -1),
-                "category": meta.get("category", "unknown"),
-                "date": meta.get("date", ""),
+                "size": _typed(meta, "size", int, -1),  # -1: re-parsed by the next import
+                "mtime_ns": _typed(meta, "mtime_ns", int, -1),
+                "category": _typed(meta, "category", str, "unknown"),
+                "date": _typed(meta, "date", str, ""),
                 "shard": shard.relative_to(self.library).as_posix(),
                 "papers": len(docs),
             }
