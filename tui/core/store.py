@@ -36,7 +36,6 @@ import hashlib
 import multiprocessing
 import os
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
