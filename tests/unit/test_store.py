@@ -397,7 +397,7 @@ def test_malformed_paper_in_shard_is_rebuilt(imported: Store) -> None:
 def test_parallel_import_matches_sequential(
     tmp_path: Path, imported: Store, monkeypatch: pytest.MonkeyPatch, broken_pool: bool
 ) -> None:
-    monkeypatch.setattr(store_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(store_module, "PARALLEL_MIN_BYTES", 1)
     if broken_pool:
         def no_pool(*args, **kwargs):
             raise store_module.BrokenProcessPool("workers cannot start")

@@ -58,8 +58,9 @@ Progress = Callable[[int, int], None]
 
 #: How long a writer waits for another process's lock before giving up (seconds).
 LOCK_TIMEOUT = 15.0
-#: Imports with at least this many files to parse use worker processes.
-PARALLEL_MIN_FILES = 48
+#: Imports with at least this many bytes to parse use worker processes (below
+#: it, starting them costs more than it saves).
+PARALLEL_MIN_BYTES = 32_000_000
 #: During a long import the index is saved every so many parsed files, so a
 #: crash or Ctrl-C loses little work.
 CHECKPOINT_FILES = 1000
@@ -466,6 +467,7 @@ class Store:
     ) -> None:
         total = len(files)
         todo: list[str] = []
+        todo_bytes = 0
         done = 0
         for file in files:
             key = os.path.abspath(file)
@@ -488,13 +490,14 @@ class Store:
                     progress(done, total)
             else:
                 todo.append(key)
+                todo_bytes += st.st_size
         if progress and done < total:
             progress(done, total)
 
         statuses: dict[str, str] = {}
         stale_shards: list[Path] = []
         since_checkpoint = 0
-        for result in self._parse_all(todo):
+        for result in self._parse_all(todo, todo_bytes):
             done += 1
             since_checkpoint += 1
             report.problems.extend(result.problems)
@@ -555,11 +558,11 @@ class Store:
             else:
                 statuses.setdefault(key, "unchanged")
 
-    def _parse_all(self, todo: list[str]) -> Iterable[_FileResult]:
+    def _parse_all(self, todo: list[str], todo_bytes: int) -> Iterable[_FileResult]:
         """Parse files into shards, on worker processes when there are many."""
         library = str(self.library)
         workers = min(os.cpu_count() or 1, 8)
-        if len(todo) < PARALLEL_MIN_FILES or workers < 2:
+        if todo_bytes < PARALLEL_MIN_BYTES or len(todo) < 2 or workers < 2:
             for path in todo:
                 yield _parse_to_shard(path, library)
             return
