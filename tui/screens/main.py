@@ -33,7 +33,7 @@ from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.status_line import StatusLine
 from .dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
-from .library import SORTS, VIEWS, Library, counts
+from .library import SORTS, VIEWS, Library
 
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store
@@ -76,6 +76,7 @@ class MainScreen(Screen):
         self.states: dict[str, PaperState] = {}
         self.query_obj: Query | None = None
         self._shown_counts = (0, 0)
+        self._found: list[int] = []  # library indices of the shown papers
         self._generation = 0
         self._read_timer: Timer | None = None
         self._session_timer: Timer | None = None
@@ -125,6 +126,7 @@ class MainScreen(Screen):
         papers = self.store.load_papers(self._progress("Loading papers"))
         self.post_message(self.LoadProgress("Indexing papers", 0, 0))
         library = Library(papers)
+        library.warm_up()
         return report, library, self.store.states(), self.store.load_session() or {}
 
     def _progress(self, stage: str):
@@ -181,6 +183,12 @@ class MainScreen(Screen):
             self.notify("The library is empty: import a folder of digests.", markup=False)
         self._restore(session)
         self.paper_list.focus()
+        self._warm_abstracts(library)
+
+    @work(thread=True, exclusive=True, group="warm", name="index abstracts", exit_on_error=False)
+    def _warm_abstracts(self, library: Library) -> None:
+        """Prepare abstract searches in the background, after the list is shown."""
+        library.warm_up(abstracts=True)
 
     def _show_store_messages(self) -> None:
         """Notify the store's notices (files moved aside...) not shown yet."""
@@ -238,10 +246,11 @@ class MainScreen(Screen):
         """Show a search result unless a newer search has started since."""
         if generation != self._generation or self.library is None:
             return
-        papers = [self.library.papers[i] for i in found]
+        self._found = found
         self.query_obj = None if query.is_empty else query
+        papers = self.library.take(found)
         self.paper_list.set_papers(papers, self.states, query=self.query_obj, keep_paper_id=keep_paper_id)
-        self._shown_counts = counts(papers, self.states)
+        self._shown_counts = self.library.counts(found, self.states)
         self._show_detail(self.paper_list.highlighted)
         self._update_status()
         self._schedule_session_save()
@@ -351,7 +360,8 @@ class MainScreen(Screen):
             papers_list.refresh_paper(ids[0])
         else:
             papers_list.update_states(self.states)
-        self._shown_counts = counts(papers_list.papers, self.states)
+        if self.library is not None:
+            self._shown_counts = self.library.counts(self._found, self.states)
         current = papers_list.highlighted
         if current is not None and current.id in ids:
             self._show_detail(current)
