@@ -425,3 +425,39 @@ def test_cached_states_match_the_file_after_many_changes(tmp_path: Path) -> None
             actor.set_starred(chosen, rng.random() < 0.6)
         assert store.states() == Store(home).states()
     assert store.states()  # the sequence left something behind
+
+
+def test_lost_shard_of_a_vanished_file_is_dropped_once(tmp_path: Path) -> None:
+    archive = tmp_path / "digests"
+    archive.mkdir()
+    copy = archive / "20260718.md"
+    shutil.copy(SMALL_DAY, copy)
+    store = Store(tmp_path / "home")
+    store.import_paths([archive, DIGESTS / "cs.CL" / "2026" / "08"])
+    entry = store._load_index().files[str(copy)]
+    (store.library / entry["shard"]).unlink()
+    copy.unlink()
+    again = Store(tmp_path / "home")
+    assert not any(p.id == "2607.16633" for p in again.load_papers())
+    assert any("lost and the file is gone" in m for m in again.messages)
+    assert again.digest_count() == 1
+    third = Store(tmp_path / "home")
+    assert third.load_papers() and third.messages == []
+
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.core.atomic as atomic_module
+
+    store.set_starred(["2201.12944"])
+    before = store.state_path.read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic_module.os, "replace", refuse)
+    with pytest.raises(StoreError, match="No space left"):
+        store.set_starred(["2607.00374"])
+    monkeypatch.undo()
+    assert store.state_path.read_bytes() == before
+    assert [p.name for p in store.home.iterdir() if p.name.endswith(".tmp")] == []
+    assert set(Store(store.home).states()) == {"2201.12944"}

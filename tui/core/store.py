@@ -600,29 +600,40 @@ class Store:
         return list(papers.values())
 
     def _repair_shards(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Re-parse the digest files behind missing or corrupt shards."""
+        """Re-parse the digest files behind missing or damaged shards; their paper dicts.
+
+        A digest whose shard is lost and whose file is gone too is dropped from
+        the index (said once in :attr:`messages`): its papers can't be recovered.
+        """
         docs: list[dict[str, Any]] = []
         library = str(self.library)
-        repaired = 0
+        repaired = dropped = 0
         try:
             with self._lock(self.index_path):
-                for entry in entries:
-                    if not os.path.isfile(entry["path"]):
-                        self.messages.append(
-                            f"the stored papers of {entry['path']} were lost and the file is gone"
-                        )
+                index = self._load_index()  # the latest, under the lock
+                for path in dict.fromkeys(entry["path"] for entry in entries):
+                    if not os.path.isfile(path):
+                        self.messages.append(f"the stored papers of {path} were lost and the file is gone")
+                        dropped += index.files.pop(path, None) is not None
                         continue
-                    result = _parse_to_shard(entry["path"], library)
+                    result = _parse_to_shard(path, library)
                     if result.error:
                         self.messages.append(result.error)
                         continue
-                    entry.update(size=result.size, mtime_ns=result.mtime_ns, shard=result.shard,
-                                 papers=result.papers, category=result.category, date=result.date)
-                    data = self._read_shard(entry) or []
-                    docs.extend(data)
+                    entry = {
+                        "path": path,
+                        "size": result.size,
+                        "mtime_ns": result.mtime_ns,
+                        "category": result.category,
+                        "date": result.date,
+                        "shard": result.shard,
+                        "papers": result.papers,
+                    }
+                    index.files[path] = entry
+                    docs.extend(self._read_shard(entry) or [])
                     repaired += 1
-                if repaired and self._index is not None:
-                    self._save_index(self._index)
+                if repaired or dropped:
+                    self._save_index(index)
         except (Timeout, OSError) as exc:
             self.messages.append(f"cannot repair the library: {exc}")
         if repaired:
