@@ -461,3 +461,20 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(store: Store, monkeyp
     assert store.state_path.read_bytes() == before
     assert [p.name for p in store.home.iterdir() if p.name.endswith(".tmp")] == []
     assert set(Store(store.home).states()) == {"2201.12944"}
+
+
+def test_parser_crash_is_a_problem_and_the_file_is_retried(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = digest_module.parse_digest_file
+
+    def flaky(path):
+        if Path(path).name == "20260718.md":
+            raise RecursionError("boom")
+        return real(path)
+
+    monkeypatch.setattr(digest_module, "parse_digest_file", flaky)
+    report = store.import_paths([DIGESTS / "cs.IR"])
+    assert report.files_read == 1
+    assert [(p.path, p.line) for p in report.problems if "internal error" in p.message] == [(str(SMALL_DAY), 0)]
+    monkeypatch.undo()
+    report = store.import_paths([DIGESTS / "cs.IR"])
+    assert (report.files_read, report.files_unchanged, report.papers_new) == (1, 1, 4)

@@ -222,7 +222,11 @@ def _parse_to_shard(path: str, library: str) -> _FileResult:
         size, mtime_ns = stat.st_size, stat.st_mtime_ns
     except OSError:
         size, mtime_ns = -1, -1
-    parsed = parse_digest_file(Path(path))
+    try:
+        parsed = parse_digest_file(Path(path))
+    except Exception as exc:  # a parser bug must not abort a 5,000-file import
+        return _FileResult(path, size, mtime_ns, "unknown", "", "", 0, {}, [],
+                           error=f"could not parse (internal error: {exc!r})")
     category = parsed.category or "unknown"
     date = parsed.date or ""
     docs = [paper_to_doc(paper) for paper in parsed.papers]
