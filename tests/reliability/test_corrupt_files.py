@@ -125,15 +125,7 @@ def test_damage_found_by_a_write_is_kept_aside_too(home: Path, kind: str) -> Non
 @pytest.mark.parametrize(
     "raw",
     [
-        pytest.param(
-            b'{"state": {"x": {"id": "2301.00001", "starred": true}}}',
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=ValueError,
-                reason="store.py Store._change_state: int(doc_id) on a non-numeric TinyDB "
-                "document id raises a bare ValueError (not StoreError, file not moved aside)",
-            ),
-        ),
+        b'{"state": {"x": {"id": "2301.00001", "starred": true}}}',
         b'{"state": {"1": "not a document", "2": {"id": 5}, "3": {"starred": true}}}',
     ],
     ids=["non-numeric-doc-id", "foreign-documents"],
@@ -312,12 +304,6 @@ def test_shard_with_malformed_papers_is_rebuilt(home: Path, reference: list[tupl
     assert aside.read_bytes() == bad
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="store.py import_paths/_count_versions: an index whose 'papers' versions are not "
-    "[version, fingerprint] lists passes _index_from_raw and then raises TypeError on import",
-)
 def test_index_with_malformed_versions_never_raises_on_import(home: Path, reference: list[tuple]) -> None:
     index = home / "library" / "index.json"
 
