@@ -157,7 +157,7 @@ async def test_enter_marks_read(make_app, home: Path):
 
 
 async def test_mark_read_timer(make_app, home: Path):
-    app = make_app(mark_read_delay=0.2)
+    app = make_app(mark_read_delay=1.0)  # long enough that two key presses never reach it
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         screen = main(app)
@@ -165,7 +165,8 @@ async def test_mark_read_timer(make_app, home: Path):
         passed = screen.paper_list.papers[1].id
         await pilot.press("j")  # moved on before the delay: stays unread
         stayed = screen.paper_list.highlighted.id
-        await pilot.pause(0.5)
+        assert stayed not in screen.states  # not yet
+        await pilot.pause(1.3)
         assert screen.states[stayed].read
         assert passed not in screen.states
     assert Store(home).states()[stayed].read
