@@ -28,9 +28,12 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .models import ARXIV_ID_RE, Paper, PaperState
 from .textfold import fold, fold_with_map
@@ -41,6 +44,7 @@ __all__ = [
     "Or",
     "Query",
     "QueryEngine",
+    "SearchCancelled",
     "Term",
     "filter_papers",
     "fold",
@@ -508,77 +512,116 @@ def _and(parts: list[Node]) -> Node | None:
 # Matching
 # --------------------------------------------------------------------------
 
-#: Papers per joined haystack string: bounds the cost of a wide (non-Latin-1)
-#: character to its chunk, keeps bisect short.
-_CHUNK = 2048
+class SearchCancelled(Exception):
+    """Raised by :meth:`QueryEngine.search` when its ``should_stop`` callback answers True.
+
+    A superseded search (the user typed another key) stops within one segment
+    of papers instead of finishing; the caller catches this and shows nothing.
+    """
+
+
+#: Papers scanned between two ``should_stop`` checks (and the span of the dense path's split).
+_SEGMENT = 4096
+#: Papers folded per batch while building a haystack (bounds the temporary strings).
+_BUILD_BATCH = 2048
+_MAX_U32 = 0xFFFFFFFF
 
 
 class _Haystack:
-    """The folded text of one field for every paper, joined per chunk with NUL separators.
+    """The folded text of one field for every paper: ONE UTF-8 byte string plus offsets.
 
-    ``str.find`` jumps straight to the next occurrence (fast in C), ``bisect``
-    maps the offset back to a paper, and the scan resumes at the next paper.
+    Paper ``k``'s text is ``text[offsets[k]:offsets[k + 1] - 1]`` (each text is
+    followed by a NUL, which folded text never contains).  UTF-8 rather than
+    ``str``: one Greek letter in 200,000 abstracts would otherwise widen the
+    whole joined string to two or four bytes per character.  A substring match
+    on UTF-8 bytes is a match on the characters, since UTF-8 is self-synchronising.
+    ``bytes.find`` jumps to the next occurrence in C and ``bisect`` on the
+    compact ``array`` of offsets maps it back to a paper.  Nothing per paper is
+    kept besides the offsets (4 bytes each).
     """
 
-    __slots__ = ("chunks",)
+    __slots__ = ("text", "offsets")
 
     def __init__(self, texts: Iterable[str]) -> None:
-        self.chunks: list[tuple[str, list[int]]] = []
+        # A bytearray grows in place (realloc), so the build never holds two
+        # copies of the joined text; it is never written after this.
+        buf = bytearray()
+        offsets = array("I", [0])
         batch: list[str] = []
         for text in texts:
             batch.append(text)
-            if len(batch) == _CHUNK:
-                self._add(batch)
+            if len(batch) == _BUILD_BATCH:
+                offsets = self._add(buf, offsets, batch)
                 batch = []
         if batch:
-            self._add(batch)
+            offsets = self._add(buf, offsets, batch)
+        self.text = buf
+        self.offsets = offsets
 
-    def _add(self, batch: list[str]) -> None:
-        starts = [0] * (len(batch) + 1)
-        pos = 0
-        for k, text in enumerate(batch):
-            starts[k] = pos
-            pos += len(text) + 1
-        starts[-1] = pos
-        self.chunks.append(("\x00".join(batch) + "\x00", starts))
+    @staticmethod
+    def _add(buf: bytearray, offsets: array, batch: list[str]) -> array:
+        joined = "\x00".join(batch) + "\x00"
+        if joined.isascii():
+            sizes = [len(t) + 1 for t in batch]
+        else:
+            sizes = [(len(t) if t.isascii() else len(t.encode())) + 1 for t in batch]
+        sizes[0] += len(buf)
+        buf += joined.encode()
+        if len(buf) > _MAX_U32 and offsets.typecode == "I":
+            offsets = array("Q", offsets)
+        offsets.extend(accumulate(sizes))
+        return offsets
 
-    def find_all(self, needle: str) -> list[int]:
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def texts(self) -> list[str]:
+        """Every paper's folded text (for tests and debugging; builds new strings)."""
+        return self.text[:-1].decode().split("\x00") if self.text else []
+
+    def find_all(self, needle: bytes, should_stop: Callable[[], bool] | None = None) -> list[int]:
         """Ascending indices of papers whose text contains ``needle``."""
         out: list[int] = []
         append = out.append
-        for c, (joined, starts) in enumerate(self.chunks):
-            base = c * _CHUNK
-            find = joined.find
-            last = len(starts) - 2  # index of the chunk's last paper
-            pos = find(needle)
-            k = -1
+        text, offsets = self.text, self.offsets
+        find = text.find
+        n = len(offsets) - 1
+        for lo in range(0, n, _SEGMENT):
+            if should_stop is not None and should_stop():
+                raise SearchCancelled
+            hi = min(n, lo + _SEGMENT)
+            end = offsets[hi]
+            pos = find(needle, offsets[lo], end)
+            k = lo - 1
             hits = 0
             while pos != -1:
                 k += 1
-                if pos >= starts[k + 1]:  # not the very next paper: search for it
-                    k = bisect_right(starts, pos, k + 1) - 1
-                append(base + k)
+                if pos >= offsets[k + 1]:  # not the very next paper: search for it
+                    k = bisect_right(offsets, pos, k + 1, hi) - 1
+                append(k)
                 hits += 1
-                if k == last:
+                if k + 1 >= hi:
                     break
-                if hits >= 64 and hits * 3 > k:
+                if hits >= 64 and hits * 3 > k - lo:
                     # Dense (a short, common needle): testing each remaining
-                    # paper beats one find+bisect per hit.
-                    rest = joined[starts[k + 1] : -1].split("\x00")
-                    first = base + k + 1
-                    out.extend([first + j for j, text in enumerate(rest) if needle in text])
+                    # paper of the segment beats one find+bisect per hit.
+                    first = k + 1
+                    rest = text[offsets[first] : end - 1].split(b"\x00")
+                    out.extend([first + j for j, t in enumerate(rest) if needle in t])
                     break
-                pos = find(needle, starts[k + 1])
+                pos = find(needle, offsets[k + 1], end)
         return out
 
-    def find_in(self, needle: str, candidates: Iterable[int]) -> list[int]:
+    def find_in(
+        self, needle: bytes, candidates: Iterable[int], should_stop: Callable[[], bool] | None = None
+    ) -> list[int]:
         """Those of ``candidates`` (ascending) whose text contains ``needle``."""
-        chunks = self.chunks
+        find, offsets = self.text.find, self.offsets
         out = []
-        for i in candidates:
-            joined, starts = chunks[i // _CHUNK]
-            k = i % _CHUNK
-            if joined.find(needle, starts[k], starts[k + 1]) != -1:
+        for count, i in enumerate(candidates):
+            if should_stop is not None and not count % _SEGMENT and should_stop():
+                raise SearchCancelled
+            if find(needle, offsets[i], offsets[i + 1]) != -1:
                 out.append(i)
         return out
 
@@ -606,26 +649,35 @@ def _field_texts(papers: Sequence[Paper], key: str) -> Iterable[str]:
     raise ValueError(key)
 
 
+def _build_haystack(papers: Sequence[Paper], key: str) -> _Haystack:
+    """Fold field ``key`` of every paper into a haystack (tests count the calls)."""
+    return _Haystack(_field_texts(papers, key))
+
+
 class QueryEngine:
-    """Filters a fixed list of papers fast.
+    """Filters a fixed list of papers fast; safe to use from several threads at once.
 
     Folded text per field is built lazily on the first query that needs it
     (the abstracts only on the first ``abs:``/``any:`` query), as are the
     category, id and date indexes; :meth:`prepare` builds them ahead of time.
+    Each lazy index has its own lock: when several threads need the same one,
+    it is built once and the others wait for it (a build is never abandoned,
+    even by a cancelled search, since the next search needs it anyway).
     ``papers`` must not change afterwards; build a new engine when the list
-    changes.  Searching from two threads at once is safe: each lazy index is
-    published in one assignment, so at worst it is built twice.
+    changes.
     """
 
     def __init__(self, papers: Sequence[Paper]) -> None:
         self.papers = papers
         self._haystacks: dict[str, _Haystack] = {}
-        self._cat_index: dict[str, list[int]] | None = None
+        self._locks: dict[str, threading.Lock] = {
+            key: threading.Lock() for key in (*TEXT_FIELDS, "cat", "id", "date")
+        }
+        self._cat_index: dict[str, array] | None = None
         self._id_keys: list[str] | None = None
-        self._id_index: list[int] = []
-        self._id_to_indices: dict[str, list[int]] | None = None
+        self._id_index: array = array("I")
         self._date_keys: list[str] | None = None
-        self._date_index: list[int] = []
+        self._date_index: array = array("I")
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -640,51 +692,74 @@ class QueryEngine:
         query: Query,
         states: Mapping[str, PaperState],
         candidates: Sequence[int] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> list[int]:
         """Indices (into ``papers``, ascending) of the papers matching ``query``.
 
         With ``candidates`` (ascending indices, e.g. the previous results when
         :meth:`Query.narrows` holds) only those are considered.
+
+        ``should_stop`` (optional) is called between terms and every few
+        thousand papers; when it returns True the search raises
+        :class:`SearchCancelled` (a lazy index being built is finished first).
+        Without it a search always runs to the end, as before.
         """
         if query.root is None:
             return list(candidates) if candidates is not None else list(range(len(self.papers)))
         cands = list(candidates) if candidates is not None else None
-        return self._eval(query.root, cands, states)
+        return self._eval(query.root, cands, states, should_stop)
 
     # -- evaluation ---------------------------------------------------------
 
-    def _eval(self, node: Node, cands: list[int] | None, states: Mapping[str, PaperState]) -> list[int]:
+    def _eval(
+        self,
+        node: Node,
+        cands: list[int] | None,
+        states: Mapping[str, PaperState],
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
         """Matching indices within ``cands`` (None = every paper), ascending."""
+        if stop is not None and stop():
+            raise SearchCancelled
         if isinstance(node, Term):
-            return self._eval_term(node, cands, states)
+            return self._eval_term(node, cands, states, stop)
         if isinstance(node, And):
             result = cands
             for child in sorted(node.children, key=_cost):
-                result = self._eval(child, result, states)
+                result = self._eval(child, result, states, stop)
                 if not result:
                     return []
             return result if result is not None else list(range(len(self.papers)))
         if isinstance(node, Or):
             found: set[int] = set()
             for child in node.children:
-                found.update(self._eval(child, cands, states))
+                found.update(self._eval(child, cands, states, stop))
             return sorted(found)
         # Not
-        excluded = set(self._eval(node.child, cands, states))
+        excluded = set(self._eval(node.child, cands, states, stop))
         pool = cands if cands is not None else range(len(self.papers))
         return [i for i in pool if i not in excluded]
 
-    def _eval_term(self, term: Term, cands: list[int] | None, states: Mapping[str, PaperState]) -> list[int]:
+    def _eval_term(
+        self,
+        term: Term,
+        cands: list[int] | None,
+        states: Mapping[str, PaperState],
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
         key = term.field
         if key in TEXT_FIELDS:
             hay = self._haystack(key)
+            needle = term.needle.encode()
             if cands is not None and len(cands) * 8 < len(self.papers):
-                return hay.find_in(term.needle, cands)
-            return _intersect(hay.find_all(term.needle), cands)
+                return hay.find_in(needle, cands, stop)
+            return _intersect(hay.find_all(needle, stop), cands)
         if key == "any":
             found: set[int] = set()
             for sub in ANY_FIELDS:
-                found.update(self._eval_term(Term(sub, term.value, term.needle), cands, states))
+                if stop is not None and stop():
+                    raise SearchCancelled
+                found.update(self._eval_term(Term(sub, term.value, term.needle), cands, states, stop))
             return sorted(found)
         if key == "cat":
             needle = term.needle
@@ -692,13 +767,13 @@ class QueryEngine:
                 papers = self.papers
                 return [i for i in cands if any(_cat_matches(c, needle) for c in papers[i].categories)]
             index = self._categories()
-            exact = index.get(needle, [])
-            archive = index.get("archive:" + needle, [])
-            # Each list is ascending; a category without a dot is its own archive.
-            if exact and archive:
+            exact = index.get(needle, ())
+            archive = index.get("archive:" + needle, ())
+            # Each array is ascending; a category without a dot is its own archive.
+            if len(exact) and len(archive):
                 hits = sorted(set(exact) | set(archive))
             else:
-                hits = list(exact or archive)  # a copy: callers may keep or change the result
+                hits = list(exact or archive)  # a fresh list: callers may keep or change the result
             return _intersect(hits, cands)
         if key == "id":
             keys = self._ids()
@@ -715,67 +790,87 @@ class QueryEngine:
         return []  # pragma: no cover - parse_query builds no other fields
 
     def _eval_state(self, state: str, cands: list[int] | None, states: Mapping[str, PaperState]) -> list[int]:
-        by_id = self._id_map()
         attr = "starred" if state == "starred" else "read"
         hits: set[int] = set()
-        for paper_id, st in states.items():
-            if getattr(st, attr, False):
-                hits.update(by_id.get(paper_id, ()))
+        wanted = [paper_id for paper_id, st in states.items() if getattr(st, attr, False)]
+        if wanted:
+            # The sorted id index answers "which papers have this id" without a
+            # second per-paper dict; ids are matched exactly after the lookup.
+            keys, index, papers = self._ids(), self._id_index, self.papers
+            for paper_id in wanted:
+                low = paper_id.lower()
+                pos = bisect_left(keys, low)
+                while pos < len(keys) and keys[pos] == low:
+                    i = index[pos]
+                    if papers[i].id == paper_id:
+                        hits.add(i)
+                    pos += 1
         if state == "unread":
             pool = cands if cands is not None else range(len(self.papers))
             return [i for i in pool if i not in hits]
         return _intersect(sorted(hits), cands)
 
-    # -- lazy indexes -------------------------------------------------------
+    # -- lazy indexes (double-checked: the lock only on the first use) --------
 
     def _haystack(self, key: str) -> _Haystack:
         hay = self._haystacks.get(key)
         if hay is None:
-            hay = self._haystacks[key] = _Haystack(_field_texts(self.papers, key))
+            with self._locks[key]:
+                hay = self._haystacks.get(key)
+                if hay is None:
+                    hay = self._haystacks[key] = _build_haystack(self.papers, key)
         return hay
 
-    def _categories(self) -> dict[str, list[int]]:
+    def _categories(self) -> dict[str, array]:
         """category -> indices, and ``archive:<prefix before the dot>`` -> indices."""
         if self._cat_index is None:
-            index: dict[str, list[int]] = {}
-            for i, paper in enumerate(self.papers):
-                seen = set()
-                for cat in paper.categories:
-                    low = cat.lower()
-                    for k in (low, "archive:" + low.split(".", 1)[0]):
-                        if k not in seen:
-                            seen.add(k)
-                            index.setdefault(k, []).append(i)
-            self._cat_index = index
+            with self._locks["cat"]:
+                if self._cat_index is None:
+                    index: dict[str, array] = {}
+                    for i, paper in enumerate(self.papers):
+                        seen = set()
+                        for cat in paper.categories:
+                            low = cat.lower()
+                            for k in (low, "archive:" + low.split(".", 1)[0]):
+                                if k not in seen:
+                                    seen.add(k)
+                                    found = index.get(k)
+                                    if found is None:
+                                        found = index[k] = array("I")
+                                    found.append(i)
+                    self._cat_index = index
         return self._cat_index
 
     def _ids(self) -> list[str]:
+        """Lower-cased ids, sorted; ``_id_index[k]`` is the paper of ``_id_keys[k]``."""
         if self._id_keys is None:
-            pairs = sorted((p.id.lower(), i) for i, p in enumerate(self.papers))
-            # Index first, keys last: a thread that sees the keys sees the index.
-            self._id_index = [i for _, i in pairs]
-            self._id_keys = [k for k, _ in pairs]
+            with self._locks["id"]:
+                if self._id_keys is None:
+                    pairs = []
+                    for i, paper in enumerate(self.papers):
+                        low = paper.id.lower()
+                        pairs.append((paper.id if low == paper.id else low, i))  # share the id string
+                    pairs.sort()
+                    # Index first, keys last: a thread that sees the keys sees the index.
+                    self._id_index = array("I", [i for _, i in pairs])
+                    self._id_keys = [k for k, _ in pairs]
         return self._id_keys
-
-    def _id_map(self) -> dict[str, list[int]]:
-        if self._id_to_indices is None:
-            by_id: dict[str, list[int]] = {}
-            for i, paper in enumerate(self.papers):
-                by_id.setdefault(paper.id, []).append(i)
-            self._id_to_indices = by_id
-        return self._id_to_indices
 
     def _dates(self) -> list[str]:
         if self._date_keys is None:
-            pairs = set()
-            for i, paper in enumerate(self.papers):
-                for ref in paper.digests:
-                    pairs.add((ref.date, i))
-                if paper.published:
-                    pairs.add((paper.published[:10], i))
-            ordered = sorted(pairs)
-            self._date_index = [i for _, i in ordered]
-            self._date_keys = [d for d, _ in ordered]
+            with self._locks["date"]:
+                if self._date_keys is None:
+                    pairs = set()
+                    for i, paper in enumerate(self.papers):
+                        for ref in paper.digests:
+                            pairs.add((ref.date, i))
+                        if paper.published:
+                            pairs.add((paper.published[:10], i))
+                    ordered = sorted(pairs)
+                    del pairs
+                    self._date_index = array("I", [i for _, i in ordered])
+                    shared: dict[str, str] = {}  # one string object per distinct date
+                    self._date_keys = [shared.setdefault(d, d) for d, _ in ordered]
         return self._date_keys
 
 
