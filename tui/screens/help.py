@@ -46,7 +46,7 @@ def _rows(app: App, bindings: Iterable[Binding]) -> list[HelpRow]:
     tips: dict[tuple[str, str], str] = {}
     seen: set[str] = set()
     for binding in bindings:
-        if not binding.description or binding.system:
+        if not binding.description:
             continue
         if binding.key in seen:  # shadowed by a subclass's binding for the same key
             continue

@@ -38,6 +38,8 @@ from .library import SORTS, VIEWS, Library
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store
 
+#: Action names of the screen's commands (without parameters).
+_SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COMMANDS)
 #: Seconds between session saves while the user moves around.
 SESSION_DEBOUNCE = 0.5
 #: Seconds between two loading-progress updates.
@@ -116,6 +118,12 @@ class MainScreen(Screen):
     def loaded(self) -> bool:
         return self.library is not None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While loading, the screen's commands are off (and out of the footer)."""
+        if action in _SCREEN_ACTIONS and not self.loaded:
+            return False
+        return True
+
     # -- loading -----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", name="load", exit_on_error=False)
     def _load(self) -> tuple[ImportReport | None, Library, dict[str, PaperState], dict]:
@@ -169,6 +177,7 @@ class MainScreen(Screen):
         self.library = library
         self.states = states
         self.remove_class("-loading")
+        self.refresh_bindings()
         self._show_store_messages()
         if report is not None and report.problems:
             first = str(report.problems[0])
