@@ -1,17 +1,21 @@
-"""PaperDetail: the Markdown document, literal titles, long author lists, speed."""
+"""PaperDetail: the Markdown document, literal titles, long author lists, highlights, speed."""
 
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from textual.app import App, ComposeResult
-from textual.widgets import Markdown
+from rich.segment import Segment
+from textual.widgets import Static
 
 from tui.core.digest import parse_digest_file
 from tui.core.models import Paper, PaperState
-from tui.widgets.paper_detail import MAX_AUTHORS, PLACEHOLDER, PaperDetail, paper_markdown
+from tui.core.query import parse_query
+from tui.widgets.paper_detail import HIGHLIGHT_MARK, MAX_AUTHORS, PLACEHOLDER, PaperDetail, paper_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 DIGESTS = ROOT / "tests" / "data" / "digests"
@@ -41,11 +45,21 @@ async def settle(detail: PaperDetail) -> None:
     raise AssertionError("detail never finished updating")
 
 
+def shown_lines(detail: PaperDetail, width: int = 96) -> list[list[Segment]]:
+    """The panel's document rendered at ``width`` cells, as lines of segments."""
+    console = detail.app.console
+    document = detail.query_one(".paper-detail--body", Static).content
+    return console.render_lines(document, console.options.update_width(width), pad=False)
+
+
 def shown_text(detail: PaperDetail) -> str:
-    """All the text the mounted Markdown blocks display."""
-    markdown = detail.query_one(Markdown)
-    return "\n".join(str(block._content) for block in markdown.query("MarkdownBlock")
-                     if hasattr(block, "_content"))
+    """All the text the panel displays, one line per row."""
+    return "\n".join("".join(s.text for s in line).rstrip() for line in shown_lines(detail))
+
+
+def highlighted_words(detail: PaperDetail) -> list[str]:
+    """Text of the segments drawn in the highlight style (reverse, from the stylesheet)."""
+    return [s.text for line in shown_lines(detail) for s in line if s.style is not None and s.style.reverse]
 
 
 def test_markdown_of_example_paper() -> None:
@@ -128,3 +142,97 @@ async def test_show_paper_is_cheap_and_coalesces() -> None:
         await settle(detail)
         assert time.perf_counter() - start < 1.0
         assert "(942 authors)" in shown_text(detail)
+
+
+# -- query highlights ---------------------------------------------------------------
+
+
+def test_highlights_title_authors_and_abstract_in_markdown() -> None:
+    star = find("cs.CV/2019/09/20190917.md", "A*3D")
+    text = paper_markdown(star, None, parse_query("dataset au:pham abs:occlusions"))
+    assert text.startswith("# A\\*3D ~~Dataset~~: Towards")
+    assert "~~Pham~~" in text and "Quang-Hieu ~~Pham~~" in text
+    abstract = text.split("## Abstract")[1]
+    assert "heavy ~~occlusions~~" in abstract
+    # Without a query, or for another field, nothing is marked.
+    assert HIGHLIGHT_MARK not in paper_markdown(star)
+    assert HIGHLIGHT_MARK not in paper_markdown(star, None, parse_query("ti:nonexistentword"))
+
+
+def test_highlights_keep_escaping_and_latex() -> None:
+    star = find("cs.CV/2019/09/20190917.md", "A*3D")
+    weird = replace(star, title="[/0,1] A*3D <b>|x| of $\\ell_0$ costs", authors=["Li *Star* [Wang]"])
+    text = paper_markdown(weird, None, parse_query("a*3d costs au:wang"))
+    title = text.splitlines()[0]
+    assert title == "# \\[/0,1\\] ~~A\\*3D~~ \\<b\\>\\|x\\| of ℓ₀ ~~costs~~"
+    assert "Li \\*Star\\* \\[~~Wang~~\\]" in text
+    # A match inside a formula is dropped, not spliced into the LaTeX.
+    ell = find("cs.CV/2011/05/20110513.md", "$\\ell_0$")
+    marked = paper_markdown(ell, None, parse_query("ell minimization"))
+    assert marked.startswith("# ℓ₀ ~~Minimization~~")
+
+
+async def test_panel_draws_matches_in_the_highlight_style() -> None:
+    paper = find("cs.CV/2023/07/20230725.md", "Composite Diffusion")
+    app = DetailApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        detail = app.query_one(PaperDetail)
+        await pilot.pause()
+        detail.show_paper(paper, None, parse_query("whole"))
+        await pilot.pause()
+        assert highlighted_words(detail) == ["whole"]
+        # The marker itself never shows, and the title stays literal.
+        assert "Composite Diffusion | whole >= Σparts" in shown_text(detail)
+        assert "~~" not in shown_text(detail)
+        # A new query on the same paper re-renders; no query, no highlight.
+        detail.show_paper(paper, None, parse_query("diffusion"))
+        assert "Diffusion" in highlighted_words(detail)
+        detail.show_paper(paper, None, None)
+        assert highlighted_words(detail) == []
+
+
+# -- speed --------------------------------------------------------------------------
+
+
+async def test_micro_benchmark_update_to_repaint(monkeypatch) -> None:
+    """Time show_paper until the screen repainted with it, as a cursor move does (figures printed).
+
+    Like tests/benchmarks/bench_scale.py, the compositor refresh is hooked: the
+    latency runs from the call to the end of the first repaint after it.
+    """
+    from textual.screen import Screen
+
+    repaints: list[float] = []
+    original = Screen._compositor_refresh
+
+    def timed_refresh(screen: Screen) -> None:
+        original(screen)
+        repaints.append(time.perf_counter())
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", timed_refresh)
+    papers = papers_of("cs.CV/2025/11/20251124.md")[:60]
+    query = parse_query("learning")
+    app = DetailApp()
+    async with app.run_test(size=(120, 35)) as pilot:
+        detail = app.query_one(PaperDetail)
+        await pilot.pause()
+        build, latency = [], []
+        for paper in papers:
+            start = time.perf_counter()
+            paper_markdown(paper, None, query)
+            build.append(time.perf_counter() - start)
+            repaints.clear()
+            start = time.perf_counter()
+            detail.show_paper(paper, None, query)
+            for _ in range(400):
+                if repaints:
+                    break
+                await asyncio.sleep(0.001)
+            assert repaints, "no repaint after show_paper"
+            latency.append(repaints[0] - start)
+        build_ms = statistics.median(build) * 1000
+        median_ms = statistics.median(latency) * 1000
+        print(f"\npaper_markdown: median {build_ms:.2f} ms; show_paper to repaint: median {median_ms:.2f} ms, "
+              f"max {max(latency) * 1000:.2f} ms over {len(papers)} papers")
+        assert papers[-1].title.split()[0] in shown_text(detail)
+        assert median_ms < 60  # generous: the 16 ms target is checked by bench_scale.py

@@ -1,28 +1,38 @@
 """The detail panel: everything about the highlighted paper, as Markdown.
 
 :func:`paper_markdown` builds the document (pure, testable without an app);
-:class:`PaperDetail` shows it in Textual's Markdown widget. Updates are
-coalesced: while one document is being mounted, further calls only replace the
-pending one, so holding a cursor key never queues up renders.
+:class:`PaperDetail` shows it as one Static holding a ``rich.markdown.Markdown``
+renderable of that document. Showing another paper is then a single widget
+refresh: no block widgets are mounted or removed and the rest of the screen is
+not laid out again (Textual's Markdown widget did both on every cursor move,
+35-45 ms per move at 200,000 papers).
+
+Query matches are wrapped in ``~~`` (Markdown strikethrough, which data can't
+produce since every ``~`` from the data is escaped) and the panel styles that
+syntax as a highlight (the ``paper-detail--highlight`` component class).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import Markdown
+from rich.style import Style
+from rich.theme import Theme
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-from tui.core.latex import escape_inline, latex_to_markdown
+from tui.core.latex import escape_highlighted, escape_inline, latex_to_markdown, latex_to_markdown_highlighted
 from tui.core.models import Paper, PaperState
 
 if TYPE_CHECKING:
     from tui.core.query import Query
 
-__all__ = ["PaperDetail", "paper_markdown", "PLACEHOLDER", "MAX_AUTHORS"]
+__all__ = ["PaperDetail", "paper_markdown", "PLACEHOLDER", "MAX_AUTHORS", "HIGHLIGHT_MARK"]
 
 #: Shown when no paper is highlighted.
 PLACEHOLDER = "*No paper selected.* Move the cursor in the list to see a paper here."
@@ -30,6 +40,9 @@ PLACEHOLDER = "*No paper selected.* Move the cursor in the list to see a paper h
 #: Author lists longer than this are cut, with a count of the rest (keeps a
 #: 942-author paper quick to render and the panel readable).
 MAX_AUTHORS = 100
+
+#: Markdown delimiter put around query matches (styled as a highlight by the panel).
+HIGHLIGHT_MARK = "~~"
 
 _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -47,8 +60,23 @@ def _doi_item(doi: str) -> str:
     return f"{escape_inline(doi)} *(not a valid DOI)*"
 
 
-def _authors(authors: list[str]) -> str:
-    shown = [escape_inline(" ".join(name.split())) for name in authors[:MAX_AUTHORS]]
+def _spans(query: Query | None, text: str, field_name: str) -> list[tuple[int, int]]:
+    """Where ``query`` matched ``text``; none without a query or if matching fails."""
+    if query is None or not text:
+        return []
+    try:
+        from tui.core.query import highlight_spans
+
+        return list(highlight_spans(query, text, field_name))
+    except Exception:  # a highlight is a nicety: never let it break the panel
+        return []
+
+
+def _authors(authors: list[str], query: Query | None = None) -> str:
+    shown = []
+    for name in authors[:MAX_AUTHORS]:
+        name = " ".join(name.split())
+        shown.append(escape_highlighted(name, _spans(query, name, "authors"), HIGHLIGHT_MARK))
     text = ", ".join(shown)
     hidden = len(authors) - len(shown)
     if hidden > 0:
@@ -56,17 +84,29 @@ def _authors(authors: list[str]) -> str:
     return text
 
 
-def paper_markdown(paper: Paper | None, state: PaperState | None = None) -> str:
-    """The Markdown document describing ``paper`` (the placeholder for ``None``)."""
+def _prose(query: Query | None, text: str, field_name: str) -> str:
+    """LaTeX prose as escaped Markdown, with the query's matches highlighted."""
+    spans = _spans(query, text, field_name)
+    if not spans:
+        return latex_to_markdown(text)
+    return latex_to_markdown_highlighted(text, spans, HIGHLIGHT_MARK)
+
+
+def paper_markdown(paper: Paper | None, state: PaperState | None = None, query: Query | None = None) -> str:
+    """The Markdown document describing ``paper`` (the placeholder for ``None``).
+
+    With ``query``, its matches in the title, authors and abstract are wrapped
+    in :data:`HIGHLIGHT_MARK`; everything from the data is escaped.
+    """
     if paper is None:
         return PLACEHOLDER
-    title = latex_to_markdown(paper.title) or "*(untitled)*"
+    title = _prose(query, paper.title, "title") or "*(untitled)*"
     lines = [f"# {title}", ""]
 
     facts: list[str] = []
     if paper.authors:
         label = "Author" if len(paper.authors) == 1 else f"Authors ({len(paper.authors):,})"
-        facts.append(f"**{label}:** {_authors(paper.authors)}")
+        facts.append(f"**{label}:** {_authors(paper.authors, query)}")
     categories = []
     for category in paper.categories or ([paper.primary_category] if paper.primary_category else []):
         item = escape_inline(category)
@@ -100,14 +140,30 @@ def paper_markdown(paper: Paper | None, state: PaperState | None = None) -> str:
         links.append(_link("PDF", paper.pdf_url))
     facts.append("**Links:** " + " · ".join(links))
 
-    # One paragraph with hard line breaks: several times faster to mount than a list.
+    # One paragraph with hard line breaks: compact, and quick to parse and render.
     lines.append("  \n".join(facts))
-    lines.extend(["", "## Abstract", "", latex_to_markdown(paper.summary) or "*(no abstract)*", ""])
+    lines.extend(["", "## Abstract", "", _prose(query, paper.summary, "summary") or "*(no abstract)*", ""])
     return "\n".join(lines)
 
 
+class _Document:
+    """A Markdown renderable whose strikethrough is drawn as the highlight style."""
+
+    def __init__(self, source: str, highlight: Style) -> None:
+        # hyperlinks=False: links show their address as text (works over any SSH terminal).
+        self.markdown = Markdown(source, hyperlinks=False)
+        self.theme = Theme({"markdown.s": highlight}, inherit=False)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        with console.use_theme(self.theme):
+            segments = list(console.render(self.markdown, options))
+        yield from segments
+
+
 class PaperDetail(VerticalScroll):
-    """Scrollable Markdown view of one paper."""
+    """Scrollable Markdown view of one paper, updated with a single widget refresh."""
+
+    COMPONENT_CLASSES = {"paper-detail--highlight"}
 
     def __init__(
         self,
@@ -118,23 +174,22 @@ class PaperDetail(VerticalScroll):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self._shown_key: tuple[object, ...] | None = ("<nothing>",)
+        self._shown_key: tuple[Any, ...] | None = ("<nothing>",)
+        self._shown_query: Query | None = None
         self._source = PLACEHOLDER
-        self._pending: str | None = None
-        self._updating = False
 
     def compose(self) -> ComposeResult:
-        yield Markdown(PLACEHOLDER, classes="paper-detail--body")
+        yield Static(classes="paper-detail--body")
 
     @property
     def source(self) -> str:
-        """The Markdown most recently asked for (shown now or very soon)."""
+        """The Markdown document shown."""
         return self._source
 
     @property
     def is_updating(self) -> bool:
-        """True while a document is still being mounted."""
-        return self._updating
+        """Always False: an update is applied synchronously (kept for callers that wait on it)."""
+        return False
 
     def show_paper(
         self,
@@ -147,28 +202,18 @@ class PaperDetail(VerticalScroll):
             None if paper is None else (paper.id, paper.version, id(paper)),
             None if state is None else (state.read, state.starred),
         )
-        if key == self._shown_key:
+        if key == self._shown_key and query is self._shown_query:
             return
         self._shown_key = key
-        self._source = paper_markdown(paper, state)
-        self._pending = self._source
-        if not self._updating and self.is_mounted:
-            self._updating = True
-            self.run_worker(self._update_loop(), group="paper-detail", exit_on_error=False)
+        self._shown_query = query
+        self._source = paper_markdown(paper, state, query)
+        if self.is_mounted:
+            self._render_source()
+            self.scroll_home(animate=False)
 
     def on_mount(self) -> None:
-        if self._source != PLACEHOLDER:
-            self._pending = self._source
-            self._updating = True
-            self.run_worker(self._update_loop(), group="paper-detail", exit_on_error=False)
+        self._render_source()
 
-    async def _update_loop(self) -> None:
-        """Mount the newest pending document until none is left."""
-        try:
-            markdown = self.query_one(Markdown)
-            while self._pending is not None:
-                source, self._pending = self._pending, None
-                await markdown.update(source)
-                self.scroll_home(animate=False)
-        finally:
-            self._updating = False
+    def _render_source(self) -> None:
+        highlight = self.get_component_rich_style("paper-detail--highlight", partial=True)
+        self.query_one(".paper-detail--body", Static).update(_Document(self._source, highlight))
