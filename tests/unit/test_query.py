@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from array import array
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tui.core.query as query_module
 from tui.core.digest import find_digest_files, parse_digest_file
 from tui.core.merge import merge_papers
 from tui.core.models import Paper, PaperState
@@ -16,6 +20,7 @@ from tui.core.query import (
     Not,
     Or,
     QueryEngine,
+    SearchCancelled,
     Term,
     filter_papers,
     fold,
@@ -386,3 +391,74 @@ def test_results_are_fresh_lists(papers, engine) -> None:
     for text, count in [("cat:cs.CV", 1453), ("cat:cs", len(papers)), ("id:2201.129", 2), ("date:..1999", 2)]:
         engine.search(parse_query(text), {}).clear()  # the UI may keep or change what it gets
         assert len(engine.search(parse_query(text), {})) == count
+
+
+# -- thread safety, cancellation, memory layout ---------------------------------------
+
+
+def test_concurrent_abstract_searches_build_the_index_once(papers, monkeypatch) -> None:
+    builds: list[str] = []
+    real_build = query_module._build_haystack
+
+    def slow_build(papers_, key):
+        builds.append(key)
+        time.sleep(0.2)  # keep the build running while the other thread arrives
+        return real_build(papers_, key)
+
+    monkeypatch.setattr(query_module, "_build_haystack", slow_build)
+    engine = QueryEngine(papers)
+    query = parse_query("abs:contrastive")
+    barrier = threading.Barrier(3)
+    results: list[list[int]] = []
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(engine.search(query, {}))
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert builds == ["summary"]
+    assert len(results) == 3 and results[0] == results[1] == results[2]
+    expected = [i for i, p in enumerate(papers) if "contrastive" in fold(p.summary or "")]
+    assert len(expected) == 62 and results[0] == expected
+
+
+def test_should_stop_cancels_and_default_is_unchanged(papers, engine) -> None:
+    query = parse_query("abs:learning OR graph")
+    expected = engine.search(query, {})
+    assert expected and engine.search(query, {}, should_stop=lambda: False) == expected
+    with pytest.raises(SearchCancelled):
+        engine.search(query, {}, should_stop=lambda: True)
+    calls = []
+
+    def stop_later() -> bool:  # stops in the middle: after the first check passed
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(SearchCancelled):
+        engine.search(query, {}, should_stop=stop_later)
+    assert len(calls) == 3
+    with pytest.raises(SearchCancelled):  # candidates path checks too
+        engine.search(parse_query("abs:learning"), {}, [0, 1, 2], should_stop=lambda: True)
+
+
+def test_haystack_is_one_joined_byte_string_with_offsets(papers) -> None:
+    engine = QueryEngine(papers)
+    engine.prepare(["default", "summary"])
+    for key in ("default", "summary"):
+        hay = engine._haystacks[key]
+        assert set(hay.__slots__) == {"text", "offsets"}  # nothing else kept per paper
+        assert isinstance(hay.text, (bytes, bytearray))
+        assert isinstance(hay.offsets, array) and hay.offsets.itemsize <= 8
+        assert len(hay) == len(papers) and hay.offsets[-1] == len(hay.text)
+    summary = engine._haystacks["summary"]
+    texts = summary.texts()
+    assert texts == [fold(p.summary or "") for p in papers]
+    # Non-Latin text stays searchable: UTF-8 offsets still map hits to the right paper.
+    greek = next(i for i, text in enumerate(texts) if "δ" in text)
+    hits = engine.search(parse_query("abs:δ"), {})
+    assert greek in hits and all("δ" in texts[i] for i in hits)
+    assert hits == [i for i, text in enumerate(texts) if "δ" in text]

@@ -596,20 +596,20 @@ class _Haystack:
             hits = 0
             while pos != -1:
                 k += 1
-                if pos >= offsets[k + 1]:  # not the very next paper: search for it
+                nxt = offsets[k + 1]
+                if pos >= nxt:  # not the very next paper: search for it
                     k = bisect_right(offsets, pos, k + 1, hi) - 1
+                    nxt = offsets[k + 1]
                 append(k)
                 hits += 1
                 if k + 1 >= hi:
                     break
-                if hits >= 64 and hits * 3 > k - lo:
-                    # Dense (a short, common needle): testing each remaining
-                    # paper of the segment beats one find+bisect per hit.
-                    first = k + 1
-                    rest = text[offsets[first] : end - 1].split(b"\x00")
-                    out.extend([first + j for j, t in enumerate(rest) if needle in t])
+                if hits >= 32 and hits * 3 > k - lo:
+                    # Dense (a short, common needle): one bounded find per
+                    # remaining paper of the segment beats find+bisect per hit.
+                    out.extend([i for i in range(k + 1, hi) if find(needle, offsets[i], offsets[i + 1]) != -1])
                     break
-                pos = find(needle, offsets[k + 1], end)
+                pos = find(needle, nxt, end)
         return out
 
     def find_in(
