@@ -7,7 +7,10 @@ Not collected by pytest.  Run it by hand::
 The archive replicates the real digests (``/work/shared/digests`` when present,
 else the test copies) with renumbered ids until it holds ``--papers`` papers,
 then times ``parse_query`` + ``QueryEngine.search`` (median and 95th
-percentile over repeated runs) for typical filter-bar queries.
+percentile over repeated runs) for typical filter-bar queries.  With
+``--memory`` it first reports what each haystack costs (tracemalloc: memory
+kept and the build's peak; VmRSS/VmHWM from /proc) and checks that three
+threads asking for the abstracts at once build them only once.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import argparse
 import dataclasses
 import statistics
 import sys
+import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +38,7 @@ QUERIES = [
     "dunnwald",
     "graph neural",
     "zzzqx",
+    "segmentation",
     "e",
     "au:wang",
     '"neural radiance"',
@@ -77,17 +83,70 @@ def time_query(engine: QueryEngine, text: str, runs: int) -> tuple[float, float,
     return statistics.median(samples), p95, hits
 
 
+def _vm(key: str) -> str:
+    """A line of /proc/self/status (VmRSS, VmHWM), in MB; '?' elsewhere."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return f"{int(line.split()[1]) / 1024:.0f} MB"
+    except OSError:
+        pass
+    return "?"
+
+
+def measure_memory(papers: list[Paper]) -> None:
+    """Memory kept and build peak of the default and abstract haystacks, and a concurrent build."""
+    import gc
+
+    tracemalloc.start()
+    engine = QueryEngine(papers)
+    for key in ("default", "summary"):
+        gc.collect()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        start = time.perf_counter()
+        engine.prepare([key])
+        seconds = time.perf_counter() - start
+        current, peak = tracemalloc.get_traced_memory()
+        print(
+            f"{key:8} haystack: kept {(current - base) / 1e6:6.1f} MB, build peak +{(peak - base) / 1e6:6.1f} MB, "
+            f"{seconds:.2f} s (traced); VmRSS {_vm('VmRSS')}, VmHWM {_vm('VmHWM')}"
+        )
+    del engine
+    gc.collect()
+    # Three workers typing abs:... at once: the lock must make it one build.
+    engine = QueryEngine(papers)
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    threads = [threading.Thread(target=engine.search, args=(parse_query(q), {})) for q in ("abs:c", "abs:co", "abs:con")]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    current, peak = tracemalloc.get_traced_memory()
+    print(
+        f"3 concurrent abs: searches: kept {(current - base) / 1e6:.1f} MB, peak +{(peak - base) / 1e6:.1f} MB, "
+        f"{time.perf_counter() - start:.2f} s (traced)"
+    )
+    tracemalloc.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=21)
     default = Path("/work/shared/digests")
     parser.add_argument("--digests", type=Path, default=default if default.exists() else ROOT / "tests/data/digests")
+    parser.add_argument("--memory", action="store_true", help="measure the haystacks' memory first")
     args = parser.parse_args()
 
     start = time.perf_counter()
     papers = synthesize(args.digests, args.papers)
     print(f"{len(papers)} papers synthesised in {time.perf_counter() - start:.1f} s")
+    if args.memory:
+        measure_memory(papers)
     engine = QueryEngine(papers)
     start = time.perf_counter()
     engine.prepare(["default"])
