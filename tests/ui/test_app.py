@@ -342,7 +342,7 @@ async def test_quit_and_reopen_where_the_user_was(make_app):
         await wait_loaded(app, pilot)
         await pilot.press("slash", *"cat:cs.IR", "escape")
         await settle(app, pilot)
-        await pilot.press("m", "2")  # unread view: one fewer
+        await pilot.press("m", "2", "o", "o")  # unread view (one fewer), sorted by category
         await settle(app, pilot)
         await pilot.press("j", "j")
         paper = main(app).paper_list.highlighted.id
@@ -355,5 +355,6 @@ async def test_quit_and_reopen_where_the_user_was(make_app):
         screen = main(again)
         assert screen.filter_bar.text == "cat:cs.IR"
         assert screen.view == "unread"
+        assert screen.sort == "category"
         assert len(screen.paper_list.papers) == IR - 1
         assert screen.paper_list.highlighted.id == paper

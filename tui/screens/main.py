@@ -25,14 +25,14 @@ from textual.widgets import Footer, Label, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..commands import MAIN_COMMANDS, bindings
-from ..core.cite import FORMATS
 from ..core.models import Paper, PaperState
 from ..core.query import Query, parse_query
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.status_line import StatusLine
-from .dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
+from .copying import copy_papers, copy_targets, format_labels
+from .dialogs import ConfirmDialog, CopyMenu
 from .library import SORTS, VIEWS, Library
 
 if TYPE_CHECKING:
@@ -466,49 +466,23 @@ class MainScreen(Screen):
     def action_copy_bibtex(self) -> None:
         paper = self._highlighted_paper()
         if paper is not None:
-            self.copy_papers([paper], "bibtex")
+            copy_papers(self.app, [paper], "bibtex")
 
     def action_copy_menu(self) -> None:
         if self.library is None:
             return
-        papers, what = self._copy_targets()
+        papers, what = copy_targets(
+            self.library, self.paper_list.marked, self.states, self.paper_list.highlighted
+        )
         if not papers:
             self.notify("Nothing to copy.", severity="warning")
             return
-        formats = {key: label for key, (label, _) in FORMATS.items()}
 
         def chosen(key: str | None) -> None:
             if key:
-                self.copy_papers(papers, key)
+                copy_papers(self.app, papers, key)
 
-        self.app.push_screen(CopyMenu(what, formats), chosen)
-
-    def _copy_targets(self) -> tuple[list[Paper], str]:
-        """Marked papers, else starred ones, else the highlighted one; with a label."""
-        assert self.library is not None
-        marked = [p for i in self.paper_list.marked if (p := self.library.paper(i)) is not None]
-        if marked:
-            return marked, _count(len(marked), "marked paper")
-        starred = self.library.starred(self.states)
-        if starred:
-            return starred, _count(len(starred), "starred paper")
-        paper = self.paper_list.highlighted
-        return ([paper], paper.id) if paper is not None else ([], "")
-
-    def copy_papers(self, papers: list[Paper], format_key: str) -> None:
-        """Copy ``papers`` in a format of ``cite.FORMATS``; say how, or show the text."""
-        label, render = FORMATS[format_key]
-        try:
-            text = render(papers)
-        except Exception as error:  # a citation bug must not cost the session
-            self.notify(f"Could not format {label}: {error}", severity="error", markup=False)
-            return
-        what = papers[0].id if len(papers) == 1 else f"{len(papers):,} papers"
-        how = self.app.clipboard_helper.copy(self.app, text)  # type: ignore[attr-defined]
-        if how is None:
-            self.app.push_screen(CopyFallbackDialog(f"{label} for {what}", text))
-        else:
-            self.notify(f"Copied {label} for {what} ({how})", markup=False)
+        self.app.push_screen(CopyMenu(what, format_labels()), chosen)
 
     # -- session -------------------------------------------------------------------
     def _schedule_session_save(self) -> None:
@@ -542,6 +516,3 @@ class MainScreen(Screen):
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
