@@ -88,3 +88,20 @@ def test_copy_menu(app, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+def test_copy_fallback_dialog(tmp_path, snap_compare):
+    """No clipboard reachable: the BibTeX of the first paper in a read-only text
+    area, all selected, with a Close button."""
+    app = ArxivReaderApp(
+        Store(tmp_path / "home"), paths=DIGEST_DIRS, mark_read_delay=0, clipboard=Clipboard("none")
+    )
+
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        pilot.app.screen.query_one("TextArea").cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(110, 30), run_before=run_before)

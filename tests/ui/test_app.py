@@ -358,3 +358,15 @@ async def test_quit_and_reopen_where_the_user_was(make_app):
         assert screen.sort == "category"
         assert len(screen.paper_list.papers) == IR - 1
         assert screen.paper_list.highlighted.id == paper
+
+
+async def test_command_palette_offers_every_command(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        options = app.screen.query_one(OptionList)
+        prompts = " | ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+        for command in MAIN_COMMANDS + APP_COMMANDS:
+            assert command.help in prompts
