@@ -70,7 +70,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("view_all", "1", "view('all')", "All", "Show all papers.", show=False),
     Command("view_unread", "2", "view('unread')", "Unread", "Show only unread papers.", show=False),
     Command("view_starred", "3", "view('starred')", "Starred", "Show only starred papers.", show=False),
-    Command("sort", "o", "cycle_sort", "Sort", "Cycle the sort order: date, title, category."),
+    Command("sort", "o", "cycle_sort", "Sort", "Cycle the sort order: date, title, category.", show=False),
     Command("copy", "y", "copy_bibtex", "BibTeX", "Copy the BibTeX of the highlighted paper."),
     Command(
         "copy_menu",
