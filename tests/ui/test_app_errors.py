@@ -143,3 +143,32 @@ def test_clipboard_mode_from_the_environment(monkeypatch):
     monkeypatch.setenv("ARXIV_READER_CLIPBOARD", "NONE")
     assert Clipboard().mode == "none"
     assert Clipboard("osc52").mode == "osc52"  # an explicit mode wins
+
+
+async def test_loading_state_while_the_library_loads(home: Path, make_app):
+    import threading
+
+    async with make_app().run_test(size=SIZE) as pilot:  # import once
+        await wait_loaded(pilot.app, pilot)
+    release = threading.Event()
+
+    class SlowStore(Store):
+        def load_papers(self, progress=None):
+            if progress:
+                progress(1, 5)
+            release.wait(5)
+            return super().load_papers(progress)
+
+    app = ArxivReaderApp(SlowStore(home), mark_read_delay=0, clipboard=Clipboard("osc52"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.has_class("-loading")
+        assert "Loading papers… 1 of 5" in str(screen.query_one("#loading-label", Label).render())
+        assert not screen.query_one("#main-area").display
+        await pilot.press("s")  # commands are off while loading: no crash, nothing written
+        release.set()
+        await wait_loaded(app, pilot)
+        assert not screen.has_class("-loading")
+        assert len(screen.paper_list.papers) == 194
+        assert not screen.states
