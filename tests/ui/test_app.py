@@ -9,6 +9,7 @@ from textual.widgets import OptionList, TextArea
 
 from tui.clipboard import Clipboard
 from tui.commands import APP_COMMANDS, MAIN_COMMANDS
+from tui.core.query import parse_query
 from tui.core.store import Store
 from tui.screens.dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
 from tui.screens.help import HelpScreen
@@ -87,7 +88,12 @@ async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app)
         await pilot.press("space", *"llm")
         await settle(app, pilot)
         narrowed = len(screen.paper_list.papers)
-        assert 0 < narrowed < IR
+        assert narrowed == len(screen.library.search(parse_query("cat:cs.IR llm"), "all", "date", {})) == 5
+        await pilot.press("backspace", "backspace", "backspace")  # widening: not searched within
+        await settle(app, pilot)
+        assert len(screen.paper_list.papers) == IR
+        await pilot.press(*"llm")
+        await settle(app, pilot)
         await pilot.press("escape")  # back to the list, query kept
         assert screen.focused is screen.paper_list
         assert len(screen.paper_list.papers) == narrowed

@@ -6,7 +6,7 @@ queries and in a worker thread for queries over the abstracts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 
 from ..core.models import Paper, PaperState
@@ -51,17 +51,35 @@ class Library:
             return [i for i, paper in enumerate(self.papers) if paper.id in starred]
         return None
 
-    def search(self, query: Query, view: str, sort: str, states: Mapping[str, PaperState]) -> list[int]:
-        """Indices of the papers to show, in ``sort`` order."""
-        candidates = self.in_view(view, states)
+    def match(
+        self,
+        query: Query,
+        view: str,
+        states: Mapping[str, PaperState],
+        within: Sequence[int] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[int]:
+        """Ascending indices of the papers of ``view`` matching ``query``.
+
+        ``within`` (ascending) limits the search, e.g. to the previous results
+        when the new query narrows the old one. ``should_stop`` lets a worker
+        give up early (the engine then raises ``SearchCancelled``).
+        """
+        candidates = self.in_view(view, states) if within is None else list(within)
         if query.is_empty:
-            found = list(range(len(self.papers))) if candidates is None else candidates
-        else:
-            found = self.engine.search(query, states, candidates)
+            return list(range(len(self.papers))) if candidates is None else candidates
+        return self.engine.search(query, states, candidates, should_stop=should_stop)
+
+    def order(self, found: list[int], sort: str) -> list[int]:
+        """``found`` (ascending) in ``sort`` order."""
         if sort == "date":
             return found  # the store's order is already newest first
         rank = self._rank(sort)
         return sorted(found, key=rank.__getitem__)
+
+    def search(self, query: Query, view: str, sort: str, states: Mapping[str, PaperState]) -> list[int]:
+        """Indices of the papers to show, in ``sort`` order."""
+        return self.order(self.match(query, view, states), sort)
 
     def _rank(self, sort: str) -> list[int]:
         """Position of every paper in ``sort`` order (computed once per sort)."""

@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..commands import MAIN_COMMANDS, bindings
 from ..core.models import Paper, PaperState
-from ..core.query import Query, parse_query
+from ..core.query import Query, SearchCancelled, parse_query
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
@@ -79,6 +79,10 @@ class MainScreen(Screen):
         self.query_obj: Query | None = None
         self._shown_counts = (0, 0)
         self._found: list[int] = []  # library indices of the shown papers
+        self._states_version = 0  # bumped on every state change
+        #: The last result, reused when the next query narrows it: (query, view, version, matches).
+        self._last_match: tuple[Query, str, int, list[int]] | None = None
+        self._search_basis: tuple[str, int] = ("all", 0)
         self._generation = 0
         self._read_timer: Timer | None = None
         self._session_timer: Timer | None = None
@@ -228,33 +232,54 @@ class MainScreen(Screen):
         query = parse_query(self.filter_bar.text)
         self.filter_bar.set_warnings(list(query.warnings))
         self._generation += 1
+        self._search_basis = (self.view, self._states_version)
         self.workers.cancel_group(self, "search")
+        within = self._narrowing(query)
         if query.uses_abstract:
             self.query_one(StatusLine).show_message("Searching the abstracts…")
-            self._search_thread(query, self.view, self.sort, dict(self.states), keep_paper_id, self._generation)
+            self._search_thread(query, self.view, within, dict(self.states), keep_paper_id, self._generation)
         else:
-            found = self.library.search(query, self.view, self.sort, self.states)
-            self._show(self._generation, found, query, keep_paper_id)
+            matches = self.library.match(query, self.view, self.states, within)
+            self._show(self._generation, matches, query, keep_paper_id)
+
+    def _narrowing(self, query: Query) -> list[int] | None:
+        """The previous matches when ``query`` can only match fewer papers (typing on)."""
+        if self._last_match is None:
+            return None
+        previous, view, version, matches = self._last_match
+        if view != self.view or version != self._states_version or not query.narrows(previous):
+            return None
+        return matches
 
     @work(thread=True, exclusive=True, group="search", name="search", exit_on_error=False)
     def _search_thread(
         self,
         query: Query,
         view: str,
-        sort: str,
+        within: list[int] | None,
         states: dict[str, PaperState],
         keep_paper_id: str | None,
         generation: int,
     ) -> None:
         assert self.library is not None
-        found = self.library.search(query, view, sort, states)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, generation, found, query, keep_paper_id)
+        worker = get_current_worker()
+        try:
+            matches = self.library.match(
+                query, view, states, within, should_stop=lambda: worker.is_cancelled
+            )
+        except SearchCancelled:
+            return  # a newer query replaced this one
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, generation, matches, query, keep_paper_id)
 
-    def _show(self, generation: int, found: list[int], query: Query, keep_paper_id: str | None) -> None:
-        """Show a search result unless a newer search has started since."""
+    def _show(self, generation: int, matches: list[int], query: Query, keep_paper_id: str | None) -> None:
+        """Show a search result (ascending matches) unless a newer search has started since."""
         if generation != self._generation or self.library is None:
             return
+        # What the matches were computed on (states may have changed since).
+        view, version = self._search_basis
+        self._last_match = (query, view, version, matches)
+        found = self.library.order(matches, self.sort)
         self._found = found
         self.query_obj = None if query.is_empty else query
         papers = self.library.take(found)
@@ -364,6 +389,7 @@ class MainScreen(Screen):
         return True
 
     def _states_changed(self, ids: list[str]) -> None:
+        self._states_version += 1
         papers_list = self.paper_list
         if len(ids) == 1:
             papers_list.refresh_paper(ids[0])
