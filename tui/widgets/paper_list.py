@@ -371,9 +371,11 @@ class PaperList(ScrollView, can_focus=True):
             (_clean(paper.primary_category), _CATEGORY_WIDTH, ""),
             (paper.first_digest_date, _DATE_WIDTH, ""),
         ]
-        # Narrow terminals drop the author first, then the category, then the date.
+        # Narrow terminals drop the author first, then the category, then the date:
+        # the title is what people scan, so it keeps at least 40% of the row.
         available = width - _MARKER_WIDTH
-        while columns and available - sum(w + _GAP for _, w, _ in columns) < _MIN_TITLE:
+        min_title = max(_MIN_TITLE, available * 2 // 5)
+        while columns and available - sum(w + _GAP for _, w, _ in columns) < min_title:
             columns.pop(0)
         title_width = max(0, available - sum(w + _GAP for _, w, _ in columns))
 
