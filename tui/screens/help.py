@@ -58,16 +58,17 @@ def _rows(app: App, bindings: Iterable[Binding]) -> list[HelpRow]:
 
 
 def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
-    """Sections of help rows: focused widgets, the list and detail, the screen, the app."""
+    """Sections of help rows: the screen, the app, focused widgets, the list and detail."""
     app = screen.app
-    nodes: list[DOMNode] = []
+    # The screen's own keys come first: they are what people look for; the
+    # scrolling keys every list and panel shares come after them.
+    nodes: list[DOMNode] = [screen, app]
     focused = screen.focused
     while focused is not None and focused is not screen:
         nodes.append(focused)
         focused = focused.parent  # type: ignore[assignment]
     for selector in ("#papers", "#detail"):
         nodes.extend(screen.query(selector))
-    nodes.extend([screen, app])
 
     sections: list[tuple[str, list[HelpRow]]] = []
     done: set[int] = set()

@@ -1,0 +1,103 @@
+"""Save SVG screenshots of the real reader on the bundled sample into screenshots/.
+
+Run from the repository root after installing the project:
+
+    .venv/bin/python screenshots/make_screenshots.py
+
+Each picture is the real app (bundled sample digests, a throw-away data directory,
+timers off) driven by the Pilot into one state people will meet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tui.app import ArxivReaderApp
+from tui.cli import sample_digest_dir
+from tui.clipboard import Clipboard
+from tui.core.store import Store
+from tui.screens.main import MainScreen
+
+OUT = Path(__file__).resolve().parent
+
+Steps = Callable[[Pilot], Awaitable[None]]
+
+
+async def wait_loaded(pilot: Pilot) -> None:
+    """Wait for the library to load and stop the filter's cursor blinking."""
+    app = pilot.app
+    for _ in range(400):
+        await pilot.pause()
+        if isinstance(app.screen, MainScreen) and app.screen.loaded:
+            break
+    await app.workers.wait_for_complete()
+    app.screen.query_one(Input).cursor_blink = False
+    await pilot.pause()
+
+
+async def nothing(pilot: Pilot) -> None:
+    await pilot.press("j", "j", "s", "j")
+
+
+async def filtered(pilot: Pilot) -> None:
+    await pilot.press("slash", *"cat:cs.IR retrieval", "escape", "j", "s")
+
+
+async def help_screen(pilot: Pilot) -> None:
+    await pilot.press("question_mark")
+
+
+async def copy_menu(pilot: Pilot) -> None:
+    await pilot.press("s", "j", "s", "Y")
+
+
+async def copy_by_hand(pilot: Pilot) -> None:
+    await pilot.press("Y", "enter")
+
+
+async def narrow_filtered(pilot: Pilot) -> None:
+    await pilot.press("slash", *"au:wang is:unread", "escape")
+
+
+SHOTS: list[tuple[str, tuple[int, int], Steps, str]] = [
+    ("main-160x48", (160, 48), nothing, "osc52"),
+    ("main-80x24", (80, 24), nothing, "osc52"),
+    ("filtered-120x35", (120, 35), filtered, "osc52"),
+    ("filtered-80x24", (80, 24), narrow_filtered, "osc52"),
+    ("help-120x35", (120, 35), help_screen, "osc52"),
+    ("copy-menu-120x35", (120, 35), copy_menu, "osc52"),
+    ("copy-by-hand-120x35", (120, 35), copy_by_hand, "none"),
+]
+
+
+async def shoot(name: str, size: tuple[int, int], steps: Steps, clipboard: str) -> Path:
+    with tempfile.TemporaryDirectory() as home:
+        app = ArxivReaderApp(
+            Store(Path(home)),
+            paths=[sample_digest_dir()],
+            mark_read_delay=0,
+            clipboard=Clipboard(clipboard),
+        )
+        async with app.run_test(size=size) as pilot:
+            await wait_loaded(pilot)
+            await steps(pilot)
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.3)
+            path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(OUT)))
+    print(f"wrote {path.relative_to(OUT.parent)}")
+    return path
+
+
+async def main() -> None:
+    for name, size, steps, clipboard in SHOTS:
+        await shoot(name, size, steps, clipboard)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
