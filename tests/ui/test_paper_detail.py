@@ -10,7 +10,6 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 from rich.segment import Segment
-from textual.widgets import Static
 
 from tui.core.digest import parse_digest_file
 from tui.core.models import Paper, PaperState
@@ -48,8 +47,7 @@ async def settle(detail: PaperDetail) -> None:
 def shown_lines(detail: PaperDetail, width: int = 96) -> list[list[Segment]]:
     """The panel's document rendered at ``width`` cells, as lines of segments."""
     console = detail.app.console
-    document = detail.query_one(".paper-detail--body", Static).content
-    return console.render_lines(document, console.options.update_width(width), pad=False)
+    return console.render_lines(detail.document, console.options.update_width(width), pad=False)
 
 
 def shown_text(detail: PaperDetail) -> str:

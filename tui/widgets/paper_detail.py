@@ -1,10 +1,9 @@
 """The detail panel: everything about the highlighted paper, as Markdown.
 
 :func:`paper_markdown` builds the document (pure, testable without an app);
-:class:`PaperDetail` shows it as one Static holding a ``rich.markdown.Markdown``
-renderable of that document. Showing another paper is then a single widget
-refresh: no block widgets are mounted or removed and the rest of the screen is
-not laid out again (Textual's Markdown widget did both on every cursor move,
+:class:`PaperDetail` draws a ``rich.markdown.Markdown`` renderable of that document
+with the line API. Showing another paper is then a single widget refresh: no
+block widgets are mounted or removed and the screen is not laid out again (Textual's Markdown widget did both on every cursor move,
 35-45 ms per move at 200,000 papers).
 
 Query matches are wrapped in ``~~`` (Markdown strikethrough, which data can't
@@ -22,9 +21,10 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Markdown
 from rich.style import Style
 from rich.theme import Theme
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.core.latex import escape_highlighted, escape_inline, latex_to_markdown, latex_to_markdown_highlighted
 from tui.core.models import Paper, PaperState
@@ -160,8 +160,15 @@ class _Document:
         yield from segments
 
 
-class PaperDetail(VerticalScroll):
-    """Scrollable Markdown view of one paper, updated with a single widget refresh."""
+class PaperDetail(ScrollView, can_focus=True):
+    """Scrollable Markdown view of one paper, drawn with the line API.
+
+    The document is rendered to strips once per paper (and width); the panel
+    then paints only its visible lines. Showing another paper sets the virtual
+    size without a layout pass (the vertical scrollbar is always shown, so the
+    content width never depends on the document), so a cursor move costs one
+    widget repaint.
+    """
 
     COMPONENT_CLASSES = {"paper-detail--highlight"}
 
@@ -177,9 +184,8 @@ class PaperDetail(VerticalScroll):
         self._shown_key: tuple[Any, ...] | None = ("<nothing>",)
         self._shown_query: Query | None = None
         self._source = PLACEHOLDER
-
-    def compose(self) -> ComposeResult:
-        yield Static(classes="paper-detail--body")
+        self._strips: list[Strip] = []
+        self._strips_width = -1
 
     @property
     def source(self) -> str:
@@ -190,6 +196,12 @@ class PaperDetail(VerticalScroll):
     def is_updating(self) -> bool:
         """Always False: an update is applied synchronously (kept for callers that wait on it)."""
         return False
+
+    @property
+    def document(self) -> _Document:
+        """The renderable shown (the Markdown of :attr:`source`, highlights styled)."""
+        highlight = self.get_component_rich_style("paper-detail--highlight", partial=True)
+        return _Document(self._source, highlight)
 
     def show_paper(
         self,
@@ -207,13 +219,48 @@ class PaperDetail(VerticalScroll):
         self._shown_key = key
         self._shown_query = query
         self._source = paper_markdown(paper, state, query)
+        self._strips_width = -1
         if self.is_mounted:
-            self._render_source()
-            self.scroll_home(animate=False)
+            self._layout_document()
+            self.scroll_to(0, 0, animate=False, immediate=True)
+            self.refresh()
 
     def on_mount(self) -> None:
-        self._render_source()
+        self._layout_document()
 
-    def _render_source(self) -> None:
-        highlight = self.get_component_rich_style("paper-detail--highlight", partial=True)
-        self.query_one(".paper-detail--body", Static).update(_Document(self._source, highlight))
+    def on_resize(self) -> None:
+        self._layout_document()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips_width = -1  # theme or stylesheet change: colours of the strips
+        if self.is_mounted:
+            self._layout_document()
+
+    def _content_width(self) -> int:
+        return max(1, self.scrollable_content_region.width)
+
+    def _layout_document(self) -> None:
+        """Render the document at the current width and size the scrollable area to it."""
+        width = self._content_width()
+        if width != self._strips_width:
+            console = self.app.console
+            base = self.rich_style
+            lines = console.render_lines(self.document, console.options.update_width(width), style=base, pad=True)
+            self._strips = [Strip(line).adjust_cell_length(width, base) for line in lines]
+            self._strips_width = width
+        size = Size(width, len(self._strips))
+        if size != self.virtual_size:
+            # Not the reactive setter: it would lay out the whole screen again.
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """One visible line of the document."""
+        if self._strips_width != self._content_width():
+            self._layout_document()
+        index = y + int(self.scroll_y)
+        if 0 <= index < len(self._strips):
+            return self._strips[index]
+        return Strip.blank(self._content_width(), self.rich_style)
