@@ -62,8 +62,38 @@ def test_counts_match_a_plain_count(library: Library):
         unread = sum(1 for i in found if not (s := states.get(library.papers[i].id)) or not s.read)
         starred = sum(1 for i in found if (s := states.get(library.papers[i].id)) and s.starred)
         assert library.counts(found, states) == (unread, starred)
+        assert library.counts(found, states, ascending=True) == (unread, starred)
+        assert library.counts(found[::-1], states) == (unread, starred)
     assert [p.id for p in library.take([3, 1])] == [library.papers[3].id, library.papers[1].id]
     assert library.take([]) == [] and len(library.take([5])) == 1
+
+
+def test_state_counts_follow_in_place_changes_after_forget(library: Library):
+    states = states_for(library, range(0, 10), range(0))
+    assert library.counts(list(range(194)), states) == (184, 0)
+    # Changed in place, same size: the cache must be told.
+    states[library.papers[0].id] = PaperState(library.papers[0].id, read=False, starred=True)
+    library.forget_states()
+    assert library.counts(list(range(194)), states) == (185, 1)
+    assert library.in_view("unread", states)[:2] == [0, 10]
+    assert library.in_view("starred", states) == [0]
+
+
+def test_view_is_a_sequence_of_the_found_papers(library: Library):
+    found = [7, 2, 150]
+    view = library.view(found)
+    assert len(view) == 3 and view[0] is library.papers[7] and view[-1] is library.papers[150]
+    assert list(view) == library.take(found) and view == library.take(found)
+    assert view[1:] == [library.papers[2], library.papers[150]]
+    assert not library.view([]) and list(library.view([])) == []
+
+
+def test_warm_steps_build_every_index(library: Library):
+    fresh = Library(library.papers)
+    for step in fresh.warm_steps(abstracts=True):
+        step()
+    assert {"default", "authors", "summary"} <= set(fresh.engine._haystacks)
+    assert set(fresh._ranks) == {"title", "category"}
 
 
 def test_copy_targets_prefer_marked_then_starred_then_highlighted(library: Library):

@@ -98,18 +98,26 @@ class ImportReport:
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while building many objects.
 
     Loading 200,000 papers creates millions of lists and dicts; every few
     hundred allocations the collector would walk all of them again, which more
     than doubles the load time. Nothing built here forms cycles.
+
+    With ``freeze``, every object alive on exit is moved to the collector's
+    permanent generation (``gc.freeze()``): the papers live as long as the
+    program, and otherwise the first collection after the load (on whatever
+    thread allocates next, e.g. the one painting the first rows) would walk
+    all of them once more, about a second at 200,000 papers.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 
@@ -650,7 +658,7 @@ class Store:
         Missing or damaged shards are rebuilt from their digest files (see
         :attr:`messages`). ``progress(done, total)`` is called per digest file.
         """
-        with gc_paused():
+        with gc_paused(freeze=True):
             return self._load_papers(progress)
 
     def _load_papers(self, progress: Progress | None) -> list[Paper]:

@@ -6,7 +6,8 @@ queries and in a worker thread for queries over the abstracts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 
 from ..core.models import Paper, PaperState
@@ -14,6 +15,38 @@ from ..core.query import Query, QueryEngine, parse_query
 
 VIEWS = ("all", "unread", "starred")
 SORTS = ("date", "title", "category")
+
+
+class PaperView(Sequence[Paper]):
+    """The papers at some indices of a list, without copying them (O(1) to make).
+
+    The main screen hands one to the paper list per keystroke: building a list
+    of 200,000 papers each time would cost more than the search itself.
+    """
+
+    __slots__ = ("_papers", "_found")
+
+    def __init__(self, papers: list[Paper], found: list[int]) -> None:
+        self._papers = papers
+        self._found = found
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._papers[i] for i in self._found[index]]
+        return self._papers[self._found[index]]
+
+    def __iter__(self) -> Iterator[Paper]:
+        return map(self._papers.__getitem__, self._found)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a is b or a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class Library:
@@ -24,15 +57,31 @@ class Library:
         self.engine = QueryEngine(self.papers)
         self.by_id: dict[str, int] = {paper.id: index for index, paper in enumerate(self.papers)}
         self._ranks: dict[str, list[int]] = {}
+        #: (states object, its size, read indices, starred indices): see :meth:`state_indices`.
+        self._state_cache: tuple[Mapping[str, PaperState], int, frozenset[int], frozenset[int]] | None = None
+
+    def warm_steps(self, abstracts: bool = True) -> list[Callable[[], object]]:
+        """The index builds of :meth:`warm_up`, most useful first, one callable each.
+
+        A worker runs them one at a time (checking for cancellation between
+        them) after the first rows are painted, so start-up never waits for them.
+        """
+        search = self.engine.search
+        steps: list[Callable[[], object]] = [
+            lambda text=text: search(parse_query(text), {}) for text in ("a", "au:a", "cat:a", "id:0", "date:2000")
+        ]
+        if abstracts:
+            steps.append(lambda: search(parse_query("abs:a"), {}))
+            steps.extend(lambda sort=sort: self._rank(sort) for sort in SORTS[1:])
+        return steps
 
     def warm_up(self, abstracts: bool = False) -> None:
         """Build the engine's lazy indexes now (in a worker) so the first keystrokes are fast."""
-        queries = ("abs:a",) if abstracts else ("a", "cat:a", "id:0", "date:2000")
-        for text in queries:
-            self.engine.search(parse_query(text), {})
-        if abstracts:  # the slow, background part: sort orders too
-            for sort in SORTS[1:]:
-                self._rank(sort)
+        steps = self.warm_steps(abstracts)
+        if abstracts:
+            steps = steps[5:]  # the abstracts and the sort orders only
+        for step in steps:
+            step()
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -44,11 +93,16 @@ class Library:
     def in_view(self, view: str, states: Mapping[str, PaperState]) -> list[int] | None:
         """Indices of the papers a view shows (None: all of them)."""
         if view == "unread":
-            read = {paper_id for paper_id, state in states.items() if state.read}
-            return [i for i, paper in enumerate(self.papers) if paper.id not in read]
+            read, _ = self.state_indices(states)
+            unread: list[int] = []
+            start = 0
+            for index in sorted(read):  # the gaps between read papers, in C
+                unread.extend(range(start, index))
+                start = index + 1
+            unread.extend(range(start, len(self.papers)))
+            return unread
         if view == "starred":
-            starred = {paper_id for paper_id, state in states.items() if state.starred}
-            return [i for i, paper in enumerate(self.papers) if paper.id in starred]
+            return sorted(self.state_indices(states)[1])
         return None
 
     def match(
@@ -96,19 +150,39 @@ class Library:
             self._ranks[sort] = rank
         return rank
 
-    def counts(self, found: Sequence[int], states: Mapping[str, PaperState]) -> tuple[int, int]:
+    def state_indices(self, states: Mapping[str, PaperState]) -> tuple[frozenset[int], frozenset[int]]:
+        """Library indices of the read and of the starred papers.
+
+        Cached for the same ``states`` object while its size is unchanged; a
+        caller that changes states in place without adding or removing keys
+        must call :meth:`forget_states`.
+        """
+        cached = self._state_cache
+        if cached is not None and cached[0] is states and cached[1] == len(states):
+            return cached[2], cached[3]
+        by_id = self.by_id
+        read = frozenset(by_id[k] for k, state in states.items() if state.read and k in by_id)
+        starred = frozenset(by_id[k] for k, state in states.items() if state.starred and k in by_id)
+        self._state_cache = (states, len(states), read, starred)
+        return read, starred
+
+    def forget_states(self) -> None:
+        """Drop the cache of :meth:`state_indices` (the states changed in place)."""
+        self._state_cache = None
+
+    def counts(
+        self, found: Sequence[int], states: Mapping[str, PaperState], ascending: bool = False
+    ) -> tuple[int, int]:
         """``(unread, starred)`` among the papers at indices ``found`` (unique).
 
-        Works from the states (usually far fewer than the papers) with set
-        intersections, so it stays fast on 200,000 shown papers.
+        Works from the states (usually far fewer than the papers): with
+        ``ascending`` (``found`` sorted) and few states, each read or starred
+        paper is looked up by bisection; else a set intersection (in C).
         """
-        by_id = self.by_id
-        read = {by_id[k] for k, state in states.items() if state.read and k in by_id}
-        starred = {by_id[k] for k, state in states.items() if state.starred and k in by_id}
-        if len(found) != len(self.papers):  # a subset: intersect (else everything counts)
-            read = read.intersection(found)
-            starred = starred.intersection(found)
-        return len(found) - len(read), len(starred)
+        read, starred = self.state_indices(states)
+        if len(found) == len(self.papers):  # everything is shown: everything counts
+            return len(found) - len(read), len(starred)
+        return len(found) - _count_in(read, found, ascending), _count_in(starred, found, ascending)
 
     def take(self, found: Sequence[int]) -> list[Paper]:
         """The papers at indices ``found``, in that order."""
@@ -118,6 +192,24 @@ class Library:
             return [self.papers[found[0]]]
         return list(itemgetter(*found)(self.papers))
 
+    def view(self, found: list[int]) -> PaperView:
+        """The papers at indices ``found`` as a sequence that copies nothing."""
+        return PaperView(self.papers, found)
+
     def starred(self, states: Mapping[str, PaperState]) -> list[Paper]:
         """Every starred paper of the library, in library order."""
         return [paper for paper in self.papers if (state := states.get(paper.id)) and state.starred]
+
+
+def _count_in(indices: frozenset[int], found: Sequence[int], ascending: bool) -> int:
+    """How many of ``indices`` are in ``found``, scanning the smaller side."""
+    if not indices or not found:
+        return 0
+    if ascending and len(indices) * 16 < len(found):
+        count = 0
+        end = len(found)
+        for i in indices:
+            pos = bisect_left(found, i)
+            count += pos < end and found[pos] == i
+        return count
+    return len(indices.intersection(found))

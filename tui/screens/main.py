@@ -8,6 +8,7 @@ Widgets post messages; only the store writes to disk.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,6 +80,7 @@ class MainScreen(Screen):
         self.query_obj: Query | None = None
         self._shown_counts = (0, 0)
         self._found: list[int] = []  # library indices of the shown papers
+        self._matches: list[int] = []  # the same, ascending (for fast counts)
         self._states_version = 0  # bumped on every state change
         #: The last result, reused when the next query narrows it: (query, view, version, matches).
         self._last_match: tuple[Query, str, int, list[int]] | None = None
@@ -131,14 +133,17 @@ class MainScreen(Screen):
     # -- loading -----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", name="load", exit_on_error=False)
     def _load(self) -> tuple[ImportReport | None, Library, dict[str, PaperState], dict]:
-        """Import the given paths, load every paper, build the search index."""
+        """Import the given paths and load every paper.
+
+        The search indexes are built later (:meth:`_warm_indexes`), after the
+        first rows are painted: start-up waits for the papers only.
+        """
         report = None
         if self.paths:
             report = self.store.import_paths(self.paths, self._progress("Importing digests"))
         papers = self.store.load_papers(self._progress("Loading papers"))
         self.post_message(self.LoadProgress("Indexing papers", 0, 0))
         library = Library(papers)
-        library.warm_up()
         return report, library, self.store.states(), self.store.load_session() or {}
 
     def _progress(self, stage: str):
@@ -196,12 +201,23 @@ class MainScreen(Screen):
             self.notify("The library is empty: import a folder of digests.", markup=False)
         self._restore(session)
         self.paper_list.focus()
-        self._warm_abstracts(library)
+        # After the first paint: the rows must not wait for the indexes.
+        self.call_after_refresh(self._warm_indexes, library)
 
-    @work(thread=True, exclusive=True, group="warm", name="index abstracts", exit_on_error=False)
-    def _warm_abstracts(self, library: Library) -> None:
-        """Prepare abstract searches in the background, after the list is shown."""
-        library.warm_up(abstracts=True)
+    @work(thread=True, exclusive=True, group="warm", name="index papers", exit_on_error=False)
+    def _warm_indexes(self, library: Library) -> None:
+        """Build the search indexes and sort orders in the background, one at a time.
+
+        A search that needs an index first waits for its build (the engine
+        builds each index once); between builds the worker yields the GIL so
+        the interface keeps answering keys.
+        """
+        worker = get_current_worker()
+        for step in library.warm_steps(abstracts=True):
+            if worker.is_cancelled:
+                return
+            step()
+            time.sleep(0.005)
 
     def _show_store_messages(self) -> None:
         """Notify the store's notices (files moved aside...) not shown yet."""
@@ -279,12 +295,17 @@ class MainScreen(Screen):
         # What the matches were computed on (states may have changed since).
         view, version = self._search_basis
         self._last_match = (query, view, version, matches)
-        found = self.library.order(matches, self.sort)
+        library = self.library
+        found = library.order(matches, self.sort)
         self._found = found
+        self._matches = matches
         self.query_obj = None if query.is_empty else query
-        papers = self.library.take(found)
-        self.paper_list.set_papers(papers, self.states, query=self.query_obj, keep_paper_id=keep_paper_id)
-        self._shown_counts = self.library.counts(found, self.states)
+        if keep_paper_id is not None and not _contains(matches, library.by_id.get(keep_paper_id)):
+            keep_paper_id = None  # not shown any more: spare the list a scan of every row
+        self.paper_list.set_papers(
+            library.view(found), self.states, query=self.query_obj, keep_paper_id=keep_paper_id
+        )
+        self._shown_counts = library.counts(matches, self.states, ascending=True)
         self._show_detail(self.paper_list.highlighted)
         self._update_status()
         self._schedule_session_save()
@@ -396,7 +417,8 @@ class MainScreen(Screen):
         else:
             papers_list.update_states(self.states)
         if self.library is not None:
-            self._shown_counts = self.library.counts(self._found, self.states)
+            self.library.forget_states()  # changed in place
+            self._shown_counts = self.library.counts(self._matches, self.states, ascending=True)
         current = papers_list.highlighted
         if current is not None and current.id in ids:
             self._show_detail(current)
@@ -537,6 +559,14 @@ class MainScreen(Screen):
             self.store.save_session(self.session())
         except Exception as error:
             self.notify(f"Could not save the session: {error}", severity="error", markup=False)
+
+
+def _contains(ascending: list[int], value: int | None) -> bool:
+    """Whether ``value`` is in the sorted list ``ascending`` (by bisection)."""
+    if value is None:
+        return False
+    pos = bisect_left(ascending, value)
+    return pos < len(ascending) and ascending[pos] == value
 
 
 def _now() -> str:
