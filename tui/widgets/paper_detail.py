@@ -247,7 +247,8 @@ class PaperDetail(ScrollView, can_focus=True):
             console = self.app.console
             base = self.rich_style
             lines = console.render_lines(self.document, console.options.update_width(width), style=base, pad=True)
-            self._strips = [Strip(line).adjust_cell_length(width, base) for line in lines]
+            # pad=True: every line is exactly ``width`` cells already.
+            self._strips = [Strip(line, width) for line in lines]
             self._strips_width = width
         size = Size(width, len(self._strips))
         if size != self.virtual_size:
