@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -71,6 +72,7 @@ class Tmux:
         self.socket = f"arxivtest-{uuid.uuid4().hex[:10]}"
         self.home = home
         self.session = "reader"
+        self.status_file = home.parent / "reader-exit-status"
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -83,10 +85,17 @@ class Tmux:
         )
 
     def start(self, *reader_args: str) -> None:
-        """Start the server (clipboard on, panes kept after exit) and the reader."""
-        command = " ".join(
-            [READER, "--home", str(self.home), "--mark-read-delay", "0", *reader_args]
+        """Start the server (clipboard on, panes kept after exit) and the reader.
+
+        A small shell wrapper writes the reader's exit status to :attr:`status_file`:
+        tmux 3.3 sometimes leaves an exited reader unreaped (a zombie) and the pane
+        not yet marked dead, so ``#{pane_dead_status}`` can't be relied on.
+        """
+        reader = " ".join(
+            shlex.quote(part) for part in [READER, "--home", str(self.home), "--mark-read-delay", "0", *reader_args]
         )
+        status = shlex.quote(str(self.status_file))
+        command = f"rm -f {status}; {reader}; echo $? > {status}"
         # One tmux invocation: options are set before the pane starts.
         self.run(
             "start-server", ";",
@@ -123,16 +132,16 @@ class Tmux:
         pytest.fail(f"timed out waiting for {what}; screen:\n{screen}")
 
     def wait_exit(self, timeout: float = 10) -> int:
-        """Wait for the reader to exit (the pane stays, dead); its exit status."""
+        """Wait for the reader to exit; its exit status (from the wrapper's file)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.pane("#{pane_dead}") == "1":
-                status = self.pane("#{pane_dead_status}:#{pane_dead_signal}")
-                code, _, signal = status.partition(":")
-                assert not signal, f"the reader was killed by signal {signal}"
-                if code:  # tmux may mark the pane dead a moment before it has the status
-                    return int(code)
-            time.sleep(0.1)
+            try:
+                text = self.status_file.read_text().strip()
+            except FileNotFoundError:
+                text = ""
+            if text:
+                return int(text)
+            time.sleep(0.05)
         pytest.fail(f"the reader did not exit; screen:\n{self.capture()}")
 
     def kill(self) -> None:
@@ -223,7 +232,11 @@ def test_star_survives_sighup(tmux: Tmux) -> None:
     row = first_row(screen)
     expected = paper_of_row(tmux.home, row)
     assert not expected["starred"]
-    pid = int(tmux.pane("#{pane_pid}"))
+    shell = int(tmux.pane("#{pane_pid}"))  # the wrapper; the reader is its child
+    children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+    assert len(children) == 1, children
+    pid = int(children[0])
+    assert "arxiv-reader" in Path(f"/proc/{pid}/cmdline").read_text()
     tmux.keys("s")
     tmux.wait_for(lambda s: "1 starred" in s and row_title(row) in s and "●★" in s, "the star")
     # kill-server hangs up every pane: the reader gets SIGHUP, as when an SSH link drops.
@@ -244,8 +257,8 @@ def test_star_survives_sighup(tmux: Tmux) -> None:
 def test_quit_and_reopen_on_the_same_query_and_paper(tmux: Tmux) -> None:
     tmux.start(str(DIGEST))
     tmux.wait_for(list_loaded, "the paper list")
-    # Keys typed in the first moments after the list appears were sometimes lost
-    # (seen 1 run in ~3, see the report); give the start-up a moment.
+    # Keys typed in the first moment after the list appears were once lost (focus
+    # changes are deferred, see the xfail below); let the start-up settle.
     time.sleep(1.0)
     tmux.keys("/")
     # The footer shrinks to the filter's keys once the input has the focus.
