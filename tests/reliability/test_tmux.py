@@ -73,6 +73,7 @@ class Tmux:
         self.home = home
         self.session = "reader"
         self.status_file = home.parent / "reader-exit-status"
+        self.socket_path = ""
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -108,6 +109,7 @@ class Tmux:
             "-e", "TERM=tmux-256color",
             command,
         )  # fmt: skip
+        self.socket_path = self.pane("#{socket_path}")
 
     def capture(self) -> str:
         return self.run("capture-pane", "-p", "-t", self.session).stdout
@@ -145,7 +147,12 @@ class Tmux:
         pytest.fail(f"the reader did not exit; screen:\n{self.capture()}")
 
     def kill(self) -> None:
+        """Kill the server (SIGHUP to its panes) and remove its socket file."""
+        socket = self.socket_path
         self.run("kill-server", check=False)
+        if socket and socket.endswith(self.socket):
+            # tmux 3.3 can leave the socket file behind after kill-server.
+            Path(socket).unlink(missing_ok=True)
 
 
 @pytest.fixture
