@@ -360,15 +360,6 @@ async def test_16_colour_terminal_shows_the_cursor(tmp_path: Path, monkeypatch) 
         assert _look(with_cursor, ColorSystem.STANDARD) != _look(without_cursor, ColorSystem.STANDARD)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "styles/paper_list.tcss: the focused cursor row (PaperList:focus > .paper-list--cursor) "
-        "is only a background colour ($accent 40%, text-style: none); on a terminal that shows "
-        "no colour (NO_COLOR honoured by the terminal, monochrome) the cursor is invisible. "
-        "Fix: give the focused cursor a text style too (e.g. text-style: reverse or bold underline)."
-    ),
-)
 async def test_cursor_is_visible_without_any_colour(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(tmp_path / "home", REAL_DIGESTS)

@@ -59,7 +59,10 @@ class FilterBar(Vertical):
         label.set_class(bool(warnings), "-visible")
 
     def focus_input(self) -> None:
-        self.input.focus()
+        # Screen.set_focus is immediate, unlike Widget.focus (deferred): keys that
+        # arrive in the same read as "/" (a paste, fast typing over SSH) then land
+        # in the filter instead of the list.
+        self.screen.set_focus(self.input)
 
     @on(Input.Changed, "#filter-input")
     def _changed(self, event: Input.Changed) -> None:
