@@ -478,3 +478,68 @@ def test_parser_crash_is_a_problem_and_the_file_is_retried(store: Store, monkeyp
     monkeypatch.undo()
     report = store.import_paths([DIGESTS / "cs.IR"])
     assert (report.files_read, report.files_unchanged, report.papers_new) == (1, 1, 4)
+
+
+# -- the compact shard layout (schema 2) and the older one ---------------------------
+
+
+def _shard_of(store: Store, path: Path) -> Path:
+    entry = next(e for e in store._load_index().files.values() if e["path"] == str(path))
+    return store.library / entry["shard"]
+
+
+def test_shards_hold_rows_in_field_order(imported: Store) -> None:
+    data = orjson.loads(_shard_of(imported, SMALL_DAY).read_bytes())
+    assert data["_meta"]["1"]["schema"] == 2
+    (doc,) = data["papers"].values()
+    assert doc["fields"][:3] == ["id", "version", "title"] and len(doc["rows"]) == 4
+    assert {row[0] for row in doc["rows"]} == {"2607.16633", "2607.16660", "2607.16963", "2607.16973"}
+
+
+def test_rows_in_another_field_order_load_the_same(imported: Store) -> None:
+    expected = [p.to_dict() for p in imported.load_papers()]
+    shard = _shard_of(imported, SMALL_DAY)
+    data = orjson.loads(shard.read_bytes())
+    (doc,) = data["papers"].values()
+    doc["fields"] = doc["fields"][::-1]
+    doc["rows"] = [row[::-1] for row in doc["rows"]]
+    shard.write_bytes(orjson.dumps(data))
+    store = Store(imported.home)
+    assert [p.to_dict() for p in store.load_papers()] == expected
+    assert not store.messages
+
+
+def test_schema_1_library_loads_then_the_next_import_rewrites_rows(imported: Store, parse_counter) -> None:
+    expected = [p.to_dict() for p in imported.load_papers()]
+    # Turn the library into what the previous version wrote: a dict per paper, schema 1.
+    for entry in imported._load_index().files.values():
+        shard = imported.library / entry["shard"]
+        data = orjson.loads(shard.read_bytes())
+        (doc,) = data["papers"].values()
+        data["papers"] = {str(k): dict(zip(doc["fields"], row)) for k, row in enumerate(doc["rows"], 1)}
+        data["_meta"]["1"]["schema"] = 1
+        shard.write_bytes(orjson.dumps(data))
+    index = orjson.loads(imported.index_path.read_bytes())
+    index["_meta"]["1"]["schema"] = 1
+    imported.index_path.write_bytes(orjson.dumps(index))
+
+    old = Store(imported.home)
+    assert [p.to_dict() for p in old.load_papers()] == expected and not old.messages
+    report = old.import_paths([DIGESTS])  # migrates: every file parsed once more
+    assert report.files_read == N_FILES and report.papers_new == report.papers_updated == 0
+    assert len(parse_counter) == N_FILES
+    assert "rows" in orjson.loads(_shard_of(old, SMALL_DAY).read_bytes())["papers"]["1"]
+    assert old.import_paths([DIGESTS]).files_unchanged == N_FILES  # once only
+    assert [p.to_dict() for p in Store(imported.home).load_papers()] == expected
+
+
+def test_load_shares_category_strings_and_digest_refs(imported: Store) -> None:
+    papers = imported.load_papers()
+    cats = {}
+    for paper in papers:
+        for cat in paper.categories:
+            assert cats.setdefault(cat, cat) is cat
+    refs = {}
+    for paper in papers:
+        for ref in paper.digests:
+            assert refs.setdefault((ref.category, ref.date), ref) is ref

@@ -22,7 +22,9 @@ from tinydb.storages import Storage
 from .atomic import atomic_write_bytes
 
 #: The layout version written into every database (table ``_meta``, doc 1).
-SCHEMA = 1
+#: 2: a shard's papers are one document of rows in field order (1: a dict per
+#: paper; still read, so a library written by an older version keeps working).
+SCHEMA = 2
 META_TABLE = "_meta"
 
 
