@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
+from textual.widgets import Input
 
 from .clipboard import Clipboard
 from .commands import APP_COMMANDS, MainCommands, bindings
@@ -62,6 +64,18 @@ class ArxivReaderApp(App):
             if isinstance(screen, MainScreen):
                 return screen
         return None
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-ahead: printable keys that end up here while a text input has the focus.
+
+        Keys read in one go with the "/" that focuses the filter (a paste, fast typing
+        over SSH) were already on their way to the list; the input's own keys never
+        get here, so these are exactly the ones the focus change left behind.
+        """
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            event.stop()
+            focused.insert_text_at_cursor(event.character)
 
     def action_help(self) -> None:
         """Show every binding in reach of the current screen."""

@@ -303,15 +303,6 @@ def test_quit_and_reopen_on_the_same_query_and_paper(tmux: Tmux) -> None:
     assert tmux.wait_exit() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "tui/screens/main.py MainScreen.action_focus_filter -> FilterBar.focus_input -> Input.focus(), "
-        "which Textual defers with call_later: keys that arrive in the same read as '/' (a paste, "
-        "type-ahead over a slow SSH link) still go to the PaperList and are lost. Fix: focus at once, "
-        "e.g. self.set_focus(self.filter_bar.input) (Screen.set_focus is immediate)."
-    ),
-)
 def test_type_ahead_after_slash_reaches_the_filter(tmux: Tmux) -> None:
     tmux.start(str(DIGEST))
     tmux.wait_for(list_loaded, "the paper list")
