@@ -234,6 +234,18 @@ class _FileResult:
     problems: list[Problem]
     error: str | None = None  # the shard could not be written
 
+    def index_entry(self) -> dict[str, Any]:
+        """The record of this file in the library index's ``files`` table."""
+        return {
+            "path": self.path,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "category": self.category,
+            "date": self.date,
+            "shard": self.shard,
+            "papers": self.papers,
+        }
+
 
 def _shard_relpath(path: str, category: str, date: str) -> str:
     cat = _SAFE_NAME.sub("_", category) or "unknown"
@@ -595,15 +607,7 @@ class Store:
                 old = index.files.get(result.path)
                 if old is not None and old["shard"] != result.shard:
                     stale_shards.append(self.library / old["shard"])
-                index.files[result.path] = {
-                    "path": result.path,
-                    "size": result.size,
-                    "mtime_ns": result.mtime_ns,
-                    "category": result.category,
-                    "date": result.date,
-                    "shard": result.shard,
-                    "papers": result.papers,
-                }
+                index.files[result.path] = result.index_entry()
                 self._count_versions(index, result.versions, statuses)
             if since_checkpoint >= CHECKPOINT_FILES:
                 self._save_index(index)
@@ -711,15 +715,7 @@ class Store:
                     if result.error:
                         self.messages.append(result.error)
                         continue
-                    entry = {
-                        "path": path,
-                        "size": result.size,
-                        "mtime_ns": result.mtime_ns,
-                        "category": result.category,
-                        "date": result.date,
-                        "shard": result.shard,
-                        "papers": result.papers,
-                    }
+                    entry = result.index_entry()
                     index.files[path] = entry
                     docs.extend(self._read_shard(entry) or [])
                     repaired += 1
