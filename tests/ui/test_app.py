@@ -72,6 +72,19 @@ async def test_cursor_keys(make_app):
         assert papers.cursor > 5
 
 
+async def test_detail_follows_the_cursor_in_the_same_step(make_app):
+    """The detail is updated when the cursor changes, not a message hop (and a frame) later."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        papers = screen.paper_list
+        for index in (5, 1, TOTAL - 1):
+            papers.move_cursor_to(index)  # no pause: no message has been handled yet
+            assert papers.highlighted.title.split()[0] in screen.detail.source
+            assert papers.highlighted.versioned_id in screen.detail.source
+
+
 async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -10,6 +10,7 @@ from tui.core.models import PaperState
 from tui.core.query import parse_query
 from tui.core.store import Store
 from tui.screens.copying import copy_targets
+from tui.screens import library as library_module
 from tui.screens.library import Library
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
@@ -106,3 +107,13 @@ def test_copy_targets_prefer_marked_then_starred_then_highlighted(library: Libra
     assert what == "2 starred papers"
     assert copy_targets(library, set(), {}, second) == ([second], second.id)
     assert copy_targets(library, set(), {}, None) == ([], "")
+
+
+def test_sort_orders_merged_from_chunks_stay_stable(library: Library, monkeypatch):
+    """Chunked sorting (to spare the GIL) gives the same order as one stable sort."""
+    monkeypatch.setattr(library_module, "_SORT_CHUNK", 7)
+    fresh = Library(library.papers)
+    for sort, key in (("title", lambda p: p.title.casefold()), ("category", lambda p: p.primary_category)):
+        expected = sorted(range(len(fresh.papers)), key=lambda i: key(fresh.papers[i]))
+        rank = fresh._rank(sort)
+        assert sorted(range(len(rank)), key=rank.__getitem__) == expected
