@@ -85,6 +85,25 @@ async def test_detail_follows_the_cursor_in_the_same_step(make_app):
             assert papers.highlighted.versioned_id in screen.detail.source
 
 
+async def test_a_keystroke_searches_once_and_at_once(make_app):
+    """The search runs as the input changes (same frame as the typed text), not again on the message."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        calls = []
+        original = screen.refilter
+        screen.refilter = lambda *a, **k: (calls.append(screen.filter_bar.text), original(*a, **k))[1]
+        screen.filter_bar.input.value = "cat:cs.IR"  # as typing would
+        assert len(screen.paper_list.papers) == IR  # no pause: already searched
+        await settle(app, pilot)
+        assert calls == ["cat:cs.IR"]
+        assert status(app).startswith(f"{IR} of {TOTAL} papers")
+        screen.filter_bar.set_text("")  # a program change: the caller refilters
+        await settle(app, pilot)
+        assert calls == ["cat:cs.IR"] and len(screen.paper_list.papers) == IR
+
+
 async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

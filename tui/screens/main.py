@@ -98,6 +98,7 @@ class MainScreen(Screen):
         self._session_timer: Timer | None = None
         self._last_progress = 0.0
         self._messages_shown = 0  # how many of store.messages were notified
+        self._filtered_text: str | None = None  # the filter text of the last refilter
         self._last_input = 0.0  # monotonic time of the last cursor move or filter keystroke
 
     # -- layout ----------------------------------------------------------------
@@ -119,6 +120,9 @@ class MainScreen(Screen):
         # Highlighted message): the new row and the new detail then reach the
         # screen in the same frame instead of the detail waiting a frame tick.
         self.watch(self.paper_list, "cursor", self._cursor_moved, init=False)
+        # Likewise the filter: the search runs as the key changes the input, so the
+        # typed character and the new rows are painted in one frame.
+        self.watch(self.filter_bar.input, "value", self._query_typed, init=False)
         self._load()
 
     @property
@@ -269,7 +273,8 @@ class MainScreen(Screen):
         if keep_paper_id is None:
             current = self.paper_list.highlighted
             keep_paper_id = current.id if current is not None else None
-        query = parse_query(self.filter_bar.text)
+        self._filtered_text = self.filter_bar.text
+        query = parse_query(self._filtered_text)
         self.filter_bar.set_warnings(list(query.warnings))
         self._generation += 1
         self._search_basis = (self.view, self._states_version)
@@ -359,10 +364,15 @@ class MainScreen(Screen):
     def watch_sort(self) -> None:
         self.refilter()
 
+    def _query_typed(self, text: str) -> None:
+        if not self.filter_bar.setting_text:
+            self._filter_changed(FilterBar.Changed(text))
+
     @on(FilterBar.Changed)
-    def _filter_changed(self) -> None:
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
         self._last_input = time.monotonic()
-        self.refilter()
+        if event.text != self._filtered_text:  # else the watcher searched already
+            self.refilter()
 
     @on(FilterBar.Submitted)
     def _filter_submitted(self) -> None:

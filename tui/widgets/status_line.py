@@ -35,10 +35,19 @@ def status_text(
 class StatusLine(Static):
     """One line under the panes; updated by the screen, never from markup."""
 
+    _text: str | None = None
+
     def show_status(self, **values: object) -> None:
         """Show :func:`status_text` of ``values``."""
-        self.update(Content(status_text(**values)))  # type: ignore[arg-type]
+        self._show(status_text(**values))  # type: ignore[arg-type]
 
     def show_message(self, text: str) -> None:
         """Show a plain message (loading progress, errors)."""
-        self.update(Content(text))
+        self._show(text)
+
+    def _show(self, text: str) -> None:
+        if text == self._text:
+            return
+        self._text = text
+        # One line of fixed height: a repaint, no screen layout (once per keystroke).
+        self.update(Content(text), layout=False)
