@@ -99,6 +99,7 @@ class MainScreen(Screen):
         self._last_progress = 0.0
         self._messages_shown = 0  # how many of store.messages were notified
         self._filtered_text: str | None = None  # the filter text of the last refilter
+        self._detail_pending = False  # a deferred detail refresh is scheduled
         self._last_input = 0.0  # monotonic time of the last cursor move or filter keystroke
 
     # -- layout ----------------------------------------------------------------
@@ -335,7 +336,7 @@ class MainScreen(Screen):
             library.view(found), self.states, query=self.query_obj, keep_paper_id=keep_paper_id
         )
         self._shown_counts = library.counts(matches, self.states, ascending=True)
-        self._show_detail(self.paper_list.highlighted)
+        self._show_detail(self.paper_list.highlighted, defer_same=True)
         self._update_status()
         self._schedule_session_save()
 
@@ -354,9 +355,26 @@ class MainScreen(Screen):
             marked=len(self.paper_list.marked),
         )
 
-    def _show_detail(self, paper: Paper | None) -> None:
+    def _show_detail(self, paper: Paper | None, defer_same: bool = False) -> None:
+        """Show ``paper`` in the detail.
+
+        With ``defer_same``, when the detail shows that paper already (a
+        keystroke that kept it highlighted), re-rendering it with the new
+        query's highlights waits until the new rows are painted: the key's
+        frame doesn't pay for it.
+        """
+        if defer_same and paper is not None and self.detail.paper is paper:
+            if not self._detail_pending:
+                self._detail_pending = True
+                self.call_after_refresh(self._refresh_detail)
+            return
         state = self.states.get(paper.id) if paper is not None else None
         self.detail.show_paper(paper, state, self.query_obj)
+
+    def _refresh_detail(self) -> None:
+        self._detail_pending = False
+        if self.library is not None:
+            self._show_detail(self.paper_list.highlighted)
 
     def watch_view(self) -> None:
         self.refilter()
@@ -382,11 +400,12 @@ class MainScreen(Screen):
     def _cursor_moved(self) -> None:
         self._last_input = time.monotonic()
         if self.library is not None:
-            self._show_detail(self.paper_list.highlighted)
+            self._show_detail(self.paper_list.highlighted, defer_same=True)
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
-        self._show_detail(event.paper)  # a no-op when the watcher showed it already
+        # Usually a no-op: the watcher showed it already.
+        self._show_detail(event.paper, defer_same=True)
         self._restart_read_timer(event.paper)
         self._schedule_session_save()
 

@@ -183,6 +183,7 @@ class PaperDetail(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._shown_key: tuple[Any, ...] | None = ("<nothing>",)
         self._shown_query: Query | None = None
+        self._paper: Paper | None = None
         self._source = PLACEHOLDER
         self._strips: list[Strip] = []
         self._strips_width = -1
@@ -191,6 +192,11 @@ class PaperDetail(ScrollView, can_focus=True):
     def source(self) -> str:
         """The Markdown document shown."""
         return self._source
+
+    @property
+    def paper(self) -> Paper | None:
+        """The paper shown (``None``: the placeholder)."""
+        return self._paper
 
     @property
     def is_updating(self) -> bool:
@@ -218,6 +224,7 @@ class PaperDetail(ScrollView, can_focus=True):
             return
         self._shown_key = key
         self._shown_query = query
+        self._paper = paper
         self._source = paper_markdown(paper, state, query)
         self._strips_width = -1
         if self.is_mounted:
