@@ -104,6 +104,21 @@ async def test_a_keystroke_searches_once_and_at_once(make_app):
         assert calls == ["cat:cs.IR"] and len(screen.paper_list.papers) == IR
 
 
+async def test_detail_highlights_follow_the_query_after_the_rows(make_app):
+    """Same paper, new query: the detail's highlights are redone right after the new rows are painted."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        paper = screen.paper_list.highlighted
+        word = paper.title.split()[0]
+        screen.filter_bar.input.value = word
+        assert screen.paper_list.highlighted is paper  # still the first match
+        await settle(app, pilot)
+        assert screen.detail.paper is paper
+        assert "~~" in screen.detail.source  # the query's match is highlighted
+
+
 async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
