@@ -1,0 +1,23 @@
+"""The headless core must never pull in Textual: the CLI and scripts rely on it."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import tui.core
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    modules = [f"tui.core.{info.name}" for info in pkgutil.iter_modules(tui.core.__path__)]
+    assert "tui.core.digest" in modules and "tui.core.store" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
