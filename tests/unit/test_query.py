@@ -462,3 +462,41 @@ def test_haystack_is_one_joined_byte_string_with_offsets(papers) -> None:
     hits = engine.search(parse_query("abs:δ"), {})
     assert greek in hits and all("δ" in texts[i] for i in hits)
     assert hits == [i for i, text in enumerate(texts) if "δ" in text]
+
+
+def test_dense_and_narrowed_text_searches_match_a_naive_scan(papers) -> None:
+    """The dense single-byte path, find_in and the full scan + mask agree with `in`."""
+    engine = QueryEngine(papers)
+    engine.prepare(["default", "authors"])
+    for key, prefix in (("default", ""), ("authors", "au:")):
+        texts = engine._haystacks[key].texts()
+        # "e"/"a" are in nearly every paper (the regex path), "x"/"w" in some, "an" two bytes.
+        for needle in ("e", "a", "n", "x", "w", "an", "zzzq"):
+            expected = [i for i, text in enumerate(texts) if needle in text]
+            assert engine.search(parse_query(prefix + needle), {}) == expected, (key, needle)
+            for step in (1, 2, 3, 17):  # candidate shares 100%, 50%, 33% (full scan / find_in), 6%
+                cands = list(range(0, len(papers), step))
+                want = [i for i in expected if i % step == 0]
+                assert engine.search(parse_query(prefix + needle), {}, cands) == want, (key, needle, step)
+
+
+def test_dense_byte_path_finds_the_papers_without_it() -> None:
+    """Papers lacking a byte found in 90%+ of them are left out, at segment edges too."""
+    titles = ["tea"] * 9000
+    for gap in (1, 2, 33, 4095, 4096, 4097, 5000, 8191, 8999):
+        titles[gap] = "oops"
+    papers = [Paper(id=f"2201.{i:05d}", version=1, title=title) for i, title in enumerate(titles)]
+    query_module._MISSING_BYTE.clear()
+    hits = QueryEngine(papers).search(parse_query("ti:e"), {})
+    assert b"e" in query_module._MISSING_BYTE  # the regex path ran
+    assert hits == [i for i, title in enumerate(titles) if "e" in title]
+    assert len(hits) == 9000 - 9
+
+
+def test_intersect_mask_and_whole_library_candidates() -> None:
+    intersect = query_module._intersect
+    assert intersect([1, 5, 9], None) == [1, 5, 9]
+    assert intersect([1, 5, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10) == [1, 5, 9]  # every paper: as is
+    assert intersect([1, 5, 9], [5, 6, 9, 12]) == [5, 9]
+    assert intersect([5, 6, 9, 12, 40], [1, 5, 40]) == [5, 40]
+    assert intersect([], [1, 2]) == [] and intersect([1, 2], []) == []

@@ -33,7 +33,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from collections import deque
+from itertools import accumulate, compress, repeat
 
 from .models import ARXIV_ID_RE, Paper, PaperState
 from .textfold import fold, fold_with_map
@@ -525,6 +526,10 @@ _SEGMENT = 4096
 #: Papers folded per batch while building a haystack (bounds the temporary strings).
 _BUILD_BATCH = 2048
 _MAX_U32 = 0xFFFFFFFF
+#: Candidates below this share of the papers are checked one by one, else a full scan.
+_FIND_IN_SHARE = 0.75
+#: Compiled "a paper without this byte" regexes of the dense path, per byte.
+_MISSING_BYTE: dict[bytes, re.Pattern[bytes]] = {}
 
 
 class _Haystack:
@@ -606,23 +611,47 @@ class _Haystack:
                     break
                 if hits >= 32 and hits * 3 > k - lo:
                     # Dense (a short, common needle): one bounded find per
-                    # remaining paper of the segment beats find+bisect per hit.
-                    out.extend([i for i in range(k + 1, hi) if find(needle, offsets[i], offsets[i + 1]) != -1])
+                    # remaining paper of the segment beats find+bisect per hit;
+                    # for one byte in over 90% of them, a regex listing the papers
+                    # WITHOUT it beats both (at 50% it is twice slower).
+                    if len(needle) == 1 and hits * 10 > (k + 1 - lo) * 9:
+                        out.extend(self._without_byte(needle, k + 1, hi))
+                    else:
+                        out.extend([i for i in range(k + 1, hi) if find(needle, offsets[i], offsets[i + 1]) != -1])
                     break
                 pos = find(needle, nxt, end)
         return out
 
+    def _without_byte(self, byte: bytes, lo: int, hi: int) -> list[int]:
+        """Papers ``lo..hi-1`` whose text contains the single byte ``byte``, for a byte in most of them.
+
+        The regex (all in C) stops at each paper's terminating NUL whose next
+        text lacks ``byte``: only the few misses cost Python work.  ``lo >= 1``.
+        """
+        offsets = self.offsets
+        pattern = _MISSING_BYTE.get(byte)
+        if pattern is None:
+            pattern = _MISSING_BYTE[byte] = re.compile(b"\\x00(?=[^\\x00" + re.escape(byte) + b"]*\\x00)")
+        out: list[int] = []
+        start = lo
+        for match in pattern.finditer(self.text, offsets[lo] - 1, offsets[hi]):
+            miss = bisect_right(offsets, match.start() + 1, lo, hi) - 1
+            out.extend(range(start, miss))
+            start = miss + 1
+        out.extend(range(start, hi))
+        return out
+
     def find_in(
-        self, needle: bytes, candidates: Iterable[int], should_stop: Callable[[], bool] | None = None
+        self, needle: bytes, candidates: Sequence[int], should_stop: Callable[[], bool] | None = None
     ) -> list[int]:
         """Those of ``candidates`` (ascending) whose text contains ``needle``."""
         find, offsets = self.text.find, self.offsets
-        out = []
-        for count, i in enumerate(candidates):
-            if should_stop is not None and not count % _SEGMENT and should_stop():
+        out: list[int] = []
+        for lo in range(0, len(candidates), _SEGMENT):
+            if should_stop is not None and should_stop():
                 raise SearchCancelled
-            if find(needle, offsets[i], offsets[i + 1]) != -1:
-                out.append(i)
+            # A comprehension per segment: ~30% faster than an append per candidate.
+            out += [i for i in candidates[lo : lo + _SEGMENT] if find(needle, offsets[i], offsets[i + 1]) != -1]
         return out
 
 
@@ -751,9 +780,11 @@ class QueryEngine:
         if key in TEXT_FIELDS:
             hay = self._haystack(key)
             needle = term.needle.encode()
-            if cands is not None and len(cands) * 8 < len(self.papers):
+            if cands is not None and len(cands) < len(self.papers) * _FIND_IN_SHARE:
+                # Checking each candidate costs about 1.2x its share of a full
+                # scan, which also pays an intersection: measured break-even ~0.8.
                 return hay.find_in(needle, cands, stop)
-            return _intersect(hay.find_all(needle, stop), cands)
+            return _intersect(hay.find_all(needle, stop), cands, len(self.papers))
         if key == "any":
             found: set[int] = set()
             for sub in ANY_FIELDS:
@@ -774,7 +805,7 @@ class QueryEngine:
                 hits = sorted(set(exact) | set(archive))
             else:
                 hits = list(exact or archive)  # a fresh list: callers may keep or change the result
-            return _intersect(hits, cands)
+            return _intersect(hits, cands, len(self.papers))
         if key == "id":
             keys = self._ids()
             lo = bisect_left(keys, term.needle)
@@ -893,15 +924,22 @@ def _cat_matches(category: str, needle: str) -> bool:
     return low == needle or low.split(".", 1)[0] == needle
 
 
-def _intersect(found: list[int], cands: list[int] | None) -> list[int]:
-    """``found`` (ascending) restricted to ``cands`` (None = no restriction)."""
-    if cands is None:
+def _intersect(found: list[int], cands: list[int] | None, total: int = -1) -> list[int]:
+    """``found`` (ascending) restricted to ``cands`` (None = no restriction).
+
+    ``total`` is the number of papers: candidates that many (ascending, no
+    repeats) are every paper, and restrict nothing.
+    """
+    if cands is None or len(cands) == total:
         return found
-    if len(found) < len(cands):
-        allowed = set(cands)
-        return [i for i in found if i in allowed]
-    hits = set(found)
-    return [i for i in cands if i in hits]
+    if not found or not cands:
+        return []
+    # A byte mask filled and read in C (map/compress): cheaper than a set of
+    # the larger list when both lists hold tens of thousands of indices.
+    mask = bytearray(max(found[-1], cands[-1]) + 1)
+    small, large = (found, cands) if len(found) < len(cands) else (cands, found)
+    deque(map(mask.__setitem__, small, repeat(1)), 0)
+    return list(compress(large, map(mask.__getitem__, large)))
 
 
 # --------------------------------------------------------------------------
