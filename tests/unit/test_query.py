@@ -500,3 +500,14 @@ def test_intersect_mask_and_whole_library_candidates() -> None:
     assert intersect([1, 5, 9], [5, 6, 9, 12]) == [5, 9]
     assert intersect([5, 6, 9, 12, 40], [1, 5, 40]) == [5, 40]
     assert intersect([], [1, 2]) == [] and intersect([1, 2], []) == []
+
+
+def test_date_index_is_the_sorted_date_paper_pairs(papers) -> None:
+    engine = QueryEngine(papers)
+    keys = engine._dates()
+    pairs = set()
+    for i, paper in enumerate(papers):
+        pairs.update((ref.date, i) for ref in paper.digests)
+        if paper.published:
+            pairs.add((paper.published[:10], i))
+    assert list(zip(keys, engine._date_index)) == sorted(pairs)
