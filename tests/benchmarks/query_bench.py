@@ -176,6 +176,37 @@ def main() -> None:
         label = f"{before} -> {after}"
         print(f"{label:32} {statistics.median(samples):10.2f} {samples[int(0.95 * (len(samples) - 1))]:8.2f} {hits:8}")
 
+    # The filter bar's path, one key at a time: the previous result is the
+    # candidates when the new query narrows it (as the main screen does).
+    print("typing (ms per key, engine only, as the screen narrows):")
+    for text in ("au:wang", "segmentation"):
+        print("  " + " ".join(f"{label}={ms:.1f}" for label, ms in time_typing(engine, text, max(3, args.runs // 3))))
+    start = time.perf_counter()
+    QueryEngine(papers)._dates()
+    print(f"date index built in {(time.perf_counter() - start) * 1000:.0f} ms")
+
+
+def time_typing(engine: QueryEngine, text: str, runs: int) -> list[tuple[str, float]]:
+    """Median ms of the search for each prefix of ``text``, narrowing like the screen."""
+    out = []
+    for end in range(1, len(text) + 1):
+        samples = []
+        for _ in range(runs):
+            previous, matches = None, None
+            for stop in range(1, end + 1):
+                query = parse_query(text[:stop])
+                within = matches if previous is not None and query.narrows(previous) else None
+                start = time.perf_counter()
+                if query.is_empty:
+                    matches = list(within) if within is not None else list(range(len(engine)))
+                else:
+                    matches = engine.search(query, {}, within)
+                elapsed = time.perf_counter() - start
+                previous = query
+            samples.append(elapsed * 1000)
+        out.append((text[:end], statistics.median(samples)))
+    return out
+
 
 if __name__ == "__main__":
     main()
