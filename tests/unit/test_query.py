@@ -510,4 +510,7 @@ def test_date_index_is_the_sorted_date_paper_pairs(papers) -> None:
         pairs.update((ref.date, i) for ref in paper.digests)
         if paper.published:
             pairs.add((paper.published[:10], i))
-    assert list(zip(keys, engine._date_index)) == sorted(pairs)
+    starts = engine._date_starts
+    assert keys == sorted(keys) and len(starts) == len(keys) + 1 and starts[-1] == len(engine._date_index)
+    flat = [(date, i) for k, date in enumerate(keys) for i in engine._date_index[starts[k] : starts[k + 1]]]
+    assert flat == sorted(pairs)

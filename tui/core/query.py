@@ -707,6 +707,7 @@ class QueryEngine:
         self._id_index: array = array("I")
         self._date_keys: list[str] | None = None
         self._date_index: array = array("I")
+        self._date_starts: array = array("I")
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -812,9 +813,10 @@ class QueryEngine:
             hi = bisect_left(keys, term.needle + "\uffff")
             return _intersect(sorted(self._id_index[lo:hi]), cands)
         if key == "date":
-            keys = self._dates()
-            lo = bisect_left(keys, term.lo)
-            hi = bisect_right(keys, term.hi)
+            keys = self._dates()  # distinct dates; date k's papers start at _date_starts[k]
+            starts = self._date_starts
+            lo = starts[bisect_left(keys, term.lo)]
+            hi = starts[bisect_right(keys, term.hi)]
             return _intersect(sorted(set(self._date_index[lo:hi])), cands)
         if key == "is":
             return self._eval_state(term.needle, cands, states)
@@ -888,7 +890,10 @@ class QueryEngine:
         return self._id_keys
 
     def _dates(self) -> list[str]:
-        """Dates (digest and published), sorted; ``_date_index[k]`` is the paper of ``_date_keys[k]``.
+        """The distinct dates (digest and published), sorted.
+
+        The papers of date ``k`` are ``_date_index[_date_starts[k]:_date_starts[k + 1]]``
+        (ascending): one start per distinct date rather than a date per entry.
 
         Few distinct dates: papers are bucketed per date (ascending within a
         bucket since they are visited in order), then the buckets concatenated
@@ -914,12 +919,14 @@ class QueryEngine:
                             if not found or found[-1] != i:
                                 found.append(i)
                     index = array("I")
-                    keys: list[str] = []
-                    for date in sorted(buckets):
-                        found = buckets[date]
-                        index.extend(found)
-                        keys.extend([date] * len(found))  # one string object per distinct date
+                    starts = array("I", [0])
+                    keys = sorted(buckets)
+                    for date in keys:
+                        index.extend(buckets[date])
+                        starts.append(len(index))
+                    # Index and starts first, keys last: a thread that sees the keys sees the rest.
                     self._date_index = index
+                    self._date_starts = starts
                     self._date_keys = keys
         return self._date_keys
 
