@@ -543,3 +543,31 @@ def test_load_shares_category_strings_and_digest_refs(imported: Store) -> None:
     for paper in papers:
         for ref in paper.digests:
             assert refs.setdefault((ref.category, ref.date), ref) is ref
+
+
+def test_toggle_after_refresh_keeps_the_other_writers_change(tmp_path: Path) -> None:
+    """A store that reuses its last write must notice the file changed under it,
+    even when states() has already re-read the newer file in between."""
+    home = tmp_path / "home"
+    first, second = Store(home), Store(home)
+    first.set_starred(["2201.00001"])
+    second.set_starred(["2201.00002"])
+    assert first.states()["2201.00002"].starred  # first re-reads the newer file here
+    first.set_starred(["2201.00003"])
+    final = Store(home).states()
+    assert {key for key, state in final.items() if state.starred} == {"2201.00001", "2201.00002", "2201.00003"}
+
+
+def test_consecutive_toggles_reuse_the_written_state(tmp_path: Path, monkeypatch) -> None:
+    """The second toggle in a row does not read state.json again (it is ours)."""
+    from tui.core import storage
+
+    store = Store(tmp_path / "home")
+    store.set_read(["2201.00001"])
+    reads = []
+    original = storage.AtomicJSONStorage.read
+    monkeypatch.setattr(storage.AtomicJSONStorage, "read", lambda self: reads.append(1) or original(self))
+    store.set_starred(["2201.00002"])
+    store.set_starred(["2201.00003"])
+    assert reads == []
+    assert {k for k, s in Store(tmp_path / "home").states().items() if s.starred} == {"2201.00002", "2201.00003"}

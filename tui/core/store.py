@@ -411,6 +411,9 @@ class Store:
         self.session_path = self.home / "session.json"
         self._states: dict[str, PaperState] = {}
         self._state_stamp: tuple[int, int, int] | None = None
+        #: (stamp, decoded content) of state.json as this store last wrote it, so the
+        #: next toggle can skip re-reading a file nobody else has touched since.
+        self._state_written: tuple[tuple[int, int, int], dict[str, Any]] | None = None
         self._index: _Index | None = None
         self._index_stamp: tuple[int, int, int] | None = None
         try:
@@ -858,8 +861,13 @@ class Store:
         try:
             with self._lock(self.state_path):
                 # Re-read inside the lock: another process may have written since.
-                in_sync = self._state_stamp is not None and self._stamp(self.state_path) == self._state_stamp
+                on_disk = self._stamp(self.state_path)
+                in_sync = self._state_stamp is not None and on_disk == self._state_stamp
+                written, self._state_written = self._state_written, None  # stale until saved
                 db = TinyDB(self.state_path, storage=CachingMiddleware(AtomicJSONStorage))
+                if written is not None and written[0] == on_disk:
+                    # The file is exactly what we wrote last: reuse it rather than decode it.
+                    db.storage.cache = written[1]
                 try:
                     try:
                         db.storage.read()
@@ -919,6 +927,8 @@ class Store:
                 else:
                     self._states = self._states_from_raw(final)
                 self._state_stamp = self._stamp(self.state_path)
+                if final is not None and self._state_stamp is not None:
+                    self._state_written = (self._state_stamp, final)
         except Timeout:
             raise StoreError("another arxiv-reader holds the state lock; change not saved") from None
         except OSError as exc:
