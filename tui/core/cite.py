@@ -45,6 +45,7 @@ from collections.abc import Callable, Sequence
 from unidecode import unidecode
 
 from .models import Paper
+from .mathspans import math_spans
 from .texmap import MATH_SYMBOLS, TEXT_SYMBOLS, latin_to_latex
 
 #: Plain text names every author up to this many, else "First et al.".
@@ -141,47 +142,6 @@ def citation_keys(papers: Sequence[Paper]) -> list[str]:
 # LaTeX escaping
 
 
-def _segments(text: str) -> list[tuple[bool, int, int]]:
-    """Split into ``(is_math, start, end)`` spans; math spans include the ``$``.
-
-    ``\\$`` is text.  A ``$`` with no partner is left in a text span (and
-    escaped later).
-    """
-    spans: list[tuple[bool, int, int]] = []
-    i = start = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch != "$":
-            i += 1
-            continue
-        delim = "$$" if text.startswith("$$", i) else "$"
-        j = i + len(delim)
-        close = -1
-        while j < n:
-            if text[j] == "\\":
-                j += 2
-                continue
-            if text.startswith(delim, j):
-                close = j
-                break
-            j += 1
-        if close < 0 or close == i + len(delim):  # no partner, or empty "$$"
-            i += len(delim)
-            continue
-        if start < i:
-            spans.append((False, start, i))
-        end = close + len(delim)
-        spans.append((True, i, end))
-        i = start = end
-    if start < n:
-        spans.append((False, start, n))
-    return spans
-
-
 def _unmatched_braces(text: str) -> set[int]:
     """Positions of braces with no partner.
 
@@ -231,7 +191,7 @@ def latex_escape(text: str | None, *, ascii_only: bool = True) -> str:
         return text
     bad = _unmatched_braces(text)
     out: list[str] = []
-    for is_math, start, end in _segments(text):
+    for is_math, start, end in math_spans(text):
         i = start
         while i < end:
             ch = text[i]

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .mathspans import math_spans
+
 __all__ = [
     "latex_to_markdown",
     "latex_to_markdown_highlighted",
@@ -460,31 +462,12 @@ def _render(pieces: list[_Piece]) -> str:
 def _split_math(text: str) -> list[tuple[bool, str, str]]:
     """Split into (is_math, delimiter, content) segments; ``\\$`` is not a delimiter."""
     segments: list[tuple[bool, str, str]] = []
-    plain_start = 0
-    index = 0
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char == "\\":
-            index += 2
+    for is_math, start, end in math_spans(text, accept=_looks_like_math):
+        if not is_math:
+            segments.append((False, "", text[start:end]))
             continue
-        if char != "$":
-            index += 1
-            continue
-        delimiter = "$$" if text.startswith("$$", index) else "$"
-        close = _find_closing(text, index + len(delimiter), delimiter)
-        if close is not None and delimiter == "$" and not _looks_like_math(text, index, close):
-            close = None
-        if close is None:
-            index += len(delimiter)
-            continue
-        if plain_start < index:
-            segments.append((False, "", text[plain_start:index]))
-        segments.append((True, delimiter, text[index + len(delimiter):close]))
-        index = close + len(delimiter)
-        plain_start = index
-    if plain_start < length:
-        segments.append((False, "", text[plain_start:]))
+        delimiter = "$$" if text.startswith("$$", start) else "$"
+        segments.append((True, delimiter, text[start + len(delimiter):end - len(delimiter)]))
     return segments
 
 
@@ -494,18 +477,6 @@ def _looks_like_math(text: str, opening: int, closing: int) -> bool:
     inside = text[opening + 1:closing]
     after = text[closing + 1:closing + 2]
     return not inside[0].isspace() and not inside[-1].isspace() and not after.isdigit()
-
-
-def _find_closing(text: str, start: int, delimiter: str) -> int | None:
-    index = start
-    while index < len(text):
-        if text[index] == "\\":
-            index += 2
-            continue
-        if text.startswith(delimiter, index):
-            return index if index > start else None
-        index += 1
-    return None
 
 
 # --------------------------------------------------------------------------- API

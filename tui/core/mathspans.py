@@ -1,0 +1,61 @@
+"""Find the ``$...$`` and ``$$...$$`` formulas in a piece of text.
+
+Both the citation escaper and the readable-LaTeX converter must agree on what is
+math, so they share this one scanner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+#: ``accept(text, opening, closing)``: may reject a single-dollar pair whose
+#: delimiters sit at ``opening`` and ``closing`` (e.g. prices: ``$5 and $10``).
+MathFilter = Callable[[str, int, int], bool]
+
+
+def math_spans(text: str, accept: MathFilter | None = None) -> list[tuple[bool, int, int]]:
+    """Split ``text`` into ``(is_math, start, end)`` spans that cover it in order.
+
+    Math spans include their delimiters.  ``\\$`` is never a delimiter; a ``$``
+    with no partner, or an empty pair, stays in the text around it.
+    """
+    spans: list[tuple[bool, int, int]] = []
+    index = start = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char != "$":
+            index += 1
+            continue
+        delimiter = "$$" if text.startswith("$$", index) else "$"
+        close = _find_closing(text, index + len(delimiter), delimiter)
+        if close is not None and delimiter == "$" and accept is not None and not accept(text, index, close):
+            close = None
+        if close is None:
+            index += len(delimiter)
+            continue
+        if start < index:
+            spans.append((False, start, index))
+        end = close + len(delimiter)
+        spans.append((True, index, end))
+        index = start = end
+    if start < length:
+        spans.append((False, start, length))
+    return spans
+
+
+def _find_closing(text: str, start: int, delimiter: str) -> int | None:
+    """Where ``delimiter`` closes a formula opened just before ``start`` (None: nowhere, or empty)."""
+    index = start
+    length = len(text)
+    while index < length:
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text.startswith(delimiter, index):
+            return index if index > start else None
+        index += 1
+    return None
