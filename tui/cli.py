@@ -190,8 +190,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_state(args: argparse.Namespace) -> int:
     store = open_store(args.home)
-    known = {paper.id for paper in store.load_papers()}
-    ids = resolve_ids(args.ids, known)
+    ids = resolve_ids(args.ids, store.known_ids())  # the index suffices: no paper is loaded
     if args.command in ("star", "unstar"):
         store.set_starred(ids, args.command == "star")
     else:

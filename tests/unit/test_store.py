@@ -571,3 +571,11 @@ def test_consecutive_toggles_reuse_the_written_state(tmp_path: Path, monkeypatch
     store.set_starred(["2201.00003"])
     assert reads == []
     assert {k for k, s in Store(tmp_path / "home").states().items() if s.starred} == {"2201.00002", "2201.00003"}
+
+
+def test_known_ids_come_from_the_index(tmp_path: Path) -> None:
+    store = Store(tmp_path / "home")
+    store.import_paths([DIGESTS / "cs.CV" / "2022" / "01" / "20220131.md"])
+    known = Store(tmp_path / "home").known_ids()
+    assert "2201.12944" in known and "2201.12961" in known
+    assert len(known) == 39

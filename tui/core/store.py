@@ -782,6 +782,10 @@ class Store:
         """How many distinct papers (ids) the library holds, without loading them."""
         return len(self._load_index().versions)
 
+    def known_ids(self) -> set[str]:
+        """The ids (without version) of every paper in the library, from the index alone."""
+        return set(self._load_index().versions)
+
     def library_stats(self) -> dict[str, Any]:
         """Cheap library figures from the index (no shard is read).
 
