@@ -111,13 +111,12 @@ def filter_with_query(papers: Sequence[Paper], states: dict[str, PaperState], te
     """Papers matching the query ``text``; warnings about ignored parts go to stderr."""
     if not text.strip():
         return list(papers)
-    from .core.query import QueryEngine, parse_query
+    from .core.query import filter_papers
 
-    query = parse_query(text)
-    for warning in query.warnings:
+    found, warnings = filter_papers(papers, text, states)
+    for warning in warnings:
         print(f"arxiv-reader: query: {warning}", file=sys.stderr)
-    engine = QueryEngine(papers)
-    return [papers[index] for index in engine.search(query, states)]
+    return found
 
 
 def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> list[str]:
