@@ -438,23 +438,19 @@ class MainScreen(Screen):
         return state is not None and state.starred
 
     def _set_read(self, ids: list[str], read: bool) -> None:
-        ids = [paper_id for paper_id in ids if self._is_read(paper_id) != read]
-        if not ids or not self._write(self.store.set_read, ids, read):
-            return
-        now = _now()
-        for paper_id in ids:
-            state = self.states.get(paper_id) or PaperState(paper_id)
-            self.states[paper_id] = replace(state, read=read, read_at=now if read else None)
-        self._states_changed(ids)
+        self._set_flag(ids, "read", read, self.store.set_read)
 
     def _set_starred(self, ids: list[str], starred: bool) -> None:
-        ids = [paper_id for paper_id in ids if self._is_starred(paper_id) != starred]
-        if not ids or not self._write(self.store.set_starred, ids, starred):
+        self._set_flag(ids, "starred", starred, self.store.set_starred)
+
+    def _set_flag(self, ids: list[str], flag: str, value: bool, write) -> None:
+        """Write ``flag`` ("read" or "starred") through the store, then mirror it here."""
+        ids = [paper_id for paper_id in ids if getattr(self.states.get(paper_id), flag, False) != value]
+        if not ids or not self._write(write, ids, value):
             return
-        now = _now()
+        stamp = {flag: value, f"{flag}_at": _now() if value else None}
         for paper_id in ids:
-            state = self.states.get(paper_id) or PaperState(paper_id)
-            self.states[paper_id] = replace(state, starred=starred, starred_at=now if starred else None)
+            self.states[paper_id] = replace(self.states.get(paper_id) or PaperState(paper_id), **stamp)
         self._states_changed(ids)
 
     def _write(self, method, ids: list[str], value: bool) -> bool:
