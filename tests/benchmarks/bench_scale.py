@@ -287,7 +287,7 @@ def bench_state(home: Path, rows: list[Row]) -> list[str]:
         started = time.perf_counter()
         store.set_starred([paper_id], n % 2 == 0)
         toggle.samples.append((time.perf_counter() - started) * 1000)
-    toggle.note = f"{len(store.states()):,} state entries, state.json {(home / 'state.json').stat().st_size / 1000:.0f} KB"
+    toggle.note = f"{len(store.states()):,} state entries, {store.state_path.name} {store.state_path.stat().st_size / 1000:.0f} KB"
     rows.append(toggle)
     return ids
 

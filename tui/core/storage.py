@@ -32,6 +32,14 @@ class CorruptDatabase(Exception):
     """A database file exists but cannot be used (reason in the message)."""
 
 
+class NewerSchema(CorruptDatabase):
+    """A database written by a newer arxiv-reader (``schema`` is the version it declares)."""
+
+    def __init__(self, message: str, schema: int) -> None:
+        super().__init__(message)
+        self.schema = schema
+
+
 def meta_schema(data: dict[str, Any]) -> int | None:
     """The schema version recorded in raw database ``data`` (``None`` if absent)."""
     meta = data.get(META_TABLE)
@@ -62,9 +70,7 @@ def decode_database(raw: bytes, path: str) -> dict[str, dict[str, Any]]:
                 raise CorruptDatabase(f"{path}: table {name!r} has a malformed document {doc_id!r}")
     schema = meta_schema(data)
     if schema is not None and schema > SCHEMA:
-        raise CorruptDatabase(
-            f"{path} has schema version {schema}, newer than this program knows ({SCHEMA})"
-        )
+        raise NewerSchema(f"{path} has schema version {schema}, newer than this program knows ({SCHEMA})", schema)
     return data
 
 
