@@ -37,8 +37,10 @@ input size.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +68,8 @@ class ParsedDigest:
     #: Each carries ``digests=[DigestRef(category, date)]`` when both are known.
     papers: list[Paper] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: The file could not be read (not: it was read and holds nothing usable).
+    unreadable: bool = False
 
 
 #: The field names of a paper block, in their usual order.
@@ -120,9 +124,14 @@ def _unescape_entity(match: re.Match[str]) -> str:
     body = entity[2:-1]
     try:
         code = int(body[1:], 16) if body[:1] in "xX" else int(body)
-        return chr(code) if 0 < code < 0x110000 else entity
     except ValueError:
         return entity
+    if not 0 < code < 0x110000 or 0xD800 <= code <= 0xDFFF or code in _CONTROL_TABLE:
+        # Not a character that may be stored or shown (a lone surrogate can't
+        # even be encoded; a control would reach the terminal): keep the
+        # reference as written.
+        return entity
+    return chr(code)
 
 
 def _unescape(text: str) -> str:
@@ -332,7 +341,7 @@ def _build_paper(
 
     authors_text = value("Authors")
     authors = (
-        [a for a in authors_text.split(", ") if a.strip()]
+        [name for name in (a.strip() for a in authors_text.split(", ")) if name]
         if authors_text and authors_text != "None"
         else []
     )
@@ -502,21 +511,52 @@ def _decode(raw: bytes, report: _Reporter) -> str:
     return text
 
 
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``; OSError, or NotARegularFile for a FIFO, device, folder...
+
+    Opened without blocking (a FIFO would otherwise wait for a writer forever)
+    and checked to be a regular file before anything is read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(path)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+class NotARegularFile(Exception):
+    """A path that is not a regular file (a folder, FIFO, socket or device)."""
+
+
 def parse_digest_file(path: Path) -> ParsedDigest:
-    """Read and parse one digest file: decodes bytes (BOM, CRLF, bad UTF-8), never raises."""
+    """Read and parse one digest file: decodes bytes (BOM, CRLF, bad UTF-8), never raises.
+
+    ``unreadable`` is set when the file could not be read at all (permission
+    denied, an I/O error): a later import should try it again.
+    """
     name = str(path)
     report = _Reporter(name)
+    unreadable = False
     try:
-        raw = Path(path).read_bytes()
+        raw = _read_regular_file(Path(path))
     except IsADirectoryError:
         report(0, "is a directory, not a digest file")
         raw = None
+    except NotARegularFile:
+        report(0, "not a regular file (a FIFO, socket or device): not read")
+        raw = None
     except OSError as error:
         report(0, f"cannot read file: {error.strerror or error}")
-        raw = None
+        raw, unreadable = None, True
     if raw is None:
         cat, date = _path_fallback(name)
-        return ParsedDigest(name, cat, date, [], report.finish())
+        return ParsedDigest(name, cat, date, [], report.finish(), unreadable=unreadable)
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         report(line, "binary file (NUL byte): not a digest")
@@ -528,39 +568,59 @@ def parse_digest_file(path: Path) -> ParsedDigest:
     return result
 
 
+def _walk_regular_files(root: str, problems: list[Problem]) -> Iterable[str]:
+    """Every regular ``*.md`` file under ``root`` (hidden files and folders skipped).
+
+    A FIFO, socket or device named ``*.md`` is reported, never opened.
+    """
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            problems.append(Problem(str(error.filename or folder), 0,
+                                    f"cannot read folder: {error.strerror or error}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    pending.append(entry.path)
+                elif entry.name.endswith(".md"):
+                    if entry.is_file():
+                        yield entry.path
+                    else:
+                        problems.append(Problem(entry.path, 0, "not a regular file (a FIFO, socket or device): not read"))
+            except OSError as error:
+                problems.append(Problem(entry.path, 0, f"cannot access: {error.strerror or error}"))
+
+
 def find_digest_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders (recursively, ``*.md``) into a sorted list of digest files.
 
     A path that does not exist becomes a Problem (line 0).  A file named
-    explicitly is taken whatever its suffix; inside folders only ``*.md`` files
-    count and hidden sub-folders (``.git``...) are skipped.  The result is
-    sorted by path text and has no duplicates (the same file reached twice).
+    explicitly is taken whatever its suffix; inside folders only regular
+    ``*.md`` files count and hidden sub-folders (``.git``...) are skipped.
+    Paths are resolved (symbolic links followed), so the same file reached
+    twice, or through a link, is one file; the result is sorted by path text.
     """
-    found: dict[str, Path] = {}
+    found: set[str] = set()
     problems: list[Problem] = []
     for given in paths:
         path = Path(given)
         try:
             if path.is_file():
-                found.setdefault(os.path.realpath(path), path)
+                found.add(os.path.realpath(path))
                 continue
             if not path.is_dir():
-                problems.append(Problem(str(path), 0, "no such file or folder"))
+                message = "not a regular file: not read" if path.exists() else "no such file or folder"
+                problems.append(Problem(str(path), 0, message))
                 continue
         except OSError as error:
             problems.append(Problem(str(path), 0, f"cannot access: {error.strerror or error}"))
             continue
-
-        def on_error(error: OSError) -> None:
-            problems.append(
-                Problem(str(error.filename or path), 0,
-                        f"cannot read folder: {error.strerror or error}")
-            )
-
-        for folder, subfolders, files in os.walk(path, onerror=on_error):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-            for file_name in files:
-                if file_name.endswith(".md") and not file_name.startswith("."):
-                    file_path = Path(folder, file_name)
-                    found.setdefault(os.path.realpath(file_path), file_path)
-    return sorted(found.values(), key=str), problems
+        # Symbolic links to folders are followed once (the resolved root), not inside.
+        found.update(os.path.realpath(file) for file in _walk_regular_files(os.path.realpath(path), problems))
+    return [Path(p) for p in sorted(found)], problems
