@@ -259,9 +259,7 @@ class Segment:
             self._row_offsets = self.file.array("rows.offsets")
             self._rows = self.file.blob("rows.blob")
             self._abstract_offsets = self.file.array("abstract.offsets")
-            self._abstracts = self.file.blob("abstract.blob")
             self._detail_offsets = self.file.array("detail.offsets")
-            self._details = self.file.blob("detail.blob")
         except (KeyError, TypeError, ValueError):
             raise IndexDamaged(f"{path}: unreadable segment") from None
         if len(self._row_offsets) != self.n * _F + 1 or len(self._abstract_offsets) != self.n + 1:
@@ -291,11 +289,11 @@ class Segment:
 
     def abstract(self, local: int) -> str:
         a, b = self._abstract_offsets[local : local + 2].tolist()
-        return str(self._abstracts[a:b], "utf-8")
+        return self.file.read("abstract.blob", a, b).decode()
 
     def detail(self, local: int) -> list[Any]:
         a, b = self._detail_offsets[local : local + 2].tolist()
-        return orjson.loads(self._details[a:b])
+        return orjson.loads(self.file.read("detail.blob", a, b))
 
     def paper(self, local: int) -> Paper:
         """The full paper of document ``local``."""

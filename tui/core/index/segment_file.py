@@ -135,17 +135,24 @@ class SegmentFile:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._fd: int | None = None
         try:
             with open(self.path, "rb") as handle:
                 size = os.fstat(handle.fileno()).st_size
                 if size < _PREFIX.size:
                     raise IndexDamaged(f"{self.path}: truncated ({size} bytes)")
                 self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                # Kept for read(): details are read with pread, not through the mapping.
+                self._fd = os.dup(handle.fileno()) if hasattr(os, "pread") else None
         except FileNotFoundError:
             raise IndexMissing(f"{self.path}: missing") from None
         except (OSError, ValueError) as exc:
             raise IndexDamaged(f"{self.path}: cannot be read ({exc})") from None
-        self.meta = self._read_header(size)
+        try:
+            self.meta = self._read_header(size)
+        except IndexUnavailable:
+            self.close()
+            raise
         self._start = int(self.meta["data_start"])
 
     def _read_header(self, size: int) -> dict[str, Any]:
@@ -188,6 +195,19 @@ class SegmentFile:
         offset, nbytes, _dtype, _crc = self.meta["sections"][name]
         return memoryview(self._map)[self._start + offset : self._start + offset + nbytes]
 
+    def read(self, name: str, start: int, stop: int) -> bytes:
+        """Bytes ``start:stop`` of section ``name``, read from the file rather than the mapping.
+
+        For what is read one paper at a time (abstracts, details): touching a
+        mapped page can make the kernel map a whole large folio of page cache
+        (up to 2 MB) into the process, measured at 3.7 MB resident per paper
+        read; a pread costs a system call (about a microsecond) and no memory.
+        """
+        offset = self._start + self.meta["sections"][name][0]
+        if self._fd is None:
+            return self._map[offset + start : offset + stop]
+        return os.pread(self._fd, stop - start, offset + start)
+
     def verify(self) -> None:
         """Check every section's CRC (reads the whole file); raises :class:`IndexDamaged`."""
         for name, (offset, nbytes, _dtype, crc) in self.meta["sections"].items():
@@ -200,6 +220,9 @@ class SegmentFile:
 
     def close(self) -> None:
         """Drop the mapping (views made from it must be gone; else the mapping stays until they are)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
         try:
             self._map.close()
         except BufferError:
