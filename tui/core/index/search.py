@@ -10,6 +10,7 @@ merge has ids ``0..n-1`` exactly: the rows in newest-first order.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -73,6 +74,7 @@ class SearchIndex:
         self.live = np.concatenate(parts) if parts else bitsets.empty(0)
         self._count = bitsets.count(self.live)
         self._cache: OrderedDict[tuple[str, str, str, str], np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def __len__(self) -> int:
         """Papers in the index (deleted ones not counted)."""
@@ -153,10 +155,11 @@ class SearchIndex:
     def term_bits(self, field: str, needle: str, lo: str = "", hi: str = "") -> np.ndarray:
         """Bitset of a leaf term over every document (deleted ones included), cached."""
         key = (field, needle, lo, hi)
-        found = self._cache.get(key)
-        if found is not None:
-            self._cache.move_to_end(key)
-            return found
+        with self._cache_lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
         if field == "cat":
             found = self._lookup(field, lambda p: p.exact_range(_value(needle).encode()))
         elif field == "id":
@@ -165,10 +168,16 @@ class SearchIndex:
             found = self._lookup(field, lambda p: p.between_range(lo.encode(), hi.encode()))
         else:
             found = self._words(field, needle_parts(needle))
-        self._cache[key] = found
-        if len(self._cache) > _CACHE_SIZE:
-            self._cache.popitem(last=False)
+        with self._cache_lock:
+            self._cache[key] = found
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
         return found
+
+    def clear_cache(self) -> None:
+        """Forget cached term results (benchmarks time uncached keystrokes)."""
+        with self._cache_lock:
+            self._cache.clear()
 
     def _lookup(self, field: str, ranges: Callable) -> np.ndarray:
         parts = []
