@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tui.core import cite
 from tui.core.cite import (
     FORMATS,
+    parse_journal_ref,
     abs_urls,
     arxiv_ids,
     biblatex,
@@ -28,6 +29,8 @@ from tui.core.cite import (
 )
 from tui.core.digest import find_digest_files, parse_digest_file
 from tui.core.models import Paper
+from tui.core.cite.escaping import non_ascii_to_latex
+from tui.core.cite.fields import VERBATIM_FIELDS
 from tui.core.texmap import ACCENTS, LETTERS, MATH_SYMBOLS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
@@ -143,10 +146,13 @@ def test_journal_ref_makes_article():
     paper = _paper(journal_ref="IEEE Trans. Foo & Bar 12 (2020)", dois=["10.1/abc"])
     out = bibtex([paper])
     assert out.startswith("@article{smith2024deep,\n")
-    assert "  journal       = {IEEE Trans. Foo \\& Bar 12 (2020)},\n" in out
+    assert "  journal       = {IEEE Trans. Foo \\& Bar},\n" in out
+    assert "  volume        = {12},\n" in out
+    assert "  year          = {2020},\n" in out  # the venue's year, not arXiv's 2024
     out = biblatex([paper])
     assert out.startswith("@article{smith2024deep,\n")
-    assert "  journaltitle = {IEEE Trans. Foo \\& Bar 12 (2020)},\n" in out
+    assert "  journaltitle = {IEEE Trans. Foo \\& Bar},\n" in out
+    assert "  date         = {2020},\n" in out
 
 
 def test_old_style_id():
@@ -259,17 +265,18 @@ def test_latex_escape(raw, escaped):
         ("Déjà", r"D{\'e}j{\`a}"),
         ("Søren", r"S{\o}ren"),
         ("Łapińska", r"{\L}api{\'n}ska"),
-        ("Ionuţ Măr", r"Ionu{\c t} M{\u a}r"),
-        ("Lőrincz Průšek", r"L{\H o}rincz Pr{\r u}{\v s}ek"),
+        ("Ionuţ Măr", r"Ionu{\c{t}} M{\u{a}}r"),
+        ("Lőrincz Průšek", r"L{\H{o}}rincz Pr{\r{u}}{\v{s}}ek"),
+        # Stacked and below-dot accents the library lacks: by decomposition.
+        ("ǘ ṣ", r"{\'{\"u}} {\d s}"),
         ("Straße Ægidius", r"Stra{\ss}e {\AE}gidius"),
-        ("ǘ", r"{\'{\"u}}"),
-        ("whole >= Σparts", r"whole >= $\Sigma$parts"),
-        ("360° view", r"360$^\circ$ view"),
+        ("whole >= Σparts", r"whole >= {\ensuremath{\Sigma}}parts"),
+        ("360° view", r"360{\textdegree} view"),
         ("$μ$NeuFMT", r"$\mu$NeuFMT"),
         ("$μx$", r"$\mu x$"),
         (r"$\mathbfλ$-VAE", r"$\mathbf\lambda$-VAE"),
         ("中文 Иван", "中文 Иван"),
-        ("a – b — c", "a -- b --- c"),
+        ("a – b — c", r"a {\textendash} b {\textemdash} c"),
     ],
 )
 def test_accents_in_bibtex(raw, escaped):
@@ -282,7 +289,7 @@ def test_biblatex_keeps_utf8():
     assert "title       = {{Schrödinger's Σ \\& μ}}," in out
     assert "author      = {Jan Dünnwald and Søren Ł}," in out
     out = bibtex([paper])
-    assert r"title         = {{Schr{\"o}dinger's $\Sigma$ \& $\mu$}}," in out
+    assert r"title         = {{Schr{\"o}dinger's {\ensuremath{\Sigma}} \& {\ensuremath{\mu}}}}," in out
     assert r"author        = {Jan D{\"u}nnwald and S{\o}ren {\L}}," in out
     assert out.isascii()
 
@@ -367,6 +374,18 @@ _UNESCAPE = [
 ]
 
 
+#: The library's spellings ({\\textendash}, {\\ensuremath{\\Sigma}}) of every non-ASCII
+#: character of the test data, undone by a plain lookup (exact spellings are tested above).
+_LIBRARY_SPELLINGS: dict[str, str] = {}
+
+
+def _learn_spellings(papers: list[Paper]) -> None:
+    for paper in papers:
+        for c in paper.title + "".join(paper.authors):
+            if not c.isascii() and (spelled := non_ascii_to_latex(c)) != c:
+                _LIBRARY_SPELLINGS[spelled] = c
+
+
 def _detex(text: str) -> str:
     """A light, independent de-LaTeX so exported and original titles compare."""
     text = "".join(
@@ -374,6 +393,9 @@ def _detex(text: str) -> str:
     )
     if "\\" not in text:  # fast path: nothing to undo
         return _STRIP_RE.sub("", text)
+    for latex in sorted(_LIBRARY_SPELLINGS, key=len, reverse=True):
+        if latex in text:
+            text = text.replace(latex, _LIBRARY_SPELLINGS[latex])
     for latex, char in _INV_LETTERS.items():
         text = text.replace(latex, char)
     for _ in range(2):  # twice for stacked accents
@@ -398,14 +420,20 @@ _TEXT_ONLY_RE = re.compile(r"(?<!\\)[_^]")
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
 
 
-def _assert_latex_safe(value: str, where: str) -> None:
-    """Bare & % # anywhere, or bare _ ^ outside math, would break LaTeX later."""
+def _assert_latex_safe(value: str, where: str, *, verbatim: bool = False) -> None:
+    """Bare & % # anywhere, or bare _ ^ outside math, would break LaTeX later.
+
+    Verbatim fields (doi, url, eprint: printed as links) may hold & _ ^ as typed."""
+    if verbatim:
+        assert not re.search(r"[%#{}\\\s]", value), (where, value[:200])
+        return
     assert not _UNESCAPED_RE.search(value), (where, value[:200])
     text = _MATH_SPAN_RE.sub("", value.replace("\\^{}", ""))
     assert not _TEXT_ONLY_RE.search(text), (where, value[:200])
 
 
 def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
+    _learn_spellings(papers)
     library = bibtexparser.parse_string(out)
     assert not library.failed_blocks, library.failed_blocks[0].error
     assert len(library.entries) == len(papers)
@@ -414,10 +442,13 @@ def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
     for entry, paper in zip(library.entries, papers):
         where = f"{paper.id} ({paper.title[:60]!r})"
         assert entry["eprint"] == paper.id, where
+        venue_year = parse_journal_ref(paper.journal_ref).year
         if utf8:
-            assert entry["date"] == paper.published[:10], where
+            assert entry["date"] == (venue_year or paper.published[:10]), where
         else:
-            assert entry["year"] == paper.year, where
+            assert entry["year"] == (venue_year or paper.year), where
+        for field in entry.fields:
+            _assert_latex_safe(field.value, f"{where} {field.key}", verbatim=field.key in VERBATIM_FIELDS)
         assert entry["url"] == paper.abs_url, where
         assert _detex(entry["title"]) == _detex(paper.title), where
         _assert_latex_safe(entry["title"] + " " + entry["author"], where)
@@ -431,6 +462,7 @@ def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
 
 
 def test_detex_catches_damage():
+    _learn_spellings([_paper(title="Schrödinger's Σ")])
     good = latex_escape("Schrödinger's H&E $\\ell_0$ Σ")
     assert _detex(good) == _detex("Schrödinger's H&E $\\ell_0$ Σ")
     assert _detex(good.replace("{\\\"o}", "o")) != _detex("Schrödinger's")

@@ -12,149 +12,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
+from . import latex_tables as T
 from .mathspans import math_spans
 
 __all__ = [
     "latex_to_markdown",
+    "latex_to_text",
     "latex_to_markdown_highlighted",
     "escape_markdown",
     "escape_inline",
     "escape_highlighted",
 ]
 
-# --------------------------------------------------------------------------- tables
-
-_GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ",
-    "varepsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ",
-    "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ",
-    "pi": "π", "varpi": "ϖ", "rho": "ρ", "varrho": "ϱ", "sigma": "σ",
-    "varsigma": "ς", "tau": "τ", "upsilon": "υ", "phi": "ϕ", "varphi": "φ",
-    "chi": "χ", "psi": "ψ", "omega": "ω",
-    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ",
-    "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
-}
-
-_SYMBOLS = {
-    **_GREEK,
-    "times": "×", "div": "÷", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥",
-    "leqslant": "⩽", "geqslant": "⩾", "neq": "≠", "ne": "≠", "ll": "≪", "gg": "≫",
-    "infty": "∞", "ell": "ℓ", "pm": "±", "mp": "∓", "to": "→", "rightarrow": "→",
-    "leftarrow": "←", "gets": "←", "Rightarrow": "⇒", "Leftarrow": "⇐",
-    "leftrightarrow": "↔", "Leftrightarrow": "⇔", "mapsto": "↦",
-    "longrightarrow": "⟶", "implies": "⟹", "iff": "⟺", "uparrow": "↑",
-    "downarrow": "↓", "sim": "∼", "simeq": "≃", "approx": "≈", "cong": "≅",
-    "equiv": "≡", "propto": "∝", "cdot": "·", "cdots": "⋯", "ldots": "…",
-    "dots": "…", "circ": "∘", "bullet": "•", "star": "⋆", "ast": "∗",
-    "partial": "∂", "nabla": "∇", "forall": "∀", "exists": "∃", "neg": "¬",
-    "in": "∈", "notin": "∉", "ni": "∋", "subset": "⊂", "subseteq": "⊆",
-    "supset": "⊃", "supseteq": "⊇", "cup": "∪", "cap": "∩", "emptyset": "∅",
-    "varnothing": "∅", "setminus": "∖", "wedge": "∧", "land": "∧", "vee": "∨",
-    "lor": "∨", "oplus": "⊕", "otimes": "⊗", "sum": "∑", "prod": "∏",
-    "int": "∫", "oint": "∮", "prime": "′", "dagger": "†", "hbar": "ℏ",
-    "Re": "ℜ", "Im": "ℑ", "aleph": "ℵ", "angle": "∠", "perp": "⊥",
-    "parallel": "∥", "mid": "∣", "top": "⊤", "bot": "⊥", "langle": "⟨",
-    "rangle": "⟩", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
-    "vert": "|", "Vert": "‖", "lvert": "|", "rvert": "|", "lVert": "‖", "rVert": "‖",
-    "backslash": "\\", "degree": "°", "checkmark": "✓", "textdegree": "°",
-    "sharp": "♯", "flat": "♭", "S": "§", "P": "¶", "copyright": "©",
-    "textregistered": "®", "texttrademark": "™", "dag": "†",
-    "textasciitilde": "~", "textbackslash": "\\", "textbar": "|",
-    "textless": "<", "textgreater": ">", "textendash": "–", "textemdash": "—",
-    "LaTeX": "LaTeX", "TeX": "TeX", "AA": "Å", "aa": "å", "AE": "Æ", "ae": "æ",
-    "OE": "Œ", "oe": "œ", "O": "Ø", "o": "ø", "ss": "ß", "L": "Ł", "l": "ł",
-    "i": "ı", "j": "ȷ",
-    # Operator names print as words.
-    **{name: name for name in (
-        "log", "ln", "exp", "sin", "cos", "tan", "max", "min", "arg", "argmax",
-        "argmin", "sup", "inf", "lim", "det", "dim", "ker", "deg", "gcd", "mod",
-        "Pr", "sinh", "cosh", "tanh", "arcsin", "arccos", "arctan",
-    )},
-}
-
-#: Sizing / spacing macros that print nothing themselves.
-_INVISIBLE = {
-    "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl",
-    "Bigr", "biggl", "biggr", "displaystyle", "textstyle", "scriptstyle",
-    "limits", "nolimits", "quad", "qquad", "middle",
-}
-_SPACE_MACROS = {"quad", "qquad"}
-
-#: Macros with one argument, and the style they give it.
-_STYLED = {
-    "mathbf": "bold", "textbf": "bold", "boldsymbol": "bold", "bm": "bold",
-    "pmb": "bold", "bf": "bold",
-    "mathit": "italic", "textit": "italic", "emph": "italic", "textsl": "italic",
-    "it": "italic", "em": "italic",
-    "text": "plain", "textrm": "plain", "mathrm": "plain", "operatorname": "plain",
-    "textsf": "plain", "mathsf": "plain", "texttt": "plain", "mathtt": "plain",
-    "textnormal": "plain", "mbox": "plain", "hbox": "plain", "textup": "plain",
-    "textsc": "plain", "textmd": "plain", "mathnormal": "plain",
-    "mathcal": "script", "mathscr": "script", "mathbb": "double", "mathds": "double",
-    "bbm": "double", "mathfrak": "fraktur",
-}
-
-#: Text-mode macros that change mode (their argument is text, not math).
-_TEXT_ARG = {
-    "text", "textrm", "textbf", "textit", "emph", "textsf", "texttt", "textnormal",
-    "mbox", "hbox", "textup", "textsc", "textmd", "textsl", "operatorname",
-}
-
-
-def _letter_map(upper_start: int, lower_start: int | None, exceptions: dict[str, str]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for offset in range(26):
-        table[chr(ord("A") + offset)] = chr(upper_start + offset)
-        if lower_start is not None:
-            table[chr(ord("a") + offset)] = chr(lower_start + offset)
-    table.update(exceptions)
-    return table
-
-
-# Some Mathematical Alphanumeric letters live in the Letterlike Symbols block.
-_SCRIPT = _letter_map(0x1D49C, 0x1D4B6, {
-    "B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ",
-    "e": "ℯ", "g": "ℊ", "o": "ℴ",
-})
-_DOUBLE = _letter_map(0x1D538, 0x1D552, {
-    "C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ",
-    **{str(d): chr(0x1D7D8 + d) for d in range(10)},
-})
-_FRAKTUR = _letter_map(0x1D504, 0x1D51E, {
-    "C": "ℭ", "H": "ℌ", "I": "ℑ", "R": "ℜ", "Z": "ℨ",
-})
-_ALPHABETS = {"script": _SCRIPT, "double": _DOUBLE, "fraktur": _FRAKTUR}
-
-_SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ"))
-_SUBSCRIPT = dict(zip("0123456789+-=()aeoxhklmnpstijruv", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ"))
-#: Superscripts that read fine as they are (x^\prime, 90^\circ, x^*).
-_SUPERSCRIPT_AS_IS = {"′": "′", "″": "″", "∘": "°", "°": "°", "∗": "*", "*": "*", "†": "†"}
-
-#: How many braced arguments a known macro takes (when used as an argument itself).
-_ARGUMENT_COUNT = {
-    **{name: 1 for name in _STYLED if name not in ("bf", "it", "em")},
-    "sqrt": 1, "frac": 2, "dfrac": 2, "tfrac": 2,
-}
-
-#: Combining marks for the text accents \" \' \` \^ \~ \= \. \c \v \u \H \r \k.
-_ACCENTS = {
-    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
-    "=": "\u0304", ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306",
-    "H": "\u030b", "r": "\u030a", "k": "\u0328",
-}
-
-#: Escaped characters: ``\%`` prints ``%``.
-_ESCAPED_CHARS = set("%&#_${}")
-#: Spacing commands \, \; \: \  print a space; \! a negative space prints nothing.
-_SPACE_CHARS = {",": " ", ";": " ", ":": " ", " ": " ", "!": "", "/": ""}
+#: Macros handled by :meth:`_Converter.special`.
+_SPECIAL_MACROS = {"|", "unicode", "url", "href", "textsuperscript", "textsubscript"}
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 _BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d{1,9})([.)]))")
 _ENTITY = re.compile(r"&(gt|lt|amp|quot|apos|nbsp|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _ENTITY_CHARS = {"gt": ">", "lt": "<", "amp": "&", "quot": '"', "apos": "'", "nbsp": " "}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 
 
 # --------------------------------------------------------------------------- helpers
@@ -261,7 +140,7 @@ class _Converter:
             self.pos += 1
             name = self.read_macro_name()
             # A macro with arguments takes them along (``_\text{b}``).
-            for _ in range(_ARGUMENT_COUNT.get(name, 0)):
+            for _ in range(T.ARGUMENT_COUNT.get(name, 0)):
                 probe = self.pos
                 while probe < len(self.s) and self.s[probe] == " ":
                     probe += 1
@@ -329,24 +208,33 @@ class _Converter:
             return [("t", "\\")]
         if name == "\\":
             return [("t", " ")]  # a forced line break reads as a space
-        if name in _ESCAPED_CHARS:
+        if name in T.ESCAPED_CHARS:
             return [("t", name)]
-        if name in _SPACE_CHARS:
-            return [("t", _SPACE_CHARS[name])]
-        if name in _ACCENTS and (len(name) == 1):
+        if name in T.SPACE_CHARS:
+            return [("t", T.SPACE_CHARS[name])]
+        if name in T.ACCENTS and (len(name) == 1):
             return self.accent(name, start)
-        if name in _STYLED:
+        if name in T.STYLED:
             return self.styled(name, start, math)
         if name in ("sqrt", "frac", "dfrac", "tfrac"):
             return self.fraction_or_root(name, start, math)
-        if name in _SPACE_MACROS:
+        if name in T.SPACE_MACROS:
             return [("t", " ")]
-        if name in _INVISIBLE:
+        if name in T.INVISIBLE:
             return []
-        if name in _SYMBOLS:
-            return [("t", _SYMBOLS[name])]
-        # Unknown: keep the macro and any braced arguments exactly as written.
-        self.ok = False
+        if name in T.SYMBOLS:
+            return [("t", T.SYMBOLS[name])]
+        if name in T.MATH_ACCENTS:
+            return self.math_accent(name, start, math)
+        if name in _SPECIAL_MACROS:
+            return self.special(name, start, math)
+        if math and name in T.SHORTHANDS:
+            return [("t", T.SHORTHANDS[name])]
+        return self.unknown(name, start, math)
+
+    def braced_arguments(self) -> list[str]:
+        """The sources of the braced arguments that follow (possibly none)."""
+        arguments = []
         while True:
             probe = self.pos
             while probe < len(self.s) and self.s[probe] == " ":
@@ -354,10 +242,63 @@ class _Converter:
             if probe < len(self.s) and self.s[probe] == "{":
                 end = self.group_end(probe)
                 if end is not None:
+                    arguments.append(self.s[probe + 1:end])
                     self.pos = end + 1
                     continue
-            break
-        return [("t", self.s[start:self.pos])]
+            return arguments
+
+    def unknown(self, name: str, start: int, math: bool) -> list[_Piece]:
+        """A macro we don't know.  In text it is kept as written; in a formula
+        (an author's own ``\\DWT``) it shows as its name, its arguments in
+        parentheses, so no backslash command is ever left in a formula."""
+        arguments = self.braced_arguments()
+        if not math:
+            self.ok = False
+            return [("t", self.s[start:self.pos])]
+        pieces: list[_Piece] = [("t", name if name.isalpha() else "")]
+        for argument in arguments:
+            inner, ok = self.sub(argument, math)
+            self.ok &= ok
+            pieces += [("t", "("), *inner, ("t", ")")]
+        return pieces
+
+    def math_accent(self, name: str, start: int, math: bool) -> list[_Piece]:
+        """``\\hat{x}`` -> x̂: the accent's combining mark on every letter."""
+        argument = self.read_argument()
+        if argument is None:
+            self.ok = False
+            return [("t", self.s[start:self.pos])]
+        pieces, ok = self.sub(argument, math)
+        self.ok &= ok
+        mark = T.MATH_ACCENTS[name]
+        return [(kind, "".join(c + mark if c.strip() else c for c in text) if kind == "t" else text)
+                for kind, text in pieces]
+
+    def special(self, name: str, start: int, math: bool) -> list[_Piece]:
+        """Macros that take their arguments apart: links, \\unicode, text scripts."""
+        if name == "|":
+            return [("t", "‖")]
+        arguments = self.braced_arguments()
+        needed = 2 if name == "href" else 1
+        if len(arguments) < needed:
+            self.ok = False
+            return [("t", self.s[start:self.pos])]
+        if name == "unicode":
+            code = arguments[0].strip().lower()
+            try:
+                value = int(code[1:], 16) if code.startswith("x") else int(code)
+                return [("t", chr(value))]
+            except (ValueError, OverflowError):
+                self.ok = False
+                return [("t", self.s[start:self.pos])]
+        if name == "url":
+            return [("t", arguments[0])]
+        if name == "href":
+            url = arguments[0].strip()
+            text, ok = self.sub(arguments[1], False)
+            self.ok &= ok
+            return text if _plain(text).strip() == url else [*text, ("t", f" ({url})")]
+        return self.script("^" if name == "textsuperscript" else "_", source=arguments[0])
 
     def accent(self, name: str, start: int) -> list[_Piece]:
         argument = self.read_argument()
@@ -366,7 +307,7 @@ class _Converter:
                 self.pos = start + 1 + len(name)
             self.ok = False
             return [("t", "\\" + name)]
-        return [("t", unicodedata.normalize("NFC", argument + _ACCENTS[name]))]
+        return [("t", unicodedata.normalize("NFC", argument + T.ACCENTS[name]))]
 
     def styled(self, name: str, start: int, math: bool) -> list[_Piece]:
         if name in ("bf", "it", "em"):
@@ -374,17 +315,17 @@ class _Converter:
             rest, ok = self.sub(self.s[self.pos:], math)
             self.pos = len(self.s)
             self.ok &= ok
-            return _wrap(rest, _STYLED[name])
+            return _wrap(rest, T.STYLED[name])
         argument = self.read_argument()
         if argument is None:
             self.ok = False
             return [("t", self.s[start:self.pos])]
-        arg_math = math and name not in _TEXT_ARG
+        arg_math = math and name not in T.TEXT_ARG
         pieces, ok = self.sub(argument, arg_math)
         self.ok &= ok
-        style = _STYLED[name]
-        if style in _ALPHABETS:
-            table = _ALPHABETS[style]
+        style = T.STYLED[name]
+        if style in T.ALPHABETS:
+            table = T.ALPHABETS[style]
             return [(kind, "".join(table.get(c, c) for c in text) if kind == "t" else text)
                     for kind, text in pieces]
         return _wrap(pieces, style)
@@ -411,25 +352,28 @@ class _Converter:
             return [("t", "√"), *operand(arguments[0])]
         return [*operand(arguments[0]), ("t", "/"), *operand(arguments[1])]
 
-    def script(self, mark: str) -> list[_Piece]:
-        """A superscript (^) or subscript (_) in math mode."""
-        argument = self.read_argument()
+    def script(self, mark: str, source: str | None = None) -> list[_Piece]:
+        """A superscript (^) or subscript (_): Unicode where every character has
+        one (x², xᵗʰ, x₀), else the mark and the converted argument (AP_BEV, x^(4 × 3))."""
+        argument = self.read_argument() if source is None else source
         if argument is None:
             self.ok = False
             return [("t", mark)]
         pieces, ok = self.sub(argument, True)
+        self.ok &= ok
         text = _plain(pieces)
-        table = _SUPERSCRIPT if mark == "^" else _SUBSCRIPT
+        if mark == "^":
+            table = {**T.SUPERSCRIPT, **T.SUPERSCRIPT_LETTERS}
+        else:
+            table = {**T.SUBSCRIPT, **T.SUBSCRIPT_LETTERS}
         if ok and all(kind == "t" for kind, _ in pieces):
-            if mark == "^" and text in _SUPERSCRIPT_AS_IS:
-                return [("t", _SUPERSCRIPT_AS_IS[text])]
+            if mark == "^" and text in T.SUPERSCRIPT_AS_IS:
+                return [("t", T.SUPERSCRIPT_AS_IS[text])]
             if text and all(c in table for c in text):
                 return [("t", "".join(table[c] for c in text))]
-        # Not trivial: keep the mark (and braces when more than one character).
-        self.ok = False
-        if len(text) == 1:
+        if text.isalnum() or len(text) <= 1:
             return [("t", mark), *pieces]
-        return [("t", mark + "{"), *pieces, ("t", "}")]
+        return [("t", mark + "("), *pieces, ("t", ")")]
 
 
 def _plain(pieces: list[_Piece]) -> str:
@@ -472,128 +416,58 @@ def _split_math(text: str) -> list[tuple[bool, str, str]]:
 
 
 def _looks_like_math(text: str, opening: int, closing: int) -> bool:
-    """Tell ``$x$`` from prices (``$5 and $10``): no space inside the delimiters,
-    no digit right after the closing one."""
+    """Tell ``$x$`` from prices (``$5 and $10``): a formula has no space just
+    inside its delimiters.  (A digit after the closing ``$`` is fine:
+    ``0.90$\\pm$0.14``.)"""
     inside = text[opening + 1:closing]
-    after = text[closing + 1:closing + 2]
-    return not inside[0].isspace() and not inside[-1].isspace() and not after.isdigit()
+    return not inside[0].isspace() and not inside[-1].isspace()
 
 
 # --------------------------------------------------------------------------- API
 
 
+def _convert(text: str, render) -> str:
+    """Shared body of :func:`latex_to_markdown` and :func:`latex_to_text`."""
+    text = _ENTITY.sub(_decode_entity, text)
+    text = _CONTROL.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+    out: list[str] = []
+    for is_math, delimiter, content in _split_math(text):
+        converter = _Converter(content)
+        pieces = converter.convert(is_math)
+        if is_math and not converter.ok:
+            pieces = [("t", delimiter), *pieces, ("t", delimiter)]
+        out.append(render(pieces))
+    return re.sub(r" {2,}", " ", "".join(out)).strip()
+
+
 def latex_to_markdown(text: str) -> str:
     """Convert the simple LaTeX in ``text`` to readable, escaped Markdown.
 
-    Formulas (``$...$``) lose their delimiters only when everything inside was
-    converted; otherwise they keep them, with the known parts converted and the
-    rest as written.  HTML entities (``&gt;``) are decoded, control characters
-    dropped and line breaks joined, so the result is one Markdown paragraph.
-    Never raises.
+    Formulas (``$...$``) lose their delimiters; what has no Unicode form shows
+    plainly (``AP_BEV``, an unknown ``\\DWT`` as ``DWT``).  Only a formula that
+    is broken (an unbalanced brace, a missing argument) keeps its ``$`` and
+    the rest as written.  HTML entities (``&gt;``) are decoded, control
+    characters dropped and line breaks joined, so the result is one Markdown
+    paragraph.  Never raises.
     """
     if not text:
         return ""
     try:
-        text = _ENTITY.sub(_decode_entity, text)
-        text = _CONTROL.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
-        out: list[str] = []
-        for is_math, delimiter, content in _split_math(text):
-            converter = _Converter(content)
-            pieces = converter.convert(is_math)
-            if is_math and not converter.ok:
-                pieces = [("t", delimiter), *pieces, ("t", delimiter)]
-            out.append(_render(pieces))
-        return _escape_block_start(re.sub(r" {2,}", " ", "".join(out)).strip())
+        return _escape_block_start(_convert(text, _render))
     except Exception:  # pragma: no cover - last resort: bad input never raises
         return escape_markdown(text)
 
 
-# --------------------------------------------------------------------------- highlighting
-
-# Sentinels marking highlight boundaries while the text goes through the
-# converter (private-use characters: never special to LaTeX nor Markdown).
-_HL_OPEN = "\ue000"
-_HL_CLOSE = "\ue001"
-_HL_SENTINELS = re.compile("[\ue000\ue001]")
-_MACRO_NAME = re.compile(r"\\(?:[A-Za-z]+|.)")
-
-
-def _clean_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans clipped to ``text``, shrunk to start and end on a letter or digit
-    (emphasis-like Markdown delimiters must touch a word on their inner side),
-    sorted, with overlapping or touching spans joined."""
-    cleaned: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        start, end = max(0, start), min(len(text), end)
-        while start < end and not text[start].isalnum():
-            start += 1
-        while end > start and not text[end - 1].isalnum():
-            end -= 1
-        if start >= end:
-            continue
-        if cleaned and start <= cleaned[-1][1]:
-            cleaned[-1] = (cleaned[-1][0], max(end, cleaned[-1][1]))
-        else:
-            cleaned.append((start, end))
-    return cleaned
+def latex_to_text(text: str) -> str:
+    """Like :func:`latex_to_markdown`, as plain Unicode text (no Markdown):
+    ``S$^2$FPR`` -> ``S²FPR``.  Never raises."""
+    if not text:
+        return ""
+    try:
+        return _convert(text, _plain)
+    except Exception:  # pragma: no cover - last resort: bad input never raises
+        return text
 
 
-def escape_highlighted(text: str, spans: Iterable[tuple[int, int]], marker: str = "~~") -> str:
-    """Escape plain ``text`` like :func:`escape_inline`, wrapping each span in ``marker``.
-
-    The spans index the raw text; each piece is escaped on its own, so the
-    markers stay the only Markdown syntax in the result.
-    """
-    out: list[str] = []
-    position = 0
-    for start, end in _clean_spans(text, spans):
-        out += [escape_inline(text[position:start]), marker, escape_inline(text[start:end]), marker]
-        position = end
-    out.append(escape_inline(text[position:]))
-    return "".join(out)
-
-
-def _forbidden_positions(text: str) -> list[tuple[int, int]]:
-    """Open intervals of ``text`` where a highlight boundary can't go: inside
-    formulas (delimiters included), macro names and HTML entities."""
-    zones: list[tuple[int, int]] = []
-    position = 0
-    for is_math, delimiter, content in _split_math(text):
-        length = len(content) + 2 * len(delimiter)
-        if is_math:
-            zones.append((position - 1, position + length))
-        position += length
-    zones += [(m.start(), m.end()) for m in _MACRO_NAME.finditer(text)]
-    zones += [(m.start(), m.end()) for m in _ENTITY.finditer(text)]
-    return zones
-
-
-def latex_to_markdown_highlighted(text: str, spans: Iterable[tuple[int, int]], marker: str = "~~") -> str:
-    """:func:`latex_to_markdown` of ``text`` with the raw-text ``spans`` wrapped in ``marker``.
-
-    Spans reaching into a formula, a macro name or an entity are dropped (the
-    conversion rewrites those); if the conversion loses a boundary anyway, the
-    text comes back without highlights rather than with a stray marker.
-    """
-    text = _HL_SENTINELS.sub("", text or "")
-    spans = _clean_spans(text, spans)
-    if not spans:
-        return latex_to_markdown(text)
-    zones = _forbidden_positions(text)
-    marked: list[str] = []
-    position = 0
-    for start, end in spans:
-        if any(low < start <= high or low < end <= high for low, high in zones):
-            continue
-        marked += [text[position:start], _HL_OPEN, text[start:end], _HL_CLOSE]
-        position = end
-    marked.append(text[position:])
-    converted = latex_to_markdown("".join(marked))
-    expected = _HL_OPEN
-    for sentinel in _HL_SENTINELS.findall(converted):
-        if sentinel != expected:
-            return _HL_SENTINELS.sub("", converted)
-        expected = _HL_CLOSE if expected == _HL_OPEN else _HL_OPEN
-    if expected != _HL_OPEN:
-        return _HL_SENTINELS.sub("", converted)
-    return converted.replace(_HL_OPEN, marker).replace(_HL_CLOSE, marker)
+# The highlighted variant lives in its own module; re-exported here.
+from .latex_highlight import escape_highlighted, latex_to_markdown_highlighted  # noqa: E402
