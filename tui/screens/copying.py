@@ -9,7 +9,7 @@ from textual.app import App
 from ..core.cite import FORMATS
 from ..core.models import Paper, PaperState
 from .dialogs import CopyFallbackDialog
-from .library import Library
+from ..core.library import Library
 
 
 def format_labels() -> dict[str, str]:

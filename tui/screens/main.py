@@ -36,7 +36,7 @@ from ..widgets.paper_list import PaperList
 from ..widgets.status_line import StatusLine
 from .copying import copy_papers, copy_targets, format_labels
 from .dialogs import ConfirmDialog, CopyMenu
-from .library import SORTS, VIEWS, Library
+from ..core.library import SORTS, VIEWS, Library
 
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store
