@@ -10,6 +10,7 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from pybtex.database import parse_string as pybtex_parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -204,6 +205,43 @@ def test_citation_key(authors, title, key):
     assert citation_key(_paper(authors=authors, title=title)) == key
 
 
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        # The issue's examples: the formula glued to the word stays in it.
+        ("S$^2$FPR: Learning", "smith2024s2fpr"),
+        ("S$^2$ME: Spatial-Spectral Mutual Teaching", "smith2024s2me"),
+        ("MMAgent-R$^2$: Learning to Rerank", "smith2024mmagent"),
+        ("GLOW-FDG: whole-body model for $^{18}$F-FDG-PET/CT", "smith2024glow"),
+        ("What Do We Learn From Towards", "smith2024learn"),
+    ],
+)
+def test_shorttitle_skips_function_words_and_standalone_formulas(title, key):
+    assert citation_key(_paper(title=title)) == key
+
+
+def test_key_templates():
+    paper = _find("2201.12944", GHANDI)
+    assert citation_key(paper, "{auth}{year}{shorttitle}") == "ghandi2022deep"
+    assert citation_key(paper, "{Auth}{shortyear}{Shorttitle:3}") == "Ghandi22DeepLearningApproaches"
+    assert citation_key(paper, "{auth}_{shorttitle:2}") == "ghandi_deeplearning"
+    assert citation_key(paper, "arXiv:{id}") == "arXiv:2201.12944"
+    assert citation_key(paper, "{auth} {year}!") == "ghandi2022"  # characters keys can't hold go
+    for bad in ("{title}", "{auth", "", "{year:2}"):
+        with pytest.raises(cite.KeyTemplateError):
+            cite.check_key_template(bad)
+
+
+def test_same_paper_same_key_in_every_export():
+    papers = _papers_of(GHANDI)
+    alone = {p.id: citation_keys([p])[0] for p in papers}
+    together = dict(zip((p.id for p in papers), citation_keys(papers)))
+    assert alone == together  # no clash in this day: every key is the paper's own
+    assert citation_keys(papers) == citation_keys(papers)
+    shuffled = papers[::-1]
+    assert dict(zip((p.id for p in shuffled), citation_keys(shuffled))) == together
+
+
 def test_key_is_ascii_lowercase_for_every_real_paper():
     for path in sorted(DATA.rglob("*.md")):
         for paper in parse_digest_file(path).papers:
@@ -213,10 +251,14 @@ def test_key_is_ascii_lowercase_for_every_real_paper():
 def test_keys_unique_within_export():
     same = [_paper(id=f"2401.0000{i}") for i in range(3)]
     assert citation_keys(same) == ["smith2024deep", "smith2024deepa", "smith2024deepb"]
+    # The order of the export doesn't matter: suffixes follow the arXiv ids.
+    assert citation_keys(same[::-1]) == ["smith2024deepb", "smith2024deepa", "smith2024deep"]
     # A suffixed key never steals the key another paper has naturally.
     natural_a = _paper(id="2401.00009", title="Deepa")
     keys = citation_keys([same[0], same[1], natural_a])
     assert keys == ["smith2024deep", "smith2024deepb", "smith2024deepa"]
+    # Keys already in a file are taken too (BibTeX compares keys without case).
+    assert citation_keys([same[0]], taken=["Smith2024Deep"]) == ["smith2024deepa"]
     many = [_paper(id=f"2401.{i:05d}") for i in range(30)]
     keys = citation_keys(many)
     assert len(set(keys)) == 30 and keys[26] == "smith2024deepz" and keys[27] == "smith2024deepaa"
@@ -434,6 +476,7 @@ def _assert_latex_safe(value: str, where: str, *, verbatim: bool = False) -> Non
 
 def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
     _learn_spellings(papers)
+    assert len(pybtex_parse(out, "bibtex").entries) == len(papers)
     library = bibtexparser.parse_string(out)
     assert not library.failed_blocks, library.failed_blocks[0].error
     assert len(library.entries) == len(papers)
@@ -502,6 +545,35 @@ _NASTY = st.lists(
     ),
     max_size=40,
 ).map("".join)
+
+
+def test_hash_alone_is_escaped():
+    """The issue's case: # as the only special character, in a title and a journal."""
+    paper = _paper(title="Issue #42: a study", journal_ref="Proc. #3 Conf, 2020")
+    for render in (bibtex, biblatex):
+        out = render([paper])
+        assert "#42" not in out.replace("\\#42", "") and "\\#3" in out
+        _assert_latex_safe(out, "entry")
+
+
+_FIELD_TEXT = st.lists(
+    st.sampled_from(list("ab Z{}\\$&%#_^~,.;:()'") + ["ü", "Σ", "中", "12", "2021", " pp. 3-9", " vol. 4", "\n"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_FIELD_TEXT, author=_FIELD_TEXT, journal=_FIELD_TEXT, doi=_FIELD_TEXT)
+def test_no_bare_special_character_outside_math_in_any_field(title, author, journal, doi):
+    """No bare # % & anywhere, and no bare _ ^ outside math, in any field of any entry."""
+    paper = _paper(title=title, authors=[author, "Ann Smith"], journal_ref=journal or None, dois=["10.1234/" + doi])
+    for render in (bibtex, biblatex):
+        library = bibtexparser.parse_string(render([paper]))
+        assert not library.failed_blocks
+        (entry,) = library.entries
+        for field in entry.fields:
+            _assert_latex_safe(field.value, field.key, verbatim=field.key in VERBATIM_FIELDS)
+        assert len(pybtex_parse(render([paper]), "bibtex").entries) == 1
 
 
 @settings(max_examples=300, deadline=None)
