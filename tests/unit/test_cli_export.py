@@ -271,3 +271,15 @@ def test_real_pipe_and_ascii_terminal_in_a_subprocess(capsys, tmp_path: Path) ->
         result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, env=env, timeout=120)
         assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
         assert len(result.stdout.splitlines()) == 1
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another owner needs root")
+def test_another_owners_file_stays_theirs(capsys, home: Path, tmp_path: Path) -> None:
+    refs = tmp_path / "refs.bib"
+    assert run(capsys, home, "export", "-q", "au:Ghandi", "-o", str(refs))[0] == 0
+    os.chown(refs, 65534, 65534)
+    refs.chmod(0o664)
+    assert run(capsys, home, "export", "-q", "date:2022-01-31", "-o", str(refs))[0] == 0
+    info = refs.stat()
+    assert (info.st_uid, info.st_gid, info.st_mode & 0o777) == (65534, 65534, 0o664)
+    assert parses(refs.read_text()) == 39
