@@ -69,7 +69,7 @@ async def test_adding_to_a_bib_file_keeps_it_and_adds_once(make_app, tmp_path: P
         text = refs.read_text()
         assert text.startswith(MINE) and refs.stat().st_mode & 0o777 == 0o640
         assert all(paper_id in text for paper_id in marked)
-        assert any(m.startswith("Added 2 papers as bibtex to") for m in _messages(app))
+        assert f"Added 2 papers as bibtex to {refs}" in _messages(app)
         library = bibtexparser.parse_string(text)
         assert not library.failed_blocks and len(library.entries) == 3
         assert len(pybtex_parse(text, "bibtex").entries) == 3

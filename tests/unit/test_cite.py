@@ -595,3 +595,14 @@ def test_any_text_gives_a_parseable_entry(title, author):
         assert depth >= 0
     assert depth == 0
     assert cite.clean_text(title) == "" or latex_escape(title)
+
+
+def test_text_and_markdown_titles_render_latex_to_unicode():
+    paper = _find("2306.00451", DATA / "cs.CV/2023/06/20230601.md")  # S$^2$ME
+    assert paper.title.startswith("S$^2$ME:")
+    assert "S²ME: Spatial-Spectral" in plain_text([paper])
+    assert markdown([paper]).startswith("[S²ME: Spatial-Spectral")
+    odd = _paper(title=r"$\ell_0$ and [brackets] with \unknown")
+    assert markdown([odd]) == "[ℓ₀ and \\[brackets\\] with \\\\unknown](https://arxiv.org/abs/2401.00001)\n"
+    # BibTeX keeps the LaTeX.
+    assert "S$^2$ME" in bibtex([paper])

@@ -3,6 +3,7 @@ format, and telling the user what actually happened."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def copy_papers(app: App, papers: list[Paper], format_key: str) -> None:
 def append_papers(app: App, papers: list[Paper], path_text: str) -> bool:
     """Add the BibTeX of the ``papers`` a .bib file lacks, as ``export --append``
     does (nothing else in the file changes); say what happened.  False on failure."""
-    path = Path(path_text).expanduser()
+    path = Path(os.path.abspath(Path(path_text).expanduser()))  # the notice names the real place
     try:
         result = append_export(path, papers, "bibtex", key_template(app))
     except (ExportRefused, OSError) as error:
