@@ -180,6 +180,15 @@ def test_every_formula_of_the_real_digests_renders_clean() -> None:
     assert not bad, bad[:10]
 
 
+def test_running_text_macros_of_real_abstracts() -> None:
+    assert latex_to_text(r"one work BiSeNet \cite{bisenet} uses (\eg, FID) \ie x \vs y") == (
+        "one work BiSeNet [bisenet] uses (e.g., FID) i.e. x vs. y"
+    )
+    assert latex_to_text(r"available at \textcolor{red}{https://genai4e.github.io/ESC/}.") == (
+        "available at https://genai4e.github.io/ESC/."
+    )
+
+
 def test_latex_to_text_is_plain() -> None:
     assert latex_to_text(r"$\mathbf{E}$-field & S$^2$FPR [x]") == "E-field & S²FPR [x]"
     assert latex_to_text(r"costs $5 and $10") == "costs $5 and $10"

@@ -8,7 +8,12 @@ import unicodedata
 from . import latex_tables as T
 
 #: Macros handled by :meth:`_Converter.special`.
-_SPECIAL_MACROS = {"|", "unicode", "url", "href", "textsuperscript", "textsubscript"}
+_SPECIAL_MACROS = {
+    "|", "unicode", "url", "href", "textsuperscript", "textsubscript", "textcolor", "color",
+    "cite", "citep", "citet", "citealp", "ref", "eqref", "autoref", "cref", "Cref", "footnote",
+}
+#: References show their key in brackets: "\\cite{bisenet}" -> "[bisenet]".
+_REFERENCES = {"cite", "citep", "citet", "citealp", "ref", "eqref", "autoref", "cref", "Cref"}
 
 # Output pieces: ("t", text) is literal text to escape, ("m", text) Markdown to keep.
 Piece = tuple[str, str]
@@ -220,7 +225,7 @@ class _Converter:
         if name == "|":
             return [("t", "‖")]
         arguments = self.braced_arguments()
-        needed = 2 if name == "href" else 1
+        needed = {"href": 2, "color": 1, "textcolor": 1}.get(name, 1)
         if len(arguments) < needed:
             self.ok = False
             return [("t", self.s[start:self.pos])]
@@ -234,6 +239,15 @@ class _Converter:
                 return [("t", self.s[start:self.pos])]
         if name == "url":
             return [("t", arguments[0])]
+        if name in _REFERENCES:
+            return [("t", "[" + arguments[-1].strip() + "]")]
+        if name in ("textcolor", "color", "footnote"):
+            # \\textcolor{red}{text} shows the text; \\color{red} alone shows nothing.
+            if name != "footnote" and len(arguments) < 2:
+                return []
+            text, ok = self.sub(arguments[-1], math)
+            self.ok &= ok
+            return [("t", " (") , *text, ("t", ")")] if name == "footnote" else text
         if name == "href":
             url = arguments[0].strip()
             text, ok = self.sub(arguments[1], False)

@@ -43,6 +43,9 @@ SYMBOLS = {
     "textregistered": "®", "texttrademark": "™", "dag": "†",
     "textasciitilde": "~", "textbackslash": "\\", "textbar": "|",
     "textless": "<", "textgreater": ">", "textendash": "–", "textemdash": "—",
+    # Abbreviation macros authors define for running text.
+    "eg": "e.g.", "ie": "i.e.", "etal": "et al.", "vs": "vs.", "etc": "etc.", "wrt": "w.r.t.",
+    "cf": "cf.", "aka": "a.k.a.",
     "LaTeX": "LaTeX", "TeX": "TeX", "AA": "Å", "aa": "å", "AE": "Æ", "ae": "æ",
     "OE": "Œ", "oe": "œ", "O": "Ø", "o": "ø", "ss": "ß", "L": "Ł", "l": "ł",
     "i": "ı", "j": "ȷ",
