@@ -10,8 +10,8 @@ from tui.core.models import PaperState
 from tui.core.query import parse_query
 from tui.core.store import Store
 from tui.screens.copying import copy_targets
-from tui.screens import library as library_module
-from tui.screens.library import Library
+from tui.core import library as library_module
+from tui.core.library import Library
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
 

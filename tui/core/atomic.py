@@ -28,11 +28,13 @@ _TAGGED = re.compile(r"^\..+\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[0-9a-f]{8}
 _UNTAGGED = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
-def _create_temporary(path: Path) -> tuple[int, Path]:
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except OSError:
-        mode = None
+def create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
+    """A new temporary file beside ``path`` for an atomic replace: ``(fd, its path)``.
+
+    Named ``.<name>.<host>.<pid>.<random>.tmp`` (so a later start can tell a
+    dead writer's leftover from a live one's file) and created with the user's
+    umask, or with permission bits ``mode``.
+    """
     while True:
         tmp = path.with_name(f".{path.name}.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
@@ -41,33 +43,73 @@ def _create_temporary(path: Path) -> tuple[int, Path]:
             continue
         if mode is not None:
             try:
-                os.fchmod(fd, mode)  # keep the permissions the user gave the file
+                os.fchmod(fd, mode)
             except OSError:
                 pass
         return fd, tmp
+
+
+def _write_through_temporary(path: Path, data: bytes, info: os.stat_result | None, keep_owner: bool) -> None:
+    fd, tmp = create_temporary(path, None if info is None else info.st_mode & 0o7777)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if keep_owner and info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                os.fchown(handle.fileno(), info.st_uid, info.st_gid)
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError) and exc.filename == str(tmp):
+            exc.filename = str(path)  # say which file could not be written, not our temporary's name
+        raise
+    fsync_directory(path.parent)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file, fsync and rename.
 
     The temporary file lives in the same directory so the rename is atomic; the
-    directory is fsynced too so the rename itself survives a power loss.
+    directory is fsynced too so the rename itself survives a power loss. A
+    file replaced keeps its permission bits.
     """
     path = Path(path)
-    fd, tmp = _create_temporary(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        info = os.stat(path)
+    except OSError:
+        info = None
+    _write_through_temporary(path, data, info, keep_owner=False)
+
+
+def replace_user_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a file the user owns (an export), atomically, keeping
+    what the user set on it.
+
+    A symbolic link is followed (the link stays a link).  An existing file keeps
+    its permission bits and owner; when that can't be done through a new file
+    (another user's file, or a folder we may not write), the file is rewritten
+    in place instead, so it stays theirs.  A new file gets the usual permissions
+    (0666 less the umask), not the 0600 of a temporary file.
+    """
+    path = Path(os.path.realpath(path))
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    try:
+        _write_through_temporary(path, data, info, keep_owner=True)
+    except PermissionError:
+        if info is None:
+            raise
+        with open(path, "r+b") as handle:
             handle.write(data)
+            handle.truncate()
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    fsync_directory(path.parent)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -34,9 +34,9 @@ from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.status_line import StatusLine
-from .copying import copy_papers, copy_targets, format_labels
-from .dialogs import ConfirmDialog, CopyMenu
-from .library import SORTS, VIEWS, Library
+from .copying import APPEND_BIBTEX, append_papers, copy_papers, copy_targets, format_labels
+from .dialogs import BibFileDialog, ConfirmDialog, CopyMenu
+from ..core.library import SORTS, VIEWS, Library
 
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store
@@ -101,6 +101,7 @@ class MainScreen(Screen):
         self._filtered_text: str | None = None  # the filter text of the last refilter
         self._detail_pending = False  # a deferred detail refresh is scheduled
         self._last_input = 0.0  # monotonic time of the last cursor move or filter keystroke
+        self._bib_path = "refs.bib"  # the .bib file papers were last added to
 
     # -- layout ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -582,8 +583,14 @@ class MainScreen(Screen):
             return
 
         def chosen(key: str | None) -> None:
-            if key:
+            if key == APPEND_BIBTEX:
+                self.app.push_screen(BibFileDialog(what, self._bib_path), appended)
+            elif key:
                 copy_papers(self.app, papers, key)
+
+        def appended(path: str | None) -> None:
+            if path and append_papers(self.app, papers, path):
+                self._bib_path = path
 
         self.app.push_screen(CopyMenu(what, format_labels()), chosen)
 

@@ -1,4 +1,4 @@
-"""The loaded library as the main screen sees it: papers, search, views, sorts.
+"""The loaded library: papers, search, views, sorts (what the main screen shows).
 
 No Textual here: this is plain data work, run on the UI thread for fast
 queries and in a worker thread for queries over the abstracts.
@@ -11,8 +11,8 @@ from heapq import merge
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 
-from ..core.models import Paper, PaperState
-from ..core.query import Query, QueryEngine, parse_query
+from .models import Paper, PaperState
+from .query import Query, QueryEngine, parse_query
 
 VIEWS = ("all", "unread", "starred")
 SORTS = ("date", "title", "category")

@@ -1,0 +1,24 @@
+"""The filter language: parse a query (:mod:`.syntax`), match papers (:mod:`.engine`),
+find the spans to highlight (:mod:`.highlight`). The syntax is documented in :mod:`.syntax`.
+"""
+
+from ..textfold import fold
+from .engine import QueryEngine, filter_papers
+from .haystack import SearchCancelled
+from .highlight import highlight_spans
+from .nodes import And, Not, Or, Query, Term
+from .syntax import parse_query
+
+__all__ = [
+    "And",
+    "Not",
+    "Or",
+    "Query",
+    "QueryEngine",
+    "SearchCancelled",
+    "Term",
+    "filter_papers",
+    "fold",
+    "highlight_spans",
+    "parse_query",
+]

@@ -1,0 +1,72 @@
+"""Which spans of a displayed field a query matched (for highlighting)."""
+
+from __future__ import annotations
+
+from ..textfold import fold_with_map
+from .nodes import Query, _terms, cat_matches
+from .syntax import _CATEGORY_TOKEN
+
+
+#: Which term fields highlight in which displayed field.
+_HIGHLIGHT_FIELDS: dict[str, frozenset[str]] = {
+    "default": frozenset({"title", "authors", "id", "categories"}),
+    "any": frozenset({"title", "authors", "id", "categories", "summary", "comment", "journal", "doi"}),
+    "title": frozenset({"title"}),
+    "authors": frozenset({"authors"}),
+    "summary": frozenset({"summary"}),
+    "comment": frozenset({"comment"}),
+    "journal": frozenset({"journal"}),
+    "doi": frozenset({"doi"}),
+    "id": frozenset({"id"}),
+    "cat": frozenset({"categories"}),
+}
+
+
+def highlight_spans(query: Query, text: str, field_name: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of ``text`` that ``query`` matched in field ``field_name``.
+
+    ``field_name`` is one of ``"title"``, ``"authors"``, ``"summary"``, ``"comment"``,
+    ``"journal"``, ``"id"``, ``"categories"`` (also ``"doi"``). Spans index the
+    original ``text`` (accents and all), are sorted and non-overlapping.  Only
+    positive terms highlight; excluded ones never do.
+    """
+    if query.root is None or not text:
+        return []
+    spans: list[tuple[int, int]] = []
+    folded: str | None = None
+    index: list[int] = []
+    for term, positive in _terms(query.root, True):
+        if not positive or field_name not in _HIGHLIGHT_FIELDS.get(term.field, ()):
+            continue
+        if term.field == "cat":
+            for match in _CATEGORY_TOKEN.finditer(text):
+                if cat_matches(match.group(), term.needle):
+                    spans.append(match.span())
+            continue
+        if term.field == "id":
+            stripped = text.lower()
+            start = stripped.find(term.needle)
+            if start != -1 and (start == 0 or not stripped[start - 1].isalnum()):
+                spans.append((start, start + len(term.needle)))
+            continue
+        if folded is None:
+            folded, index = fold_with_map(text)
+        needle = term.needle
+        pos = folded.find(needle)
+        while pos != -1:
+            end = pos + len(needle)
+            spans.append((index[pos], index[end - 1] + 1))
+            pos = folded.find(needle, end)
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
