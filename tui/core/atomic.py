@@ -64,8 +64,9 @@ def _write_through_temporary(path: Path, data: bytes, info: os.stat_result | Non
             os.unlink(tmp)
         except FileNotFoundError:
             pass
-        if isinstance(exc, OSError) and exc.filename == str(tmp):
-            exc.filename = str(path)  # say which file could not be written, not our temporary's name
+        if isinstance(exc, OSError) and exc.filename is not None and os.fspath(exc.filename) == str(tmp):
+            # Say which file could not be written, not our temporary's name.
+            exc.filename, exc.filename2 = str(path), None
         raise
     fsync_directory(path.parent)
 

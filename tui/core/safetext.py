@@ -47,10 +47,25 @@ def show_path(path: str | os.PathLike[str]) -> str:
 
 
 class Notices(list):
-    """A list of messages for the user that escapes each message as it is added."""
+    """A list of messages for the user that escapes each message as it is added.
+
+    Subscribers (:meth:`subscribe`) are called with each message as it comes,
+    so a command line can print a notice raised at any moment.
+    """
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self._subscribers: list = []
+
+    def subscribe(self, callback) -> None:
+        """Call ``callback(message)`` for every message added from now on."""
+        self._subscribers.append(callback)
 
     def append(self, message: str) -> None:  # type: ignore[override]
-        super().append(escape_controls(str(message)))
+        message = escape_controls(str(message))
+        super().append(message)
+        for callback in self._subscribers:
+            callback(message)
 
     def extend(self, messages) -> None:  # type: ignore[override]
         for message in messages:
