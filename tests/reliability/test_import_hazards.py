@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 import tui.core.digest as digest_module
-from tui.core.digest import find_digest_files, parse_digest_file
+from tui.core.digest import parse_digest_file
 from tui.core.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
@@ -191,14 +191,16 @@ def test_a_file_name_that_is_not_utf8_imports(tmp_path: Path) -> None:
 
 def test_a_digest_that_could_not_be_read_is_retried(tmp_path: Path, monkeypatch) -> None:
     path = digest_with(tmp_path, "fine")
-    real_open = digest_module.os.open
+    import tui.core.digest_files as digest_files
+
+    real_open = digest_files.os.open
 
     def failing(file, *args, **kwargs):
         if os.fspath(file) == str(path):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(digest_module.os, "open", failing)
+    monkeypatch.setattr(digest_files.os, "open", failing)
     store = Store(tmp_path / "home")
     report = store.import_paths([path])
     assert report.files_read == 0 and any("Permission denied" in p.message for p in report.problems)

@@ -88,15 +88,16 @@ def test_leftovers_of_a_killed_writer_are_removed_at_the_next_start(tmp_path: Pa
         "for p in sys.argv[1:]: a.create_temporary(Path(p))\n"
         "os._exit(9)\n"
     )
-    targets = [home / "session.json", home / "state" / "x.jsonl", home / "library" / "index.json"]
+    (home / "library" / "shards" / "cs.IR").mkdir(parents=True)
+    targets = [home / "session.json", home / "state" / "x.jsonl", home / "library" / "index.json",
+               home / "library" / "shards" / "cs.IR" / "20260718-abc.json"]
     subprocess.run([sys.executable, "-c", script, *map(str, targets)], check=False)
-    leftovers = [p for folder in (home, home / "state", home / "library") for p in folder.glob(".*.tmp")]
-    assert len(leftovers) == 3
+    leftovers = [p for p in home.rglob(".*.tmp")]
+    assert len(leftovers) == 4
     alive = atomic.create_temporary(home / "session.json")  # a live writer's temporary stays
     os.close(alive[0])
-    Store(home)
-    remaining = [p for folder in (home, home / "state", home / "library") for p in folder.glob(".*.tmp")]
-    assert remaining == [alive[1]]
+    Store(home).import_paths([])  # an import cleans the shard folders (under its lock)
+    assert list(home.rglob(".*.tmp")) == [alive[1]]
     assert Store(home).states()["2201.00001"].starred
 
 

@@ -37,14 +37,11 @@ input size.
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digest_files import NOT_REGULAR, NotARegularFile, find_digest_files, read_regular_file
 from .models import ARXIV_ID_RE, DigestRef, Paper, Problem
 
 __all__ = [
@@ -511,29 +508,6 @@ def _decode(raw: bytes, report: _Reporter) -> str:
     return text
 
 
-def _read_regular_file(path: Path) -> bytes:
-    """The bytes of ``path``; OSError, or NotARegularFile for a FIFO, device, folder...
-
-    Opened without blocking (a FIFO would otherwise wait for a writer forever)
-    and checked to be a regular file before anything is read.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            raise NotARegularFile(path)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    finally:
-        os.close(fd)
-
-
-class NotARegularFile(Exception):
-    """A path that is not a regular file (a folder, FIFO, socket or device)."""
-
-
 def parse_digest_file(path: Path) -> ParsedDigest:
     """Read and parse one digest file: decodes bytes (BOM, CRLF, bad UTF-8), never raises.
 
@@ -544,12 +518,12 @@ def parse_digest_file(path: Path) -> ParsedDigest:
     report = _Reporter(name)
     unreadable = False
     try:
-        raw = _read_regular_file(Path(path))
+        raw = read_regular_file(Path(path))
     except IsADirectoryError:
         report(0, "is a directory, not a digest file")
         raw = None
     except NotARegularFile:
-        report(0, "not a regular file (a FIFO, socket or device): not read")
+        report(0, NOT_REGULAR)
         raw = None
     except OSError as error:
         report(0, f"cannot read file: {error.strerror or error}")
@@ -566,61 +540,3 @@ def parse_digest_file(path: Path) -> ParsedDigest:
     result = _parse(text, name, report)
     result.problems = report.finish()
     return result
-
-
-def _walk_regular_files(root: str, problems: list[Problem]) -> Iterable[str]:
-    """Every regular ``*.md`` file under ``root`` (hidden files and folders skipped).
-
-    A FIFO, socket or device named ``*.md`` is reported, never opened.
-    """
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError as error:
-            problems.append(Problem(str(error.filename or folder), 0,
-                                    f"cannot read folder: {error.strerror or error}"))
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():
-                    pending.append(entry.path)
-                elif entry.name.endswith(".md"):
-                    if entry.is_file():
-                        yield entry.path
-                    else:
-                        problems.append(Problem(entry.path, 0, "not a regular file (a FIFO, socket or device): not read"))
-            except OSError as error:
-                problems.append(Problem(entry.path, 0, f"cannot access: {error.strerror or error}"))
-
-
-def find_digest_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand files and folders (recursively, ``*.md``) into a sorted list of digest files.
-
-    A path that does not exist becomes a Problem (line 0).  A file named
-    explicitly is taken whatever its suffix; inside folders only regular
-    ``*.md`` files count and hidden sub-folders (``.git``...) are skipped.
-    Paths are resolved (symbolic links followed), so the same file reached
-    twice, or through a link, is one file; the result is sorted by path text.
-    """
-    found: set[str] = set()
-    problems: list[Problem] = []
-    for given in paths:
-        path = Path(given)
-        try:
-            if path.is_file():
-                found.add(os.path.realpath(path))
-                continue
-            if not path.is_dir():
-                message = "not a regular file: not read" if path.exists() else "no such file or folder"
-                problems.append(Problem(str(path), 0, message))
-                continue
-        except OSError as error:
-            problems.append(Problem(str(path), 0, f"cannot access: {error.strerror or error}"))
-            continue
-        # Symbolic links to folders are followed once (the resolved root), not inside.
-        found.update(os.path.realpath(file) for file in _walk_regular_files(os.path.realpath(path), problems))
-    return [Path(p) for p in sorted(found)], problems

@@ -22,6 +22,7 @@ from typing import Any
 
 from filelock import Timeout
 
+from ..atomic import remove_stale_temporaries
 from ..models import DigestRef, Paper, Problem
 from ..storage import SCHEMA, CorruptDatabase, decode_database
 from .common import ImportReport, Progress, StoreError, gc_paused
@@ -88,6 +89,7 @@ class LibraryStore:
         todo_bytes = 0
         done = 0
         rekeyed = not index.resolved and self._resolve_keys(index)
+        self._remove_stale_shard_temporaries()
         for file in files:
             key = os.path.abspath(file)
             entry = index.files.get(key)
@@ -102,8 +104,8 @@ class LibraryStore:
                 and index.schema >= SCHEMA  # else: re-parse once to write the compact layout
                 and entry["size"] == st.st_size
                 and entry["mtime_ns"] == st.st_mtime_ns
-                and self.shard_file(entry) is not None
-                and self.shard_file(entry).is_file()
+                and (shard := self.shard_file(entry)) is not None
+                and shard.is_file()
             ):
                 report.files_unchanged += 1
                 done += 1
@@ -151,6 +153,15 @@ class LibraryStore:
                 report.papers_updated += 1
             else:
                 report.papers_unchanged += 1
+
+    def _remove_stale_shard_temporaries(self) -> None:
+        """Delete what imports killed mid-write left in the shard folders (under the import lock)."""
+        try:
+            folders = [entry.path for entry in os.scandir(self.library / "shards") if entry.is_dir()]
+        except OSError:
+            return
+        for folder in folders:
+            remove_stale_temporaries(Path(folder))
 
     def shard_file(self, entry: dict[str, Any]) -> Path | None:
         """The shard of an index entry; ``None`` unless it lies inside ``library/shards``."""

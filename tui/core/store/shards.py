@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from itertools import chain
 from dataclasses import dataclass, fields
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -229,10 +229,10 @@ def is_shard_path(relpath: str) -> bool:
     The index is data on disk: a tampered entry such as ``../../x`` must never
     make the store read, replace or delete a file elsewhere.
     """
-    parts = PurePosixPath(relpath).parts
     return (
-        len(parts) >= 2 and parts[0] == "shards" and ".." not in parts and "." not in parts
-        and not any(c in relpath for c in "\\\0") and relpath.endswith(".json")
+        relpath.startswith("shards/") and relpath.endswith(".json")
+        and "\\" not in relpath and "\0" not in relpath
+        and not any(part in ("", ".", "..") for part in relpath.split("/"))
     )
 
 

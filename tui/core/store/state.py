@@ -48,18 +48,13 @@ into this device's file, and left untouched (see :mod:`.legacy`).
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
-import socket
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-import orjson
 from filelock import FileLock, Timeout
 
 from ..models import PaperState
@@ -67,8 +62,10 @@ from .common import StoreError, bare_id, gc_paused
 from .dbfiles import LOCK_TIMEOUT, Stamp, file_stamp
 from .legacy import LegacyStateError, read_legacy_state
 from .stamps import stamp_after, stamp_now
+from .merged import MergedState, default_value, same_value
 from .statefile import (
-    Change, NewerStateFile, StateFileRead, append_changes, read_state_file, value_ok, write_compacted,
+    Change, NewerStateFile, StateFileRead, append_changes, device_file_stem, device_name, read_state_file, value_ok,
+    write_compacted,
 )
 from .staterepair import repair_own_file
 
@@ -76,35 +73,6 @@ from .staterepair import repair_own_file
 #: at least a quarter as many as line 1 holds; during a write, past the hard limit.
 COMPACT_MIN_LINES = 1_000
 COMPACT_HARD_LINES = 50_000
-
-#: A winning change in the merged view: (value, stamp, device file stem).
-Record = tuple[Any, str, str]
-
-_DEFAULTS: dict[str, Any] = {"note": ""}
-
-
-def default_value(name: str) -> Any:
-    """The value of a field never set: false for flags and tags, "" for a note."""
-    return _DEFAULTS.get(name, False if name in ("read", "starred") or name.startswith("tag:") else None)
-
-
-def device_name() -> str:
-    """``$ARXIV_READER_DEVICE``, else the host name: whose state file this process writes."""
-    name = os.environ.get("ARXIV_READER_DEVICE", "").strip() or socket.gethostname().strip()
-    return name or "device"
-
-
-def device_file_stem(name: str) -> str:
-    """A file name for a device name (a short hash keeps distinct names distinct)."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:64] or "device"
-    if stem != name:
-        stem += "-" + hashlib.blake2b(name.encode("utf-8", "surrogateescape"), digest_size=3).hexdigest()
-    return stem
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
-
 
 @dataclass(slots=True)
 class _Cursor:
@@ -139,11 +107,9 @@ class StateStore:
         self.messages = messages
         self._file_lock = FileLock(str(home / "state.lock"), timeout=LOCK_TIMEOUT)
         self._lock = threading.RLock()
-        self._winners: dict[str, dict[str, Record]] = {}  # field -> key -> record
+        self._view = MergedState()
         self._cursors: dict[str, _Cursor] = {}  # file name -> cursor
-        self._papers: dict[str, PaperState] | None = None  # built on first use
         self._loaded = False
-        self._track = True  # whether merges collect the keys they change (not during the load)
         self._said: set[str] = set()
 
     # -- reading -------------------------------------------------------------------
@@ -151,21 +117,21 @@ class StateStore:
         """Every paper that is read or starred (re-read from disk where files changed)."""
         with self._lock:
             self.refresh()
-            return dict(self._paper_states())
+            return dict(self._view.paper_states())
 
     def get_state(self, paper_id: str) -> PaperState:
         """The state of one paper (a fresh unread, unstarred one when it has none)."""
         key = bare_id(paper_id)
         with self._lock:
             self.refresh()
-            state = self._paper_states().get(key)
+            state = self._view.paper_states().get(key)
         return state if state is not None else PaperState(key)
 
     def values(self, name: str) -> dict[str, Any]:
         """Every key's current value of field ``name`` (keys never set are left out)."""
         with self._lock:
             self.refresh()
-            return {key: record[0] for key, record in self._winners.get(name, {}).items()}
+            return self._view.values(name)
 
     def refresh(self) -> frozenset[str]:
         """Read what changed on disk since the last look; the keys whose values changed.
@@ -176,7 +142,7 @@ class StateStore:
         with self._lock:
             if not self._loaded:
                 self._load()
-                return frozenset(key for column in self._winners.values() for key in column)
+                return frozenset(key for column in self._view.winners.values() for key in column)
             return frozenset(self._scan())
 
     def devices(self) -> dict[str, str]:
@@ -187,12 +153,12 @@ class StateStore:
 
     def _load(self) -> None:
         self._loaded = True
-        self._track = False
+        self._view.track = False
         try:
             with gc_paused():
                 self._scan()
         finally:
-            self._track = True
+            self._view.track = True
         own = self._cursors.get(self.path.name)
         if self.legacy_path.exists() and not (own and (own.migrated or own.refused)):
             self._migrate()
@@ -269,8 +235,8 @@ class StateStore:
         cursor.last_stamp = max(cursor.last_stamp, *stamps) if stamps else cursor.last_stamp
         changed: set[str] = set()
         for name, keys, values, stamps in result.columns:
-            changed |= self._merge_column(path.stem, name, keys, values, stamps)
-        return changed | self._merge(path.stem, result.changes)
+            changed |= self._view.merge_column(path.stem, name, keys, values, stamps)
+        return changed | self._view.merge(path.stem, result.changes)
 
     def _report_damage(self, path: Path, cursor: _Cursor, result: StateFileRead) -> None:
         if not (result.snapshot_damaged or result.damaged_lines):
@@ -281,71 +247,6 @@ class StateStore:
             self._say(f"{what}; the readable changes still load")
         else:
             self._say(f"{what}; skipped them (the file is left as it is: it is that device's to write)")
-
-    def _merge(self, device: str, changes: Iterable[Change]) -> set[str]:
-        """Let each change win where it is newer; the keys whose value changed."""
-        changed: set[str] = set()
-        winners = self._winners
-        for key, name, value, stamp in changes:
-            column = winners.get(name)
-            if column is None:
-                column = winners[name] = {}
-            old = column.get(key)
-            if old is not None:
-                if (stamp, device) < (old[1], old[2]):
-                    continue
-                if (stamp, device) == (old[1], old[2]) and orjson.dumps(value) <= orjson.dumps(old[0]):
-                    continue
-            column[key] = (value, stamp, device)
-            if not _same(value, old[0] if old is not None else default_value(name)):
-                changed.add(key)
-                if self._papers is not None and name in ("read", "starred"):
-                    self._update_paper(key)
-        return changed
-
-    def _merge_column(self, device: str, name: str, keys: list[str], values: list[Any], stamps: list[str]) -> set[str]:
-        """:meth:`_merge` for line 1's column of one field (its keys are distinct)."""
-        column = self._winners.get(name)
-        if column:
-            return self._merge(device, zip(keys, repeat(name), values, stamps))
-        # Nothing known of this field yet: every change wins (a fast path for the first load).
-        column = self._winners[name] = dict(zip(keys, zip(values, stamps, repeat(device))))
-        if not self._track:
-            return set()
-        default = default_value(name)
-        changed = {key for key, value in zip(keys, values) if not _same(value, default)}
-        if self._papers is not None and name in ("read", "starred"):
-            for key in changed:
-                self._update_paper(key)
-        return changed
-
-    def _paper_states(self) -> dict[str, PaperState]:
-        if self._papers is None:
-            papers: dict[str, PaperState] = {}
-            for key, (value, stamp, _) in self._winners.get("read", {}).items():
-                if value:
-                    papers[key] = PaperState(key, True, stamp)
-            for key, (value, stamp, _) in self._winners.get("starred", {}).items():
-                if value:
-                    state = papers.get(key)
-                    if state is None:
-                        papers[key] = PaperState(key, False, None, True, stamp)
-                    else:
-                        state.starred, state.starred_at = True, stamp
-            self._papers = papers
-        return self._papers
-
-    def _update_paper(self, key: str) -> None:
-        assert self._papers is not None
-        read = self._winners.get("read", {}).get(key)
-        starred = self._winners.get("starred", {}).get(key)
-        is_read, is_starred = bool(read and read[0]), bool(starred and starred[0])
-        if is_read or is_starred:
-            self._papers[key] = PaperState(
-                key, is_read, read[1] if is_read else None, is_starred, starred[1] if is_starred else None
-            )
-        else:
-            self._papers.pop(key, None)
 
     # -- writing ---------------------------------------------------------------------
     def set_read(self, ids: Iterable[str], read: bool = True) -> None:
@@ -396,11 +297,11 @@ class StateStore:
         now = stamp_after(own.last_stamp if own is not None else "")
         changes: list[Change] = []
         for (key, name), value in wanted.items():
-            old = self._winners.get(name, {}).get(key)
+            old = self._view.get(name, key)
             if old is None:
-                if not _same(value, default_value(name)):
+                if not same_value(value, default_value(name)):
                     changes.append((key, name, value, now))
-            elif not _same(value, old[0]):
+            elif not same_value(value, old[0]):
                 changes.append((key, name, value, now if old[1] < now else stamp_after(old[1])))
         if not changes:
             return []
@@ -413,7 +314,7 @@ class StateStore:
         own.journal_lines += len(changes)
         own.next_line += len(changes)
         own.last_stamp = max(own.last_stamp, max(change[3] for change in changes))
-        self._merge(self.path.stem, changes)
+        self._view.merge(self.path.stem, changes)
         if own.journal_lines >= COMPACT_HARD_LINES:
             self._compact_own()
         return changes
@@ -431,7 +332,7 @@ class StateStore:
         previous = self._cursors.get(self.path.name)
         written, changes = repair_own_file(self.path, {**self._own_meta(), **(meta or {})}, extra or [], self._say)
         if previous is None or previous.end == 0:
-            self._merge(self.path.stem, changes)  # never read before (else merged already)
+            self._view.merge(self.path.stem, changes)  # never read before (else merged already)
         self._rewritten(written, changes, previous.last_stamp if previous is not None else "")
 
     def _rewritten(self, meta: dict[str, Any], changes: list[Change], last_stamp: str = "") -> None:
@@ -451,7 +352,7 @@ class StateStore:
         except LegacyStateError as exc:
             self._say(f"{exc}: not migrated; it is left as it was")
             return
-        self._merge(self.path.stem, changes)  # shown even if it can't be saved
+        self._view.merge(self.path.stem, changes)  # shown even if it can't be saved
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with self._file_lock:

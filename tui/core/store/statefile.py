@@ -28,7 +28,10 @@ compare as strings and serve directly as ``PaperState.read_at``.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,20 @@ Column = tuple[str, list[str], list[Any], list[str]]
 #: The value types of the fields this version knows; other fields take any JSON scalar.
 FIELD_TYPES: dict[str, type] = {"read": bool, "starred": bool, "note": str}
 _SCALARS = (bool, int, float, str, type(None))
+
+
+def device_name() -> str:
+    """``$ARXIV_READER_DEVICE``, else the host name: whose state file this process writes."""
+    name = os.environ.get("ARXIV_READER_DEVICE", "").strip() or socket.gethostname().strip()
+    return name or "device"
+
+
+def device_file_stem(name: str) -> str:
+    """A file name for a device name (a short hash keeps distinct names distinct)."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:64] or "device"
+    if stem != name:
+        stem += "-" + hashlib.blake2b(name.encode("utf-8", "surrogateescape"), digest_size=3).hexdigest()
+    return stem
 
 
 class NewerStateFile(Exception):
