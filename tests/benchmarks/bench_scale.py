@@ -12,7 +12,7 @@ What is measured (medians and p95 against the targets, printed as a table):
 * import from scratch with ``tui.cli.main(["--home", H, "import", ARCHIVE])``,
   re-import of the unchanged archive, and one new day's files added (with the
   bytes of library files written);
-* a star toggle persisted with ``Store.set_starred`` when the state holds 10,000 entries;
+* a star toggle persisted with ``Store.set_starred`` when the state holds every paper (200,000 entries);
 * start-up of ``ArxivReaderApp`` (Pilot, 120x35) until the paper list shows rows,
   in a fresh process (interpreter start and imports included), for the big
   library and for a library of a few days;

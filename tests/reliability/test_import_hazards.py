@@ -120,12 +120,24 @@ def test_parse_refuses_a_non_regular_file_without_opening_it_blocking(tmp_path: 
 # -- paths -----------------------------------------------------------------------------------
 
 
-def test_importing_through_a_symlink_does_not_double_the_digests(tmp_path: Path) -> None:
+def imported_with_a_link(tmp_path: Path) -> tuple[Path, Path, Store]:
+    """A day imported from its folder, and a link to the archive: (folder, link, store)."""
     folder = digest_with(tmp_path, "fine").parent
     link = tmp_path / "link"
     link.symlink_to(tmp_path / "digests", target_is_directory=True)
     store = Store(tmp_path / "home")
     store.import_paths([folder])
+    return folder, link, store
+
+
+def as_an_older_index(data: dict) -> None:
+    """Drop the mark that every path is resolved, as indexes written before had none."""
+    for meta in data["_meta"].values():
+        del meta["paths"]
+
+
+def test_importing_through_a_symlink_does_not_double_the_digests(tmp_path: Path) -> None:
+    folder, link, store = imported_with_a_link(tmp_path)
     report = store.import_paths([link])
     assert (report.files_read, report.files_unchanged) == (0, 1)
     assert store.digest_count() == 1
@@ -133,19 +145,14 @@ def test_importing_through_a_symlink_does_not_double_the_digests(tmp_path: Path)
 
 def test_a_library_keyed_by_a_symlinked_path_is_not_doubled(tmp_path: Path) -> None:
     """Libraries written before paths were resolved hold the link's path: re-keyed, not doubled."""
-    folder = digest_with(tmp_path, "fine").parent
-    link = tmp_path / "link"
-    link.symlink_to(tmp_path / "digests", target_is_directory=True)
-    store = Store(tmp_path / "home")
-    store.import_paths([folder])
+    folder, link, store = imported_with_a_link(tmp_path)
     index_path = store.index_path
     data = orjson.loads(index_path.read_bytes())
     real = str(folder / "20260718.md")
     linked = str(link / "cs.IR" / "2026" / "07" / "20260718.md")
     for doc in data["files"].values():
         doc["path"] = doc["path"].replace(real, linked)
-    for doc in data["_meta"].values():
-        del doc["paths"]  # as an index written before paths were resolved
+    as_an_older_index(data)
     index_path.write_bytes(orjson.dumps(data))
     again = Store(tmp_path / "home")
     report = again.import_paths([folder])
@@ -154,18 +161,13 @@ def test_a_library_keyed_by_a_symlinked_path_is_not_doubled(tmp_path: Path) -> N
 
 
 def test_a_library_holding_a_file_twice_through_a_symlink_is_healed(tmp_path: Path) -> None:
-    folder = digest_with(tmp_path, "fine").parent
-    link = tmp_path / "link"
-    link.symlink_to(tmp_path / "digests", target_is_directory=True)
-    store = Store(tmp_path / "home")
-    store.import_paths([folder])
+    folder, link, store = imported_with_a_link(tmp_path)
     data = orjson.loads(store.index_path.read_bytes())
     (doc,) = data["files"].values()
     twin = dict(doc, path=str(link / "cs.IR" / "2026" / "07" / "20260718.md"), shard=doc["shard"][:-5] + "-twin.json")
     shutil.copy(store.library / doc["shard"], store.library / twin["shard"])
     data["files"]["2"] = twin
-    for meta in data["_meta"].values():
-        del meta["paths"]
+    as_an_older_index(data)
     store.index_path.write_bytes(orjson.dumps(data))
     assert Store(tmp_path / "home").digest_count() == 2  # as an older version left it
     again = Store(tmp_path / "home")
