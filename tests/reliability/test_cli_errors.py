@@ -157,3 +157,30 @@ def test_the_reader_refuses_without_a_terminal(tmp_path: Path) -> None:
     assert b"Traceback" not in done.stderr
     listed = run_process("--home", str(tmp_path / "home"), "list")  # subcommands work in pipes
     assert listed.returncode == 0
+
+
+def test_an_unreadable_state_file_is_said_and_a_change_fails_in_one_line(capsys, home: Path, monkeypatch) -> None:
+    import builtins
+
+    state = Store(home).state_path
+    real_open, real_read_bytes = builtins.open, Path.read_bytes
+
+    def denied(path, *args, **kwargs):
+        if Path(path) == state:
+            raise PermissionError(13, "Permission denied", str(state))
+        return real_open(path, *args, **kwargs)
+
+    def read_bytes(self: Path) -> bytes:
+        if self == state:
+            raise PermissionError(13, "Permission denied", str(state))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr("tui.core.store.statefile.open", denied, raising=False)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, out, err = run(capsys, "--home", str(home), "list", "-q", "is:starred")
+    assert code == 0 and out == "" and "Permission denied" in err and state.name in err
+    code, out, err = run(capsys, "--home", str(home), "star", "2607.16660")
+    assert code == 1 and "Traceback" not in err
+    assert "Permission denied" in err.splitlines()[-1] and str(home) in err.splitlines()[-1]
+    monkeypatch.undo()
+    assert Store(home).states()["2607.16633"].starred  # nothing was lost or replaced

@@ -349,3 +349,30 @@ def test_a_failed_append_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch) 
     monkeypatch.undo()
     assert store.state_path.read_bytes() == before
     assert flags(Store(tmp_path)) == {"2201.00001": (False, True)}
+
+
+def test_two_homes_synced_by_copying_files_agree(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Star on A, copy A's file to B, un-star there and star another, copy back: both agree."""
+    import shutil
+
+    from tui.cli import main
+
+    day = Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.IR" / "2026" / "07" / "20260718.md"
+    a, b = tmp_path / "a", tmp_path / "b"
+
+    def cli(home: Path, device: str, *argv: str) -> None:
+        monkeypatch.setenv("ARXIV_READER_DEVICE", device)
+        assert main(["--home", str(home), *argv]) == 0
+
+    for home, device in ((a, "A"), (b, "B")):
+        cli(home, device, "import", str(day))
+    cli(a, "A", "star", "2607.16633")
+    (b / "state").mkdir(exist_ok=True)
+    shutil.copy(a / "state" / "A.jsonl", b / "state")
+    cli(b, "B", "unstar", "2607.16633")
+    cli(b, "B", "star", "2607.16660")
+    shutil.copy(b / "state" / "B.jsonl", a / "state")
+    capsys.readouterr()
+    for home in (a, b):
+        cli(home, "X", "list", "-q", "is:starred", "--format", "jsonl")
+        assert [orjson.loads(line)["id"] for line in capsys.readouterr().out.splitlines()] == ["2607.16660"]
