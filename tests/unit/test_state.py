@@ -376,3 +376,14 @@ def test_two_homes_synced_by_copying_files_agree(tmp_path: Path, capsys, monkeyp
     for home in (a, b):
         cli(home, "X", "list", "-q", "is:starred", "--format", "jsonl")
         assert [orjson.loads(line)["id"] for line in capsys.readouterr().out.splitlines()] == ["2607.16660"]
+
+
+def test_damaged_lines_are_named_by_their_number_also_in_an_appended_tail(tmp_path: Path) -> None:
+    other = Store(tmp_path, device="other")
+    other.set_starred(["2201.00001"])
+    reader = Store(tmp_path, device="here")
+    assert reader.states()
+    with open(other.state_path, "ab") as handle:  # as a file-sync tool might deliver it
+        handle.write(b"garbage\n" + orjson.dumps(["2201.00002", "starred", True, "2026-11-29T10:00:00.000000Z"]) + b"\n")
+    assert reader.refresh_states() == {"2201.00002"}
+    assert any("other.jsonl: damaged line(s) 3" in m for m in reader.messages), reader.messages

@@ -226,7 +226,7 @@ class StateStore:
                 cursor.device = result.meta["device"]
             cursor.migrated = bool(result.meta and result.meta.get("migrated"))
         cursor.stamp, cursor.inode, cursor.end = stamp, result.inode, result.end
-        cursor.next_line = (1 if result.whole else cursor.next_line) + result.journal_lines + result.whole
+        cursor.next_line = (1 if result.whole else cursor.next_line) + result.lines_read
         cursor.journal_lines = (0 if result.whole else cursor.journal_lines) + result.journal_lines
         self._cursors[path.name] = cursor
         self._report_damage(path, cursor, result)

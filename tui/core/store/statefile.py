@@ -111,6 +111,8 @@ class StateFileRead:
     torn_tail: bool = False
     #: How many journal lines (changes after line 1) this read went through.
     journal_lines: int = 0
+    #: How many complete lines this read went through, line 1 included.
+    lines_read: int = 0
 
 
 def field_kind(name: str) -> type | None:
@@ -207,6 +209,7 @@ def read_state_file(path: Path, offset: int = 0, inode: int | None = None, first
     result.torn_tail = cut < len(raw)
     result.end = start + cut
     lines = raw[:cut].split(b"\n")[:-1]
+    result.lines_read = len(lines)
     number = 1 if whole else first_line
     if whole and lines and not lines[0].lstrip().startswith(b"["):  # else a file without its line 1
         try:
