@@ -109,7 +109,7 @@ class Store:
 
         Returns the keys whose values changed (empty, so false, when none did).
         Cheap: a folder listing and a stat per device file, plus the lines
-        appended since; meant to be polled (the reader does every second).
+        appended since; cheap enough to poll every second.
         """
         return self._state.refresh()
 

@@ -88,7 +88,9 @@ class LibraryStore:
         todo: list[str] = []
         todo_bytes = 0
         done = 0
-        rekeyed = not index.resolved and self._resolve_keys(index)
+        unresolved = not index.resolved  # an older index: paths checked (and the index saved) once
+        if unresolved:
+            self._resolve_keys(index)
         self._remove_stale_shard_temporaries()
         for file in files:
             key = os.path.abspath(file)
@@ -138,7 +140,7 @@ class LibraryStore:
                 since_checkpoint = 0
             if progress:
                 progress(done, total)
-        if todo or rekeyed:
+        if todo or unresolved:
             self.index_file.save(index)
         for shard in stale_shards:
             if not any(e["shard"] == shard.relative_to(self.library).as_posix() for e in index.files.values()):
@@ -168,20 +170,18 @@ class LibraryStore:
         relpath = entry["shard"]
         return self.library / relpath if is_shard_path(relpath) else None
 
-    def _resolve_keys(self, index: LibraryIndex) -> bool:
-        """Re-key entries recorded under a path through a symbolic link; whether any was.
+    def _resolve_keys(self, index: LibraryIndex) -> None:
+        """Re-key entries recorded under a path through a symbolic link.
 
         Indexes written before paths were resolved may hold the same file twice
         (imported directly and through a link): the copy under the link's path
         is dropped, its shard deleted.
         """
-        changed = False
         for key in list(index.files):
             real = os.path.realpath(key)
             if real == key:
                 continue
             entry = index.files.pop(key)
-            changed = True
             if real in index.files:
                 shard = self.shard_file(entry)
                 if shard is not None and entry["shard"] != index.files[real]["shard"]:
@@ -193,7 +193,6 @@ class LibraryStore:
                 entry["path"] = real
                 index.files[real] = entry
         index.resolved = True
-        return changed
 
     @staticmethod
     def _count_versions(
