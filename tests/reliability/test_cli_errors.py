@@ -160,23 +160,15 @@ def test_the_reader_refuses_without_a_terminal(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_state_file_is_said_and_a_change_fails_in_one_line(capsys, home: Path, monkeypatch) -> None:
-    import builtins
-
     state = Store(home).state_path
-    real_open, real_read_bytes = builtins.open, Path.read_bytes
+    real_open = os.open
 
     def denied(path, *args, **kwargs):
-        if Path(path) == state:
+        if os.fspath(path) == str(state):
             raise PermissionError(13, "Permission denied", str(state))
         return real_open(path, *args, **kwargs)
 
-    def read_bytes(self: Path) -> bytes:
-        if self == state:
-            raise PermissionError(13, "Permission denied", str(state))
-        return real_read_bytes(self)
-
-    monkeypatch.setattr("tui.core.store.statefile.open", denied, raising=False)
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", denied)
     code, out, err = run(capsys, "--home", str(home), "list", "-q", "is:starred")
     assert code == 0 and out == "" and "Permission denied" in err and state.name in err
     code, out, err = run(capsys, "--home", str(home), "star", "2607.16660")

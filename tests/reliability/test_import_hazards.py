@@ -18,7 +18,7 @@ import pytest
 
 import tui.core.digest as digest_module
 from tui.core.digest import parse_digest_file
-from tui.core.store import Store
+from tui.core.store import Store, StoreError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
 DAY = DATA / "cs.IR" / "2026" / "07" / "20260718.md"
@@ -258,3 +258,30 @@ def test_a_shard_with_wrong_value_types_is_set_aside_and_reimported(tmp_path: Pa
     assert any(shard.name in m for m in fresh.messages)
     assert list(shard.parent.glob(shard.name + ".corrupt-*"))
     assert Store(home).load_papers() == papers
+
+
+@pytest.mark.parametrize("name", ["library/index.json", "session.json", "state.json", "state/here.jsonl",
+                                  "state/other.jsonl", "shard"])
+def test_a_fifo_in_place_of_a_data_file_never_blocks(tmp_path: Path, name: str) -> None:
+    path = digest_with(tmp_path, "fine")
+    home = tmp_path / "home"
+    Store(home, device="here").import_paths([path])
+    target = next((home / "library" / "shards").rglob("*.json")) if name == "shard" else home / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+
+    def run(result: dict) -> None:
+        store = Store(home, device="here")
+        result["papers"] = len(store.load_papers())
+        store.states()
+        store.load_session()
+        try:
+            store.set_starred(["2607.16633"])
+        except StoreError as error:
+            result["error"] = str(error)
+        result["messages"] = list(store.messages)
+
+    result = within(20, target, run)
+    assert result["papers"] == 4
+    assert result["messages"] or "error" in result  # said, never silent

@@ -9,38 +9,17 @@ resolved, so the same file reached twice, or through a link, is one file.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from .models import Problem
+from .regular import NotARegularFile, read_regular_file
+
+__all__ = ["NOT_REGULAR", "NotARegularFile", "find_digest_files", "read_regular_file"]
 
 NOT_REGULAR = "not a regular file (a FIFO, socket or device): not read"
-
-
-def read_regular_file(path: Path) -> bytes:
-    """The bytes of ``path``; OSError, or NotARegularFile for a FIFO, device, folder...
-
-    Opened without blocking (a FIFO would otherwise wait for a writer forever)
-    and checked to be a regular file before anything is read.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            raise NotARegularFile(path)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    finally:
-        os.close(fd)
-
-
-class NotARegularFile(Exception):
-    """A path that is not a regular file (a folder, FIFO, socket or device)."""
 
 
 def _walk_regular_files(root: str, problems: list[Problem]) -> Iterable[str]:

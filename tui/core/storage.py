@@ -20,6 +20,7 @@ import orjson
 from tinydb.storages import Storage
 
 from .atomic import atomic_write_bytes
+from .regular import NotARegularFile, read_regular_file
 
 #: The layout version written into every database (table ``_meta``, doc 1).
 #: 2: a shard's papers are one document of rows in field order (1: a dict per
@@ -88,9 +89,11 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular_file(self.path)  # a FIFO in its place must not block
         except FileNotFoundError:
             return None
+        except NotARegularFile:
+            raise CorruptDatabase(f"{self.path} is not a regular file") from None
         return decode_database(raw, str(self.path))
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from ..regular import read_regular_file
 from ..storage import SCHEMA as LEGACY_SCHEMA, meta_schema
 from .stamps import STAMP_FORMAT
 from .statefile import Change
@@ -43,7 +44,7 @@ def read_legacy_state(path: Path, fallback: str) -> list[Change]:
     """
     what = f"{path} (the reading state of an earlier version)"
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
     except OSError as exc:
         raise LegacyStateError(f"cannot read {what}: {exc.strerror or exc}") from None
     try:

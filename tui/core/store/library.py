@@ -24,6 +24,7 @@ from filelock import Timeout
 
 from ..atomic import remove_stale_temporaries
 from ..models import DigestRef, Paper, Problem
+from ..regular import read_regular
 from ..storage import SCHEMA, CorruptDatabase, decode_database
 from .common import ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
@@ -257,9 +258,7 @@ class LibraryStore:
         if shard is None:
             return None
         try:
-            with open(shard, "rb") as handle:
-                st = os.fstat(handle.fileno())
-                raw = handle.read()
+            raw, st = read_regular(shard)
         except FileNotFoundError:
             return None
         except OSError as exc:

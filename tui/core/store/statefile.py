@@ -32,6 +32,7 @@ import hashlib
 import os
 import re
 import socket
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from typing import Any
 import orjson
 
 from ..atomic import atomic_write_bytes, fsync_directory
+from ..regular import NotARegularFile, read_regular_file
 from ..storage import META_TABLE, AtomicJSONStorage, CorruptDatabase
 
 #: The layout version of state files (the single ``state.json`` of earlier versions was 2).
@@ -198,8 +200,11 @@ def read_state_file(path: Path, offset: int = 0, inode: int | None = None, first
     ``offset``. Raises OSError, and NewerStateFile for a file of a newer schema.
     Damage is reported in the result, never raised: whatever is valid is read.
     """
-    with open(path, "rb", buffering=0) as handle:
-        st = os.fstat(handle.fileno())
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # never wait on a FIFO
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(path)
         whole = not (inode == st.st_ino and offset <= st.st_size and offset > 0)
         start = 0 if whole else offset
         handle.seek(start)
@@ -249,9 +254,12 @@ def append_changes(path: Path, changes: list[Change]) -> int:
     write fails part way (full disk) the file is cut back to its old end.
     """
     data = b"".join(encode_change(change) for change in changes)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        start = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(path)
+        start = info.st_size
         try:
             written = os.write(fd, data)
             while written < len(data):  # only on odd file systems; still one record stream
@@ -315,7 +323,7 @@ class StateLogStorage(AtomicJSONStorage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular_file(self.path)
         except FileNotFoundError:
             return None
         lines = raw.split(b"\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write_bytes
+from ..regular import read_regular_file
 from .dbfiles import aside_path
 from .statefile import Change, all_changes, read_state_file, write_compacted
 
@@ -33,7 +34,7 @@ def repair_own_file(
     cannot write, NewerStateFile for a newer file (which is left as it is).
     """
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
     except FileNotFoundError:
         raw = None
     changes: list[Change] = []
