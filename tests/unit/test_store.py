@@ -164,11 +164,11 @@ def test_state_survives_reimport_and_new_version(tmp_path: Path) -> None:
     assert not fresh.get_state("2607.16963").read
 
 
-def test_unsetting_keeps_timestamps_and_forgets_empty_entries(store: Store) -> None:
+def test_timestamps_are_the_latest_act_and_unsetting_forgets_entries(store: Store) -> None:
     store.set_read(["2201.12944"])
     first = store.get_state("2201.12944").read_at
-    store.set_read(["2201.12944"])  # already read: timestamp kept
-    assert store.get_state("2201.12944").read_at == first
+    store.set_read(["2201.12944"])  # marked read again: a new act, a new time
+    assert store.get_state("2201.12944").read_at > first
     store.set_starred(["2201.12944"])
     store.set_read(["2201.12944"], False)
     state = store.get_state("2201.12944")
@@ -533,13 +533,13 @@ def test_toggle_after_refresh_keeps_the_other_writers_change(tmp_path: Path) -> 
 
 def test_consecutive_toggles_read_nothing_back(tmp_path: Path, monkeypatch) -> None:
     """A toggle only appends: with nobody else writing, no state file is read again."""
-    import tui.core.store.state as state_module
+    import tui.core.store.stateread as stateread
 
     store = Store(tmp_path / "home")
     store.set_read(["2201.00001"])
     reads = []
-    original = state_module.read_state_file
-    monkeypatch.setattr(state_module, "read_state_file", lambda *a, **k: reads.append(a) or original(*a, **k))
+    original = stateread.read_state_file
+    monkeypatch.setattr(stateread, "read_state_file", lambda *a, **k: reads.append(a) or original(*a, **k))
     store.set_starred(["2201.00002"])
     store.set_starred(["2201.00003"])
     assert reads == []

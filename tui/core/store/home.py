@@ -131,8 +131,11 @@ class Store:
     def set_read(self, ids: Iterable[str], read: bool = True) -> None:
         """Mark papers read or unread; persisted before returning.
 
-        ``ids`` may carry versions (they are dropped). Re-marking a read paper
-        keeps its original ``read_at``. Raises :class:`StoreError` if it cannot save.
+        ``ids`` may carry versions (they are dropped). Every call is an act of
+        the user, saved with a fresh stamp even when the paper already shows
+        that state (``read_at`` is the latest act's time): another device's
+        older change not seen yet must not win over it. Raises
+        :class:`StoreError` if it cannot save.
         """
         self._state.set_read(ids, read)
 

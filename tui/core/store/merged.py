@@ -68,8 +68,8 @@ class MergedState:
             column[key] = (value, stamp, device)
             if not same_value(value, old[0] if old is not None else default_value(name)):
                 changed.add(key)
-                if self._papers is not None and name in ("read", "starred"):
-                    self._update_paper(key)
+            if self._papers is not None and name in ("read", "starred"):
+                self._update_paper(key)  # also for a new stamp alone: it is read_at / starred_at
         return changed
 
     def merge_column(self, device: str, name: str, keys: list[str], values: list[Any], stamps: list[str]) -> set[str]:
@@ -86,6 +86,27 @@ class MergedState:
         if self._papers is not None and name in ("read", "starred"):
             for key in changed:
                 self._update_paper(key)
+        return changed
+
+    def merge_rows(self, device: str, changes: list[Change]) -> set[str]:
+        """:meth:`merge` for a file's compacted rows (grouped by field, one per key and field).
+
+        Each field's rows go through :meth:`merge_column` when they are
+        contiguous and their keys distinct, as a compaction writes them; any
+        other order is merged change by change (the result is the same).
+        """
+        if not changes:
+            return set()
+        keys, names, values, stamps = zip(*changes)
+        changed: set[str] = set()
+        for name in dict.fromkeys(names):
+            first, count = names.index(name), names.count(name)
+            last = first + count
+            if names[first:last].count(name) == count and len(set(keys[first:last])) == count:
+                changed |= self.merge_column(device, name, list(keys[first:last]), list(values[first:last]),
+                                             list(stamps[first:last]))
+            else:
+                changed |= self.merge(device, (change for change in changes if change[1] == name))
         return changed
 
     def paper_states(self) -> dict[str, PaperState]:
