@@ -24,23 +24,18 @@ right again (see :mod:`.staterepair`), so no act of its user is lost.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from operator import itemgetter
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 #: How far ahead of this machine's clock a stamp may be and still apply now.
 MAX_AHEAD = timedelta(days=1)
 _ONE = timedelta(microseconds=1)
 
-_STAMP = (
-    r"(?:19[7-9][0-9]|[2-9][0-9]{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
-    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z"
-)
-_ONE_STAMP = re.compile(_STAMP)
-#: Many stamps joined by newlines, checked in one pass (200,000 in a few milliseconds).
-_STAMP_LINES = re.compile(f"(?:{_STAMP}\n)*")
-#: Days the pattern lets through that a month may not have.
-_ODD_DAY = re.compile(r"-(?:02-(?:29|30|31)|(?:04|06|09|11)-31)T")
+_DIGITS = str.maketrans("0123456789", "0000000000")
+_SHAPE = "0000-00-00T00:00:00.000000Z\n"
+_DATE, _TIME = itemgetter(slice(0, 10)), itemgetter(slice(11, 19))
 
 
 def stamp_now() -> str:
@@ -70,26 +65,33 @@ def stamp_after(*floors: str) -> str:
         return now
 
 
-def valid_stamp(text: object) -> bool:
-    """Whether ``text`` is a stamp: the exact format, a real date and time from 1970 on."""
-    if type(text) is not str or len(text) != 27 or _ONE_STAMP.fullmatch(text) is None:
-        return False
-    if _ODD_DAY.search(text) is None:
-        return True
+@lru_cache(maxsize=4096)
+def _valid_date(text: str) -> bool:
     try:
-        datetime.strptime(text, STAMP_FORMAT)
-    except ValueError:  # 30 February, 31 April...
+        return date.fromisoformat(text).year >= 1970  # (31 April fails here)
+    except ValueError:
         return False
-    return True
+
+
+def _valid_time(text: str) -> bool:
+    return text[0:2] < "24" and text[3:5] < "60" and text[6:8] < "60"
 
 
 def all_valid_stamps(stamps: tuple[object, ...] | list[object]) -> bool:
-    """Whether every item is a valid stamp; fast for many (one regular expression pass)."""
-    if not set(map(type, stamps)) <= {str} or not set(map(len, stamps)) <= {27}:
-        return False  # (fixed length: no item can hide a newline and pass as two)
-    joined = "\n".join(stamps)  # type: ignore[arg-type]
-    if _STAMP_LINES.fullmatch(joined + "\n" if stamps else "") is None:
+    """Whether every item is a stamp: the exact format, a real date and time from 1970 on.
+
+    Fast for many (200,000 in about 40 ms): the shape of all of them at once
+    (digits where digits go), then each distinct date and time of day.
+    """
+    try:
+        joined = "\n".join(stamps) + "\n" if stamps else ""  # type: ignore[arg-type]
+    except TypeError:  # not all text
         return False
-    if _ODD_DAY.search(joined) is None:
-        return True
-    return all(valid_stamp(stamp) for stamp in stamps)
+    if joined.translate(_DIGITS) != _SHAPE * len(stamps):  # (so no item hides a newline either)
+        return False
+    return all(map(_valid_date, set(map(_DATE, stamps)))) and all(map(_valid_time, set(map(_TIME, stamps))))
+
+
+def valid_stamp(text: object) -> bool:
+    """Whether ``text`` is a stamp (see :func:`all_valid_stamps`)."""
+    return type(text) is str and all_valid_stamps((text,))

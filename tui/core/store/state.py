@@ -132,7 +132,7 @@ class StateStore:
         with self._lock:
             if not self._loaded:
                 self._load()
-                return frozenset(key for column in self._view.winners.values() for key in column)
+                return frozenset().union(*self._view.winners.values())
             return frozenset(self._files.scan())
 
     def devices(self) -> dict[str, str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .merged import MergedState
 from .stamps import horizon
-from .statefile import Change, FilePosition, NewerStateFile, StateFileRead, read_state_file
+from .statefile import NO_COLUMNS, Change, FilePosition, NewerStateFile, StateFileRead, read_state_file
 from .statenotices import file_notices
 
 #: How long to wait before reading again a file that ends in a line cut short
@@ -125,23 +125,26 @@ class DeviceFiles:
         for notice in file_notices(path, result, own):
             cursor.repair |= own
             self.say(notice)
-        changes, snapshot = result.changes, result.snapshot
+        columns, changes, snapshot = result.rows_columns, result.changes, result.snapshot
         limit = horizon()
-        if changes and max(map(stamp_of, changes)) > limit:
+        latest = max(max(columns[3], default=""), max(map(stamp_of, changes), default=""))
+        if latest > limit:  # (rare: the slow way)
+            changes, snapshot, columns = result.all_changes(), snapshot + len(columns[0]), NO_COLUMNS
             held = [change for change in changes if change[3] > limit]
             cursor.held = held if result.whole else cursor.held + held
             snapshot = sum(1 for change in changes[:snapshot] if change[3] <= limit)
             changes = [change for change in changes if change[3] <= limit]
+            latest = max(map(stamp_of, changes), default="")
             if not own:  # (this device's own ones are re-stamped at load)
                 self.say(f"{path}: {len(cursor.held)} change(s) stamped up to {max(map(stamp_of, held))}, "
                          "more than a day ahead of this machine's clock, are not applied until then "
                          f"(is the clock of the device {cursor.device!r} wrong?)")
         elif result.whole:
             cursor.held = []
-        if changes:
-            cursor.last_stamp = max(cursor.last_stamp, max(map(stamp_of, changes)))
-        stem = path.stem
-        return self.view.merge_rows(stem, changes[:snapshot]) | self.view.merge(stem, changes[snapshot:])
+        cursor.last_stamp = max(cursor.last_stamp, latest)
+        stem, view = path.stem, self.view
+        return (view.merge_columns(stem, columns) | view.merge_rows(stem, changes[:snapshot])
+                | view.merge(stem, changes[snapshot:]))
 
     def _release_held(self) -> set[str]:
         """Apply the held changes whose time has come."""

@@ -67,7 +67,7 @@ def repair_own_file(
     old_meta: dict[str, Any] = {}
     if raw is not None:
         result = read_state_file(path)  # raises NewerStateFile: left alone
-        changes = result.changes
+        changes = result.all_changes()
         old_meta = dict(result.meta or {})
         damage = _damage(result)
         if damage:
