@@ -219,6 +219,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if missing:
         raise CommandError("no such file or folder: " + ", ".join(missing))
     store = open_store(args.home)
+    store.check_state()  # import never reads the state, but is never silent about it either
     report = store.import_paths(args.paths)
     for problem in report.problems:
         print(f"problem: {escape_controls(str(problem))}", file=sys.stderr)

@@ -58,6 +58,41 @@ def test_a_damaged_state_file_is_said_by_every_command(capsys, home: Path) -> No
         assert code == 0
 
 
+COMMANDS = [["list", "-q", "is:starred"], ["stats"], ["export", "-f", "id"], ["star", "2607.16660"],
+            ["import", str(DAY)]]
+
+
+def _cut_line_1(path: Path) -> None:
+    os.truncate(path, 60)
+
+
+def _cut_last_line(path: Path) -> None:
+    os.truncate(path, path.stat().st_size - 30)
+
+
+def _emptied(path: Path) -> None:
+    os.truncate(path, 0)
+
+
+@pytest.mark.parametrize("damage", [_cut_line_1, _cut_last_line, _emptied], ids=lambda f: f.__name__[1:])
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_a_state_file_cut_short_is_said_by_every_command(capsys, home: Path, monkeypatch, command, whose,
+                                                         damage) -> None:
+    """Review finding 4: `truncate -s 60` of the state file, then `list -q is:starred` printed
+    nothing, exit 0; cutting the last line lost a read mark silently; another device's file
+    cut mid-line was never reported."""
+    monkeypatch.setenv("ARXIV_READER_DEVICE", "desk")
+    assert main(["--home", str(home), "read", "2607.16633", "2607.16660"]) == 0
+    monkeypatch.setenv("ARXIV_READER_DEVICE", "desk" if whose == "own" else "lap")
+    capsys.readouterr()
+    path = home / "state" / "desk.jsonl"
+    damage(path)
+    code, _, err = run(capsys, "--home", str(home), *command)
+    assert code == 0 and "Traceback" not in err
+    assert "desk.jsonl" in err and ("cut short" in err or "incomplete" in err or "empty" in err), err
+
+
 def test_a_newer_state_file_is_refused_loudly_and_left_as_it_is(capsys, home: Path) -> None:
     state = Store(home).state_path
     newer = orjson.dumps({"_meta": {"1": {"schema": 99}}, "columns": {}}) + b"\n"

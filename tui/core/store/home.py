@@ -124,6 +124,11 @@ class Store:
         """
         return self._state.change(items)
 
+    def check_state(self) -> None:
+        """Say in :attr:`messages` what is wrong with any state file, without reading the
+        state (cheap: for commands that do not otherwise read it)."""
+        self._state.check()
+
     def state_devices(self) -> dict[str, str]:
         """Every device whose state file was read -> the time of its latest change."""
         return self._state.devices()

@@ -68,9 +68,10 @@ from .legacy import LegacyStateError, read_legacy_state
 from .merged import MergedState
 from .stamps import stamp_after, stamp_now
 from .statefile import (
-    TAIL_BYTES, Change, FileChanged, FilePosition, append_changes, device_file_stem, device_name, position_after,
-    value_ok, write_compacted,
+    TAIL_BYTES, Change, FileChanged, FilePosition, NewerStateFile, append_changes, device_file_stem, device_name,
+    position_after, survey_state_file, value_ok, write_compacted,
 )
+from .statenotices import file_notices
 from .stateread import Cursor, DeviceFiles, stamp_of, stat_of
 from .staterepair import Rewritten, repair_own_file
 
@@ -140,6 +141,23 @@ class StateStore:
         with self._lock:
             self.refresh()
             return self._files.devices()
+
+    def check(self) -> None:
+        """Say what is wrong with any device's file, cheaply (nothing is read into the view):
+        for commands that do not read the state, so none is silent about it."""
+        try:
+            paths = sorted(Path(e.path) for e in os.scandir(self.folder) if e.name.endswith(".jsonl"))
+        except OSError:
+            paths = []
+        for path in paths:
+            try:
+                notices = file_notices(path, survey_state_file(path), path == self.path)
+            except NewerStateFile as exc:
+                notices = [str(exc)]
+            except OSError as exc:
+                notices = [f"cannot read {path}: {exc.strerror or exc}"]
+            for notice in notices:
+                self._say(notice)
 
     def _load(self) -> None:
         self._loaded = True

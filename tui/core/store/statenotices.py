@@ -20,32 +20,26 @@ def _numbers(lines: list[int]) -> str:
 
 def _problems(path: Path, result: StateFileRead) -> Iterator[str]:
     if result.head_damaged:
-        yield result.head_damaged
+        yield f"{result.head_damaged}; the other lines still load"
     if result.skipped_entries:
-        yield f"{path}: {result.skipped_entries} invalid entries in line 1 were skipped"
+        yield f"{path}: {result.skipped_entries} invalid entries in line 1 were skipped; the rest still loads"
     if result.damaged_lines:
-        yield f"{path}: damaged line(s) {_numbers(result.damaged_lines)} skipped"
+        yield f"{path}: damaged line(s) {_numbers(result.damaged_lines)} skipped; the rest still loads"
     if result.missing_rows:
-        yield (f"{path} is cut short: {result.missing_rows} of the changes it was compacted with "
-               "are missing")
+        yield (f"{path} is cut short: {result.missing_rows} of the changes it was compacted with are "
+               "missing; the rest still loads")
     if result.torn:
-        yield (f"{path} ends in an incomplete line ({result.torn} bytes: a save or a copy cut short); "
-               "it was not read")
+        yield (f"{path} ends in an incomplete line ({result.torn} bytes: a save or a copy cut short), "
+               "which was not read")
     if result.whole and result.position.end == 0 and not result.torn and result.meta is None:
         yield f"{path} is empty (it was cut short or emptied)"
     if result.shrank:
         yield (f"{path} is shorter than when it was read before (an older copy, or cut short); "
-               "the changes read before still count here")
+               "what was read before still counts")
 
 
 def file_notices(path: Path, result: StateFileRead, own: bool) -> list[str]:
-    """The notices for one read of the state file ``path`` (``own``: this device's)."""
-    problems = list(_problems(path, result))
-    if not problems:
-        return []
-    if own:
-        after = ("the readable changes still load; a copy of the file is kept and it is rewritten "
-                 "at the next change")
-    else:
-        after = "the readable changes still load; the file is left as it is (it is that device's to write)"
-    return [f"{problem}; {after}" for problem in problems]
+    """The notices for one read of the state file ``path`` (``own``: this device's, which
+    is then repaired, with a notice of its own; another device's is left as it is)."""
+    after = "" if own else " (the file is left as it is: it is that device's to write)"
+    return [problem + after for problem in _problems(path, result)]

@@ -39,15 +39,10 @@ def _copy_aside(path: Path, raw: bytes) -> Path:
     return target
 
 
-def _damage(result: Any) -> str | None:
-    """Why a read file must be copied aside before it is rewritten (``None``: it need not)."""
-    if result.head_damaged or result.damaged_lines or result.skipped_entries:
-        return "was damaged"
-    if result.missing_rows:
-        return f"was cut short ({result.missing_rows} compacted changes missing)"
-    if result.torn:
-        return "ended in a line cut short (a crash or a full disk while saving); dropped that line"
-    return None
+def _damaged(result: Any) -> bool:
+    """Whether a read file must be copied aside before it is rewritten (its problems are said already)."""
+    return bool(result.head_damaged or result.damaged_lines or result.skipped_entries or result.missing_rows
+                or result.torn or (result.position.end == 0 and result.meta is None))
 
 
 def repair_own_file(
@@ -69,11 +64,10 @@ def repair_own_file(
         result = read_state_file(path)  # raises NewerStateFile: left alone
         changes = result.all_changes()
         old_meta = dict(result.meta or {})
-        damage = _damage(result)
-        if damage:
+        if _damaged(result):
             aside = _copy_aside(path, raw)
-            say(f"{path} {damage}; kept a copy as {aside.name} and saved the {len(changes)} "
-                "changes that could be read")
+            say(f"{path} was rewritten with the {len(changes)} changes that could be read; a copy of "
+                f"the damaged file was kept as {aside.name}")
     for name in ("schema", "rows", "generation"):
         old_meta.pop(name, None)
     meta = {**old_meta, **meta}
