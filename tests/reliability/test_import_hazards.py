@@ -237,6 +237,55 @@ def test_a_tampered_shard_path_never_touches_files_outside_the_library(tmp_path:
     assert any("index.json" in m for m in again.messages), again.messages
 
 
+def _files_under(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("command", ["import", "load", "rebuild"])
+def test_a_symlinked_folder_in_shards_never_leads_outside(tmp_path: Path, command: str) -> None:
+    """Review finding 6: `ln -s outside library/shards/evil` and an index entry
+    'shards/evil/victim.json' with size -1: import deleted outside/victim.json, list renamed
+    outside files to *.corrupt-...; temporaries-like names there were deleted too."""
+    path = digest_with(tmp_path, "fine")
+    home = tmp_path / "home"
+    Store(home).import_paths([path])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.json").write_text("keep me")
+    (outside / ".victim.json.host.1.0123abcd.tmp").write_text("keep me too")
+    os.utime(outside / ".victim.json.host.1.0123abcd.tmp", (0, 0))
+    before = _files_under(outside)
+    shards = home / "library" / "shards"
+    (shards / "evil").symlink_to(outside)
+    index = home / "library" / "index.json"
+    data = orjson.loads(index.read_bytes())
+    for doc in data["files"].values():
+        doc["shard"], doc["size"] = "shards/evil/victim.json", -1
+    index.write_bytes(orjson.dumps(data))
+    store = Store(home)
+    if command == "import":
+        store.import_paths([path])
+    elif command == "load":
+        assert len(store.load_papers()) == 4  # rebuilt from the digest, not from outside
+    else:
+        index.unlink()
+        store.load_papers()
+    assert _files_under(outside) == before
+    assert len(Store(home).load_papers()) == 4
+
+
+def test_a_category_folder_linked_outside_gets_no_shard(tmp_path: Path) -> None:
+    path = digest_with(tmp_path, "fine")
+    home = tmp_path / "home"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (home / "library" / "shards").mkdir(parents=True)
+    (home / "library" / "shards" / "cs.IR").symlink_to(outside)
+    report = Store(home).import_paths([path])
+    assert list(outside.iterdir()) == []
+    assert any("symbolic link" in str(p) for p in report.problems), report.problems
+
+
 # -- shards of the right shape with values of the wrong type ------------------------------------
 
 

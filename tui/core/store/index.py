@@ -9,6 +9,7 @@ from the source metadata every shard carries.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,14 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
     return index
 
 
+def _shard_files(shards_dir: Path) -> list[Path]:
+    """Every ``*.json`` file under ``shards_dir``, never through a symbolic link."""
+    found = []
+    for folder, subfolders, names in os.walk(shards_dir):  # (links to folders are not entered)
+        found += [Path(folder, n) for n in names if n.endswith(".json") and not os.path.islink(os.path.join(folder, n))]
+    return sorted(found)
+
+
 class IndexFile:
     """``library/index.json``: loaded (cached by stat stamp), saved, rebuilt when lost.
 
@@ -112,7 +121,7 @@ class IndexFile:
         if not shards_dir.is_dir():
             return index
         newest: dict[str, int] = {}
-        for shard in sorted(shards_dir.rglob("*.json")):
+        for shard in _shard_files(shards_dir):
             data = read_db(shard, self.messages)
             if data is None:
                 continue

@@ -13,6 +13,7 @@ Imports hold ``library/index.json.lock``.
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -30,7 +31,7 @@ from .common import ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
 from .index import IndexFile, LibraryIndex
 from .shards import (
-    PAPER_FIELDS, FileResult, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard, shard_docs,
+    PAPER_FIELDS, FileResult, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard, shard_docs,
     shard_rows, validate_rows,
 )
 
@@ -54,6 +55,7 @@ class LibraryStore:
         self.messages = messages
         self.index_file = IndexFile(library, messages)
         self.index_path = self.index_file.path
+        self._inside: dict[str, bool] = {}  # shard folder -> inside library/shards (see shard_file)
 
     def load_index(self) -> LibraryIndex:
         """The library index (cached; re-read when another process changed it)."""
@@ -69,6 +71,7 @@ class LibraryStore:
         from ..digest import find_digest_files
 
         report = ImportReport()
+        self._inside.clear()
         files, problems = find_digest_files(paths)
         report.problems.extend(problems)
         try:
@@ -160,16 +163,25 @@ class LibraryStore:
     def _remove_stale_shard_temporaries(self) -> None:
         """Delete what imports killed mid-write left in the shard folders (under the import lock)."""
         try:
-            folders = [entry.path for entry in os.scandir(self.library / "shards") if entry.is_dir()]
+            folders = [entry.path for entry in os.scandir(self.library / "shards")
+                       if entry.is_dir(follow_symlinks=False)]  # never a link leading elsewhere
         except OSError:
             return
         for folder in folders:
             remove_stale_temporaries(Path(folder))
 
     def shard_file(self, entry: dict[str, Any]) -> Path | None:
-        """The shard of an index entry; ``None`` unless it lies inside ``library/shards``."""
+        """The shard of an index entry; ``None`` unless it lies inside ``library/shards``,
+        by its text and by its folder's real path (its own name is never followed either:
+        see :meth:`_read_shard_checked`)."""
         relpath = entry["shard"]
-        return self.library / relpath if is_shard_path(relpath) else None
+        if not is_shard_path(relpath):
+            return None
+        folder = relpath.rpartition("/")[0]
+        inside = self._inside.get(folder)
+        if inside is None:  # (cached for one import or load: 2,808 shards share a few folders)
+            inside = self._inside[folder] = folder_inside_shards(self.library, self.library / folder)
+        return self.library / relpath if inside else None
 
     def _resolve_keys(self, index: LibraryIndex) -> None:
         """Re-key entries recorded under a path through a symbolic link.
@@ -258,10 +270,13 @@ class LibraryStore:
         if shard is None:
             return None
         try:
-            raw, st = read_regular(shard)
+            raw, st = read_regular(shard, follow=False)
         except FileNotFoundError:
             return None
         except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a symbolic link in place of a shard: never followed
+                self.messages.append(f"{shard} is a symbolic link, not a shard; it is not read")
+                return None
             self.messages.append(f"cannot read {shard}: {exc.strerror or exc}")
             return None
         try:
@@ -310,6 +325,7 @@ class LibraryStore:
         Missing or damaged shards are rebuilt from their digest files (see
         :attr:`messages`). ``progress(done, total)`` is called per digest file.
         """
+        self._inside.clear()
         with gc_paused(freeze=True):
             return self._load_papers(progress)
 

@@ -8,6 +8,7 @@ rows in Paper's field order) and where they came from (table ``_meta``).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import operator
 import os
@@ -236,8 +237,21 @@ def is_shard_path(relpath: str) -> bool:
     )
 
 
+def folder_inside_shards(library: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` really (symbolic links followed) lies in ``library``'s shards folder.
+
+    A link inside ``shards/`` must never let the store read, replace or delete
+    files elsewhere, whatever the index says.
+    """
+    root = os.path.realpath(os.path.join(library, "shards"))
+    real = os.path.realpath(folder)
+    return real == root or real.startswith(root + os.sep)
+
+
 def _write_shard(shard: Path, result: FileResult, docs: list[dict[str, Any]]) -> None:
     shard.parent.mkdir(parents=True, exist_ok=True)
+    if not folder_inside_shards(shard.parents[2], shard.parent):
+        raise OSError(errno.ELOOP, "the folder is a symbolic link leading outside the library", str(shard.parent))
     # CachingMiddleware batches the TinyDB operations into one atomic write on close.
     db = TinyDB(shard, storage=CachingMiddleware(AtomicJSONStorage))
     try:
