@@ -15,10 +15,10 @@ from pathlib import Path
 
 from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
 from .core.models import Paper, PaperState, split_arxiv_id
-from .core.safetext import escape_controls
+from .core.safetext import escape_controls, show_path
 from .core.records import jsonl
 
-SUBCOMMANDS = ("import", "list", "star", "unstar", "read", "unread", "stats", "export")
+SUBCOMMANDS = ("import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export")
 EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
 
 
@@ -104,6 +104,8 @@ def build_command_parser() -> argparse.ArgumentParser:
     query_help = "filter with the query language (may start with -: --query -video)"
     p_import = add("import")
     p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+
+    add("remove").add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
 
     p_list = add("list")
     p_list.add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
@@ -233,6 +235,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove(args: argparse.Namespace) -> int:
+    store = open_store(args.home)
+    files, papers = store.remove_paths(args.paths)
+    if not files:
+        raise CommandError("no digest of the library is at " + ", ".join(map(show_path, args.paths)))
+    print(f"removed {files} digest file(s) from the library; {papers} paper(s) no longer in it")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     papers = store.load_papers()
@@ -300,6 +311,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "import": cmd_import,
+    "remove": cmd_remove,
     "list": cmd_list,
     "star": cmd_state,
     "unstar": cmd_state,

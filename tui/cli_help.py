@@ -28,6 +28,13 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "Unchanged files are skipped; each problem is printed as file:line and the rest still loads.",
         ("arxiv-reader import ~/digests", "arxiv-reader import ~/digests/cs.CV/2026/07/20260701.md"),
     ),
+    "remove": CommandHelp(
+        "drop digest files (or folders of them) from the library",
+        "Drop from the library the papers of digest files, given as files or folders (every digest "
+        "imported from under them), whether or not they still exist. A digest that was emptied or "
+        "damaged keeps its papers at import until you remove it. Your read and starred state is kept.",
+        ("arxiv-reader remove ~/digests/cs.CV/2026/07/20260701.md", "arxiv-reader remove ~/old-digests"),
+    ),
     "list": CommandHelp(
         "print the papers of the library (or those a query selects)",
         "Print the library as a table (flags: * starred, N unread; id; digest date; primary category; "

@@ -370,12 +370,14 @@ def test_malformed_paper_in_shard_is_rebuilt(imported: Store) -> None:
 def test_parallel_import_matches_sequential(
     tmp_path: Path, imported: Store, monkeypatch: pytest.MonkeyPatch, broken_pool: bool
 ) -> None:
-    monkeypatch.setattr(library_module, "PARALLEL_MIN_BYTES", 1)
+    import tui.core.store.parsepool as parsepool
+
+    monkeypatch.setattr(parsepool, "PARALLEL_MIN_BYTES", 1)
     if broken_pool:
         def no_pool(*args, **kwargs):
-            raise library_module.BrokenProcessPool("workers cannot start")
+            raise parsepool.BrokenProcessPool("workers cannot start")
 
-        monkeypatch.setattr(library_module.concurrent.futures, "ProcessPoolExecutor", no_pool)
+        monkeypatch.setattr(parsepool.concurrent.futures, "ProcessPoolExecutor", no_pool)
     parallel = Store(tmp_path / "parallel")
     report = parallel.import_paths([DIGESTS])
     assert (report.files_read, report.papers_new) == (N_FILES, len(imported.load_papers()))

@@ -71,6 +71,12 @@ class Store:
         """
         return self.library_files.import_paths(paths, progress)
 
+    def remove_paths(self, paths: Sequence[Path]) -> tuple[int, int]:
+        """Drop the digest files at ``paths`` (or under those folders) from the library,
+        whether or not they still exist: (files dropped, papers no longer in the library).
+        Raises :class:`StoreError` when the library cannot be written."""
+        return self.library_files.remove_paths(paths)
+
     def load_papers(self, progress: Progress | None = None) -> list[Paper]:
         """Every paper of the library, merged, newest digest date first (then id descending).
 

@@ -12,12 +12,9 @@ Imports hold ``library/index.json.lock``.
 
 from __future__ import annotations
 
-import concurrent.futures
 import errno
-import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +27,12 @@ from ..storage import SCHEMA, CorruptDatabase, decode_database
 from .common import ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
 from .index import IndexFile, LibraryIndex
+from .parsepool import parse_files
 from .shards import (
-    PAPER_FIELDS, FileResult, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard, shard_docs,
-    shard_rows, validate_rows,
+    PAPER_FIELDS, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard,
+    shard_docs, shard_rows, validate_rows, versions_of,
 )
 
-#: Imports with at least this many bytes to parse use worker processes (below
-#: it, starting them costs more than it saves).
-PARALLEL_MIN_BYTES = 32_000_000
 #: During a long import the index is saved every so many parsed files, so a
 #: crash or Ctrl-C loses little work.
 CHECKPOINT_FILES = 1000
@@ -126,12 +121,19 @@ class LibraryStore:
         statuses: dict[str, str] = {}
         stale_shards: list[Path] = []
         since_checkpoint = 0
-        for result in self._parse_all(todo, todo_bytes):
+        keep = [index.files.get(path, {}).get("papers", 0) > 0 for path in todo]
+        for result in parse_files(todo, todo_bytes, str(self.library), keep):
             done += 1
             since_checkpoint += 1
             report.problems.extend(result.problems)
             if result.error:
                 report.problems.append(Problem(result.path, 0, result.error))
+            elif result.kept:  # its entry stays as it was: tried again at the next import
+                report.files_read += 1
+                report.problems.append(Problem(result.path, 0, (
+                    f"holds no paper now (emptied, or no longer a digest); the "
+                    f"{index.files[result.path]['papers']} papers imported from it before are kept "
+                    "('arxiv-reader remove' drops them)")))
             else:
                 report.files_read += 1
                 old = index.files.get(result.path)
@@ -225,29 +227,6 @@ class LibraryStore:
                     statuses[key] = "updated"
             else:
                 statuses.setdefault(key, "unchanged")
-
-    def _parse_all(self, todo: list[str], todo_bytes: int) -> Iterable[FileResult]:
-        """Parse files into shards, on worker processes when there are many."""
-        library = str(self.library)
-        workers = min(os.cpu_count() or 1, 8)
-        if todo_bytes < PARALLEL_MIN_BYTES or len(todo) < 2 or workers < 2:
-            for path in todo:
-                yield parse_to_shard(path, library)
-            return
-        # forkserver: never fork a process that may run UI threads.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
-        done = 0
-        try:
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                for result in pool.map(parse_to_shard, todo, [library] * len(todo), chunksize=4):
-                    done += 1
-                    yield result
-        except (BrokenProcessPool, OSError, RuntimeError):
-            # Workers could not start (e.g. the main script can't be re-imported
-            # by them): finish in this process; rewriting a shard is harmless.
-            for path in todo[done:]:
-                yield parse_to_shard(path, library)
 
     def _read_shard(self, entry: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The paper dicts of one shard; ``None`` when missing or unreadable."""
@@ -366,6 +345,38 @@ class LibraryStore:
         # Merged digests are sorted by date, so the last is the latest (no max() per paper).
         result.sort(key=lambda p: (p.digests[-1].date if p.digests else "", p.id), reverse=True)
         return result
+
+    def remove_paths(self, paths: Sequence[Path]) -> tuple[int, int]:
+        """Drop from the library the digest files at ``paths`` (files, or folders: every file
+        under them), whether or not they still exist. Returns (files dropped, papers no
+        longer in the library). Raises :class:`StoreError` when the library cannot be written.
+        """
+        wanted = {os.path.realpath(p) for p in paths} | {os.path.abspath(p) for p in paths}
+        self._inside.clear()
+        try:
+            with lock_for(self.index_path), gc_paused():
+                index = self.load_index()
+                gone = [key for key in index.files
+                        if key in wanted or any(key.startswith(w.rstrip(os.sep) + os.sep) for w in wanted)]
+                if not gone:
+                    return 0, 0
+                shards = [self.shard_file(index.files.pop(key)) for key in gone]
+                before = len(index.versions)
+                index.versions = {}
+                for entry in index.files.values():  # what the remaining shards hold
+                    for key, (version, fp) in versions_of(self._read_shard(entry) or []).items():
+                        old = index.versions.get(key)
+                        if old is None or version > old[0]:
+                            index.versions[key] = [version, fp]
+                self.index_file.save(index)
+                for shard in shards:
+                    if shard is not None:
+                        shard.unlink(missing_ok=True)
+        except Timeout:
+            raise StoreError("another arxiv-reader is importing into this library; try again later") from None
+        except OSError as exc:
+            raise StoreError(f"cannot write the library in {self.library}: {exc.strerror or exc}") from None
+        return len(gone), before - len(index.versions)
 
     def digest_count(self) -> int:
         """How many digest files the library holds."""

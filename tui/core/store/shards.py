@@ -130,6 +130,8 @@ class FileResult:
     error: str | None = None  # the shard could not be written
     #: (size, mtime_ns) of the shard as written: a shard still so needs no re-validation.
     written: list[int] | None = None
+    #: The file holds no paper now and its earlier shard was kept (not overwritten).
+    kept: bool = False
 
     def index_entry(self) -> dict[str, Any]:
         """The record of this file in the library index's ``files`` table."""
@@ -162,12 +164,15 @@ def versions_of(docs: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
     return versions
 
 
-def parse_to_shard(path: str, library: str) -> FileResult:
+def parse_to_shard(path: str, library: str, keep_papers: bool = False) -> FileResult:
     """Parse the digest at ``path`` and write its shard under ``library``.
 
     Module-level so worker processes can run it. Never raises: a file that
     could not be read, or whose shard could not be written, comes back with
     ``error`` set (and is not recorded, so the next import tries it again).
+    With ``keep_papers`` (the library holds papers of this file), a file
+    that yields no paper now (emptied, zeroed, no longer a digest) writes
+    nothing and comes back ``kept``: papers are never lost to a damaged file.
     """
     from ..digest import parse_digest_file
 
@@ -182,6 +187,9 @@ def parse_to_shard(path: str, library: str) -> FileResult:
         result.problems = list(parsed.problems)
         if parsed.unreadable:
             result.error = "not imported; it will be tried again at the next import"
+            return result
+        if keep_papers and not parsed.papers:
+            result.kept = True
             return result
         result.category = parsed.category or "unknown"
         result.date = parsed.date or ""
