@@ -424,6 +424,29 @@ def test_a_shard_with_wrong_value_types_is_set_aside_and_reimported(tmp_path: Pa
     assert Store(home).load_papers() == papers
 
 
+@pytest.mark.parametrize("command", [["list"], ["export", "-f", "bibtex"], ["stats"]])
+def test_a_shard_changed_keeping_its_size_and_time_is_still_checked(tmp_path: Path, capsys, command) -> None:
+    """Review finding 10: a title replaced by as many digits, the mtime restored: the size and
+    time matched the index, the rows were trusted, and list/export raised on every run."""
+    from tui.cli import main
+
+    path = digest_with(tmp_path, "fine")
+    home = tmp_path / "home"
+    Store(home).import_paths([path])
+    shard = next((home / "library" / "shards").rglob("*.json"))
+    info = shard.stat()
+    raw = shard.read_bytes()
+    title = orjson.loads(raw)["papers"]["1"]["rows"][0][2]
+    tampered = raw.replace(orjson.dumps(title), b"1" * len(orjson.dumps(title)), 1)
+    assert len(tampered) == len(raw) and tampered != raw
+    shard.write_bytes(tampered)
+    os.utime(shard, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert main(["--home", str(home), *command]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and shard.name in err, err
+    assert len(Store(home).load_papers()) == 4 and all(isinstance(p.title, str) for p in Store(home).load_papers())
+
+
 @pytest.mark.parametrize("name", ["library/index.json", "session.json", "state.json", "state/here.jsonl",
                                   "state/other.jsonl", "shard"])
 def test_a_fifo_in_place_of_a_data_file_never_blocks(tmp_path: Path, name: str) -> None:

@@ -554,3 +554,16 @@ def test_known_ids_come_from_the_index(tmp_path: Path) -> None:
     known = Store(tmp_path / "home").known_ids()
     assert "2201.12944" in known and "2201.12961" in known
     assert len(known) == 39
+
+
+def test_an_index_without_shard_checksums_reparses_once(tmp_path: Path) -> None:
+    """Indexes written before shards had a checksum recorded (size, mtime) are re-parsed once."""
+    store = Store(tmp_path / "home")
+    store.import_paths([SMALL_DAY])
+    data = orjson.loads(store.index_path.read_bytes())
+    for doc in data["files"].values():
+        assert len(doc["written"]) == 3
+        doc["written"] = doc["written"][:2]
+    store.index_path.write_bytes(orjson.dumps(data))
+    assert Store(tmp_path / "home").import_paths([SMALL_DAY]).files_read == 1
+    assert Store(tmp_path / "home").import_paths([SMALL_DAY]).files_unchanged == 1

@@ -10,6 +10,7 @@ from the source metadata every shard carries.
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,11 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 
-from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage, CorruptDatabase, meta_schema
+from ..regular import read_regular
+from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage, CorruptDatabase, decode_database, meta_schema
 from .common import gc_paused
 from .dbfiles import Stamp, file_stamp, quarantine, read_db
-from .shards import decode_path, encode_path, is_shard_path, shard_docs, versions_of
+from .shards import decode_path, encode_path, is_shard_path, shard_docs, shard_rows, validate_rows, versions_of
 
 
 @dataclass(slots=True)
@@ -60,7 +62,7 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
         entry = {k: doc[k] for k in _FILE_FIELDS}
         entry["path"] = decode_path(entry["path"])
         written = doc.get("written")
-        ok = type(written) is list and len(written) == 2 and all(type(n) is int for n in written)
+        ok = type(written) is list and len(written) == 3 and all(type(n) is int for n in written)
         entry["written"] = written if ok else None
         index.files[entry["path"]] = entry
     for doc in data.get("papers", {}).values():
@@ -122,13 +124,22 @@ class IndexFile:
             return index
         newest: dict[str, int] = {}
         for shard in _shard_files(shards_dir):
-            data = read_db(shard, self.messages)
-            if data is None:
+            try:
+                raw, st = read_regular(shard, follow=False)
+                data = decode_database(raw, str(shard))
+            except CorruptDatabase as exc:
+                quarantine(shard, str(exc), self.messages)
+                continue
+            except OSError as exc:
+                self.messages.append(f"cannot read {shard}: {exc.strerror or exc}")
                 continue
             meta = next(iter(data.get(META_TABLE, {}).values()), {})
             try:
                 docs = shard_docs(data)
-            except (KeyError, IndexError, TypeError, ValueError):
+                rows = shard_rows(data)
+                if rows is not None:
+                    validate_rows(rows)  # so its checksum can vouch for it from now on
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError):
                 continue
             docs = [d for d in docs if isinstance(d, dict) and isinstance(d.get("id"), str)
                     and type(d.get("version")) is int]
@@ -136,7 +147,7 @@ class IndexFile:
             if not isinstance(source, str):
                 continue
             source = decode_path(source)
-            mtime = shard.stat().st_mtime_ns
+            mtime = st.st_mtime_ns
             if newest.get(source, -1) > mtime:
                 continue  # an older shard of the same file (its category changed)
             newest[source] = mtime
@@ -148,7 +159,7 @@ class IndexFile:
                 "date": _typed(meta, "date", str, ""),
                 "shard": shard.relative_to(self.library).as_posix(),
                 "papers": len(docs),
-                "written": None,  # validated at the next load
+                "written": [len(raw), mtime, zlib.crc32(raw)] if rows is not None else None,
             }
             for key, (version, fp) in versions_of(docs).items():
                 old = index.versions.get(key)

@@ -13,6 +13,7 @@ import hashlib
 import operator
 import os
 import re
+import zlib
 from collections.abc import Iterable
 from itertools import chain
 from dataclasses import dataclass, fields
@@ -24,6 +25,7 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 
 from ..models import DigestRef, Paper, Problem
+from ..regular import read_regular
 from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -128,7 +130,8 @@ class FileResult:
     versions: dict[str, tuple[int, str]]
     problems: list[Problem]
     error: str | None = None  # the shard could not be written
-    #: (size, mtime_ns) of the shard as written: a shard still so needs no re-validation.
+    #: (size, mtime_ns, crc32) of the shard as written: a shard whose bytes still have
+    #: that checksum needs no re-validation (see :func:`as_written`).
     written: list[int] | None = None
     #: The file holds no paper now and its earlier shard was kept (not overwritten).
     kept: bool = False
@@ -199,8 +202,8 @@ def parse_to_shard(path: str, library: str, keep_papers: bool = False) -> FileRe
         result.versions = versions_of(docs)
         shard = Path(library) / result.shard
         _write_shard(shard, result, docs)
-        st = os.stat(shard)
-        result.written = [st.st_size, st.st_mtime_ns]
+        raw, st = read_regular(shard, follow=False)  # (from the page cache: cheap)
+        result.written = [st.st_size, st.st_mtime_ns, zlib.crc32(raw)]
     except OSError as exc:
         result.error = f"cannot write {Path(library) / result.shard}: {exc.strerror or exc}"
     except Exception as exc:  # a parser or encoder bug must not abort a 5,000-file import
@@ -243,6 +246,17 @@ def is_shard_path(relpath: str) -> bool:
         and "\\" not in relpath and "\0" not in relpath
         and not any(part in ("", ".", "..") for part in relpath.split("/"))
     )
+
+
+def as_written(entry: dict[str, Any], raw: bytes) -> bool:
+    """Whether a shard's bytes are exactly those written (its checksum as the index records it).
+
+    Any change after writing (an edit, a tool, a bad disk, even one restoring
+    size and time) fails this, and the shard's rows are then validated before
+    use. Checking 375 MB of shards costs about 0.1 s, validating them 0.35 s.
+    """
+    written = entry.get("written")
+    return type(written) is list and len(written) == 3 and written[0] == len(raw) and written[2] == zlib.crc32(raw)
 
 
 def folder_inside_shards(library: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
