@@ -150,6 +150,8 @@ def open_store(home: Path | None):
     from .core.store import Store, default_home
 
     store = Store(home or default_home())
+    if store.unusable:  # (a file in its place...): this alone is the message
+        raise CommandError(store.unusable)
     for message in store.messages:
         _notice(message)
     store.messages.subscribe(_notice)

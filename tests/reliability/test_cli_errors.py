@@ -130,20 +130,22 @@ def test_invalid_utf8_in_a_query_is_no_traceback(home: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["star", "2607.16633"], ["unstar", "2607.16633"], ["read", "2607.16633"],
-                                     ["unread", "2607.16633"], ["import", str(DAY)]])
-def test_home_pointing_at_a_file_is_one_line_and_exit_1(tmp_path: Path, command: list[str]) -> None:
+                                     ["unread", "2607.16633"], ["import", str(DAY)], ["list"], ["stats"],
+                                     ["export", "-f", "id"], ["remove", str(DAY)]])
+@pytest.mark.parametrize("how", ["--home", "XDG_DATA_HOME"])
+def test_home_pointing_at_a_file_is_one_line_and_exit_1(tmp_path: Path, command: list[str], how: str) -> None:
+    """Review finding 11: list and stats printed three notices, empty output, exit 0; star
+    said 'not an arXiv id in the library'. One line naming what failed and where, exit 1."""
     target = tmp_path / "a-file"
     target.write_text("not a folder")
-    for how in ({"XDG_DATA_HOME": str(target)}, {}):
-        argv = command if how else ["--home", str(target / "arxiv-reader"), *command]
-        env = {**how, "ARXIV_READER_HOME": ""} if how else {}
-        done = run_process(*argv, env=env)
-        err = done.stderr.decode()
-        assert b"Traceback" not in done.stderr, err
-        if command[0] in ("star", "unstar", "read", "unread"):
-            assert done.returncode == 1, err  # no library: the ids are unknown, said in one line
-        else:
-            assert done.returncode == 1 and str(target) in err, err
+    if how == "--home":
+        done = run_process("--home", str(target), *command)
+    else:
+        done = run_process(*command, env={"XDG_DATA_HOME": str(target), "ARXIV_READER_HOME": ""})
+    err = done.stderr.decode()
+    assert done.returncode == 1 and done.stdout == b"", err
+    (line,) = err.splitlines()
+    assert str(target) in line and "Not a directory" in line and "data folder" in line, line
 
 
 def test_a_state_write_that_fails_is_one_line_and_exit_1(capsys, home: Path, monkeypatch) -> None:

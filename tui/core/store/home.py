@@ -52,10 +52,15 @@ class Store:
         self.state_path = self._state.path
         self._session = SessionFile(self.home, self.messages)
         self.session_path = self._session.path
+        #: Why the data folder cannot be used at all (``None``: it can), e.g. a path that is a file.
+        self.unusable: str | None = None
         try:
             self.library.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.messages.append(f"cannot create the data folder {self.library}: {exc.strerror or exc}")
+            self.unusable = f"cannot use the data folder {self.home}: {exc.strerror or exc}"
+            if exc.filename is not None and os.fspath(exc.filename) != os.fspath(self.home):
+                self.unusable += f" ({os.fsdecode(exc.filename)})"
+            self.messages.append(self.unusable)
         if self.home.is_dir() and not os.access(self.home, os.W_OK):
             self.messages.append(f"the data folder {self.home} is read-only: changes cannot be saved")
         for folder in (self.home, self.library, self._state.folder):
