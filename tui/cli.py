@@ -207,10 +207,10 @@ def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
     for paper in papers:
         state = states.get(paper.id)
         flags = ("*" if state and state.starred else " ") + (" " if state and state.read else "N")
-        title = " ".join(paper.title.split())
+        title = escape_controls(" ".join(paper.title.split()))  # every field came from a file
         lines.append(
-            f"{flags} {paper.versioned_id:<22} {paper.first_digest_date:<10} "
-            f"{paper.primary_category:<10} {_truncate(title, 90)}"
+            f"{flags} {escape_controls(paper.versioned_id):<22} {escape_controls(paper.first_digest_date):<10} "
+            f"{escape_controls(paper.primary_category):<10} {_truncate(title, 90)}"
         )
     return "".join(line + "\n" for line in lines)
 
@@ -267,7 +267,7 @@ def cmd_state(args: argparse.Namespace) -> int:
             store.set_starred(ids, args.command == "star")
         else:
             store.set_read(ids, args.command == "read")
-        print(f"{done[args.command]}: {', '.join(ids)}")
+        print(f"{done[args.command]}: {escape_controls(', '.join(ids))}")
     if unknown:
         what = "not an arXiv id in the library: " + ", ".join(unknown)
         raise CommandError(what + ("" if ids else "; nothing changed"))
@@ -295,9 +295,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
         *(f"  {category:<16} {count:>8,}" for category, count in sorted(per_category.items())),
         "top primary categories:",
         *(f"  {category:<16} {count:>8,}" for category, count in primary.most_common(10)),
+        *_device_lines(store),
     ]
-    print("\n".join(out))
+    print("\n".join(map(escape_controls, out)))  # categories, dates and devices come from files
     return 0
+
+
+def _device_lines(store) -> list[str]:
+    """The devices whose state files were read, and when each last changed anything."""
+    devices = store.state_devices()
+    own = store.device_name
+    lines = ["devices (state files read; latest change, UTC):"]
+    for name, stamp in sorted(devices.items(), key=lambda item: item[1], reverse=True):
+        when = f"{stamp[:10]} {stamp[11:19]}" if stamp else "no change yet"
+        lines.append(f"  {name:<16} {when}" + ("  (this device)" if name == own else ""))
+    return lines if devices else ["devices:    none has saved a change yet"]
 
 
 def cmd_export(args: argparse.Namespace) -> int:

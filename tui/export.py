@@ -10,6 +10,7 @@ Both write atomically and keep the file's mode and owner
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from .core.cite import BIB_FORMATS, FORMATS, KeyTemplateError, check_key_templat
 from .core.cite.bibfile import overwrite_losses, plan_append
 from .core.models import Paper, PaperState
 from .core.records import jsonl
+from .core.safetext import escape_controls, inert_text
 
 
 class ExportRefused(Exception):
@@ -115,7 +117,7 @@ def key_template_from(args: argparse.Namespace) -> str:
             raise ExportRefused(str(error)) from None
     config = load_config()
     for problem in config.problems:
-        print(f"arxiv-reader: config: {problem}", file=sys.stderr)
+        print(f"arxiv-reader: config: {escape_controls(str(problem))}", file=sys.stderr)
     return config.citations.key_template
 
 
@@ -130,8 +132,8 @@ def run_export(args: argparse.Namespace, papers: Sequence[Paper], states: Mappin
             result = append_export(path, papers, args.format, key_template)
         else:
             text = render(args.format, papers, states, key_template)
-            if args.output == "-":
-                sys.stdout.write(text)
+            if args.output == "-":  # on a terminal, nothing in it may drive the terminal
+                sys.stdout.write(inert_text(text) if sys.stdout.isatty() else text)
                 return 0
             path = Path(args.output)
             result = write_export(path, text, args.format, len(papers), force=args.force)
@@ -140,6 +142,7 @@ def run_export(args: argparse.Namespace, papers: Sequence[Paper], states: Mappin
     except BrokenPipeError:
         raise  # standard output closed early: the CLI's wrapper ends quietly
     except OSError as error:
-        raise CommandError(f"can't write {error.filename or ''}: {error.strerror or error}; nothing written") from None
-    print(result.describe(path, args.format, appended=bool(args.append)), file=sys.stderr)
+        where = os.fsdecode(error.filename) if error.filename else (args.append or args.output)
+        raise CommandError(f"can't write {where}: {error.strerror or error}; nothing written") from None
+    print(escape_controls(result.describe(path, args.format, appended=bool(args.append))), file=sys.stderr)
     return 0

@@ -213,3 +213,97 @@ def test_an_unreadable_state_file_is_said_and_a_change_fails_in_one_line(capsys,
     assert "Permission denied" in err.splitlines()[-1] and str(home) in err.splitlines()[-1]
     monkeypatch.undo()
     assert Store(home).states()["2607.16633"].starred  # nothing was lost or replaced
+
+
+# -- nothing from a file reaches the terminal raw (review finding 9) ----------------------------
+
+HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\u202e\x9b31m"
+_RAW = ("\x1b", "\x07", "\u202e", "\x9b")
+
+
+def hostile_library(tmp_path: Path) -> Path:
+    """A digest whose header category, folder name and first title carry escape sequences."""
+    text = DAY.read_text(encoding="utf-8")
+    text = text.replace("# Arxiv Papers in cs.IR", f"# Arxiv Papers in cs.{HOSTILE}IR", 1)
+    first = text.index("### ") + 4
+    text = text[:first] + f"Evil{HOSTILE} title " + text[first:]
+    folder = tmp_path / f"cs.{HOSTILE}X"
+    folder.mkdir()
+    (folder / "20260718.md").write_text(text, encoding="utf-8")
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "import", str(folder)]) == 0
+    return home
+
+
+@pytest.mark.parametrize("command", [["stats"], ["list"], ["list", "--format", "jsonl"], ["star", "2607.16633"]])
+def test_fields_from_files_are_printed_inert(tmp_path: Path, capsys, command) -> None:
+    """Review finding 9: stats printed a category holding an OSC title sequence and a
+    clear-screen raw; list printed U+202E in titles raw."""
+    home = hostile_library(tmp_path)
+    capsys.readouterr()
+    code, out, err = run(capsys, "--home", str(home), *command)
+    assert code == 0, err
+    for char in _RAW:
+        assert char not in out and char not in err, (command, char, out)
+    if command[0] == "list" and len(command) > 1:
+        titles = [orjson.loads(line)["title"] for line in out.splitlines()]
+        assert any("Evil]0;PWNED[2J\u202e31m title" in title for title in titles)  # the same data
+    elif command == ["stats"]:
+        assert "\\x1b]0;PWNED\\x07" in out and "\\u202e" in out
+
+
+def test_export_failures_name_the_file_and_success_is_escaped(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Review (minor): on a full disk export said "can't write : No space left on device"; into
+    a read-only folder it named its temporary file; "wrote ... to PATH" printed PATH raw."""
+    from tui.core import atomic
+
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "import", str(DAY)]) == 0
+    capsys.readouterr()
+    target = tmp_path / "refs\x1b[2J.bib"
+    code, _, err = run(capsys, "--home", str(home), "export", "-o", str(target))
+    assert code == 0 and "\x1b" not in err and "refs\\x1b[2J.bib" in err, err
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if str(path).endswith(".tmp"):
+            raise OSError(30, "Read-only file system", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(atomic.os, "open", read_only)
+    code, _, err = run(capsys, "--home", str(home), "export", "-o", str(tmp_path / "new.bib"))
+    assert code == 1 and f"can't write {tmp_path / 'new.bib'}: Read-only file system" in err and ".tmp" not in err
+    monkeypatch.undo()
+
+    def full(fd):
+        raise OSError(28, "No space left on device")  # as a write or fsync says it: no file name
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    code, _, err = run(capsys, "--home", str(home), "export", "-o", str(tmp_path / "full.bib"))
+    assert code == 1 and f"can't write {tmp_path / 'full.bib'}: No space left on device" in err, err
+
+
+def test_export_to_a_terminal_is_inert_and_to_a_pipe_is_the_data(tmp_path: Path) -> None:
+    import pty
+
+    home = hostile_library(tmp_path)
+    piped = run_process("--home", str(home), "export", "-f", "text")
+    assert "\u202e".encode() in piped.stdout  # data for a file or a program: as in the digest
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "tui", "--home", str(home), "export", "-f", "text"],
+                              cwd=ROOT, stdout=follower, stderr=subprocess.PIPE, timeout=60)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0, done.stderr
+    assert b"Evil" in shown and "\u202e".encode() not in shown and b"\\u202e" in shown

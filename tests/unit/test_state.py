@@ -431,3 +431,24 @@ def test_damaged_lines_are_named_by_their_number_also_in_an_appended_tail(tmp_pa
         handle.write(b"garbage\n" + orjson.dumps(["2201.00002", "starred", True, "2026-11-29T10:00:00.000000Z"]) + b"\n")
     assert reader.refresh_states() == {"2201.00002"}
     assert any("other.jsonl: damaged line(s) 3" in m for m in reader.messages), reader.messages
+
+
+def test_stats_lists_the_devices_and_when_each_last_wrote(tmp_path: Path, capsys, monkeypatch) -> None:
+    from tui.cli import main
+
+    day = Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.IR" / "2026" / "07" / "20260718.md"
+    monkeypatch.setenv("ARXIV_READER_DEVICE", "laptop")
+    assert main(["--home", str(tmp_path), "import", str(day)]) == 0
+    assert main(["--home", str(tmp_path), "stats"]) == 0
+    assert "devices:    none has saved a change yet" in capsys.readouterr().out
+    assert main(["--home", str(tmp_path), "star", "2607.16633"]) == 0
+    server = Store(tmp_path, device="lab server")
+    server.set_read(["2607.16660"])
+    stamp = read_state_file(server.state_path).changes[-1][3]
+    capsys.readouterr()
+    assert main(["--home", str(tmp_path), "stats"]) == 0
+    out = capsys.readouterr().out
+    lines = out[out.index("devices"):].splitlines()
+    assert lines[0].startswith("devices (state files read; latest change, UTC)")
+    assert lines[1].split() == ["lab", "server", stamp[:10], stamp[11:19]]
+    assert lines[2].split()[0] == "laptop" and lines[2].endswith("(this device)")

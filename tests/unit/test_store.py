@@ -303,7 +303,7 @@ def test_unwritable_home_reports_and_raises_store_error(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.write_text("a file where the data folder should be")
     store = Store(home)  # must not raise
-    assert store.messages and "cannot create" in store.messages[0]
+    assert store.messages and "cannot use the data folder" in store.messages[0] and store.unusable == store.messages[0]
     assert store.states() == {} and store.load_papers() == [] and store.load_session() == {}
     with pytest.raises(StoreError):
         store.set_starred(["2201.12944"])

@@ -50,6 +50,8 @@ class Store:
         self._state = StateStore(self.home, self.messages, device)
         #: This device's state file (every device's are read: see :meth:`state_devices`).
         self.state_path = self._state.path
+        #: The name of this device (``$ARXIV_READER_DEVICE``, else the host name).
+        self.device_name = self._state.device
         self._session = SessionFile(self.home, self.messages)
         self.session_path = self._session.path
         #: Why the data folder cannot be used at all (``None``: it can), e.g. a path that is a file.
