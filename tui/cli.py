@@ -186,6 +186,35 @@ def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], lis
     return list(dict.fromkeys(resolved)), unknown
 
 
+#: Output goes out in pieces this big, so a reader that stops early (``| head -1``)
+#: is noticed (exit status 141) however much was still to come.
+_CHUNK = 16 * 1024
+
+
+def write_data(text: str) -> None:
+    """Write data (an export, JSON lines) to standard output as UTF-8, whatever
+    the locale's encoding: a data file must never lose a character."""
+    _write_bytes(text.encode("utf-8"), text)
+
+
+def write_text(text: str) -> None:
+    """Write text for people (a table) in standard output's encoding; what it
+    can't encode shows as ``?``."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    _write_bytes(text.encode(encoding, errors="replace"), text)
+
+
+def _write_bytes(data: bytes, text: str) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (tests, an embedding program)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    for start in range(0, len(data), _CHUNK):
+        buffer.write(data[start : start + _CHUNK])
+        buffer.flush()
+
+
 def _truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -229,10 +258,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     papers = store.load_papers()
     states = store.states()
+    if not papers:
+        raise CommandError("the library is empty: import digests first (arxiv-reader import PATH)")
     papers = filter_with_query(papers, states, args.query)
+    if not papers:
+        raise CommandError(f"no paper matches the query {args.query!r}")
     if args.limit is not None:
         papers = papers[: max(args.limit, 0)]
-    sys.stdout.write(jsonl(papers, states) if args.format == "jsonl" else format_table(papers, states))
+    if args.format == "jsonl":
+        write_data(jsonl(papers, states))
+    else:
+        write_text(format_table(papers, states))
     return 0
 
 
@@ -275,7 +311,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "top primary categories:",
         *(f"  {category:<16} {count:>8,}" for category, count in primary.most_common(10)),
     ]
-    print("\n".join(out))
+    write_text("\n".join(out) + "\n")
     return 0
 
 
@@ -320,10 +356,13 @@ def run_reader(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``arxiv-reader`` console script and ``python -m tui``.
 
-    Every command runs inside one wrapper: output to a pipe closed early
-    (``| head -1``) ends quietly, and characters standard output can't encode
-    are replaced instead of raising, so no command ever prints a traceback for them.
+    Every command runs inside one wrapper, so none prints a traceback for its
+    surroundings: output to a pipe closed early (``| head -1``) ends quietly
+    with status 141; a closed standard output (``>&-``) is an error message;
+    people's text that standard output can't encode shows ``?`` (data is
+    always UTF-8: :func:`write_data`).
     """
+    closed_stdout = _guard_missing_streams()
     _tolerate_unencodable_output()
     try:
         status = _dispatch(list(sys.argv[1:] if argv is None else argv))
@@ -335,30 +374,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"arxiv-reader: {error}", file=sys.stderr)
         return error.status
+    except _StdoutClosed:
+        print("arxiv-reader: standard output is closed; nothing could be printed", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        if closed_stdout:
+            sys.stdout = None  # type: ignore[assignment]
 
 
 def _dispatch(argv: list[str]) -> int:
-    argv = _attach_dash_values(argv)
+    argv, queries = _protect_query_values(argv)
     # Subcommands may follow global options such as --home DIR.
     first = next((i for i, arg in enumerate(argv) if not arg.startswith("-")), None)
     if first is not None and first > 0 and argv[first - 1] == "--home":
         first = next((i for i, arg in enumerate(argv[first + 1 :], first + 1) if not arg.startswith("-")), None)
     if first is not None and argv[first] in SUBCOMMANDS:
         args = build_command_parser().parse_args(argv)
+        if isinstance(getattr(args, "query", None), str) and args.query.startswith(_QUERY_MARK):
+            args.query = queries[int(args.query[len(_QUERY_MARK) :])]
         return COMMANDS[args.command](args)
     return run_reader(build_reader_parser().parse_args(argv))
 
 
-#: Options whose value may start with "-" (a query such as "-video").
-_DASH_VALUE_OPTIONS = ("--query", "-q")
+#: The query options, whose value may start with "-" (a query such as "-video").
+_QUERY_OPTIONS = ("--query", "-q")
+#: Every option of the subcommands: after -q, one of these is the next option,
+#: not the query (``-q --limit 2`` is a missing query, not the query "--limit").
+KNOWN_OPTIONS = frozenset({
+    "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
+    "--append", "--force", "--lenient", "--key-template",
+})
+#: Stands for a query value while argparse reads the command line (argparse
+#: would drop a query of "--" and misread one starting with "-").
+_QUERY_MARK = "\x00query:"
 
 
-def _attach_dash_values(argv: list[str]) -> list[str]:
-    """``--query -video`` -> ``--query=-video`` (``-q -video`` -> ``-q-video``), which
-    argparse would otherwise read as an unknown option."""
+def _protect_query_values(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Take the query values out of ``argv`` (``--query -video``, ``-q --``,
+    ``-qfoo``, ``--query=foo``), leaving ``--query=MARK<n>`` in their place.
+
+    Returns the new argv and the values (invalid UTF-8 read as Latin-1)."""
     out: list[str] = []
+    queries: list[str] = []
+
+    def keep(value: str) -> None:
+        out.append(f"--query={_QUERY_MARK}{len(queries)}")
+        readable = _readable_argument(value)
+        if readable != value:
+            print(f"arxiv-reader: the query is not UTF-8; read as Latin-1: {readable!r}", file=sys.stderr)
+        queries.append(readable)
+
     index = 0
     while index < len(argv):
         arg = argv[index]
@@ -366,13 +433,74 @@ def _attach_dash_values(argv: list[str]) -> list[str]:
             out += argv[index:]
             break
         following = argv[index + 1] if index + 1 < len(argv) else None
-        if arg in _DASH_VALUE_OPTIONS and following is not None and following.startswith("-") and following != "-":
-            out.append(f"{arg}={following}" if arg.startswith("--") else arg + following)
-            index += 2
+        if arg in _QUERY_OPTIONS:
+            if following is None or following.split("=", 1)[0] in KNOWN_OPTIONS:
+                out.append(arg)  # argparse says the value is missing
+                index += 1
+            else:
+                keep(following)
+                index += 2
             continue
-        out.append(arg)
+        if arg.startswith("--query="):
+            keep(arg[len("--query=") :])
+        elif arg.startswith("-q") and len(arg) > 2:
+            keep(arg[2:])
+        else:
+            out.append(arg)
         index += 1
-    return out
+    return out, queries
+
+
+def _readable_argument(value: str) -> str:
+    """A command-line value with bytes that were not UTF-8 (kept by Python as
+    lone surrogates) read as Latin-1, the usual other terminal encoding."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raw = os.fsencode(value)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+
+class _StdoutClosed(Exception):
+    """Standard output was closed before the program started (``>&-``)."""
+
+
+class _ClosedStdout:
+    """Stands in for a closed standard output: writing to it is an error message."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        raise _StdoutClosed
+
+    def flush(self) -> None:
+        pass
+
+
+class _NullStream:
+    """Stands in for a closed standard error: messages go nowhere."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _guard_missing_streams() -> bool:
+    """Put stand-ins where Python found no stdout/stderr; True if stdout was closed."""
+    if sys.stderr is None:
+        sys.stderr = _NullStream()  # type: ignore[assignment]
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+        return True
+    return False
 
 
 def _tolerate_unencodable_output() -> None:
