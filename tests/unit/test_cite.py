@@ -312,7 +312,8 @@ def test_latex_escape(raw, escaped):
         # Stacked and below-dot accents the library lacks: by decomposition.
         ("ǘ ṣ", r"{\'{\"u}} {\d s}"),
         ("Straße Ægidius", r"Stra{\ss}e {\AE}gidius"),
-        ("whole >= Σparts", r"whole >= {\ensuremath{\Sigma}}parts"),
+        ("whole >= Σparts", r"whole \textgreater{}= {\ensuremath{\Sigma}}parts"),
+        ("Vision | ECCV, p<1 and $a<b$", r"Vision \textbar{} ECCV, p\textless{}1 and $a<b$"),
         ("360° view", r"360{\textdegree} view"),
         ("$μ$NeuFMT", r"$\mu$NeuFMT"),
         ("$μx$", r"$\mu x$"),
@@ -413,6 +414,7 @@ _UNESCAPE = [
     (r"\lbrace{}", "{"), (r"\rbrace{}", "}"),
     (r"\textbackslash{}", "\\"), (r"\backslash{}", "\\"),
     (r"\^{}", "^"), (r"\&", "&"), (r"\%", "%"), (r"\#", "#"), (r"\_", "_"), (r"\$", "$"),
+    (r"\textbar{}", "|"), (r"\textless{}", "<"), (r"\textgreater{}", ">"),
 ]
 
 

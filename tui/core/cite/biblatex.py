@@ -39,7 +39,8 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     if ref.parsed:
         kind = ref.kind
         fields += venue_fields(ref, "booktitle" if kind == "inproceedings" else "journaltitle", False)
-        fields.append(("date", ref.year) if ref.year else _arxiv_date(paper))
+        # BibLaTeX writes a range of years as an ISO 8601 interval: 2021/2022.
+        fields.append(("date", ref.year.replace("--", "/")) if ref.year else _arxiv_date(paper))
         fields.append(("note", latex_escape(ref.note, ascii_only=False)))
     else:
         kind = "online"

@@ -3,7 +3,8 @@
 Rules (all tested):
 
 * bare ``& % #`` -> ``\\& \\% \\#`` everywhere (also in math, where ``%`` would
-  comment out the rest); outside math ``_`` -> ``\\_`` and ``^`` -> ``\\^{}``;
+  comment out the rest); outside math ``_`` -> ``\\_``, ``^`` -> ``\\^{}`` and
+  ``| < >`` -> ``\\textbar{}`` ``\\textless{}`` ``\\textgreater{}``;
   a ``$`` without a partner -> ``\\$``; a brace without a partner ->
   ``\\textbraceleft{}`` / ``\\textbraceright{}`` (``\\lbrace{}`` /
   ``\\rbrace{}`` in math), so every entry parses.  LaTeX already there
@@ -34,9 +35,13 @@ _LINE_WS_RE = re.compile(r"[\t\n\r\v\f]")
 #: Unicode category Cc is exactly these two ranges.
 _CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: Text without any of these needs no escaping at all (the common case).
-_NEEDS_ESCAPE_RE = re.compile(r"[\\$&%#_^{}]|[^\x00-\x7f]")
+_NEEDS_ESCAPE_RE = re.compile(r"[\\$&%#_^{}|<>]|[^\x00-\x7f]")
 
-_TEXT_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\^{}", "$": r"\$"}
+_TEXT_ESCAPES = {
+    "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\^{}", "$": r"\$",
+    # In LaTeX's default (OT1) encoding these print as a dash and inverted marks.
+    "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}",
+}
 _MATH_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#"}
 _KEEP_AFTER_BACKSLASH = set("&%#_$\\ ,;:!'\"`^~.=-|/()[]@")
 

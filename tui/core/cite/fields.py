@@ -60,7 +60,7 @@ def venue_fields(ref: JournalRef, venue_field: str, ascii_only: bool) -> list[tu
         return latex_escape(value, ascii_only=ascii_only)
 
     fields = [(venue_field, esc(ref.venue))]
-    for name in ("volume", "number", "pages", "eid", "publisher", "address"):
+    for name in ("series", "volume", "number", "pages", "eid", "publisher", "address"):
         value = getattr(ref, name)
         if value:
             fields.append((name, value if name == "pages" else esc(value)))
