@@ -320,10 +320,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = open_store(args.home)
     states = store.states()
-    papers = filter_with_query(store.load_papers(), states, args.query, strict=not args.lenient)
+    library = store.load_papers()
+    papers = filter_with_query(library, states, args.query, strict=not args.lenient)
     if not papers:
         raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
-    return run_export(args, papers, states)
+    return run_export(args, papers, states, universe=library)
 
 
 COMMANDS = {

@@ -80,11 +80,18 @@ def count(n: int, noun: str) -> str:
     return f"{n:,} {plural}"
 
 
-def render(format_key: str, papers: Sequence[Paper], states: Mapping[str, PaperState], key_template: str) -> str:
-    """The export's text (``jsonl`` or a format of :data:`tui.core.cite.FORMATS`)."""
+def render(
+    format_key: str,
+    papers: Sequence[Paper],
+    states: Mapping[str, PaperState],
+    key_template: str,
+    universe: Sequence[Paper] | None = None,
+) -> str:
+    """The export's text (``jsonl`` or a format of :data:`tui.core.cite.FORMATS`);
+    keys are the same in every export from the library ``universe``."""
     if format_key == "jsonl":
         return jsonl(papers, dict(states))
-    return render_citations(format_key, papers, key_template)
+    return render_citations(format_key, papers, key_template, universe=universe)
 
 
 def _target(path_text: str | Path) -> Path:
@@ -138,6 +145,7 @@ def append_export(
     key_template: str,
     *,
     force: bool = False,
+    universe: Sequence[Paper] | None = None,
 ) -> ExportResult:
     """Add to the ``.bib`` at ``path_text`` the papers it lacks (same arXiv id or
     DOI); a missing file is created.  Every byte already in the file stays.
@@ -161,7 +169,7 @@ def append_export(
         with locked(path):
             existing = read_file(path)
             check_writable(existing, path)
-            plan = plan_append(existing.text, papers, FORMATS[format_key][1], key_template)
+            plan = plan_append(existing.text, papers, FORMATS[format_key][1], key_template, universe)
             if not force:
                 _refuse_odd_bib(path, existing.text, plan.scan)
             if not plan.added:
@@ -208,17 +216,25 @@ def key_template_from(args: argparse.Namespace) -> str:
     return config.citations.key_template
 
 
-def run_export(args: argparse.Namespace, papers: Sequence[Paper], states: Mapping[str, PaperState]) -> int:
-    """The ``export`` subcommand once the papers are chosen (see ``tui.cli``)."""
+def run_export(
+    args: argparse.Namespace,
+    papers: Sequence[Paper],
+    states: Mapping[str, PaperState],
+    universe: Sequence[Paper] | None = None,
+) -> int:
+    """The ``export`` subcommand once the papers are chosen from the library
+    ``universe`` (see ``tui.cli``)."""
     from .cli import CommandError, write_data
 
     try:
         key_template = key_template_from(args)
         if args.append is not None:
-            result = append_export(args.append, papers, args.format, key_template, force=args.force)
+            result = append_export(
+                args.append, papers, args.format, key_template, force=args.force, universe=universe
+            )
             target = args.append
         else:
-            text = render(args.format, papers, states, key_template)
+            text = render(args.format, papers, states, key_template, universe)
             if args.output == "-" or args.output == "/dev/stdout":
                 write_data(text)
                 return 0

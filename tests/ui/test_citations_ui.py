@@ -29,6 +29,7 @@ async def test_copy_uses_the_configured_key_template(make_app, _own_config_file:
         await wait_loaded(app, pilot)
         paper = app.screen.paper_list.highlighted
         await pilot.press("y")
+        await app.workers.wait_for_complete()  # citations are made in a worker
         await pilot.pause()
         assert "{" + app.screen.paper_list.highlighted.authors[0].split()[-1].lower() in app.clipboard
         assert f":{paper.id}," in app.clipboard
@@ -41,6 +42,7 @@ async def test_a_bad_config_is_reported_not_fatal(make_app, _own_config_file: Pa
         await wait_loaded(app, pilot)
         assert any("unknown placeholder {nope}" in m and ":2:" in m for m in _messages(app))
         await pilot.press("y")
+        await app.workers.wait_for_complete()  # citations are made in a worker
         await pilot.pause()
         assert app.clipboard.startswith("@")
 

@@ -129,7 +129,7 @@ def test_list_says_when_nothing_matches(capsys, home: Path, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("argv", [["export", "-f", "biblatex"], ["export", "-f", "text"], ["export", "-f", "jsonl"],
-                                  ["list", "--format", "jsonl"]])
+                                  ["list", "--format", "jsonl"], ["export", "-f", "markdown"]])
 def test_data_is_utf8_whatever_the_locale(home: Path, monkeypatch, argv: list[str]) -> None:
     raw = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="ascii"))

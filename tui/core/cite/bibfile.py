@@ -124,11 +124,12 @@ def plan_append(
     papers: Sequence[Paper],
     render,
     key_template: str = DEFAULT_KEY_TEMPLATE,
+    universe: Sequence[Paper] | None = None,
 ) -> AppendPlan:
     """The entries to add at the end of ``existing`` for the ``papers`` it lacks.
 
-    ``render(papers, key_template, taken_keys)`` is :func:`bibtex` or
-    :func:`biblatex`.  The existing text is kept byte for byte: the addition
+    ``render(papers, key_template, taken_keys, universe)`` is :func:`bibtex`
+    or :func:`biblatex`.  The existing text is kept byte for byte: the addition
     starts with the newlines that put a blank line between it and the file's
     last line (none for an empty file).
     """
@@ -144,7 +145,7 @@ def plan_append(
     if not added:
         return AppendPlan(addition="", added=[], present=present, scan=contents.scan)
     taken = contents.keys | {block.key for block in contents.scan.others if block.key}
-    entries = render(added, key_template, sorted(taken))
+    entries = render(added, key_template, sorted(taken), universe)
     if not existing.strip():
         separator = ""
     elif existing.endswith("\n\n"):

@@ -60,6 +60,7 @@ def biblatex(
     papers: Sequence[Paper],
     key_template: str = DEFAULT_KEY_TEMPLATE,
     taken_keys: Sequence[str] = (),
+    universe: Sequence[Paper] | None = None,
 ) -> str:
     """BibLaTeX entries for ``papers``, keys unique among them and ``taken_keys``."""
-    return render_entries(papers, biblatex_entry, key_template, taken_keys)
+    return render_entries(papers, biblatex_entry, key_template, taken_keys, universe)
