@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
+from .core.latex import title_text
 from .core.models import Paper, PaperState, split_arxiv_id
 from .core.records import jsonl
 
@@ -220,12 +221,13 @@ def _truncate(text: str, width: int) -> str:
 
 
 def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
-    """A fixed-width table: flags, id, digest date, primary category, title."""
+    """A fixed-width table: flags, id, digest date, primary category, title
+    (its LaTeX rendered, as in the reader's list)."""
     lines = []
     for paper in papers:
         state = states.get(paper.id)
         flags = ("*" if state and state.starred else " ") + (" " if state and state.read else "N")
-        title = " ".join(paper.title.split())
+        title = title_text(paper.title)  # LaTeX rendered, as in the reader
         lines.append(
             f"{flags} {paper.versioned_id:<22} {paper.first_digest_date:<10} "
             f"{paper.primary_category:<10} {_truncate(title, 90)}"

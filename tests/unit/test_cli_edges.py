@@ -159,3 +159,11 @@ def test_a_closed_pipe_is_141_for_every_command_that_writes_a_lot(tmp_path: Path
         )
         assert result.returncode == 141, (command, result.stderr)
         assert result.stderr == b"", command
+
+
+def test_list_shows_titles_with_their_latex_rendered(tmp_path: Path, capsys) -> None:
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "import", str(DATA / "cs.CV" / "2011" / "05" / "20110513.md")]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, home, "list", "-q", "id:1105.2782")
+    assert code == 0 and "ℓ₀ Minimization for Wavelet Frame" in out and "$" not in out
