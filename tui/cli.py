@@ -18,7 +18,7 @@ from .core.latex import title_text
 from .core.models import Paper, PaperState, split_arxiv_id
 from .core.records import jsonl
 
-SUBCOMMANDS = ("import", "list", "star", "unstar", "read", "unread", "stats", "export")
+SUBCOMMANDS = ("import", "list", "star", "unstar", "read", "unread", "stats", "export", "config")
 EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
 
 
@@ -124,14 +124,20 @@ def build_command_parser() -> argparse.ArgumentParser:
         "--append", metavar="FILE", help="add the papers not already in this .bib file (created if missing)"
     )
     p_export.add_argument(
-        "--force", action="store_true", help="let -o replace a file holding entries this export would not write"
+        "--force",
+        action="store_true",
+        help="let -o replace a file holding anything this export would not write again; let --append "
+        "add to a file that does not look like a .bib",
     )
     p_export.add_argument(
         "--lenient", action="store_true", help="export even when part of the query had to be ignored"
     )
     p_export.add_argument(
-        "--key-template", metavar="T", help="citation keys, e.g. '{auth}{year}{shorttitle}' (default: config file)"
+        "--key-template", metavar="T",
+        help="citation keys, e.g. '{auth}{year}{shorttitle}' (default: the config file; see 'arxiv-reader config')",
     )
+
+    add("config").add_argument("--path", action="store_true", help="print only the config file's path")
     return parser
 
 
@@ -329,6 +335,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_export(args, papers, states, universe=library)
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    from .config import config_path, describe, load_config
+
+    path = config_path()
+    if args.path:
+        write_text(f"{path}\n")
+        return 0
+    config = load_config()
+    for problem in config.problems:
+        print(f"arxiv-reader: config: {problem}", file=sys.stderr)
+    write_text(describe(config, path))
+    return 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "list": cmd_list,
@@ -338,6 +358,7 @@ COMMANDS = {
     "unread": cmd_state,
     "stats": cmd_stats,
     "export": cmd_export,
+    "config": cmd_config,
 }
 
 
@@ -407,7 +428,7 @@ _QUERY_OPTIONS = ("--query", "-q")
 #: not the query (``-q --limit 2`` is a missing query, not the query "--limit").
 KNOWN_OPTIONS = frozenset({
     "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
-    "--append", "--force", "--lenient", "--key-template",
+    "--append", "--force", "--lenient", "--key-template", "--path",
 })
 #: Stands for a query value while argparse reads the command line (argparse
 #: would drop a query of "--" and misread one starting with "-").
