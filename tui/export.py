@@ -62,9 +62,12 @@ class ExportResult:
 
     written: int  # papers written (0: the file was left untouched)
     already: int = 0  # papers the file already had (append)
+    unchanged: bool = False  # -o: the file already held exactly this export
 
     def describe(self, path: Path | str, format_key: str, appended: bool) -> str:
         if not appended:
+            if self.unchanged:
+                return f"{path} already holds this export ({count(self.written, 'paper')} as {format_key}); file untouched"
             return f"wrote {count(self.written, 'paper')} as {format_key} to {path}"
         if not self.written:
             return f"nothing added: {path} already has all {count(self.already, 'paper')}; file untouched"
@@ -117,8 +120,10 @@ def write_export(path_text: str | Path, text: str, format_key: str, papers: int,
             check_writable(existing, path)
             if existing.exists and not force:
                 _refuse_losses(path, existing.text, text, format_key)
-            data = existing.encode(text)
-            replace_file(existing, (b"\xef\xbb\xbf" if existing.bom else b"") + data, path)
+            data = (b"\xef\xbb\xbf" if existing.bom else b"") + existing.encode(text)
+            if existing.exists and data == existing.data:
+                return ExportResult(written=papers, unchanged=True)  # nothing to do: mtime kept
+            replace_file(existing, data, path)
     except UserFileError as error:
         raise ExportRefused(str(error)) from None
     return ExportResult(written=papers)

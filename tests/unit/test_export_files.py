@@ -345,3 +345,12 @@ def test_refusals_count_in_plain_english(capsys, home: Path, tmp_path: Path) -> 
     refs.write_text("".join(f"@misc{{m{i}, title = {{M}}}}\n" for i in range(4)))
     code, _, err = run(capsys, home, "export", "-q", "au:Ghandi", "-o", str(refs))
     assert code == 1 and "4 things" in err and "entrys" not in err
+
+
+def test_o_leaves_a_file_that_already_holds_the_export(capsys, home: Path, tmp_path: Path) -> None:
+    refs = tmp_path / "refs.bib"
+    assert run(capsys, home, "export", "-q", "au:Ghandi", "-o", str(refs))[0] == 0
+    stamp = refs.stat().st_mtime_ns
+    code, _, err = run(capsys, home, "export", "-q", "au:Ghandi", "-o", str(refs))
+    assert code == 0 and err == f"{refs} already holds this export (1 paper as bibtex); file untouched\n"
+    assert refs.stat().st_mtime_ns == stamp
