@@ -7,19 +7,20 @@ drive the library (``import``, ``list``, ``star`` ...) without a terminal UI.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
+from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
+from .cli_args import protect_query_values, restore_query
+from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
+from .cli_output import write_data, write_text
 from .core.latex import title_text
 from .core.models import Paper, PaperState, split_arxiv_id
 from .core.records import jsonl
 
-SUBCOMMANDS = ("import", "list", "star", "unstar", "read", "unread", "stats", "export", "config")
-EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
+__all__ = ["KNOWN_OPTIONS", "SUBCOMMANDS", "CommandError", "build_command_parser", "main", "write_data"]
 
 
 class CommandError(Exception):
@@ -38,107 +39,6 @@ EXIT_CLOSED_PIPE = 141
 def sample_digest_dir() -> Path:
     """The few real digest days shipped inside the package."""
     return Path(__file__).resolve().parent / "sample"
-
-
-# -- argument parsing ------------------------------------------------------------
-
-
-def _common_options(default: object = None) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--home",
-        type=Path,
-        metavar="DIR",
-        default=default,
-        help="data directory (default: $ARXIV_READER_HOME or the user data dir)",
-    )
-    return common
-
-
-def build_reader_parser() -> argparse.ArgumentParser:
-    """The parser for ``arxiv-reader [PATH...]`` (opening the reader)."""
-    parser = argparse.ArgumentParser(
-        prog="arxiv-reader",
-        parents=[_common_options()],
-        description=(
-            "A keyboard-driven terminal reader for daily arXiv digests. With no PATH and an empty "
-            "library, the bundled sample digests are opened."
-        ),
-        epilog=SUBCOMMAND_LIST + "\n\nexamples:\n  arxiv-reader ~/digests/cs.CV/2026/07\n  arxiv-reader export -q is:starred -o refs.bib",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="digest files or folders to import and open")
-    parser.add_argument(
-        "--mark-read-delay",
-        type=float,
-        default=1.5,
-        metavar="SECONDS",
-        help="mark a paper read after it stays highlighted this long (0 turns it off; default 1.5)",
-    )
-    return parser
-
-
-def build_command_parser() -> argparse.ArgumentParser:
-    """The parser for the scriptable subcommands."""
-    # Subparsers must not reset a --home given before the subcommand: SUPPRESS their default.
-    common = _common_options(default=argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(
-        prog="arxiv-reader",
-        parents=[_common_options()],
-        epilog=SUBCOMMAND_LIST,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
-
-    def add(name: str) -> argparse.ArgumentParser:
-        help_ = COMMAND_HELP[name]
-        return sub.add_parser(
-            name,
-            parents=[common],
-            help=help_.summary,
-            description=help_.description,
-            epilog=help_.epilog,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-
-    query_help = "filter with the query language (may start with -: --query -video)"
-    p_import = add("import")
-    p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
-
-    p_list = add("list")
-    p_list.add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
-    p_list.add_argument("--limit", type=int, default=None, metavar="N", help="print at most N papers")
-    p_list.add_argument("--query", "-q", default="", metavar="Q", help=query_help)
-
-    for name in ("star", "unstar", "read", "unread"):
-        add(name).add_argument("ids", nargs="+", metavar="ID", help="arXiv ids, arXiv:ids or abs/pdf URLs")
-
-    add("stats")
-
-    p_export = add("export")
-    p_export.add_argument("--query", "-q", default="", metavar="Q", help=query_help + "; default: every paper")
-    p_export.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="bibtex", help="default: bibtex")
-    target = p_export.add_mutually_exclusive_group()
-    target.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default: standard output)")
-    target.add_argument(
-        "--append", metavar="FILE", help="add the papers not already in this .bib file (created if missing)"
-    )
-    p_export.add_argument(
-        "--force",
-        action="store_true",
-        help="let -o replace a file holding anything this export would not write again; let --append "
-        "add to a file that does not look like a .bib",
-    )
-    p_export.add_argument(
-        "--lenient", action="store_true", help="export even when part of the query had to be ignored"
-    )
-    p_export.add_argument(
-        "--key-template", metavar="T",
-        help="citation keys, e.g. '{auth}{year}{shorttitle}' (default: the config file; see 'arxiv-reader config')",
-    )
-
-    add("config").add_argument("--path", action="store_true", help="print only the config file's path")
-    return parser
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -191,35 +91,6 @@ def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], lis
         else:
             resolved.append(found[0])
     return list(dict.fromkeys(resolved)), unknown
-
-
-#: Output goes out in pieces this big, so a reader that stops early (``| head -1``)
-#: is noticed (exit status 141) however much was still to come.
-_CHUNK = 16 * 1024
-
-
-def write_data(text: str) -> None:
-    """Write data (an export, JSON lines) to standard output as UTF-8, whatever
-    the locale's encoding: a data file must never lose a character."""
-    _write_bytes(text.encode("utf-8"), text)
-
-
-def write_text(text: str) -> None:
-    """Write text for people (a table) in standard output's encoding; what it
-    can't encode shows as ``?``."""
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    _write_bytes(text.encode(encoding, errors="replace"), text)
-
-
-def _write_bytes(data: bytes, text: str) -> None:
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # a text-only stream (tests, an embedding program)
-        sys.stdout.write(text)
-        return
-    sys.stdout.flush()
-    for start in range(0, len(data), _CHUNK):
-        buffer.write(data[start : start + _CHUNK])
-        buffer.flush()
 
 
 def _truncate(text: str, width: int) -> str:
@@ -386,19 +257,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     people's text that standard output can't encode shows ``?`` (data is
     always UTF-8: :func:`write_data`).
     """
-    closed_stdout = _guard_missing_streams()
-    _tolerate_unencodable_output()
+    closed_stdout = guard_missing_streams()
+    tolerate_unencodable_output()
     try:
         status = _dispatch(list(sys.argv[1:] if argv is None else argv))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return status
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return EXIT_CLOSED_PIPE
     except CommandError as error:
         print(f"arxiv-reader: {error}", file=sys.stderr)
         return error.status
-    except _StdoutClosed:
+    except StdoutClosed:
         print("arxiv-reader: standard output is closed; nothing could be printed", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -409,141 +280,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
-    argv, queries = _protect_query_values(argv)
+    argv, queries = protect_query_values(argv)
     # Subcommands may follow global options such as --home DIR.
     first = next((i for i, arg in enumerate(argv) if not arg.startswith("-")), None)
     if first is not None and first > 0 and argv[first - 1] == "--home":
         first = next((i for i, arg in enumerate(argv[first + 1 :], first + 1) if not arg.startswith("-")), None)
     if first is not None and argv[first] in SUBCOMMANDS:
         args = build_command_parser().parse_args(argv)
-        if isinstance(getattr(args, "query", None), str) and args.query.startswith(_QUERY_MARK):
-            args.query = queries[int(args.query[len(_QUERY_MARK) :])]
+        restore_query(args, queries)
         return COMMANDS[args.command](args)
     return run_reader(build_reader_parser().parse_args(argv))
 
 
-#: The query options, whose value may start with "-" (a query such as "-video").
-_QUERY_OPTIONS = ("--query", "-q")
-#: Every option of the subcommands: after -q, one of these is the next option,
-#: not the query (``-q --limit 2`` is a missing query, not the query "--limit").
-KNOWN_OPTIONS = frozenset({
-    "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
-    "--append", "--force", "--lenient", "--key-template", "--path",
-})
-#: Stands for a query value while argparse reads the command line (argparse
-#: would drop a query of "--" and misread one starting with "-").
-_QUERY_MARK = "\x00query:"
-
-
-def _protect_query_values(argv: list[str]) -> tuple[list[str], list[str]]:
-    """Take the query values out of ``argv`` (``--query -video``, ``-q --``,
-    ``-qfoo``, ``--query=foo``), leaving ``--query=MARK<n>`` in their place.
-
-    Returns the new argv and the values (invalid UTF-8 read as Latin-1)."""
-    out: list[str] = []
-    queries: list[str] = []
-
-    def keep(value: str) -> None:
-        out.append(f"--query={_QUERY_MARK}{len(queries)}")
-        readable = _readable_argument(value)
-        if readable != value:
-            print(f"arxiv-reader: the query is not UTF-8; read as Latin-1: {readable!r}", file=sys.stderr)
-        queries.append(readable)
-
-    index = 0
-    while index < len(argv):
-        arg = argv[index]
-        if arg == "--":
-            out += argv[index:]
-            break
-        following = argv[index + 1] if index + 1 < len(argv) else None
-        if arg in _QUERY_OPTIONS:
-            if following is None or following.split("=", 1)[0] in KNOWN_OPTIONS:
-                out.append(arg)  # argparse says the value is missing
-                index += 1
-            else:
-                keep(following)
-                index += 2
-            continue
-        if arg.startswith("--query="):
-            keep(arg[len("--query=") :])
-        elif arg.startswith("-q") and len(arg) > 2:
-            keep(arg[2:])
-        else:
-            out.append(arg)
-        index += 1
-    return out, queries
-
-
-def _readable_argument(value: str) -> str:
-    """A command-line value with bytes that were not UTF-8 (kept by Python as
-    lone surrogates) read as Latin-1, the usual other terminal encoding."""
-    try:
-        value.encode("utf-8")
-        return value
-    except UnicodeEncodeError:
-        raw = os.fsencode(value)
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
-
-
-class _StdoutClosed(Exception):
-    """Standard output was closed before the program started (``>&-``)."""
-
-
-class _ClosedStdout:
-    """Stands in for a closed standard output: writing to it is an error message."""
-
-    encoding = "utf-8"
-
-    def write(self, text: str) -> int:
-        raise _StdoutClosed
-
-    def flush(self) -> None:
-        pass
-
-
-class _NullStream:
-    """Stands in for a closed standard error: messages go nowhere."""
-
-    encoding = "utf-8"
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-
-def _guard_missing_streams() -> bool:
-    """Put stand-ins where Python found no stdout/stderr; True if stdout was closed."""
-    if sys.stderr is None:
-        sys.stderr = _NullStream()  # type: ignore[assignment]
-    if sys.stdout is None:
-        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
-        return True
-    return False
-
-
-def _tolerate_unencodable_output() -> None:
-    """On a terminal or pipe that isn't UTF-8, print "?" for what it can't show."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        reconfigure = getattr(stream, "reconfigure", None)
-        if encoding != "utf8" and reconfigure is not None:
-            try:
-                reconfigure(errors="replace")
-            except (ValueError, OSError):  # pragma: no cover - a stream already closed
-                pass
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush can't fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass

@@ -67,7 +67,8 @@ class ExportResult:
     def describe(self, path: Path | str, format_key: str, appended: bool) -> str:
         if not appended:
             if self.unchanged:
-                return f"{path} already holds this export ({count(self.written, 'paper')} as {format_key}); file untouched"
+                what = f"{count(self.written, 'paper')} as {format_key}"
+                return f"{path} already holds this export ({what}); file untouched"
             return f"wrote {count(self.written, 'paper')} as {format_key} to {path}"
         if not self.written:
             return f"nothing added: {path} already has all {count(self.already, 'paper')}; file untouched"
@@ -103,7 +104,9 @@ def _target(path_text: str | Path) -> Path:
     return Path(path_text).expanduser()
 
 
-def write_export(path_text: str | Path, text: str, format_key: str, papers: int, *, force: bool = False) -> ExportResult:
+def write_export(
+    path_text: str | Path, text: str, format_key: str, papers: int, *, force: bool = False
+) -> ExportResult:
     """Write ``text`` to the file ``path_text`` (see the module docstring),
     refusing to replace a file holding anything this export would not write
     again, unless ``force``."""

@@ -31,14 +31,6 @@ FOREIGN = """% my own references, typed by hand
 """
 
 
-@pytest.fixture
-def home(tmp_path: Path, capsys) -> Path:
-    home = tmp_path / "home"
-    assert main(["--home", str(home), "import", str(DAY), str(POLYP)]) == 0
-    capsys.readouterr()
-    return home
-
-
 def run(capsys, home: Path, *argv: str) -> tuple[int, str, str]:
     code = main(["--home", str(home), *argv])
     out, err = capsys.readouterr()

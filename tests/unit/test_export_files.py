@@ -18,26 +18,11 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_string as pybtex_parse
 
-from tui.cli import main
 from tui.core import userfile
 
-from test_cli_export import DAY, POLYP, parses
+from test_cli_export import parses, run
 
 READER = [sys.executable, "-m", "tui"]
-
-
-@pytest.fixture
-def home(tmp_path: Path, capsys) -> Path:
-    home = tmp_path / "home"
-    assert main(["--home", str(home), "import", str(DAY), str(POLYP)]) == 0
-    capsys.readouterr()
-    return home
-
-
-def run(capsys, home: Path, *argv: str) -> tuple[int, str, str]:
-    code = main(["--home", str(home), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _device(tmp_path: Path, name: str, minor: int) -> Path:
@@ -354,3 +339,15 @@ def test_o_leaves_a_file_that_already_holds_the_export(capsys, home: Path, tmp_p
     code, _, err = run(capsys, home, "export", "-q", "au:Ghandi", "-o", str(refs))
     assert code == 0 and err == f"{refs} already holds this export (1 paper as bibtex); file untouched\n"
     assert refs.stat().st_mtime_ns == stamp
+
+
+def test_a_held_lock_is_waited_for_then_refused_with_a_message(tmp_path: Path) -> None:
+    from tui.core.folder_lock import LockTimeout, locked
+
+    refs = tmp_path / "refs.bib"
+    with locked(refs):
+        with pytest.raises(LockTimeout, match=f"another program is still writing to {tmp_path}"):
+            with locked(tmp_path / "other.bib", timeout=0.1):  # the same folder: the same lock
+                pass
+    with locked(refs, timeout=0.1):  # free again
+        pass

@@ -27,7 +27,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -35,7 +35,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (where the platform allows opening directories)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:  # some platforms can't open directories; the rename still happened

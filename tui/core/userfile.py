@@ -7,8 +7,9 @@ what it held.
   straight to, never read and never replaced (:func:`write_stream`).
 * A file without any write permission bit is refused, even to root.
 * Every read-modify-write happens under :func:`locked`, an exclusive lock on
-  the file's folder, so two exports to one file (or an export and the reader's
-  copy menu) take turns instead of losing one another's entries.
+  the file's folder (:mod:`tui.core.folder_lock`), so two exports to one file
+  (or an export and the reader's copy menu) take turns instead of losing one
+  another's entries.
 * :func:`replace_file` writes a new file beside the old and renames it over
   (a crash leaves the old file or the new one), keeping mode and owner; its
   temporary file is named ``.NAME.arxiv-reader-XXXX.tmp`` and one left behind
@@ -28,16 +29,17 @@ import errno
 import os
 import stat
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import fsync_directory
+from .folder_lock import LockTimeout
+from .folder_lock import locked as _folder_locked
+
 #: The largest file read (a .bib of a whole research group is a few megabytes).
 MAX_READ_BYTES = 64 * 1024 * 1024
-#: How long to wait for another export to the same folder to finish.
-LOCK_TIMEOUT = 30.0
 _TEMP_TAG = ".arxiv-reader-"
 _BOM = b"\xef\xbb\xbf"
 
@@ -123,60 +125,14 @@ def describe_kind(path: Path) -> str:
     return kind_of(path)
 
 
-# -- locking -------------------------------------------------------------------------------
-
-
 @contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold an exclusive lock for a read-modify-write of ``path``.
-
-    The lock is taken on the file's folder (``flock``), which every export and
-    the reader take before touching a file in it: no lock file is left in the
-    user's folder, and a file that does not exist yet is covered too.
-    """
-    folder = real_path(path).parent
+def locked(path: Path) -> Iterator[None]:
+    """:func:`tui.core.folder_lock.locked`, its timeout a :class:`UserFileError`."""
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield from _file_lock(folder, timeout)
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        yield from _file_lock(folder, timeout)
-        return
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise UserFileError(
-                        f"another program is still writing to {folder} after {timeout:.0f} s; nothing written"
-                    ) from None
-                time.sleep(0.02)
-            except OSError:  # a file system without flock: best effort
-                break
-        yield
-    finally:
-        os.close(fd)
-
-
-def _file_lock(folder: Path, timeout: float) -> Iterator[None]:  # pragma: no cover - fallback
-    import hashlib
-
-    from filelock import FileLock, Timeout
-
-    name = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    lock_dir = Path(tempfile.gettempdir()) / "arxiv-reader-locks"
-    lock_dir.mkdir(exist_ok=True)
-    try:
-        with FileLock(str(lock_dir / f"{name}.lock"), timeout=timeout):
+        with _folder_locked(path):
             yield
-    except Timeout:
-        raise UserFileError(f"another program is still writing to {folder}; nothing written") from None
+    except LockTimeout as error:
+        raise UserFileError(str(error)) from None
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -311,7 +267,7 @@ def _replace_through_temporary(path: Path, data: bytes, info: os.stat_result | N
         except FileNotFoundError:
             pass
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def _remove_stale_temporaries(path: Path) -> None:
@@ -327,19 +283,6 @@ def _remove_stale_temporaries(path: Path) -> None:
                 os.unlink(path.parent / name)
             except OSError:
                 pass
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def append_to_file(existing: FileText, data: bytes, shown: Path | str) -> None:

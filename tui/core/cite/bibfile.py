@@ -46,7 +46,9 @@ _DOI_RE = re.compile(r"(?:^|doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s{}]+)", re.I)
 #: Fields that name the entry's own identity (searched for an id alone or in text).
 _ID_FIELDS = ("eprint", "arxivid", "arxiv_id", "arxiv", "eprintid")
 #: Free-text fields that describe other works or the user's notes: never searched.
-_NOT_SEARCHED = frozenset({"abstract", "annote", "annotation", "comment", "comments", "review", "keywords", "file", "related", "mendeley-tags"})
+_NOT_SEARCHED = frozenset(
+    {"abstract", "annote", "annotation", "comment", "comments", "review", "keywords", "file", "related", "mendeley-tags"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,7 +87,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "39(21): 22732-22740", "57(8): 5813-5828", "7(11), 101462"
     ("vnp", re.compile(rf"\b(\d{{1,4}})\s*\({_NOT_A_YEAR}(\d{{1,4}})\)(?:\s*:\s*(\d+)(?:{W.DASH}(\d+))?)?")),
     # "pp. 10-20", "Pages: 3 to 9", and a dangling "pp. 10-"
-    ("pages", re.compile(rf"\b(?:pp?\.|[Pp]ages?)\s*:?\s*(?:no\.\s*)?(\d+)(?:{W.DASH}(\d+)|\s*(?:-+|–|—)(?=\s*(?:$|[,;.)])))?")),
+    ("pages", re.compile(
+        rf"\b(?:pp?\.|[Pp]ages?)\s*:?\s*(?:no\.\s*)?(\d+)(?:{W.DASH}(\d+)|\s*(?:-+|–|—)(?=\s*(?:$|[,;.)])))?"
+    )),
     ("eid", re.compile(r"\b(?:Article|art\.)(?:\s+(?:No\.?|number|#))?\s*(\d+)", re.I)),
     ("number", re.compile(r"\b(?:no\.|number|issue)\s*:?\s*(\d+[a-z]?)\b", re.I)),
     ("vp", re.compile(rf"\b(\d{{1,4}})\s*:\s*(\d+){W.DASH}(\d+)")),  # "315:3397-3423"
@@ -310,7 +312,8 @@ def _venue_of(ref: JournalRef, years: list[str], parts: list[str], index: int) -
             _place_number(ref, match.group("volume"))
         if match.group("year") and len(match.group("year")) == 4:
             years.append(match.group("year"))
-        return part[: match.start("volume") if match.group("volume") else len(part)].split(" (")[0].strip(), "inproceedings"
+        name = part[: match.start("volume") if match.group("volume") else len(part)]
+        return name.split(" (")[0].strip(), "inproceedings"
     venue, trailing = _venue_and_numbers(part)
     for number in trailing:
         _place_number(ref, number)

@@ -103,7 +103,9 @@ def check_key_template(template: str) -> str:
         raise KeyTemplateError(f"unbalanced brace in key template {template!r}")
     if bad := sorted(set(_KEY_FORBIDDEN_RE.findall(leftover))):
         shown = " ".join(repr(c) for c in bad)
-        raise KeyTemplateError(f"keys can't hold {shown} (the key template {template!r}); use letters, digits, _ . : + -")
+        raise KeyTemplateError(
+            f"keys can't hold {shown} (the key template {template!r}); use letters, digits, _ . : + -"
+        )
     return template
 
 
