@@ -108,8 +108,10 @@ def test_a_dangling_and_is_refused_like_a_dangling_or(capsys, home: Path, query:
 def test_list_says_when_nothing_matches(capsys, home: Path, tmp_path: Path) -> None:
     code, out, err = run(capsys, home, "list", "-q", "xyzzy")
     assert code == 1 and out == "" and err == "arxiv-reader: no paper matches the query 'xyzzy'\n"
-    code, out, err = run(capsys, tmp_path / "empty", "list")
-    assert code == 1 and out == "" and "the library is empty" in err
+    code, out, err = run(capsys, tmp_path / "empty", "list")  # nothing asked to match: a note, exit 0
+    assert code == 0 and out == "" and "the library is empty" in err
+    code, out, err = run(capsys, tmp_path / "empty", "list", "-q", "graph")
+    assert code == 1 and out == "" and "no paper matches" in err
 
 
 # -- encodings and pipes (hostile 11, cold) --------------------------------------------------------

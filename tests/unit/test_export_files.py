@@ -18,11 +18,21 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_string as pybtex_parse
 
-from tui.core import userfile
+from tui.core import atomic, userfile
 
 from test_cli_export import parses, run
 
 READER = [sys.executable, "-m", "tui"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _device(tmp_path: Path, name: str, minor: int) -> Path:
@@ -304,10 +314,19 @@ def test_a_stale_temporary_is_removed_and_failures_name_the_users_file(
     capsys, home: Path, tmp_path: Path, monkeypatch
 ) -> None:
     refs = tmp_path / "new.bib"
-    stale = tmp_path / ".new.bib.arxiv-reader-k1ll3d.tmp"
-    stale.write_text("half an export")
+    # What a killed export leaves: a temporary tagged with a process that is gone,
+    # or one of the older untagged kind (from before 2026-11-29) a minute old.
+    dead = next(pid for pid in range(4_000_000, 4_100_000) if not _alive(pid))
+    stale = tmp_path / f".new.bib.{atomic._HOST}.{dead}.0123abcd.tmp"
+    old_style = tmp_path / ".new.bib.k1ll3dXY.tmp"
+    live = tmp_path / f".new.bib.{atomic._HOST}.{os.getpid()}.0123abcd.tmp"  # a writer still running
+    not_ours = tmp_path / ".new.bib.swp"
+    for leftover in (stale, old_style, live, not_ours):
+        leftover.write_text("half an export")
+    os.utime(old_style, (0, 0))
     assert run(capsys, home, "export", "-q", "au:Ghandi", "-o", str(refs))[0] == 0
-    assert not stale.exists()
+    assert not stale.exists() and not old_style.exists() and live.exists() and not_ours.exists()
+    live.unlink()
 
     def no_space(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -318,7 +337,7 @@ def test_a_stale_temporary_is_removed_and_failures_name_the_users_file(
     assert code == 1 and f"can't write {refs}: No space left on device; the file is unchanged" in err
     assert ".tmp" not in err
     assert refs.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []  # none left
     # An append that fails part way leaves the file as it was.
     code, _, err = run(capsys, home, "export", "-q", "id:2306.00451", "--append", str(refs))
     assert code == 1 and f"can't write {refs}" in err and "as it was" in err

@@ -12,8 +12,8 @@ what it held.
   another's entries.
 * :func:`replace_file` writes a new file beside the old and renames it over
   (a crash leaves the old file or the new one), keeping mode and owner; its
-  temporary file is named ``.NAME.arxiv-reader-XXXX.tmp`` and one left behind
-  by a killed run is removed by the next write.
+  temporary is named ``.NAME.<host>.<pid>.<random>.tmp`` (:mod:`tui.core.atomic`)
+  and one a killed export left behind is removed by the next write to NAME.
 * :func:`append_to_file` adds bytes at the end of the file in place (hard links,
   owner, ACLs stay); if the write fails the file is cut back to its old length.
 * Text is UTF-8: a byte-order mark is kept, the file's line endings (LF or
@@ -28,19 +28,17 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import fsync_directory
+from .atomic import create_temporary, fsync_directory, is_stale_temporary
 from .folder_lock import LockTimeout
 from .folder_lock import locked as _folder_locked
 
 #: The largest file read (a .bib of a whole research group is a few megabytes).
 MAX_READ_BYTES = 64 * 1024 * 1024
-_TEMP_TAG = ".arxiv-reader-"
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -246,24 +244,18 @@ def _rewrite_in_place(path: Path, data: bytes, shown: Path | str) -> None:
 
 
 def _replace_through_temporary(path: Path, data: bytes, info: os.stat_result | None) -> None:
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{_TEMP_TAG}", suffix=".tmp")
+    fd, tmp = create_temporary(path, None if info is None else info.st_mode & 0o7777)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            if info is None:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.fchmod(handle.fileno(), 0o666 & ~umask)
-            else:
-                os.fchmod(handle.fileno(), info.st_mode & 0o7777)
-                if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-                    os.fchown(handle.fileno(), info.st_uid, info.st_gid)
+            if info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                os.fchown(handle.fileno(), info.st_uid, info.st_gid)
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        os.replace(tmp, path)
     except BaseException:
         try:
-            os.unlink(tmp_name)
+            os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
@@ -271,16 +263,17 @@ def _replace_through_temporary(path: Path, data: bytes, info: os.stat_result | N
 
 
 def _remove_stale_temporaries(path: Path) -> None:
-    """Temporary files of a run killed mid-write (only ours, by their name)."""
-    prefix = f".{path.name}{_TEMP_TAG}"
+    """Temporaries a killed export of this file left beside it (their writer is
+    gone: :func:`tui.core.atomic.is_stale_temporary`); nothing else is touched."""
+    prefix = f".{path.name}."
     try:
-        names = os.listdir(path.parent)
+        entries = [entry for entry in os.scandir(path.parent) if entry.name.startswith(prefix)]
     except OSError:
         return
-    for name in names:
-        if name.startswith(prefix) and name.endswith(".tmp"):
+    for entry in entries:
+        if entry.is_file(follow_symlinks=False) and is_stale_temporary(entry):
             try:
-                os.unlink(path.parent / name)
+                os.unlink(entry.path)
             except OSError:
                 pass
 
