@@ -305,6 +305,13 @@ def test_append_keeps_hard_links_and_o_crlf(capsys, home: Path, tmp_path: Path) 
     os.link(refs, link)
     assert run(capsys, home, "export", "-q", "au:Ghandi", "--append", str(refs))[0] == 0
     assert os.path.samefile(refs, link) and "ghandi2022deep" in link.read_text()
+    # -o keeps a CRLF file's line ends too.
+    crlf = tmp_path / "crlf.bib"
+    assert run(capsys, home, "export", "-q", "au:Ghandi", "-o", str(crlf))[0] == 0
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    assert run(capsys, home, "export", "-q", "au:Ghandi OR id:2306.00451", "-o", str(crlf))[0] == 0
+    data = crlf.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") and b"2306.00451" in data
 
 
 # -- temporary files and messages (hostile 15) -------------------------------------------------

@@ -35,6 +35,9 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         return
     try:
         fd = os.open(folder, os.O_RDONLY)
+    except (FileNotFoundError, NotADirectoryError):
+        yield  # no folder, so no file to protect (writing will say so)
+        return
     except OSError:
         yield from _file_lock(folder, timeout)
         return

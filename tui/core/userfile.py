@@ -229,6 +229,8 @@ def replace_file(existing: FileText, data: bytes, shown: Path | str) -> None:
             raise UserFileError(f"can't create {shown}: permission denied; nothing written") from None
         _rewrite_in_place(path, data, shown)
     except OSError as error:
+        if existing.info is None:
+            raise UserFileError(f"can't create {shown}: {error.strerror or error}; nothing written") from None
         raise UserFileError(f"can't write {shown}: {error.strerror or error}; the file is unchanged") from None
 
 
