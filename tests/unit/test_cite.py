@@ -688,7 +688,8 @@ def test_any_text_gives_a_parseable_entry(title, author):
         depth += {"{": 1, "}": -1}.get(ch, 0)
         assert depth >= 0
     assert depth == 0
-    assert cite.clean_text(title).replace("\\\\", "").strip() == "" or latex_escape(title)
+    # Text is lost only when it was nothing but line breaks and control spaces.
+    assert cite.clean_text(title).replace("\\\\", "").replace("\\ ", "").strip() == "" or latex_escape(title)
 
 
 def test_text_and_markdown_titles_render_latex_to_unicode():
@@ -700,3 +701,12 @@ def test_text_and_markdown_titles_render_latex_to_unicode():
     assert markdown([odd]) == "Ann Smith (2024). [ℓ₀ and \\[brackets\\] with \\\\unknown](https://arxiv.org/abs/2401.00001)\n"
     # BibTeX keeps the LaTeX.
     assert "S$^2$ME" in bibtex([paper])
+
+
+def test_a_control_space_at_the_end_leaves_no_bare_backslash():
+    """Found by hypothesis: ``\\ \\\\`` (a control space, then a line break) ended as a lone ``\\``."""
+    paper = _paper(title="\\ \\\\", authors=["Ann Smith"], journal_ref="Proc. X \\ ")
+    for render in (bibtex, biblatex):
+        library = bibtexparser.parse_string(render([paper]))
+        assert not library.failed_blocks
+        assert len(pybtex_parse(render([paper]), "bibtex").entries) == 1

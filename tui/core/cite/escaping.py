@@ -172,7 +172,12 @@ def latex_escape(text: str | None, *, ascii_only: bool = True) -> str:
     for n, piece in enumerate(out):
         if piece == "\\\\" and (n + 1 == len(out) or out[n + 1][:1] in ("{", "}")):
             out[n] = "\\\\ "
-    return _WS_RE.sub(" ", "".join(out)).strip()
+    result = _WS_RE.sub(" ", "".join(out)).strip()
+    # A control space ("\\ ") at the very end loses its space to the strip: an odd
+    # run of backslashes left there would escape the field's closing brace.
+    if (len(result) - len(result.rstrip("\\"))) % 2:
+        result = result[:-1].rstrip()
+    return result
 
 
 def _unicode_character(match: re.Match[str]) -> str:
