@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.core.latex import title_text
 from tui.core.models import Paper, PaperState
 
 if TYPE_CHECKING:
@@ -398,7 +399,7 @@ class PaperList(ScrollView, can_focus=True):
             columns.pop(0)
         title_width = max(0, available - sum(w + _GAP for _, w, _ in columns))
 
-        title = Text(_clean(paper.title), style=styles["unread"] if unread else styles["read"])
+        title = Text(title_text(paper.title), style=styles["unread"] if unread else styles["read"])
         for start, end in _spans(self._query, title.plain, "title"):
             title.stylize(styles["match"], start, end)
         title.truncate(title_width, overflow="ellipsis", pad=True)
