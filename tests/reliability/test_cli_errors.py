@@ -121,6 +121,33 @@ def test_an_unreadable_index_is_rebuilt_and_said(capsys, home: Path, monkeypatch
     assert "index.json" in err and "Permission denied" in err and "rebuilt" in err
 
 
+def test_an_index_with_mode_000_is_rebuilt_once_and_readable_again(capsys, home: Path, monkeypatch) -> None:
+    """Review (minor): rebuilt, then written in place keeping mode 000: rebuilt at every run."""
+    from tui.core import storage
+
+    index = home / "library" / "index.json"
+    real = storage.AtomicJSONStorage.read
+
+    def as_a_user(self):  # (the tests may run as root, who reads anything)
+        if self.path == index and not index.stat().st_mode & 0o444:
+            raise PermissionError(13, "Permission denied", str(index))
+        return real(self)
+
+    monkeypatch.setattr(storage.AtomicJSONStorage, "read", as_a_user)
+    index.chmod(0)
+    code, out, err = run(capsys, "--home", str(home), "list")
+    assert code == 0 and "2607.16633" in out and "wrote it anew, readable" in err, err
+    assert index.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    code, out, err = run(capsys, "--home", str(home), "list")
+    assert code == 0 and err == ""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 # -- never a traceback -----------------------------------------------------------------------
 
 

@@ -103,6 +103,8 @@ class IndexFile:
             return self._index
         with gc_paused():
             data = read_db(self.path, self.messages)
+        # There but unreadable (its permissions...): the rebuilt one replaces it, not in its image.
+        unreadable = data is None and self.path.exists()
         index: LibraryIndex | None = None
         if data is not None:
             try:
@@ -111,13 +113,18 @@ class IndexFile:
                 quarantine(self.path, str(exc), self.messages)
         if index is None:
             with gc_paused():
-                index = self._rebuild_from_shards()
+                index = self._rebuild_from_shards(fresh=unreadable)
         self._index = index
         self._stamp = file_stamp(self.path)
         return index
 
-    def _rebuild_from_shards(self) -> LibraryIndex:
-        """Recover the index from the source metadata every shard carries."""
+    def _rebuild_from_shards(self, fresh: bool = False) -> LibraryIndex:
+        """Recover the index from the source metadata every shard carries.
+
+        With ``fresh``, the unreadable index file is replaced by a new one with
+        the usual permissions (else the rebuilt one would keep, say, mode 000,
+        and be rebuilt at every start).
+        """
         index = LibraryIndex(resolved=False)  # older shards may name a path through a link
         shards_dir = self.library / "shards"
         if not shards_dir.is_dir():
@@ -166,8 +173,11 @@ class IndexFile:
                 if old is None or version > old[0]:
                     index.versions[key] = [version, fp]
         if index.files:
-            self.messages.append(f"rebuilt the library index from {len(index.files)} stored digests")
+            anew = " and wrote it anew, readable" if fresh else ""
+            self.messages.append(f"rebuilt the library index from {len(index.files)} stored digests{anew}")
             try:
+                if fresh:
+                    self.path.unlink(missing_ok=True)  # (only our cache of the shards' contents)
                 self.save(index)
             except OSError as exc:
                 self.messages.append(f"cannot save the rebuilt index: {exc.strerror or exc}")
