@@ -19,7 +19,7 @@ from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tol
 from .cli_output import write_data, write_text
 from .core.latex import title_text
 from .core.models import Paper, PaperState, split_arxiv_id
-from .core.safetext import escape_controls, show_path
+from .core.safetext import escape_controls
 from .core.records import jsonl
 
 __all__ = ["KNOWN_OPTIONS", "SUBCOMMANDS", "CommandError", "build_command_parser", "main", "write_data"]
@@ -145,11 +145,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    """Take digests back out of the library; the files and the reading marks stay."""
     store = open_store(args.home)
-    files, papers = store.remove_paths(args.paths)
-    if not files:
-        raise CommandError("no digest of the library is at " + ", ".join(map(show_path, args.paths)))
-    print(f"removed {files} digest file(s) from the library; {papers} paper(s) no longer in it")
+    report = store.remove_paths(args.paths)
+    for path in report.unmatched:
+        _notice(f"no digest of the library is {path} or under it")
+    if not report.removed:
+        raise CommandError("nothing removed")
+    print(
+        f"removed {len(report.removed):,} digest(s): {report.papers_removed:,} papers left the library, "
+        f"{report.papers_kept:,} stay through other digests; read and starred marks are kept"
+    )
     return 0
 
 

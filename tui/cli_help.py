@@ -29,11 +29,11 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         ("arxiv-reader import ~/digests", "arxiv-reader import ~/digests/cs.CV/2026/07/20260701.md"),
     ),
     "remove": CommandHelp(
-        "drop digest files (or folders of them) from the library",
-        "Drop from the library the papers of digest files, given as files or folders (every digest "
-        "imported from under them), whether or not they still exist. A digest that was emptied or "
-        "damaged keeps its papers at import until you remove it. Your read and starred state is kept.",
-        ("arxiv-reader remove ~/digests/cs.CV/2026/07/20260701.md", "arxiv-reader remove ~/old-digests"),
+        "take digest files or folders back out of the library",
+        "Take the digests that are these files, or lie under these folders, back out of the library "
+        "(as they were imported: the files need not exist any more). The files are not touched, and "
+        "read and starred marks are kept: a paper imported again finds them.",
+        ("arxiv-reader remove ~/digests/cs.CV/2026/07", "arxiv-reader remove ~/digests/cs.CL/2026/07/20260701.md"),
     ),
     "list": CommandHelp(
         "print the papers of the library (or those a query selects)",

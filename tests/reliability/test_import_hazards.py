@@ -241,7 +241,7 @@ def _files_under(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("command", ["import", "load", "rebuild"])
+@pytest.mark.parametrize("command", ["import", "load", "rebuild", "remove"])
 def test_a_symlinked_folder_in_shards_never_leads_outside(tmp_path: Path, command: str) -> None:
     """Review finding 6: `ln -s outside library/shards/evil` and an index entry
     'shards/evil/victim.json' with size -1: import deleted outside/victim.json, list renamed
@@ -267,11 +267,13 @@ def test_a_symlinked_folder_in_shards_never_leads_outside(tmp_path: Path, comman
         store.import_paths([path])
     elif command == "load":
         assert len(store.load_papers()) == 4  # rebuilt from the digest, not from outside
+    elif command == "remove":
+        assert store.remove_paths([path]).removed == [str(path)]
     else:
         index.unlink()
         store.load_papers()
     assert _files_under(outside) == before
-    assert len(Store(home).load_papers()) == 4
+    assert len(Store(home).load_papers()) == (0 if command == "remove" else 4)
 
 
 def test_a_category_folder_linked_outside_gets_no_shard(tmp_path: Path) -> None:
@@ -323,7 +325,7 @@ def test_a_digest_emptied_after_import_keeps_its_papers(tmp_path: Path, damage, 
         assert "20260718.md" in err and "4 papers imported from it before are kept" in err, err
         assert len(Store(home).load_papers()) == 4
     assert main(["--home", str(home), "remove", str(path)]) == 0
-    assert "removed 1 digest file(s) from the library; 4 paper(s) no longer in it" in capsys.readouterr().out
+    assert "removed 1 digest(s): 4 papers left the library" in capsys.readouterr().out
     assert Store(home).load_papers() == [] and Store(home).known_ids() == set()
     assert main(["--home", str(home), "remove", str(path)]) == 1
 

@@ -26,6 +26,7 @@ from ..models import Paper, PaperState
 from ..safetext import Notices
 from .common import ImportReport, Progress
 from .library import LibraryStore
+from .removal import RemoveReport, remove_digests
 from .session import SessionFile
 from .state import StateStore
 
@@ -78,12 +79,6 @@ class Store:
         """
         return self.library_files.import_paths(paths, progress)
 
-    def remove_paths(self, paths: Sequence[Path]) -> tuple[int, int]:
-        """Drop the digest files at ``paths`` (or under those folders) from the library,
-        whether or not they still exist: (files dropped, papers no longer in the library).
-        Raises :class:`StoreError` when the library cannot be written."""
-        return self.library_files.remove_paths(paths)
-
     def load_papers(self, progress: Progress | None = None) -> list[Paper]:
         """Every paper of the library, merged, newest digest date first (then id descending).
 
@@ -103,6 +98,14 @@ class Store:
     def known_ids(self) -> set[str]:
         """The ids (without version) of every paper in the library, from the index alone."""
         return self.library_files.known_ids()
+
+    def remove_paths(self, paths: Sequence[Path]) -> RemoveReport:
+        """Take the digests under ``paths`` (files or folders) out of the library.
+
+        The files themselves are not touched, nor the reading state. Raises
+        :class:`StoreError` when the library cannot be written.
+        """
+        return remove_digests(self.library_files, paths)
 
     def library_stats(self) -> dict[str, Any]:
         """Cheap library figures from the index (see :meth:`LibraryStore.library_stats`)."""

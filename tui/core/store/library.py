@@ -30,7 +30,7 @@ from .index import IndexFile, LibraryIndex
 from .parsepool import parse_files
 from .shards import (
     PAPER_FIELDS, as_written, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard,
-    shard_docs, shard_rows, validate_rows, versions_of,
+    shard_docs, shard_rows, validate_rows,
 )
 
 #: During a long import the index is saved every so many parsed files, so a
@@ -53,7 +53,11 @@ class LibraryStore:
         self._inside: dict[str, bool] = {}  # shard folder -> inside library/shards (see shard_file)
 
     def load_index(self) -> LibraryIndex:
-        """The library index (cached; re-read when another process changed it)."""
+        """The library index (cached; re-read when another process changed it).
+
+        Each operation starts here, so the shard folders are checked afresh too.
+        """
+        self._inside.clear()
         return self.index_file.load()
 
     def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
@@ -66,7 +70,6 @@ class LibraryStore:
         from ..digest import find_digest_files
 
         report = ImportReport()
-        self._inside.clear()
         files, problems = find_digest_files(paths)
         report.problems.extend(problems)
         try:
@@ -134,7 +137,7 @@ class LibraryStore:
                 report.problems.append(Problem(result.path, 0, (
                     f"holds no paper now (emptied, or no longer a digest); the "
                     f"{index.files[result.path]['papers']} papers imported from it before are kept "
-                    "('arxiv-reader remove' drops them)")))
+                    "('arxiv-reader remove' takes them out)")))
             else:
                 report.files_read += 1
                 old = index.files.get(result.path)
@@ -182,7 +185,7 @@ class LibraryStore:
             return None
         folder = relpath.rpartition("/")[0]
         inside = self._inside.get(folder)
-        if inside is None:  # (cached for one import or load: 2,808 shards share a few folders)
+        if inside is None:  # (cached until the index is loaded again: 5,892 shards share a few folders)
             inside = self._inside[folder] = folder_inside_shards(self.library, self.library / folder)
         return self.library / relpath if inside else None
 
@@ -228,6 +231,10 @@ class LibraryStore:
                     statuses[key] = "updated"
             else:
                 statuses.setdefault(key, "unchanged")
+
+    def shard_papers(self, entry: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The paper dicts of one digest's shard; ``None`` when missing or unreadable."""
+        return self._read_shard(entry)
 
     def _read_shard(self, entry: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The paper dicts of one shard; ``None`` when missing or unreadable."""
@@ -305,7 +312,6 @@ class LibraryStore:
         Missing or damaged shards are rebuilt from their digest files (see
         :attr:`messages`). ``progress(done, total)`` is called per digest file.
         """
-        self._inside.clear()
         with gc_paused(freeze=True):
             return self._load_papers(progress)
 
@@ -346,38 +352,6 @@ class LibraryStore:
         # Merged digests are sorted by date, so the last is the latest (no max() per paper).
         result.sort(key=lambda p: (p.digests[-1].date if p.digests else "", p.id), reverse=True)
         return result
-
-    def remove_paths(self, paths: Sequence[Path]) -> tuple[int, int]:
-        """Drop from the library the digest files at ``paths`` (files, or folders: every file
-        under them), whether or not they still exist. Returns (files dropped, papers no
-        longer in the library). Raises :class:`StoreError` when the library cannot be written.
-        """
-        wanted = {os.path.realpath(p) for p in paths} | {os.path.abspath(p) for p in paths}
-        self._inside.clear()
-        try:
-            with lock_for(self.index_path), gc_paused():
-                index = self.load_index()
-                gone = [key for key in index.files
-                        if key in wanted or any(key.startswith(w.rstrip(os.sep) + os.sep) for w in wanted)]
-                if not gone:
-                    return 0, 0
-                shards = [self.shard_file(index.files.pop(key)) for key in gone]
-                before = len(index.versions)
-                index.versions = {}
-                for entry in index.files.values():  # what the remaining shards hold
-                    for key, (version, fp) in versions_of(self._read_shard(entry) or []).items():
-                        old = index.versions.get(key)
-                        if old is None or version > old[0]:
-                            index.versions[key] = [version, fp]
-                self.index_file.save(index)
-                for shard in shards:
-                    if shard is not None:
-                        shard.unlink(missing_ok=True)
-        except Timeout:
-            raise StoreError("another arxiv-reader is importing into this library; try again later") from None
-        except OSError as exc:
-            raise StoreError(f"cannot write the library in {self.library}: {exc.strerror or exc}") from None
-        return len(gone), before - len(index.versions)
 
     def digest_count(self) -> int:
         """How many digest files the library holds."""

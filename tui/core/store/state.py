@@ -149,6 +149,10 @@ class StateStore:
             paths = sorted(Path(e.path) for e in os.scandir(self.folder) if e.name.endswith(".jsonl"))
         except OSError:
             paths = []
+        with self._lock:
+            self._check(paths)
+
+    def _check(self, paths: list[Path]) -> None:
         for path in paths:
             try:
                 notices = file_notices(path, survey_state_file(path), path == self.path)
