@@ -178,7 +178,7 @@ def test_home_pointing_at_a_file_is_one_line_and_exit_1(tmp_path: Path, command:
 
 
 def test_a_state_write_that_fails_is_one_line_and_exit_1(capsys, home: Path, monkeypatch) -> None:
-    import tui.core.store.statefile as statefile
+    import tui.core.store.statewrite as statefile
 
     def full(*args):
         raise OSError(28, "No space left on device")

@@ -376,7 +376,7 @@ def test_own_damaged_file_is_copied_aside_and_the_rest_kept(tmp_path: Path, wher
 
 
 def test_a_failed_append_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch) -> None:
-    import tui.core.store.statefile as statefile
+    import tui.core.store.statewrite as statefile
 
     store = Store(tmp_path)
     store.set_starred(["2201.00001"])

@@ -258,3 +258,11 @@ def test_a_bad_byte_in_an_old_layout_line_1_loses_nothing_else(tmp_path: Path) -
     (tmp_path / "state").mkdir()
     (tmp_path / "state" / "desk.jsonl").write_bytes(raw + b"\n")
     assert len(starred(Store(tmp_path, device="lap"))) == 100  # 99, and one key with U+FFFD
+
+
+def test_a_device_file_of_an_older_schema_is_said_and_still_read(tmp_path: Path) -> None:
+    device_file(tmp_path, "old", [["2608.05013", "starred", True, "2026-11-29T10:00:00.000000Z"]], {"schema": 2})
+    Store(tmp_path, device="desk").set_starred(["2608.05014"])
+    store = Store(tmp_path, device="desk")
+    assert starred(store) == {"2608.05013", "2608.05014"}
+    assert any("old.jsonl was written by an older arxiv-reader (state schema 2)" in m for m in store.messages)

@@ -562,8 +562,25 @@ def test_an_index_without_shard_checksums_reparses_once(tmp_path: Path) -> None:
     store.import_paths([SMALL_DAY])
     data = orjson.loads(store.index_path.read_bytes())
     for doc in data["files"].values():
-        assert len(doc["written"]) == 3
+        assert len(doc["written"]) == 4
         doc["written"] = doc["written"][:2]
     store.index_path.write_bytes(orjson.dumps(data))
     assert Store(tmp_path / "home").import_paths([SMALL_DAY]).files_read == 1
     assert Store(tmp_path / "home").import_paths([SMALL_DAY]).files_unchanged == 1
+
+
+def test_a_shard_is_validated_only_when_its_bytes_may_have_changed(tmp_path: Path, monkeypatch) -> None:
+    """Untouched (same change time): no check; rewritten with the same bytes (a copy, a
+    restore): its checksum vouches for it; other bytes: its rows are validated."""
+    store = Store(tmp_path / "home")
+    store.import_paths([SMALL_DAY])
+    checked = []
+    real = library_module.validate_rows
+    monkeypatch.setattr(library_module, "validate_rows", lambda rows: checked.append(len(rows)) or real(rows))
+    assert len(Store(tmp_path / "home").load_papers()) == 4 and checked == []
+    shard = next((tmp_path / "home" / "library" / "shards").rglob("*.json"))
+    raw = shard.read_bytes()
+    shard.write_bytes(raw)  # the same bytes, a new change time
+    assert len(Store(tmp_path / "home").load_papers()) == 4 and checked == []
+    shard.write_bytes(raw.replace(b"2607.16633", b"2607.16634"))
+    assert len(Store(tmp_path / "home").load_papers()) == 4 and checked == [4]

@@ -62,7 +62,7 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
         entry = {k: doc[k] for k in _FILE_FIELDS}
         entry["path"] = decode_path(entry["path"])
         written = doc.get("written")
-        ok = type(written) is list and len(written) == 3 and all(type(n) is int for n in written)
+        ok = type(written) is list and 3 <= len(written) <= 4 and all(type(n) is int for n in written)
         entry["written"] = written if ok else None
         index.files[entry["path"]] = entry
     for doc in data.get("papers", {}).values():
@@ -166,7 +166,7 @@ class IndexFile:
                 "date": _typed(meta, "date", str, ""),
                 "shard": shard.relative_to(self.library).as_posix(),
                 "papers": len(docs),
-                "written": [len(raw), mtime, zlib.crc32(raw)] if rows is not None else None,
+                "written": [len(raw), mtime, zlib.crc32(raw), st.st_ctime_ns] if rows is not None else None,
             }
             for key, (version, fp) in versions_of(docs).items():
                 old = index.versions.get(key)

@@ -250,8 +250,8 @@ class LibraryStore:
         """The raw contents of one shard and whether it is byte for byte as written.
 
         ``None`` when missing or unreadable (a damaged one is moved aside). A
-        shard changed since it was written (its checksum is not the one the
-        index recorded) must have its rows validated before use.
+        shard changed since it was written (see :func:`~.shards.as_written`)
+        must have its rows validated before use.
         """
         shard = self.shard_file(entry)
         if shard is None:
@@ -271,7 +271,7 @@ class LibraryStore:
         except CorruptDatabase as exc:
             quarantine(shard, str(exc), self.messages)
             return None
-        return data, as_written(entry, raw)
+        return data, as_written(entry, raw, st)
 
     def _repair_shards(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Re-parse the digest files behind missing or damaged shards; their paper dicts.

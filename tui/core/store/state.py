@@ -68,12 +68,13 @@ from .legacy import LegacyStateError, read_legacy_state
 from .merged import MergedState
 from .stamps import stamp_after, stamp_now
 from .statefile import (
-    TAIL_BYTES, Change, FileChanged, FilePosition, NewerStateFile, append_changes, device_file_stem, device_name,
-    position_after, survey_state_file, value_ok, write_compacted,
+    TAIL_BYTES, Change, FilePosition, NewerStateFile, device_file_stem, device_name, position_after,
+    survey_state_file, value_ok,
 )
 from .statenotices import file_notices
 from .stateread import Cursor, DeviceFiles, stamp_of, stat_of
 from .staterepair import Rewritten, repair_own_file
+from .statewrite import FileChanged, append_changes, write_compacted
 
 #: At load, compact this device's file when its journal has this many lines and
 #: at least a quarter as many as its compacted rows; during a write, past the hard limit.

@@ -2,7 +2,7 @@
 
 Meant for tools and tests (the store itself reads with
 :func:`~.statefile.read_state_file` and appends with
-:func:`~.statefile.append_changes`).
+:func:`~.statewrite.append_changes`).
 """
 
 from __future__ import annotations

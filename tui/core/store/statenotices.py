@@ -19,6 +19,9 @@ def _numbers(lines: list[int]) -> str:
 
 
 def _problems(path: Path, result: StateFileRead) -> Iterator[str]:
+    if result.older_schema is not None:
+        yield (f"{path} was written by an older arxiv-reader (state schema {result.older_schema}); "
+               "its changes are read as far as they can be")
     if result.head_damaged:
         yield f"{result.head_damaged}; the other lines still load"
     if result.skipped_entries:

@@ -20,7 +20,8 @@ from ..atomic import atomic_write_bytes
 from ..regular import read_regular_file
 from .dbfiles import aside_path
 from .stamps import horizon, stamp_after
-from .statefile import Change, fold, read_state_file, write_compacted
+from .statefile import Change, read_state_file
+from .statewrite import fold, write_compacted
 
 
 @dataclass(slots=True)
