@@ -35,7 +35,7 @@ _ONE = timedelta(microseconds=1)
 
 _DIGITS = str.maketrans("0123456789", "0000000000")
 _SHAPE = "0000-00-00T00:00:00.000000Z\n"
-_DATE, _TIME = itemgetter(slice(0, 10)), itemgetter(slice(11, 19))
+_DATE = itemgetter(slice(0, 10))
 
 
 def stamp_now() -> str:
@@ -73,15 +73,16 @@ def _valid_date(text: str) -> bool:
         return False
 
 
-def _valid_time(text: str) -> bool:
-    return text[0:2] < "24" and text[3:5] < "60" and text[6:8] < "60"
+#: The hours a stamp may have, as (tens, units) digits.
+_HOURS = {(str(h // 10), str(h % 10)) for h in range(24)}
 
 
 def all_valid_stamps(stamps: tuple[object, ...] | list[object]) -> bool:
     """Whether every item is a stamp: the exact format, a real date and time from 1970 on.
 
-    Fast for many (200,000 in about 40 ms): the shape of all of them at once
-    (digits where digits go), then each distinct date and time of day.
+    Fast for many (200,000 in about 30 ms): the shape of all of them at once
+    (digits where digits go), the times' digits column by column, then each
+    distinct date.
     """
     try:
         joined = "\n".join(stamps) + "\n" if stamps else ""  # type: ignore[arg-type]
@@ -89,7 +90,12 @@ def all_valid_stamps(stamps: tuple[object, ...] | list[object]) -> bool:
         return False
     if joined.translate(_DIGITS) != _SHAPE * len(stamps):  # (so no item hides a newline either)
         return False
-    return all(map(_valid_date, set(map(_DATE, stamps)))) and all(map(_valid_time, set(map(_TIME, stamps))))
+    hours = joined[11::28]  # (every stamp is 27 characters and a newline)
+    if max(joined[14::28], default="0") > "5" or max(joined[17::28], default="0") > "5":
+        return False  # minutes or seconds past 59
+    if max(hours, default="0") > "1" and not set(zip(hours, joined[12::28])) <= _HOURS:
+        return False
+    return all(map(_valid_date, set(map(_DATE, stamps))))
 
 
 def valid_stamp(text: object) -> bool:

@@ -41,6 +41,7 @@ import re
 import socket
 import stat
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,7 @@ def change_ok(item: Any) -> bool:
     )
 
 
+_ITEM = [itemgetter(n) for n in range(4)]
 #: Changes as four parallel tuples: (keys, fields, values, stamps).
 Columns = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
 NO_COLUMNS: Columns = ((), (), (), ())
@@ -124,7 +126,7 @@ def valid_columns(items: list[Any]) -> Columns | None:
         return NO_COLUMNS
     if set(map(type, items)) != {list} or set(map(len, items)) != {4}:
         return None
-    keys, names, values, stamps = zip(*items)
+    keys, names, values, stamps = (tuple(map(_ITEM[n], items)) for n in range(4))  # (faster than zip(*items))
     ok = (
         set(map(type, keys)) == {str} and set(map(type, names)) == {str}
         and "" not in keys and "" not in names and _values_ok(names, values) and all_valid_stamps(stamps)
