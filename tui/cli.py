@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -262,10 +263,18 @@ def run_reader(args: argparse.Namespace) -> int:
         raise CommandError("no such file or folder: " + ", ".join(missing))
     store = open_store(args.home)
     paths = list(args.paths)
-    if not paths and store.digest_count() == 0:
-        paths = [sample_digest_dir()]
     from .app import ArxivReaderApp
 
+    if not paths and store.digest_count() == 0:
+        # The sample opens in a throw-away data folder: nothing of it enters the
+        # user's library, and it is gone as soon as they import real digests.
+        from .core.store import Store
+
+        with tempfile.TemporaryDirectory(prefix="arxiv-reader-sample-") as sample_home:
+            sample = Store(Path(sample_home))
+            app = ArxivReaderApp(sample, paths=[sample_digest_dir()], mark_read_delay=args.mark_read_delay, sample=True)
+            app.run()
+        return 0
     ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay).run()
     return 0
 

@@ -456,7 +456,7 @@ async def child_ui(home: Path) -> dict:
         for _ in range(60):
             target = paper_list.cursor + 1
             previous = detail.source
-            probe.arm(lambda: paper_list.cursor == target and detail.source != previous and not detail.is_updating)
+            probe.arm(lambda: paper_list.cursor == target and detail.source != previous)
             await pilot.press("j")
             moves.append(await probe.wait(pilot))
         results["cursor_ms"] = moves[5:]  # the first moves warm the caches

@@ -1,4 +1,4 @@
-"""Copying citations: which papers, in which format, and telling the user how."""
+"""Copying citations: which papers, in which format, and telling the user how it went."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from collections.abc import Collection, Mapping
 from textual.app import App
 
 from ..core.cite import FORMATS
-from ..core.models import Paper, PaperState
-from .dialogs import CopyFallbackDialog
 from ..core.library import Library
+from ..core.models import Paper, PaperState
+from ..core.results import Results
+from .dialogs import CopyFallbackDialog
 
 
 def format_labels() -> dict[str, str]:
@@ -22,22 +23,35 @@ def copy_targets(
     marked: Collection[str],
     states: Mapping[str, PaperState],
     highlighted: Paper | None,
+    results: Results | None = None,
 ) -> tuple[list[Paper], str]:
-    """Marked papers, else starred ones, else the highlighted one; with a label."""
-    chosen = [paper for paper_id in marked if (paper := library.paper(paper_id)) is not None]
-    if chosen:
-        return chosen, _count(len(chosen), "marked paper")
-    starred = library.starred(states)
-    if starred:
-        return starred, _count(len(starred), "starred paper")
-    return ([highlighted], highlighted.id) if highlighted is not None else ([], "")
+    """What ``Y`` copies, and a label that says exactly that.
+
+    The marked papers (all of them, in list order), else every starred paper of
+    the library, else the highlighted one. The label counts those the filter
+    hides, so the user knows before copying ("3 marked papers, 1 of them hidden
+    by the filter").
+    """
+    by_id = library.by_id
+    chosen = [library.papers[i] for i in sorted(by_id[paper_id] for paper_id in marked if paper_id in by_id)]
+    noun = "marked paper"
+    if not chosen:
+        chosen = library.starred(states)
+        noun = "starred paper"
+    if not chosen:
+        return ([highlighted], f"the highlighted paper {highlighted.id}") if highlighted is not None else ([], "")
+    label = _count(len(chosen), noun)
+    hidden = results.hidden({paper.id for paper in chosen}) if results is not None else 0
+    if hidden:
+        label += f", {hidden:,} of them hidden by the filter" if len(chosen) > 1 else ", hidden by the filter"
+    return chosen, label
 
 
 def copy_papers(app: App, papers: list[Paper], format_key: str) -> None:
     """Copy ``papers`` in a format of ``cite.FORMATS``; say how, or show the text.
 
     ``app.clipboard_helper`` (a :class:`tui.clipboard.Clipboard`) does the copy;
-    when no route works the text opens in a dialog to copy by hand.
+    when no route works the text opens in a screen to copy by hand.
     """
     label, render = FORMATS[format_key]
     try:
@@ -45,12 +59,17 @@ def copy_papers(app: App, papers: list[Paper], format_key: str) -> None:
     except Exception as error:  # a citation bug must not cost the session
         app.notify(f"Could not format {label}: {error}", severity="error", markup=False)
         return
-    what = papers[0].id if len(papers) == 1 else f"{len(papers):,} papers"
-    how = app.clipboard_helper.copy(app, text)  # type: ignore[attr-defined]
-    if how is None:
-        app.push_screen(CopyFallbackDialog(f"{label} for {what}", text))
+    what = f"{label} for " + (papers[0].id if len(papers) == 1 else f"{len(papers):,} papers")
+    copy_text(app, text, what)
+
+
+def copy_text(app: App, text: str, what: str) -> None:
+    """Copy ``text`` (described by ``what``) and say how, or show it to copy by hand."""
+    copied = app.clipboard_helper.copy(app, text)  # type: ignore[attr-defined]
+    if copied.worked:
+        app.notify(copied.message(what), markup=False, timeout=8 if copied.tmux_off else 4)
     else:
-        app.notify(f"Copied {label} for {what} ({how})", markup=False)
+        app.push_screen(CopyFallbackDialog(what, text, tmux_off=copied.tmux_off))
 
 
 def _count(n: int, noun: str) -> str:

@@ -18,10 +18,28 @@ from textual.widgets import Label, Static
 SECTION_TITLES = {
     "ArxivReaderApp": "Everywhere",
     "MainScreen": "Main screen",
+    "ReadingScreen": "Reading view",
+    "ReadingView": "Scrolling the paper",
     "PaperList": "Paper list",
-    "PaperDetail": "Paper detail",
-    "Input": "Filter input",
+    "PaperDetail": "Paper detail (J K, ctrl+d ctrl+u from the list)",
+    "QueryInput": "Filter input",
 }
+
+#: The query language by example: (what to type, what it finds).
+QUERY_EXAMPLES: list[tuple[str, str]] = [
+    ("graph neural", "both words in the title, authors, id or categories (any case and accents; prefixes match)"),
+    ('"neural radiance"', "the phrase"),
+    ("diffusion -video", "'-' excludes (also NOT x, -ti:x, -(a b))"),
+    ("(captioning OR deblurring) survey", "OR (or |) and parentheses; AND binds tighter"),
+    ("ti:transformer  au:wang", "title; authors"),
+    ("abs:contrastive  co:cvpr  jr:tpami  doi:10.1145", "abstract, comment, journal reference, DOI"),
+    ("cat:cs.CV  cat:cs", "a category (primary or cross-list), or a whole archive"),
+    ("id:2201.129", "ids starting so"),
+    ("is:new  is:unread  is:read  is:starred", "new since the previous session ended; your reading state"),
+    ("date:latest  date:2026-07-24  date:2026-07", "the newest digest day; a day; a month"),
+    ("date:2022-01..2022-03  date:2024..", "a range, inclusive, either end open"),
+    ("?diffusion prior  any:prior", "search everywhere, abstracts and comments included"),
+]
 
 #: (key as shown, description, longer help)
 HelpRow = tuple[str, str, str]
@@ -84,6 +102,16 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
     return sections
 
 
+def query_table() -> Table:
+    """The query language's examples as a two-column table."""
+    table = Table.grid(expand=True)
+    table.add_column(width=max(cell_len(example) for example, _ in QUERY_EXAMPLES) + 2, style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+    for example, meaning in QUERY_EXAMPLES:
+        table.add_row(Text(example), Text(meaning))
+    return table
+
+
 def _table(rows: list[HelpRow]) -> Table:
     table = Table.grid(expand=True)
     # Fixed widths (+2 as the gutter) so keys and names never wrap or touch.
@@ -111,6 +139,8 @@ class HelpScreen(ModalScreen[None]):
                 for title, rows in self.sections:
                     yield Label(Text(title), classes="help-section")
                     yield Static(_table(rows), classes="help-table")
+                yield Label("Query language (/ to type; every keystroke filters)", classes="help-section")
+                yield Static(query_table(), classes="help-table", id="help-query")
             yield Label("Esc, q or ? to close · ctrl+p for the command palette", id="help-hint")
 
     def on_mount(self) -> None:

@@ -1,4 +1,10 @@
-"""The filter bar: a one-line query input with the query's warnings under it."""
+"""The filter bar: a one-line query input with the query's warnings under it.
+
+The screen owns the query: it binds :attr:`FilterBar.query_text` to its own, and the
+bar shows it. What the user types comes back as :class:`FilterBar.Changed`
+(one message per keystroke); a query set by the screen (session restore,
+Escape) is shown without a message, so nothing searches twice.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive
+from textual.reactive import Reactive, reactive
 from textual.widgets import Input, Static
 
-PLACEHOLDER = "Filter (/): words, au:name, ti:title, cat:cs.CV, id:2201.12944…"
+PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
 
 
 class QueryInput(Input):
@@ -28,10 +34,13 @@ class QueryInput(Input):
 
 
 class FilterBar(Vertical):
-    """Wraps an :class:`Input`; posts :class:`Changed` on every keystroke."""
+    """Wraps an :class:`Input`; posts :class:`Changed` on every keystroke of the user."""
+
+    #: The query shown (bound to the screen's).
+    query_text: reactive[str] = reactive("", init=False)
 
     class Changed(Message):
-        """The query text changed (every keystroke)."""
+        """The user changed the query text (every keystroke)."""
 
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -44,9 +53,6 @@ class FilterBar(Vertical):
             super().__init__()
             self.text = text
 
-    #: True while :meth:`set_text` replaces the text (a watcher of the input's
-    #: value can tell a program change from typing).
-    setting_text = False
     _warnings: list[str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -62,18 +68,13 @@ class FilterBar(Vertical):
         """The query as typed."""
         return self.input.value
 
-    def set_text(self, text: str, *, notify: bool = False) -> None:
-        """Replace the query; posts :class:`Changed` only when ``notify``."""
-        if notify:
-            self.input.value = text
-            return
-        self.setting_text = True
-        try:
-            with self.input.prevent(Input.Changed):
-                self.input.value = text
-                self.input.cursor_position = len(text)
-        finally:
-            self.setting_text = False
+    def watch_query_text(self, text: str) -> None:
+        """Show the screen's query (typing already shows it: then nothing to do)."""
+        field = self.input
+        if field.value != text:
+            with field.prevent(Input.Changed):
+                field.value = text
+                field.cursor_position = len(text)
 
     def set_warnings(self, warnings: list[str]) -> None:
         """Show what the query parser could not understand (hidden when empty)."""
