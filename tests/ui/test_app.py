@@ -436,3 +436,45 @@ async def test_command_palette_offers_every_command(make_app):
         prompts = " | ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
         for command in MAIN_COMMANDS + APP_COMMANDS:
             assert command.help in prompts
+
+
+async def test_help_explains_the_query_language_and_the_reading_keys(make_app):
+    from rich.console import Console
+
+    from tui.commands import READING_COMMANDS
+    from tui.screens.help import QUERY_EXAMPLES, query_table
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert help_screen.query_one("#help-query")
+        console = Console(width=110, record=True)
+        console.print(query_table())
+        query_help = console.export_text()
+        for example, _ in QUERY_EXAMPLES:
+            assert example.split()[0] in query_help
+        for needle in ("is:new", "date:latest", "au:wang", "OR", "cat:cs.CV"):
+            assert needle in query_help
+        rows = {row[1]: row[0] for _, rows in help_screen.sections for row in rows}
+        assert rows["Read"] in ("enter", "⏎")  # the list's Enter, described for what it does
+        assert {"Next paper", "Previous paper", "Prev day", "Next day", "Unmark all"} <= set(rows)
+        await pilot.press("escape", "enter", "question_mark")  # help over the reading view
+        descriptions = {row[1] for _, rows in app.screen.sections for row in rows}
+        for command in READING_COMMANDS:
+            assert command.description in descriptions
+
+
+async def test_the_palette_shows_each_commands_key(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        star = next(p for p in prompts if "Star or unstar" in p)
+        assert "key: s" in star
+        older = next(p for p in prompts if "previous digest day" in p)
+        assert "key: [" in older
