@@ -11,7 +11,12 @@ code is exercised exactly as on the real archive.
 
 Usage::
 
-    python tests/benchmarks/make_archive.py OUT [--papers 200000]
+    python tests/benchmarks/make_archive.py OUT [--papers 200000] [--per-file 35]
+
+With ``--per-file N`` (``split_days``) every real day is cut into pieces of
+about N papers and each piece becomes one generated day: the real-shaped
+archive of many small daily files (200,000 papers in about 5,800 files at 35),
+where the default replays whole real days (2,800 large files).
 
 As a library, :func:`cached_archive` builds the archive once under the system's
 temporary directory, keyed by its parameters, so benchmark reruns are fast.
@@ -107,6 +112,37 @@ class ArchiveInfo:
     extra_days: list[list[str]] = field(default_factory=list)
     extra_bytes: list[int] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def split_days(days: list[SourceDay], per_file: int) -> list[SourceDay]:
+    """Cut each real day into pieces of about ``per_file`` paper blocks.
+
+    A day of B blocks becomes ``round(B / per_file)`` pieces (at least one);
+    each category file of the day is cut into that many runs of consecutive
+    blocks, and piece ``i`` holds run ``i`` of every file, under the file's own
+    header. Adjacent duplicate blocks mostly stay together; a paper of two
+    category files may land in two pieces, i.e. on two generated days.
+    """
+    pieces: list[SourceDay] = []
+    for day in days:
+        split_files: list[tuple[str, str, list[str]]] = []
+        total = 0
+        for category, text in day.files:
+            starts = [m.start() for m in _BLOCK_START_RE.finditer(text)]
+            header = text[: starts[0]] if starts else text
+            blocks = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+            split_files.append((category, header, blocks))
+            total += len(blocks)
+        count = max(1, round(total / per_file))
+        for i in range(count):
+            files = []
+            for category, header, blocks in split_files:
+                lo, hi = len(blocks) * i // count, len(blocks) * (i + 1) // count
+                if hi > lo:
+                    files.append((category, header + "".join(blocks[lo:hi])))
+            if files:
+                pieces.append(SourceDay(f"{day.date}-{i}", files))
+    return pieces
 
 
 class _Renumberer:
@@ -205,16 +241,22 @@ def generate_archive(
     extra_days: int = 5,
     source: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    per_file: int | None = None,
 ) -> ArchiveInfo:
     """Write an archive of ``papers`` unique papers (or ``days`` days) under ``out``.
 
     When ``extra`` is given, the ``extra_days`` following days are written there
-    (outside the archive) so a benchmark can add "tomorrow's" files.
+    (outside the archive) so a benchmark can add "tomorrow's" files. With
+    ``per_file``, real days are first cut into pieces of about that many papers
+    (see :func:`split_days`).
     """
     if papers is None and days is None:
         raise ValueError("give papers or days")
     started = time.perf_counter()
-    writer = ArchiveWriter(load_source_days(source or find_source_digests()))
+    source_days = load_source_days(source or find_source_digests())
+    if per_file:
+        source_days = split_days(source_days, per_file)
+    writer = ArchiveWriter(source_days)
     info = ArchiveInfo(root=str(out))
     out.mkdir(parents=True, exist_ok=True)
     while True:
@@ -250,6 +292,7 @@ def cached_archive(
     papers: int | None = 200_000,
     days: int | None = None,
     log: Callable[[str], None] = print,
+    per_file: int | None = None,
 ) -> ArchiveInfo:
     """The archive for these parameters, generated once and kept in the temp dir.
 
@@ -258,10 +301,13 @@ def cached_archive(
     interrupted mid-way is regenerated.
     """
     source = find_source_digests()
-    key = hashlib.sha1(
-        json.dumps([GENERATOR_VERSION, papers, days, str(START_DATE), source_fingerprint(source)]).encode()
-    ).hexdigest()[:10]
+    params = [GENERATOR_VERSION, papers, days, str(START_DATE), source_fingerprint(source)]
+    if per_file:  # appended only when set: the default archive keeps its cache key
+        params.append(per_file)
+    key = hashlib.sha1(json.dumps(params).encode()).hexdigest()[:10]
     label = f"p{papers}" if papers is not None else f"d{days}"
+    if per_file:
+        label += f"-f{per_file}"
     base = cache_root() / f"archive-{label}-{key}"
     manifest = base / "manifest.json"
     if manifest.is_file():
@@ -284,7 +330,7 @@ def cached_archive(
             log(f"  {done:,} / {total:,} papers")
 
     info = generate_archive(base / "archive", papers=papers, days=days, extra=base / "extra", source=source,
-                            progress=progress)
+                            progress=progress, per_file=per_file)
     tmp = manifest.with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(info), indent=1))
     os.replace(tmp, manifest)
@@ -302,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=None, help="generate this many days instead of a paper count")
     parser.add_argument("--extra", type=Path, default=None, help="also write the following days into this directory")
     parser.add_argument("--extra-days", type=int, default=5, help="how many following days --extra gets (default 5)")
+    parser.add_argument("--per-file", type=int, default=None,
+                        help="cut real days into files of about N papers (35: the real-shaped archive)")
     args = parser.parse_args(argv)
     info = generate_archive(
         args.out,
@@ -309,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         days=args.days,
         extra=args.extra,
         extra_days=args.extra_days,
+        per_file=args.per_file,
     )
     print(
         f"{info.papers:,} papers ({info.blocks:,} blocks) in {info.files:,} files, "

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 import tui.core.digest as digest_module
-import tui.core.store as store_module
+import tui.core.store.library as library_module
 from tui.core.models import DigestRef, Paper
 from tui.core.store import Store, StoreError, default_home, paper_to_doc, papers_from_docs
 
@@ -306,7 +306,7 @@ def test_index_with_malformed_versions_is_rebuilt(imported: Store) -> None:
 
 
 def test_damaged_shard_is_rebuilt_from_its_digest(imported: Store) -> None:
-    entry = next(e for e in imported._load_index().files.values() if e["path"] == str(SMALL_DAY))
+    entry = next(e for e in imported.library_files.load_index().files.values() if e["path"] == str(SMALL_DAY))
     shard = imported.library / entry["shard"]
     shard.write_bytes(b'{"papers": {"1": {"id"')
     store = Store(imported.home)
@@ -385,7 +385,7 @@ def test_fast_paper_conversions_match_the_model() -> None:
 
 
 def test_malformed_paper_in_shard_is_rebuilt(imported: Store) -> None:
-    entry = next(e for e in imported._load_index().files.values() if e["path"] == str(SMALL_DAY))
+    entry = next(e for e in imported.library_files.load_index().files.values() if e["path"] == str(SMALL_DAY))
     shard = imported.library / entry["shard"]
     shard.write_bytes(orjson.dumps({"papers": {"1": {"id": "2607.16633"}}}))
     store = Store(imported.home)
@@ -397,12 +397,12 @@ def test_malformed_paper_in_shard_is_rebuilt(imported: Store) -> None:
 def test_parallel_import_matches_sequential(
     tmp_path: Path, imported: Store, monkeypatch: pytest.MonkeyPatch, broken_pool: bool
 ) -> None:
-    monkeypatch.setattr(store_module, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(library_module, "PARALLEL_MIN_BYTES", 1)
     if broken_pool:
         def no_pool(*args, **kwargs):
-            raise store_module.BrokenProcessPool("workers cannot start")
+            raise library_module.BrokenProcessPool("workers cannot start")
 
-        monkeypatch.setattr(store_module.concurrent.futures, "ProcessPoolExecutor", no_pool)
+        monkeypatch.setattr(library_module.concurrent.futures, "ProcessPoolExecutor", no_pool)
     parallel = Store(tmp_path / "parallel")
     report = parallel.import_paths([DIGESTS])
     assert (report.files_read, report.papers_new) == (N_FILES, len(imported.load_papers()))
@@ -434,7 +434,7 @@ def test_lost_shard_of_a_vanished_file_is_dropped_once(tmp_path: Path) -> None:
     shutil.copy(SMALL_DAY, copy)
     store = Store(tmp_path / "home")
     store.import_paths([archive, DIGESTS / "cs.CL" / "2026" / "08"])
-    entry = store._load_index().files[str(copy)]
+    entry = store.library_files.load_index().files[str(copy)]
     (store.library / entry["shard"]).unlink()
     copy.unlink()
     again = Store(tmp_path / "home")
@@ -484,7 +484,7 @@ def test_parser_crash_is_a_problem_and_the_file_is_retried(store: Store, monkeyp
 
 
 def _shard_of(store: Store, path: Path) -> Path:
-    entry = next(e for e in store._load_index().files.values() if e["path"] == str(path))
+    entry = next(e for e in store.library_files.load_index().files.values() if e["path"] == str(path))
     return store.library / entry["shard"]
 
 
@@ -512,7 +512,7 @@ def test_rows_in_another_field_order_load_the_same(imported: Store) -> None:
 def test_schema_1_library_loads_then_the_next_import_rewrites_rows(imported: Store, parse_counter) -> None:
     expected = [p.to_dict() for p in imported.load_papers()]
     # Turn the library into what the previous version wrote: a dict per paper, schema 1.
-    for entry in imported._load_index().files.values():
+    for entry in imported.library_files.load_index().files.values():
         shard = imported.library / entry["shard"]
         data = orjson.loads(shard.read_bytes())
         (doc,) = data["papers"].values()

@@ -1,0 +1,318 @@
+"""The opened index: evaluate queries, read rows and papers by document id.
+
+Document ids: each segment's documents get a run of ids starting at a
+multiple of 8 (segments newest first), so a bitset over every document is the
+concatenation of the segments' own bitsets. Ascending ids are newest-first
+order; ids of deleted documents (superseded by a newer segment) and the few
+padding ids between segments are never returned. A fresh build or a full
+merge has ids ``0..n-1`` exactly: the rows in newest-first order.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..models import Paper
+from ..query.haystack import SearchCancelled
+from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term
+from ..query.syntax import parse_query
+from ..textfold import fold
+from . import bitsets
+from .directory import read_manifest
+from .segment import Row, Segment, _value
+from .segment_file import IndexDamaged, IndexMissing
+from .words import is_single_word, needle_parts, needle_pattern
+
+#: State sets for ``is:`` terms: name (``read``, ``starred``, ``new``) -> bitset or document ids.
+States = Mapping[str, "np.ndarray | Iterable[int]"]
+_CACHE_SIZE = 64
+_CHECK_EVERY = 512
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """What a query matched: how many, the first few ids, and the bitset for the rest."""
+
+    count: int
+    first: list[int]
+    bits: np.ndarray
+
+    def docs(self) -> np.ndarray:
+        """Every matching document id, ascending (newest first)."""
+        return bitsets.to_docs(self.bits)
+
+    def after(self, doc: int, limit: int) -> list[int]:
+        """Up to ``limit`` matching ids after ``doc`` (scrolling down a long result)."""
+        return bitsets.first_docs(self.bits, limit, doc + 1)
+
+
+class SearchIndex:
+    """A mapped index (see :mod:`tui.core.index`). Safe to share between threads for reading."""
+
+    def __init__(self, directory: Path, source: str, segments: list[Segment], deleted: list[list[int]]) -> None:
+        self.directory = directory
+        self.source = source
+        self.segments = segments
+        self.bases: list[int] = []
+        parts = []
+        base = 0
+        for segment, gone in zip(segments, deleted):
+            self.bases.append(base)
+            mask = np.zeros(segment.nbytes * 8, bool)
+            mask[: segment.n] = True
+            mask[np.array(gone, dtype=np.int64)] = False
+            parts.append(np.packbits(mask))
+            base += segment.nbytes * 8
+        self.nbytes = base // 8
+        self.live = np.concatenate(parts) if parts else bitsets.empty(0)
+        self._count = bitsets.count(self.live)
+        self._cache: OrderedDict[tuple[str, str, str, str], np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """Papers in the index (deleted ones not counted)."""
+        return self._count
+
+    # -- reading -------------------------------------------------------------
+
+    def _locate(self, doc: int) -> tuple[Segment, int]:
+        at = bisect_right(self.bases, doc) - 1
+        if at < 0 or doc - self.bases[at] >= self.segments[at].n:
+            raise IndexError(f"no document {doc}")
+        return self.segments[at], doc - self.bases[at]
+
+    def row(self, doc: int) -> Row:
+        """The list columns of document ``doc``."""
+        segment, local = self._locate(doc)
+        try:
+            return segment.row(local, doc)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IndexDamaged(f"{segment.file.path}: row {local} unreadable ({exc})") from None
+
+    def rows(self, docs: Iterable[int]) -> list[Row]:
+        return [self.row(d) for d in docs]
+
+    def paper(self, doc: int) -> Paper:
+        """The full paper of document ``doc`` (abstract and details read from the mapped file)."""
+        segment, local = self._locate(doc)
+        try:
+            return segment.paper(local)
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise IndexDamaged(f"{segment.file.path}: paper {local} unreadable ({exc})") from None
+
+    def doc_of(self, paper_id: str) -> int | None:
+        """The live document of ``paper_id``, or None."""
+        for base, segment in zip(self.bases, self.segments):
+            local = segment.find_id(paper_id)
+            if local is not None and self._is_live(base + local):
+                return base + local
+        return None
+
+    def bits_of_ids(self, paper_ids: Iterable[str]) -> np.ndarray:
+        """The bitset of the live documents of ``paper_ids`` (e.g. the starred ones), for ``states``."""
+        docs = [d for d in map(self.doc_of, paper_ids) if d is not None]
+        return bitsets.from_docs(docs, self.nbytes)
+
+    def all_docs(self) -> np.ndarray:
+        return bitsets.to_docs(self.live)
+
+    def _is_live(self, doc: int) -> bool:
+        return bool(self.live[doc >> 3] & (0x80 >> (doc & 7)))
+
+    # -- searching -------------------------------------------------------------
+
+    def search(
+        self,
+        query: Query | str,
+        states: States | None = None,
+        limit: int = 50,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> SearchResult:
+        """Count and first ``limit`` ids of the papers matching ``query`` (text or parsed).
+
+        ``states`` gives ``is:read``, ``is:starred`` and ``is:new`` their papers.
+        ``should_stop`` is polled while phrases are checked against the text;
+        when it answers True the search raises ``SearchCancelled``.
+        """
+        if isinstance(query, str):
+            query = parse_query(query)
+        bits = self.match(query, states, should_stop)
+        return SearchResult(bitsets.count(bits), bitsets.first_docs(bits, limit), bits)
+
+    def match(self, query: Query, states: States | None = None, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
+        """The bitset of the live documents matching ``query``."""
+        if query.root is None:
+            return self.live
+        return _Evaluator(self, states or {}, should_stop).run(query.root) & self.live
+
+    def term_bits(self, field: str, needle: str, lo: str = "", hi: str = "") -> np.ndarray:
+        """Bitset of a leaf term over every document (deleted ones included), cached."""
+        key = (field, needle, lo, hi)
+        with self._cache_lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+        if field == "cat":
+            found = self._lookup(field, lambda p: p.exact_range(_value(needle).encode()))
+        elif field == "id":
+            found = self._lookup(field, lambda p: p.prefix_range(needle.encode()))
+        elif field == "date":
+            found = self._lookup(field, lambda p: p.between_range(lo.encode(), hi.encode()))
+        else:
+            found = self._words(field, needle_parts(needle))
+        with self._cache_lock:
+            self._cache[key] = found
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return found
+
+    def clear_cache(self) -> None:
+        """Forget cached term results (benchmarks time uncached keystrokes)."""
+        with self._cache_lock:
+            self._cache.clear()
+
+    def _lookup(self, field: str, ranges: Callable) -> np.ndarray:
+        parts = []
+        for segment in self.segments:
+            postings = segment.postings(field)
+            parts.append(postings.bits(*ranges(postings)))
+        return np.concatenate(parts) if len(parts) != 1 else parts[0]
+
+    def _words(self, field: str, parts: list[tuple[str, bool]]) -> np.ndarray:
+        """Documents holding every word of ``parts`` (exact, or as a prefix)."""
+        result = None
+        for word, prefix in parts:
+            data = word.encode()
+            bits = self._lookup(field, lambda p: p.prefix_range(data) if prefix else p.exact_range(data))
+            result = bits if result is None else result & bits
+        return self.live if result is None else result
+
+    def phrase_bits(self, field: str, needle: str, within: np.ndarray | None, stop: Callable[[], bool] | None) -> np.ndarray:
+        """Documents whose ``field`` holds ``needle`` at a word start, checked against the text."""
+        candidates = self.term_bits(field, needle)
+        if within is not None:
+            candidates = candidates & within
+        pattern = needle_pattern(needle)
+        found = []
+        for k, doc in enumerate(bitsets.to_docs(candidates & self.live).tolist()):
+            if stop is not None and k % _CHECK_EVERY == 0 and stop():
+                raise SearchCancelled
+            segment, local = self._locate(doc)
+            try:
+                texts = segment.texts(local, field)
+            except (ValueError, TypeError, UnicodeDecodeError) as exc:
+                raise IndexDamaged(f"{segment.file.path}: text of {local} unreadable ({exc})") from None
+            if any(pattern.search(fold(text)) for text in texts):
+                found.append(doc)
+        return bitsets.from_docs(found, self.nbytes)
+
+    def verify(self) -> None:
+        """Check every section's checksum (reads everything); raises :class:`IndexDamaged`."""
+        for segment in self.segments:
+            segment.file.verify()
+
+    def close(self) -> None:
+        self._cache.clear()
+        for segment in self.segments:
+            segment.close()
+
+
+class _Evaluator:
+    """Evaluates a query tree to a bitset; exact within the ``within`` set it is given."""
+
+    def __init__(self, index: SearchIndex, states: States, stop: Callable[[], bool] | None) -> None:
+        self.index = index
+        self.states = states
+        self.stop = stop
+
+    def run(self, node: Node, within: np.ndarray | None = None) -> np.ndarray:
+        if isinstance(node, Term):
+            return self.term(node, within)
+        if isinstance(node, Not):
+            return self.index.live & ~self.run(node.child, within)
+        if isinstance(node, And):
+            acc = within
+            for child in sorted(node.children, key=_cost):
+                bits = self.run(child, acc)
+                acc = bits if acc is None else acc & bits
+                if not acc.any():
+                    break
+            return acc
+        if isinstance(node, Or):
+            out = None
+            for child in node.children:
+                bits = self.run(child, within)
+                out = bits if out is None else out | bits
+            return out
+        raise TypeError(node)  # pragma: no cover - the parser builds no other nodes
+
+    def term(self, term: Term, within: np.ndarray | None) -> np.ndarray:
+        field = term.field
+        if field in TEXT_FIELDS:
+            return self.text(field, term.needle, within)
+        if field == "any":
+            out = None
+            for sub in ANY_FIELDS:
+                bits = self.text(sub, term.needle, within)
+                out = bits if out is None else out | bits
+            return out
+        if field == "is":
+            return self.state(term.needle)
+        return self.index.term_bits(field, term.needle, term.lo, term.hi)
+
+    def text(self, field: str, needle: str, within: np.ndarray | None) -> np.ndarray:
+        if is_single_word(needle):
+            return self.index.term_bits(field, needle)
+        return self.index.phrase_bits(field, needle, within, self.stop)
+
+    def state(self, name: str) -> np.ndarray:
+        if name == "unread":
+            return self.index.live & ~self.state("read")
+        value = self.states.get(name)
+        if value is None:
+            return bitsets.empty(self.index.nbytes)
+        if isinstance(value, np.ndarray) and value.dtype == np.uint8 and len(value) == self.index.nbytes:
+            return value
+        return bitsets.from_docs(value, self.index.nbytes)
+
+
+def _cost(node: Node) -> int:
+    """And order: index lookups first, phrases (checked against text) last, on what is left."""
+    if isinstance(node, Term):
+        if node.field in TEXT_FIELDS or node.field == "any":
+            return 0 if is_single_word(node.needle) else 2
+        return 0
+    return 1
+
+
+def open_index(directory: Path, source: str | None = None) -> SearchIndex:
+    """Map the index in ``directory``; raises ``IndexMissing``, ``IndexStale`` or ``IndexDamaged``.
+
+    With ``source``, an index built from other data is stale.
+    """
+    directory = Path(directory)
+    manifest = read_manifest(directory, source)
+    segments: list[Segment] = []
+    try:
+        for entry in manifest["segments"]:
+            try:
+                segment = Segment(directory / entry["file"])
+            except IndexMissing as exc:
+                raise IndexDamaged(f"{exc.message} (named by {directory / 'index.json'})") from None
+            segments.append(segment)
+            deleted = entry["deleted"]
+            if segment.n != int(entry["docs"]) or any(not 0 <= int(d) < segment.n for d in deleted):
+                raise IndexDamaged(f"{segment.file.path}: does not match the manifest")
+    except BaseException:
+        for segment in segments:
+            segment.close()
+        raise
+    return SearchIndex(directory, manifest["source"], segments, [e["deleted"] for e in manifest["segments"]])

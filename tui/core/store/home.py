@@ -1,0 +1,121 @@
+"""The Store: one data directory (``home``) with its library, state and session.
+
+Only the store writes to disk. Layout under ``home``::
+
+    library/index.json          the library index (see :mod:`.index`)
+    library/shards/<cat>/<YYYYMMDD>-<hash>.json
+                                the parsed papers of one digest file (see :mod:`.shards`)
+    state.json                  read / starred per paper id (see :mod:`.state`)
+    session.json                where the reader was (see :mod:`.session`)
+
+Every write is atomic (temporary file, fsync, rename). A database that cannot be
+read is moved aside with a message in :attr:`Store.messages`, never replaced silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..models import Paper, PaperState
+from .common import ImportReport, Progress
+from .library import LibraryStore
+from .session import SessionFile
+from .state import StateStore
+
+
+class Store:
+    """The library and the state, both TinyDB databases under ``home``.
+
+    Never raises when opening: problems (unreadable or read-only files) become
+    :attr:`messages`. Methods that must save something raise :class:`StoreError`
+    when they cannot.
+    """
+
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        #: Human-readable notices (e.g. "state.json was corrupt; moved to ..."),
+        #: appended to as they happen: a caller remembers how many it has shown.
+        self.messages: list[str] = []
+        self.library = self.home / "library"
+        self.library_files = LibraryStore(self.library, self.messages)
+        self.index_path = self.library_files.index_path
+        self._state = StateStore(self.home, self.messages)
+        self.state_path = self._state.path
+        self._session = SessionFile(self.home, self.messages)
+        self.session_path = self._session.path
+        try:
+            self.library.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.messages.append(f"cannot create the data folder {self.library}: {exc.strerror or exc}")
+        if self.home.is_dir() and not os.access(self.home, os.W_OK):
+            self.messages.append(f"the data folder {self.home} is read-only: changes cannot be saved")
+
+    # -- library -----------------------------------------------------------------
+    def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
+        """Parse new or changed digest files under ``paths`` into the library.
+
+        Unchanged files (same size and mtime_ns as recorded) are not read.
+        Problems in the input (missing paths, bad blocks) are reported, never
+        raised. Raises :class:`StoreError` when the library cannot be written.
+        """
+        return self.library_files.import_paths(paths, progress)
+
+    def load_papers(self, progress: Progress | None = None) -> list[Paper]:
+        """Every paper of the library, merged, newest digest date first (then id descending).
+
+        Missing or damaged shards are rebuilt from their digest files (see
+        :attr:`messages`). ``progress(done, total)`` is called per digest file.
+        """
+        return self.library_files.load_papers(progress)
+
+    def digest_count(self) -> int:
+        """How many digest files the library holds."""
+        return self.library_files.digest_count()
+
+    def paper_count(self) -> int:
+        """How many distinct papers (ids) the library holds, without loading them."""
+        return self.library_files.paper_count()
+
+    def known_ids(self) -> set[str]:
+        """The ids (without version) of every paper in the library, from the index alone."""
+        return self.library_files.known_ids()
+
+    def library_stats(self) -> dict[str, Any]:
+        """Cheap library figures from the index (see :meth:`LibraryStore.library_stats`)."""
+        return self.library_files.library_stats()
+
+    # -- state -------------------------------------------------------------------
+    def states(self) -> dict[str, PaperState]:
+        """The user's state for every paper that has any (re-read from disk if changed)."""
+        return self._state.states()
+
+    def get_state(self, paper_id: str) -> PaperState:
+        """The state of one paper (a fresh unread, unstarred one when it has none)."""
+        return self._state.get_state(paper_id)
+
+    def set_read(self, ids: Iterable[str], read: bool = True) -> None:
+        """Mark papers read or unread; persisted before returning.
+
+        ``ids`` may carry versions (they are dropped). Re-marking a read paper
+        keeps its original ``read_at``. Raises :class:`StoreError` if it cannot save.
+        """
+        self._state.set_read(ids, read)
+
+    def set_starred(self, ids: Iterable[str], starred: bool = True) -> None:
+        """Star or unstar papers; persisted before returning (see :meth:`set_read`)."""
+        self._state.set_starred(ids, starred)
+
+    # -- session -----------------------------------------------------------------
+    def load_session(self) -> dict:
+        """Where the reader was when it last ran ({} when unknown)."""
+        return self._session.load()
+
+    def save_session(self, session: dict) -> None:
+        """Remember where the reader is (query, view, paper id...): JSON-ready values.
+
+        Raises :class:`StoreError` when it cannot be saved.
+        """
+        self._session.save(session)

@@ -1,0 +1,155 @@
+"""The library index (``library/index.json``): which digest files the library holds.
+
+A TinyDB database with table ``files`` (one document per digest file: path,
+size, mtime_ns, category, date, shard, papers) and table ``papers`` (one
+compact document mapping paper id -> [version, fingerprint]). It is cached in
+memory and re-read when the file changes; when lost or damaged it is rebuilt
+from the source metadata every shard carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+
+from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage, CorruptDatabase, meta_schema
+from .common import gc_paused
+from .dbfiles import Stamp, file_stamp, quarantine, read_db
+from .shards import shard_docs, versions_of
+
+
+@dataclass(slots=True)
+class LibraryIndex:
+    """The library index in memory."""
+
+    #: absolute digest path -> {path, size, mtime_ns, category, date, shard, papers}
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: paper id -> [version, fingerprint]
+    versions: dict[str, list[Any]] = field(default_factory=dict)
+    #: The schema the index was written with: below 2, the shards hold one dict
+    #: per paper, and the next import re-parses every file to write compact rows.
+    schema: int = SCHEMA
+
+
+_FILE_FIELDS = {"path": str, "size": int, "mtime_ns": int, "category": str, "date": str, "shard": str, "papers": int}
+
+
+def _typed(doc: dict[str, Any], name: str, kind: type, default: Any) -> Any:
+    """``doc[name]`` when it has exactly type ``kind``, else ``default``."""
+    value = doc.get(name)
+    return value if type(value) is kind else default
+
+
+def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
+    """Validate raw index contents; raise CorruptDatabase on a malformed entry."""
+    index = LibraryIndex(schema=meta_schema(data) or 1)
+    for doc in data.get("files", {}).values():
+        if not isinstance(doc, dict) or any(not isinstance(doc.get(k), t) for k, t in _FILE_FIELDS.items()):
+            raise CorruptDatabase(f"{path}: malformed entry in table 'files'")
+        index.files[doc["path"]] = {k: doc[k] for k in _FILE_FIELDS}
+    for doc in data.get("papers", {}).values():
+        versions = doc.get("versions") if isinstance(doc, dict) else None
+        if not isinstance(versions, dict) or not all(
+            type(v) is list and len(v) == 2 and type(v[0]) is int for v in versions.values()
+        ):
+            raise CorruptDatabase(f"{path}: malformed table 'papers'")
+        index.versions.update(versions)
+    return index
+
+
+class IndexFile:
+    """``library/index.json``: loaded (cached by stat stamp), saved, rebuilt when lost.
+
+    Notices (a damaged index moved aside, a rebuild) go to ``messages``.
+    """
+
+    def __init__(self, library: Path, messages: list[str]) -> None:
+        self.library = library
+        self.path = library / "index.json"
+        self.messages = messages
+        self._index: LibraryIndex | None = None
+        self._stamp: Stamp | None = None
+
+    def load(self) -> LibraryIndex:
+        """The index, re-read when the file changed; rebuilt from shards when lost."""
+        stamp = file_stamp(self.path)
+        if self._index is not None and stamp == self._stamp:
+            return self._index
+        with gc_paused():
+            data = read_db(self.path, self.messages)
+        index: LibraryIndex | None = None
+        if data is not None:
+            try:
+                index = index_from_raw(data, str(self.path))
+            except CorruptDatabase as exc:
+                quarantine(self.path, str(exc), self.messages)
+        if index is None:
+            with gc_paused():
+                index = self._rebuild_from_shards()
+        self._index = index
+        self._stamp = file_stamp(self.path)
+        return index
+
+    def _rebuild_from_shards(self) -> LibraryIndex:
+        """Recover the index from the source metadata every shard carries."""
+        index = LibraryIndex()
+        shards_dir = self.library / "shards"
+        if not shards_dir.is_dir():
+            return index
+        newest: dict[str, int] = {}
+        for shard in sorted(shards_dir.rglob("*.json")):
+            data = read_db(shard, self.messages)
+            if data is None:
+                continue
+            meta = next(iter(data.get(META_TABLE, {}).values()), {})
+            try:
+                docs = shard_docs(data)
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+            docs = [d for d in docs if isinstance(d, dict) and isinstance(d.get("id"), str)
+                    and type(d.get("version")) is int]
+            source = meta.get("source")
+            if not isinstance(source, str):
+                continue
+            mtime = shard.stat().st_mtime_ns
+            if newest.get(source, -1) > mtime:
+                continue  # an older shard of the same file (its category changed)
+            newest[source] = mtime
+            index.files[source] = {
+                "path": source,
+                "size": _typed(meta, "size", int, -1),  # -1: re-parsed by the next import
+                "mtime_ns": _typed(meta, "mtime_ns", int, -1),
+                "category": _typed(meta, "category", str, "unknown"),
+                "date": _typed(meta, "date", str, ""),
+                "shard": shard.relative_to(self.library).as_posix(),
+                "papers": len(docs),
+            }
+            for key, (version, fp) in versions_of(docs).items():
+                old = index.versions.get(key)
+                if old is None or version > old[0]:
+                    index.versions[key] = [version, fp]
+        if index.files:
+            self.messages.append(f"rebuilt the library index from {len(index.files)} stored digests")
+            try:
+                self.save(index)
+            except OSError as exc:
+                self.messages.append(f"cannot save the rebuilt index: {exc.strerror or exc}")
+        return index
+
+    def save(self, index: LibraryIndex) -> None:
+        """Write ``index`` atomically and keep it as the cached one."""
+        db = TinyDB(self.path, storage=CachingMiddleware(AtomicJSONStorage))
+        try:
+            db.drop_tables()
+            db.table(META_TABLE).insert({"schema": SCHEMA, "kind": "index"})
+            db.table("files").insert_multiple(index.files[key] for key in sorted(index.files))
+            db.table("papers").insert({"versions": index.versions})
+        finally:
+            db.close()
+        index.schema = SCHEMA
+        self._index = index
+        self._stamp = file_stamp(self.path)

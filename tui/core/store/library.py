@@ -1,0 +1,320 @@
+"""The parsed digests on disk: importing, loading and repairing the library.
+
+Layout under ``library/``: ``index.json`` (see :mod:`.index`) and one shard per
+digest file under ``shards/`` (see :mod:`.shards`).
+
+One shard per digest file keeps imports incremental: an unchanged file (same
+size and mtime_ns) is skipped, a changed one rewrites only its shard, and a
+new day's file adds one shard plus the small index. A digest file that vanished
+from disk stays in the library, so moving an archive away loses no papers.
+Imports hold ``library/index.json.lock``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from filelock import Timeout
+
+from ..models import DigestRef, Paper, Problem
+from ..storage import SCHEMA, CorruptDatabase, decode_database
+from .common import ImportReport, Progress, StoreError, gc_paused
+from .dbfiles import lock_for, quarantine
+from .index import IndexFile, LibraryIndex
+from .shards import FileResult, papers_from_docs, papers_from_rows, parse_to_shard, shard_docs, shard_rows
+
+#: Imports with at least this many bytes to parse use worker processes (below
+#: it, starting them costs more than it saves).
+PARALLEL_MIN_BYTES = 32_000_000
+#: During a long import the index is saved every so many parsed files, so a
+#: crash or Ctrl-C loses little work.
+CHECKPOINT_FILES = 1000
+
+
+class LibraryStore:
+    """The library folder: import digest files into shards, load every paper back.
+
+    Notices go to ``messages``; :meth:`import_paths` raises :class:`StoreError`
+    when the library cannot be written.
+    """
+
+    def __init__(self, library: Path, messages: list[str]) -> None:
+        self.library = library
+        self.messages = messages
+        self.index_file = IndexFile(library, messages)
+        self.index_path = self.index_file.path
+
+    def load_index(self) -> LibraryIndex:
+        """The library index (cached; re-read when another process changed it)."""
+        return self.index_file.load()
+
+    def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
+        """Parse new or changed digest files under ``paths`` into the library.
+
+        Unchanged files (same size and mtime_ns as recorded) are not read.
+        Problems in the input (missing paths, bad blocks) are reported, never
+        raised. Raises :class:`StoreError` when the library cannot be written.
+        """
+        from ..digest import find_digest_files
+
+        report = ImportReport()
+        files, problems = find_digest_files(paths)
+        report.problems.extend(problems)
+        try:
+            self.library.mkdir(parents=True, exist_ok=True)
+            with lock_for(self.index_path), gc_paused():
+                index = self.load_index()  # re-read if another process imported
+                self._import_locked(index, files, report, progress)
+        except Timeout:
+            raise StoreError("another arxiv-reader is importing into this library; try again later") from None
+        except OSError as exc:
+            raise StoreError(f"cannot write the library in {self.library}: {exc.strerror or exc}") from None
+        return report
+
+    def _import_locked(
+        self, index: LibraryIndex, files: list[Path], report: ImportReport, progress: Progress | None
+    ) -> None:
+        total = len(files)
+        todo: list[str] = []
+        todo_bytes = 0
+        done = 0
+        for file in files:
+            key = os.path.abspath(file)
+            entry = index.files.get(key)
+            try:
+                st = os.stat(key)
+            except OSError as exc:
+                report.problems.append(Problem(str(file), 0, f"cannot read: {exc.strerror or exc}"))
+                done += 1
+                continue
+            if (
+                entry is not None
+                and index.schema >= SCHEMA  # else: re-parse once to write the compact layout
+                and entry["size"] == st.st_size
+                and entry["mtime_ns"] == st.st_mtime_ns
+                and (self.library / entry["shard"]).is_file()
+            ):
+                report.files_unchanged += 1
+                done += 1
+                if progress:
+                    progress(done, total)
+            else:
+                todo.append(key)
+                todo_bytes += st.st_size
+        if progress and done < total:
+            progress(done, total)
+
+        statuses: dict[str, str] = {}
+        stale_shards: list[Path] = []
+        since_checkpoint = 0
+        for result in self._parse_all(todo, todo_bytes):
+            done += 1
+            since_checkpoint += 1
+            report.problems.extend(result.problems)
+            if result.error:
+                report.problems.append(Problem(result.path, 0, result.error))
+            else:
+                report.files_read += 1
+                old = index.files.get(result.path)
+                if old is not None and old["shard"] != result.shard:
+                    stale_shards.append(self.library / old["shard"])
+                index.files[result.path] = result.index_entry()
+                self._count_versions(index, result.versions, statuses)
+            if since_checkpoint >= CHECKPOINT_FILES:
+                self.index_file.save(index)
+                since_checkpoint = 0
+            if progress:
+                progress(done, total)
+        if todo:
+            self.index_file.save(index)
+        for shard in stale_shards:
+            if not any(e["shard"] == shard.relative_to(self.library).as_posix() for e in index.files.values()):
+                try:
+                    shard.unlink()
+                except OSError:
+                    pass
+        for status in statuses.values():
+            if status == "new":
+                report.papers_new += 1
+            elif status == "updated":
+                report.papers_updated += 1
+            else:
+                report.papers_unchanged += 1
+
+    @staticmethod
+    def _count_versions(
+        index: LibraryIndex, versions: dict[str, tuple[int, str]], statuses: dict[str, str]
+    ) -> None:
+        """Record the file's papers in the index; classify each id once per import."""
+        known = index.versions
+        for key, (version, fp) in versions.items():
+            old = known.get(key)
+            if old is None:
+                known[key] = [version, fp]
+                statuses[key] = "new"
+                continue
+            if version > old[0] or (version == old[0] and fp != old[1]):
+                known[key] = [version, fp]
+                if statuses.get(key) != "new":
+                    statuses[key] = "updated"
+            else:
+                statuses.setdefault(key, "unchanged")
+
+    def _parse_all(self, todo: list[str], todo_bytes: int) -> Iterable[FileResult]:
+        """Parse files into shards, on worker processes when there are many."""
+        library = str(self.library)
+        workers = min(os.cpu_count() or 1, 8)
+        if todo_bytes < PARALLEL_MIN_BYTES or len(todo) < 2 or workers < 2:
+            for path in todo:
+                yield parse_to_shard(path, library)
+            return
+        # forkserver: never fork a process that may run UI threads.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        done = 0
+        try:
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                for result in pool.map(parse_to_shard, todo, [library] * len(todo), chunksize=4):
+                    done += 1
+                    yield result
+        except (BrokenProcessPool, OSError, RuntimeError):
+            # Workers could not start (e.g. the main script can't be re-imported
+            # by them): finish in this process; rewriting a shard is harmless.
+            for path in todo[done:]:
+                yield parse_to_shard(path, library)
+
+    def _read_shard(self, entry: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The paper dicts of one shard; ``None`` when missing or unreadable."""
+        data = self._read_shard_data(entry)
+        return None if data is None else shard_docs(data)
+
+    def _read_shard_data(self, entry: dict[str, Any]) -> dict[str, Any] | None:
+        """The raw, validated contents of one shard; ``None`` when missing or unreadable."""
+        shard = self.library / entry["shard"]
+        try:
+            raw = shard.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.messages.append(f"cannot read {shard}: {exc.strerror or exc}")
+            return None
+        try:
+            data = decode_database(raw, str(shard))
+        except CorruptDatabase as exc:
+            quarantine(shard, str(exc), self.messages)
+            return None
+        return data
+
+    def _repair_shards(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Re-parse the digest files behind missing or damaged shards; their paper dicts.
+
+        A digest whose shard is lost and whose file is gone too is dropped from
+        the index (said once in :attr:`messages`): its papers can't be recovered.
+        """
+        docs: list[dict[str, Any]] = []
+        library = str(self.library)
+        repaired = dropped = 0
+        try:
+            with lock_for(self.index_path):
+                index = self.load_index()  # the latest, under the lock
+                for path in dict.fromkeys(entry["path"] for entry in entries):
+                    if not os.path.isfile(path):
+                        self.messages.append(f"the stored papers of {path} were lost and the file is gone")
+                        dropped += index.files.pop(path, None) is not None
+                        continue
+                    result = parse_to_shard(path, library)
+                    if result.error:
+                        self.messages.append(result.error)
+                        continue
+                    entry = result.index_entry()
+                    index.files[path] = entry
+                    docs.extend(self._read_shard(entry) or [])
+                    repaired += 1
+                if repaired or dropped:
+                    self.index_file.save(index)
+        except (Timeout, OSError) as exc:
+            self.messages.append(f"cannot repair the library: {exc}")
+        if repaired:
+            self.messages.append(f"rebuilt {repaired} damaged digest(s) of the library from their files")
+        return docs
+
+    def load_papers(self, progress: Progress | None = None) -> list[Paper]:
+        """Every paper of the library, merged, newest digest date first (then id descending).
+
+        Missing or damaged shards are rebuilt from their digest files (see
+        :attr:`messages`). ``progress(done, total)`` is called per digest file.
+        """
+        with gc_paused(freeze=True):
+            return self._load_papers(progress)
+
+    def _load_papers(self, progress: Progress | None) -> list[Paper]:
+        from ..merge import merge_papers
+
+        index = self.load_index()
+        entries = sorted(index.files.values(), key=lambda e: (e["date"], e["category"], e["path"]))
+        total = len(entries)
+        papers: list[Paper] = []
+        refs: dict[tuple[str, str], DigestRef] = {}
+        shared: dict[str, str] = {}  # one string object per category and date
+        broken: list[dict[str, Any]] = []
+        for done, entry in enumerate(entries, 1):
+            data = self._read_shard_data(entry)
+            if data is None:
+                broken.append(entry)
+            else:
+                try:
+                    rows = shard_rows(data)
+                    if rows is not None:
+                        papers.extend(papers_from_rows(rows, refs, shared))
+                    else:  # the layout of schema 1: one dict per paper
+                        papers.extend(papers_from_docs(shard_docs(data), refs))
+                except (KeyError, IndexError, TypeError, ValueError) as exc:
+                    quarantine(self.library / entry["shard"],
+                               f"{self.library / entry['shard']} holds a malformed paper ({exc!r})", self.messages)
+                    broken.append(entry)
+            if progress:
+                progress(done, total)
+        if broken:
+            papers.extend(papers_from_docs(self._repair_shards(broken), refs))
+        merged = merge_papers(papers)
+        result = list(merged.values())
+        # Merged digests are sorted by date, so the last is the latest (no max() per paper).
+        result.sort(key=lambda p: (p.digests[-1].date if p.digests else "", p.id), reverse=True)
+        return result
+
+    def digest_count(self) -> int:
+        """How many digest files the library holds."""
+        return len(self.load_index().files)
+
+    def paper_count(self) -> int:
+        """How many distinct papers (ids) the library holds, without loading them."""
+        return len(self.load_index().versions)
+
+    def known_ids(self) -> set[str]:
+        """The ids (without version) of every paper in the library, from the index alone."""
+        return set(self.load_index().versions)
+
+    def library_stats(self) -> dict[str, Any]:
+        """Cheap library figures from the index (no shard is read).
+
+        Keys: ``digests``, ``papers`` (distinct ids), ``categories`` (category ->
+        number of digest files), ``first_date`` and ``last_date`` (ISO, "" if none).
+        """
+        index = self.load_index()
+        categories: dict[str, int] = {}
+        dates = [e["date"] for e in index.files.values() if e["date"]]
+        for entry in index.files.values():
+            categories[entry["category"]] = categories.get(entry["category"], 0) + 1
+        return {
+            "digests": len(index.files),
+            "papers": len(index.versions),
+            "categories": dict(sorted(categories.items())),
+            "first_date": min(dates, default=""),
+            "last_date": max(dates, default=""),
+        }

@@ -1,0 +1,47 @@
+"""Where the reader was (``session.json``): query, view, sort, highlighted paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+
+from ..storage import AtomicJSONStorage
+from .common import StoreError
+from .dbfiles import read_db
+
+
+class SessionFile:
+    """Load and save the session in ``home/session.json``; notices go to ``messages``."""
+
+    def __init__(self, home: Path, messages: list[str]) -> None:
+        self.home = home
+        self.path = home / "session.json"
+        self.messages = messages
+
+    def load(self) -> dict:
+        """Where the reader was when it last ran ({} when unknown)."""
+        data = read_db(self.path, self.messages)
+        if not data:
+            return {}
+        for doc in data.get("session", {}).values():
+            if isinstance(doc, dict):
+                return dict(doc)
+        return {}
+
+    def save(self, session: dict) -> None:
+        """Remember where the reader is (query, view, paper id...): JSON-ready values.
+
+        Raises :class:`StoreError` when it cannot be saved.
+        """
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            db = TinyDB(self.path, storage=CachingMiddleware(AtomicJSONStorage))
+            try:
+                db.drop_tables()
+                db.table("session").insert(dict(session))
+            finally:
+                db.close()
+        except (OSError, TypeError) as exc:
+            raise StoreError(f"cannot save the session in {self.path}: {exc}") from None

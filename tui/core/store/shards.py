@@ -1,0 +1,243 @@
+"""One digest file -> one shard: parsing into a shard and the shard's row codecs.
+
+A shard (``library/shards/<cat>/<YYYYMMDD>-<hash>.json``) is a TinyDB database
+holding the parsed papers of one digest file (table ``papers``: one document of
+rows in Paper's field order) and where they came from (table ``_meta``).
+:func:`parse_to_shard` is module-level so worker processes can run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+
+from ..models import DigestRef, Paper, Problem
+from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+def paper_fingerprint(doc: dict[str, Any]) -> str:
+    """A short stable hash of a paper's content (``Paper.to_dict()`` minus digests).
+
+    Used to tell an updated paper from an unchanged one without loading shards.
+    """
+    content = {key: value for key, value in doc.items() if key != "digests"}
+    return hashlib.blake2b(orjson.dumps(content, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
+
+
+#: Paper's field names in declaration order (the order of ``Paper.to_dict()``).
+PAPER_FIELDS = tuple(f.name for f in fields(Paper))
+_get_attrs = operator.attrgetter(*PAPER_FIELDS)
+_get_items = operator.itemgetter(*PAPER_FIELDS)
+
+
+def paper_to_doc(paper: Paper) -> dict[str, Any]:
+    """``paper.to_dict()`` without ``dataclasses.asdict``'s deep copy (several times faster).
+
+    The lists in the result are the paper's own: serialise it, don't mutate it.
+    """
+    doc = dict(zip(PAPER_FIELDS, _get_attrs(paper)))
+    doc["digests"] = [[ref.category, ref.date] for ref in paper.digests]
+    return doc
+
+
+def papers_from_docs(docs: Iterable[dict[str, Any]], refs: dict[tuple[str, str], DigestRef]) -> list[Paper]:
+    """``Paper.from_dict`` for many docs at once, faster, sharing equal DigestRefs.
+
+    ``refs`` caches one DigestRef per (category, date); pass the same dict for a
+    whole load so 200,000 papers share a few thousand DigestRef objects.
+    """
+    papers = []
+    append = papers.append
+    for doc in docs:
+        paper = Paper(*_get_items(doc))
+        digests = []
+        for category, date in paper.digests:
+            ref = refs.get((category, date))
+            if ref is None:
+                ref = refs[(category, date)] = DigestRef(category, date)
+            digests.append(ref)
+        paper.digests = digests
+        append(paper)
+    return papers
+
+
+#: The name of the one document of a shard's ``papers`` table in the compact layout.
+_ROWS = "rows"
+
+
+def papers_from_rows(
+    rows: list[list[Any]], refs: dict[tuple[str, str], DigestRef], shared: dict[str, str] | None = None
+) -> list[Paper]:
+    """Papers from compact rows (Paper's fields in declaration order, digests as pairs).
+
+    Equal DigestRefs are shared through ``refs`` (see :func:`papers_from_docs`)
+    and category strings through ``shared``, so 200,000 papers hold a few
+    hundred category strings instead of half a million. Raises TypeError or
+    ValueError on a malformed row.
+    """
+    if shared is None:
+        shared = {}
+    intern = shared.setdefault
+    papers = []
+    append = papers.append
+    get_ref = refs.get
+    for row in rows:
+        paper = Paper(*row)
+        digests = []
+        for category, date in paper.digests:
+            ref = get_ref((category, date))
+            if ref is None:
+                ref = refs[(category, date)] = DigestRef(intern(category, category), intern(date, date))
+            digests.append(ref)
+        paper.digests = digests
+        paper.primary_category = intern(paper.primary_category, paper.primary_category)
+        paper.categories = [intern(c, c) for c in paper.categories]
+        append(paper)
+    return papers
+
+
+
+# -- one digest file -> one shard ---------------------------------------------------
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What parsing one digest file into its shard produced (small: crosses processes)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    category: str
+    date: str
+    shard: str  # relative to the library folder
+    papers: int
+    #: id -> (version, fingerprint) of the best block for that id in this file.
+    versions: dict[str, tuple[int, str]]
+    problems: list[Problem]
+    error: str | None = None  # the shard could not be written
+
+    def index_entry(self) -> dict[str, Any]:
+        """The record of this file in the library index's ``files`` table."""
+        return {
+            "path": self.path,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "category": self.category,
+            "date": self.date,
+            "shard": self.shard,
+            "papers": self.papers,
+        }
+
+
+def _shard_relpath(path: str, category: str, date: str) -> str:
+    cat = _SAFE_NAME.sub("_", category) or "unknown"
+    day = date.replace("-", "") if date else "unknown"
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+    return f"shards/{cat}/{_SAFE_NAME.sub('_', day)}-{digest}.json"
+
+
+def versions_of(docs: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
+    versions: dict[str, tuple[int, str]] = {}
+    for doc in docs:
+        key = doc["id"]
+        old = versions.get(key)
+        if old is None or doc["version"] >= old[0]:
+            versions[key] = (doc["version"], paper_fingerprint(doc))
+    return versions
+
+
+def parse_to_shard(path: str, library: str) -> FileResult:
+    """Parse the digest at ``path`` and write its shard under ``library``.
+
+    Module-level so worker processes can run it. Never raises: a failure to
+    write the shard is returned in ``error``.
+    """
+    from ..digest import parse_digest_file
+
+    try:
+        stat = os.stat(path)  # before reading: a concurrent edit is re-parsed next time
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+    except OSError:
+        size, mtime_ns = -1, -1
+    try:
+        parsed = parse_digest_file(Path(path))
+    except Exception as exc:  # a parser bug must not abort a 5,000-file import
+        return FileResult(path, size, mtime_ns, "unknown", "", "", 0, {}, [],
+                           error=f"could not parse (internal error: {exc!r})")
+    category = parsed.category or "unknown"
+    date = parsed.date or ""
+    docs = [paper_to_doc(paper) for paper in parsed.papers]
+    relpath = _shard_relpath(path, category, date)
+    result = FileResult(
+        path, size, mtime_ns, category, date, relpath, len(docs), versions_of(docs), list(parsed.problems)
+    )
+    try:
+        _write_shard(Path(library) / relpath, result, docs)
+    except (OSError, TypeError, ValueError) as exc:
+        result.error = f"cannot write {Path(library) / relpath}: {exc}"
+    return result
+
+
+def _write_shard(shard: Path, result: FileResult, docs: list[dict[str, Any]]) -> None:
+    shard.parent.mkdir(parents=True, exist_ok=True)
+    # CachingMiddleware batches the TinyDB operations into one atomic write on close.
+    db = TinyDB(shard, storage=CachingMiddleware(AtomicJSONStorage))
+    try:
+        db.drop_tables()  # fresh contents; never reads the old file
+        db.table(META_TABLE).insert(
+            {
+                "schema": SCHEMA,
+                "kind": "shard",
+                "source": result.path,
+                "size": result.size,
+                "mtime_ns": result.mtime_ns,
+                "category": result.category,
+                "date": result.date,
+            }
+        )
+        # One document of rows in field order: no key repeated per paper, so
+        # the shard is smaller and decodes about twice as fast as one dict per paper.
+        db.table("papers").insert({"fields": list(PAPER_FIELDS), _ROWS: [list(_get_items(d)) for d in docs]})
+    finally:
+        db.close()
+
+
+def shard_rows(data: dict[str, Any]) -> list[list[Any]] | None:
+    """The compact rows of a shard in Paper's field order (``None``: not that layout).
+
+    Raises ValueError when the rows are there but malformed.
+    """
+    docs = list(data.get("papers", {}).values())
+    if len(docs) != 1 or _ROWS not in docs[0]:
+        return None
+    doc = docs[0]
+    rows = doc[_ROWS]
+    if type(rows) is not list or not all(type(row) is list for row in rows):
+        raise ValueError("the rows of the shard are not lists")
+    names = doc.get("fields")
+    if names != list(PAPER_FIELDS):
+        if type(names) is not list or not set(PAPER_FIELDS) <= set(names) or len(set(names)) != len(names):
+            raise ValueError(f"the shard's field list {names!r} does not name Paper's fields")
+        positions = [names.index(name) for name in PAPER_FIELDS]  # another order: reorder
+        rows = [[row[k] for k in positions] for row in rows]
+    return rows
+
+
+def shard_docs(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The papers of a shard as ``Paper.to_dict()``-like dicts, whatever its layout."""
+    rows = shard_rows(data)
+    if rows is None:
+        return list(data.get("papers", {}).values())
+    return [dict(zip(PAPER_FIELDS, row)) for row in rows]
+
