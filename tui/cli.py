@@ -10,14 +10,14 @@ import argparse
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .core.atomic import atomic_write_text
 from .core.models import Paper, PaperState, split_arxiv_id
 from .core.records import jsonl
 
-SUBCOMMANDS = ("import", "list", "star", "unstar", "read", "unread", "stats", "export")
+SUBCOMMANDS = ("import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export")
 EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
 
 
@@ -77,6 +77,11 @@ def build_command_parser() -> argparse.ArgumentParser:
     p_import = sub.add_parser("import", parents=[common], help="parse digest files or folders into the library")
     p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
+    p_remove = sub.add_parser(
+        "remove", parents=[common], help="take digest files or folders back out of the library (marks are kept)"
+    )
+    p_remove.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
     p_list = sub.add_parser("list", parents=[common], help="print the library")
     p_list.add_argument("--format", choices=("table", "jsonl"), default="table")
     p_list.add_argument("--limit", type=int, default=None, metavar="N")
@@ -108,16 +113,31 @@ def open_store(home: Path | None):
     return store
 
 
-def filter_with_query(papers: Sequence[Paper], states: dict[str, PaperState], text: str) -> list[Paper]:
-    """Papers matching the query ``text``; warnings about ignored parts go to stderr."""
+def filter_with_query(
+    papers: Sequence[Paper], states: dict[str, PaperState], text: str, new_ids: Collection[str] = frozenset()
+) -> list[Paper]:
+    """Papers matching the query ``text``; warnings about ignored parts go to stderr.
+
+    ``new_ids``: the papers ``is:new`` finds (see :func:`new_ids_for`).
+    """
     if not text.strip():
         return list(papers)
     from .core.query import filter_papers
 
-    found, warnings = filter_papers(papers, text, states)
+    found, warnings = filter_papers(papers, text, states, frozenset(new_ids))
     for warning in warnings:
         print(f"arxiv-reader: query: {warning}", file=sys.stderr)
     return found
+
+
+def new_ids_for(store, text: str) -> set[str]:
+    """What ``is:new`` means for a query: papers first imported after the last reader session ended.
+
+    Looked up only when the query mentions it.
+    """
+    if "is:new" not in text.lower():
+        return set()
+    return store.new_paper_ids(store.last_session_end())
 
 
 def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> list[str]:
@@ -177,11 +197,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove(args: argparse.Namespace) -> int:
+    store = open_store(args.home)
+    report = store.remove_paths(args.paths)
+    for path in report.unmatched:
+        print(f"arxiv-reader: no digest of the library is {path} or under it", file=sys.stderr)
+    if not report.removed:
+        raise CommandError("nothing removed")
+    print(
+        f"removed {len(report.removed):,} digest(s): {report.papers_removed:,} papers left the library, "
+        f"{report.papers_kept:,} stay through other digests; read and starred marks are kept"
+    )
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     papers = store.load_papers()
     states = store.states()
-    papers = filter_with_query(papers, states, args.query)
+    papers = filter_with_query(papers, states, args.query, new_ids_for(store, args.query))
     if args.limit is not None:
         papers = papers[: max(args.limit, 0)]
     sys.stdout.write(jsonl(papers, states) if args.format == "jsonl" else format_table(papers, states))
@@ -229,7 +263,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     states = store.states()
-    papers = filter_with_query(store.load_papers(), states, args.query)
+    papers = filter_with_query(store.load_papers(), states, args.query, new_ids_for(store, args.query))
     if args.format == "jsonl":
         text = jsonl(papers, states)
     else:
@@ -246,6 +280,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "import": cmd_import,
+    "remove": cmd_remove,
     "list": cmd_list,
     "star": cmd_state,
     "unstar": cmd_state,

@@ -103,3 +103,31 @@ async def test_date_latest_and_the_new_view_key(make_app):
         await settle(app, pilot)
         assert screen.view == "new"
         assert "new only" in status(app)
+
+
+async def test_new_is_what_arrived_since_the_previous_session_ended(make_app, home):
+    from tui.core.store import Store
+
+    from conftest import DATA
+
+    first_day = DATA / "cs.IR" / "2026" / "07" / "20260701.md"
+    app = make_app(paths=[first_day])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        assert "16 new" in status(app)  # no session before: every paper is new
+        await pilot.press("q")
+    assert Store(home).load_session().get("ended_at")
+    again = make_app(paths=[DATA / "cs.IR" / "2026" / "07"])  # the next day's digest arrives
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_loaded(again, pilot)
+        screen = again.screen
+        arrived = {p.id for p in screen.paper_list.papers if paper_day(p) == "2026-07-18"}
+        assert arrived and f"{len(arrived)} new" in status(again)
+        await pilot.press("4")
+        await settle(again, pilot)
+        assert {p.id for p in screen.paper_list.papers} == arrived
+        await pilot.press("1", "slash", *"is:new", "enter")
+        await settle(again, pilot)
+        assert {p.id for p in screen.paper_list.papers} == arrived
+        header = screen.paper_list.render_line(0).text
+        assert f"{len(arrived)} new" in header  # the day header counts them too

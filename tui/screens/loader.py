@@ -13,7 +13,7 @@ import gc
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.library import Library
 from ..core.models import PaperState
+from ..core.store.session import session_end
 
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store
@@ -51,7 +52,6 @@ class Loaded:
     report: ImportReport | None = None
     #: When the previous reader session ended (ISO, UTC), None when there was none.
     previous_end: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 class LibraryLoader(Vertical):
@@ -93,7 +93,7 @@ class LibraryLoader(Vertical):
         report = store.import_paths(paths, self._progress("Importing digests")) if paths else None
         papers = store.load_papers(self._progress("Loading papers"))
         self.post_message(self.Progress("Indexing papers", 0, 0))
-        library = Library(papers, new_ids=store_new_ids(store, previous_end))
+        library = Library(papers, new_ids=store.new_paper_ids(previous_end))
         return Loaded(library, store.states(), session, report, previous_end)
 
     def _progress(self, stage: str) -> Callable[[int, int], None]:
@@ -148,20 +148,3 @@ class LibraryLoader(Vertical):
                 time.sleep(0.005)
         finally:
             sys.setswitchinterval(interval)
-
-
-def session_end(session: dict[str, Any]) -> str | None:
-    """When the session ``session`` ended: on quit, else (a crash) its last activity."""
-    for key in ("ended_at", "last_active"):
-        value = session.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def store_new_ids(store: Store, since: str | None) -> frozenset[str]:
-    """Ids of the papers first imported after ``since`` (every paper when None)."""
-    new_since = getattr(store, "new_paper_ids", None)
-    if new_since is None:  # a store without import times: nothing is known to be new
-        return frozenset()
-    return frozenset(new_since(since))

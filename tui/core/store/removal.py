@@ -1,0 +1,92 @@
+"""Taking digests back out of the library (``arxiv-reader remove PATH...``).
+
+The digest files on disk are never touched, and neither is the reading state:
+read and starred marks are keyed by paper id, so a paper removed and imported
+again finds its marks where it left them. What goes: the digests' entries in
+the library index, their shards, and the papers that no remaining digest lists.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import Timeout
+
+from .common import StoreError, gc_paused
+from .dbfiles import lock_for
+from .library import LibraryStore
+from .shards import versions_of
+
+
+@dataclass(slots=True)
+class RemoveReport:
+    """What a removal did."""
+
+    #: The digest files taken out (as recorded in the library).
+    removed: list[str] = field(default_factory=list)
+    #: Papers no digest of the library lists any more.
+    papers_removed: int = 0
+    #: Papers still in the library through another digest.
+    papers_kept: int = 0
+    #: The given paths under which no digest of the library was found.
+    unmatched: list[str] = field(default_factory=list)
+
+
+def _under(path: str, prefixes: list[str]) -> bool:
+    return any(path == prefix or path.startswith(prefix.rstrip(os.sep) + os.sep) for prefix in prefixes)
+
+
+def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport:
+    """Remove the library's digests that are ``paths`` or lie under them.
+
+    A path matches as written (made absolute) or with its links resolved, so a
+    folder whose files are gone from disk can still be removed.
+    """
+    report = RemoveReport()
+    try:
+        with lock_for(library.index_path), gc_paused():
+            index = library.load_index()
+            chosen: list[dict] = []
+            for path in paths:
+                prefixes = list(dict.fromkeys([os.path.abspath(path), os.path.realpath(path)]))
+                found = [entry for key, entry in index.files.items() if _under(key, prefixes)]
+                if not found:
+                    report.unmatched.append(str(path))
+                chosen.extend(entry for entry in found if entry not in chosen)
+            if not chosen:
+                return report
+            affected: set[str] = set()
+            for entry in chosen:
+                affected.update(doc["id"] for doc in library.shard_papers(entry) or [] if isinstance(doc, dict))
+                del index.files[entry["path"]]
+                report.removed.append(entry["path"])
+            # The papers' versions from the digests that remain (they may list some of them too).
+            remaining: dict[str, tuple[int, str]] = {}
+            for entry in index.files.values():
+                docs = [doc for doc in library.shard_papers(entry) or [] if doc.get("id") in affected]
+                for key, (version, fingerprint) in versions_of(docs).items():
+                    if key not in remaining or version > remaining[key][0]:
+                        remaining[key] = (version, fingerprint)
+            for key in affected:
+                old = index.versions.pop(key, None)
+                if key in remaining:
+                    version, fingerprint = remaining[key]
+                    index.versions[key] = [version, fingerprint, *(old[2:3] if old else [])]
+            report.papers_kept = len(remaining)
+            report.papers_removed = len(affected) - len(remaining)
+            library.index_file.save(index)
+            used = {entry["shard"] for entry in index.files.values()}
+            for entry in chosen:
+                if entry["shard"] not in used:
+                    try:
+                        (library.library / entry["shard"]).unlink()
+                    except OSError:
+                        pass  # an orphan shard is harmless: the index no longer names it
+    except Timeout:
+        raise StoreError("another arxiv-reader is importing into this library; try again later") from None
+    except OSError as exc:
+        raise StoreError(f"cannot write the library in {library.library}: {exc.strerror or exc}") from None
+    return report
