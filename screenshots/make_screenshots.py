@@ -21,6 +21,7 @@ from textual.widgets import Input
 from tui.app import ArxivReaderApp
 from tui.cli import sample_digest_dir
 from tui.clipboard import Clipboard
+from tui.config import Config
 from tui.core.store import Store
 from tui.screens.main import MainScreen
 
@@ -82,6 +83,7 @@ async def shoot(name: str, size: tuple[int, int], steps: Steps, clipboard: str) 
             Store(Path(home)),
             paths=[sample_digest_dir()],
             mark_read_delay=0,
+            config=Config(),  # the defaults, whatever the user's config file says
             clipboard=Clipboard(clipboard),
         )
         async with app.run_test(size=size) as pilot:

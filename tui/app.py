@@ -10,6 +10,7 @@ from textual.app import App
 from textual.widgets import Input
 
 from .clipboard import Clipboard
+from .config import Config, load_config
 from .commands import APP_COMMANDS, MainCommands, bindings
 from .screens.help import HelpScreen, binding_sections
 from .screens.main import MainScreen
@@ -48,8 +49,11 @@ class ArxivReaderApp(App):
         mark_read_delay: float = 1.5,
         clipboard: Clipboard | None = None,
         sample: bool = False,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        #: The user's settings (``config.toml``); problems with it are shown once mounted.
+        self.config = config if config is not None else load_config()
         self.store = store
         self.paths = list(paths) if paths else None
         self.mark_read_delay = mark_read_delay
@@ -60,6 +64,8 @@ class ArxivReaderApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample))
+        for problem in self.config.problems:
+            self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
 
     @property
     def main_screen(self) -> MainScreen | None:

@@ -7,13 +7,14 @@ drive the library (``import``, ``list``, ``star`` ...) without a terminal UI.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from .core.atomic import atomic_write_text
+from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
 from .core.models import Paper, PaperState, split_arxiv_id
 from .core.records import jsonl
 
@@ -22,7 +23,16 @@ EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url"
 
 
 class CommandError(Exception):
-    """A user-facing error: printed as ``arxiv-reader: message`` with exit status 1."""
+    """A user-facing error: printed as ``arxiv-reader: message`` with exit status
+    ``status`` (1 unless said otherwise)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+#: Exit status when standard output is a pipe closed early (128 + SIGPIPE, as for `seq | head`).
+EXIT_CLOSED_PIPE = 141
 
 
 def sample_digest_dir() -> Path:
@@ -50,11 +60,12 @@ def build_reader_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="arxiv-reader",
         parents=[_common_options()],
-        description="A keyboard-driven terminal reader for daily arXiv digests.",
-        epilog=(
-            "subcommands: " + ", ".join(SUBCOMMANDS) + " (see 'arxiv-reader SUBCOMMAND --help'). "
-            "With no PATH and an empty library, the bundled sample digests are opened."
+        description=(
+            "A keyboard-driven terminal reader for daily arXiv digests. With no PATH and an empty "
+            "library, the bundled sample digests are opened."
         ),
+        epilog=SUBCOMMAND_LIST + "\n\nexamples:\n  arxiv-reader ~/digests/cs.CV/2026/07\n  arxiv-reader export -q is:starred -o refs.bib",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="digest files or folders to import and open")
     parser.add_argument(
@@ -71,32 +82,58 @@ def build_command_parser() -> argparse.ArgumentParser:
     """The parser for the scriptable subcommands."""
     # Subparsers must not reset a --home given before the subcommand: SUPPRESS their default.
     common = _common_options(default=argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(prog="arxiv-reader", parents=[_common_options()])
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p_import = sub.add_parser("import", parents=[common], help="parse digest files or folders into the library")
-    p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-
-    p_remove = sub.add_parser(
-        "remove", parents=[common], help="take digest files or folders back out of the library (marks are kept)"
+    parser = argparse.ArgumentParser(
+        prog="arxiv-reader",
+        parents=[_common_options()],
+        epilog=SUBCOMMAND_LIST,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p_remove.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
 
-    p_list = sub.add_parser("list", parents=[common], help="print the library")
-    p_list.add_argument("--format", choices=("table", "jsonl"), default="table")
-    p_list.add_argument("--limit", type=int, default=None, metavar="N")
-    p_list.add_argument("--query", "-q", default="", metavar="Q", help="filter with the query language")
+    def add(name: str) -> argparse.ArgumentParser:
+        help_ = COMMAND_HELP[name]
+        return sub.add_parser(
+            name,
+            parents=[common],
+            help=help_.summary,
+            description=help_.description,
+            epilog=help_.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
-    for name, verb in (("star", "star"), ("unstar", "unstar"), ("read", "mark read"), ("unread", "mark unread")):
-        p_state = sub.add_parser(name, parents=[common], help=f"{verb} papers by arXiv id or URL")
-        p_state.add_argument("ids", nargs="+", metavar="ID")
+    query_help = "filter with the query language (may start with -: --query -video)"
+    p_import = add("import")
+    p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
 
-    sub.add_parser("stats", parents=[common], help="papers, digests, dates, categories, read and starred")
+    add("remove").add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
 
-    p_export = sub.add_parser("export", parents=[common], help="export citations of the papers a query selects")
-    p_export.add_argument("--query", "-q", default="", metavar="Q")
-    p_export.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="bibtex")
-    p_export.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default: standard output)")
+    p_list = add("list")
+    p_list.add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
+    p_list.add_argument("--limit", type=int, default=None, metavar="N", help="print at most N papers")
+    p_list.add_argument("--query", "-q", default="", metavar="Q", help=query_help)
+
+    for name in ("star", "unstar", "read", "unread"):
+        add(name).add_argument("ids", nargs="+", metavar="ID", help="arXiv ids, arXiv:ids or abs/pdf URLs")
+
+    add("stats")
+
+    p_export = add("export")
+    p_export.add_argument("--query", "-q", default="", metavar="Q", help=query_help + "; default: every paper")
+    p_export.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="bibtex", help="default: bibtex")
+    target = p_export.add_mutually_exclusive_group()
+    target.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default: standard output)")
+    target.add_argument(
+        "--append", metavar="FILE", help="add the papers not already in this .bib file (created if missing)"
+    )
+    p_export.add_argument(
+        "--force", action="store_true", help="let -o replace a file holding entries this export would not write"
+    )
+    p_export.add_argument(
+        "--lenient", action="store_true", help="export even when part of the query had to be ignored"
+    )
+    p_export.add_argument(
+        "--key-template", metavar="T", help="citation keys, e.g. '{auth}{year}{shorttitle}' (default: config file)"
+    )
     return parser
 
 
@@ -114,36 +151,46 @@ def open_store(home: Path | None):
 
 
 def filter_with_query(
-    papers: Sequence[Paper], states: dict[str, PaperState], text: str, new_ids: Collection[str] = frozenset()
+    papers: Sequence[Paper],
+    states: dict[str, PaperState],
+    text: str,
+    *,
+    strict: bool = False,
+    new_ids: Collection[str] = frozenset(),
 ) -> list[Paper]:
     """Papers matching the query ``text``; warnings about ignored parts go to stderr.
 
-    ``new_ids``: the papers ``is:new`` finds (see :func:`new_ids_for`).
-    """
+    With ``strict`` a query that had to ignore anything is refused (exit status 2).
+    ``new_ids``: the papers ``is:new`` finds (see :func:`new_ids_for`)."""
     if not text.strip():
         return list(papers)
     from .core.query import filter_papers
 
     found, warnings = filter_papers(papers, text, states, frozenset(new_ids))
+    if warnings and strict:
+        raise CommandError(
+            f"query {text!r}: " + "; ".join(warnings) + ". Nothing written "
+            "(fix the query, or add --lenient to export what the rest of it selects)",
+            status=2,
+        )
     for warning in warnings:
         print(f"arxiv-reader: query: {warning}", file=sys.stderr)
     return found
 
 
 def new_ids_for(store, text: str) -> set[str]:
-    """What ``is:new`` means for a query: papers first imported after the last reader session ended.
-
-    Looked up only when the query mentions it.
-    """
+    """What ``is:new`` means for a query: the papers first imported after the last
+    reader session ended (every paper before any session). Looked up only when asked."""
     if "is:new" not in text.lower():
         return set()
     return store.new_paper_ids(store.last_session_end())
 
 
-def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> list[str]:
+def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], list[str]]:
     """Turn user-typed ids, ``arXiv:`` ids and abs/pdf URLs into library ids.
 
-    Raises CommandError naming every id that isn't one or isn't in the library.
+    Returns the library ids (without duplicates) and the raw ids that aren't
+    one or aren't in the library.
     """
     resolved: list[str] = []
     unknown: list[str] = []
@@ -153,9 +200,7 @@ def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> list[str]:
             unknown.append(raw)
         else:
             resolved.append(found[0])
-    if unknown:
-        raise CommandError("not in the library: " + ", ".join(unknown))
-    return list(dict.fromkeys(resolved))
+    return list(dict.fromkeys(resolved)), unknown
 
 
 def _truncate(text: str, width: int) -> str:
@@ -198,6 +243,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    """Take digests back out of the library; the files and the reading marks stay."""
     store = open_store(args.home)
     report = store.remove_paths(args.paths)
     for path in report.unmatched:
@@ -215,7 +261,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     papers = store.load_papers()
     states = store.states()
-    papers = filter_with_query(papers, states, args.query, new_ids_for(store, args.query))
+    papers = filter_with_query(papers, states, args.query, new_ids=new_ids_for(store, args.query))
     if args.limit is not None:
         papers = papers[: max(args.limit, 0)]
     sys.stdout.write(jsonl(papers, states) if args.format == "jsonl" else format_table(papers, states))
@@ -223,14 +269,19 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_state(args: argparse.Namespace) -> int:
+    """star/unstar/read/unread: apply the known ids, name the unknown ones (exit 1)."""
     store = open_store(args.home)
-    ids = resolve_ids(args.ids, store.known_ids())  # the index suffices: no paper is loaded
-    if args.command in ("star", "unstar"):
-        store.set_starred(ids, args.command == "star")
-    else:
-        store.set_read(ids, args.command == "read")
+    ids, unknown = resolve_ids(args.ids, store.known_ids())  # the index suffices: no paper is loaded
     done = {"star": "starred", "unstar": "unstarred", "read": "marked read", "unread": "marked unread"}
-    print(f"{done[args.command]}: {', '.join(ids)}")
+    if ids:
+        if args.command in ("star", "unstar"):
+            store.set_starred(ids, args.command == "star")
+        else:
+            store.set_read(ids, args.command == "read")
+        print(f"{done[args.command]}: {', '.join(ids)}")
+    if unknown:
+        what = "not an arXiv id in the library: " + ", ".join(unknown)
+        raise CommandError(what + ("" if ids else "; nothing changed"))
     return 0
 
 
@@ -261,21 +312,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .export import run_export
+
     store = open_store(args.home)
     states = store.states()
-    papers = filter_with_query(store.load_papers(), states, args.query, new_ids_for(store, args.query))
-    if args.format == "jsonl":
-        text = jsonl(papers, states)
-    else:
-        from .core.cite import FORMATS
-
-        text = FORMATS[args.format][1](papers)
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        atomic_write_text(Path(args.output), text)
-        print(f"wrote {len(papers):,} papers as {args.format} to {args.output}", file=sys.stderr)
-    return 0
+    papers = filter_with_query(
+        store.load_papers(), states, args.query, strict=not args.lenient, new_ids=new_ids_for(store, args.query)
+    )
+    if not papers:
+        raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
+    return run_export(args, papers, states)
 
 
 COMMANDS = {
@@ -315,19 +361,80 @@ def run_reader(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``arxiv-reader`` console script and ``python -m tui``."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Entry point of the ``arxiv-reader`` console script and ``python -m tui``.
+
+    Every command runs inside one wrapper: output to a pipe closed early
+    (``| head -1``) ends quietly, and characters standard output can't encode
+    are replaced instead of raising, so no command ever prints a traceback for them.
+    """
+    _tolerate_unencodable_output()
+    try:
+        status = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_CLOSED_PIPE
+    except CommandError as error:
+        print(f"arxiv-reader: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(argv: list[str]) -> int:
+    argv = _attach_dash_values(argv)
     # Subcommands may follow global options such as --home DIR.
     first = next((i for i, arg in enumerate(argv) if not arg.startswith("-")), None)
     if first is not None and first > 0 and argv[first - 1] == "--home":
         first = next((i for i, arg in enumerate(argv[first + 1 :], first + 1) if not arg.startswith("-")), None)
+    if first is not None and argv[first] in SUBCOMMANDS:
+        args = build_command_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    return run_reader(build_reader_parser().parse_args(argv))
+
+
+#: Options whose value may start with "-" (a query such as "-video").
+_DASH_VALUE_OPTIONS = ("--query", "-q")
+
+
+def _attach_dash_values(argv: list[str]) -> list[str]:
+    """``--query -video`` -> ``--query=-video`` (``-q -video`` -> ``-q-video``), which
+    argparse would otherwise read as an unknown option."""
+    out: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            out += argv[index:]
+            break
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if arg in _DASH_VALUE_OPTIONS and following is not None and following.startswith("-") and following != "-":
+            out.append(f"{arg}={following}" if arg.startswith("--") else arg + following)
+            index += 2
+            continue
+        out.append(arg)
+        index += 1
+    return out
+
+
+def _tolerate_unencodable_output() -> None:
+    """On a terminal or pipe that isn't UTF-8, print "?" for what it can't show."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding != "utf8" and reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - a stream already closed
+                pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush can't fail again."""
     try:
-        if first is not None and argv[first] in SUBCOMMANDS:
-            args = build_command_parser().parse_args(argv)
-            return COMMANDS[args.command](args)
-        return run_reader(build_reader_parser().parse_args(argv))
-    except CommandError as error:
-        print(f"arxiv-reader: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -334,7 +334,7 @@ async def test_copy_menu_copies_marked_in_the_chosen_format(make_app):
         assert isinstance(app.screen, CopyMenu)
         assert "2 marked papers" in str(app.screen.query(".dialog-title").first().render())
         options = app.screen.query_one(OptionList)
-        assert options.option_count == 6
+        assert options.option_count == 7  # six formats, then "added to a .bib file"
         await pilot.press("down", "down", "down", "down")  # arXiv id
         await pilot.press("enter")
         await pilot.pause()

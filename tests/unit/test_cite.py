@@ -10,12 +10,14 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from pybtex.database import parse_string as pybtex_parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core import cite
 from tui.core.cite import (
     FORMATS,
+    parse_journal_ref,
     abs_urls,
     arxiv_ids,
     biblatex,
@@ -28,6 +30,8 @@ from tui.core.cite import (
 )
 from tui.core.digest import find_digest_files, parse_digest_file
 from tui.core.models import Paper
+from tui.core.cite.escaping import non_ascii_to_latex
+from tui.core.cite.fields import VERBATIM_FIELDS
 from tui.core.texmap import ACCENTS, LETTERS, MATH_SYMBOLS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
@@ -143,10 +147,13 @@ def test_journal_ref_makes_article():
     paper = _paper(journal_ref="IEEE Trans. Foo & Bar 12 (2020)", dois=["10.1/abc"])
     out = bibtex([paper])
     assert out.startswith("@article{smith2024deep,\n")
-    assert "  journal       = {IEEE Trans. Foo \\& Bar 12 (2020)},\n" in out
+    assert "  journal       = {IEEE Trans. Foo \\& Bar},\n" in out
+    assert "  volume        = {12},\n" in out
+    assert "  year          = {2020},\n" in out  # the venue's year, not arXiv's 2024
     out = biblatex([paper])
     assert out.startswith("@article{smith2024deep,\n")
-    assert "  journaltitle = {IEEE Trans. Foo \\& Bar 12 (2020)},\n" in out
+    assert "  journaltitle = {IEEE Trans. Foo \\& Bar},\n" in out
+    assert "  date         = {2020},\n" in out
 
 
 def test_old_style_id():
@@ -198,6 +205,43 @@ def test_citation_key(authors, title, key):
     assert citation_key(_paper(authors=authors, title=title)) == key
 
 
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        # The issue's examples: the formula glued to the word stays in it.
+        ("S$^2$FPR: Learning", "smith2024s2fpr"),
+        ("S$^2$ME: Spatial-Spectral Mutual Teaching", "smith2024s2me"),
+        ("MMAgent-R$^2$: Learning to Rerank", "smith2024mmagent"),
+        ("GLOW-FDG: whole-body model for $^{18}$F-FDG-PET/CT", "smith2024glow"),
+        ("What Do We Learn From Towards", "smith2024learn"),
+    ],
+)
+def test_shorttitle_skips_function_words_and_standalone_formulas(title, key):
+    assert citation_key(_paper(title=title)) == key
+
+
+def test_key_templates():
+    paper = _find("2201.12944", GHANDI)
+    assert citation_key(paper, "{auth}{year}{shorttitle}") == "ghandi2022deep"
+    assert citation_key(paper, "{Auth}{shortyear}{Shorttitle:3}") == "Ghandi22DeepLearningApproaches"
+    assert citation_key(paper, "{auth}_{shorttitle:2}") == "ghandi_deeplearning"
+    assert citation_key(paper, "arXiv:{id}") == "arXiv:2201.12944"
+    assert citation_key(paper, "{auth} {year}!") == "ghandi2022"  # characters keys can't hold go
+    for bad in ("{title}", "{auth", "", "{year:2}"):
+        with pytest.raises(cite.KeyTemplateError):
+            cite.check_key_template(bad)
+
+
+def test_same_paper_same_key_in_every_export():
+    papers = _papers_of(GHANDI)
+    alone = {p.id: citation_keys([p])[0] for p in papers}
+    together = dict(zip((p.id for p in papers), citation_keys(papers)))
+    assert alone == together  # no clash in this day: every key is the paper's own
+    assert citation_keys(papers) == citation_keys(papers)
+    shuffled = papers[::-1]
+    assert dict(zip((p.id for p in shuffled), citation_keys(shuffled))) == together
+
+
 def test_key_is_ascii_lowercase_for_every_real_paper():
     for path in sorted(DATA.rglob("*.md")):
         for paper in parse_digest_file(path).papers:
@@ -207,10 +251,14 @@ def test_key_is_ascii_lowercase_for_every_real_paper():
 def test_keys_unique_within_export():
     same = [_paper(id=f"2401.0000{i}") for i in range(3)]
     assert citation_keys(same) == ["smith2024deep", "smith2024deepa", "smith2024deepb"]
+    # The order of the export doesn't matter: suffixes follow the arXiv ids.
+    assert citation_keys(same[::-1]) == ["smith2024deepb", "smith2024deepa", "smith2024deep"]
     # A suffixed key never steals the key another paper has naturally.
     natural_a = _paper(id="2401.00009", title="Deepa")
     keys = citation_keys([same[0], same[1], natural_a])
     assert keys == ["smith2024deep", "smith2024deepb", "smith2024deepa"]
+    # Keys already in a file are taken too (BibTeX compares keys without case).
+    assert citation_keys([same[0]], taken=["Smith2024Deep"]) == ["smith2024deepa"]
     many = [_paper(id=f"2401.{i:05d}") for i in range(30)]
     keys = citation_keys(many)
     assert len(set(keys)) == 30 and keys[26] == "smith2024deepz" and keys[27] == "smith2024deepaa"
@@ -259,17 +307,18 @@ def test_latex_escape(raw, escaped):
         ("Déjà", r"D{\'e}j{\`a}"),
         ("Søren", r"S{\o}ren"),
         ("Łapińska", r"{\L}api{\'n}ska"),
-        ("Ionuţ Măr", r"Ionu{\c t} M{\u a}r"),
-        ("Lőrincz Průšek", r"L{\H o}rincz Pr{\r u}{\v s}ek"),
+        ("Ionuţ Măr", r"Ionu{\c{t}} M{\u{a}}r"),
+        ("Lőrincz Průšek", r"L{\H{o}}rincz Pr{\r{u}}{\v{s}}ek"),
+        # Stacked and below-dot accents the library lacks: by decomposition.
+        ("ǘ ṣ", r"{\'{\"u}} {\d s}"),
         ("Straße Ægidius", r"Stra{\ss}e {\AE}gidius"),
-        ("ǘ", r"{\'{\"u}}"),
-        ("whole >= Σparts", r"whole >= $\Sigma$parts"),
-        ("360° view", r"360$^\circ$ view"),
+        ("whole >= Σparts", r"whole >= {\ensuremath{\Sigma}}parts"),
+        ("360° view", r"360{\textdegree} view"),
         ("$μ$NeuFMT", r"$\mu$NeuFMT"),
         ("$μx$", r"$\mu x$"),
         (r"$\mathbfλ$-VAE", r"$\mathbf\lambda$-VAE"),
         ("中文 Иван", "中文 Иван"),
-        ("a – b — c", "a -- b --- c"),
+        ("a – b — c", r"a {\textendash} b {\textemdash} c"),
     ],
 )
 def test_accents_in_bibtex(raw, escaped):
@@ -282,7 +331,7 @@ def test_biblatex_keeps_utf8():
     assert "title       = {{Schrödinger's Σ \\& μ}}," in out
     assert "author      = {Jan Dünnwald and Søren Ł}," in out
     out = bibtex([paper])
-    assert r"title         = {{Schr{\"o}dinger's $\Sigma$ \& $\mu$}}," in out
+    assert r"title         = {{Schr{\"o}dinger's {\ensuremath{\Sigma}} \& {\ensuremath{\mu}}}}," in out
     assert r"author        = {Jan D{\"u}nnwald and S{\o}ren {\L}}," in out
     assert out.isascii()
 
@@ -367,6 +416,18 @@ _UNESCAPE = [
 ]
 
 
+#: The library's spellings ({\\textendash}, {\\ensuremath{\\Sigma}}) of every non-ASCII
+#: character of the test data, undone by a plain lookup (exact spellings are tested above).
+_LIBRARY_SPELLINGS: dict[str, str] = {}
+
+
+def _learn_spellings(papers: list[Paper]) -> None:
+    for paper in papers:
+        for c in paper.title + "".join(paper.authors):
+            if not c.isascii() and (spelled := non_ascii_to_latex(c)) != c:
+                _LIBRARY_SPELLINGS[spelled] = c
+
+
 def _detex(text: str) -> str:
     """A light, independent de-LaTeX so exported and original titles compare."""
     text = "".join(
@@ -374,6 +435,9 @@ def _detex(text: str) -> str:
     )
     if "\\" not in text:  # fast path: nothing to undo
         return _STRIP_RE.sub("", text)
+    for latex in sorted(_LIBRARY_SPELLINGS, key=len, reverse=True):
+        if latex in text:
+            text = text.replace(latex, _LIBRARY_SPELLINGS[latex])
     for latex, char in _INV_LETTERS.items():
         text = text.replace(latex, char)
     for _ in range(2):  # twice for stacked accents
@@ -398,14 +462,21 @@ _TEXT_ONLY_RE = re.compile(r"(?<!\\)[_^]")
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
 
 
-def _assert_latex_safe(value: str, where: str) -> None:
-    """Bare & % # anywhere, or bare _ ^ outside math, would break LaTeX later."""
+def _assert_latex_safe(value: str, where: str, *, verbatim: bool = False) -> None:
+    """Bare & % # anywhere, or bare _ ^ outside math, would break LaTeX later.
+
+    Verbatim fields (doi, url, eprint: printed as links) may hold & _ ^ as typed."""
+    if verbatim:
+        assert not re.search(r"[%#{}\\\s]", value), (where, value[:200])
+        return
     assert not _UNESCAPED_RE.search(value), (where, value[:200])
     text = _MATH_SPAN_RE.sub("", value.replace("\\^{}", ""))
     assert not _TEXT_ONLY_RE.search(text), (where, value[:200])
 
 
 def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
+    _learn_spellings(papers)
+    assert len(pybtex_parse(out, "bibtex").entries) == len(papers)
     library = bibtexparser.parse_string(out)
     assert not library.failed_blocks, library.failed_blocks[0].error
     assert len(library.entries) == len(papers)
@@ -414,10 +485,13 @@ def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
     for entry, paper in zip(library.entries, papers):
         where = f"{paper.id} ({paper.title[:60]!r})"
         assert entry["eprint"] == paper.id, where
+        venue_year = parse_journal_ref(paper.journal_ref).year
         if utf8:
-            assert entry["date"] == paper.published[:10], where
+            assert entry["date"] == (venue_year or paper.published[:10]), where
         else:
-            assert entry["year"] == paper.year, where
+            assert entry["year"] == (venue_year or paper.year), where
+        for field in entry.fields:
+            _assert_latex_safe(field.value, f"{where} {field.key}", verbatim=field.key in VERBATIM_FIELDS)
         assert entry["url"] == paper.abs_url, where
         assert _detex(entry["title"]) == _detex(paper.title), where
         _assert_latex_safe(entry["title"] + " " + entry["author"], where)
@@ -431,6 +505,7 @@ def _check_library(out: str, papers: list[Paper], *, utf8: bool) -> None:
 
 
 def test_detex_catches_damage():
+    _learn_spellings([_paper(title="Schrödinger's Σ")])
     good = latex_escape("Schrödinger's H&E $\\ell_0$ Σ")
     assert _detex(good) == _detex("Schrödinger's H&E $\\ell_0$ Σ")
     assert _detex(good.replace("{\\\"o}", "o")) != _detex("Schrödinger's")
@@ -472,6 +547,35 @@ _NASTY = st.lists(
 ).map("".join)
 
 
+def test_hash_alone_is_escaped():
+    """The issue's case: # as the only special character, in a title and a journal."""
+    paper = _paper(title="Issue #42: a study", journal_ref="Proc. #3 Conf, 2020")
+    for render in (bibtex, biblatex):
+        out = render([paper])
+        assert "#42" not in out.replace("\\#42", "") and "\\#3" in out
+        _assert_latex_safe(out, "entry")
+
+
+_FIELD_TEXT = st.lists(
+    st.sampled_from(list("ab Z{}\\$&%#_^~,.;:()'") + ["ü", "Σ", "中", "12", "2021", " pp. 3-9", " vol. 4", "\n"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_FIELD_TEXT, author=_FIELD_TEXT, journal=_FIELD_TEXT, doi=_FIELD_TEXT)
+def test_no_bare_special_character_outside_math_in_any_field(title, author, journal, doi):
+    """No bare # % & anywhere, and no bare _ ^ outside math, in any field of any entry."""
+    paper = _paper(title=title, authors=[author, "Ann Smith"], journal_ref=journal or None, dois=["10.1234/" + doi])
+    for render in (bibtex, biblatex):
+        library = bibtexparser.parse_string(render([paper]))
+        assert not library.failed_blocks
+        (entry,) = library.entries
+        for field in entry.fields:
+            _assert_latex_safe(field.value, field.key, verbatim=field.key in VERBATIM_FIELDS)
+        assert len(pybtex_parse(render([paper]), "bibtex").entries) == 1
+
+
 @settings(max_examples=300, deadline=None)
 @given(title=_NASTY, author=_NASTY)
 def test_any_text_gives_a_parseable_entry(title, author):
@@ -491,3 +595,14 @@ def test_any_text_gives_a_parseable_entry(title, author):
         assert depth >= 0
     assert depth == 0
     assert cite.clean_text(title) == "" or latex_escape(title)
+
+
+def test_text_and_markdown_titles_render_latex_to_unicode():
+    paper = _find("2306.00451", DATA / "cs.CV/2023/06/20230601.md")  # S$^2$ME
+    assert paper.title.startswith("S$^2$ME:")
+    assert "S²ME: Spatial-Spectral" in plain_text([paper])
+    assert markdown([paper]).startswith("[S²ME: Spatial-Spectral")
+    odd = _paper(title=r"$\ell_0$ and [brackets] with \unknown")
+    assert markdown([odd]) == "[ℓ₀ and \\[brackets\\] with \\\\unknown](https://arxiv.org/abs/2401.00001)\n"
+    # BibTeX keeps the LaTeX.
+    assert "S$^2$ME" in bibtex([paper])

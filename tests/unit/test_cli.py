@@ -70,13 +70,23 @@ def test_second_import_reports_unchanged(capsys, home: Path) -> None:
     assert "files read: 0, unchanged: 1" in out
 
 
-def test_unknown_id_is_an_error_naming_it(capsys, home: Path) -> None:
+def test_unknown_ids_are_named_and_the_known_ones_applied(capsys, home: Path) -> None:
     run(capsys, "--home", str(home), "import", str(DAY))
-    code, _, err = run(capsys, "--home", str(home), "star", "2201.12944", "9999.99999")
+    code, out, err = run(capsys, "--home", str(home), "star", "2201.12944", "9999.99999", "nonsense")
     assert code == 1
-    assert "9999.99999" in err
-    # Nothing was starred: the command refuses as a whole.
-    assert not any(record["starred"] for record in listed(capsys, home))
+    assert "starred: 2201.12944" in out
+    assert "9999.99999" in err and "nonsense" in err and "nothing changed" not in err
+    starred = [record["id"] for record in listed(capsys, home) if record["starred"]]
+    assert starred == ["2201.12944"]
+
+
+def test_only_unknown_ids_change_nothing_and_say_so(capsys, home: Path) -> None:
+    run(capsys, "--home", str(home), "import", str(DAY))
+    for command in ("star", "unstar", "read", "unread"):
+        code, out, err = run(capsys, "--home", str(home), command, "9999.99999")
+        assert code == 1 and out == ""
+        assert "9999.99999" in err and "nothing changed" in err
+    assert not any(record["starred"] or record["read"] for record in listed(capsys, home))
 
 
 def test_missing_path_is_an_error(capsys, home: Path, tmp_path: Path) -> None:

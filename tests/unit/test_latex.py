@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from tui.core.latex import escape_markdown, latex_to_markdown
+from tui.core.latex import _split_math, escape_markdown, latex_to_markdown, latex_to_text
 
 DIGESTS = Path(__file__).resolve().parents[1] / "data" / "digests"
 
@@ -18,9 +19,20 @@ DIGESTS = Path(__file__).resolve().parents[1] / "data" / "digests"
         # Real titles from the digests.
         (r"$\ell_0$ Minimization for Wavelet Frame Based Image Restoration",
          "ℓ₀ Minimization for Wavelet Frame Based Image Restoration"),
-        # "b" has no Unicode subscript: the formula keeps its $ (escaped), \text is gone.
+        # "b" has no Unicode subscript: shown as _b, and the formula loses its $.
         (r"$\text{Log}_\text{b}$Quant: Quantizing Language Models in Logarithmic Space",
-         r"\$Log\_b\$Quant: Quantizing Language Models in Logarithmic Space"),
+         r"Log\_bQuant: Quantizing Language Models in Logarithmic Space"),
+        # The issue's abstracts: no $ pairs crossed, no raw \pm.
+        (r"(p$<$0.001)", r"(p\<0.001)"),
+        (r"the $95^{th}$ percentile", "the 95ᵗʰ percentile"),
+        (r"Dice 0.90$\pm$0.14, HD95 of 3.22$\pm$2.02", "Dice 0.90±0.14, HD95 of 3.22±2.02"),
+        (r"S$^2$FPR", "S²FPR"),
+        # Accents, norms, links, code points, scripts without a Unicode form.
+        (r"$\hat{x}$, $\widetilde{W}$, $\|w\|$", "x̂, W̃, ‖w‖"),
+        (r"$\href{https://a.b/c}{\text{here}}$", "here (https://a.b/c)"),
+        (r"a$\unicode{x2013}$b", "a–b"),
+        (r"$AP_{BEV}$ and $x^{4 \times 3}$", r"AP\_BEV and x^(4 × 3)"),
+        (r"$\mathbb R^{4}$ and $\R^n$", "ℝ⁴ and ℝⁿ"),
         (r"Cross-Channel Image Completion\\with Hide-And-Seek Adversarial Network",
          "Cross-Channel Image Completion with Hide-And-Seek Adversarial Network"),
         ("A*3D Dataset: Towards Autonomous Driving", r"A\*3D Dataset: Towards Autonomous Driving"),
@@ -53,11 +65,14 @@ def test_conversions(source: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        # Unknown macros are kept as written, and so are the $ around them.
-        (r"$\foo{x}$ test", r"\$\\foo{x}\$ test"),
-        (r"$\alpha + \unknownmacro$", r"\$α + \\unknownmacro\$"),
-        # Non-trivial superscripts keep their braces.
-        (r"$x^{ab}$", r"\$x^{ab}\$"),
+        # An author's own macro in a formula shows as its name, arguments in parentheses.
+        (r"$\foo{x}$ test", "foo(x) test"),
+        (r"$\alpha + \unknownmacro$", "α + unknownmacro"),
+        (r"$\DWT\Sigx^{1/2}$", "DWTSigx^(1/2)"),
+        # Outside formulas an unknown macro is kept as written.
+        (r"see \foo{x}", r"see \\foo{x}"),
+        # Superscripts without a Unicode form keep the mark.
+        (r"$x^{qq}$", "x^qq"),
         # Text mode: _ and ^ and ~ are ordinary characters.
         ("snake_case ~10% x^2", r"snake\_case \~10% x^2"),
         # Prices are not formulas.
@@ -129,3 +144,52 @@ def test_real_summary_with_entity() -> None:
     converted = latex_to_markdown(summaries[0])
     assert "&gt;" not in converted
     assert r"\>" in converted
+
+
+def _shared_digests() -> Path | None:
+    for candidate in (Path(__file__).resolve().parents[3] / "shared" / "digests", Path("/work/shared/digests")):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def test_every_formula_of_the_real_digests_renders_clean() -> None:
+    """Every $...$ of every title and abstract in ../shared/digests renders with no
+    $ and no backslash command left (tests/benchmarks/latex_compare.py measures more)."""
+    from tui.core.digest import find_digest_files, parse_digest_file
+
+    root = _shared_digests()
+    if root is None:
+        pytest.skip("../shared/digests not found")
+    files, _ = find_digest_files([root])
+    formulas = [
+        delimiter + content + delimiter
+        for path in files
+        for paper in parse_digest_file(path).papers
+        for text in (paper.title, paper.summary)
+        for is_math, delimiter, content in _split_math(text)
+        if is_math
+    ]
+    assert len(formulas) > 1000
+    bad = []
+    for formula in formulas:
+        shown = latex_to_text(formula)
+        markdown = latex_to_markdown(formula)
+        if "$" in shown or re.search(r"\\[A-Za-z]", shown) or re.search(r"\\\\[A-Za-z]|\\\$", markdown):
+            bad.append((formula, shown))
+    assert not bad, bad[:10]
+
+
+def test_running_text_macros_of_real_abstracts() -> None:
+    assert latex_to_text(r"one work BiSeNet \cite{bisenet} uses (\eg, FID) \ie x \vs y") == (
+        "one work BiSeNet [bisenet] uses (e.g., FID) i.e. x vs. y"
+    )
+    assert latex_to_text(r"available at \textcolor{red}{https://genai4e.github.io/ESC/}.") == (
+        "available at https://genai4e.github.io/ESC/."
+    )
+
+
+def test_latex_to_text_is_plain() -> None:
+    assert latex_to_text(r"$\mathbf{E}$-field & S$^2$FPR [x]") == "E-field & S²FPR [x]"
+    assert latex_to_text(r"costs $5 and $10") == "costs $5 and $10"
+    assert latex_to_text("") == ""

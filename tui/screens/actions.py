@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from ..browser import browser_reachable
 from ..core.library import SORTS, VIEWS
 from ..core.models import Paper
-from .copying import copy_papers, copy_targets, copy_text, format_labels
-from .dialogs import ConfirmDialog, CopyMenu
+from .copying import APPEND_BIBTEX, append_papers, copy_papers, copy_targets, copy_text, format_labels
+from .dialogs import BibFileDialog, ConfirmDialog, CopyMenu
 from .reading import ReadingScreen
 
 if TYPE_CHECKING:
@@ -207,7 +207,13 @@ class PaperActions(_Base):
             return
 
         def chosen(key: str | None) -> None:
-            if key:
+            if key == APPEND_BIBTEX:
+                self.app.push_screen(BibFileDialog(what, self.bib_path), appended)
+            elif key:
                 copy_papers(self.app, papers, key)
+
+        def appended(path: str | None) -> None:
+            if path and append_papers(self.app, papers, path):
+                self.bib_path = path
 
         self.app.push_screen(CopyMenu(what, format_labels()), chosen)

@@ -1,21 +1,36 @@
-"""Copying citations: which papers, in which format, and telling the user how it went."""
+"""Copying citations, or appending them to a .bib file: which papers, in which
+format, and telling the user what actually happened."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
+from pathlib import Path
 
 from textual.app import App
 
-from ..core.cite import FORMATS
+from ..core.cite import DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
 from ..core.library import Library
 from ..core.models import Paper, PaperState
 from ..core.results import Results
+from ..export import ExportRefused, append_export
 from .dialogs import CopyFallbackDialog
+
+#: The copy menu's entry that appends BibTeX to a file instead of copying.
+APPEND_BIBTEX = "append-bibtex"
 
 
 def format_labels() -> dict[str, str]:
-    """Format key -> menu label, in ``cite.FORMATS`` order."""
-    return {key: label for key, (label, _) in FORMATS.items()}
+    """Menu key -> label: every format of ``cite.FORMATS``, then appending to a file."""
+    labels = {key: label for key, (label, _) in FORMATS.items()}
+    labels[APPEND_BIBTEX] = "BibTeX, added to a .bib file…"
+    return labels
+
+
+def key_template(app: App) -> str:
+    """The citation key template of the app's config (the default without one)."""
+    config = getattr(app, "config", None)
+    return config.citations.key_template if config is not None else DEFAULT_KEY_TEMPLATE
 
 
 def copy_targets(
@@ -53,9 +68,9 @@ def copy_papers(app: App, papers: list[Paper], format_key: str) -> None:
     ``app.clipboard_helper`` (a :class:`tui.clipboard.Clipboard`) does the copy;
     when no route works the text opens in a screen to copy by hand.
     """
-    label, render = FORMATS[format_key]
+    label = FORMATS[format_key][0]
     try:
-        text = render(papers)
+        text = render_citations(format_key, papers, key_template(app))
     except Exception as error:  # a citation bug must not cost the session
         app.notify(f"Could not format {label}: {error}", severity="error", markup=False)
         return
@@ -70,6 +85,23 @@ def copy_text(app: App, text: str, what: str) -> None:
         app.notify(copied.message(what), markup=False, timeout=8 if copied.tmux_off else 4)
     else:
         app.push_screen(CopyFallbackDialog(what, text, tmux_off=copied.tmux_off))
+
+
+def append_papers(app: App, papers: list[Paper], path_text: str) -> bool:
+    """Add the BibTeX of the ``papers`` a .bib file lacks, as ``export --append``
+    does (nothing else in the file changes); say what happened.  False on failure."""
+    path = Path(os.path.abspath(Path(path_text).expanduser()))  # the notice names the real place
+    try:
+        result = append_export(path, papers, "bibtex", key_template(app))
+    except (ExportRefused, OSError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        app.notify(f"Nothing written to {path}: {reason}", severity="error", markup=False)
+        return False
+    except Exception as error:  # a citation bug must not cost the session
+        app.notify(f"Could not format BibTeX: {error}", severity="error", markup=False)
+        return False
+    app.notify(result.describe(path, "bibtex", appended=True).capitalize(), markup=False)
+    return True
 
 
 def _count(n: int, noun: str) -> str:

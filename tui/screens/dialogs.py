@@ -1,4 +1,4 @@
-"""Modal dialogs: confirm, choose a copy format, copy text by hand."""
+"""Modal dialogs: confirm, choose a copy format, name a .bib file, copy text by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Label, OptionList, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from ..clipboard import TMUX_HINT
@@ -72,6 +72,37 @@ class CopyMenu(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+
+class BibFileDialog(ModalScreen[str | None]):
+    """Asks for the .bib file to add papers to; dismisses with the path typed or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="bib_file.cancel")]
+
+    def __init__(self, what: str, suggestion: str) -> None:
+        super().__init__()
+        self.what = what
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(f"Add {self.what} to a .bib file"), classes="dialog-title")
+            yield Label(
+                "Only papers the file doesn't have yet (same arXiv id or DOI) are added; "
+                "nothing else in it changes. A missing file is created.",
+                classes="dialog-text",
+            )
+            yield Input(self.suggestion, placeholder="path/to/refs.bib", id="bib-path")
+            yield Label("Enter: add · Esc: cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        if path:
+            self.dismiss(path)
 
 
 class CopyFallbackDialog(Screen[None]):

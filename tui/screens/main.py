@@ -89,6 +89,8 @@ class MainScreen(PaperActions, Screen):
         self._counts = (0, 0, 0)
         #: Monotonic time of the last key that moved the cursor or changed the query.
         self.last_input = 0.0
+        #: The .bib file papers were last added to (the copy menu's "added to a .bib file").
+        self.bib_path = "refs.bib"
 
     # -- layout ------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -1,0 +1,15 @@
+"""Fixtures for every test: nothing reads or writes the real user's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _own_config_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the config file at a fresh, absent path (tests that need one write it)."""
+    path = tmp_path_factory.mktemp("config") / "config.toml"
+    monkeypatch.setenv("ARXIV_READER_CONFIG", str(path))
+    return path

@@ -1,0 +1,139 @@
+"""The user's settings: a small TOML file in the platform's config directory.
+
+``~/.config/arxiv-reader/config.toml`` on Linux (``platformdirs.user_config_path``),
+or the file ``$ARXIV_READER_CONFIG`` names::
+
+    [citations]
+    # Better BibTeX-style citation keys: {auth} {Auth} {year} {shortyear}
+    # {shorttitle} {shorttitle:N} {Shorttitle} {id}
+    key_template = "{auth}{year}{shorttitle}"
+
+No file means the defaults.  A file that can't be read, or a setting that is
+unknown or wrong, never stops anything: the default is used for it and a
+message names the file and line (:attr:`Config.problems`).  The reader never
+writes this file.
+
+Adding a setting: give a section's dataclass a field with a default, and (when
+its value needs more than a type check) a validator in :data:`_VALIDATORS`.
+A new section is a new dataclass plus a field of :class:`Config`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .core.cite import DEFAULT_KEY_TEMPLATE, check_key_template
+
+APP_NAME = "arxiv-reader"
+#: Environment variable naming another config file (tests, several profiles).
+CONFIG_ENV = "ARXIV_READER_CONFIG"
+
+
+@dataclass(frozen=True)
+class CitationSettings:
+    """``[citations]``: how exports and copies are made."""
+
+    key_template: str = DEFAULT_KEY_TEMPLATE
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting, by section, plus what was wrong with the file."""
+
+    citations: CitationSettings = field(default_factory=CitationSettings)
+    #: The file read (``None``: none existed).
+    path: Path | None = None
+    #: ``file:line: message`` for each thing ignored in the file.
+    problems: tuple[str, ...] = ()
+
+
+#: ``(section, key) -> check`` returning the value to use or raising ValueError.
+_VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("citations", "key_template"): check_key_template,
+}
+
+
+def config_path() -> Path:
+    """Where the config file is looked for."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file (``path`` or :func:`config_path`); never raises."""
+    path = Path(path) if path is not None else config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as error:
+        return Config(path=path, problems=(f"{path}: can't read the config file ({error}); using defaults",))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _error_line(str(error))
+        return Config(path=path, problems=(f"{path}:{line}: not valid TOML ({error}); using defaults",))
+
+    problems: list[str] = []
+    config = Config(path=path)
+    sections = {f.name: f for f in fields(Config) if f.name not in ("path", "problems")}
+    for name, table in data.items():
+        if name not in sections:
+            problems.append(f"{path}:{_line_of(text, name)}: unknown section [{name}] ignored")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"{path}:{_line_of(text, name)}: [{name}] should be a table; ignored")
+            continue
+        current = getattr(config, name)
+        values = {}
+        known = {f.name: f for f in fields(current)}
+        for key, value in table.items():
+            line = _line_of(text, key, name)
+            if key not in known:
+                problems.append(f"{path}:{line}: unknown setting {name}.{key} ignored")
+                continue
+            default = getattr(current, key)
+            if type(value) is not type(default):
+                problems.append(
+                    f"{path}:{line}: {name}.{key} should be a {type(default).__name__}, "
+                    f"not {value!r}; using {default!r}"
+                )
+                continue
+            check = _VALIDATORS.get((name, key))
+            try:
+                values[key] = check(value) if check else value
+            except ValueError as error:
+                problems.append(f"{path}:{line}: {name}.{key}: {error}; using {default!r}")
+        config = replace(config, **{name: replace(current, **values)})
+    return replace(config, problems=tuple(problems))
+
+
+def _error_line(message: str) -> int:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else 0
+
+
+def _line_of(text: str, key: str, section: str | None = None) -> int:
+    """The line where ``key`` is set (in ``[section]`` when given), else 0."""
+    in_section = section is None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            header = stripped.strip("[]").strip()
+            if section is None and header == key:
+                return number
+            in_section = header == section
+            continue
+        if in_section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return 0

@@ -1,0 +1,81 @@
+"""One-line citation formats: plain text, Markdown link, bare arXiv id, abs URL.
+
+Titles show their LaTeX rendered to Unicode (``S$^2$FPR`` -> ``S²FPR``), as
+the detail panel does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..latex import latex_to_text
+from ..models import Paper
+from .escaping import clean_text
+from .fields import primary_category
+
+#: Plain text names every author up to this many, else "First et al.".
+MAX_TEXT_AUTHORS = 10
+
+
+def _join_lines(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def readable_title(paper: Paper) -> str:
+    """The title with its LaTeX rendered to Unicode, on one line."""
+    return clean_text(latex_to_text(clean_text(paper.title)))
+
+
+def _author_list(authors: Sequence[str]) -> str:
+    names = [n for n in (clean_text(a) for a in authors) if n]
+    if not names:
+        return ""
+    if len(names) > MAX_TEXT_AUTHORS:
+        return f"{names[0]} et al."
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def _plain_line(paper: Paper) -> str:
+    parts = []
+    authors = _author_list(paper.authors)
+    year = f"({paper.year})" if paper.year else ""
+    head = " ".join(x for x in (authors, year) if x)
+    if head:
+        parts.append(head if head.endswith(".") else head + ".")
+    title = readable_title(paper)
+    if title:
+        parts.append(title if title[-1] in ".?!" else title + ".")
+    ref = f"arXiv:{clean_text(paper.id)}"
+    if primary := primary_category(paper):
+        ref += f" [{primary}]"
+    parts.append(ref + ".")
+    return " ".join(parts)
+
+
+def plain_text(papers: Sequence[Paper]) -> str:
+    """``Authors (year). Title. arXiv:ID [cat].`` one paper per line."""
+    return _join_lines([_plain_line(p) for p in papers])
+
+
+def markdown(papers: Sequence[Paper]) -> str:
+    """``[Title](https://arxiv.org/abs/ID)`` one paper per line, brackets escaped."""
+    lines = []
+    for p in papers:
+        title = re.sub(r"([\[\]\\])", r"\\\1", readable_title(p)) or clean_text(p.id)
+        lines.append(f"[{title}]({clean_text(p.abs_url)})")
+    return _join_lines(lines)
+
+
+def arxiv_ids(papers: Sequence[Paper]) -> str:
+    """``arXiv:ID`` (without version) one per line."""
+    return _join_lines([f"arXiv:{clean_text(p.id)}" for p in papers])
+
+
+def abs_urls(papers: Sequence[Paper]) -> str:
+    """``https://arxiv.org/abs/ID`` one per line."""
+    return _join_lines([clean_text(p.abs_url) for p in papers])
