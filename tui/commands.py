@@ -141,7 +141,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
 
 #: Commands of the reading view (Enter on a paper).
 READING_COMMANDS: tuple[Command, ...] = (
-    Command("reading_back", "escape,q", "close", "Back", "Back to the list, where it was.", key_display="esc"),
+    Command("reading_back", "escape,q", "close", "Back", "Back to the list, where it was."),
     Command("reading_next", "n", "step(1)", "Next", "Read the next paper of the list."),
     Command("reading_previous", "p", "step(-1)", "Previous", "Read the previous paper of the list."),
     Command(

@@ -58,13 +58,16 @@ def class_bindings(node: DOMNode) -> list[Binding]:
     return found
 
 
-def _rows(app: App, bindings: Iterable[Binding]) -> list[HelpRow]:
-    """One row per action and description; keys bound to the same action share it."""
+def _rows(app: App, bindings: Iterable[Binding], hidden: frozenset[str] = frozenset()) -> list[HelpRow]:
+    """One row per action and description; keys bound to the same action share it.
+
+    Actions in ``hidden`` (inherited keys that do nothing in that widget) are left out.
+    """
     keys: dict[tuple[str, str], list[str]] = {}
     tips: dict[tuple[str, str], str] = {}
     seen: set[str] = set()
     for binding in bindings:
-        if not binding.description:
+        if not binding.description or binding.action in hidden:
             continue
         if binding.key in seen:  # shadowed by a subclass's binding for the same key
             continue
@@ -95,7 +98,7 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
             continue
         done.add(id(node))
         # Keys are shadowed per node only: different widgets may reuse a key.
-        rows = _rows(app, class_bindings(node))
+        rows = _rows(app, class_bindings(node), getattr(node, "HELP_HIDDEN_ACTIONS", frozenset()))
         if rows:
             name = type(node).__name__
             sections.append((SECTION_TITLES.get(name, name), rows))

@@ -48,13 +48,15 @@ class MarkdownView(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"markdown-view--highlight"}
 
     BINDINGS = [
-        Binding("down,j", "scroll_down", "Scroll down", show=False),
-        Binding("up,k", "scroll_up", "Scroll up", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("pageup,b", "page_up", "Page up", show=False),
-        Binding("home,g", "scroll_home", "Top", show=False),
-        Binding("end,G", "scroll_end", "Bottom", show=False),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, tooltip="Scroll the text down one line."),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, tooltip="Scroll the text up one line."),
+        Binding("pagedown,space", "page_down", "Page down", show=False, tooltip="Scroll the text down one screen."),
+        Binding("pageup,b", "page_up", "Page up", show=False, tooltip="Scroll the text up one screen."),
+        Binding("home,g", "scroll_home", "Top", show=False, tooltip="Go to the start of the text."),
+        Binding("end,G", "scroll_end", "Bottom", show=False, tooltip="Go to the end of the text."),
     ]
+    #: Inherited keys that do nothing here (the text always fits the width): left out of the help.
+    HELP_HIDDEN_ACTIONS = frozenset({"scroll_left", "scroll_right", "page_left", "page_right"})
 
     def __init__(self, source: str = "", *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:

@@ -50,14 +50,16 @@ class PaperList(ScrollView, can_focus=True):
     """A fast, keyboard-driven list of papers (one row each, day headers between days)."""
 
     BINDINGS = [
-        Binding("enter", "select", "Read", tooltip="Open the highlighted paper in the reading view"),
-        Binding("down,j", "cursor_down", "Next paper", show=False),
-        Binding("up,k", "cursor_up", "Previous paper", show=False),
-        Binding("home,g", "first", "First paper", show=False),
-        Binding("end,G,shift+g", "last", "Last paper", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Read", tooltip="Open the highlighted paper in the reading view (it is read then)."),
+        Binding("down,j", "cursor_down", "Next paper", show=False, tooltip="Move the cursor down one paper."),
+        Binding("up,k", "cursor_up", "Previous paper", show=False, tooltip="Move the cursor up one paper."),
+        Binding("home,g", "first", "First paper", show=False, tooltip="Go to the first paper of the list."),
+        Binding("end,G,shift+g", "last", "Last paper", show=False, tooltip="Go to the last paper of the list."),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="Move the cursor one screen down."),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="Move the cursor one screen up."),
     ]
+    #: Inherited keys that do nothing here (rows always fit the width): left out of the help.
+    HELP_HIDDEN_ACTIONS = frozenset({"scroll_left", "scroll_right", "page_left", "page_right"})
 
     COMPONENT_CLASSES = {
         "paper-list--cursor",
