@@ -68,8 +68,10 @@ def test_filtered_view(app, snap_compare):
 
 
 def test_help_screen(app, snap_compare):
-    """The help screen over the main screen: sections "Paper list", "Main screen"
-    and "Everywhere", each key with its description and a longer explanation."""
+    """The help screen over the main screen: "Keys", the "Main screen" section
+    first (/ Filter, esc Back, s Star, m Read/unread, space Mark, ... [ Prev day,
+    ] Next day, 1-4 views, S Sort, o Open), each key with its description and a
+    sentence; the list's keys, "Everywhere" and the query language scroll below."""
 
     async def run_before(pilot: Pilot) -> None:
         await loaded(pilot)

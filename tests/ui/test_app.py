@@ -74,11 +74,11 @@ async def test_cursor_keys(make_app):
 
 
 async def test_the_cursor_has_one_path_the_users_move(make_app):
-    """A key moves the list's cursor; the list says so once (Highlighted) and the detail follows."""
-    seen: list[PaperList.Highlighted] = []
+    """A key asks the screen for another paper (MoveRequested); the screen moves cursor and detail together."""
+    seen: list[PaperList.MoveRequested] = []
 
     def hook(message) -> None:
-        if isinstance(message, PaperList.Highlighted):
+        if isinstance(message, PaperList.MoveRequested):
             seen.append(message)
 
     app = make_app()
@@ -89,8 +89,8 @@ async def test_the_cursor_has_one_path_the_users_move(make_app):
         assert seen == []  # the first result placed the cursor: not a move of the user
         for key, index in (("j", 1), ("j", 2), ("k", 1), ("G", TOTAL - 1)):
             await pilot.press(key)
-            assert papers.cursor == index
-            assert seen[-1].paper is papers.highlighted is screen.highlighted is screen.detail.paper
+            assert papers.cursor == screen.cursor == index
+            assert papers.highlighted is screen.highlighted is screen.detail.paper
             assert papers.highlighted.versioned_id in screen.detail.source
         assert len({id(message) for message in seen}) == 4  # (the hook sees each at every hop)
 

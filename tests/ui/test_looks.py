@@ -146,3 +146,18 @@ async def _loaded(app, pilot) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+def test_a_narrow_status_line_drops_the_hints_never_the_counts():
+    from tui.widgets.status_line import status_text
+
+    values = dict(shown=9, total=2770, unread=8, new=9, starred=1, day="2026-07-31", view="unread", marked=2,
+                  marked_hidden=1)
+    full = status_text(None, **values)
+    assert full == ("9 of 2,770 papers · 9 new · 8 unread · 1 starred · 2 marked (1 hidden by the filter) · "
+                    "day Fri 2026-07-31 · unread only · by date · Esc: every day")
+    for width in (78, 100, 120):
+        fitted = status_text(width, **values)
+        assert len(fitted) <= width or "·" not in fitted[len(full):]
+        assert fitted.startswith("9 of 2,770 papers · 9 new · 8 unread · 1 starred · 2 marked (1 hidden")
+    assert status_text(40, **values).endswith("day Fri 2026-07-31")  # too narrow: counts and day kept

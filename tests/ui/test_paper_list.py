@@ -37,9 +37,11 @@ def show(plist: PaperList, papers, states=None, query=None, keep=None, grouped=F
     """Bind a result of ``papers`` (every one, by date) to the list, as the screen does."""
     library = Library(papers)
     plist.states = states if states is not None else {}
-    plist.results = arrange(
+    results = arrange(
         library, list(range(len(library))), query=query, view="all", sort="date", day=None, keep=keep, grouped=grouped
     )
+    plist.results = results
+    plist.cursor = results.cursor
     return library.papers
 
 
@@ -63,8 +65,11 @@ class ListApp(App[None]):
     def compose(self) -> ComposeResult:
         yield PaperList()
 
-    def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
-        self.highlighted.append(message.paper)
+    def on_paper_list_move_requested(self, message: PaperList.MoveRequested) -> None:
+        # As the main screen does: it owns the cursor and moves it where asked.
+        plist = self.query_one(PaperList)
+        plist.cursor = message.target(plist.cursor, len(plist.papers))
+        self.highlighted.append(plist.highlighted)
 
     def on_paper_list_selected(self, message: PaperList.Selected) -> None:
         self.selected.append(message.paper)
@@ -192,7 +197,7 @@ async def test_set_papers_keeps_paper_and_handles_empty() -> None:
     async with app.run_test(size=(100, 20)) as pilot:
         plist = app.query_one(PaperList)
         papers = show(plist, papers)
-        plist.move_cursor_to(5)
+        plist.cursor = 5
         await pilot.pause()
         target = papers[5]
         show(plist, papers[3:], keep=target.id)

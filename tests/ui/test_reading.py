@@ -28,8 +28,7 @@ async def test_the_abstract_shows_without_scrolling_at_80x24(make_app):
         # The paper with the longest title and most authors: the hardest to fit.
         papers = list(main.paper_list.papers)
         hardest = max(range(len(papers)), key=lambda i: (len(papers[i].title), len(papers[i].authors)))
-        main.paper_list.move_cursor_to(hardest)
-        main.user_moved_to(papers[hardest])
+        main.move_to(hardest)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ReadingScreen)

@@ -2,7 +2,7 @@
 
 A mixin of :class:`~tui.screens.main.MainScreen`: every action reads the
 screen's state and changes it through the screen's one path for that change
-(the reactives, :meth:`MainScreen.mark_read`, :meth:`MainScreen.user_moved_to`).
+(the reactives, :meth:`MainScreen.mark_read`, :meth:`MainScreen.move_to`).
 """
 
 from __future__ import annotations
@@ -83,11 +83,7 @@ class PaperActions(_Base):
         if paper is None:
             return
         self.marks = self.marks - {paper.id} if paper.id in self.marks else self.marks | {paper.id}
-        papers_list = self.paper_list
-        if papers_list.cursor < len(papers_list.papers) - 1:
-            papers_list.move_cursor_to(papers_list.cursor + 1)
-            if papers_list.highlighted is not None:
-                self.user_moved_to(papers_list.highlighted)
+        self.move_to(self.cursor + 1)  # none past the last paper
 
     def action_clear_marks(self) -> None:
         if self.marks:
@@ -99,14 +95,12 @@ class PaperActions(_Base):
     def _jump_unread(self, step: int) -> None:
         if self.results is None or self.user is None:
             return
-        papers_list = self.paper_list
         shown = self.results.papers
         is_read = self.user.is_read
-        index = papers_list.cursor + step
+        index = self.cursor + step
         while 0 <= index < len(shown):
             if not is_read(shown[index].id):
-                papers_list.move_cursor_to(index)
-                self.user_moved_to(shown[index])
+                self.move_to(index)
                 return
             index += step
         self.notify("No more unread papers " + ("below." if step > 0 else "above."))
@@ -168,16 +162,12 @@ class PaperActions(_Base):
 
     def read_step(self, step: int) -> None:
         """In the reading view: read the next (1) or previous (-1) paper of the list."""
-        papers_list = self.paper_list
-        position = papers_list.cursor + step
+        position = self.cursor + step
         if self.results is None or not 0 <= position < len(self.results.papers):
             self.notify(f"This is the {'last' if step > 0 else 'first'} paper of the list.", timeout=3)
             return
-        papers_list.move_cursor_to(position)
-        paper = self.results.papers[position]
-        self.highlighted = paper
-        self.mark_read([paper.id], True)
-        self.session_keeper.schedule()
+        self.move_to(position, by_user=False)  # opened, not lingered on: read below, no timer
+        self.mark_read([self.results.papers[position].id], True)
 
     def action_open_url(self, which: str) -> None:
         """Open the abs page or the PDF in a browser; over SSH copy the URL instead."""

@@ -7,8 +7,9 @@ explicit call for the detail and the status line) and post messages that say
 what the user did; each kind of change has one path through the screen:
 
 * the query: :class:`FilterBar.Changed` sets :attr:`query`; its watcher searches;
-* the cursor: :class:`PaperList.Highlighted` (the user moved it) sets
-  :attr:`highlighted`; a new result sets it from where the result put the cursor;
+* the cursor: :class:`PaperList.MoveRequested` (a key or click of the user)
+  and the screen's own moves go through :meth:`move_to`; a new result sets the
+  cursor where the result put it; :attr:`highlighted` follows the cursor;
 * read state: only :meth:`mark_read` by an act of the user on that paper (Enter,
   the read timer after the user moved onto it with the list focused, ``m``, ``A``).
 """
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -58,16 +59,22 @@ class MainScreen(PaperActions, Screen):
     BINDINGS = bindings(MAIN_COMMANDS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
+    # The screen's state: ``var`` (a reactive that never repaints the screen itself:
+    # a plain reactive would redraw the whole screen on every key). Widgets bound to
+    # them repaint what they show.
+
     #: The query as typed (the filter bar shows it).
-    query_text: reactive[str] = reactive("", init=False)
-    view: reactive[str] = reactive("all", init=False)
-    sort: reactive[str] = reactive("date", init=False)
+    query_text: var[str] = var("", init=False)
+    view: var[str] = var("all", init=False)
+    sort: var[str] = var("date", init=False)
     #: The digest day shown alone (``[`` / ``]``), None for every day.
-    day: reactive[str | None] = reactive(None, init=False)
-    results: reactive[Results | None] = reactive(None, init=False, always_update=True)
-    highlighted: reactive[Paper | None] = reactive(None, init=False, always_update=True)
-    marks: reactive[frozenset[str]] = reactive(frozenset, init=False)
-    states: reactive[Mapping[str, PaperState]] = reactive(dict, init=False, always_update=True)
+    day: var[str | None] = var(None, init=False)
+    results: var[Results | None] = var(None, init=False, always_update=True)
+    #: Position of the highlighted paper in ``results`` (-1: none).
+    cursor: var[int] = var(-1, init=False, always_update=True)
+    highlighted: var[Paper | None] = var(None, init=False, always_update=True)
+    marks: var[frozenset[str]] = var(frozenset, init=False)
+    states: var[Mapping[str, PaperState]] = var(dict, init=False, always_update=True)
 
     def __init__(self, store: Store, paths: list[Path] | None = None, mark_read_delay: float = 1.5,
                  sample: bool = False) -> None:
@@ -100,7 +107,9 @@ class MainScreen(PaperActions, Screen):
                 yield Static(SAMPLE_BANNER, id="sample-banner", markup=False)
             yield FilterBar(id="filter").data_bind(MainScreen.query_text)
             with Container(id="panes"):
-                yield PaperList(id="papers").data_bind(MainScreen.results, MainScreen.states, MainScreen.marks)
+                yield PaperList(id="papers").data_bind(
+                    MainScreen.results, MainScreen.cursor, MainScreen.states, MainScreen.marks
+                )
                 yield PaperDetail(id="detail")
             yield StatusLine(id="status")
         yield Footer()
@@ -255,17 +264,21 @@ class MainScreen(PaperActions, Screen):
         assert self.library is not None
         previous = self.results
         spans = previous.spans if previous is not None and previous.query is query else None
-        self.results = arrange(self.library, matches, query=query, view=self.view, sort=self.sort,
-                               day=self.day, keep=keep, spans=spans)
+        results = arrange(self.library, matches, query=query, view=self.view, sort=self.sort,
+                          day=self.day, keep=keep, spans=spans)
+        self.results = results
+        self.cursor = results.cursor  # after the list has the new rows
 
     def watch_results(self, results: Results | None) -> None:
         if results is None or self.user is None:
             return
         self._counts = results.counts(self.user.states)
         self.paper_list.empty_message = self._empty_message()
-        self.highlighted = results.paper(results.cursor)
         self._update_status()
         self.session_keeper.schedule()
+
+    def watch_cursor(self, position: int) -> None:
+        self.highlighted = self.results.paper(position) if self.results is not None else None
 
     def _empty_message(self) -> str:
         if self.day:
@@ -300,18 +313,25 @@ class MainScreen(PaperActions, Screen):
         self._detail_pending = False
         self._update_detail()
 
-    @on(PaperList.Highlighted)
-    def _user_moved(self, event: PaperList.Highlighted) -> None:
-        """The user moved the list's cursor onto ``event.paper``."""
-        if event.paper is not self.paper_list.highlighted:
-            return  # a newer result replaced the list since
-        self.user_moved_to(event.paper)
+    @on(PaperList.MoveRequested)
+    def _move_requested(self, event: PaperList.MoveRequested) -> None:
+        """A key or a click in the list asked for another paper."""
+        if self.results is not None:
+            self.move_to(event.target(self.cursor, len(self.results)))
 
-    def user_moved_to(self, paper: Paper) -> None:
-        """The user put the cursor on ``paper``: show it, and start the read timer."""
-        self.last_input = time.monotonic()
-        self.highlighted = paper
-        self._start_read_timer(paper)
+    def move_to(self, position: int, by_user: bool = True) -> None:
+        """Put the cursor on ``position``; the detail follows in the same step.
+
+        ``by_user``: the user moved there (a key, a click, n/p, space), which
+        starts the read timer; not so for the reader's own moves.
+        """
+        if self.results is None or not 0 <= position < len(self.results):
+            return
+        self.cursor = position
+        paper = self.highlighted
+        if by_user and paper is not None:
+            self.last_input = time.monotonic()
+            self._start_read_timer(paper)
         self.session_keeper.schedule()
 
     def _start_read_timer(self, paper: Paper) -> None:

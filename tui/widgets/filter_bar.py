@@ -37,7 +37,7 @@ class FilterBar(Vertical):
     """Wraps an :class:`Input`; posts :class:`Changed` on every keystroke of the user."""
 
     #: The query shown (bound to the screen's).
-    query_text: reactive[str] = reactive("", init=False)
+    query_text: reactive[str] = reactive("", init=False, repaint=False)
 
     class Changed(Message):
         """The user changed the query text (every keystroke)."""

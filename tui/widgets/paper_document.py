@@ -181,8 +181,8 @@ def reading_markdown(
     if authors:
         lines.append(authors)
     lines.append(" · ".join(filter(None, [_categories(paper, " "), *_dates(paper)])))
-    # Addresses as text (one line; o and O open them or copy them over SSH).
-    lines.append(f"{status_text(state)} · {escape_inline(f'arXiv:{paper.versioned_id}')} · {escape_inline(paper.abs_url)}")
+    # The address as text, on one line at 80 columns (o and O open it or copy it over SSH).
+    lines.append(f"{status_text(state)} · {escape_inline(paper.abs_url)}")
     abstract = _prose(spans, paper, paper.summary, "summary") or "*(no abstract)*"
     parts = [f"# {title}", "", "  \n".join(lines), "", abstract, ""]
     more = _more_facts(paper)

@@ -4,13 +4,14 @@
 lines in :meth:`PaperList.render_line` and caches the strips, so 200,000 rows
 cost no more than twenty.
 
-Data flows one way. The screen owns the search result, the states and the
-marks and binds them to the reactives :attr:`PaperList.results`,
-:attr:`PaperList.states` and :attr:`PaperList.marks`; the list only draws them
-and moves its cursor. When the *user* moves the cursor (keys, a click) it posts
-:class:`PaperList.Highlighted`; Enter posts :class:`PaperList.Selected`. A new
-result places the cursor where the result says, without a message: the screen
-made that change itself.
+Data flows one way. The screen owns the search result, the states, the marks
+and the cursor, and binds them to the reactives :attr:`PaperList.results`,
+:attr:`PaperList.states`, :attr:`PaperList.marks` and :attr:`PaperList.cursor`;
+the list only draws them. A key or a click that asks for another paper posts
+:class:`PaperList.MoveRequested` (by how many rows, or to which one) and the
+screen moves the cursor, the detail with it, in one step: one repaint shows
+both (a list that moved its own cursor first was painted a frame before the
+detail caught up). Enter posts :class:`PaperList.Selected`.
 
 When the result carries day groups (sorted by date), a header row precedes each
 day's papers; the cursor steps over headers (it indexes papers, not rows).
@@ -85,24 +86,35 @@ class PaperList(ScrollView, can_focus=True):
     states: reactive[Mapping[str, PaperState]] = reactive(dict, always_update=True, init=False, repaint=False)
     #: Ids of the marked papers (bound to the screen's).
     marks: reactive[frozenset[str]] = reactive(frozenset, init=False, repaint=False)
-    #: Position of the highlighted paper in the result; -1 when it is empty.
-    cursor: reactive[int] = reactive(-1, repaint=False, init=False)
+    #: Position of the highlighted paper in the result, -1 when it is empty (bound to the screen's).
+    cursor: reactive[int] = reactive(-1, repaint=False, init=False, always_update=True)
 
-    class Highlighted(Message):
-        """The user moved the cursor to ``paper``."""
+    class MoveRequested(Message):
+        """The user asked for another paper: ``step`` papers on (negative: back), or the one at ``position``.
 
-        def __init__(self, paper: Paper, paper_list: PaperList) -> None:
+        Relative steps add up: keys repeated faster than the screen answers are
+        all counted. ``position`` -1 is the last paper.
+        """
+
+        def __init__(self, paper_list: PaperList, step: int = 0, position: int | None = None) -> None:
             super().__init__()
-            self.paper = paper
             self.paper_list = paper_list
+            self.step = step
+            self.position = position
 
         @property
         def control(self) -> PaperList:
             return self.paper_list
 
-        def can_replace(self, message: Message) -> bool:
-            # Only the latest highlight matters: a burst of cursor moves collapses.
-            return isinstance(message, PaperList.Highlighted)
+        def target(self, cursor: int, count: int) -> int:
+            """Where the cursor goes from ``cursor`` in a list of ``count`` papers (-1: empty)."""
+            if count <= 0:
+                return -1
+            if self.position is not None:
+                wanted = count - 1 if self.position < 0 else self.position
+            else:
+                wanted = cursor + self.step
+            return min(max(wanted, 0), count - 1)
 
     class Selected(Message):
         """Enter (or a double click) on ``paper``."""
@@ -124,6 +136,7 @@ class PaperList(ScrollView, can_focus=True):
         self._header_rows: list[int] = []
         self._group_starts: list[int] = []
         self._header_counts: dict[int, tuple[int, int, int]] = {}
+        self._new_rows = False
         #: The line shown when there are no rows.
         self.empty_message = "No papers match"
 
@@ -146,7 +159,7 @@ class PaperList(ScrollView, can_focus=True):
         return len(self.papers) + len(self._header_rows)
 
     def watch_results(self, results: Results | None) -> None:
-        """A new result: lay out its rows and put the cursor where it says."""
+        """A new result: lay out its rows (the screen sets the cursor right after)."""
         groups = results.groups if results is not None else None
         self._group_starts = [position for _, position in groups] if groups else []
         self._header_rows = [position + g for g, position in enumerate(self._group_starts)]
@@ -160,13 +173,9 @@ class PaperList(ScrollView, can_focus=True):
             Size(0, rows),
             scrollbar_may_change=height <= 0 or (rows > height) != (old_height > height),
         )
-        cursor = results.cursor if results is not None and len(results.papers) else -1
-        old_cursor = self.cursor
-        self.set_reactive(PaperList.cursor, cursor)
+        self._new_rows = True
         self.refresh()
-        if cursor >= 0:
-            self._scroll_cursor_into_view(center=cursor != old_cursor)
-        else:
+        if not len(self.papers):
             self.scroll_to(y=0, animate=False)
 
     def watch_states(self) -> None:
@@ -200,27 +209,26 @@ class PaperList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ cursor
 
-    def validate_cursor(self, cursor: int) -> int:
-        count = len(self.papers)
-        return min(max(cursor, 0), count - 1) if count else -1
-
     def watch_cursor(self, old: int, new: int) -> None:
+        new_rows, self._new_rows = self._new_rows, False
+        if new_rows:  # a new result: everything is repainted already
+            if new >= 0:
+                self._scroll_cursor_into_view(center=True)
+            return
         if 0 <= old < len(self.papers):
             self.refresh_line(self.row_of(old))
         if new >= 0:
             self.refresh_line(self.row_of(new))
             self._scroll_cursor_into_view()
 
-    def move_cursor_to(self, position: int) -> None:
-        """Highlight the paper at ``position`` (clamped); posts no message (the caller knows)."""
-        self.cursor = position
+    @property
+    def page_size(self) -> int:
+        """Papers a page key moves by (the visible rows, less one)."""
+        return max(1, self.scrollable_content_region.height - 1)
 
-    def _user_move(self, position: int) -> None:
-        """A move the user made: highlight ``position`` and say so."""
-        self.cursor = position
-        paper = self.highlighted
-        if paper is not None:
-            self.post_message(self.Highlighted(paper, self))
+    def _request(self, step: int = 0, position: int | None = None) -> None:
+        if self.papers:
+            self.post_message(self.MoveRequested(self, step, position))
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
         cursor = self.cursor
@@ -239,38 +247,32 @@ class PaperList(ScrollView, can_focus=True):
             self.scroll_to(y=row - height + 1, animate=False)
 
     def action_cursor_down(self) -> None:
-        """Highlight the next paper."""
-        if self.cursor < len(self.papers) - 1:
-            self._user_move(self.cursor + 1)
+        """Ask for the next paper."""
+        self._request(step=1)
 
     def action_cursor_up(self) -> None:
-        """Highlight the previous paper."""
-        if self.cursor > 0:
-            self._user_move(self.cursor - 1)
+        """Ask for the previous paper."""
+        self._request(step=-1)
 
     def action_first(self) -> None:
-        """Highlight the first paper."""
-        if self.papers:
-            self._user_move(0)
+        """Ask for the first paper."""
+        self._request(position=0)
 
     def action_last(self) -> None:
-        """Highlight the last paper."""
-        if self.papers:
-            self._user_move(len(self.papers) - 1)
+        """Ask for the last paper."""
+        self._request(position=-1)
 
     def action_page_down(self) -> None:
-        """Move the cursor and the view down one page."""
+        """Scroll the view down one page and ask for the paper a page on."""
         if self.papers:
-            page = max(1, self.scrollable_content_region.height - 1)
-            self.scroll_to(y=self.scroll_y + page, animate=False)
-            self._user_move(min(len(self.papers) - 1, self.cursor + page))
+            self.scroll_to(y=self.scroll_y + self.page_size, animate=False)
+            self._request(step=self.page_size)
 
     def action_page_up(self) -> None:
-        """Move the cursor and the view up one page."""
+        """Scroll the view up one page and ask for the paper a page back."""
         if self.papers:
-            page = max(1, self.scrollable_content_region.height - 1)
-            self.scroll_to(y=max(0, self.scroll_y - page), animate=False)
-            self._user_move(max(0, self.cursor - page))
+            self.scroll_to(y=max(0, self.scroll_y - self.page_size), animate=False)
+            self._request(step=-self.page_size)
 
     def action_select(self) -> None:
         """Post ``Selected`` for the highlighted paper."""
@@ -284,9 +286,10 @@ class PaperList(ScrollView, can_focus=True):
             return
         is_header, position = self._item_at(round(self.scroll_y) + offset.y)
         if not is_header and 0 <= position < len(self.papers):
-            self._user_move(position)
-            if event.chain >= 2:
+            if event.chain >= 2 and position == self.cursor:
                 self.action_select()
+            else:
+                self._request(position=position)
 
     # ------------------------------------------------------------------ rendering
 
