@@ -6,7 +6,8 @@ user's states (reactives). Widgets render them (bound with ``data_bind``, or one
 explicit call for the detail and the status line) and post messages that say
 what the user did; each kind of change has one path through the screen:
 
-* the query: :class:`FilterBar.Changed` sets :attr:`query`; its watcher searches;
+* the query: what is typed (the filter bar's ``text``, watched) sets
+  :attr:`query_text`, as do the screen's own changes; its watcher searches;
 * the cursor: :class:`PaperList.MoveRequested` (a key or click of the user)
   and the screen's own moves go through :meth:`move_to`; a new result sets the
   cursor where the result put it; :attr:`highlighted` follows the cursor;
@@ -116,6 +117,7 @@ class MainScreen(PaperActions, Screen):
 
     def on_mount(self) -> None:
         self.add_class("-loading")
+        self.watch(self.filter_bar, "text", self._typed, init=False)
         self.query_one(LibraryLoader).start(self.store, self.paths)
 
     @property
@@ -185,10 +187,11 @@ class MainScreen(PaperActions, Screen):
         self.mutate_reactive(MainScreen.query_text)
 
     # -- searching -----------------------------------------------------------------
-    @on(FilterBar.Changed)
-    def _typed(self, event: FilterBar.Changed) -> None:
-        self.last_input = time.monotonic()
-        self.query_text = event.text
+    def _typed(self, text: str) -> None:
+        """The filter bar's text changed: typing, or the screen's own query shown there (then equal)."""
+        if text != self.query_text:
+            self.last_input = time.monotonic()
+            self.query_text = text
 
     @on(FilterBar.Submitted)
     def _submitted(self) -> None:

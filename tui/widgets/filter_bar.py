@@ -1,9 +1,12 @@
 """The filter bar: a one-line query input with the query's warnings under it.
 
-The screen owns the query: it binds :attr:`FilterBar.query_text` to its own, and the
-bar shows it. What the user types comes back as :class:`FilterBar.Changed`
-(one message per keystroke); a query set by the screen (session restore,
-Escape) is shown without a message, so nothing searches twice.
+The screen owns the query: it binds :attr:`FilterBar.query_text` to its own, and
+the bar shows it. What the user types is :attr:`FilterBar.text`, a reactive the
+screen watches: the search then runs while the key is handled, so the typed
+character and the new rows are painted in the same frame (a message arrived
+after the input had repainted, and the rows a frame later: 12 -> 38 ms per key
+at 20,000 papers). A query set by the screen shows up in ``text`` too, with the
+same value as the screen's, which ends the round trip: nothing searches twice.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive, reactive
+from textual.reactive import Reactive, reactive, var
 from textual.widgets import Input, Static
 
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
@@ -34,17 +37,12 @@ class QueryInput(Input):
 
 
 class FilterBar(Vertical):
-    """Wraps an :class:`Input`; posts :class:`Changed` on every keystroke of the user."""
+    """Wraps an :class:`Input`: shows the screen's query, reports what is typed."""
 
     #: The query shown (bound to the screen's).
     query_text: reactive[str] = reactive("", init=False, repaint=False)
-
-    class Changed(Message):
-        """The user changed the query text (every keystroke)."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+    #: The text in the bar, as typed (watched by the screen).
+    text: var[str] = var("", init=False)
 
     class Submitted(Message):
         """Enter was pressed in the filter."""
@@ -63,10 +61,11 @@ class FilterBar(Vertical):
     def input(self) -> Input:
         return self.query_one("#filter-input", Input)
 
-    @property
-    def text(self) -> str:
-        """The query as typed."""
-        return self.input.value
+    def on_mount(self) -> None:
+        self.watch(self.input, "value", self._input_changed, init=False)
+
+    def _input_changed(self, value: str) -> None:
+        self.text = value
 
     def watch_query_text(self, text: str) -> None:
         """Show the screen's query (typing already shows it: then nothing to do)."""
@@ -94,8 +93,7 @@ class FilterBar(Vertical):
 
     @on(Input.Changed, "#filter-input")
     def _changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.post_message(self.Changed(event.value))
+        event.stop()  # reported through ``text`` already
 
     @on(Input.Submitted, "#filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
