@@ -132,3 +132,54 @@ def test_browser_reachable_follows_the_environment():
     assert browser_reachable({"BROWSER": "lynx", "SSH_TTY": "/dev/pts/1"}, "linux")
     assert browser_reachable({}, "darwin")
     assert not browser_reachable({"SSH_CLIENT": "x"}, "darwin")
+
+
+async def test_the_detail_scrolls_from_the_list(make_app):
+    """J K and ctrl+d ctrl+u scroll the detail panel while the list keeps the focus (no Tab)."""
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        main = app.screen
+        detail = main.detail
+        await pilot.press("J", "J", "J")
+        assert detail.scroll_y == 3 and main.focused is main.paper_list
+        await pilot.press("K")
+        assert detail.scroll_y == 2
+        await pilot.press("ctrl+d")
+        half = detail.scrollable_content_region.height // 2
+        assert detail.scroll_y == min(2 + half, detail.max_scroll_y)
+        await pilot.press("ctrl+u", "ctrl+u")
+        assert detail.scroll_y == 0 and main.focused is main.paper_list
+
+
+async def test_the_sample_says_it_is_one(make_app):
+    app = make_app(sample=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        banner = str(app.screen.query_one("#sample-banner").render())
+        assert "sample" in banner and "arxiv-reader import" in banner
+
+
+def test_an_empty_library_opens_the_sample_without_importing_it(tmp_path, monkeypatch):
+    """The sample runs on a throw-away store: the user's library stays empty, and goes when digests exist."""
+    from tui import cli
+    from tui.app import ArxivReaderApp
+
+    runs: list[ArxivReaderApp] = []
+
+    def fake_run(self, *args, **kwargs):
+        runs.append(self)
+        if self.paths:
+            self.store.import_paths(self.paths)  # what the real run does first
+        return None
+
+    monkeypatch.setattr(ArxivReaderApp, "run", fake_run)
+    home = tmp_path / "home"
+    assert cli.main(["--home", str(home)]) == 0
+    app = runs[-1]
+    assert app.sample and app.store.home != home
+    assert not app.store.home.exists()  # thrown away on exit
+    assert Store(home).digest_count() == 0  # nothing entered the user's library
+    Store(home).import_paths([Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.IR"])
+    assert cli.main(["--home", str(home)]) == 0
+    assert not runs[-1].sample and runs[-1].store.home == home

@@ -43,19 +43,24 @@ class DayIndex:
     ``starts[k]`` to ``starts[k + 1] - 1``.
     """
 
-    __slots__ = ("days", "starts", "_position")
+    __slots__ = ("days", "starts", "_position", "in_order")
 
     def __init__(self, papers: Sequence[Paper]) -> None:
         days: list[str] = []
         starts: list[int] = []
         previous: str | None = None
+        in_order = True
         for index, paper in enumerate(papers):
             day = paper.digests[-1].date if paper.digests else ""
             if day != previous:
+                if previous is not None and day > previous:
+                    in_order = False
                 days.append(day)
                 starts.append(index)
                 previous = day
         starts.append(len(papers))
+        #: Whether ``papers`` were newest day first (else this index is of no use: sort them).
+        self.in_order = in_order
         #: The distinct days, newest first.
         self.days = days
         #: ``starts[k]``: the first library index of day ``k``; one more entry at the end.
@@ -65,13 +70,7 @@ class DayIndex:
     @staticmethod
     def is_sorted(papers: Sequence[Paper]) -> bool:
         """Whether ``papers`` are newest day first (the precondition of the index)."""
-        previous = "\uffff"
-        for paper in papers:
-            day = paper.digests[-1].date if paper.digests else ""
-            if day > previous:
-                return False
-            previous = day
-        return True
+        return DayIndex(papers).in_order
 
     def __len__(self) -> int:
         return len(self.days)

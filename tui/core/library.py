@@ -61,27 +61,42 @@ class Library:
     the date sort rely on it.
     """
 
-    def __init__(self, papers: Sequence[Paper], new_ids: AbstractSet[str] = frozenset()) -> None:
+    def __init__(self, papers: Sequence[Paper], new_ids: AbstractSet[str] | None = frozenset()) -> None:
         self.papers = list(papers)
-        if not DayIndex.is_sorted(self.papers):
-            self.papers.sort(key=paper_day, reverse=True)
         #: Where each digest day's papers are (see :mod:`tui.core.days`).
         self.days = DayIndex(self.papers)
+        if not self.days.in_order:
+            self.papers.sort(key=paper_day, reverse=True)
+            self.days = DayIndex(self.papers)
         self.engine = QueryEngine(self.papers, latest_day=self.days.latest)
         self.by_id: dict[str, int] = {paper.id: index for index, paper in enumerate(self.papers)}
         self._ranks: dict[str, list[int]] = {}
         #: (states object, its size, read indices, starred indices): see :meth:`state_indices`.
         self._state_cache: tuple[Mapping[str, PaperState], int, frozenset[int], frozenset[int]] | None = None
-        self.new_ids: frozenset[str] = frozenset()
-        self.new_indices: frozenset[int] = frozenset()
+        #: The ids of the papers new to the user, and their indices (``is:new``, the new view).
+        self.new_ids: AbstractSet[str] = frozenset()
+        self.new_indices: AbstractSet[int] = frozenset()
+        #: Every paper is new (the first session): nothing is built for it.
+        self.all_new = False
         self.set_new(new_ids)
 
-    def set_new(self, new_ids: AbstractSet[str]) -> None:
-        """The ids that are new to the user (``is:new``, the new view)."""
+    def set_new(self, new_ids: AbstractSet[str] | None) -> None:
+        """The ids that are new to the user; ``None``: every paper (no session before this one)."""
         by_id = self.by_id
-        self.new_ids = frozenset(paper_id for paper_id in new_ids if paper_id in by_id)
-        self.new_indices = frozenset(by_id[paper_id] for paper_id in self.new_ids)
-        self.engine.new_ids = self.new_ids
+        self.all_new = new_ids is None
+        if new_ids is None:
+            self.new_ids = by_id.keys()  # views, no copies: 200,000 ids cost nothing
+            self.new_indices = range(len(self.papers))
+        else:
+            self.new_ids = frozenset(paper_id for paper_id in new_ids if paper_id in by_id)
+            self.new_indices = frozenset(by_id[paper_id] for paper_id in self.new_ids)
+        self.engine.new_ids = None if self.all_new else self.new_ids
+
+    def count_new(self, found: Sequence[int], ascending: bool = False) -> int:
+        """How many of the papers at indices ``found`` (unique) are new."""
+        if self.all_new:
+            return len(found)
+        return count_in(self.new_indices, found, ascending)  # type: ignore[arg-type]
 
     def warm_steps(self, abstracts: bool = True) -> list[Callable[[], object]]:
         """The index builds of :meth:`warm_up`, most useful first, one callable each.
@@ -126,7 +141,7 @@ class Library:
         if view == "starred":
             return sorted(self.state_indices(states)[1])
         if view == "new":
-            return sorted(self.new_indices)
+            return None if self.all_new else sorted(self.new_indices)
         return None
 
     def match(

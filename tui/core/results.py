@@ -99,7 +99,7 @@ class Results:
         """``(unread, starred, new)`` among the shown papers."""
         library = self.library
         unread, starred = library.counts(self.shown, states, ascending=True)
-        return unread, starred, count_in(library.new_indices, self.shown, ascending=True)
+        return unread, starred, library.count_new(self.shown, ascending=True)
 
 
 def arrange(

@@ -93,7 +93,8 @@ class LibraryLoader(Vertical):
         report = store.import_paths(paths, self._progress("Importing digests")) if paths else None
         papers = store.load_papers(self._progress("Loading papers"))
         self.post_message(self.Progress("Indexing papers", 0, 0))
-        library = Library(papers, new_ids=store.new_paper_ids(previous_end))
+        # No session before this one: every paper is new (said without listing 200,000 ids).
+        library = Library(papers, new_ids=store.new_paper_ids(previous_end) if previous_end else None)
         return Loaded(library, store.states(), session, report, previous_end)
 
     def _progress(self, stage: str) -> Callable[[int, int], None]:

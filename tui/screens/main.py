@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,7 +32,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..commands import MAIN_COMMANDS, bindings
-from ..core.library import SORTS, VIEWS, Library
+from ..core.library import Library
 from ..core.models import Paper, PaperState
 from ..core.query import Query, SearchCancelled, parse_query
 from ..core.results import Results, arrange
@@ -164,7 +164,7 @@ class MainScreen(PaperActions, Screen):
             )
         if not loaded.library.papers:
             self.notify("The library is empty: import a folder of digests.", markup=False)
-        self._restore(loaded.session)
+        self.session_keeper.restore(loaded.session)
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
         # After the first paint: the rows must not wait for the indexes.
@@ -173,18 +173,6 @@ class MainScreen(PaperActions, Screen):
     def _notify_store(self, message: str, severity: str) -> None:
         title = "Error" if severity == "error" else "Library"
         self.notify(message, title=title, severity=severity, markup=False, timeout=10)  # type: ignore[arg-type]
-
-    def _restore(self, session: dict[str, Any]) -> None:
-        """Reopen where the user was: query, view, sort, day, highlighted paper (nothing is marked read)."""
-        assert self.library is not None
-        view, sort, query, day, paper = (session.get(key) for key in ("view", "sort", "query", "day", "paper"))
-        # set_reactive: no watcher, so one search (the query's, below) instead of five.
-        self.set_reactive(MainScreen.highlighted, self.library.paper(paper) if isinstance(paper, str) else None)
-        self.set_reactive(MainScreen.view, view if view in VIEWS else "all")
-        self.set_reactive(MainScreen.sort, sort if sort in SORTS else "date")
-        self.set_reactive(MainScreen.day, day if isinstance(day, str) and day in self.library.days else None)
-        self.set_reactive(MainScreen.query_text, query if isinstance(query, str) else "")
-        self.mutate_reactive(MainScreen.query_text)
 
     # -- searching -----------------------------------------------------------------
     def _typed(self, text: str) -> None:

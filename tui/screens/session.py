@@ -37,6 +37,23 @@ class SessionKeeper:
             self._timer.stop()
         self._timer = self.screen.set_timer(SESSION_DEBOUNCE, self.save)
 
+    def restore(self, session: dict[str, Any]) -> None:
+        """Reopen where the user was: query, view, sort, day, highlighted paper (nothing is marked read)."""
+        from ..core.library import SORTS, VIEWS
+
+        screen = self.screen
+        library = screen.library
+        assert library is not None
+        kind = type(screen)
+        view, sort, query, day, paper = (session.get(key) for key in ("view", "sort", "query", "day", "paper"))
+        # set_reactive: no watchers, so one search (the query's, below) instead of five.
+        screen.set_reactive(kind.highlighted, library.paper(paper) if isinstance(paper, str) else None)
+        screen.set_reactive(kind.view, view if view in VIEWS else "all")
+        screen.set_reactive(kind.sort, sort if sort in SORTS else "date")
+        screen.set_reactive(kind.day, day if isinstance(day, str) and day in library.days else None)
+        screen.set_reactive(kind.query_text, query if isinstance(query, str) else "")
+        screen.mutate_reactive(kind.query_text)
+
     def snapshot(self, ended: bool = False) -> dict[str, Any]:
         """What :meth:`Store.save_session` keeps."""
         screen = self.screen

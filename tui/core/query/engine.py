@@ -59,8 +59,8 @@ class QueryEngine:
 
     def __init__(self, papers: Sequence[Paper], latest_day: str | None = None) -> None:
         self.papers = papers
-        #: Ids of the papers new to the user (``is:new``); set by the library.
-        self.new_ids: AbstractSet[str] = frozenset()
+        #: Ids of the papers new to the user (``is:new``), ``None`` for every paper; set by the library.
+        self.new_ids: AbstractSet[str] | None = frozenset()
         self._latest_day = latest_day
         self._haystacks: dict[str, _Haystack] = {}
         self._locks: dict[str, threading.Lock] = {
@@ -200,6 +200,8 @@ class QueryEngine:
 
     def _eval_state(self, state: str, cands: list[int] | None, states: Mapping[str, PaperState]) -> list[int]:
         hits: set[int] = set()
+        if state == "new" and self.new_ids is None:  # every paper is new
+            return list(cands) if cands is not None else list(range(len(self.papers)))
         if state == "new":
             wanted = list(self.new_ids)
         else:
