@@ -77,8 +77,8 @@ async def one_day(pilot: Pilot) -> None:
 
 
 async def marks_hidden(pilot: Pilot) -> None:
-    """Three marked papers, one of them hidden by the filter."""
-    await pilot.press("space", "space", "space", "slash", *"cat:cs.CV", "enter")
+    """Three marked papers, two of them hidden by the filter."""
+    await pilot.press("space", "space", "space", "slash", *"ti:track", "enter")
 
 
 async def cursor_without_colour(pilot: Pilot) -> None:

@@ -128,7 +128,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "detail_page_up", "ctrl+u", "scroll_detail_page(-1)", "Detail ½ page up",
         "Scroll the detail panel up half a page.", show=False,
     ),
-    Command("copy", "y", "copy_bibtex", "BibTeX", "Copy the BibTeX of the highlighted paper."),
+    Command("copy", "y", "copy_bibtex", "BibTeX", "Copy the BibTeX of the highlighted paper.", show=False),
     Command(
         "copy_menu",
         "Y",

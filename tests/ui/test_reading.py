@@ -157,7 +157,7 @@ async def test_the_sample_says_it_is_one(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(app, pilot)
         banner = str(app.screen.query_one("#sample-banner").render())
-        assert "sample" in banner and "arxiv-reader import" in banner
+        assert "Sample digests" in banner and "nothing kept" in banner and "arxiv-reader import" in banner
 
 
 def test_an_empty_library_opens_the_sample_without_importing_it(tmp_path, monkeypatch):

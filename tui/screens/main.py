@@ -395,7 +395,4 @@ class MainScreen(PaperActions, Screen):
         self.session_keeper.save()
 
 
-SAMPLE_BANNER = (
-    "This is the bundled sample, not your library: nothing you do here is kept. "
-    "Import your digests with  arxiv-reader import ~/digests  (or open a folder: arxiv-reader ~/digests)."
-)
+SAMPLE_BANNER = "Sample digests, nothing kept. Import yours: arxiv-reader import ~/digests"
