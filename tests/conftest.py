@@ -1,10 +1,22 @@
-"""Fixtures for every test: nothing reads or writes the real user's files."""
+"""Fixtures for every test: nothing reads or writes the real user's files.
+
+Also chooses the code under test before any test imports it: this checkout's
+sources, even when an older copy is installed (see ``_checkout.py``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from _checkout import use_this_checkout
+
+TESTED = use_this_checkout()
+
+
+def pytest_report_header() -> str:
+    return TESTED
 
 
 @pytest.fixture(autouse=True)

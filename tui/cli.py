@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
 from .core.models import Paper, PaperState, split_arxiv_id
+from .core.safetext import escape_controls
 from .core.records import jsonl
 
 SUBCOMMANDS = ("import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export")
@@ -140,13 +141,19 @@ def build_command_parser() -> argparse.ArgumentParser:
 # -- helpers ---------------------------------------------------------------------
 
 
+def _notice(message: str) -> None:
+    print(f"arxiv-reader: {escape_controls(message)}", file=sys.stderr)
+
+
 def open_store(home: Path | None):
-    """Open the store at ``home`` (or the default), printing its notices to stderr."""
+    """Open the store at ``home`` (or the default); every notice it raises, now or
+    later in the command, is printed to stderr as it comes."""
     from .core.store import Store, default_home
 
     store = Store(home or default_home())
     for message in store.messages:
-        print(f"arxiv-reader: {message}", file=sys.stderr)
+        _notice(message)
+    store.messages.subscribe(_notice)
     return store
 
 
@@ -231,14 +238,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     report = store.import_paths(args.paths)
     for problem in report.problems:
-        print(f"problem: {problem}", file=sys.stderr)
+        print(f"problem: {escape_controls(str(problem))}", file=sys.stderr)
     print(
         f"files read: {report.files_read}, unchanged: {report.files_unchanged}; "
         f"papers new: {report.papers_new}, updated: {report.papers_updated}, "
         f"unchanged: {report.papers_unchanged}; problems: {len(report.problems)}"
     )
     if report.files_read + report.files_unchanged == 0:
-        raise CommandError("no digest could be read from " + ", ".join(map(str, args.paths)))
+        raise CommandError("no digest could be read from " + ", ".join(map(os.fspath, args.paths)))
     return 0
 
 
@@ -339,6 +346,12 @@ COMMANDS = {
 
 def run_reader(args: argparse.Namespace) -> int:
     """Open the terminal UI on the library, importing ``args.paths`` first."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the app would spin writing escape codes into a file or pipe.
+        raise CommandError(
+            "the reader needs a terminal (standard input and output are not one); "
+            "in scripts and pipes use a subcommand: " + ", ".join(SUBCOMMANDS)
+        )
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise CommandError("no such file or folder: " + ", ".join(missing))
@@ -376,10 +389,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_CLOSED_PIPE
     except CommandError as error:
-        print(f"arxiv-reader: {error}", file=sys.stderr)
+        _notice(str(error))
         return error.status
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        from .core.store import StoreError
+
+        if not isinstance(error, (StoreError, OSError)):
+            raise
+        # A full disk, a read-only remount, a data folder that is a file...: one line, exit 1.
+        _notice(_describe_failure(error))
+        return 1
+
+
+def _describe_failure(error: Exception) -> str:
+    """What failed and where, in one line (an OSError names its file)."""
+    if isinstance(error, OSError) and error.filename is not None:
+        where = os.fsdecode(error.filename)
+        if error.filename2 is not None:
+            where += " -> " + os.fsdecode(error.filename2)
+        return f"{error.strerror or error}: {where}"
+    return str(error)
 
 
 def _dispatch(argv: list[str]) -> int:
@@ -390,8 +421,16 @@ def _dispatch(argv: list[str]) -> int:
         first = next((i for i, arg in enumerate(argv[first + 1 :], first + 1) if not arg.startswith("-")), None)
     if first is not None and argv[first] in SUBCOMMANDS:
         args = build_command_parser().parse_args(argv)
+        if isinstance(getattr(args, "query", None), str):
+            args.query = _valid_text(args.query)
         return COMMANDS[args.command](args)
     return run_reader(build_reader_parser().parse_args(argv))
+
+
+def _valid_text(text: str) -> str:
+    """An argument as text: bytes that were not UTF-8 (kept by Python as lone
+    surrogates, which nothing can encode) become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 #: Options whose value may start with "-" (a query such as "-video").

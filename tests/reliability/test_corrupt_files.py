@@ -1,6 +1,6 @@
 """Damaged, foreign and read-only data files: the Store opens, says so, keeps the bytes.
 
-For every kind of damage to state.json and to the library (index and shards):
+For every kind of damage to the state file and to the library (index and shards):
 no exception escapes, Store.messages names the file, the bad file is kept
 aside under a name that starts with the original name and holds the original
 bytes, the library is rebuilt from the digests on the next import, and new
@@ -86,70 +86,71 @@ def reference(home: Path) -> list[tuple]:
     return papers
 
 
-# -- state.json -----------------------------------------------------------------------
+# -- this device's state file -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", DAMAGE)
-def test_damaged_state_is_kept_aside_and_reported(home: Path, kind: str) -> None:
-    state = home / "state.json"
+@pytest.mark.parametrize("first", ["read", "write"])
+@pytest.mark.parametrize("kind", [k for k in DAMAGE if k != "meta-schema-999"])
+def test_damaged_state_is_kept_aside_and_reported(home: Path, kind: str, first: str) -> None:
+    state = Store(home).state_path
+    original = {k: v for k, v in snapshot(Store(home).states()).items()}
     bad = damaged_bytes(kind, state.read_bytes())
     state.write_bytes(bad)
 
     store = Store(home)
-    assert store.states() == {}
-    assert mentions(store.messages, "state.json"), store.messages
-    (aside,) = aside_copies(state)
-    assert aside.read_bytes() == bad
+    if first == "read":
+        assert set(snapshot(store.states())) <= set(original)
     # The store goes on working: the next change is saved, the library is untouched.
-    store.set_starred(["2103.03463"], True)
+    store.set_starred(["2301.00009"], True)
+    if bad:
+        assert mentions(store.messages, state.name), store.messages
+        (aside,) = aside_copies(state)
+        assert aside.read_bytes() == bad
     fresh = Store(home)
-    assert snapshot(fresh.states()) == {"2103.03463": {"starred": True, "read": False}}
+    kept = snapshot(fresh.states())
+    assert kept.pop("2301.00009") == {"starred": True, "read": False}
+    assert all(original[key] == flags for key, flags in kept.items())
     assert fresh.messages == []
     assert len(fresh.load_papers()) == 12
 
 
-@pytest.mark.parametrize("kind", ["garbage-binary", "top-level-schema-999", "truncated"])
-def test_damage_found_by_a_write_is_kept_aside_too(home: Path, kind: str) -> None:
-    """The first call is a write (no states() before): same outcome, nothing raised."""
-    state = home / "state.json"
-    bad = damaged_bytes(kind, state.read_bytes())
-    state.write_bytes(bad)
+def test_newer_state_file_is_refused_never_moved_or_overwritten(home: Path) -> None:
+    state = Store(home).state_path
+    newer = orjson.dumps({"_meta": {"1": {"schema": 999}}, "columns": {}}) + b"\n"
+    state.write_bytes(newer)
     store = Store(home)
-    store.set_read(["2103.03463"], True)
-    assert mentions(store.messages, "state.json")
-    (aside,) = aside_copies(state)
-    assert aside.read_bytes() == bad
-    assert snapshot(Store(home).states()) == {"2103.03463": {"starred": False, "read": True}}
+    assert store.states() == {}
+    assert mentions(store.messages, state.name) and any("newer" in m for m in store.messages)
+    with pytest.raises(StoreError, match="newer"):
+        store.set_starred(["2103.03463"], True)
+    assert state.read_bytes() == newer and aside_copies(state) == []
 
 
 @pytest.mark.parametrize(
-    "raw",
-    [
-        b'{"state": {"x": {"id": "2301.00001", "starred": true}}}',
-        b'{"state": {"1": "not a document", "2": {"id": 5}, "3": {"starred": true}}}',
-    ],
-    ids=["non-numeric-doc-id", "foreign-documents"],
+    "line",
+    [b'{"id": "2301.00001", "starred": true}', b'["2301.00001", "starred", 1, "2026-11-25T10:00:00.000000Z"]',
+     b'["2301.00001", "starred", true]', b"5"],
+    ids=["object", "wrong-value-type", "short", "number"],
 )
-def test_foreign_entries_in_valid_json_never_escape_as_exceptions(home: Path, raw: bytes) -> None:
-    """Valid JSON of the right shape with odd documents: no traceback, writes still work."""
-    (home / "state.json").write_bytes(raw)
+def test_foreign_lines_in_the_state_never_escape_as_exceptions(home: Path, line: bytes) -> None:
+    """Valid JSON of the wrong shape: skipped with a message, the rest loads, writes still work."""
+    state = Store(home).state_path
+    state.write_bytes(state.read_bytes() + line + b"\n")
     store = Store(home)
-    store.states()
-    try:
-        store.set_starred(["2301.00002"], True)
-    except StoreError:
-        pass  # refusing with a clear error is acceptable; a raw traceback is not
-    assert "2301.00002" in Store(home).states() or store.messages
+    assert snapshot(store.states()) == snapshot(Store(home).states())
+    assert "2103.03463" in store.states() and mentions(store.messages, state.name)
+    store.set_starred(["2301.00002"], True)
+    assert "2301.00002" in Store(home).states()
 
 
 def test_state_path_is_a_directory(home: Path) -> None:
-    state = home / "state.json"
+    state = Store(home).state_path
     state.unlink()
     state.mkdir()
     store = Store(home)
     assert store.states() == {}
-    assert mentions(store.messages, "state.json")
-    with pytest.raises(StoreError, match="state|home"):
+    assert mentions(store.messages, state.name)
+    with pytest.raises(StoreError, match="state"):
         store.set_starred(["2103.03463"], True)
 
 
@@ -231,7 +232,7 @@ def read_only(path: Path):
 
 
 def test_read_only_state_file_opens_and_refuses_writes_clearly(home: Path) -> None:
-    state = home / "state.json"
+    state = Store(home).state_path
     before = state.read_bytes()
     with read_only(state):
         store = Store(home)
@@ -239,14 +240,14 @@ def test_read_only_state_file_opens_and_refuses_writes_clearly(home: Path) -> No
         with pytest.raises(StoreError, match=str(home)):
             store.set_starred(["2301.00009"], True)
         assert state.read_bytes() == before
-        assert not [p for p in home.iterdir() if p.name.endswith(".tmp")]
+        assert not [p for p in home.rglob("*") if p.name.endswith(".tmp")]
     # Writable again: the store works.
     store.set_starred(["2301.00009"], True)
     assert Store(home).states()["2301.00009"].starred
 
 
 def test_read_only_home_opens_reads_and_refuses_writes_clearly(home: Path, reference: list[tuple]) -> None:
-    with read_only(home):
+    with read_only(home), read_only(home / "state"), read_only(Store(home).state_path):
         store = Store(home)
         assert any("read-only" in m for m in store.messages), store.messages
         assert store.states()["2103.03463"].starred

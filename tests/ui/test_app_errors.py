@@ -38,12 +38,13 @@ async def test_loading_reports_progress(make_app):
 
 
 async def test_corrupt_state_file_is_a_notification(make_app, home: Path):
-    home.mkdir(parents=True)
-    (home / "state.json").write_text("{ this is not json", encoding="utf-8")
+    state = Store(home).state_path
+    state.parent.mkdir(parents=True)
+    state.write_text("{ this is not json\n", encoding="utf-8")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        assert any("moved it to" in n for n in notices(app))
+        assert any("kept a copy as" in n for n in notices(app))
         assert len(app.screen.paper_list.papers) == 194  # and the reader works
 
 

@@ -247,33 +247,6 @@ DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("damage", DAMAGE)
-def test_damaged_state_is_moved_aside(tmp_path: Path, damage: str) -> None:
-    home = tmp_path / "home"
-    Store(home).set_starred(["1234.56789"])
-    (home / "state.json").write_bytes(DAMAGE[damage])
-    store = Store(home)
-    assert store.states() == {}
-    assert len(store.messages) == 1 and "state.json" in store.messages[0] and "moved" in store.messages[0]
-    aside = list(home.glob("state.json.corrupt-*"))
-    assert len(aside) == 1 and aside[0].read_bytes() == DAMAGE[damage]
-    store.set_starred(["2201.12944"])
-    assert set(Store(home).states()) == {"2201.12944"}
-
-
-def test_truncated_state_is_moved_aside_and_change_still_saved(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    store = Store(home)
-    store.set_starred([f"2201.{n:05d}" for n in range(50)])
-    raw = (home / "state.json").read_bytes()
-    (home / "state.json").write_bytes(raw[: len(raw) // 2])
-    other = Store(home)
-    other.set_read(["2201.00001"])  # the damage is found inside the lock
-    assert list(home.glob("state.json.corrupt-*"))
-    assert set(other.states()) == {"2201.00001"}
-    assert any("not valid JSON" in m for m in other.messages)
-
-
 @pytest.mark.parametrize("damage", [*DAMAGE, "truncated"])
 def test_damaged_index_is_moved_aside_and_rebuilt(tmp_path: Path, damage: str) -> None:
     home = tmp_path / "home"
@@ -448,19 +421,19 @@ def test_lost_shard_of_a_vanished_file_is_dropped_once(tmp_path: Path) -> None:
 def test_failed_write_leaves_the_old_file_and_no_temporary(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     import tui.core.atomic as atomic_module
 
-    store.set_starred(["2201.12944"])
-    before = store.state_path.read_bytes()
+    store.save_session({"query": "before"})
+    before = store.session_path.read_bytes()
 
     def refuse(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic_module.os, "replace", refuse)
     with pytest.raises(StoreError, match="No space left"):
-        store.set_starred(["2607.00374"])
+        store.save_session({"query": "after"})
     monkeypatch.undo()
-    assert store.state_path.read_bytes() == before
+    assert store.session_path.read_bytes() == before
     assert [p.name for p in store.home.iterdir() if p.name.endswith(".tmp")] == []
-    assert set(Store(store.home).states()) == {"2201.12944"}
+    assert Store(store.home).load_session() == {"query": "before"}
 
 
 def test_parser_crash_is_a_problem_and_the_file_is_retried(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -558,15 +531,15 @@ def test_toggle_after_refresh_keeps_the_other_writers_change(tmp_path: Path) -> 
     assert {key for key, state in final.items() if state.starred} == {"2201.00001", "2201.00002", "2201.00003"}
 
 
-def test_consecutive_toggles_reuse_the_written_state(tmp_path: Path, monkeypatch) -> None:
-    """The second toggle in a row does not read state.json again (it is ours)."""
-    from tui.core import storage
+def test_consecutive_toggles_read_nothing_back(tmp_path: Path, monkeypatch) -> None:
+    """A toggle only appends: with nobody else writing, no state file is read again."""
+    import tui.core.store.state as state_module
 
     store = Store(tmp_path / "home")
     store.set_read(["2201.00001"])
     reads = []
-    original = storage.AtomicJSONStorage.read
-    monkeypatch.setattr(storage.AtomicJSONStorage, "read", lambda self: reads.append(1) or original(self))
+    original = state_module.read_state_file
+    monkeypatch.setattr(state_module, "read_state_file", lambda *a, **k: reads.append(a) or original(*a, **k))
     store.set_starred(["2201.00002"])
     store.set_starred(["2201.00003"])
     assert reads == []

@@ -1,51 +1,89 @@
-"""Atomic file writes: a crash at any moment leaves the old file or the new one."""
+"""Atomic file writes: a crash at any moment leaves the old file or the new one.
+
+A write goes to a temporary file beside the target, named
+``.<name>.<host>.<pid>.<random>.tmp``, which is fsynced and renamed over the
+target; then the folder is fsynced so the rename survives a power loss. The
+temporary is created with the user's umask (a new file gets the permissions
+any other file the user creates would get) or, when replacing a file, with that
+file's permissions. A process killed mid-write leaves its temporary behind:
+:func:`remove_stale_temporaries` deletes those whose writer is gone.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+import secrets
+import socket
+import time
 from pathlib import Path
+
+#: Temporaries of writers on other hosts (a shared home) count as stale after this long.
+FOREIGN_TEMPORARY_AGE = 24 * 3600.0
+#: Temporaries in the older ``.<name>.<random>.tmp`` form count as stale after this long.
+UNTAGGED_TEMPORARY_AGE = 60.0
+
+_HOST = re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname())[:32] or "host"
+_TAGGED = re.compile(r"^\..+\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
+_UNTAGGED = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
+    """A new temporary file beside ``path`` for an atomic replace: ``(fd, its path)``.
+
+    Named ``.<name>.<host>.<pid>.<random>.tmp`` (so a later start can tell a
+    dead writer's leftover from a live one's file) and created with the user's
+    umask, or with permission bits ``mode``.
+    """
+    while True:
+        tmp = path.with_name(f".{path.name}.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            try:
+                os.fchmod(fd, mode)
+            except OSError:
+                pass
+        return fd, tmp
+
+
+def _write_through_temporary(path: Path, data: bytes, info: os.stat_result | None, keep_owner: bool) -> None:
+    fd, tmp = create_temporary(path, None if info is None else info.st_mode & 0o7777)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if keep_owner and info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                os.fchown(handle.fileno(), info.st_uid, info.st_gid)
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError) and exc.filename is not None and os.fspath(exc.filename) == str(tmp):
+            # Say which file could not be written, not our temporary's name.
+            exc.filename, exc.filename2 = str(path), None
+        raise
+    fsync_directory(path.parent)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file, fsync and rename.
 
     The temporary file lives in the same directory so the rename is atomic; the
-    directory is fsynced too so the rename itself survives a power loss.
+    directory is fsynced too so the rename itself survives a power loss. A
+    file replaced keeps its permission bits.
     """
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_directory(path.parent)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8, atomically (see :func:`atomic_write_bytes`)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # some platforms can't open directories; the rename still happened
-        return
-    try:
-        os.fsync(fd)
+        info = os.stat(path)
     except OSError:
-        pass
-    finally:
-        os.close(fd)
+        info = None
+    _write_through_temporary(path, data, info, keep_owner=False)
 
 
 def replace_user_file(path: Path, data: bytes) -> None:
@@ -64,7 +102,7 @@ def replace_user_file(path: Path, data: bytes) -> None:
     except FileNotFoundError:
         info = None
     try:
-        _replace_through_temporary(path, data, info)
+        _write_through_temporary(path, data, info, keep_owner=True)
     except PermissionError:
         if info is None:
             raise
@@ -75,26 +113,66 @@ def replace_user_file(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
 
 
-def _replace_through_temporary(path: Path, data: bytes, info: os.stat_result | None) -> None:
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8, atomically (see :func:`atomic_write_bytes`)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def fsync_directory(directory: Path) -> None:
+    """fsync a folder so a rename or a new file in it survives a power loss."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if info is None:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.fchmod(handle.fileno(), 0o666 & ~umask)
-            else:
-                os.fchmod(handle.fileno(), info.st_mode & 0o7777)
-                if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-                    os.fchown(handle.fileno(), info.st_uid, info.st_gid)
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_directory(path.parent)
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # some platforms can't open directories; the rename still happened
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: alive
+        return True
+    return True
+
+
+def is_stale_temporary(entry: os.DirEntry[str] | Path, now: float | None = None) -> bool:
+    """Whether ``entry`` is a temporary of :func:`atomic_write_bytes` whose writer is gone."""
+    name = entry.name
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return False
+    now = time.time() if now is None else now
+    tagged = _TAGGED.match(name)
+    try:
+        age = now - entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return False
+    if tagged is not None:
+        if tagged["host"] == _HOST:
+            return int(tagged["pid"]) != os.getpid() and not _pid_alive(int(tagged["pid"]))
+        return age > FOREIGN_TEMPORARY_AGE
+    return _UNTAGGED.match(name) is not None and age > UNTAGGED_TEMPORARY_AGE
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Delete the temporaries killed writers left in ``directory``; the ones removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        if entry.is_file(follow_symlinks=False) and is_stale_temporary(entry, now):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(Path(entry.path))
+    return removed

@@ -37,12 +37,11 @@ input size.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digest_files import NOT_REGULAR, NotARegularFile, find_digest_files, read_regular_file
 from .models import ARXIV_ID_RE, DigestRef, Paper, Problem
 
 __all__ = [
@@ -66,6 +65,8 @@ class ParsedDigest:
     #: Each carries ``digests=[DigestRef(category, date)]`` when both are known.
     papers: list[Paper] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: The file could not be read (not: it was read and holds nothing usable).
+    unreadable: bool = False
 
 
 #: The field names of a paper block, in their usual order.
@@ -120,9 +121,14 @@ def _unescape_entity(match: re.Match[str]) -> str:
     body = entity[2:-1]
     try:
         code = int(body[1:], 16) if body[:1] in "xX" else int(body)
-        return chr(code) if 0 < code < 0x110000 else entity
     except ValueError:
         return entity
+    if not 0 < code < 0x110000 or 0xD800 <= code <= 0xDFFF or code in _CONTROL_TABLE:
+        # Not a character that may be stored or shown (a lone surrogate can't
+        # even be encoded; a control would reach the terminal): keep the
+        # reference as written.
+        return entity
+    return chr(code)
 
 
 def _unescape(text: str) -> str:
@@ -332,7 +338,7 @@ def _build_paper(
 
     authors_text = value("Authors")
     authors = (
-        [a for a in authors_text.split(", ") if a.strip()]
+        [name for name in (a.strip() for a in authors_text.split(", ")) if name]
         if authors_text and authors_text != "None"
         else []
     )
@@ -503,20 +509,28 @@ def _decode(raw: bytes, report: _Reporter) -> str:
 
 
 def parse_digest_file(path: Path) -> ParsedDigest:
-    """Read and parse one digest file: decodes bytes (BOM, CRLF, bad UTF-8), never raises."""
+    """Read and parse one digest file: decodes bytes (BOM, CRLF, bad UTF-8), never raises.
+
+    ``unreadable`` is set when the file could not be read at all (permission
+    denied, an I/O error): a later import should try it again.
+    """
     name = str(path)
     report = _Reporter(name)
+    unreadable = False
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular_file(Path(path))
     except IsADirectoryError:
         report(0, "is a directory, not a digest file")
         raw = None
+    except NotARegularFile:
+        report(0, NOT_REGULAR)
+        raw = None
     except OSError as error:
         report(0, f"cannot read file: {error.strerror or error}")
-        raw = None
+        raw, unreadable = None, True
     if raw is None:
         cat, date = _path_fallback(name)
-        return ParsedDigest(name, cat, date, [], report.finish())
+        return ParsedDigest(name, cat, date, [], report.finish(), unreadable=unreadable)
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         report(line, "binary file (NUL byte): not a digest")
@@ -526,41 +540,3 @@ def parse_digest_file(path: Path) -> ParsedDigest:
     result = _parse(text, name, report)
     result.problems = report.finish()
     return result
-
-
-def find_digest_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand files and folders (recursively, ``*.md``) into a sorted list of digest files.
-
-    A path that does not exist becomes a Problem (line 0).  A file named
-    explicitly is taken whatever its suffix; inside folders only ``*.md`` files
-    count and hidden sub-folders (``.git``...) are skipped.  The result is
-    sorted by path text and has no duplicates (the same file reached twice).
-    """
-    found: dict[str, Path] = {}
-    problems: list[Problem] = []
-    for given in paths:
-        path = Path(given)
-        try:
-            if path.is_file():
-                found.setdefault(os.path.realpath(path), path)
-                continue
-            if not path.is_dir():
-                problems.append(Problem(str(path), 0, "no such file or folder"))
-                continue
-        except OSError as error:
-            problems.append(Problem(str(path), 0, f"cannot access: {error.strerror or error}"))
-            continue
-
-        def on_error(error: OSError) -> None:
-            problems.append(
-                Problem(str(error.filename or path), 0,
-                        f"cannot read folder: {error.strerror or error}")
-            )
-
-        for folder, subfolders, files in os.walk(path, onerror=on_error):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-            for file_name in files:
-                if file_name.endswith(".md") and not file_name.startswith("."):
-                    file_path = Path(folder, file_name)
-                    found.setdefault(os.path.realpath(file_path), file_path)
-    return sorted(found.values(), key=str), problems

@@ -118,7 +118,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """``path:line: message``, safe to print (control characters in a file name escaped)."""
+        from .safetext import escape_controls
+
+        return escape_controls(f"{self.path}:{self.line}: {self.message}")
 
 
 def split_arxiv_id(text: str) -> tuple[str, int | None] | None:

@@ -20,6 +20,7 @@ import orjson
 from tinydb.storages import Storage
 
 from .atomic import atomic_write_bytes
+from .regular import NotARegularFile, read_regular_file
 
 #: The layout version written into every database (table ``_meta``, doc 1).
 #: 2: a shard's papers are one document of rows in field order (1: a dict per
@@ -30,6 +31,14 @@ META_TABLE = "_meta"
 
 class CorruptDatabase(Exception):
     """A database file exists but cannot be used (reason in the message)."""
+
+
+class NewerSchema(CorruptDatabase):
+    """A database written by a newer arxiv-reader (``schema`` is the version it declares)."""
+
+    def __init__(self, message: str, schema: int) -> None:
+        super().__init__(message)
+        self.schema = schema
 
 
 def meta_schema(data: dict[str, Any]) -> int | None:
@@ -62,9 +71,7 @@ def decode_database(raw: bytes, path: str) -> dict[str, dict[str, Any]]:
                 raise CorruptDatabase(f"{path}: table {name!r} has a malformed document {doc_id!r}")
     schema = meta_schema(data)
     if schema is not None and schema > SCHEMA:
-        raise CorruptDatabase(
-            f"{path} has schema version {schema}, newer than this program knows ({SCHEMA})"
-        )
+        raise NewerSchema(f"{path} has schema version {schema}, newer than this program knows ({SCHEMA})", schema)
     return data
 
 
@@ -82,9 +89,11 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular_file(self.path)  # a FIFO in its place must not block
         except FileNotFoundError:
             return None
+        except NotARegularFile:
+            raise CorruptDatabase(f"{self.path} is not a regular file") from None
         return decode_database(raw, str(self.path))
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:

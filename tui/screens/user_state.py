@@ -68,17 +68,21 @@ class UserState:
         return changed
 
     def poll(self) -> bool:
-        """Take what other processes saved since; True when anything changed."""
+        """Take what other processes and devices saved since the last look; True when anything changed.
+
+        ``Store.refresh_states`` reads only what was appended since (a stat per
+        device file when nothing was): cheap enough for once a second.
+        """
         try:
-            latest = self.store.states()
+            changed = self.store.refresh_states()
+            if not changed:
+                return False
+            self.states = self.store.states()
         except Exception as error:
             self._notify(f"Could not read the reading state: {error}", "error")
             return False
         finally:
             self.show_store_messages()
-        if latest == self.states:
-            return False
-        self.states = latest
         self.version += 1
         return True
 

@@ -23,12 +23,13 @@ import json
 import mmap
 import os
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..atomic import create_temporary, fsync_directory
 
 MAGIC = b"AXRINDEX"
 #: Bump on any change of layout or meaning: older files then read as stale.
@@ -91,7 +92,7 @@ def write_segment(path: Path, sections: dict[str, np.ndarray | bytes], meta: dic
     if _PREFIX.size + len(header) > start:  # pragma: no cover - the 32 spare bytes cover the two numbers
         raise AssertionError("segment header outgrew its room")
     prefix = _PREFIX.pack(MAGIC, FORMAT, len(header), zlib.crc32(header))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = create_temporary(path)  # the user's umask, cleaned up after a kill
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(prefix + header + b"\0" * (start - _PREFIX.size - len(header)))
@@ -115,19 +116,6 @@ def write_segment(path: Path, sections: dict[str, np.ndarray | bytes], meta: dic
     fsync_directory(path.parent)
     return start + offset
 
-
-def fsync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (where the platform allows opening directories)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class SegmentFile:

@@ -36,14 +36,20 @@ def lock_for(path: Path) -> FileLock:
     return FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
 
 
-def quarantine(path: Path, reason: str, messages: list[str]) -> None:
-    """Move an unreadable database aside (never delete it) and say so."""
+def aside_path(path: Path) -> Path:
+    """A free name beside ``path`` for a damaged copy: ``<name>.corrupt-<time>[-n]``."""
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    return target
+
+
+def quarantine(path: Path, reason: str, messages: list[str]) -> None:
+    """Move an unreadable database aside (never delete it) and say so."""
+    target = aside_path(path)
     try:
         os.replace(path, target)
     except OSError as exc:

@@ -5,11 +5,13 @@ Only the store writes to disk. Layout under ``home``::
     library/index.json          the library index (see :mod:`.index`)
     library/shards/<cat>/<YYYYMMDD>-<hash>.json
                                 the parsed papers of one digest file (see :mod:`.shards`)
-    state.json                  read / starred per paper id (see :mod:`.state`)
+    state/<device>.jsonl        the user's state, one file per device (see :mod:`.state`)
     session.json                where the reader was (see :mod:`.session`)
 
-Every write is atomic (temporary file, fsync, rename). A database that cannot be
-read is moved aside with a message in :attr:`Store.messages`, never replaced silently.
+Every write is atomic (temporary file, fsync, rename) or an fsynced append. A
+database that cannot be read is set aside with a message in
+:attr:`Store.messages`, never replaced silently; temporaries left by a killed
+write are removed when a store opens.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
+from ..safetext import Notices
 from .common import ImportReport, Progress
 from .library import LibraryStore
 from .removal import RemoveReport, remove_digests
@@ -35,15 +39,17 @@ class Store:
     when they cannot.
     """
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, device: str | None = None) -> None:
         self.home = Path(home)
-        #: Human-readable notices (e.g. "state.json was corrupt; moved to ..."),
-        #: appended to as they happen: a caller remembers how many it has shown.
-        self.messages: list[str] = []
+        #: Human-readable notices (e.g. "index.json was damaged; moved it to ..."),
+        #: appended to as they happen (a caller remembers how many it has shown),
+        #: with control characters escaped so they are safe to print.
+        self.messages: list[str] = Notices()
         self.library = self.home / "library"
         self.library_files = LibraryStore(self.library, self.messages)
         self.index_path = self.library_files.index_path
-        self._state = StateStore(self.home, self.messages)
+        self._state = StateStore(self.home, self.messages, device)
+        #: This device's state file (every device's are read: see :meth:`state_devices`).
         self.state_path = self._state.path
         self._session = SessionFile(self.home, self.messages)
         self.session_path = self._session.path
@@ -53,6 +59,8 @@ class Store:
             self.messages.append(f"cannot create the data folder {self.library}: {exc.strerror or exc}")
         if self.home.is_dir() and not os.access(self.home, os.W_OK):
             self.messages.append(f"the data folder {self.home} is read-only: changes cannot be saved")
+        for folder in (self.home, self.library, self._state.folder):
+            remove_stale_temporaries(folder)
 
     # -- library -----------------------------------------------------------------
     def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
@@ -108,6 +116,30 @@ class Store:
     def get_state(self, paper_id: str) -> PaperState:
         """The state of one paper (a fresh unread, unstarred one when it has none)."""
         return self._state.get_state(paper_id)
+
+    def refresh_states(self) -> frozenset[str]:
+        """Pick up state changes other processes and devices saved since the last look.
+
+        Returns the keys whose values changed (empty, so false, when none did).
+        Cheap: a folder listing and a stat per device file, plus the lines
+        appended since; cheap enough to poll every second.
+        """
+        return self._state.refresh()
+
+    def state_values(self, field: str) -> dict[str, Any]:
+        """Every key's current value of a state field (``"starred"``, ``"tag:ml"``, ``"note"``...)."""
+        return self._state.values(field)
+
+    def change_state(self, items: Iterable[tuple[str, str, Any]]) -> list[tuple[str, str, Any, str]]:
+        """Set ``(key, field, value)`` items (see :mod:`.state`); the changes written, stamped.
+
+        Persisted before returning; raises :class:`StoreError` when it cannot be.
+        """
+        return self._state.change(items)
+
+    def state_devices(self) -> dict[str, str]:
+        """Every device whose state file was read -> the time of its latest change."""
+        return self._state.devices()
 
     def set_read(self, ids: Iterable[str], read: bool = True) -> None:
         """Mark papers read or unread; persisted before returning.

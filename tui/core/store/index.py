@@ -23,7 +23,7 @@ from tinydb.middlewares import CachingMiddleware
 from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage, CorruptDatabase, meta_schema
 from .common import gc_paused
 from .dbfiles import Stamp, file_stamp, quarantine, read_db
-from .shards import shard_docs, versions_of
+from .shards import decode_path, encode_path, is_shard_path, shard_docs, versions_of
 
 
 @dataclass(slots=True)
@@ -40,6 +40,9 @@ class LibraryIndex:
     #: The schema the index was written with: below 2, the shards hold one dict
     #: per paper, and the next import re-parses every file to write compact rows.
     schema: int = SCHEMA
+    #: Every path is resolved (symbolic links followed); older indexes may hold
+    #: a path through a link, which the next import re-keys once.
+    resolved: bool = True
 
 
 _FILE_FIELDS = {"path": str, "size": int, "mtime_ns": int, "category": str, "date": str, "shard": str, "papers": int}
@@ -53,11 +56,19 @@ def _typed(doc: dict[str, Any], name: str, kind: type, default: Any) -> Any:
 
 def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
     """Validate raw index contents; raise CorruptDatabase on a malformed entry."""
-    index = LibraryIndex(schema=meta_schema(data) or 1)
+    meta = next(iter(data.get(META_TABLE, {}).values()), {})
+    index = LibraryIndex(schema=meta_schema(data) or 1, resolved=meta.get("paths") == "resolved")
     for doc in data.get("files", {}).values():
         if not isinstance(doc, dict) or any(not isinstance(doc.get(k), t) for k, t in _FILE_FIELDS.items()):
             raise CorruptDatabase(f"{path}: malformed entry in table 'files'")
-        index.files[doc["path"]] = {k: doc[k] for k in _FILE_FIELDS}
+        if not is_shard_path(doc["shard"]):
+            raise CorruptDatabase(f"{path}: an entry names a shard outside the library ({doc['shard']!r})")
+        entry = {k: doc[k] for k in _FILE_FIELDS}
+        entry["path"] = decode_path(entry["path"])
+        written = doc.get("written")
+        ok = type(written) is list and len(written) == 2 and all(type(n) is int for n in written)
+        entry["written"] = written if ok else None
+        index.files[entry["path"]] = entry
     for doc in data.get("papers", {}).values():
         versions = doc.get("versions") if isinstance(doc, dict) else None
         if not isinstance(versions, dict) or not all(
@@ -122,7 +133,7 @@ class IndexFile:
 
     def _rebuild_from_shards(self) -> LibraryIndex:
         """Recover the index from the source metadata every shard carries."""
-        index = LibraryIndex()
+        index = LibraryIndex(resolved=False)  # older shards may name a path through a link
         shards_dir = self.library / "shards"
         if not shards_dir.is_dir():
             return index
@@ -141,6 +152,7 @@ class IndexFile:
             source = meta.get("source")
             if not isinstance(source, str):
                 continue
+            source = decode_path(source)
             mtime = shard.stat().st_mtime_ns
             if newest.get(source, -1) > mtime:
                 continue  # an older shard of the same file (its category changed)
@@ -153,6 +165,7 @@ class IndexFile:
                 "date": _typed(meta, "date", str, ""),
                 "shard": shard.relative_to(self.library).as_posix(),
                 "papers": len(docs),
+                "written": None,  # validated at the next load
             }
             for key, (version, fp) in versions_of(docs).items():
                 old = index.versions.get(key)
@@ -171,8 +184,13 @@ class IndexFile:
         db = TinyDB(self.path, storage=CachingMiddleware(AtomicJSONStorage))
         try:
             db.drop_tables()
-            db.table(META_TABLE).insert({"schema": SCHEMA, "kind": "index"})
-            db.table("files").insert_multiple(index.files[key] for key in sorted(index.files))
+            meta = {"schema": SCHEMA, "kind": "index"}
+            if index.resolved:
+                meta["paths"] = "resolved"
+            db.table(META_TABLE).insert(meta)
+            db.table("files").insert_multiple(
+                {**index.files[key], "path": encode_path(key)} for key in sorted(index.files)
+            )
             db.table("papers").insert({"versions": index.versions, "imports": index.imports})
         finally:
             db.close()

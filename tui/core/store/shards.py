@@ -13,6 +13,7 @@ import operator
 import os
 import re
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -126,10 +127,13 @@ class FileResult:
     versions: dict[str, tuple[int, str]]
     problems: list[Problem]
     error: str | None = None  # the shard could not be written
+    #: (size, mtime_ns) of the shard as written: a shard still so needs no re-validation.
+    written: list[int] | None = None
 
     def index_entry(self) -> dict[str, Any]:
         """The record of this file in the library index's ``files`` table."""
         return {
+            "written": self.written,
             "path": self.path,
             "size": self.size,
             "mtime_ns": self.mtime_ns,
@@ -160,8 +164,9 @@ def versions_of(docs: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
 def parse_to_shard(path: str, library: str) -> FileResult:
     """Parse the digest at ``path`` and write its shard under ``library``.
 
-    Module-level so worker processes can run it. Never raises: a failure to
-    write the shard is returned in ``error``.
+    Module-level so worker processes can run it. Never raises: a file that
+    could not be read, or whose shard could not be written, comes back with
+    ``error`` set (and is not recorded, so the next import tries it again).
     """
     from ..digest import parse_digest_file
 
@@ -170,23 +175,65 @@ def parse_to_shard(path: str, library: str) -> FileResult:
         size, mtime_ns = stat.st_size, stat.st_mtime_ns
     except OSError:
         size, mtime_ns = -1, -1
+    result = FileResult(path, size, mtime_ns, "unknown", "", "", 0, {}, [])
     try:
         parsed = parse_digest_file(Path(path))
-    except Exception as exc:  # a parser bug must not abort a 5,000-file import
-        return FileResult(path, size, mtime_ns, "unknown", "", "", 0, {}, [],
-                           error=f"could not parse (internal error: {exc!r})")
-    category = parsed.category or "unknown"
-    date = parsed.date or ""
-    docs = [paper_to_doc(paper) for paper in parsed.papers]
-    relpath = _shard_relpath(path, category, date)
-    result = FileResult(
-        path, size, mtime_ns, category, date, relpath, len(docs), versions_of(docs), list(parsed.problems)
-    )
-    try:
-        _write_shard(Path(library) / relpath, result, docs)
-    except (OSError, TypeError, ValueError) as exc:
-        result.error = f"cannot write {Path(library) / relpath}: {exc}"
+        result.problems = list(parsed.problems)
+        if parsed.unreadable:
+            result.error = "not imported; it will be tried again at the next import"
+            return result
+        result.category = parsed.category or "unknown"
+        result.date = parsed.date or ""
+        docs = [paper_to_doc(paper) for paper in parsed.papers]
+        result.shard = _shard_relpath(path, result.category, result.date)
+        result.papers = len(docs)
+        result.versions = versions_of(docs)
+        shard = Path(library) / result.shard
+        _write_shard(shard, result, docs)
+        st = os.stat(shard)
+        result.written = [st.st_size, st.st_mtime_ns]
+    except OSError as exc:
+        result.error = f"cannot write {Path(library) / result.shard}: {exc.strerror or exc}"
+    except Exception as exc:  # a parser or encoder bug must not abort a 5,000-file import
+        result.error = f"could not import (internal error: {exc!r})"
     return result
+
+
+def encode_path(path: str) -> str:
+    """A path as JSON can hold it: itself when valid UTF-8, else NUL + the hex of its bytes.
+
+    File names that are not UTF-8 reach Python with lone surrogates, which no
+    JSON encoder accepts; a NUL never occurs in a real path, so it marks the
+    encoded form unambiguously (:func:`decode_path` reverses it).
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "\0" + os.fsencode(path).hex()
+    return path
+
+
+def decode_path(text: str) -> str:
+    """The path :func:`encode_path` encoded."""
+    if text.startswith("\0"):
+        try:
+            return os.fsdecode(bytes.fromhex(text[1:]))
+        except ValueError:
+            return text
+    return text
+
+
+def is_shard_path(relpath: str) -> bool:
+    """Whether ``relpath`` (from the index) names a file inside ``shards/`` of the library.
+
+    The index is data on disk: a tampered entry such as ``../../x`` must never
+    make the store read, replace or delete a file elsewhere.
+    """
+    return (
+        relpath.startswith("shards/") and relpath.endswith(".json")
+        and "\\" not in relpath and "\0" not in relpath
+        and not any(part in ("", ".", "..") for part in relpath.split("/"))
+    )
 
 
 def _write_shard(shard: Path, result: FileResult, docs: list[dict[str, Any]]) -> None:
@@ -199,7 +246,7 @@ def _write_shard(shard: Path, result: FileResult, docs: list[dict[str, Any]]) ->
             {
                 "schema": SCHEMA,
                 "kind": "shard",
-                "source": result.path,
+                "source": encode_path(result.path),
                 "size": result.size,
                 "mtime_ns": result.mtime_ns,
                 "category": result.category,
@@ -232,6 +279,43 @@ def shard_rows(data: dict[str, Any]) -> list[list[Any]] | None:
         positions = [names.index(name) for name in PAPER_FIELDS]  # another order: reorder
         rows = [[row[k] for k in positions] for row in rows]
     return rows
+
+
+_STR, _INT, _OPT = {str}, {int}, {str, type(None)}
+_LIST_OF_STR = ("list", {str})
+#: The value types each of Paper's fields may have in a stored row.
+_ROW_TYPES: dict[str, Any] = {
+    "id": _STR, "version": _INT, "title": _STR, "authors": _LIST_OF_STR, "primary_category": _STR,
+    "categories": _LIST_OF_STR, "classes": _LIST_OF_STR, "dois": _LIST_OF_STR, "published": _OPT,
+    "updated": _OPT, "comment": _OPT, "journal_ref": _OPT, "summary": _STR, "digests": "pairs",
+    "pdf_url": _OPT,
+}
+
+
+def validate_rows(rows: list[list[Any]]) -> None:
+    """Check every value of every row has its field's type; raise ValueError naming the field.
+
+    Column by column with ``map(type, ...)`` (C speed): a shard can be valid
+    JSON of the right shape and still hold a number as a title, which would
+    crash whatever shows it later.
+    """
+    if not rows:
+        return
+    if set(map(len, rows)) != {len(PAPER_FIELDS)}:
+        raise ValueError("a row has the wrong number of fields")
+    for name, column in zip(PAPER_FIELDS, zip(*rows)):
+        kind = _ROW_TYPES[name]
+        types = set(map(type, column))
+        if kind == "pairs":
+            pairs = list(chain.from_iterable(column)) if types <= {list} else None
+            ok = (pairs is not None and set(map(type, pairs)) <= {list} and set(map(len, pairs)) <= {2}
+                  and set(map(type, chain.from_iterable(pairs))) <= _STR)
+        elif isinstance(kind, tuple):
+            ok = types <= {list} and set(map(type, chain.from_iterable(column))) <= kind[1]
+        else:
+            ok = types <= kind
+        if not ok:
+            raise ValueError(f"field {name!r} holds a value of the wrong type")
 
 
 def shard_docs(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,0 +1,72 @@
+"""Text from files made safe to show: no byte of it can drive the terminal.
+
+File names and digest contents may hold escape sequences (an OSC 52 sequence
+in a file name writes to the clipboard when printed), other control
+characters, bidi overrides that reorder what follows, or undecodable bytes
+(kept by Python as lone surrogates, which cannot even be printed). Everything a
+message or a path shows goes through :func:`escape_controls` first; the UI uses
+the same helper for its notifications.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+# C0 and C1 controls, DEL, bidi embeddings/overrides/isolates and marks, line and
+# paragraph separators, and lone surrogates.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control, bidi and undecodable character shown as an escape.
+
+    ``"a\\x1b]52;c;..."`` becomes ``"a\\\\x1b]52;c;..."``: visible, inert and
+    always encodable. Printable text (accents, CJK, emoji) is left alone.
+    """
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def show_path(path: str | os.PathLike[str]) -> str:
+    """A path as it may be shown: :func:`escape_controls` of its text."""
+    return escape_controls(os.fspath(path) if not isinstance(path, bytes) else os.fsdecode(path))
+
+
+class Notices(list):
+    """A list of messages for the user that escapes each message as it is added.
+
+    Subscribers (:meth:`subscribe`) are called with each message as it comes,
+    so a command line can print a notice raised at any moment.
+    """
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self._subscribers: list = []
+
+    def subscribe(self, callback) -> None:
+        """Call ``callback(message)`` for every message added from now on."""
+        self._subscribers.append(callback)
+
+    def append(self, message: str) -> None:  # type: ignore[override]
+        message = escape_controls(str(message))
+        super().append(message)
+        for callback in self._subscribers:
+            callback(message)
+
+    def extend(self, messages) -> None:  # type: ignore[override]
+        for message in messages:
+            self.append(message)
