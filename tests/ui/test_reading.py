@@ -174,6 +174,10 @@ def test_an_empty_library_opens_the_sample_without_importing_it(tmp_path, monkey
         return None
 
     monkeypatch.setattr(ArxivReaderApp, "run", fake_run)
+    import sys
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)  # the reader wants a terminal
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     home = tmp_path / "home"
     assert cli.main(["--home", str(home)]) == 0
     app = runs[-1]

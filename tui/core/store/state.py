@@ -111,26 +111,29 @@ class StateStore:
         self._cursors: dict[str, _Cursor] = {}  # file name -> cursor
         self._loaded = False
         self._said: set[str] = set()
+        #: Keys other processes changed, read while answering something else (a
+        #: write, ``states()``): the next :meth:`refresh` still reports them.
+        self._unreported: set[str] = set()
 
     # -- reading -------------------------------------------------------------------
     def states(self) -> dict[str, PaperState]:
         """Every paper that is read or starred (re-read from disk where files changed)."""
         with self._lock:
-            self.refresh()
+            self._catch_up()
             return dict(self._view.paper_states())
 
     def get_state(self, paper_id: str) -> PaperState:
         """The state of one paper (a fresh unread, unstarred one when it has none)."""
         key = bare_id(paper_id)
         with self._lock:
-            self.refresh()
+            self._catch_up()
             state = self._view.paper_states().get(key)
         return state if state is not None else PaperState(key)
 
     def values(self, name: str) -> dict[str, Any]:
         """Every key's current value of field ``name`` (keys never set are left out)."""
         with self._lock:
-            self.refresh()
+            self._catch_up()
             return self._view.values(name)
 
     def refresh(self) -> frozenset[str]:
@@ -142,13 +145,23 @@ class StateStore:
         with self._lock:
             if not self._loaded:
                 self._load()
+                self._unreported.clear()
                 return frozenset(key for column in self._view.winners.values() for key in column)
-            return frozenset(self._scan())
+            changed = frozenset(self._unreported.union(self._scan()))
+            self._unreported.clear()
+            return changed
+
+    def _catch_up(self) -> None:
+        """Read what changed on disk, keeping the keys for the next :meth:`refresh` to report."""
+        if not self._loaded:
+            self._load()
+        else:
+            self._unreported.update(self._scan())
 
     def devices(self) -> dict[str, str]:
         """Device name -> the stamp of its latest change, for every state file read."""
         with self._lock:
-            self.refresh()
+            self._catch_up()
             return {c.device: c.last_stamp for c in self._cursors.values() if not c.refused}
 
     def _load(self) -> None:
@@ -285,7 +298,7 @@ class StateStore:
         if not self._loaded:
             self._load()
         else:
-            self._scan()  # what other processes of this machine wrote since
+            self._unreported.update(self._scan())  # what other processes of this machine wrote since
         own = self._cursors.get(self.path.name)
         if own is not None and own.refused:
             raise StoreError(f"{self.path} was written by a newer arxiv-reader: change not saved")
