@@ -9,10 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from _checkout import use_this_checkout
 
 TESTED = use_this_checkout()
+
+# Property tests explore the same examples on every run, so a red run always
+# means a change broke something (CI must not fail at random on an old bug).
+# `pytest --hypothesis-profile=explore` searches new examples each time.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("repeatable")
 
 
 def pytest_report_header() -> str:

@@ -14,13 +14,16 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
+from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
+from .cli_args import protect_query_values, restore_query
+from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
+from .cli_output import write_data, write_text
+from .core.latex import title_text
 from .core.models import Paper, PaperState, split_arxiv_id
 from .core.safetext import escape_controls
 from .core.records import jsonl
 
-SUBCOMMANDS = ("import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export")
-EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
+__all__ = ["KNOWN_OPTIONS", "SUBCOMMANDS", "CommandError", "build_command_parser", "main", "write_data"]
 
 
 class CommandError(Exception):
@@ -39,103 +42,6 @@ EXIT_CLOSED_PIPE = 141
 def sample_digest_dir() -> Path:
     """The few real digest days shipped inside the package."""
     return Path(__file__).resolve().parent / "sample"
-
-
-# -- argument parsing ------------------------------------------------------------
-
-
-def _common_options(default: object = None) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--home",
-        type=Path,
-        metavar="DIR",
-        default=default,
-        help="data directory (default: $ARXIV_READER_HOME or the user data dir)",
-    )
-    return common
-
-
-def build_reader_parser() -> argparse.ArgumentParser:
-    """The parser for ``arxiv-reader [PATH...]`` (opening the reader)."""
-    parser = argparse.ArgumentParser(
-        prog="arxiv-reader",
-        parents=[_common_options()],
-        description=(
-            "A keyboard-driven terminal reader for daily arXiv digests. With no PATH and an empty "
-            "library, the bundled sample digests are opened."
-        ),
-        epilog=SUBCOMMAND_LIST + "\n\nexamples:\n  arxiv-reader ~/digests/cs.CV/2026/07\n  arxiv-reader export -q is:starred -o refs.bib",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="digest files or folders to import and open")
-    parser.add_argument(
-        "--mark-read-delay",
-        type=float,
-        default=1.5,
-        metavar="SECONDS",
-        help="mark a paper read after it stays highlighted this long (0 turns it off; default 1.5)",
-    )
-    return parser
-
-
-def build_command_parser() -> argparse.ArgumentParser:
-    """The parser for the scriptable subcommands."""
-    # Subparsers must not reset a --home given before the subcommand: SUPPRESS their default.
-    common = _common_options(default=argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(
-        prog="arxiv-reader",
-        parents=[_common_options()],
-        epilog=SUBCOMMAND_LIST,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
-
-    def add(name: str) -> argparse.ArgumentParser:
-        help_ = COMMAND_HELP[name]
-        return sub.add_parser(
-            name,
-            parents=[common],
-            help=help_.summary,
-            description=help_.description,
-            epilog=help_.epilog,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-
-    query_help = "filter with the query language (may start with -: --query -video)"
-    p_import = add("import")
-    p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
-
-    add("remove").add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
-
-    p_list = add("list")
-    p_list.add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
-    p_list.add_argument("--limit", type=int, default=None, metavar="N", help="print at most N papers")
-    p_list.add_argument("--query", "-q", default="", metavar="Q", help=query_help)
-
-    for name in ("star", "unstar", "read", "unread"):
-        add(name).add_argument("ids", nargs="+", metavar="ID", help="arXiv ids, arXiv:ids or abs/pdf URLs")
-
-    add("stats")
-
-    p_export = add("export")
-    p_export.add_argument("--query", "-q", default="", metavar="Q", help=query_help + "; default: every paper")
-    p_export.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="bibtex", help="default: bibtex")
-    target = p_export.add_mutually_exclusive_group()
-    target.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default: standard output)")
-    target.add_argument(
-        "--append", metavar="FILE", help="add the papers not already in this .bib file (created if missing)"
-    )
-    p_export.add_argument(
-        "--force", action="store_true", help="let -o replace a file holding entries this export would not write"
-    )
-    p_export.add_argument(
-        "--lenient", action="store_true", help="export even when part of the query had to be ignored"
-    )
-    p_export.add_argument(
-        "--key-template", metavar="T", help="citation keys, e.g. '{auth}{year}{shorttitle}' (default: config file)"
-    )
-    return parser
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -215,12 +121,13 @@ def _truncate(text: str, width: int) -> str:
 
 
 def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
-    """A fixed-width table: flags, id, digest date, primary category, title."""
+    """A fixed-width table: flags, id, digest date, primary category, title
+    (its LaTeX rendered, as in the reader's list)."""
     lines = []
     for paper in papers:
         state = states.get(paper.id)
         flags = ("*" if state and state.starred else " ") + (" " if state and state.read else "N")
-        title = " ".join(paper.title.split())
+        title = title_text(paper.title)  # LaTeX rendered, as in the reader
         lines.append(
             f"{flags} {paper.versioned_id:<22} {paper.first_digest_date:<10} "
             f"{paper.primary_category:<10} {_truncate(title, 90)}"
@@ -254,12 +161,12 @@ def cmd_remove(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     report = store.remove_paths(args.paths)
     for path in report.unmatched:
-        print(f"arxiv-reader: no digest of the library is {path} or under it", file=sys.stderr)
+        _notice(f"no digest of the library is {path} or under it")
     if not report.removed:
         raise CommandError("nothing removed")
-    print(
+    write_text(
         f"removed {len(report.removed):,} digest(s): {report.papers_removed:,} papers left the library, "
-        f"{report.papers_kept:,} stay through other digests; read and starred marks are kept"
+        f"{report.papers_kept:,} stay through other digests; read and starred marks are kept\n"
     )
     return 0
 
@@ -268,10 +175,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     papers = store.load_papers()
     states = store.states()
+    if not papers and not args.query.strip():
+        _notice("the library is empty: import digests first (arxiv-reader import PATH)")
+        return 0  # nothing was asked to match
     papers = filter_with_query(papers, states, args.query, new_ids=new_ids_for(store, args.query))
+    if not papers:
+        raise CommandError(f"no paper matches the query {args.query!r}")
     if args.limit is not None:
         papers = papers[: max(args.limit, 0)]
-    sys.stdout.write(jsonl(papers, states) if args.format == "jsonl" else format_table(papers, states))
+    if args.format == "jsonl":
+        write_data(jsonl(papers, states))
+    else:
+        write_text(format_table(papers, states))
     return 0
 
 
@@ -314,7 +229,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "top primary categories:",
         *(f"  {category:<16} {count:>8,}" for category, count in primary.most_common(10)),
     ]
-    print("\n".join(out))
+    write_text("\n".join(out) + "\n")
     return 0
 
 
@@ -323,12 +238,27 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = open_store(args.home)
     states = store.states()
+    library = store.load_papers()
     papers = filter_with_query(
-        store.load_papers(), states, args.query, strict=not args.lenient, new_ids=new_ids_for(store, args.query)
+        library, states, args.query, strict=not args.lenient, new_ids=new_ids_for(store, args.query)
     )
     if not papers:
         raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
-    return run_export(args, papers, states)
+    return run_export(args, papers, states, universe=library)
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from .config import config_path, describe, load_config
+
+    path = config_path()
+    if args.path:
+        write_text(f"{path}\n")
+        return 0
+    config = load_config()
+    for problem in config.problems:
+        print(f"arxiv-reader: config: {problem}", file=sys.stderr)
+    write_text(describe(config, path))
+    return 0
 
 
 COMMANDS = {
@@ -341,6 +271,7 @@ COMMANDS = {
     "unread": cmd_state,
     "stats": cmd_stats,
     "export": cmd_export,
+    "config": cmd_config,
 }
 
 
@@ -376,21 +307,27 @@ def run_reader(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``arxiv-reader`` console script and ``python -m tui``.
 
-    Every command runs inside one wrapper: output to a pipe closed early
-    (``| head -1``) ends quietly, and characters standard output can't encode
-    are replaced instead of raising, so no command ever prints a traceback for them.
+    Every command runs inside one wrapper, so none prints a traceback for its
+    surroundings: output to a pipe closed early (``| head -1``) ends quietly
+    with status 141; a closed standard output (``>&-``) is an error message;
+    people's text that standard output can't encode shows ``?`` (data is
+    always UTF-8: :func:`write_data`).
     """
-    _tolerate_unencodable_output()
+    closed_stdout = guard_missing_streams()
+    tolerate_unencodable_output()
     try:
         status = _dispatch(list(sys.argv[1:] if argv is None else argv))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return status
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return EXIT_CLOSED_PIPE
     except CommandError as error:
         _notice(str(error))
         return error.status
+    except StdoutClosed:
+        print("arxiv-reader: standard output is closed; nothing could be printed", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:
@@ -401,6 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A full disk, a read-only remount, a data folder that is a file...: one line, exit 1.
         _notice(_describe_failure(error))
         return 1
+    finally:
+        if closed_stdout:
+            sys.stdout = None  # type: ignore[assignment]
 
 
 def _describe_failure(error: Exception) -> str:
@@ -414,66 +354,14 @@ def _describe_failure(error: Exception) -> str:
 
 
 def _dispatch(argv: list[str]) -> int:
-    argv = _attach_dash_values(argv)
+    argv, queries = protect_query_values(argv)
     # Subcommands may follow global options such as --home DIR.
     first = next((i for i, arg in enumerate(argv) if not arg.startswith("-")), None)
     if first is not None and first > 0 and argv[first - 1] == "--home":
         first = next((i for i, arg in enumerate(argv[first + 1 :], first + 1) if not arg.startswith("-")), None)
     if first is not None and argv[first] in SUBCOMMANDS:
         args = build_command_parser().parse_args(argv)
-        if isinstance(getattr(args, "query", None), str):
-            args.query = _valid_text(args.query)
+        restore_query(args, queries)  # bytes that were not UTF-8 read as Latin-1, with a note
         return COMMANDS[args.command](args)
     return run_reader(build_reader_parser().parse_args(argv))
 
-
-def _valid_text(text: str) -> str:
-    """An argument as text: bytes that were not UTF-8 (kept by Python as lone
-    surrogates, which nothing can encode) become U+FFFD."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-#: Options whose value may start with "-" (a query such as "-video").
-_DASH_VALUE_OPTIONS = ("--query", "-q")
-
-
-def _attach_dash_values(argv: list[str]) -> list[str]:
-    """``--query -video`` -> ``--query=-video`` (``-q -video`` -> ``-q-video``), which
-    argparse would otherwise read as an unknown option."""
-    out: list[str] = []
-    index = 0
-    while index < len(argv):
-        arg = argv[index]
-        if arg == "--":
-            out += argv[index:]
-            break
-        following = argv[index + 1] if index + 1 < len(argv) else None
-        if arg in _DASH_VALUE_OPTIONS and following is not None and following.startswith("-") and following != "-":
-            out.append(f"{arg}={following}" if arg.startswith("--") else arg + following)
-            index += 2
-            continue
-        out.append(arg)
-        index += 1
-    return out
-
-
-def _tolerate_unencodable_output() -> None:
-    """On a terminal or pipe that isn't UTF-8, print "?" for what it can't show."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        reconfigure = getattr(stream, "reconfigure", None)
-        if encoding != "utf8" and reconfigure is not None:
-            try:
-                reconfigure(errors="replace")
-            except (ValueError, OSError):  # pragma: no cover - a stream already closed
-                pass
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush can't fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass

@@ -77,16 +77,25 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "Write citations (BibTeX by default) of the papers a query selects, to standard output, "
         "a new file (-o) or an existing .bib (--append). It never destroys a file: a query with an "
         "ignored part is refused (exit 2) unless --lenient; no matching paper writes nothing (exit 1); "
-        "-o refuses to replace a file holding entries this export would not write again unless --force; "
+        "-o refuses to replace a file holding anything this export would not write again unless --force "
+        "(a FIFO, a terminal or /dev/stdout is written straight to); "
         "--append adds only papers the file does not already have (same arXiv id or DOI), with keys "
         "unique in the file, and leaves every other byte as it was. Keys follow the template in the "
-        "config file ([citations] key_template) or --key-template.",
+        "config file ([citations] key_template; 'arxiv-reader config' shows where it is and what it "
+        "says) or --key-template.",
         (
             "arxiv-reader export -q is:starred -o refs.bib",
             "arxiv-reader export -q is:starred --append paper/refs.bib",
             "arxiv-reader export -q 'ti:diffusion -video' -f markdown",
             "arxiv-reader export -q 'id:2201.12944' --key-template '{Auth}{year}{Shorttitle}'",
         ),
+    ),
+    "config": CommandHelp(
+        "show where the config file is and the settings in effect",
+        "Print the config file's path (the platform's config folder, or $ARXIV_READER_CONFIG), whether "
+        "it exists, and every setting in effect as TOML you can copy into it. Problems with the file are "
+        "named on standard error by file and line; the defaults stand in for what is wrong.",
+        ("arxiv-reader config", "arxiv-reader config --path", "$EDITOR \"$(arxiv-reader config --path)\""),
     ),
 }
 

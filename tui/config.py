@@ -71,7 +71,11 @@ def config_path() -> Path:
 
 def load_config(path: Path | None = None) -> Config:
     """Read the config file (``path`` or :func:`config_path`); never raises."""
+    from_env = path is None and bool(os.environ.get(CONFIG_ENV))
     path = Path(path) if path is not None else config_path()
+    if path.is_dir():
+        hint = f"; {CONFIG_ENV} should name a file, such as {path / 'config.toml'}" if from_env else ""
+        return Config(path=path, problems=(f"{path} is a folder, not a config file{hint}; using defaults",))
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -116,6 +120,37 @@ def load_config(path: Path | None = None) -> Config:
                 problems.append(f"{path}:{line}: {name}.{key}: {error}; using {default!r}")
         config = replace(config, **{name: replace(current, **values)})
     return replace(config, problems=tuple(problems))
+
+
+def describe(config: Config, path: Path) -> str:
+    """The effective settings as a config file (TOML), headed by where the file
+    is looked for and whether it exists: what ``arxiv-reader config`` prints."""
+    if config.path is None:
+        status = "not found: these are the defaults; create the file to change them"
+    elif config.problems:
+        status = "read, with problems (see above): the defaults stand for what was wrong"
+    else:
+        status = "read"
+    lines = [f"# config file: {path}", f"# ({status})", f"# (set {CONFIG_ENV} to use another file)"]
+    for section in fields(Config):
+        if section.name in ("path", "problems"):
+            continue
+        lines.append(f"\n[{section.name}]")
+        values = getattr(config, section.name)
+        for setting in fields(values):
+            value = getattr(values, setting.name)
+            default = setting.default
+            note = "  # the default" if value == default else f"  # default: {_toml_value(default)}"
+            lines.append(f"{setting.name} = {_toml_value(value)}{note}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
 
 
 def _error_line(message: str) -> int:

@@ -51,7 +51,7 @@ def home(tmp_path: Path, capsys) -> Path:
 def test_a_damaged_state_file_is_said_by_every_command(capsys, home: Path) -> None:
     state = Store(home).state_path
     state.write_bytes(state.read_bytes()[:-10])  # a line cut short
-    for command in (["list", "-q", "is:starred"], ["stats"], ["star", "2607.16660"]):
+    for command in (["list", "-q", "-is:starred"], ["stats"], ["star", "2607.16660"]):
         state.write_bytes(b'{"_meta": broken\n')
         code, _, err = run(capsys, "--home", str(home), *command)
         assert state.name in err and "copy" in err, (command, err)
@@ -63,7 +63,7 @@ def test_a_newer_state_file_is_refused_loudly_and_left_as_it_is(capsys, home: Pa
     newer = orjson.dumps({"_meta": {"1": {"schema": 99}}, "columns": {}}) + b"\n"
     state.write_bytes(newer)
     code, out, err = run(capsys, "--home", str(home), "list", "-q", "is:starred")
-    assert code == 0 and out == "" and "newer" in err and state.name in err
+    assert code == 1 and out == "" and "newer" in err and state.name in err and "no paper matches" in err
     code, _, err = run(capsys, "--home", str(home), "star", "2607.16660")
     assert code == 1 and "newer" in err and "Traceback" not in err
     assert state.read_bytes() == newer
@@ -91,7 +91,9 @@ def test_an_unreadable_index_is_rebuilt_and_said(capsys, home: Path, monkeypatch
 
 def test_invalid_utf8_in_a_query_is_no_traceback(home: Path) -> None:
     done = run_process("--home", os.fsdecode(bytes(home)), "list", "-q", os.fsdecode(b"ti:\xff"))
+    # Read as Latin-1 ("ti:ÿ", which folds to "y" and so matches), with a note.
     assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    assert "read as Latin-1: 'ti:ÿ'" in done.stderr.decode()
 
 
 @pytest.mark.parametrize("command", [["star", "2607.16633"], ["unstar", "2607.16633"], ["read", "2607.16633"],
@@ -170,7 +172,7 @@ def test_an_unreadable_state_file_is_said_and_a_change_fails_in_one_line(capsys,
 
     monkeypatch.setattr(os, "open", denied)
     code, out, err = run(capsys, "--home", str(home), "list", "-q", "is:starred")
-    assert code == 0 and out == "" and "Permission denied" in err and state.name in err
+    assert code == 1 and out == "" and "Permission denied" in err and state.name in err and "no paper matches" in err
     code, out, err = run(capsys, "--home", str(home), "star", "2607.16660")
     assert code == 1 and "Traceback" not in err
     assert "Permission denied" in err.splitlines()[-1] and str(home) in err.splitlines()[-1]

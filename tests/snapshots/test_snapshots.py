@@ -102,6 +102,7 @@ def test_copy_fallback_dialog(tmp_path, snap_compare):
     async def run_before(pilot: Pilot) -> None:
         await loaded(pilot)
         await pilot.press("y")
+        await pilot.app.workers.wait_for_complete()  # citations are made in a worker
         await pilot.pause()
         pilot.app.screen.query_one("TextArea").cursor_blink = False
         await pilot.pause()

@@ -314,6 +314,7 @@ async def test_y_copies_bibtex(make_app):
         await wait_loaded(app, pilot)
         paper = main(app).paper_list.highlighted
         await pilot.press("y")
+        await app.workers.wait_for_complete()  # citations are made in a worker
         await pilot.pause()
         assert "@misc{" in app.clipboard or "@article{" in app.clipboard
         assert paper.id in app.clipboard
@@ -337,6 +338,7 @@ async def test_copy_menu_copies_marked_in_the_chosen_format(make_app):
         assert options.option_count == 7  # six formats, then "added to a .bib file"
         await pilot.press("down", "down", "down", "down")  # arXiv id
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # citations are made in a worker
         await pilot.pause()
         assert app.screen is screen
         assert first in app.clipboard and second in app.clipboard
@@ -361,6 +363,7 @@ async def test_without_a_clipboard_the_text_is_shown(make_app):
         await wait_loaded(app, pilot)
         paper = main(app).paper_list.highlighted
         await pilot.press("y")
+        await app.workers.wait_for_complete()  # citations are made in a worker
         await pilot.pause()
         assert isinstance(app.screen, CopyFallbackDialog)
         text = app.screen.query_one(TextArea).text

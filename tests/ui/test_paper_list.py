@@ -144,9 +144,9 @@ async def test_row_layout_markers_and_literal_titles() -> None:
         await pilot.pause()
         first, second = line_text(plist, 0), line_text(plist, 1)
         assert len(first) == plist.scrollable_content_region.width
-        # Read + starred: no unread dot, a star; titles exactly as written.
+        # Read + starred: no unread dot, a star; titles as written, their LaTeX rendered.
         assert first.startswith("  ★ A*3D Dataset: Towards Autonomous Driving")
-        assert second.startswith(" ●  $\\ell_0$ Minimization")
+        assert second.startswith(" ●  ℓ₀ Minimization")
         assert f"{star.authors[0]} et al." in first
         assert "cs.CV" in first and star.first_digest_date in first
 

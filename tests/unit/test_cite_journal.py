@@ -76,8 +76,9 @@ def _fields(text: str) -> dict:
          {"@type": "inproceedings", "booktitle": "VISAPP", "year": "2025", "note": "Porto, Portugal"}),
         ("Volume 58, Issue 02, pp. no. 891-913, 2026, ISSN: 2096-3246",
          {"@type": "misc", "year": "2022", "note": "Volume 58, Issue 02, pp. no. 891-913, 2026, ISSN: 2096-3246"}),
+        # A citation pasted whole: its last sentence is the venue (Springer's style).
         ("Zang, X., Jiang, Z., Cheng, J. et al. Instruction-based image editing. Vicinagearth 3, 3 (2026)",
-         {"@type": "misc", "year": "2022"}),
+         {"@type": "article", "journal": "Vicinagearth", "volume": "3", "eid": "3", "year": "2026"}),
     ],
 )
 def test_parsed_references(ref: str, expected: dict) -> None:
@@ -86,6 +87,98 @@ def test_parsed_references(ref: str, expected: dict) -> None:
         assert fields.get(key) == value, (key, fields)
     # arXiv fields are always there.
     assert fields["eprint"] == "2201.00001" and fields["archivePrefix"] == "arXiv"
+
+
+#: The reviewers' references, each with everything it must give (fields absent
+#: here must be empty).
+REVIEWED = [
+    ("Proc. IEEE Int. Conf. BioInformatics and BioEngineering (BIBE), Athens, Greece, 2025",
+     dict(kind="inproceedings", venue="Proc. IEEE Int. Conf. BioInformatics and BioEngineering (BIBE)", year="2025",
+          note="Athens, Greece")),
+    ("Proc. of CVPR, 2021", dict(kind="inproceedings", venue="Proc. of CVPR", year="2021")),
+    ("In Proc. ICCV, pages 1-9, 2019", dict(kind="inproceedings", venue="Proc. ICCV", pages="1--9", year="2019")),
+    ("Conf. on Robot Learning (CoRL), 2021", dict(kind="inproceedings", venue="Conf. on Robot Learning (CoRL)", year="2021")),
+    ("IEEE Robot. Autom. Lett. 8(3), 2023",
+     dict(kind="article", venue="IEEE Robot. Autom. Lett.", volume="8", number="3", year="2023")),
+    ("Adv. Neural Inf. Process. Syst. 35, 2022",
+     dict(kind="inproceedings", venue="Adv. Neural Inf. Process. Syst.", volume="35", year="2022")),
+    ("IEEE Trans. Geosci. Remote Sens. 61", dict(kind="article", venue="IEEE Trans. Geosci. Remote Sens.", volume="61")),
+    ("J. Mach. Learn. Res. 21(140):1-67",
+     dict(kind="article", venue="J. Mach. Learn. Res.", volume="21", number="140", pages="1--67")),
+    ("Journal of Foo (JFOO, Elsevier)", dict(kind="article", venue="Journal of Foo (JFOO, Elsevier)")),
+    ("Applications in Electronics Pervading Industry, Environment and Society. ApplePies 2023",
+     dict(kind="inproceedings", venue="Applications in Electronics Pervading Industry, Environment and Society, ApplePies 2023",
+          year="2023")),
+    ("Accepted at CVPR 2026", dict(kind="inproceedings", venue="CVPR 2026", year="2026", note="Accepted")),
+    ("To appear in NeurIPS 2025", dict(kind="inproceedings", venue="NeurIPS 2025", year="2025", note="To appear")),
+    ("Under review", dict(kind="", note="Under review")),
+    ("Under review at ICLR 2026", dict(kind="", note="Under review at ICLR 2026")),
+    ("accepted", dict(kind="", note="accepted")),
+    ("None", dict(kind="")),
+    ("Computer Vision | ECCV 2020", dict(kind="inproceedings", venue="Computer Vision | ECCV 2020", year="2020")),
+    ("Journal of Foo, vol. 1, vol. 2", dict(kind="article", venue="Journal of Foo", volume="1", note="vol. 2")),
+    ("Journal of Foo, pp. 1-2, pp. 3-4", dict(kind="article", venue="Journal of Foo", pages="1--2", note="pp. 3-4")),
+    ("Journal of X, 2021-2022", dict(kind="article", venue="Journal of X", year="2021--2022")),
+    ("Advances in Neural Information Processing Systems 36 (NeurIPS 2023)",
+     dict(kind="inproceedings", venue="Advances in Neural Information Processing Systems", volume="36", year="2023")),
+    ("Advances in Neural Information Processing Systems 38 (2025)",
+     dict(kind="inproceedings", venue="Advances in Neural Information Processing Systems", volume="38", year="2025")),
+    ("TMLR 2024", dict(kind="article", venue="TMLR", year="2024")),
+    ("Proc. SPIE 11313, Medical Imaging 2020: Image Processing, 113130A (10 March 2020)",
+     dict(kind="inproceedings", venue="Medical Imaging 2020: Image Processing", series="Proc. SPIE", volume="11313",
+          eid="113130A", year="2020")),
+    ("Journal of Foo, pp. 10-", dict(kind="article", venue="Journal of Foo", pages="10")),
+    ("Volume 58, Issue 02,", dict(kind="", note="Volume 58, Issue 02")),
+    ("Lecture Notes in Computer Science, vol 15726, pp. 240-253, Springer, Cham, 2025",
+     dict(kind="inproceedings", series="Lecture Notes in Computer Science", volume="15726", pages="240--253",
+          publisher="Springer", address="Cham", year="2025")),
+    ("Medical Image Computing and Computer Assisted Intervention, MICCAI 2025. MICCAI 2025. "
+     "Lecture Notes in Computer Science, vol 15971. Springer, Cham",
+     dict(kind="inproceedings", venue="Medical Image Computing and Computer Assisted Intervention, MICCAI 2025",
+          series="Lecture Notes in Computer Science", volume="15971", publisher="Springer", address="Cham", year="2025")),
+    ("Communications in Computer and Information Science (CCIS), vol. 1474, pp. 353-371, Springer, 2022",
+     dict(kind="inproceedings", series="Communications in Computer and Information Science (CCIS)", volume="1474",
+          pages="353--371", publisher="Springer", year="2022")),
+    ("Frontiers in Artificial Intelligence and Applications, Volume 413, ECAI 2025, IOS Press, 2025",
+     dict(kind="inproceedings", venue="ECAI 2025", series="Frontiers in Artificial Intelligence and Applications",
+          volume="413", publisher="IOS Press", year="2025")),
+    ("Proceedings of Machine Learning Research 315:3397-3423, 2026",
+     dict(kind="inproceedings", series="Proceedings of Machine Learning Research", volume="315", pages="3397--3423",
+          year="2026")),
+    ("Algorithms 13, 268 (2020)", dict(kind="article", venue="Algorithms", volume="13", eid="268", year="2020")),
+    ("ETRA, 2026, 11, 1-7", dict(kind="inproceedings", venue="ETRA", volume="11", pages="1--7", year="2026")),
+    ("Proceedings of the IEEE, vol. 109, no. 5, pp. 1-20, 2021",
+     dict(kind="article", venue="Proceedings of the IEEE", volume="109", number="5", pages="1--20", year="2021")),
+]
+_ALL_FIELDS = ("kind", "venue", "series", "volume", "number", "pages", "eid", "year", "publisher", "address", "note")
+
+
+@pytest.mark.parametrize(("ref", "expected"), REVIEWED, ids=[r for r, _ in REVIEWED])
+def test_reviewed_references_give_the_whole_entry(ref: str, expected: dict) -> None:
+    parsed = parse_journal_ref(ref)
+    assert {name: getattr(parsed, name) for name in _ALL_FIELDS} == {name: expected.get(name, "") for name in _ALL_FIELDS}
+
+
+def test_a_series_and_a_range_of_years_in_the_entries() -> None:
+    paper = _paper("Frontiers in Artificial Intelligence and Applications, Volume 413, ECAI 2025, IOS Press, 2025")
+    assert bibtex([paper]).splitlines()[1:] == [
+        "  title         = {{Deep Things}},",
+        "  author        = {Ann Smith},",
+        "  booktitle     = {ECAI 2025},",
+        "  series        = {Frontiers in Artificial Intelligence and Applications},",
+        "  volume        = {413},",
+        "  publisher     = {IOS Press},",
+        "  year          = {2025},",
+        "  eprint        = {2201.00001},",
+        "  archivePrefix = {arXiv},",
+        "  primaryClass  = {cs.CV},",
+        "  url           = {https://arxiv.org/abs/2201.00001}",
+        "}",
+    ]
+    assert bibtex([paper]).startswith("@inproceedings{")
+    fields = _fields(biblatex([_paper("Journal of X, 2021-2022")]))
+    assert fields["date"] == "2021/2022" and fields["@type"] == "article"
+    assert _fields(bibtex([_paper("Computer Vision | ECCV 2020")]))["booktitle"] == "Computer Vision \\textbar{} ECCV 2020"
 
 
 def test_biblatex_types_and_date() -> None:
@@ -111,17 +204,19 @@ def test_every_real_journal_reference() -> None:
         ref = parse_journal_ref(paper.journal_ref)
         where = paper.journal_ref
         if not ref.parsed:
-            assert ref.note == " ".join(paper.journal_ref.split()), where
+            assert ref.note == " ".join(paper.journal_ref.split()).rstrip(" ,;:"), where
             continue
         parsed += 1
         clean += not ref.note
+        # No junk left in the note: empty brackets, a lone dash, a trailing comma.
+        assert not re.search(r"\(\W*\)|(?:^|, )[-–](?:$|,)", ref.note) and ref.note == ref.note.strip(" ,;:"), where
         assert ref.kind in ("article", "inproceedings"), where
-        for value in (ref.venue, ref.volume, ref.number, ref.pages, ref.publisher, ref.address, ref.year):
+        for value in (ref.venue, ref.series, ref.volume, ref.number, ref.pages, ref.publisher, ref.address, ref.year):
             assert value == value.strip(" ,;:"), (where, value)
-        assert ref.year == "" or ref.year in paper.journal_ref, where
+        assert ref.year == "" or ref.year.split("--")[0] in paper.journal_ref, where
         # Every digit run of the reference ends up somewhere (days of a date aside).
         source = _DAYS_RE.sub(" ", paper.journal_ref)
-        kept = " ".join([ref.venue, ref.volume, ref.number, ref.pages, ref.eid, ref.year, ref.note,
+        kept = " ".join([ref.venue, ref.series, ref.volume, ref.number, ref.pages, ref.eid, ref.year, ref.note,
                          ref.publisher, ref.address]).replace("--", "-")
         for number in {n.lstrip("0") for n in re.findall(r"\d+", source)} - {""}:
             assert number in kept, (where, number, ref)

@@ -31,14 +31,6 @@ FOREIGN = """% my own references, typed by hand
 """
 
 
-@pytest.fixture
-def home(tmp_path: Path, capsys) -> Path:
-    home = tmp_path / "home"
-    assert main(["--home", str(home), "import", str(DAY), str(POLYP)]) == 0
-    capsys.readouterr()
-    return home
-
-
 def run(capsys, home: Path, *argv: str) -> tuple[int, str, str]:
     code = main(["--home", str(home), *argv])
     out, err = capsys.readouterr()
@@ -159,7 +151,7 @@ def test_append_adds_only_missing_papers_and_keeps_every_byte(capsys, home: Path
     assert refs.stat().st_mode & 0o777 == 0o640
     text = data.decode("utf-8", errors="replace")
     assert text.count("2201.12944") == 1
-    assert "@misc{wang2023s2mea," in text  # unique across the whole file
+    assert "@misc{wang2023s2me-2306.00451," in text  # unique across the whole file: its id appended
     assert "@inproceedings{" in text and "booktitle" in text  # 2202.00067: IEEE Big Data 2021
     assert parses(text) == 6
 

@@ -51,3 +51,42 @@ def test_invalid_toml_is_reported_not_raised(tmp_path: Path) -> None:
     assert config.problems and config.problems[0].startswith(f"{path}:2: not valid TOML")
     path.write_bytes(b"\xff\xfe[citations]")
     assert "can't read" in load_config(path).problems[0]
+
+
+def test_a_folder_is_named_as_one(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ARXIV_READER_CONFIG", str(tmp_path))
+    config = load_config()
+    assert config.citations.key_template == DEFAULT_KEY_TEMPLATE
+    assert config.problems == (
+        f"{tmp_path} is a folder, not a config file; ARXIV_READER_CONFIG should name a file, "
+        f"such as {tmp_path / 'config.toml'}; using defaults",
+    )
+
+
+def test_the_config_command_shows_the_path_and_the_settings(_own_config_file: Path, capsys) -> None:
+    from tui.cli import main
+
+    assert main(["config", "--path"]) == 0
+    assert capsys.readouterr().out == f"{_own_config_file}\n"
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"# config file: {_own_config_file}\n# (not found: these are the defaults")
+    assert 'key_template = "{auth}{year}{shorttitle}"  # the default' in out
+    _own_config_file.write_text('[citations]\nkey_template = "{Auth}{year}"\nnope = 1\n')
+    assert main(["config"]) == 0
+    out, err = capsys.readouterr()
+    assert 'key_template = "{Auth}{year}"  # default: "{auth}{year}{shorttitle}"' in out
+    assert "config.toml:3: unknown setting citations.nope ignored" in err
+    import tomllib
+
+    assert tomllib.loads(out)["citations"]["key_template"] == "{Auth}{year}"  # copyable into the file
+
+
+def test_export_help_says_where_the_config_is(capsys) -> None:
+    import pytest
+
+    from tui.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    assert "arxiv-reader config" in capsys.readouterr().out

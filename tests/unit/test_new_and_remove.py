@@ -104,8 +104,8 @@ def test_cli_remove_and_is_new(tmp_path: Path, capsys):
     assert main(["--home", home, "list", "--format", "jsonl", "-q", "is:new"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 16  # no session yet: all new
     Store(Path(home)).save_session({"ended_at": "2999-01-01T00:00:00+00:00"})
-    assert main(["--home", home, "list", "-q", "is:new"]) == 0
-    assert capsys.readouterr().out == ""  # nothing imported after that end
+    assert main(["--home", home, "list", "-q", "is:new"]) == 1  # nothing imported after that end
+    assert capsys.readouterr().out == ""
     assert main(["--home", home, "export", "-f", "id", "--query=-is:new"]) == 0
     assert len(capsys.readouterr().out.split()) == 16
 

@@ -11,14 +11,16 @@ be converted.  Headless: no Textual import here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .latex_converter import Piece as _Piece
-from .latex_converter import _Converter, _plain
+from .latex_converter import _Converter, _looks_like_math, _plain
 from .mathspans import math_spans
 
 __all__ = [
     "latex_to_markdown",
     "latex_to_text",
+    "title_text",
     "latex_to_markdown_highlighted",
     "escape_markdown",
     "escape_inline",
@@ -30,7 +32,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 _BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d{1,9})([.)]))")
 _ENTITY = re.compile(r"&(gt|lt|amp|quot|apos|nbsp|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _ENTITY_CHARS = {"gt": ">", "lt": "<", "amp": "&", "quot": '"', "apos": "'", "nbsp": " "}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Control characters, and the bidirectional controls that would reorder what
+#: follows them on screen (U+202A-U+202E, U+2066-U+2069, marks U+200E/U+200F/U+061C).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 
@@ -73,23 +77,17 @@ def _render(pieces: list[_Piece]) -> str:
 
 
 def _split_math(text: str) -> list[tuple[bool, str, str]]:
-    """Split into (is_math, delimiter, content) segments; ``\\$`` is not a delimiter."""
+    """Split into (is_math, delimiter, content) segments; ``\\$`` is not a
+    delimiter.  (The converter finds formulas itself; the highlighter uses
+    this to keep highlights out of them.)"""
     segments: list[tuple[bool, str, str]] = []
     for is_math, start, end in math_spans(text, accept=_looks_like_math):
         if not is_math:
             segments.append((False, "", text[start:end]))
             continue
-        delimiter = "$$" if text.startswith("$$", start) else "$"
+        delimiter = text[start:start + 2] if text.startswith(("$$", "\\(", "\\["), start) else "$"
         segments.append((True, delimiter, text[start + len(delimiter):end - len(delimiter)]))
     return segments
-
-
-def _looks_like_math(text: str, opening: int, closing: int) -> bool:
-    """Tell ``$x$`` from prices (``$5 and $10``): a formula has no space just
-    inside its delimiters.  (A digit after the closing ``$`` is fine:
-    ``0.90$\\pm$0.14``.)"""
-    inside = text[opening + 1:closing]
-    return not inside[0].isspace() and not inside[-1].isspace()
 
 
 # --------------------------------------------------------------------------- API
@@ -99,14 +97,7 @@ def _convert(text: str, render) -> str:
     """Shared body of :func:`latex_to_markdown` and :func:`latex_to_text`."""
     text = _ENTITY.sub(_decode_entity, text)
     text = _CONTROL.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
-    out: list[str] = []
-    for is_math, delimiter, content in _split_math(text):
-        converter = _Converter(content)
-        pieces = converter.convert(is_math)
-        if is_math and not converter.ok:
-            pieces = [("t", delimiter), *pieces, ("t", delimiter)]
-        out.append(render(pieces))
-    return re.sub(r" {2,}", " ", "".join(out)).strip()
+    return re.sub(r" {2,}", " ", render(_Converter(text).convert(False))).strip()
 
 
 def latex_to_markdown(text: str) -> str:
@@ -125,6 +116,22 @@ def latex_to_markdown(text: str) -> str:
         return _escape_block_start(_convert(text, _render))
     except Exception:  # pragma: no cover - last resort: bad input never raises
         return escape_markdown(text)
+
+
+#: What latex_to_text would change in a title: formulas, commands, entities,
+#: dash and quote ligatures.
+_NEEDS_CONVERTING = re.compile(r"[$\\&]|--|``|''")
+
+
+@lru_cache(maxsize=16384)
+def title_text(title: str) -> str:
+    """A title as one line of plain text with its LaTeX rendered
+    (``$\\text{Log}_\\text{b}$Quant`` -> ``Log_bQuant``), for list rows and the
+    command line.  Titles without ``$`` or ``\\`` (nearly all) are only
+    cleaned; the rest are converted once and remembered."""
+    if not _NEEDS_CONVERTING.search(title):
+        return _CONTROL.sub("", " ".join(title.split()))
+    return latex_to_text(" ".join(title.split()))
 
 
 def latex_to_text(text: str) -> str:

@@ -1,11 +1,18 @@
 """The reader behind :mod:`tui.core.latex`: one LaTeX fragment to pieces of
-text (``("t", ...)``, to escape) and Markdown (``("m", ...)``, kept as is)."""
+text (``("t", ...)``, to escape) and Markdown (``("m", ...)``, kept as is).
+
+Text mode finds its own formulas (``$...$``, ``$$...$$``, ``\\(...\\)``,
+``\\[...\\]`` and math environments such as ``equation*``), so a formula inside
+``\\emph{...}`` or ``\\textbf{...}`` is read like any other.  Braces are paired
+once per fragment (unmatched ones cost no rescans)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from . import latex_tables as T
+from .mathspans import find_closing
 
 #: Macros handled by :meth:`_Converter.special`.
 _SPECIAL_MACROS = {
@@ -14,6 +21,16 @@ _SPECIAL_MACROS = {
 }
 #: References show their key in brackets: "\\cite{bisenet}" -> "[bisenet]".
 _REFERENCES = {"cite", "citep", "citet", "citealp", "ref", "eqref", "autoref", "cref", "Cref"}
+#: Environments whose body is a formula.
+_MATH_ENVIRONMENTS = {
+    "equation", "equation*", "align", "align*", "aligned", "gather", "gather*", "multline", "multline*",
+    "eqnarray", "eqnarray*", "displaymath", "math", "split", "flalign", "flalign*",
+}
+#: Operator names, which LaTeX sets apart from what precedes them ("N \\log N").
+_OPERATORS = {name for name, value in T.SYMBOLS.items() if name == value and name.isalpha() and len(name) > 1}
+#: Text-mode ligatures: --- and -- are dashes, `` and '' quotes.
+_LIGATURES = re.compile(r"---|--|``|''")
+_LIGATURE_TEXT = {"---": "—", "--": "–", "``": "“", "''": "”"}
 
 # Output pieces: ("t", text) is literal text to escape, ("m", text) Markdown to keep.
 Piece = tuple[str, str]
@@ -28,6 +45,9 @@ class _Converter:
         self.pos = 0
         #: False as soon as something could not be converted.
         self.ok = True
+        self._pairs: dict[int, int] | None = None
+        #: Closing delimiters known to be absent from here on (no rescans).
+        self._missing: set[str] = set()
 
     # -- reading --------------------------------------------------------------
 
@@ -49,21 +69,9 @@ class _Converter:
 
     def group_end(self, start: int) -> int | None:
         """Index of the brace closing the one at ``start``, or None if unbalanced."""
-        depth = 0
-        index = start
-        while index < len(self.s):
-            char = self.s[index]
-            if char == "\\":
-                index += 2
-                continue
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth == 0:
-                    return index
-            index += 1
-        return None
+        if self._pairs is None:
+            self._pairs = _pair_braces(self.s)
+        return self._pairs.get(start)
 
     def read_argument(self) -> str | None:
         """The raw source of the next argument: a braced group, a macro or a char."""
@@ -116,15 +124,88 @@ class _Converter:
             elif math and char == "~":
                 self.pos += 1
                 pieces.append(("t", " "))
+            elif math and char == "&":
+                self.pos += 1  # an alignment point
+                pieces.append(("t", " "))
+            elif not math and char == "$":
+                pieces.extend(self.inline_math())
             else:
                 # Plain run of characters up to the next special one.
                 end = self.pos + 1
-                stops = "\\{^_~" if math else "\\{"
+                stops = "\\{^_~&" if math else "\\{$"
                 while end < len(self.s) and self.s[end] not in stops:
                     end += 1
-                pieces.append(("t", self.s[self.pos:end]))
+                run = self.s[self.pos:end]
+                if not math:
+                    run = _LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group(0)], run)
+                pieces.append(("t", run))
                 self.pos = end
         return pieces
+
+    def inline_math(self) -> list[_Piece]:
+        """A ``$...$`` or ``$$...$$`` at ``pos`` (a ``$`` that opens nothing is text)."""
+        delimiter = "$$" if self.s.startswith("$$", self.pos) else "$"
+        start = self.pos + len(delimiter)
+        close = find_closing(self.s, start, delimiter)
+        if close is not None and delimiter == "$" and not _looks_like_math(self.s, self.pos, close):
+            close = None
+        if close is None:
+            self.pos += len(delimiter)
+            return [("t", delimiter)]
+        self.pos = close + len(delimiter)
+        return self.formula(self.s[start:close], delimiter, delimiter)
+
+    def formula(self, source: str, opening: str, closing: str) -> list[_Piece]:
+        """A formula's source converted; one that can't be keeps its delimiters."""
+        inner = _Converter(source)
+        pieces = inner.convert(True)
+        if not inner.ok:
+            return [("t", opening), *pieces, ("t", closing)]
+        return pieces
+
+    def delimited_math(self, opening: str) -> list[_Piece]:
+        """``\\(...\\)`` or ``\\[...\\]`` whose opening ends at ``pos``."""
+        closing = "\\)" if opening == "\\(" else "\\]"
+        end = -1 if closing in self._missing else self.s.find(closing, self.pos)
+        if end < 0:
+            self._missing.add(closing)
+            self.ok = False
+            return [("t", opening)]
+        source = self.s[self.pos:end]
+        self.pos = end + 2
+        return self.formula(source, opening, closing)
+
+    def environment(self, start: int, math: bool) -> list[_Piece]:
+        """``\\begin{name}``: a math environment's body is a formula; in a formula
+        the environment itself prints nothing; anything else stays as written."""
+        name = (self.braced_argument_text() or "").strip()
+        if math:
+            if name in ("array", "tabular"):
+                self.braced_argument_text()  # the column specification
+            return []
+        end_tag = "\\end{" + name + "}"
+        known = name in _MATH_ENVIRONMENTS and end_tag not in self._missing
+        end = self.s.find(end_tag, self.pos) if known else -1
+        if end < 0:
+            self._missing.add(end_tag)
+            self.ok = False
+            return [("t", self.s[start:self.pos])]
+        source = self.s[self.pos:end]
+        self.pos = end + len(end_tag)
+        return [("t", " "), *self.formula(source, self.s[start:start + 8 + len(name)], end_tag), ("t", " ")]
+
+    def braced_argument_text(self) -> str | None:
+        """The source of one braced argument at ``pos`` (after spaces), or None."""
+        probe = self.pos
+        while probe < len(self.s) and self.s[probe] == " ":
+            probe += 1
+        if self.s[probe:probe + 1] != "{":
+            return None
+        end = self.group_end(probe)
+        if end is None:
+            return None
+        self.pos = end + 1
+        return self.s[probe + 1:end]
 
     def sub(self, source: str, math: bool) -> tuple[list[_Piece], bool]:
         """Convert an argument's source on its own."""
@@ -154,6 +235,13 @@ class _Converter:
             return [("t", "\\")]
         if name == "\\":
             return [("t", " ")]  # a forced line break reads as a space
+        if not math and name in ("(", "["):
+            return self.delimited_math("\\" + name)
+        if name == "begin":
+            return self.environment(start, math)
+        if name == "end" and math:
+            self.braced_argument_text()
+            return []
         if name in T.ESCAPED_CHARS:
             return [("t", name)]
         if name in T.SPACE_CHARS:
@@ -168,6 +256,9 @@ class _Converter:
             return [("t", " ")]
         if name in T.INVISIBLE:
             return []
+        if math and name in _OPERATORS:
+            # "N\\log N" reads "N log N"; "(\\log x)" stays "(log x)".
+            return [("t", (" " if self.s[:start].rstrip()[-1:].isalnum() else "") + name)]
         if name in T.SYMBOLS:
             return [("t", T.SYMBOLS[name])]
         if name in T.MATH_ACCENTS:
@@ -194,18 +285,18 @@ class _Converter:
             return arguments
 
     def unknown(self, name: str, start: int, math: bool) -> list[_Piece]:
-        """A macro we don't know.  In text it is kept as written; in a formula
-        (an author's own ``\\DWT``) it shows as its name, its arguments in
-        parentheses, so no backslash command is ever left in a formula."""
+        """A macro we don't know (an author's own ``\\DWT``) keeps its backslash,
+        so the reader sees it is a command.  In text it is kept as written; in
+        a formula its arguments are converted, in their braces."""
         arguments = self.braced_arguments()
         if not math:
             self.ok = False
             return [("t", self.s[start:self.pos])]
-        pieces: list[_Piece] = [("t", name if name.isalpha() else "")]
+        pieces: list[_Piece] = [("t", "\\" + name)]
         for argument in arguments:
             inner, ok = self.sub(argument, math)
             self.ok &= ok
-            pieces += [("t", "("), *inner, ("t", ")")]
+            pieces += [("t", "{"), *inner, ("t", "}")]
         return pieces
 
     def math_accent(self, name: str, start: int, math: bool) -> list[_Piece]:
@@ -329,6 +420,34 @@ class _Converter:
         if text.isalnum() or len(text) <= 1:
             return [("t", mark), *pieces]
         return [("t", mark + "("), *pieces, ("t", ")")]
+
+
+def _pair_braces(text: str) -> dict[int, int]:
+    """Opening brace index -> its closing brace index, in one pass (escaped
+    braces skipped); unmatched braces are absent."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            stack.append(index)
+        elif char == "}" and stack:
+            pairs[stack.pop()] = index
+        index += 1
+    return pairs
+
+
+def _looks_like_math(text: str, opening: int, closing: int) -> bool:
+    """Tell ``$x$`` from prices (``$5 and $10``): a formula has no space just
+    inside its delimiters.  (A digit after the closing ``$`` is fine:
+    ``0.90$\\pm$0.14``.)"""
+    inside = text[opening + 1:closing]
+    return not inside[0].isspace() and not inside[-1].isspace()
 
 
 def _plain(pieces: list[_Piece]) -> str:

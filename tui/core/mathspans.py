@@ -1,4 +1,4 @@
-"""Find the ``$...$`` and ``$$...$$`` formulas in a piece of text.
+"""Find the formulas (``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``) in a piece of text.
 
 Both the citation escaper and the readable-LaTeX converter must agree on what is
 math, so they share this one scanner.
@@ -16,22 +16,35 @@ MathFilter = Callable[[str, int, int], bool]
 def math_spans(text: str, accept: MathFilter | None = None) -> list[tuple[bool, int, int]]:
     """Split ``text`` into ``(is_math, start, end)`` spans that cover it in order.
 
-    Math spans include their delimiters.  ``\\$`` is never a delimiter; a ``$``
-    with no partner, or an empty pair, stays in the text around it.
+    Math spans include their delimiters: ``$...$``, ``$$...$$``, ``\\(...\\)``
+    and ``\\[...\\]``.  ``\\$`` is never a delimiter; a ``$`` with no partner,
+    or an empty pair, stays in the text around it.
     """
     spans: list[tuple[bool, int, int]] = []
     index = start = 0
     length = len(text)
+    missing: set[str] = set()  # closing delimiters absent from here on: never searched again
     while index < length:
         char = text[index]
         if char == "\\":
+            opener = text[index + 1 : index + 2]
+            if opener in ("(", "[") and opener not in missing:
+                close = text.find("\\)" if opener == "(" else "\\]", index + 2)
+                if close < 0:
+                    missing.add(opener)
+                if close > index + 2:
+                    if start < index:
+                        spans.append((False, start, index))
+                    spans.append((True, index, close + 2))
+                    index = start = close + 2
+                    continue
             index += 2
             continue
         if char != "$":
             index += 1
             continue
         delimiter = "$$" if text.startswith("$$", index) else "$"
-        close = _find_closing(text, index + len(delimiter), delimiter)
+        close = find_closing(text, index + len(delimiter), delimiter)
         if close is not None and delimiter == "$" and accept is not None and not accept(text, index, close):
             close = None
         if close is None:
@@ -47,7 +60,7 @@ def math_spans(text: str, accept: MathFilter | None = None) -> list[tuple[bool, 
     return spans
 
 
-def _find_closing(text: str, start: int, delimiter: str) -> int | None:
+def find_closing(text: str, start: int, delimiter: str) -> int | None:
     """Where ``delimiter`` closes a formula opened just before ``start`` (None: nowhere, or empty)."""
     index = start
     length = len(text)

@@ -124,13 +124,26 @@ class Problem:
         return escape_controls(f"{self.path}:{self.line}: {self.message}")
 
 
-def split_arxiv_id(text: str) -> tuple[str, int | None] | None:
-    """Find an arXiv id in ``text`` (bare id, ``arXiv:`` prefix, abs/pdf URL).
+#: The ways a person writes one arXiv id: bare, ``arXiv:``-prefixed, or as an
+#: arxiv.org URL (abs, pdf, html; http or https; optional ``www.``/``export.``;
+#: optional ``.pdf``, trailing slash, query or fragment).
+_WHOLE_ID_RE = re.compile(
+    r"(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/)?"
+    + ARXIV_ID_RE.pattern
+    + r"(?:(?<=\d)\.pdf)?/?(?:[?#]\S*)?",
+    re.IGNORECASE,
+)
 
-    Returns ``(id_without_version, version_or_None)`` or ``None`` when there is
-    no id in it.
+
+def split_arxiv_id(text: str) -> tuple[str, int | None] | None:
+    """Read ``text`` as one arXiv id: a bare id, an ``arXiv:`` id or an arxiv.org
+    abs/pdf/html URL, with or without a version.
+
+    The whole text must be the id: ``2608.050130`` or ``x2608.05013y`` is not
+    ``2608.05013``.  Returns ``(id_without_version, version_or_None)`` or
+    ``None``.
     """
-    match = ARXIV_ID_RE.search(text.strip())
+    match = _WHOLE_ID_RE.fullmatch(text.strip())
     if not match:
         return None
     version = match.group("version")

@@ -203,7 +203,7 @@ class PaperActions(_Base):
                 copy_papers(self.app, papers, key)
 
         def appended(path: str | None) -> None:
-            if path and append_papers(self.app, papers, path):
-                self.bib_path = path
+            if path:
+                append_papers(self.app, papers, path, on_added=lambda: setattr(self, "bib_path", path))
 
         self.app.push_screen(CopyMenu(what, format_labels()), chosen)

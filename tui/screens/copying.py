@@ -4,10 +4,11 @@ format, and telling the user what actually happened."""
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from textual.app import App
+from textual.worker import Worker
 
 from ..core.cite import DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
 from ..core.library import Library
@@ -62,20 +63,62 @@ def copy_targets(
     return chosen, label
 
 
-def copy_papers(app: App, papers: list[Paper], format_key: str) -> None:
+def copy_papers(app: App, papers: list[Paper], format_key: str) -> Worker:
     """Copy ``papers`` in a format of ``cite.FORMATS``; say how, or show the text.
 
-    ``app.clipboard_helper`` (a :class:`tui.clipboard.Clipboard`) does the copy;
-    when no route works the text opens in a screen to copy by hand.
+    The citations are made in a worker thread (keys are checked against the
+    whole library, which takes a moment in a large one) and copied on the UI
+    thread by ``app.clipboard_helper`` (a :class:`tui.clipboard.Clipboard`);
+    when no route works the text opens in a dialog to copy by hand.
     """
     label = FORMATS[format_key][0]
-    try:
-        text = render_citations(format_key, papers, key_template(app))
-    except Exception as error:  # a citation bug must not cost the session
-        app.notify(f"Could not format {label}: {error}", severity="error", markup=False)
-        return
-    what = f"{label} for " + (papers[0].id if len(papers) == 1 else f"{len(papers):,} papers")
-    copy_text(app, text, what)
+    template = key_template(app)
+    universe = _library_papers(app)
+    what = papers[0].id if len(papers) == 1 else f"{len(papers):,} papers"
+
+    def copy(text: str) -> None:
+        copy_text(app, text, f"{label} for {what}")
+
+    def make() -> None:
+        try:
+            text = render_citations(format_key, papers, template, universe=universe)
+        except Exception as error:  # a citation bug must not cost the session
+            app.call_from_thread(app.notify, f"Could not format {label}: {error}", severity="error", markup=False)
+            return
+        app.call_from_thread(copy, text)
+
+    return app.run_worker(make, name="format citations", group="copy", thread=True, exit_on_error=False)
+
+
+def append_papers(
+    app: App, papers: list[Paper], path_text: str, on_added: Callable[[], None] | None = None
+) -> Worker:
+    """Add the BibTeX of the ``papers`` a .bib file lacks, as ``export --append``
+    does (same checks, same lock; nothing else in the file changes), and say
+    what happened.  The file is read and written in a worker thread, so a slow
+    disk never freezes the reader; ``on_added`` runs (on the UI thread) when
+    the file now has the papers."""
+    path = Path(os.path.abspath(Path(path_text).expanduser()))  # the notice names the real place
+    template = key_template(app)
+    universe = _library_papers(app)
+
+    def add() -> None:
+        try:
+            result = append_export(path, papers, "bibtex", template, universe=universe)
+        except ExportRefused as error:
+            message = str(error)
+            app.call_from_thread(app.notify, message[:1].upper() + message[1:], severity="error", markup=False)
+            return
+        except Exception as error:  # a citation bug must not cost the session
+            app.call_from_thread(
+                app.notify, f"Could not add BibTeX to {path}: {error}", severity="error", markup=False
+            )
+            return
+        app.call_from_thread(app.notify, result.describe(path, "bibtex", appended=True).capitalize(), markup=False)
+        if on_added is not None:
+            app.call_from_thread(on_added)
+
+    return app.run_worker(add, name="add to a .bib file", group="bibfile", thread=True, exit_on_error=False)
 
 
 def copy_text(app: App, text: str, what: str) -> None:
@@ -87,21 +130,10 @@ def copy_text(app: App, text: str, what: str) -> None:
         app.push_screen(CopyFallbackDialog(what, text, tmux_off=copied.tmux_off))
 
 
-def append_papers(app: App, papers: list[Paper], path_text: str) -> bool:
-    """Add the BibTeX of the ``papers`` a .bib file lacks, as ``export --append``
-    does (nothing else in the file changes); say what happened.  False on failure."""
-    path = Path(os.path.abspath(Path(path_text).expanduser()))  # the notice names the real place
-    try:
-        result = append_export(path, papers, "bibtex", key_template(app))
-    except (ExportRefused, OSError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        app.notify(f"Nothing written to {path}: {reason}", severity="error", markup=False)
-        return False
-    except Exception as error:  # a citation bug must not cost the session
-        app.notify(f"Could not format BibTeX: {error}", severity="error", markup=False)
-        return False
-    app.notify(result.describe(path, "bibtex", appended=True).capitalize(), markup=False)
-    return True
+def _library_papers(app: App) -> list[Paper] | None:
+    """Every paper of the reader's library (keys are unique and stable in it)."""
+    library = getattr(getattr(app, "main_screen", None), "library", None)
+    return library.papers if library is not None else None
 
 
 def _count(n: int, noun: str) -> str:

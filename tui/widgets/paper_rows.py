@@ -23,6 +23,7 @@ from textual.color import Color
 from textual.css.styles import StylesBase
 
 from tui.core.days import day_label
+from tui.core.latex import title_text
 from tui.core.models import Paper
 from tui.core.query import SpanCache
 
@@ -133,7 +134,7 @@ def paper_row(
         columns.pop(0)
     title_width = max(0, available - sum(w + _GAP for _, w, _ in columns))
 
-    title = Text(clean(paper.title), style=title_style)
+    title = Text(title_text(paper.title), style=title_style)
     if spans:
         for start, end in spans.get(paper.id, title.plain, "title"):
             title.stylize(match_style, start, end)

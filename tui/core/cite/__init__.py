@@ -7,6 +7,7 @@ separated by a blank line, the other formats give one line per paper.
 * :mod:`.bibtex`, :mod:`.biblatex`: the entries (types and fields);
 * :mod:`.journal`: arXiv's journal reference read into venue, volume, pages...;
 * :mod:`.keys`: citation keys from a template (``{auth}{year}{shorttitle}``);
+* :mod:`.unique_keys`: keys unique in a file and the same in every export;
 * :mod:`.escaping`: text made safe for LaTeX;
 * :mod:`.text`: the one-line formats;
 * :mod:`.bibfile`: reading an existing ``.bib`` and appending to it safely.
@@ -22,14 +23,8 @@ from .biblatex import biblatex, biblatex_entry
 from .escaping import clean_text, latex_escape
 from .fields import first_valid_doi
 from .journal import JournalRef, parse_journal_ref
-from .keys import (
-    DEFAULT_KEY_TEMPLATE,
-    STOP_WORDS,
-    KeyTemplateError,
-    check_key_template,
-    citation_key,
-    citation_keys,
-)
+from .keys import DEFAULT_KEY_TEMPLATE, STOP_WORDS, KeyTemplateError, check_key_template, citation_key, entry_year
+from .unique_keys import citation_keys
 from .text import MAX_TEXT_AUTHORS, abs_urls, arxiv_ids, markdown, plain_text, readable_title
 
 __all__ = [
@@ -50,6 +45,7 @@ __all__ = [
     "citation_key",
     "citation_keys",
     "clean_text",
+    "entry_year",
     "first_valid_doi",
     "latex_escape",
     "markdown",
@@ -78,11 +74,13 @@ def render_citations(
     papers: Sequence[Paper],
     key_template: str = DEFAULT_KEY_TEMPLATE,
     taken_keys: Collection[str] = (),
+    universe: Sequence[Paper] | None = None,
 ) -> str:
     """``papers`` in the format ``format_key`` of :data:`FORMATS`; bib formats
-    use ``key_template`` and keep clear of ``taken_keys``."""
+    use ``key_template``, keep clear of ``taken_keys`` and give keys that are
+    the same in every export from the library ``universe``."""
     if format_key == "bibtex":
-        return bibtex(papers, key_template, tuple(taken_keys))
+        return bibtex(papers, key_template, tuple(taken_keys), universe)
     if format_key == "biblatex":
-        return biblatex(papers, key_template, tuple(taken_keys))
+        return biblatex(papers, key_template, tuple(taken_keys), universe)
     return FORMATS[format_key][1](papers)

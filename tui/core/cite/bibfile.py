@@ -1,165 +1,124 @@
-"""An existing ``.bib`` file: what it holds, and exports that never destroy it.
+"""An existing ``.bib`` file and exports that never destroy it.
 
-Headless and pure: these functions read text and return text or a plan; the
-caller writes the file (atomically, keeping its mode and owner).
+Headless and pure: these functions read text (as :mod:`.bibread` reads it, the
+way BibTeX does) and return a plan or a list of losses; the caller writes the
+file (:mod:`tui.core.userfile`).
 
-* :func:`scan_bib` finds each entry's type, key, arXiv id and DOI, and any
-  text outside entries, with a forgiving scanner (a file BibTeX accepts is
-  read; one it doesn't is read as far as it goes).
+* :func:`entry_ids` finds which arXiv paper (and DOI) an entry is, however the
+  tool that wrote it spelled the id: ``eprint = {arXiv:2608.05013v2}``,
+  ``volume = {abs/2608.05013}`` (DBLP, Semantic Scholar), ``doi =
+  {10.48550/arXiv.2608.05013}`` (arXiv's own DOI), ``arxivId`` (Mendeley),
+  arXiv abs/pdf/html URLs, ``note = {arXiv 2608.05013}``...
 * :func:`plan_append` adds only the papers not already there (same arXiv id or
   DOI, whatever the key), with keys unique across the whole file, leaving every
   byte of the file as it was: running it twice adds nothing the second time.
-* :func:`overwrite_losses` says what replacing a file would lose: entries this
-  export would not write again under the same key, ``@string``/``@preamble``
-  blocks, and text outside entries (or, for line formats, lines).
+* :func:`overwrite_losses` says what replacing a file would lose: anything the
+  new export would not write again with the same meaning (an entry under the
+  same key, spelled with the same case, of the same type, with the same fields
+  and values), ``@string``/``@preamble``/``@comment`` blocks, text outside
+  entries, and text BibTeX could not read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ..models import ARXIV_ID_RE, Paper
+from ..models import Paper
+from .bibread import BibBlock, BibScan, line_of, scan_bib
 from .fields import first_valid_doi
 from .keys import DEFAULT_KEY_TEMPLATE
 
-_ENTRY_START_RE = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
-_KEY_RE = re.compile(r"\s*([^,\s{}()=\"#%'~\\]+)\s*,")
-_FIELD_RE = re.compile(r"\b(eprint|doi|url|archiveprefix|eprinttype|journal|note|howpublished)\s*=\s*[{\"]", re.I)
-_ARXIV_URL_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(" + ARXIV_ID_RE.pattern + ")", re.I)
-_ARXIV_TAG_RE = re.compile(r"arXiv:\s*(" + ARXIV_ID_RE.pattern + ")", re.I)
-_DOI_IN_TEXT_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.I)
-_NOT_ENTRIES = {"comment", "string", "preamble"}
+_NEW_ID = r"\d{4}\.\d{4,5}"
+_OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
+_ID = rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?"
+#: An id alone, as an eprint-like field holds it: "2608.05013", "arXiv:2608.05013v2",
+#: "abs/2608.05013" (DBLP's volume), "hep-th/9901001".
+_BARE_ID_RE = re.compile(rf"^(?:arxiv\s*[:.]?\s*|abs/)?{_ID}$", re.I)
+#: An id inside free text: after "arXiv" (":", ".", "/" or a space), in an arXiv
+#: URL (abs, pdf, html, format), or arXiv's DOI 10.48550/arXiv.ID.
+_ID_IN_TEXT_RE = re.compile(
+    rf"(?:arxiv\.org/(?:abs|pdf|html|format|ps)/|\barxiv\s*[:/.]?\s*){_ID}(?!\d)",
+    re.I,
+)
+_DOI_RE = re.compile(r"(?:^|doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s{}]+)", re.I)
+#: Fields that name the entry's own identity (searched for an id alone or in text).
+_ID_FIELDS = ("eprint", "arxivid", "arxiv_id", "arxiv", "eprintid")
+#: Free-text fields that describe other works or the user's notes: never searched.
+_NOT_SEARCHED = frozenset(
+    {"abstract", "annote", "annotation", "comment", "comments", "review", "keywords", "file", "related", "mendeley-tags"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryIds:
+    """The arXiv ids (without version) and DOIs one entry carries, in lower case."""
+
+    arxiv: frozenset[str]
+    dois: frozenset[str]
+
+
+def entry_ids(entry: BibBlock) -> EntryIds:
+    """Every arXiv id and DOI ``entry`` carries, in any of the usual spellings."""
+    arxiv: set[str] = set()
+    dois: set[str] = set()
+    for name, parts in entry.fields.items():
+        if name in _NOT_SEARCHED:
+            continue
+        value = " ".join("".join(text for _, text in parts).replace("{", "").replace("}", "").split())
+        if name in _ID_FIELDS or name == "volume":
+            if match := _BARE_ID_RE.match(value):
+                arxiv.add(match.group("id").lower())
+        arxiv.update(match.group("id").lower() for match in _ID_IN_TEXT_RE.finditer(value))
+        if name in ("doi", "url", "howpublished", "note"):
+            for match in _DOI_RE.finditer(value):
+                doi = match.group(1).rstrip(".,;").lower()
+                if doi.startswith("10.48550/arxiv."):
+                    continue  # arXiv's own DOI: the id was taken above
+                dois.add(doi)
+    return EntryIds(frozenset(arxiv), frozenset(dois))
 
 
 @dataclass(slots=True)
-class BibEntry:
-    """One ``@type{key, ...}`` block of a file."""
+class BibContents:
+    """The ids and keys a file already has (what :func:`plan_append` checks against)."""
 
-    kind: str  # lower case
-    key: str
-    start: int
-    end: int
-    arxiv_id: str | None = None
-    doi: str | None = None
+    scan: BibScan
+    arxiv_ids: set[str]
+    dois: set[str]
 
+    @classmethod
+    def of(cls, text: str) -> BibContents:
+        scan = scan_bib(text)
+        arxiv: set[str] = set()
+        dois: set[str] = set()
+        for entry in scan.entries:
+            ids = entry_ids(entry)
+            arxiv |= ids.arxiv
+            dois |= ids.dois
+        return cls(scan, arxiv, dois)
 
-@dataclass(slots=True)
-class BibScan:
-    """What a ``.bib`` file holds."""
-
-    entries: list[BibEntry] = field(default_factory=list)
-    #: ``@string`` and ``@preamble`` blocks (``@comment`` is a comment).
-    others: list[BibEntry] = field(default_factory=list)
-    #: Non-blank text outside any block (comments to BibTeX, but the user's).
-    loose_text: list[str] = field(default_factory=list)
+    def has(self, paper: Paper) -> bool:
+        """Whether the file has an entry for ``paper`` (same arXiv id, or same DOI)."""
+        if paper.id.lower() in self.arxiv_ids:
+            return True
+        doi = first_valid_doi(paper)
+        return bool(doi and doi.lower() in self.dois)
 
     @property
     def keys(self) -> set[str]:
-        return {entry.key for entry in self.entries}
-
-    @property
-    def arxiv_ids(self) -> set[str]:
-        return {entry.arxiv_id for entry in self.entries if entry.arxiv_id}
-
-    @property
-    def dois(self) -> set[str]:
-        return {entry.doi.lower() for entry in self.entries if entry.doi}
-
-
-def _block_end(text: str, open_at: int) -> int:
-    """Index just past the delimiter closing the one at ``open_at`` (or the text's end).
-
-    Braces nest; a block opened with ``(`` closes at the first ``)`` outside braces."""
-    paren = text[open_at] == "("
-    depth = 0
-    index = open_at + 1
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0 and not paren:
-                return index + 1
-            depth = max(depth - 1, 0)
-        elif char == ")" and paren and depth == 0:
-            return index + 1
-        index += 1
-    return len(text)
-
-
-def _field_value(body: str, start: int) -> str:
-    """The value of a field whose opening delimiter is at ``start - 1``."""
-    opener = body[start - 1]
-    if opener == '"':
-        end = body.find('"', start)
-        return body[start : end if end >= 0 else len(body)]
-    end = _block_end(body, start - 1)
-    return body[start : end - 1]
-
-
-def _identify(entry: BibEntry, body: str) -> None:
-    for match in _FIELD_RE.finditer(body):
-        name = match.group(1).lower()
-        value = " ".join(_field_value(body, match.end()).split())
-        if name == "doi" and entry.doi is None:
-            if found := _DOI_IN_TEXT_RE.match(value.strip("{}")):
-                entry.doi = found.group(1)
-        elif name == "eprint" and entry.arxiv_id is None:
-            if found := ARXIV_ID_RE.fullmatch(value.strip("{} ")):
-                entry.arxiv_id = found.group("id")
-        elif entry.arxiv_id is None and (found := _ARXIV_URL_RE.search(value) or _ARXIV_TAG_RE.search(value)):
-            entry.arxiv_id = ARXIV_ID_RE.match(found.group(1)).group("id")  # type: ignore[union-attr]
-
-
-def scan_bib(text: str) -> BibScan:
-    """Read the blocks of a ``.bib`` file's text (see :class:`BibScan`)."""
-    scan = BibScan()
-    position = 0
-    for match in _ENTRY_START_RE.finditer(text):
-        if match.start() < position:
-            continue  # an "@" inside the previous block
-        loose = text[position : match.start()].strip()
-        if loose:
-            scan.loose_text.append(loose)
-        kind = match.group(1).lower()
-        end = _block_end(text, match.end() - 1)
-        position = end
-        if kind == "comment":
-            continue
-        key_match = _KEY_RE.match(text, match.end())
-        key = key_match.group(1) if key_match and kind not in _NOT_ENTRIES else ""
-        entry = BibEntry(kind=kind, key=key, start=match.start(), end=end)
-        if kind in _NOT_ENTRIES or not key:
-            scan.others.append(entry)
-            continue
-        _identify(entry, text[match.end() : end])
-        scan.entries.append(entry)
-    loose = text[position:].strip()
-    if loose:
-        scan.loose_text.append(loose)
-    return scan
-
-
-def already_in(paper: Paper, scan: BibScan) -> bool:
-    """Whether ``scan`` has an entry for ``paper`` (same arXiv id, or same DOI)."""
-    if paper.id in scan.arxiv_ids:
-        return True
-    doi = first_valid_doi(paper)
-    return bool(doi and doi.lower() in scan.dois)
+        return self.scan.keys
 
 
 @dataclass(slots=True)
 class AppendPlan:
     """What :func:`plan_append` would do."""
 
-    text: str  # the whole new file text ("" when nothing is added)
+    addition: str  # the text to add at the end of the file ("" when nothing is added)
     added: list[Paper]
     present: list[Paper]
+    scan: BibScan  # the file as it is
 
 
 def plan_append(
@@ -167,14 +126,16 @@ def plan_append(
     papers: Sequence[Paper],
     render,
     key_template: str = DEFAULT_KEY_TEMPLATE,
+    universe: Sequence[Paper] | None = None,
 ) -> AppendPlan:
-    """Append entries for the ``papers`` not already in ``existing``.
+    """The entries to add at the end of ``existing`` for the ``papers`` it lacks.
 
-    ``render(papers, key_template, taken_keys)`` is :func:`bibtex` or
-    :func:`biblatex`.  The existing text is kept byte for byte: the new entries
-    follow it after a blank line (and a newline if the file lacked its last).
+    ``render(papers, key_template, taken_keys, universe)`` is :func:`bibtex`
+    or :func:`biblatex`.  The existing text is kept byte for byte: the addition
+    starts with the newlines that put a blank line between it and the file's
+    last line (none for an empty file).
     """
-    scan = scan_bib(existing)
+    contents = BibContents.of(existing)
     seen: set[str] = set()
     added: list[Paper] = []
     present: list[Paper] = []
@@ -182,27 +143,64 @@ def plan_append(
         if paper.id in seen:
             continue
         seen.add(paper.id)
-        (present if already_in(paper, scan) else added).append(paper)
+        (present if contents.has(paper) else added).append(paper)
     if not added:
-        return AppendPlan(text="", added=[], present=present)
-    taken = scan.keys | {entry.key for entry in scan.others if entry.key}
-    entries = render(added, key_template, sorted(taken))
+        return AppendPlan(addition="", added=[], present=present, scan=contents.scan)
+    taken = contents.keys | {block.key for block in contents.scan.others if block.key}
+    entries = render(added, key_template, sorted(taken), universe)
     if not existing.strip():
-        text = existing + entries
+        separator = ""
+    elif existing.endswith("\n\n"):
+        separator = ""
     else:
         separator = "\n" if existing.endswith("\n") else "\n\n"
-        text = existing + separator + entries
-    return AppendPlan(text=text, added=added, present=present)
+    return AppendPlan(addition=separator + entries, added=added, present=present, scan=contents.scan)
+
+
+def _meaning(entry: BibBlock) -> dict[str, tuple[tuple[str, str], ...]]:
+    """An entry's fields with their values' whitespace collapsed (what BibTeX sees)."""
+    out = {}
+    for name, parts in entry.fields.items():
+        merged: list[tuple[str, str]] = []
+        for kind, text in parts:
+            text = " ".join(text.split())
+            if merged and kind == "s" and merged[-1][0] == "s":
+                merged[-1] = ("s", merged[-1][1] + text)
+            else:
+                merged.append((kind, text))
+        out[name] = tuple(merged)
+    return out
+
+
+def _entry_loss(old: BibBlock, new: BibBlock | None) -> str | None:
+    """Why the new export would not reproduce ``old`` (None: it would)."""
+    label = f"@{old.kind}{{{old.key}}}"
+    if new is None:
+        return f"{label} (not in this export)"
+    if new.key != old.key:
+        return f"{label} (this export spells the key {new.key})"
+    if new.kind != old.kind:
+        return f"{label} (this export makes it @{new.kind})"
+    old_fields, new_fields = _meaning(old), _meaning(new)
+    extra = [name for name in old.field_order if name not in new_fields]
+    changed = [name for name in old_fields if name in new_fields and old_fields[name] != new_fields[name]]
+    repeated = len(old.field_order) != len(set(old.field_order))
+    reasons = []
+    if extra:
+        reasons.append("fields this export does not write: " + ", ".join(dict.fromkeys(extra)))
+    if changed:
+        reasons.append("fields this export writes differently: " + ", ".join(changed))
+    if repeated:
+        reasons.append("a repeated field")
+    return f"{label} ({'; '.join(reasons)})" if reasons else None
 
 
 def overwrite_losses(existing: str, new_text: str, bib: bool) -> list[str]:
     """What replacing ``existing`` with ``new_text`` would lose, one line each
-    (empty: the new export holds everything the file held).
+    (empty: the new export holds everything the file held, with the same meaning).
 
-    Bib formats: every entry must come back under the same key for the same
-    paper (its fields may be rewritten); ``@string``/``@preamble`` blocks and
-    text outside entries would be lost.  Other formats: every non-blank line
-    must come back.
+    Bib formats: see the module docstring.  Other formats: every non-blank
+    line must come back.
     """
     if not existing.strip():
         return []
@@ -210,21 +208,19 @@ def overwrite_losses(existing: str, new_text: str, bib: bool) -> list[str]:
         new_lines = {line.strip() for line in new_text.splitlines()}
         return [line.strip() for line in existing.splitlines() if line.strip() and line.strip() not in new_lines]
     old, new = scan_bib(existing), scan_bib(new_text)
-    new_by_key = {entry.key.lower(): entry for entry in new.entries}
+    new_by_key: dict[str, BibBlock] = {}
+    for entry in new.entries:
+        new_by_key.setdefault(entry.key.lower(), entry)
     lost = []
     for entry in old.entries:
-        again = new_by_key.get(entry.key.lower())
-        same_paper = again is not None and (
-            (entry.arxiv_id and entry.arxiv_id == again.arxiv_id)
-            or (entry.doi and again.doi and entry.doi.lower() == again.doi.lower())
-        )
-        if not same_paper:
-            lost.append(f"@{entry.kind}{{{entry.key}}}")
-    lost += [f"@{entry.kind} block" for entry in old.others]
-    lost += [f"text outside entries: {' '.join(text.split())[:60]!r}" for text in old.loose_text]
+        if (reason := _entry_loss(entry, new_by_key.get(entry.key.lower()))) is not None:
+            lost.append(reason)
+    for block in old.others + old.comments:
+        lost.append(f"@{block.kind} at line {line_of(existing, block.start)}")
+    for problem in old.problems:
+        lost.append(f"text BibTeX can't read at line {problem.line} ({problem.message})")
+    problem_starts = {problem.start for problem in old.problems}
+    for start, text in old.loose:
+        if start not in problem_starts:
+            lost.append(f"text outside entries at line {line_of(existing, start)}: {' '.join(text.split())[:50]!r}")
     return lost
-
-
-def taken_keys(existing: str) -> Collection[str]:
-    """Every key already used in ``existing``."""
-    return scan_bib(existing).keys

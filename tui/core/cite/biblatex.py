@@ -39,7 +39,8 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     if ref.parsed:
         kind = ref.kind
         fields += venue_fields(ref, "booktitle" if kind == "inproceedings" else "journaltitle", False)
-        fields.append(("date", ref.year) if ref.year else _arxiv_date(paper))
+        # BibLaTeX writes a range of years as an ISO 8601 interval: 2021/2022.
+        fields.append(("date", ref.year.replace("--", "/")) if ref.year else _arxiv_date(paper))
         fields.append(("note", latex_escape(ref.note, ascii_only=False)))
     else:
         kind = "online"
@@ -59,6 +60,7 @@ def biblatex(
     papers: Sequence[Paper],
     key_template: str = DEFAULT_KEY_TEMPLATE,
     taken_keys: Sequence[str] = (),
+    universe: Sequence[Paper] | None = None,
 ) -> str:
     """BibLaTeX entries for ``papers``, keys unique among them and ``taken_keys``."""
-    return render_entries(papers, biblatex_entry, key_template, taken_keys)
+    return render_entries(papers, biblatex_entry, key_template, taken_keys, universe)

@@ -55,6 +55,7 @@ def bibtex(
     papers: Sequence[Paper],
     key_template: str = DEFAULT_KEY_TEMPLATE,
     taken_keys: Sequence[str] = (),
+    universe: Sequence[Paper] | None = None,
 ) -> str:
     """BibTeX entries for ``papers``, keys unique among them and ``taken_keys``."""
-    return render_entries(papers, bibtex_entry, key_template, taken_keys)
+    return render_entries(papers, bibtex_entry, key_template, taken_keys, universe)

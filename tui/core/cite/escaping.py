@@ -3,7 +3,8 @@
 Rules (all tested):
 
 * bare ``& % #`` -> ``\\& \\% \\#`` everywhere (also in math, where ``%`` would
-  comment out the rest); outside math ``_`` -> ``\\_`` and ``^`` -> ``\\^{}``;
+  comment out the rest); outside math ``_`` -> ``\\_``, ``^`` -> ``\\^{}`` and
+  ``| < >`` -> ``\\textbar{}`` ``\\textless{}`` ``\\textgreater{}``;
   a ``$`` without a partner -> ``\\$``; a brace without a partner ->
   ``\\textbraceleft{}`` / ``\\textbraceright{}`` (``\\lbrace{}`` /
   ``\\rbrace{}`` in math), so every entry parses.  LaTeX already there
@@ -17,7 +18,11 @@ Rules (all tested):
   Characters with no LaTeX spelling (CJK) stay UTF-8, and so does Cyrillic
   (the library's ``\\CYRI`` needs a font encoding few documents load).  BibLaTeX keeps
   UTF-8 throughout.
-* Control characters are dropped and whitespace collapsed everywhere.
+* MathJax's ``\\unicode{x2013}`` becomes its character (then spelled as
+  above); a line break ``\\\\`` outside math reads as a space; an accent with
+  nothing after it (a title ending in ``\\"``) is the mark alone.
+* Control characters and bidirectional controls are dropped and whitespace
+  collapsed everywhere.
 """
 
 from __future__ import annotations
@@ -31,12 +36,22 @@ from ..texmap import MATH_SYMBOLS, latin_to_latex
 
 _WS_RE = re.compile(r"\s+")
 _LINE_WS_RE = re.compile(r"[\t\n\r\v\f]")
-#: Unicode category Cc is exactly these two ranges.
-_CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Unicode category Cc (these two ranges), and the bidirectional controls that
+#: would reorder the text around them (U+202A-U+202E, U+2066-U+2069, the marks
+#: U+200E, U+200F, U+061C): a citation must read as its characters.
+_CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+#: MathJax's \unicode{x2013}, which LaTeX does not know: the character itself.
+_UNICODE_RE = re.compile(r"(\$?)\\unicode\s*\{\s*(x[0-9a-fA-F]{1,6}|[0-9]{1,7})\s*\}(\$?)")
+#: Text accents that need a letter (or a group) after them.
+_ACCENT_SYMBOLS = set("\"'`^~=.")
 #: Text without any of these needs no escaping at all (the common case).
-_NEEDS_ESCAPE_RE = re.compile(r"[\\$&%#_^{}]|[^\x00-\x7f]")
+_NEEDS_ESCAPE_RE = re.compile(r"[\\$&%#_^{}|<>]|[^\x00-\x7f]")
 
-_TEXT_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\^{}", "$": r"\$"}
+_TEXT_ESCAPES = {
+    "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\^{}", "$": r"\$",
+    # In LaTeX's default (OT1) encoding these print as a dash and inverted marks.
+    "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}",
+}
 _MATH_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#"}
 _KEEP_AFTER_BACKSLASH = set("&%#_$\\ ,;:!'\"`^~.=-|/()[]@")
 
@@ -91,6 +106,8 @@ def latex_escape(text: str | None, *, ascii_only: bool = True) -> str:
     text = clean_text(text)
     if not _NEEDS_ESCAPE_RE.search(text):
         return text
+    if "\\unicode" in text:
+        text = _UNICODE_RE.sub(_unicode_character, text)
     bad = _unmatched_braces(text)
     out: list[str] = []
     for is_math, start, end in math_spans(text):
@@ -117,6 +134,14 @@ def latex_escape(text: str | None, *, ascii_only: bool = True) -> str:
                         j += 1
                     out.append(text[i:j])
                     i = j
+                elif nxt == "\\" and not is_math:
+                    out.append(" ")  # a line break in a title or a name reads as a space
+                    i += 2
+                elif nxt in _ACCENT_SYMBOLS and not is_math and not re.match(r"[A-Za-z{\\]", text[i + 2 : i + 3]):
+                    # An accent with nothing to put it on (a title ending in \"): the mark
+                    # alone ("^" and "~" as LaTeX's own \^{} and \~{}).
+                    out.append(nxt if nxt not in "^~" else f"\\{nxt}{{}}")
+                    i += 2
                 elif nxt in _KEEP_AFTER_BACKSLASH and nxt:
                     out.append(text[i : i + 2])
                     i += 2
@@ -147,7 +172,23 @@ def latex_escape(text: str | None, *, ascii_only: bool = True) -> str:
     for n, piece in enumerate(out):
         if piece == "\\\\" and (n + 1 == len(out) or out[n + 1][:1] in ("{", "}")):
             out[n] = "\\\\ "
-    return "".join(out)
+    result = _WS_RE.sub(" ", "".join(out)).strip()
+    # A control space ("\\ ") at the very end loses its space to the strip: an odd
+    # run of backslashes left there would escape the field's closing brace.
+    if (len(result) - len(result.rstrip("\\"))) % 2:
+        result = result[:-1].rstrip()
+    return result
+
+
+def _unicode_character(match: re.Match[str]) -> str:
+    code = match.group(2)
+    try:
+        char = chr(int(code[1:], 16) if code[0] in "xX" else int(code))
+    except (ValueError, OverflowError):
+        return match.group(0)
+    if match.group(1) and match.group(3):
+        return char  # "$\unicode{x2013}$": a character in running text
+    return match.group(1) + char + match.group(3)
 
 
 @lru_cache(maxsize=4096)

@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from ..models import Paper
 from .escaping import clean_text, latex_escape
 from .journal import JournalRef, parse_journal_ref
-from .keys import DEFAULT_KEY_TEMPLATE, citation_keys
+from .keys import DEFAULT_KEY_TEMPLATE
+from .unique_keys import citation_keys
 
 #: A DOI we can export: no space, brace, backslash, % or # (a comment or a
 #: macro parameter to LaTeX even in the verbatim ``doi`` field's .bbl line).
@@ -60,7 +61,7 @@ def venue_fields(ref: JournalRef, venue_field: str, ascii_only: bool) -> list[tu
         return latex_escape(value, ascii_only=ascii_only)
 
     fields = [(venue_field, esc(ref.venue))]
-    for name in ("volume", "number", "pages", "eid", "publisher", "address"):
+    for name in ("series", "volume", "number", "pages", "eid", "publisher", "address"):
         value = getattr(ref, name)
         if value:
             fields.append((name, value if name == "pages" else esc(value)))
@@ -88,8 +89,10 @@ def render_entries(
     entry: EntryRenderer,
     key_template: str = DEFAULT_KEY_TEMPLATE,
     taken_keys: Sequence[str] = (),
+    universe: Sequence[Paper] | None = None,
 ) -> str:
-    """Entries separated by a blank line, ending with a newline ("" for none)."""
-    keys = citation_keys(papers, key_template, taken_keys)
+    """Entries separated by a blank line, ending with a newline ("" for none);
+    keys are unique and stable in ``universe`` (see :mod:`.unique_keys`)."""
+    keys = citation_keys(papers, key_template, taken_keys, universe)
     entries = [entry(paper, key) for paper, key in zip(papers, keys)]
     return "\n\n".join(entries) + "\n" if entries else ""

@@ -1,4 +1,5 @@
-"""Read arXiv's free-text journal reference into venue, volume, number, pages, year.
+"""Read arXiv's free-text journal reference into venue, series, volume, number,
+pages, article number and year.
 
 ``parse_journal_ref("2021 IEEE International Conference on Big Data (Big Data),
 pp. 1779-1786. IEEE, 2021")`` gives an ``inproceedings`` at booktitle
@@ -7,23 +8,32 @@ pp. 1779-1786. IEEE, 2021")`` gives an ``inproceedings`` at booktitle
 
 How (each step tested on every journal reference of the real digests):
 
-1. A citation pasted whole (``A. Author et al., "Title," in Venue, ...``) loses
-   its authors and title.
+1. "None" is no reference; "Under review", "Submitted", "accepted" alone are not
+   venues (the text stays a note); "Accepted at X", "To appear in X" give the
+   venue X and the status as a note.  A citation pasted whole (``A. Author et
+   al., "Title," in Venue, ...``, ``Zang, X., ... Title. Venue 3, 3 (2026)``)
+   loses its authors and title.
 2. The parts with a shape are taken out wherever they are: pages (``pp.``,
    ``Pages:``, ``pages 3 to 9``, a trailing ``643-656``), volume and number
    (``vol. 12``, ``Volume: 13``, ``no. 4``, ``Issue 3``, ``39(21)``), article
    numbers (``Article 88``), years (``(2021)``, ``, 2021``, ``July 2025``,
-   ``04 March 2020``).
-3. What is left is split into comma (or sentence) separated parts: the first is
-   the venue; a known publisher becomes ``publisher`` (with its city as
-   ``address``); a bare number is a volume, a number or an article number.
-   Whatever else is left is kept, as written, for a ``note``: nothing is
-   dropped and no field ends in a stray comma.
-4. The kind: conference words (Proceedings, Conference, Workshop,
-   Symposium...) or a name carrying its year or an ordinal (``CVPR 2026``,
-   ``28th ...``) make an ``inproceedings``; anything else with a venue an
-   ``article``.  No venue (``Volume 58, Issue 02, ...``) or a reference that is
-   itself a book chapter: not parsed, the whole reference becomes the note.
+   ``04 March 2020``, a range ``2021-2022``).  A second, different value of a
+   field (``vol. 1, vol. 2``) is kept in the note, never dropped.
+3. What is left is split into comma (or sentence) separated parts, never inside
+   parentheses nor inside an abbreviated name (``IEEE Robot. Autom. Lett.``):
+   a book series (LNCS, CCIS, PMLR, Proc. SPIE...) becomes ``series``; the
+   first other part is the venue; a known publisher becomes ``publisher``
+   (with its city as ``address``); a bare number after the volume is an
+   article number (``Algorithms 13, 268``).  Whatever else is left is kept, as
+   written, for a ``note``: nothing is dropped but bare punctuation, and no
+   field ends in a stray comma.
+4. The kind: a series, conference words (Proceedings, Proc., Conference,
+   Workshop...), NeurIPS's "Advances in Neural Information Processing
+   Systems", a name carrying its year or an ordinal (``CVPR 2026``, ``28th
+   ...``) or an acronym alone (``ETRA``) make an ``inproceedings``; journal
+   words (Journal, Trans., Lett....) and journals known by acronym (TMLR,
+   JMLR...) an ``article``.  No venue nor series (``Volume 58, Issue 02``) or a
+   book chapter: not parsed, the whole reference becomes the note.
 
 The year is the last year written outside the venue's name, else the one in
 its name (``CVPR 2026``).
@@ -34,6 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import journal_words as W
 from .escaping import clean_text
 
 
@@ -43,11 +54,12 @@ class JournalRef:
 
     kind: str  # "inproceedings", "article", or "" when it could not be parsed
     venue: str = ""
+    series: str = ""
     volume: str = ""
     number: str = ""
     pages: str = ""
     eid: str = ""  # an article number
-    year: str = ""
+    year: str = ""  # "2021", or a range "2021--2022"
     publisher: str = ""
     address: str = ""
     #: What could not be placed, as written ("" when everything was).
@@ -59,160 +71,119 @@ class JournalRef:
         return bool(self.kind)
 
 
-_YEAR = r"(?:19[5-9]\d|20\d\d)"
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_DASH = r"\s*(?:-+|–|—|\bto\b)\s*"
+#: Separates the pieces while parsing (a "|" in the reference is just text).
+SEP = "\x1f"
+_Y = W.YEAR
 
 #: Pasted citations: authors and a quoted title before the venue.
 _QUOTED_CITATION_RE = re.compile(r"^.{3,400}?[\"“](?P<title>[^\"”]{8,})[\"”],?\s*(?:in\s+)?(?P<rest>.+)$")
 #: "Author, A. (2026). Title. In Proceedings ..."
-_APA_CITATION_RE = re.compile(rf"^[^()]{{3,300}}\(({_YEAR})\)\.\s.+?\.\s+In:?\s+(?P<rest>.+)$")
+_APA_CITATION_RE = re.compile(rf"^[^()]{{3,300}}\(({_Y})\)\.\s.+?\.\s+In:?\s+(?P<rest>.+)$")
 
-_NOT_A_YEAR = rf"(?!{_YEAR}\))"
+_NOT_A_YEAR = rf"(?!{_Y}\))"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "Vol. 16(3)", "volume 45 (2026)" (a year in parentheses is not an issue)
     ("volume", re.compile(rf"(?<!\()\b(?:vol(?:ume)?\.?)\s*:?\s*(\d+)(?:\s*\({_NOT_A_YEAR}(\d{{1,4}})\))?(?![\w-])", re.I)),
     # "39(21): 22732-22740", "57(8): 5813-5828", "7(11), 101462"
-    ("vnp", re.compile(rf"\b(\d{{1,4}})\s*\({_NOT_A_YEAR}(\d{{1,4}})\)(?:\s*:\s*(\d+)(?:{_DASH}(\d+))?)?")),
-    ("pages", re.compile(rf"\b(?:pp?\.|[Pp]ages?)\s*:?\s*(?:no\.\s*)?(\d+)(?:{_DASH}(\d+))?")),
+    ("vnp", re.compile(rf"\b(\d{{1,4}})\s*\({_NOT_A_YEAR}(\d{{1,4}})\)(?:\s*:\s*(\d+)(?:{W.DASH}(\d+))?)?")),
+    # "pp. 10-20", "Pages: 3 to 9", and a dangling "pp. 10-"
+    ("pages", re.compile(
+        rf"\b(?:pp?\.|[Pp]ages?)\s*:?\s*(?:no\.\s*)?(\d+)(?:{W.DASH}(\d+)|\s*(?:-+|–|—)(?=\s*(?:$|[,;.)])))?"
+    )),
     ("eid", re.compile(r"\b(?:Article|art\.)(?:\s+(?:No\.?|number|#))?\s*(\d+)", re.I)),
     ("number", re.compile(r"\b(?:no\.|number|issue)\s*:?\s*(\d+[a-z]?)\b", re.I)),
-    ("vp", re.compile(rf"\b(\d{{1,4}})\s*:\s*(\d+){_DASH}(\d+)")),  # "315:3397-3423"
-    ("pubdate", re.compile(rf"\bPublication date:\s*(?:{_MONTH}\s+)?({_YEAR})\b", re.I)),
-    ("date", re.compile(rf"\b(?:\d{{1,2}}\s+)?{_MONTH}\s+(?:\d{{1,2}}(?:{_DASH}\d{{1,2}})?,?\s+)?({_YEAR})\b")),
-    ("year", re.compile(rf"(?:\(\s*({_YEAR})\s*\)|\bYear:?\s*({_YEAR})\b)", re.I)),
+    ("vp", re.compile(rf"\b(\d{{1,4}})\s*:\s*(\d+){W.DASH}(\d+)")),  # "315:3397-3423"
+    ("pubdate", re.compile(rf"\bPublication date:\s*(?:{W.MONTH}\s+)?({_Y})\b", re.I)),
+    ("date", re.compile(rf"\b(?:\d{{1,2}}\s+)?{W.MONTH}\s+(?:\d{{1,2}}(?:{W.DASH}\d{{1,2}})?,?\s+)?({_Y})\b")),
+    ("year", re.compile(rf"(?:\(\s*({_Y})\s*\)|\bYear:?\s*({_Y})\b)", re.I)),
 ]
 #: Taken out whole and kept for the note: links, DOIs, ISSNs.
 _ASIDE_RE = re.compile(r"\bhttps?://\S+|\bDOI:?\s*10\.\S+|\bISSN:?\s*[\dXx-]+", re.I)
-_PAGE_RANGE_RE = re.compile(rf"^(\d+){_DASH}(\d+)$")
-_BARE_YEAR_RE = re.compile(rf"^{_YEAR}$")
-_YEAR_IN_NAME_RE = re.compile(rf"(?<![\d.])({_YEAR})(?!\d)|'(\d\d)\b")
-
-_PUBLISHERS = (
-    "ACM", "IEEE", "IEEE Computer Society", "Springer", "Springer Nature", "Springer Vieweg",
-    "Springer International Publishing", "Elsevier", "IOS Press", "IOP Publishing", "Wiley",
-    "MIT Press", "SPIE", "PMLR", "AAAI Press", "Curran Associates", "Taylor & Francis",
-    "World Scientific", "Cambridge University Press", "Oxford University Press", "MDPI",
-)
-_PUBLISHER_RE = re.compile(r"^(?:" + "|".join(re.escape(p) for p in _PUBLISHERS) + r")\.?$", re.I)
-_PLACE_RE = re.compile(r"^[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2}$")
-
-_CONFERENCE_RE = re.compile(
-    r"\b(?:Proc\.|Proceedings|Conference|Conf\.|Workshops?|Symposium|Symp\.|Summit|Meeting|"
-    r"Congress|Colloquium|Track|Tiny Papers|Lecture Notes|Challenges?|Session|Association|"
-    r"Convention|Forum on|Papers)\b",
+_PAGE_RANGE_RE = re.compile(rf"^(\d+){W.DASH}(\d+)$")
+_BARE_YEAR_RE = re.compile(rf"^{_Y}$")
+_YEAR_IN_NAME_RE = re.compile(rf"(?<![\d.])({_Y})(?!\d)|'(\d\d)\b")
+#: "Proceedings of the IEEE", "Proceedings of the ACM on ...": journals.
+_PROCEEDINGS_JOURNAL_RE = re.compile(
+    r"^(?:Proc\.?|Proceedings)\s+(?:of\s+)?(?:the\s+)?(?:IEEE$|ACM on\b|National Academy|Royal Society|VLDB Endowment)",
     re.I,
 )
-_JOURNAL_RE = re.compile(
-    r"\b(?:Journal|J\.|Transactions|Trans\.|Letters?|Lett\.|Magazine|Reviews?|Access|Frontiers|"
-    r"Nature|Science|Bulletin|Annals|Archives?|Systems|Research|Computation|Fusion|Networks)\b",
-    re.I,
-)
-_ORDINAL_RE = re.compile(r"\b\d+\s*(?:st|nd|rd|th)\b|\b(?:First|Second|Third|Fourth|Fifth|Forty-\w+|Thirty-\w+|Twenty-\w+)\b", re.I)
-#: A short name led by an acronym: "VISAPP", "ETRA", "OCEANS Brest" (not "IEEE Access").
-_ACRONYM_RE = re.compile(r"^(?!IEEE\b|ACM\b)[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
-#: "Zang, X., Jiang, Z. ..." or "Chamika, T.; Dhanapala, S.N.A.; ...": a whole citation.
-_AUTHOR_LIST_RE = re.compile(r"^[A-Z][\w'-]+,\s+(?:[A-Z]\.\s*)+[,;]")
-_BOOK_RE = re.compile(r"\((?:eds?|Eds?)\.?\)")
+_STATUS_NOTES = {"accepted": "Accepted", "to appear": "To appear", "in press": "In press", "forthcoming": "Forthcoming"}
 
 
 def _pages(first: str, last: str | None) -> str:
     return f"{first}--{last}" if last else first
 
 
+def _status(text: str) -> tuple[str, str]:
+    """``("To appear", rest)`` for "To appear in rest"; ``("", text)`` otherwise."""
+    match = W.STATUS_PREFIX_RE.match(text)
+    if match is None:
+        return "", text
+    words = " ".join(match.group("status").lower().split())
+    status = next((note for key, note in _STATUS_NOTES.items() if words.startswith(key)), "")
+    return status, match.group("rest")
+
+
 def parse_journal_ref(text: str | None) -> JournalRef:
     """Parse one journal reference; see the module docstring."""
     raw = clean_text(text)
-    if not raw:
+    if not raw or raw.lower().strip(" .") in W.NO_REFERENCE:
         return JournalRef(kind="")
+    unparsed = JournalRef(kind="", note=raw.rstrip(" ,;:"))
     s = raw
     if match := _APA_CITATION_RE.match(s):
         s = match.group("rest")
     elif match := _QUOTED_CITATION_RE.match(s):
         s = match.group("rest")
-    elif _AUTHOR_LIST_RE.match(s):
-        return JournalRef(kind="", note=raw)
+    elif W.AUTHOR_LIST_RE.match(s):
+        # "Zang, X., ... Title. Vicinagearth 3, 3 (2026)": the last sentence is the venue.
+        if (match := re.search(r"\.\s+([A-Z][^.]*\d[^.]*)$", s)) is None:
+            return unparsed
+        s = match.group(1)
     s = re.sub(r"^In:?\s+", "", s)
-    if _BOOK_RE.search(s):
-        return JournalRef(kind="", note=raw)
+    status, s = _status(s)
+    if W.BOOK_RE.search(s) or (not status and W.NOT_A_VENUE_RE.match(s)):
+        return unparsed
     ref = JournalRef(kind="")
     years: list[str] = []
     asides = [m.rstrip(".,;") for m in _ASIDE_RE.findall(s)]
-    s = _ASIDE_RE.sub(" | ", s)
-    s = re.sub(rf"(?<=[a-z])\.(?={_YEAR}\b)", ", ", s)  # "Computer Vision.2026"
+    s = _ASIDE_RE.sub(SEP, s)
+    s = re.sub(rf"(?<=[a-z])\.(?={_Y}\b)", ", ", s)  # "Computer Vision.2026"
     # "Machine.Learning.for.Biomedical.Imaging" reads better with spaces.
     s = re.sub(r"\b[A-Za-z]{2,}(?:\.[A-Za-z]{2,}){2,}\b\.?", lambda m: m.group(0).replace(".", " ").strip(), s)
-
-    def take(kind: str, match: re.Match[str]) -> str:
-        groups = match.groups()
-        if kind == "vnp":
-            ref.volume = ref.volume or groups[0]
-            ref.number = ref.number or groups[1]
-            if groups[3]:
-                ref.pages = ref.pages or _pages(groups[2], groups[3])
-            elif groups[2]:
-                ref.eid = ref.eid or groups[2]
-        elif kind == "pages":
-            ref.pages = ref.pages or _pages(groups[0], groups[1])
-        elif kind == "eid":
-            ref.eid = ref.eid or groups[0]
-        elif kind == "volume":
-            ref.volume = ref.volume or groups[0]
-            if groups[1]:
-                ref.number = ref.number or groups[1]
-        elif kind == "number":
-            ref.number = ref.number or groups[0]
-        elif kind == "vp":
-            if _BARE_YEAR_RE.match(groups[0]):  # "2026: 177-185"
-                years.append(groups[0])
-            else:
-                ref.volume = ref.volume or groups[0]
-            ref.pages = ref.pages or _pages(groups[1], groups[2])
-        else:  # date, pubdate, year
-            years.append(next(g for g in groups if g))
-        return " | "
-
     for kind, pattern in _PATTERNS:
-        s = pattern.sub(lambda m, k=kind: take(k, m), s)
+        s = pattern.sub(lambda m, k=kind: _take(ref, years, k, m), s)
+    s = re.sub(rf"\((?:\s|{SEP})*\)", SEP, s)  # what a taken date leaves: "( )"
     parts = _split_parts(s)
-    venue = ""
+    _take_series(ref, parts)
+    venue, forced = "", ""
     leftovers: list[str] = []
     for index, part in enumerate(parts):
+        if not part:
+            continue
         if _BARE_YEAR_RE.match(part):
             years.append(part)
-        elif not venue:
-            if not re.search(r"[A-Za-z]{2}", part):
-                leftovers.append(part)
-                continue
-            _extend_venue(parts, index)
-            venue, trailing = _venue_and_numbers(parts[index])
-            for number in trailing:
-                _place_number(ref, number)
-        elif (match := _PAGE_RANGE_RE.match(part)) and not ref.pages:
-            ref.pages = _pages(match.group(1), match.group(2))
-        elif _PUBLISHER_RE.match(part) and not ref.publisher:
+        elif W.PUBLISHER_RE.match(part) and not ref.publisher:
             ref.publisher = part.rstrip(".")
-            cities = []
-            for rest in parts[index + 1 :]:
-                if _PLACE_RE.match(rest) and not _PUBLISHER_RE.match(rest):
-                    cities.append(rest)
-                else:
-                    break
-            if cities:
-                ref.address = ", ".join(cities)
-                parts[index + 1 : index + 1 + len(cities)] = [""] * len(cities)
-        elif re.fullmatch(r"\d+[a-z]?", part):
+            _take_address(ref, parts, index)
+        elif not venue and re.search(r"[A-Za-z]{2}", part):
+            _extend_venue(parts, index)
+            venue, forced = _venue_of(ref, years, parts, index)
+        elif (match := _PAGE_RANGE_RE.match(part)) and not ref.pages:
+            first, last = match.groups()
+            if _BARE_YEAR_RE.match(first) and _BARE_YEAR_RE.match(last) and 0 < int(last) - int(first) < 10:
+                years.append(f"{first}--{last}")  # "2021-2022": years, not pages
+            else:
+                ref.pages = _pages(first, last)
+        elif re.fullmatch(r"\d+[A-Za-z]?", part):
             _place_number(ref, part)
-        elif part:
+        elif re.search(r"\w", part):
             leftovers.append(part)
-    if not venue:
-        return JournalRef(kind="", note=raw)
-    leftovers = list(dict.fromkeys(leftovers))
-    ref.kind = _kind(venue, leftovers, ref)
-    if ref.kind == "article" and (match := re.search(rf"\s+({_YEAR})$|^({_YEAR})\s+", venue)):
+    if not venue and not ref.series:
+        return unparsed
+    leftovers = [p for p in dict.fromkeys(leftovers) if p not in venue]
+    ref.kind = forced or _kind(venue, leftovers, ref)
+    if ref.kind == "article" and (match := re.search(rf"\s+({_Y})$|^({_Y})\s+", venue)):
         # "IEEE Access 2020", "2022 JINST": a journal's year is not part of its name.
         venue = venue[: match.start()] + venue[match.end() :]
         years.append(match.group(1) or match.group(2))
@@ -221,43 +192,150 @@ def parse_journal_ref(text: str | None) -> JournalRef:
         ref.year = years[-1]
     else:
         for place in (venue, *leftovers):
-            if match := _YEAR_IN_NAME_RE.search(place):
-                ref.year = match.group(1) or ""
-                if ref.year:
-                    break
-    ref.extra = ref.extra + leftovers + asides
+            if (match := _YEAR_IN_NAME_RE.search(place)) and match.group(1):
+                ref.year = match.group(1)
+                break
+    ref.extra = [status] * bool(status) + ref.extra + leftovers + asides
     ref.note = ", ".join(ref.extra)
     return ref
+
+
+def _take(ref: JournalRef, years: list[str], kind: str, match: re.Match[str]) -> str:
+    """Put what ``match`` found in ``ref`` (a second, different value goes to the note)."""
+    groups = match.groups()
+    before = (ref.volume, ref.number, ref.pages, ref.eid)
+
+    def put(name: str, value: str | None) -> None:
+        if value:
+            if not getattr(ref, name):
+                setattr(ref, name, value)
+            elif getattr(ref, name) != value:
+                ref.extra.append(" ".join(match.group(0).split()).strip(" ,;"))
+
+    if kind == "vnp":
+        put("volume", groups[0])
+        put("number", groups[1])
+        if groups[3]:
+            put("pages", _pages(groups[2], groups[3]))
+        else:
+            put("eid", groups[2])
+    elif kind == "pages":
+        put("pages", _pages(groups[0], groups[1]))
+    elif kind == "eid":
+        put("eid", groups[0])
+    elif kind == "volume":
+        put("volume", groups[0])
+        put("number", groups[1])
+    elif kind == "number":
+        put("number", groups[0])
+    elif kind == "vp":
+        if _BARE_YEAR_RE.match(groups[0]):  # "2026: 177-185"
+            years.append(groups[0])
+        else:
+            put("volume", groups[0])
+        put("pages", _pages(groups[1], groups[2]))
+    else:  # date, pubdate, year
+        years.append(next(g for g in groups if g))
+    if len(ref.extra) > 1 and ref.extra[-1] == ref.extra[-2] and before == (ref.volume, ref.number, ref.pages, ref.eid):
+        ref.extra.pop()  # one match, two differing groups: said once
+    return SEP
 
 
 def _split_parts(text: str) -> list[str]:
     """Comma, semicolon and sentence separated parts, trimmed of punctuation.
 
-    A period ends a part only after a word of 5+ letters, a year or a closing
-    parenthesis (so ``Proc. IEEE Int. Conf.`` stays whole)."""
-    text = re.sub(r"(\b[A-Za-z]{5,}|\)|\d{4})\.\s+(?=[A-Z(])", _sentence_end, text)
-    text = re.sub(r"[,;]", " | ", text)
+    Nothing inside parentheses splits (``Journal of Foo (JFOO, Elsevier)``).  A
+    period ends a part only after a word of 5+ letters that is not an
+    abbreviation (``Proc.``, ``Robot. Autom. Lett.``: a run of words ending in
+    periods is one name), a year or a closing parenthesis."""
+    protected = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(",", "\x1d").replace(";", "\x1e"), text)
+    protected = _split_sentences(protected)
+    protected = re.sub(r"[,;]", SEP, protected)
     parts = []
-    for part in text.split("|"):
-        part = part.strip().strip(".:,;").strip()
-        part = re.sub(r"\s+", " ", part)
-        if part:
-            parts.append(part)
+    for part in protected.split(SEP):
+        part = part.replace("\x1d", ",").replace("\x1e", ";")
+        part = _trim(re.sub(r"\s+", " ", part))
+        if re.search(r"[\w&]", part):
+            parts.append(part)  # bare punctuation ("-", "( )") is dropped
     return parts
+
+
+def _trim(part: str) -> str:
+    """``part`` without surrounding spaces and punctuation, but with the period
+    of an abbreviated name ("IEEE Robot. Autom. Lett.")."""
+    trimmed = part.strip(" .:,;")
+    if part.rstrip(" ,;:").endswith(".") and re.search(r"\b[A-Z][a-z]{0,8}\.\s.*\b[A-Z][a-z]{0,8}$", trimmed):
+        trimmed += "."
+    return trimmed
 
 
 #: Abbreviations of 5+ letters that end with a period inside a venue's name.
 _ABBREVIATIONS = frozenset(
     "trans proc symp intell comput syst technol appl mach annu assoc inform graph intl "
-    "journ lett anal robot neurosci stati engin".split()
+    "journ lett anal robot neurosci stati engin autom geosci process learn".split()
 )
+_SENTENCE_RE = re.compile(r"(\b[A-Za-z]{5,}|\)|\d{4})\.\s+(?=[A-Z(])")
+_ABBREVIATED_BEFORE_RE = re.compile(r"\b[A-Z][A-Za-z]{0,8}\.\s+$")
+_ABBREVIATED_AFTER_RE = re.compile(r"[A-Z][A-Za-z]{0,8}\.(?:\s|$)")
 
 
-def _sentence_end(match: re.Match[str]) -> str:
-    word = match.group(1)
-    if word.lower() in _ABBREVIATIONS:
-        return match.group(0)
-    return word + " | "
+def _split_sentences(text: str) -> str:
+    def end(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word.isalpha():
+            if word.lower() in _ABBREVIATIONS:
+                return match.group(0)
+            if _ABBREVIATED_BEFORE_RE.search(text, 0, match.start(1)) or _ABBREVIATED_AFTER_RE.match(text, match.end()):
+                return match.group(0)
+        return word + SEP
+
+    return _SENTENCE_RE.sub(end, text)
+
+
+def _take_series(ref: JournalRef, parts: list[str]) -> None:
+    """A book series among the parts becomes ``series``; what follows its name
+    in the same part stays (``Proc. SPIE 11313`` -> volume 11313)."""
+    for index, part in enumerate(parts):
+        if match := W.SERIES_RE.match(part):
+            ref.series = match.group(0).strip()
+            parts[index] = part[match.end() :].strip()
+            return
+
+
+def _venue_of(ref: JournalRef, years: list[str], parts: list[str], index: int) -> tuple[str, str]:
+    """The venue at ``parts[index]`` (trailing numbers placed) and the kind it
+    forces ("" when :func:`_kind` decides)."""
+    part = parts[index]
+    if match := W.NEURIPS_RE.match(part):
+        # "(NeurIPS 2023)" only restates the conference: its year is kept.
+        if match.group("volume"):
+            _place_number(ref, match.group("volume"))
+        if match.group("year") and len(match.group("year")) == 4:
+            years.append(match.group("year"))
+        name = part[: match.start("volume") if match.group("volume") else len(part)]
+        return name.split(" (")[0].strip(), "inproceedings"
+    venue, trailing = _venue_and_numbers(part)
+    for number in trailing:
+        _place_number(ref, number)
+    # "Medical Image Computing ..., MICCAI 2025": the short name with its year
+    # right after the venue belongs to it.
+    following = parts[index + 1] if index + 1 < len(parts) else ""
+    if following and W.SHORT_NAME_WITH_YEAR_RE.match(following) and not _YEAR_IN_NAME_RE.search(venue):
+        venue = f"{venue}, {following}"
+        parts[index + 1] = ""
+    return venue, ""
+
+
+def _take_address(ref: JournalRef, parts: list[str], index: int) -> None:
+    cities = []
+    for rest in parts[index + 1 :]:
+        if W.PLACE_RE.match(rest) and not W.PUBLISHER_RE.match(rest):
+            cities.append(rest)
+        else:
+            break
+    if cities:
+        ref.address = ", ".join(cities)
+        parts[index + 1 : index + 1 + len(cities)] = [""] * len(cities)
 
 
 def _venue_and_numbers(part: str) -> tuple[str, list[str]]:
@@ -269,21 +347,23 @@ def _venue_and_numbers(part: str) -> tuple[str, list[str]]:
             break
         trailing.insert(0, match.group(1))
         part = part[: match.start()]
-    return part.strip(" .:,;"), trailing
+    return _trim(part), trailing
 
 
 def _extend_venue(parts: list[str], index: int) -> None:
     """Join back the commas of a venue's own name into ``parts[index]``:
     "Conference on AI, Ethics, and Society (AIES)", "Computer Science,
-    Engineering and Applications (IJCSEA)"."""
+    Engineering and Applications (IJCSEA)", "Pervading Industry, Environment
+    and Society"."""
     for end in range(index + 1, min(index + 4, len(parts))):
         between = parts[index + 1 : end + 1]
-        if any(re.search(r"\d", p.split("(")[0]) or _PUBLISHER_RE.match(p) for p in between):
+        if any(re.search(r"\d", p.split("(")[0]) or W.PUBLISHER_RE.match(p) or not p for p in between):
             return
         closes = re.search(r"\([A-Z][^()]*\)$", parts[end]) is not None
         oxford = parts[end].startswith("and ")
-        # "Conference on Video, Signal and Image Processing"
-        listed = end == index + 1 and re.search(r"\bon [A-Z][\w-]*$", parts[index]) and " and " in parts[end]
+        # "Conference on Video, Signal and Image Processing"; "Industry, Environment and Society"
+        pair = re.fullmatch(r"[A-Z][a-z]+ and [A-Z][a-z]+", parts[end]) is not None
+        listed = end == index + 1 and pair and re.search(r"\b[A-Z][\w-]*$", parts[index])
         if closes or oxford or listed:
             parts[index] = ", ".join(parts[index : end + 1])
             parts[index + 1 : end + 1] = []
@@ -291,11 +371,10 @@ def _extend_venue(parts: list[str], index: int) -> None:
 
 
 def _place_number(ref: JournalRef, number: str) -> None:
-    """A bare number: the volume, else the issue, else an article number."""
-    if not ref.volume and len(number) <= 4:
+    """A bare number: the volume (five digits in a series: LNCS 15726), else an
+    article number (``Algorithms 13, 268``: MDPI and Springer write it so)."""
+    if not ref.volume and (len(number) <= 4 or (ref.series and number.isdigit())):
         ref.volume = number
-    elif not ref.number and len(number) <= 3 and ref.volume:
-        ref.number = number
     elif not ref.eid and not ref.pages:
         ref.eid = number
     else:
@@ -303,12 +382,21 @@ def _place_number(ref: JournalRef, number: str) -> None:
 
 
 def _kind(venue: str, leftovers: list[str], ref: JournalRef) -> str:
-    if _CONFERENCE_RE.search(" ".join([venue, *leftovers])):
+    if ref.series:
         return "inproceedings"
-    if _JOURNAL_RE.search(venue) or ref.number or ref.volume:
+    acronyms = {word.upper() for word in venue.split()} & W.JOURNAL_ACRONYMS
+    if acronyms or _PROCEEDINGS_JOURNAL_RE.match(venue) or W.JOURNAL_NAME_RE.match(venue):
         return "article"
-    if _YEAR_IN_NAME_RE.search(venue) or _ORDINAL_RE.search(venue):
+    if W.CONFERENCE_RE.search(" ".join([venue, *leftovers])):
         return "inproceedings"
-    if _ACRONYM_RE.match(venue) and len(venue.split()) <= 4:
+    if W.JOURNAL_RE.search(venue):
+        return "article"
+    if ref.volume and re.search(rf"\s{_Y}$", venue) and not W.ORDINAL_RE.search(venue):
+        return "article"  # "Digital 2026, 6, 31": a journal, its year, volume, article
+    if _YEAR_IN_NAME_RE.search(venue) or W.ORDINAL_RE.search(venue):
+        return "inproceedings"
+    if W.ACRONYM_RE.match(venue) and len(venue.split()) <= 4:
+        return "inproceedings"
+    if any(W.SHORT_NAME_WITH_YEAR_RE.match(part) for part in leftovers):
         return "inproceedings"
     return "article"

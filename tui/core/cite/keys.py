@@ -6,70 +6,114 @@ The default template ``{auth}{year}{shorttitle}`` gives ``ghandi2022deep``:
   ``dunnwald``; suffixes such as ``Jr.`` and ``III`` skipped, so
   ``van der Maaten`` -> ``maaten``); ``anon`` without authors.  ``{Auth}`` is
   the same capitalised.
-* ``{year}``: the year of the first arXiv version (``{shortyear}``: two
-  digits).  Not the venue's year, so a key never changes when a journal
-  reference appears in a later version.
-* ``{shorttitle}``: the first meaningful title word, lower-case ASCII:
-  function words (``a``, ``the``, ``towards``...) are skipped, and so is a
-  formula standing alone (``$\\ell_0$ Minimization`` -> ``minimization``),
-  while a formula inside a word is kept (``S$^2$FPR`` -> ``s2fpr``).
-  ``{shorttitle:3}`` joins the first three such words; ``{Shorttitle}`` is
-  capitalised.
+* ``{year}``: the entry's year (:func:`entry_year`: the venue's when the
+  journal reference gives one, else the first arXiv version's), so the key
+  agrees with the ``year`` field; ``{shortyear}``: its last two digits.
+* ``{shorttitle}``: the first meaningful title word, lower-case ASCII.  Function
+  words (:data:`STOP_WORDS`) are skipped; a short part before a hyphen joins
+  what follows (``M-GATE`` -> ``mgate``, ``S-Avatar`` -> ``savatar``,
+  ``X-ray`` -> ``xray``); a formula glued to a word stays in it (``S$^2$FPR``
+  -> ``s2fpr``), and so does one that is a name on its own
+  (``$\\mathbf{S^2LM}$:`` -> ``s2lm``), while other formulas standing alone
+  are skipped (``$\\ell_0$ Minimization`` -> ``minimization``).
+  ``{shorttitle:3}`` joins the first three such words (1 to 9);
+  ``{Shorttitle}`` capitalises them.
 * ``{id}``: the arXiv id (``2201.12944``, ``quant-ph.9802028``).
 
-Anything else in the template is kept as typed, minus characters BibTeX does
-not allow in keys.  A key depends only on the paper, so the same paper gets
-the same key in every export; when several papers in one file share a key,
-they are told apart with ``a``, ``b``, ... ``z``, ``aa``... in arXiv-id order.
+Anything else in a template must be characters keys may hold (letters, digits,
+``_ . : + -``); a template is at most :data:`MAX_TEMPLATE_LENGTH` characters
+and a key at most :data:`MAX_KEY_LENGTH`.  Making keys unique, the same in every
+export, is :mod:`.unique_keys`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
 
 from unidecode import unidecode
 
 from ..mathspans import math_spans
 from ..models import Paper
 from .escaping import clean_text
+from .journal import parse_journal_ref
 
 DEFAULT_KEY_TEMPLATE = "{auth}{year}{shorttitle}"
+MAX_TEMPLATE_LENGTH = 100
+MAX_KEY_LENGTH = 100
+MAX_TITLE_WORDS = 9
 
-#: Title words never used as the key's words.
+#: Title words never used in a key: English closed-class words (articles,
+#: prepositions, conjunctions, pronouns, auxiliary verbs, question words,
+#: negation), which never name what a paper is about.  Content words stay,
+#: however short or common ("new", "deep", "all", "more"), because a title that
+#: starts with one ("All in One", "Less is More") is known by it.
 STOP_WORDS = frozenset(
-    "a an the on of towards toward to in into onto for and or with without from via by at as "
-    "is are be do does can what how when why which who we our its it this that these those "
-    "vs versus about over under between through".split()
+    # articles, conjunctions
+    "a an the and or nor but yet so if whether than "
+    # prepositions
+    "of on in into onto to towards toward for from with without within via by at as about above across "
+    "after against along amid among amongst around before behind below beneath beside besides between "
+    "beyond despite during except inside like near off out outside over past per since through throughout "
+    "till under underneath unlike until up upon versus vs "
+    # pronouns and determiners
+    "i me my we us our you your he him his she her it its they them their this that these those "
+    # auxiliary verbs
+    "is are was were be been being am do does did can could may might must shall should will would "
+    "has have had "
+    # question words, negation
+    "what how when why which who whom whose where not no".split()
 )
 
 _PLACEHOLDER_RE = re.compile(r"\{([A-Za-z]+)(?::(\d+))?\}")
 _PLACEHOLDERS = {"auth", "Auth", "year", "shortyear", "shorttitle", "Shorttitle", "id"}
-#: Characters BibTeX keys may not contain (besides whitespace and non-ASCII).
-_KEY_FORBIDDEN_RE = re.compile(r"[^A-Za-z0-9_.:+\-]")
+#: Characters BibTeX keys may hold.
+_KEY_CHARACTERS = "A-Za-z0-9_.:+\\-"
+_KEY_FORBIDDEN_RE = re.compile(f"[^{_KEY_CHARACTERS}]")
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _CMD_RE = re.compile(r"\\[A-Za-z]+|\\.")
+#: Letters written as commands: "$\ell_1$-norm" -> l1norm.
+_LETTER_COMMANDS = {r"\ell": "l", r"\imath": "i", r"\jmath": "j"}
+_LETTER_COMMAND_RE = re.compile("|".join(re.escape(c) for c in _LETTER_COMMANDS) + r"(?![A-Za-z])")
 
 
 class KeyTemplateError(ValueError):
-    """A key template with an unknown placeholder or that yields no key."""
+    """A key template that is unusable (and why)."""
 
 
 def check_key_template(template: str) -> str:
     """Return ``template`` if it is usable, else raise :class:`KeyTemplateError`."""
     if not isinstance(template, str) or not template.strip():
         raise KeyTemplateError("the key template is empty")
-    for match in _PLACEHOLDER_RE.finditer(template):
+    if len(template) > MAX_TEMPLATE_LENGTH:
+        raise KeyTemplateError(f"the key template is {len(template):,} characters long (at most {MAX_TEMPLATE_LENGTH})")
+    placeholders = list(_PLACEHOLDER_RE.finditer(template))
+    for match in placeholders:
         name, count = match.group(1), match.group(2)
         if name not in _PLACEHOLDERS:
             known = ", ".join("{" + p + "}" for p in sorted(_PLACEHOLDERS, key=str.lower))
             raise KeyTemplateError(f"unknown placeholder {{{name}}} in key template (known: {known})")
         if count is not None and name.lower() != "shorttitle":
             raise KeyTemplateError(f"{{{name}:{count}}}: only shorttitle takes a word count")
+        if count is not None and not 1 <= int(count) <= MAX_TITLE_WORDS:
+            raise KeyTemplateError(f"{{{name}:{count}}}: the word count must be 1 to {MAX_TITLE_WORDS}")
+    if not placeholders:
+        raise KeyTemplateError(f"the key template {template!r} has no placeholder: every paper would get the same key")
     leftover = _PLACEHOLDER_RE.sub("", template)
     if "{" in leftover or "}" in leftover:
         raise KeyTemplateError(f"unbalanced brace in key template {template!r}")
+    if bad := sorted(set(_KEY_FORBIDDEN_RE.findall(leftover))):
+        shown = " ".join(repr(c) for c in bad)
+        raise KeyTemplateError(
+            f"keys can't hold {shown} (the key template {template!r}); use letters, digits, _ . : + -"
+        )
     return template
+
+
+def entry_year(paper: Paper) -> str:
+    """The year every citation format shows: the venue's when the journal
+    reference gives one (a range ``2021--2022`` as written), else the year of
+    the first arXiv version."""
+    return parse_journal_ref(paper.journal_ref).year or paper.year
 
 
 def _ascii_word(text: str) -> str:
@@ -88,9 +132,17 @@ def last_name(author: str) -> str:
     return ""
 
 
+def _formula_word(formula: str) -> str:
+    """The letters and digits of a formula ("\\mathbf{S^2LM}" -> "S2LM")."""
+    formula = _LETTER_COMMAND_RE.sub(lambda m: _LETTER_COMMANDS[m.group(0)], formula)
+    return re.sub(r"[{}^_\s]", "", _CMD_RE.sub("", formula))
+
+
 def _title_plain(title: str) -> str:
-    """The title with LaTeX reduced to letters: a formula glued to a word stays
-    in it (its command names dropped); a formula standing alone goes."""
+    """The title with LaTeX reduced to letters.  A formula glued to a word
+    (or to one by a hyphen: ``$k$-means``) stays in it, and so does a formula
+    that is a name on its own (two letters or more, nothing else); any other
+    formula standing alone goes."""
     text = clean_text(title)
     pieces: list[str] = []
     for is_math, start, end in math_spans(text):
@@ -99,11 +151,22 @@ def _title_plain(title: str) -> str:
             pieces.append(_CMD_RE.sub(" ", chunk))
             continue
         before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        glued = before.isalnum() or after.isalnum()
-        pieces.append(_CMD_RE.sub("", chunk.strip("$")) if glued else " ")
+        after = text[end : end + 2]
+        glued = before.isalnum() or after[:1].isalnum() or (after[:1] == "-" and after[1:2].isalnum())
+        word = _formula_word(chunk.strip("$"))
+        named = re.fullmatch(r"[A-Za-z0-9]+", word) is not None and sum(c.isalpha() for c in word) >= 2
+        if glued:
+            pieces.append(word if re.fullmatch(r"[A-Za-z0-9]*", word) else re.sub(r"[^A-Za-z0-9]", "", word))
+        else:
+            pieces.append(f" {word} " if named else " ")
     # Glue characters that sit inside a word ("E^2VPT", "A*3D", "Schrödinger's").
-    return re.sub(r"[$\^_*'’{}]", "", unidecode("".join(pieces)).lower())
+    plain = re.sub(r"[$\^_*'’{}]", "", unidecode("".join(pieces)).lower())
+    # A short part before a hyphen joins what follows: "m-gate" -> "mgate".
+    previous = None
+    while previous != plain:
+        previous = plain
+        plain = re.sub(r"(?<![a-z0-9])([a-z0-9]{1,2})-(?=[a-z0-9])", r"\1", plain)
+    return plain
 
 
 def title_words(title: str, count: int = 1) -> list[str]:
@@ -112,64 +175,30 @@ def title_words(title: str, count: int = 1) -> list[str]:
     return words[:count]
 
 
+def placeholder_value(paper: Paper, name: str, count: str | None = None) -> str:
+    """What one placeholder of a template gives ``paper``."""
+    if name in ("auth", "Auth"):
+        value = (last_name(paper.authors[0]) if paper.authors else "") or "anon"
+        return value.capitalize() if name == "Auth" else value
+    if name in ("year", "shortyear"):
+        year = entry_year(paper).split("--")[0]
+        return year[2:] if name == "shortyear" else year
+    if name in ("shorttitle", "Shorttitle"):
+        words = title_words(paper.title, int(count) if count else 1)
+        return "".join(w.capitalize() for w in words) if name == "Shorttitle" else "".join(words)
+    if name == "id":
+        return paper.id.replace("/", ".")
+    return name  # checked by check_key_template; keep unknown text visible
+
+
+def first_placeholder(template: str) -> tuple[str, str | None] | None:
+    """The first placeholder of ``template`` as ``(name, count)``, or None."""
+    match = _PLACEHOLDER_RE.search(template)
+    return (match.group(1), match.group(2)) if match else None
+
+
 def citation_key(paper: Paper, template: str = DEFAULT_KEY_TEMPLATE) -> str:
     """The key ``template`` gives ``paper`` (not yet made unique)."""
-
-    def fill(match: re.Match[str]) -> str:
-        name, count = match.group(1), match.group(2)
-        if name in ("auth", "Auth"):
-            value = (last_name(paper.authors[0]) if paper.authors else "") or "anon"
-        elif name == "year":
-            value = paper.year
-        elif name == "shortyear":
-            value = paper.year[2:]
-        elif name in ("shorttitle", "Shorttitle"):
-            words = title_words(paper.title, int(count) if count else 1)
-            value = "".join(w.capitalize() for w in words) if name == "Shorttitle" else "".join(words)
-        elif name == "id":
-            value = paper.id.replace("/", ".")
-        else:  # checked by check_key_template; keep unknown text visible
-            value = name
-        return value.capitalize() if name == "Auth" else value
-
-    key = _KEY_FORBIDDEN_RE.sub("", unidecode(_PLACEHOLDER_RE.sub(fill, template)))
+    filled = _PLACEHOLDER_RE.sub(lambda m: placeholder_value(paper, m.group(1), m.group(2)), template)
+    key = _KEY_FORBIDDEN_RE.sub("", unidecode(filled))[:MAX_KEY_LENGTH]
     return key or _KEY_FORBIDDEN_RE.sub("", paper.id.replace("/", "."))
-
-
-def _suffix(n: int) -> str:
-    """1 -> a, 26 -> z, 27 -> aa ... (bijective base 26)."""
-    out = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
-
-
-def citation_keys(
-    papers: Sequence[Paper],
-    template: str = DEFAULT_KEY_TEMPLATE,
-    taken: Collection[str] = (),
-) -> list[str]:
-    """One key per paper, unique among them and against ``taken`` (keys already
-    in a file).  Papers sharing a key get ``a``, ``b``... in arXiv-id order, so
-    the result does not depend on the order of ``papers``; a suffixed key
-    never takes the plain key another paper has."""
-    bases = [citation_key(p, template) for p in papers]
-    reserved = {k.lower() for k in taken}
-    natural = {b.lower() for b in bases}
-    keys: list[str] = [""] * len(papers)
-    used = set(reserved)
-    groups: dict[str, list[int]] = {}
-    for index, base in enumerate(bases):
-        groups.setdefault(base, []).append(index)
-    for base, members in groups.items():
-        members.sort(key=lambda i: (papers[i].id, i))
-        n = 0
-        for index in members:
-            key = base
-            while key.lower() in used or (n and key.lower() in natural):
-                n += 1
-                key = base + _suffix(n)
-            used.add(key.lower())
-            keys[index] = key
-    return keys

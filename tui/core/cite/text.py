@@ -1,7 +1,8 @@
-"""One-line citation formats: plain text, Markdown link, bare arXiv id, abs URL.
+"""One-line citation formats: plain text, Markdown, bare arXiv id, abs URL.
 
 Titles show their LaTeX rendered to Unicode (``S$^2$FPR`` -> ``S²FPR``), as
-the detail panel does.
+the detail panel does; the year is the entry's year, as in BibTeX
+(:func:`.keys.entry_year`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ..latex import latex_to_text
 from ..models import Paper
 from .escaping import clean_text
 from .fields import primary_category
+from .keys import entry_year
 
 #: Plain text names every author up to this many, else "First et al.".
 MAX_TEXT_AUTHORS = 10
@@ -40,13 +42,18 @@ def _author_list(authors: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
+def _head(paper: Paper, escape=lambda text: text) -> str:
+    """``Authors (year).`` ("" when neither is known)."""
+    authors = escape(_author_list(paper.authors))
+    year = entry_year(paper).replace("--", "–")
+    head = " ".join(x for x in (authors, f"({year})" if year else "") if x)
+    return head if not head or head.endswith(".") else head + "."
+
+
 def _plain_line(paper: Paper) -> str:
     parts = []
-    authors = _author_list(paper.authors)
-    year = f"({paper.year})" if paper.year else ""
-    head = " ".join(x for x in (authors, year) if x)
-    if head:
-        parts.append(head if head.endswith(".") else head + ".")
+    if head := _head(paper):
+        parts.append(head)
     title = readable_title(paper)
     if title:
         parts.append(title if title[-1] in ".?!" else title + ".")
@@ -62,12 +69,19 @@ def plain_text(papers: Sequence[Paper]) -> str:
     return _join_lines([_plain_line(p) for p in papers])
 
 
+def _markdown_text(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+
+
 def markdown(papers: Sequence[Paper]) -> str:
-    """``[Title](https://arxiv.org/abs/ID)`` one paper per line, brackets escaped."""
+    """``Authors (year). [Title](https://arxiv.org/abs/ID)`` one paper per line,
+    Markdown's special characters escaped."""
     lines = []
     for p in papers:
-        title = re.sub(r"([\[\]\\])", r"\\\1", readable_title(p)) or clean_text(p.id)
-        lines.append(f"[{title}]({clean_text(p.abs_url)})")
+        title = _markdown_text(readable_title(p)) or clean_text(p.id)
+        link = f"[{title}]({clean_text(p.abs_url)})"
+        head = _head(p, _markdown_text)
+        lines.append(f"{head} {link}" if head else link)
     return _join_lines(lines)
 
 

@@ -40,7 +40,7 @@ _IS_VALUES = {"starred": "starred", "star": "starred", "read": "read", "unread":
 # Parsing
 # --------------------------------------------------------------------------
 
-_LPAREN, _RPAREN, _OR, _NOT = "(", ")", "OR", "NOT"
+_LPAREN, _RPAREN, _OR, _AND, _NOT = "(", ")", "OR", "AND", "NOT"
 _WORD_STOP = frozenset(' \t\r\n\f\v()"|')
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _ARXIV_FULL = re.compile(r"(?:arxiv:)?(" + ARXIV_ID_RE.pattern + r")", re.IGNORECASE)
@@ -100,6 +100,7 @@ def _tokenize(text: str, default_field: str, warnings: list[str]) -> list[object
                 tokens.append(_OR)
                 continue
             if word == "AND":
+                tokens.append(_AND)  # implicit anyway; kept to notice a dangling one
                 continue
             if word == "NOT":
                 tokens.append(_NOT)
@@ -277,6 +278,12 @@ class _Parser:
     def parse_and(self) -> Node | None:
         parts: list[Node] = []
         while (tok := self.peek()) is not None and tok is not _RPAREN and tok is not _OR:
+            if tok is _AND:
+                self.pos += 1
+                nxt = self.peek()
+                if not parts or nxt is None or nxt is _RPAREN or nxt is _OR or nxt is _AND:
+                    self.warnings.append("ignored dangling AND")
+                continue
             node = self.parse_unary()
             if node is not None:
                 parts.append(node)
@@ -299,7 +306,7 @@ class _Parser:
     def _unary(self, tok: object) -> Node | None:
         if tok is _NOT:
             nxt = self.peek()
-            if nxt is None or nxt is _RPAREN or nxt is _OR:
+            if nxt is None or nxt is _RPAREN or nxt is _OR or nxt is _AND:
                 self.warnings.append("ignored lone '-'")
                 return None
             child = self.parse_unary()

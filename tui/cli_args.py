@@ -1,0 +1,188 @@
+"""The command line's arguments: the parsers, and the query values taken out
+before argparse sees them (a query may start with ``-`` or be ``--``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
+
+SUBCOMMANDS = ("import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export", "config")
+EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
+
+
+def _common_options(default: object = None) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home",
+        type=Path,
+        metavar="DIR",
+        default=default,
+        help="data directory (default: $ARXIV_READER_HOME or the user data dir)",
+    )
+    return common
+
+
+def build_reader_parser() -> argparse.ArgumentParser:
+    """The parser for ``arxiv-reader [PATH...]`` (opening the reader)."""
+    parser = argparse.ArgumentParser(
+        prog="arxiv-reader",
+        parents=[_common_options()],
+        description=(
+            "A keyboard-driven terminal reader for daily arXiv digests. With no PATH and an empty "
+            "library, the bundled sample digests are opened."
+        ),
+        epilog=SUBCOMMAND_LIST + "\n\nexamples:\n  arxiv-reader ~/digests/cs.CV/2026/07\n  arxiv-reader export -q is:starred -o refs.bib",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="digest files or folders to import and open")
+    parser.add_argument(
+        "--mark-read-delay",
+        type=float,
+        default=1.5,
+        metavar="SECONDS",
+        help="mark a paper read after it stays highlighted this long (0 turns it off; default 1.5)",
+    )
+    return parser
+
+
+def build_command_parser() -> argparse.ArgumentParser:
+    """The parser for the scriptable subcommands."""
+    # Subparsers must not reset a --home given before the subcommand: SUPPRESS their default.
+    common = _common_options(default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="arxiv-reader",
+        parents=[_common_options()],
+        epilog=SUBCOMMAND_LIST,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+
+    def add(name: str) -> argparse.ArgumentParser:
+        help_ = COMMAND_HELP[name]
+        return sub.add_parser(
+            name,
+            parents=[common],
+            help=help_.summary,
+            description=help_.description,
+            epilog=help_.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    query_help = "filter with the query language (may start with -: --query -video)"
+    p_import = add("import")
+    p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+
+    add("remove").add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+
+    p_list = add("list")
+    p_list.add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
+    p_list.add_argument("--limit", type=int, default=None, metavar="N", help="print at most N papers")
+    p_list.add_argument("--query", "-q", default="", metavar="Q", help=query_help)
+
+    for name in ("star", "unstar", "read", "unread"):
+        add(name).add_argument("ids", nargs="+", metavar="ID", help="arXiv ids, arXiv:ids or abs/pdf URLs")
+
+    add("stats")
+
+    p_export = add("export")
+    p_export.add_argument("--query", "-q", default="", metavar="Q", help=query_help + "; default: every paper")
+    p_export.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="bibtex", help="default: bibtex")
+    target = p_export.add_mutually_exclusive_group()
+    target.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default: standard output)")
+    target.add_argument(
+        "--append", metavar="FILE", help="add the papers not already in this .bib file (created if missing)"
+    )
+    p_export.add_argument(
+        "--force",
+        action="store_true",
+        help="let -o replace a file holding anything this export would not write again; let --append "
+        "add to a file that does not look like a .bib",
+    )
+    p_export.add_argument(
+        "--lenient", action="store_true", help="export even when part of the query had to be ignored"
+    )
+    p_export.add_argument(
+        "--key-template", metavar="T",
+        help="citation keys, e.g. '{auth}{year}{shorttitle}' (default: the config file; see 'arxiv-reader config')",
+    )
+
+    add("config").add_argument("--path", action="store_true", help="print only the config file's path")
+    return parser
+
+
+#: The query options, whose value may start with "-" (a query such as "-video").
+_QUERY_OPTIONS = ("--query", "-q")
+#: Every option of the subcommands: after -q, one of these is the next option,
+#: not the query (``-q --limit 2`` is a missing query, not the query "--limit").
+KNOWN_OPTIONS = frozenset({
+    "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
+    "--append", "--force", "--lenient", "--key-template", "--path",
+})
+#: Stands for a query value while argparse reads the command line (argparse
+#: would drop a query of "--" and misread one starting with "-").
+_QUERY_MARK = "\x00query:"
+
+
+def protect_query_values(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Take the query values out of ``argv`` (``--query -video``, ``-q --``,
+    ``-qfoo``, ``--query=foo``), leaving ``--query=MARK<n>`` in their place.
+
+    Returns the new argv and the values (invalid UTF-8 read as Latin-1)."""
+    out: list[str] = []
+    queries: list[str] = []
+
+    def keep(value: str) -> None:
+        out.append(f"--query={_QUERY_MARK}{len(queries)}")
+        readable = _readable_argument(value)
+        if readable != value:
+            print(f"arxiv-reader: the query is not UTF-8; read as Latin-1: {readable!r}", file=sys.stderr)
+        queries.append(readable)
+
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            out += argv[index:]
+            break
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if arg in _QUERY_OPTIONS:
+            if following is None or following.split("=", 1)[0] in KNOWN_OPTIONS:
+                out.append(arg)  # argparse says the value is missing
+                index += 1
+            else:
+                keep(following)
+                index += 2
+            continue
+        if arg.startswith("--query="):
+            keep(arg[len("--query=") :])
+        elif arg.startswith("-q") and len(arg) > 2:
+            keep(arg[2:])
+        else:
+            out.append(arg)
+        index += 1
+    return out, queries
+
+
+def _readable_argument(value: str) -> str:
+    """A command-line value with bytes that were not UTF-8 (kept by Python as
+    lone surrogates) read as Latin-1, the usual other terminal encoding."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raw = os.fsencode(value)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+
+def restore_query(args: argparse.Namespace, queries: list[str]) -> None:
+    """Put back the query value :func:`protect_query_values` took out."""
+    query = getattr(args, "query", None)
+    if isinstance(query, str) and query.startswith(_QUERY_MARK):
+        args.query = queries[int(query[len(_QUERY_MARK) :])]
