@@ -11,6 +11,7 @@ timers off) driven by the Pilot into one state people will meet.
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -66,26 +67,67 @@ async def narrow_filtered(pilot: Pilot) -> None:
     await pilot.press("slash", *"au:wang is:unread", "escape")
 
 
-SHOTS: list[tuple[str, tuple[int, int], Steps, str]] = [
-    ("main-160x48", (160, 48), nothing, "osc52"),
-    ("main-80x24", (80, 24), nothing, "osc52"),
-    ("filtered-120x35", (120, 35), filtered, "osc52"),
-    ("filtered-80x24", (80, 24), narrow_filtered, "osc52"),
-    ("help-120x35", (120, 35), help_screen, "osc52"),
-    ("copy-menu-120x35", (120, 35), copy_menu, "osc52"),
-    ("copy-by-hand-120x35", (120, 35), copy_by_hand, "none"),
+async def reading(pilot: Pilot) -> None:
+    await pilot.press("j", "enter")
+
+
+async def one_day(pilot: Pilot) -> None:
+    """[ shows the highlighted paper's day, [ again the day before it."""
+    await pilot.press("left_square_bracket", "left_square_bracket", "j", "s", "j")
+
+
+async def marks_hidden(pilot: Pilot) -> None:
+    """Three marked papers, two of them hidden by the filter."""
+    await pilot.press("space", "space", "space", "slash", *"ti:track", "enter")
+
+
+async def cursor_without_colour(pilot: Pilot) -> None:
+    await pilot.press("m", "j", "space", "k", "s")
+
+
+async def sample_banner(pilot: Pilot) -> None:
+    await pilot.press("j")
+
+
+#: (name, size, steps, clipboard mode, options): options may set ``env`` (environment
+#: variables while the app is built) and ``sample`` (the sample as a new user sees it).
+SHOTS: list[tuple[str, tuple[int, int], Steps, str, dict]] = [
+    ("main-160x48", (160, 48), nothing, "osc52", {}),
+    ("main-80x24", (80, 24), nothing, "osc52", {}),
+    ("filtered-120x35", (120, 35), filtered, "osc52", {}),
+    ("filtered-80x24", (80, 24), narrow_filtered, "osc52", {}),
+    ("reading-80x24", (80, 24), reading, "osc52", {}),
+    ("reading-160x48", (160, 48), reading, "osc52", {}),
+    ("one-day-120x35", (120, 35), one_day, "osc52", {}),
+    ("marks-hidden-120x35", (120, 35), marks_hidden, "osc52", {}),
+    ("no-color-120x35", (120, 35), cursor_without_colour, "osc52", {"env": {"NO_COLOR": "1"}}),
+    ("sample-80x24", (80, 24), sample_banner, "osc52", {"sample": True}),
+    ("help-120x35", (120, 35), help_screen, "osc52", {}),
+    ("copy-menu-120x35", (120, 35), copy_menu, "osc52", {}),
+    ("copy-by-hand-120x35", (120, 35), copy_by_hand, "none", {}),
 ]
 
 
-async def shoot(name: str, size: tuple[int, int], steps: Steps, clipboard: str) -> Path:
+async def shoot(name: str, size: tuple[int, int], steps: Steps, clipboard: str, options: dict) -> Path:
+    env = options.get("env", {})
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)  # Textual reads NO_COLOR when the app is built
     with tempfile.TemporaryDirectory() as home:
-        app = ArxivReaderApp(
-            Store(Path(home)),
-            paths=[sample_digest_dir()],
-            mark_read_delay=0,
-            config=Config(),  # the defaults, whatever the user's config file says
-            clipboard=Clipboard(clipboard),
-        )
+        try:
+            app = ArxivReaderApp(
+                Store(Path(home)),
+                paths=[sample_digest_dir()],
+                mark_read_delay=0,
+                config=Config(),  # the defaults, whatever the user's config file says
+                clipboard=Clipboard(clipboard),
+                sample=options.get("sample", False),
+            )
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
         async with app.run_test(size=size) as pilot:
             await wait_loaded(pilot)
             await steps(pilot)
@@ -97,8 +139,8 @@ async def shoot(name: str, size: tuple[int, int], steps: Steps, clipboard: str) 
 
 
 async def main() -> None:
-    for name, size, steps, clipboard in SHOTS:
-        await shoot(name, size, steps, clipboard)
+    for name, size, steps, clipboard, options in SHOTS:
+        await shoot(name, size, steps, clipboard, options)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ class ArxivReaderApp(App):
         paths: list[Path] | None = None,
         mark_read_delay: float = 1.5,
         clipboard: Clipboard | None = None,
+        sample: bool = False,
         config: Config | None = None,
     ) -> None:
         super().__init__()
@@ -56,11 +57,13 @@ class ArxivReaderApp(App):
         self.store = store
         self.paths = list(paths) if paths else None
         self.mark_read_delay = mark_read_delay
+        #: Showing the bundled sample (a throw-away store), not the user's library.
+        self.sample = sample
         #: How copies reach the user (``clipboard`` is Textual's copied text).
         self.clipboard_helper = clipboard if clipboard is not None else Clipboard()
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay))
+        self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample))
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
 
@@ -93,5 +96,5 @@ class ArxivReaderApp(App):
         """Save where the user was, then quit."""
         main = self.main_screen
         if main is not None:
-            main.save_session()
+            main.session_keeper.save(ended=True)
         self.exit()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
@@ -65,16 +66,22 @@ def open_store(home: Path | None):
 
 
 def filter_with_query(
-    papers: Sequence[Paper], states: dict[str, PaperState], text: str, *, strict: bool = False
+    papers: Sequence[Paper],
+    states: dict[str, PaperState],
+    text: str,
+    *,
+    strict: bool = False,
+    new_ids: Collection[str] = frozenset(),
 ) -> list[Paper]:
     """Papers matching the query ``text``; warnings about ignored parts go to stderr.
 
-    With ``strict`` a query that had to ignore anything is refused (exit status 2)."""
+    With ``strict`` a query that had to ignore anything is refused (exit status 2).
+    ``new_ids``: the papers ``is:new`` finds (see :func:`new_ids_for`)."""
     if not text.strip():
         return list(papers)
     from .core.query import filter_papers
 
-    found, warnings = filter_papers(papers, text, states)
+    found, warnings = filter_papers(papers, text, states, frozenset(new_ids))
     if warnings and strict:
         raise CommandError(
             f"query {text!r}: " + "; ".join(warnings) + ". Nothing written "
@@ -84,6 +91,14 @@ def filter_with_query(
     for warning in warnings:
         print(f"arxiv-reader: query: {warning}", file=sys.stderr)
     return found
+
+
+def new_ids_for(store, text: str) -> set[str]:
+    """What ``is:new`` means for a query: the papers first imported after the last
+    reader session ended (every paper before any session). Looked up only when asked."""
+    if "is:new" not in text.lower():
+        return set()
+    return store.new_paper_ids(store.last_session_end())
 
 
 def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], list[str]]:
@@ -152,9 +167,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
         _notice(f"no digest of the library is {path} or under it")
     if not report.removed:
         raise CommandError("nothing removed")
-    print(
+    write_text(
         f"removed {len(report.removed):,} digest(s): {report.papers_removed:,} papers left the library, "
-        f"{report.papers_kept:,} stay through other digests; read and starred marks are kept"
+        f"{report.papers_kept:,} stay through other digests; read and starred marks are kept\n"
     )
     return 0
 
@@ -166,7 +181,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not papers and not args.query.strip():
         _notice("the library is empty: import digests first (arxiv-reader import PATH)")
         return 0  # nothing was asked to match
-    papers = filter_with_query(papers, states, args.query)
+    papers = filter_with_query(papers, states, args.query, new_ids=new_ids_for(store, args.query))
     if not papers:
         raise CommandError(f"no paper matches the query {args.query!r}")
     if args.limit is not None:
@@ -238,7 +253,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     states = store.states()
     library = store.load_papers()
-    papers = filter_with_query(library, states, args.query, strict=not args.lenient)
+    papers = filter_with_query(
+        library, states, args.query, strict=not args.lenient, new_ids=new_ids_for(store, args.query)
+    )
     if not papers:
         raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
     return run_export(args, papers, states, universe=library)
@@ -285,10 +302,18 @@ def run_reader(args: argparse.Namespace) -> int:
         raise CommandError("no such file or folder: " + ", ".join(missing))
     store = open_store(args.home)
     paths = list(args.paths)
-    if not paths and store.digest_count() == 0:
-        paths = [sample_digest_dir()]
     from .app import ArxivReaderApp
 
+    if not paths and store.digest_count() == 0:
+        # The sample opens in a throw-away data folder: nothing of it enters the
+        # user's library, and it is gone as soon as they import real digests.
+        from .core.store import Store
+
+        with tempfile.TemporaryDirectory(prefix="arxiv-reader-sample-") as sample_home:
+            sample = Store(Path(sample_home))
+            app = ArxivReaderApp(sample, paths=[sample_digest_dir()], mark_read_delay=args.mark_read_delay, sample=True)
+            app.run()
+        return 0
     ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay).run()
     return 0
 

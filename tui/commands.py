@@ -12,6 +12,7 @@ from functools import partial
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +48,16 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "escape",
         "back",
         "Back",
-        "Return to the list; on the list, clear the filter.",
+        "Return to the list; on the list, leave the day, then clear the filter.",
         show=False,
         key_display="esc",
     ),
     Command("star", "s", "toggle_star", "Star", "Star or unstar the highlighted paper."),
-    Command("read", "m", "toggle_read", "Read", "Mark the highlighted paper read or unread."),
-    Command("mark", "space", "toggle_mark", "Mark", "Mark the highlighted paper for copying.", show=False),
+    Command("read", "m", "toggle_read", "Read/unread", "Mark the highlighted paper read or unread.", show=False),
+    Command(
+        "mark", "space", "toggle_mark", "Mark", "Mark or unmark the highlighted paper, then move down.", show=False
+    ),
+    Command("unmark_all", "u", "clear_marks", "Unmark all", "Clear every mark.", show=False),
     Command("next_unread", "n", "next_unread", "Next unread", "Jump to the next unread paper.", show=False),
     Command(
         "previous_unread", "p", "previous_unread", "Prev unread", "Jump to the previous unread paper.", show=False
@@ -67,24 +71,97 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         show=False,
         key_display="A",
     ),
+    Command(
+        "older_day",
+        "left_square_bracket",
+        "step_day(True)",
+        "Prev day",
+        "Show only the previous digest day that has papers under this query and view.",
+        key_display="[",
+    ),
+    Command(
+        "newer_day",
+        "right_square_bracket",
+        "step_day(False)",
+        "Next day",
+        "Show only the next digest day that has papers under this query and view.",
+        key_display="]",
+    ),
     Command("view_all", "1", "view('all')", "All", "Show all papers.", show=False),
     Command("view_unread", "2", "view('unread')", "Unread", "Show only unread papers.", show=False),
     Command("view_starred", "3", "view('starred')", "Starred", "Show only starred papers.", show=False),
-    Command("sort", "o", "cycle_sort", "Sort", "Cycle the sort order: date, title, category.", show=False),
-    Command("copy", "y", "copy_bibtex", "BibTeX", "Copy the BibTeX of the highlighted paper."),
+    Command(
+        "view_new",
+        "4",
+        "view('new')",
+        "New",
+        "Show only the papers imported since the previous session ended.",
+        show=False,
+    ),
+    Command("sort", "S", "cycle_sort", "Sort", "Cycle the sort order: date, title, category.", show=False, key_display="S"),
+    Command(
+        "open_abs", "o", "open_url('abs')", "Open", "Open the arXiv page of the paper (or copy its URL over SSH).",
+        show=False,
+    ),
+    Command(
+        "open_pdf",
+        "O",
+        "open_url('pdf')",
+        "Open PDF",
+        "Open the PDF of the paper (or copy its URL over SSH).",
+        show=False,
+        key_display="O",
+    ),
+    Command(
+        "detail_down", "J", "scroll_detail(1)", "Detail down", "Scroll the detail panel down a line.", show=False,
+        key_display="J",
+    ),
+    Command(
+        "detail_up", "K", "scroll_detail(-1)", "Detail up", "Scroll the detail panel up a line.", show=False,
+        key_display="K",
+    ),
+    Command(
+        "detail_page_down", "ctrl+d", "scroll_detail_page(1)", "Detail ½ page down",
+        "Scroll the detail panel down half a page.", show=False,
+    ),
+    Command(
+        "detail_page_up", "ctrl+u", "scroll_detail_page(-1)", "Detail ½ page up",
+        "Scroll the detail panel up half a page.", show=False,
+    ),
+    Command("copy", "y", "copy_bibtex", "BibTeX", "Copy the BibTeX of the highlighted paper.", show=False),
     Command(
         "copy_menu",
         "Y",
         "copy_menu",
         "Copy…",
-        "Copy marked (else starred, else highlighted) papers in a chosen format.",
+        "Copy the marked (else starred, else highlighted) papers in a chosen format.",
         key_display="Y",
     ),
 )
 
+#: Commands of the reading view (Enter on a paper).
+READING_COMMANDS: tuple[Command, ...] = (
+    Command("reading_back", "escape,q", "close", "Back", "Back to the list, where it was."),
+    Command("reading_next", "n", "step(1)", "Next", "Read the next paper of the list."),
+    Command("reading_previous", "p", "step(-1)", "Previous", "Read the previous paper of the list."),
+    Command(
+        "reading_authors", "a", "toggle_authors", "Authors", "Show every author, or the one-line summary.",
+        show=False,
+    ),
+    Command("reading_star", "s", "star", "Star", "Star or unstar this paper."),
+    Command("reading_read", "m", "read", "Read/unread", "Mark this paper read or unread.", show=False),
+    Command("reading_open", "o", "open_url('abs')", "Open", "Open the arXiv page (or copy its URL over SSH)."),
+    Command(
+        "reading_pdf", "O", "open_url('pdf')", "Open PDF", "Open the PDF (or copy its URL over SSH).",
+        show=False, key_display="O",
+    ),
+    Command("reading_copy", "y", "copy_bibtex", "BibTeX", "Copy the BibTeX of this paper.", show=False),
+)
+
 #: Commands of the application, available on every screen.
 APP_COMMANDS: tuple[Command, ...] = (
-    Command("help", "question_mark", "help", "Help", "Show every key and what it does.", key_display="?"),
+    Command("help", "question_mark", "help", "Help", "Show every key, the query language and what they do.",
+            key_display="?"),
     Command("quit", "q", "quit", "Quit", "Quit the reader (it reopens where you were)."),
 )
 
@@ -94,26 +171,48 @@ def bindings(commands: tuple[Command, ...]) -> list[Binding]:
     return [command.binding() for command in commands]
 
 
+def key_label(command: Command) -> str:
+    """The command's key(s) as the user types them: ``s``, ``esc q``, ``[``."""
+    if command.key_display:
+        return command.key_display
+    return " ".join(_KEY_NAMES.get(key, key) for key in command.key.split(","))
+
+
+_KEY_NAMES = {"space": "space", "escape": "esc", "question_mark": "?", "slash": "/"}
+
+
 class MainCommands(Provider):
-    """Offers every main-screen and application command in the command palette."""
+    """Offers the current screen's and the application's commands in the palette, with their keys."""
 
     def _commands(self) -> list[tuple[Command, object]]:
         """Each command with the node that runs it (the screen or the app)."""
         from .screens.main import MainScreen
+        from .screens.reading import ReadingScreen
 
         found: list[tuple[Command, object]] = []
         screen = self.screen
         if isinstance(screen, MainScreen):
             found.extend((command, screen) for command in MAIN_COMMANDS)
+        elif isinstance(screen, ReadingScreen):
+            found.extend((command, screen) for command in READING_COMMANDS)
         found.extend((command, self.app) for command in APP_COMMANDS)
         return found
 
     def _runner(self, node: object, action: str):
         return partial(self.app.run_action, action, node)
 
+    @staticmethod
+    def _display(command: Command, text: Content) -> Content:
+        return Content.assemble(text, "  ", (key_label(command), "bold"))
+
     async def discover(self) -> Hits:
         for command, node in self._commands():
-            yield DiscoveryHit(command.help, self._runner(node, command.action), help=command.description)
+            yield DiscoveryHit(
+                self._display(command, Content(command.help)),
+                self._runner(node, command.action),
+                text=command.help,
+                help=f"{command.description} · key: {key_label(command)}",
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -122,7 +221,8 @@ class MainCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(command.help),
+                    self._display(command, matcher.highlight(command.help)),
                     self._runner(node, command.action),
-                    help=command.description,
+                    text=command.help,
+                    help=f"{command.description} · key: {key_label(command)}",
                 )

@@ -313,10 +313,10 @@ class RepaintProbe:
         self.started = 0.0
         self.hit: float | None = None
         self.check = None
-        self.set_papers_calls = 0
+        self.set_papers_calls = 0  # results delivered to the list
         probe = self
         original_refresh = Screen._compositor_refresh
-        original_set_papers = PaperList.set_papers
+        original_set_papers = PaperList.watch_results
 
         def refresh(screen) -> None:
             original_refresh(screen)
@@ -328,12 +328,12 @@ class RepaintProbe:
                 if ok:
                     probe.hit = time.perf_counter()
 
-        def set_papers(widget, *args, **kwargs):
+        def set_papers(widget, results):  # exactly one parameter: Textual counts a watcher's
             probe.set_papers_calls += 1
-            return original_set_papers(widget, *args, **kwargs)
+            return original_set_papers(widget, results)
 
         Screen._compositor_refresh = refresh
-        PaperList.set_papers = set_papers
+        PaperList.watch_results = set_papers
 
     def arm(self, check) -> None:
         self.check, self.hit, self.started = check, None, time.perf_counter()
@@ -386,8 +386,7 @@ async def child_startup(home: Path) -> dict:
 async def _focus_filter(pilot, screen, paper_list) -> None:
     """Empty the filter, focus the list, then press "/" as a user would."""
     if screen.filter_bar.text:
-        screen.filter_bar.set_text("")
-        screen.refilter()
+        screen.query_text = ""  # the screen's one path: shown in the bar, searched once
     paper_list.focus()
     for _ in range(500):  # let any abstract search still running finish
         await pilot.pause()
@@ -402,8 +401,8 @@ async def _focus_filter(pilot, screen, paper_list) -> None:
 async def _type(pilot, probe: RepaintProbe, screen, text: str, wait_result: bool) -> list[float]:
     """Type ``text`` one key at a time; ms per keystroke until it was painted.
 
-    With ``wait_result``, until the paper list got the new result (set_papers
-    ran) and was painted; without, until the typed text was painted (an
+    With ``wait_result``, until the paper list got the new result (its
+    ``watch_results`` ran) and was painted; without, until the typed text was painted (an
     abstract search may still run in its worker).
     """
     latencies = []
@@ -456,10 +455,54 @@ async def child_ui(home: Path) -> dict:
         for _ in range(60):
             target = paper_list.cursor + 1
             previous = detail.source
-            probe.arm(lambda: paper_list.cursor == target and detail.source != previous and not detail.is_updating)
+            probe.arm(lambda: paper_list.cursor == target and detail.source != previous)
             await pilot.press("j")
             moves.append(await probe.wait(pilot))
         results["cursor_ms"] = moves[5:]  # the first moves warm the caches
+
+        # Day stepping: "[" to the highlighted paper's day, then older days; "]" back.
+        steps = []
+        for key in ["left_square_bracket"] * 16 + ["right_square_bracket"] * 15:
+            days = screen.library.days
+            if screen.day is None:
+                target = days.days[days.day_of(screen.library.by_id[screen.highlighted.id])]
+            else:
+                target = days.step(screen.results.matches, screen.day, older=key == "left_square_bracket")
+            probe.arm(lambda: screen.results.day == target and screen.paper_list.results is screen.results)
+            await pilot.press(key)
+            steps.append(await probe.wait(pilot))
+        results["day_step_ms"] = steps[1:]
+        results["days"] = len(screen.library.days)
+        # Escape leaves the day: every paper again.
+        probe.arm(lambda: screen.day is None and len(paper_list.papers) == results["papers"])
+        await pilot.press("escape")
+        results["day_leave_ms"] = [await probe.wait(pilot)]
+
+        # Reading view: Enter, then n (next paper) until painted.
+        from tui.screens.reading import ReadingScreen, ReadingView
+
+        probe.arm(lambda: isinstance(app.screen, ReadingScreen))
+        await pilot.press("enter")
+        results["reading_open_ms"] = [await probe.wait(pilot)]
+        body = app.screen.query_one(ReadingView)
+        nexts = []
+        for _ in range(20):
+            target = paper_list.cursor + 1
+            probe.arm(lambda: paper_list.cursor == target and paper_list.highlighted.id in body.source)
+            await pilot.press("n")
+            nexts.append(await probe.wait(pilot))
+        results["reading_next_ms"] = nexts[2:]
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # The poll for other readers' changes, once a second: its cost on the UI thread.
+        polls = []
+        for _ in range(20):
+            started = time.perf_counter()
+            screen.user.poll()
+            polls.append((time.perf_counter() - started) * 1000)
+        results["poll_ms"] = polls
+        results["poll_states"] = len(screen.user.states)
 
         queries = {"title": "segmentation", "author": "au:wang"}
         for label, text in queries.items():
@@ -620,6 +663,20 @@ def bench_ui(home: Path, rows: list[Row]) -> float:
         Row("cursor move + detail (j)", "ms", r["cursor_ms"], targets=[("<", 16)],
             note="from the key to the repaint with the new row highlighted and the detail pane updated; "
             "after 5 warm-up moves")
+    )
+    rows.append(
+        Row("day step ([ or ]) to the painted day", "ms", r["day_step_ms"], targets=[("<", 50)],
+            note=f"{r['days']:,} digest days; from the key to the repaint showing the new day's papers")
+    )
+    rows.append(Row("  Escape: every day again", "ms", r["day_leave_ms"]))
+    rows.append(Row("reading view: open (Enter)", "ms", r["reading_open_ms"]))
+    rows.append(
+        Row("reading view: next paper (n)", "ms", r["reading_next_ms"], targets=[("<", 50)],
+            note="from the key to the repaint with the next paper's document")
+    )
+    rows.append(
+        Row("poll for other readers' changes (nothing changed)", "ms", r["poll_ms"],
+            note=f"once a second on the UI thread; {r['poll_states']:,} state entries")
     )
     rows.append(
         Row("  (harness: Pilot press+pause, unbound key)", "ms", r["pilot_null_ms"],

@@ -83,10 +83,13 @@ def title_prefix(paper: Paper, cells: int = 10) -> str:
 
 
 def list_row(app: ArxivReaderApp, screen: MainScreen, index: int) -> str:
-    """The screen line that shows row ``index`` of the paper list (it must be visible)."""
+    """The screen line that shows paper ``index`` of the paper list (it must be visible).
+
+    Day headers take rows of their own: ``row_of`` says which row shows the paper.
+    """
     papers = screen.paper_list
     region = papers.content_region
-    y = index - round(papers.scroll_y)
+    y = papers.row_of(index) - round(papers.scroll_y)
     assert 0 <= y < region.height, (index, papers.scroll_y, region)
     line = screen_strips(app)[region.y + y].crop(region.x, region.right)
     return line.text
@@ -246,7 +249,7 @@ async def test_hostile_titles_show_literally(tmp_path: Path, size: tuple[int, in
             assert paper.title == title  # the parser kept it as written
             assert len(paper.authors) == len(authors)
             index = papers.index_of(arxiv_id)
-            papers.move_cursor_to(index)
+            screen.move_to(index, by_user=False)
             await settle(app, pilot)
             region = papers.content_region
             if region.height < 1:
@@ -262,7 +265,7 @@ async def test_hostile_titles_show_literally(tmp_path: Path, size: tuple[int, in
             assert line.cell_length == size[0]
         if size[0] >= 120:
             # The detail pane shows the markup-looking title as written.
-            papers.move_cursor_to(papers.index_of("2607.00001"))
+            screen.move_to(papers.index_of("2607.00001"), by_user=False)
             await settle(app, pilot)
             text = "\n".join(screen_text(app))
             assert "[/0,1]-valued" in text
@@ -309,13 +312,14 @@ async def _cursor_and_markers(app: ArxivReaderApp, pilot) -> tuple[list, list, l
     await pilot.press("j", "m")  # row 1 read
     await settle(app, pilot)
     region = papers.content_region
+    y0 = region.y + papers.row_of(0)  # below the first day's header
     strips = screen_strips(app)
-    with_cursor = strips[region.y + 1].crop(region.x, region.right)
+    with_cursor = strips[y0 + 1].crop(region.x, region.right)
     await pilot.press("j")  # cursor to row 2: row 1 loses the cursor
     await settle(app, pilot)
     strips = screen_strips(app)
-    without_cursor = strips[region.y + 1].crop(region.x, region.right)
-    texts = [strips[region.y + y].crop(region.x, region.right).text for y in range(3)]
+    without_cursor = strips[y0 + 1].crop(region.x, region.right)
+    texts = [strips[y0 + y].crop(region.x, region.right).text for y in range(3)]
     assert with_cursor.text == without_cursor.text
     return with_cursor, without_cursor, texts
 

@@ -196,8 +196,19 @@ def paper_of_row(home: Path, line: str) -> dict:
 
 
 def first_row(screen: str) -> str:
-    """The first list row (under the filter bar); the cursor starts there."""
-    return next(line for line in screen.splitlines()[1:] if "2026-07-01" in line)
+    """The first list row (under the filter bar and the day's header); the cursor starts there."""
+    return next(line for line in screen.splitlines()[1:] if "2026-07-01" in line and "──" not in line)
+
+
+def filtered_on(word: str) -> Callable[[str], bool]:
+    """A predicate: the filter bar shows ``word`` and the status line fewer than 16 papers."""
+
+    def check(screen: str) -> bool:
+        lines = screen.splitlines()
+        status = next((line for line in lines if " of 16 papers" in line), "")
+        return bool(lines) and word in lines[0] and status and not status.lstrip().startswith("16 of")
+
+    return check
 
 
 def _process_gone(pid: int) -> bool:
@@ -218,7 +229,7 @@ def test_y_copies_bibtex_into_the_tmux_buffer(tmux: Tmux) -> None:
     screen = tmux.wait_for(list_loaded, "the paper list")
     expected = paper_of_row(tmux.home, first_row(screen))
     tmux.keys("y")
-    tmux.wait_for(lambda s: "Copied BibTeX" in s, "the copy notification")
+    tmux.wait_for(lambda s: "BibTeX for" in s and "sent to the" in s, "the copy notification")
     buffer = ""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and expected["id"] not in buffer:
@@ -271,13 +282,13 @@ def test_quit_and_reopen_on_the_same_query_and_paper(tmux: Tmux) -> None:
     # The footer shrinks to the filter's keys once the input has the focus.
     tmux.wait_for(lambda s: "s Star" not in s, "the filter to take the focus")
     tmux.keys("retrieval", literal=True)
-    tmux.wait_for(lambda s: "· retrieval" in s, "the filtered status line")
+    tmux.wait_for(filtered_on("retrieval"), "the filtered status line")
     tmux.keys("Enter")  # back to the list, query kept
     # Wait for the list to have the focus again (focus changes are deferred: see
     # test_type_ahead_after_slash_reaches_the_filter), then take the second match.
     tmux.wait_for(lambda s: "s Star" in s, "the list to take the focus back")
     tmux.keys("j")
-    before = tmux.wait_for(lambda s: "· retrieval" in s, "the filtered list")
+    before = tmux.wait_for(filtered_on("retrieval"), "the filtered list")
     count = before.split(" of 16 papers")[0].split()[-1]
     assert 2 <= int(count) < 16, before
     time.sleep(0.3)  # the detail pane follows the cursor
@@ -289,7 +300,9 @@ def test_quit_and_reopen_on_the_same_query_and_paper(tmux: Tmux) -> None:
 
     # Same command, same pane: the reader reopens where it was.
     tmux.run("respawn-pane", "-k", "-t", tmux.session)
-    after = tmux.wait_for(lambda s: f"{count} of 16 papers · retrieval" in s, "the restored query")
+    after = tmux.wait_for(
+        lambda s: f"{count} of 16 papers" in s and "retrieval" in s.splitlines()[0], "the restored query"
+    )
     assert "retrieval" in after.splitlines()[0]  # the filter bar shows the query
     # The detail pane (right half) shows the same paper as before quitting.
     detail = [line[WIDTH // 2 :].rstrip() for line in before.splitlines()[1:8]]
@@ -307,4 +320,4 @@ def test_type_ahead_after_slash_reaches_the_filter(tmux: Tmux) -> None:
     tmux.start(str(DIGEST))
     tmux.wait_for(list_loaded, "the paper list")
     tmux.keys("/retrieval", literal=True)  # one write: '/' and the query arrive together
-    tmux.wait_for(lambda s: "· retrieval" in s, "the query typed right after /", timeout=4)
+    tmux.wait_for(filtered_on("retrieval"), "the query typed right after /", timeout=4)

@@ -68,8 +68,10 @@ def test_filtered_view(app, snap_compare):
 
 
 def test_help_screen(app, snap_compare):
-    """The help screen over the main screen: sections "Paper list", "Main screen"
-    and "Everywhere", each key with its description and a longer explanation."""
+    """The help screen over the main screen: "Keys", the "Main screen" section
+    first (/ Filter, esc Back, s Star, m Read/unread, space Mark, ... [ Prev day,
+    ] Next day, 1-4 views, S Sort, o Open), each key with its description and a
+    sentence; the list's keys, "Everywhere" and the query language scroll below."""
 
     async def run_before(pilot: Pilot) -> None:
         await loaded(pilot)
@@ -106,3 +108,48 @@ def test_copy_fallback_dialog(tmp_path, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(110, 30), run_before=run_before)
+
+
+def test_reading_view_80x24(app, snap_compare):
+    """Enter on the first paper at 80x24: a head line "Paper 1 of 194 · n/p...", the
+    title, a one-line author summary, categories and dates, status and links, then
+    the abstract starting on the first screen; footer with Back, Next, Previous."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_day_headers(app, snap_compare):
+    """cat:cs.IR, sorted by date: a header per digest day ("── Mon 2026-07-27 · 6
+    papers · 5 unread ──", then 07-25, 07-18...) above its papers; the second
+    paper read (grey, no ●), the third starred under the cursor."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("slash", *"cat:cs.IR", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("j", "m", "j", "s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+def test_cursor_row_without_colour(tmp_path, snap_compare, monkeypatch):
+    """NO_COLOR=1: greys only; the cursor row (second paper: marked, unread, starred)
+    is in reverse video with its markers ▸ ● ★ as characters; the first paper,
+    read, has no ● and grey text."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ArxivReaderApp(
+        Store(tmp_path / "home"), paths=DIGEST_DIRS, mark_read_delay=0, clipboard=Clipboard("osc52")
+    )
+
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("m", "j", "space", "k", "s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 24), run_before=run_before)

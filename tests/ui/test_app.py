@@ -14,6 +14,7 @@ from tui.core.store import Store
 from tui.screens.dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.widgets.paper_list import PaperList
 from tui.widgets.status_line import StatusLine
 from ui_helpers import SIZE, settle, wait_loaded
 
@@ -72,36 +73,47 @@ async def test_cursor_keys(make_app):
         assert papers.cursor > 5
 
 
-async def test_detail_follows_the_cursor_in_the_same_step(make_app):
-    """The detail is updated when the cursor changes, not a message hop (and a frame) later."""
+async def test_the_cursor_has_one_path_the_users_move(make_app):
+    """A key asks the screen for another paper (MoveRequested); the screen moves cursor and detail together."""
+    seen: list[PaperList.MoveRequested] = []
+
+    def hook(message) -> None:
+        if isinstance(message, PaperList.MoveRequested):
+            seen.append(message)
+
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await wait_loaded(app, pilot)
         screen = main(app)
         papers = screen.paper_list
-        for index in (5, 1, TOTAL - 1):
-            papers.move_cursor_to(index)  # no pause: no message has been handled yet
-            assert papers.highlighted.title.split()[0] in screen.detail.source
+        assert seen == []  # the first result placed the cursor: not a move of the user
+        for key, index in (("j", 1), ("j", 2), ("k", 1), ("G", TOTAL - 1)):
+            await pilot.press(key)
+            assert papers.cursor == screen.cursor == index
+            assert papers.highlighted is screen.highlighted is screen.detail.paper
             assert papers.highlighted.versioned_id in screen.detail.source
+        assert len({id(message) for message in seen}) == 4  # (the hook sees each at every hop)
 
 
-async def test_a_keystroke_searches_once_and_at_once(make_app):
-    """The search runs as the input changes (same frame as the typed text), not again on the message."""
+async def test_a_keystroke_searches_once(make_app):
+    """Each keystroke searches once (the filter's one message), a query set by the screen once too."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         screen = main(app)
         calls = []
         original = screen.refilter
-        screen.refilter = lambda *a, **k: (calls.append(screen.filter_bar.text), original(*a, **k))[1]
-        screen.filter_bar.input.value = "cat:cs.IR"  # as typing would
-        assert len(screen.paper_list.papers) == IR  # no pause: already searched
+        screen.refilter = lambda *a, **k: (calls.append(screen.query_text), original(*a, **k))[1]
+        await pilot.press("slash", *"cat:cs.IR")
         await settle(app, pilot)
-        assert calls == ["cat:cs.IR"]
+        assert calls == [("cat:cs.IR")[:end] for end in range(1, 10)]
+        assert len(screen.paper_list.papers) == IR
         assert status(app).startswith(f"{IR} of {TOTAL} papers")
-        screen.filter_bar.set_text("")  # a program change: the caller refilters
+        calls.clear()
+        screen.query_text = ""  # a program change: shown in the filter bar, searched once
         await settle(app, pilot)
-        assert calls == ["cat:cs.IR"] and len(screen.paper_list.papers) == IR
+        assert calls == [""] and len(screen.paper_list.papers) == TOTAL
+        assert screen.filter_bar.text == ""
 
 
 async def test_detail_highlights_follow_the_query_after_the_rows(make_app):
@@ -130,7 +142,7 @@ async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app)
         await settle(app, pilot)
         assert len(screen.paper_list.papers) == IR
         assert all("cs.IR" in p.categories for p in screen.paper_list.papers)
-        assert status(app).startswith(f"{IR} of {TOTAL} papers · cat:cs.IR")
+        assert status(app).startswith(f"{IR} of {TOTAL} papers · ")
         # One more keystroke re-filters at once.
         await pilot.press("space", *"llm")
         await settle(app, pilot)
@@ -277,22 +289,22 @@ async def test_views_all_unread_starred(make_app):
         assert len(screen.paper_list.papers) == TOTAL
 
 
-async def test_o_cycles_the_sort(make_app):
+async def test_shift_s_cycles_the_sort(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         screen = main(app)
-        await pilot.press("o")
+        await pilot.press("S")
         await settle(app, pilot)
         assert screen.sort == "title"
         titles = [p.title.casefold() for p in screen.paper_list.papers]
         assert titles == sorted(titles)
-        await pilot.press("o")
+        await pilot.press("S")
         await settle(app, pilot)
         assert screen.sort == "category"
         cats = [p.primary_category for p in screen.paper_list.papers]
         assert cats == sorted(cats)
-        await pilot.press("o")
+        await pilot.press("S")
         assert screen.sort == "date"
 
 
@@ -307,7 +319,8 @@ async def test_y_copies_bibtex(make_app):
         assert "@misc{" in app.clipboard or "@article{" in app.clipboard
         assert paper.id in app.clipboard
         messages = [n.message for n in app._notifications]
-        assert any(f"Copied BibTeX for {paper.id} (terminal OSC 52)" in m for m in messages)
+        assert f"BibTeX for {paper.id} sent to the terminal (OSC 52)" in "".join(messages)
+        assert not any("copied" in m.lower() for m in messages)  # OSC 52 can't be confirmed
 
 
 async def test_copy_menu_copies_marked_in_the_chosen_format(make_app):
@@ -316,9 +329,9 @@ async def test_copy_menu_copies_marked_in_the_chosen_format(make_app):
         await wait_loaded(app, pilot)
         screen = main(app)
         first = screen.paper_list.highlighted.id
-        await pilot.press("space", "j", "space")
+        await pilot.press("space")  # marks, then moves down
         second = screen.paper_list.highlighted.id
-        await pilot.press("Y")
+        await pilot.press("space", "Y")
         assert isinstance(app.screen, CopyMenu)
         assert "2 marked papers" in str(app.screen.query(".dialog-title").first().render())
         options = app.screen.query_one(OptionList)
@@ -398,7 +411,7 @@ async def test_quit_and_reopen_where_the_user_was(make_app):
         await wait_loaded(app, pilot)
         await pilot.press("slash", *"cat:cs.IR", "escape")
         await settle(app, pilot)
-        await pilot.press("m", "2", "o", "o")  # unread view (one fewer), sorted by category
+        await pilot.press("m", "2", "S", "S")  # unread view (one fewer), sorted by category
         await settle(app, pilot)
         await pilot.press("j", "j")
         paper = main(app).paper_list.highlighted.id
@@ -426,3 +439,45 @@ async def test_command_palette_offers_every_command(make_app):
         prompts = " | ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
         for command in MAIN_COMMANDS + APP_COMMANDS:
             assert command.help in prompts
+
+
+async def test_help_explains_the_query_language_and_the_reading_keys(make_app):
+    from rich.console import Console
+
+    from tui.commands import READING_COMMANDS
+    from tui.screens.help import QUERY_EXAMPLES, query_table
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert help_screen.query_one("#help-query")
+        console = Console(width=110, record=True)
+        console.print(query_table())
+        query_help = console.export_text()
+        for example, _ in QUERY_EXAMPLES:
+            assert example.split()[0] in query_help
+        for needle in ("is:new", "date:latest", "au:wang", "OR", "cat:cs.CV"):
+            assert needle in query_help
+        rows = {row[1]: row[0] for _, rows in help_screen.sections for row in rows}
+        assert rows["Read"] in ("enter", "⏎")  # the list's Enter, described for what it does
+        assert {"Next paper", "Previous paper", "Prev day", "Next day", "Unmark all"} <= set(rows)
+        await pilot.press("escape", "enter", "question_mark")  # help over the reading view
+        descriptions = {row[1] for _, rows in app.screen.sections for row in rows}
+        for command in READING_COMMANDS:
+            assert command.description in descriptions
+
+
+async def test_the_palette_shows_each_commands_key(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        star = next(p for p in prompts if "Star or unstar" in p)
+        assert "key: s" in star
+        older = next(p for p in prompts if "previous digest day" in p)
+        assert "key: [" in older

@@ -10,6 +10,7 @@ from textual.widgets import Label
 from tui.app import ArxivReaderApp
 from tui.clipboard import Clipboard
 from tui.core.store import Store, StoreError
+from tui.screens.loader import LibraryLoader
 from tui.screens.main import MainScreen
 from ui_helpers import SIZE, wait_loaded
 
@@ -19,10 +20,10 @@ def notices(app: ArxivReaderApp) -> list[str]:
 
 
 async def test_loading_reports_progress(make_app):
-    seen: list[MainScreen.LoadProgress] = []
+    seen: list[LibraryLoader.Progress] = []
 
     def hook(message) -> None:
-        if isinstance(message, MainScreen.LoadProgress):
+        if isinstance(message, LibraryLoader.Progress):
             seen.append(message)
 
     app = make_app()
@@ -91,7 +92,8 @@ async def test_markup_in_data_is_shown_as_written(make_app):
         await wait_loaded(app, pilot)
         await pilot.press("slash", *"[/0,1] [bold]", "escape")
         await pilot.pause()
-        assert "[/0,1] [bold]" in str(app.screen.query_one("#status").render())
+        assert app.screen.filter_bar.text == "[/0,1] [bold]"
+        assert "[/0,1] [bold]" in str(app.screen.filter_bar.input.render_line(0).text)
 
 
 class FakePyperclip:
@@ -121,21 +123,21 @@ class FakeApp:
 @pytest.mark.parametrize(
     ("mode", "system_works", "expected"),
     [
-        ("auto", True, "terminal OSC 52 + system clipboard"),
-        ("auto", False, "terminal OSC 52"),
-        ("osc52", True, "terminal OSC 52"),
-        ("system", True, "system clipboard"),
+        ("auto", True, "X copied to the clipboard and sent to the terminal (OSC 52)"),
+        ("auto", False, "X sent to the terminal (OSC 52); pasting works if the terminal allows OSC 52"),
+        ("osc52", True, "X sent to the terminal (OSC 52); pasting works if the terminal allows OSC 52"),
+        ("system", True, "X copied to the clipboard"),
         ("system", False, None),
         ("none", True, None),
-        ("bogus", False, "terminal OSC 52"),  # unknown modes fall back to auto
+        ("bogus", False, "X sent to the terminal (OSC 52); pasting works if the terminal allows OSC 52"),
     ],
 )
 def test_clipboard_routes(monkeypatch, mode, system_works, expected):
     fake = FakePyperclip(system_works)
     monkeypatch.setitem(__import__("sys").modules, "pyperclip", fake)
     app = FakeApp()
-    how = Clipboard(mode).copy(app, "text")
-    assert how == expected
+    copied = Clipboard(mode, tmux_option=lambda: None).copy(app, "text")
+    assert (copied.message("X") if copied.worked else None) == expected
     assert (app.clipboard == "text") == (mode in ("auto", "osc52", "bogus"))
     assert (fake.copied == ["text"]) == (system_works and mode in ("auto", "system"))
 

@@ -69,8 +69,8 @@ async def test_adding_to_a_bib_file_keeps_it_and_adds_once(make_app, tmp_path: P
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        await pilot.press("space", "j", "space")  # two marked papers
-        marked = sorted(app.screen.paper_list.marked)
+        await pilot.press("space", "space")  # two marked papers (space marks and moves down)
+        marked = sorted(app.screen.marks)
         await _add_to_bib(app, pilot, refs)
         text = refs.read_text()
         assert text.startswith(MINE) and refs.stat().st_mode & 0o777 == 0o640

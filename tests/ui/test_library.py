@@ -105,7 +105,7 @@ def test_copy_targets_prefer_marked_then_starred_then_highlighted(library: Libra
     papers, what = copy_targets(library, set(), states, second)
     assert [p.id for p in papers] == [library.papers[2].id, library.papers[3].id]
     assert what == "2 starred papers"
-    assert copy_targets(library, set(), {}, second) == ([second], second.id)
+    assert copy_targets(library, set(), {}, second) == ([second], f"the highlighted paper {second.id}")
     assert copy_targets(library, set(), {}, None) == ([], "")
 
 

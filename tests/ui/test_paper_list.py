@@ -1,4 +1,4 @@
-"""PaperList: keys, messages, rendering of real titles, 200k rows, resizing."""
+"""PaperList: keys, messages, rendering of real titles, day headers, 200k rows, resizing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 
 from tui.core.digest import parse_digest_file
+from tui.core.library import Library
 from tui.core.merge import merge_papers
 from tui.core.models import DigestRef, Paper, PaperState
 from tui.core.query import parse_query
+from tui.core.results import arrange
 from tui.widgets.paper_list import PaperList
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,8 +28,21 @@ FILES = [
 
 
 def real_papers() -> list[Paper]:
+    """The papers of FILES, newest day first (the library's order)."""
     blocks = [p for name in FILES for p in parse_digest_file(DIGESTS / name).papers]
-    return sorted(merge_papers(blocks).values(), key=lambda p: p.id)
+    return Library(sorted(merge_papers(blocks).values(), key=lambda p: p.id)).papers
+
+
+def show(plist: PaperList, papers, states=None, query=None, keep=None, grouped=False) -> list[Paper]:
+    """Bind a result of ``papers`` (every one, by date) to the list, as the screen does."""
+    library = Library(papers)
+    plist.states = states if states is not None else {}
+    results = arrange(
+        library, list(range(len(library))), query=query, view="all", sort="date", day=None, keep=keep, grouped=grouped
+    )
+    plist.results = results
+    plist.cursor = results.cursor
+    return library.papers
 
 
 def fake_papers(count: int) -> list[Paper]:
@@ -50,8 +65,11 @@ class ListApp(App[None]):
     def compose(self) -> ComposeResult:
         yield PaperList()
 
-    def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
-        self.highlighted.append(message.paper)
+    def on_paper_list_move_requested(self, message: PaperList.MoveRequested) -> None:
+        # As the main screen does: it owns the cursor and moves it where asked.
+        plist = self.query_one(PaperList)
+        plist.cursor = message.target(plist.cursor, len(plist.papers))
+        self.highlighted.append(plist.highlighted)
 
     def on_paper_list_selected(self, message: PaperList.Selected) -> None:
         self.selected.append(message.paper)
@@ -66,11 +84,11 @@ async def test_keys_move_cursor_and_post_messages() -> None:
     app = ListApp()
     async with app.run_test(size=(100, 20)) as pilot:
         plist = app.query_one(PaperList)
-        plist.set_papers(papers, {})
+        show(plist, papers)
         plist.focus()
         await pilot.pause()
         assert plist.cursor == 0
-        assert app.highlighted[-1] is papers[0]
+        assert app.highlighted == []  # placed by the result, not moved by the user: no message
 
         await pilot.press("down", "j", "j")
         await pilot.pause()
@@ -106,7 +124,7 @@ async def test_click_selects_row() -> None:
     app = ListApp()
     async with app.run_test(size=(100, 20)) as pilot:
         plist = app.query_one(PaperList)
-        plist.set_papers(papers, {})
+        show(plist, papers)
         await pilot.pause()
         await pilot.click(PaperList, offset=(10, 4))
         await pilot.pause()
@@ -122,7 +140,7 @@ async def test_row_layout_markers_and_literal_titles() -> None:
     app = ListApp()
     async with app.run_test(size=(120, 60)) as pilot:
         plist = app.query_one(PaperList)
-        plist.set_papers([star, ell], states)
+        star, ell = show(plist, [star, ell], states)
         await pilot.pause()
         first, second = line_text(plist, 0), line_text(plist, 1)
         assert len(first) == plist.scrollable_content_region.width
@@ -135,7 +153,7 @@ async def test_row_layout_markers_and_literal_titles() -> None:
         # Markup-looking text goes through literally (no rich markup parsing).
         odd = Paper(id="0000.00001", version=1, title="[/0,1] [bold]x[/] | whole >= Σparts",
                     authors=["Solo [b]Author[/b]"], primary_category="cs.CV")
-        plist.set_papers([odd], {})
+        show(plist, [odd])
         await pilot.pause()
         row = line_text(plist, 0)
         assert "[/0,1] [bold]x[/] | whole >= Σparts" in row
@@ -147,14 +165,15 @@ async def test_states_and_marks_repaint() -> None:
     app = ListApp()
     async with app.run_test(size=(100, 20)) as pilot:
         plist = app.query_one(PaperList)
-        plist.set_papers(papers, {})
+        papers = show(plist, papers)
         await pilot.pause()
         assert line_text(plist, 1).startswith(" ● ")
-        plist.update_states({papers[1].id: PaperState(papers[1].id, read=True, starred=True)})
+        plist.states = {papers[1].id: PaperState(papers[1].id, read=True, starred=True)}
         assert line_text(plist, 1).startswith("  ★ ")
-        plist.marked.add(papers[2].id)
-        plist.refresh_paper(papers[2].id)
+        plist.marks = frozenset({papers[2].id})
         assert line_text(plist, 2).startswith("▸● ")
+        plist.marks = frozenset()
+        assert line_text(plist, 2).startswith(" ● ")
 
 
 async def test_query_highlights_title_matches() -> None:
@@ -163,7 +182,7 @@ async def test_query_highlights_title_matches() -> None:
     app = ListApp()
     async with app.run_test(size=(100, 20)) as pilot:
         plist = app.query_one(PaperList)
-        plist.set_papers([star], {}, query=parse_query("autonomous"))
+        show(plist, [star], query=parse_query("autonomous"))
         await pilot.pause()
         match_style = plist.get_component_rich_style("paper-list--match", partial=True)
         strip = plist.render_line(0)
@@ -177,20 +196,23 @@ async def test_set_papers_keeps_paper_and_handles_empty() -> None:
     app = ListApp()
     async with app.run_test(size=(100, 20)) as pilot:
         plist = app.query_one(PaperList)
-        plist.set_papers(papers, {})
-        plist.move_cursor_to(5)
+        papers = show(plist, papers)
+        plist.cursor = 5
         await pilot.pause()
         target = papers[5]
-        plist.set_papers(papers[3:], {}, keep_paper_id=target.id)
+        show(plist, papers[3:], keep=target.id)
         await pilot.pause()
         assert plist.highlighted is target and plist.cursor == 2
         assert plist.index_of(target.id) == 2
         assert plist.index_of("nope") is None
+        # The kept paper gone: the cursor goes to the first row, not the same row number.
+        show(plist, papers[:2] + papers[6:], keep=target.id)
+        assert plist.cursor == 0
 
-        plist.set_papers([], {})
+        show(plist, [])
         await pilot.pause()
         assert plist.cursor == -1 and plist.highlighted is None
-        assert app.highlighted[-1] is None
+        assert app.highlighted == []
         assert "No papers match" in line_text(plist, 0)
         await pilot.press("j", "G", "enter")
         assert app.selected == []
@@ -202,10 +224,10 @@ async def test_200k_rows_are_instant() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         plist = app.query_one(PaperList)
         start = time.perf_counter()
-        plist.set_papers(papers, {})
+        papers = show(plist, papers, grouped=True)
         await pilot.pause()
         assert time.perf_counter() - start < 0.5
-        assert plist.virtual_size.height == 200_000
+        assert plist.virtual_size.height == 200_001  # one day: one header
 
         plist.focus()
         start = time.perf_counter()
@@ -221,11 +243,6 @@ async def test_200k_rows_are_instant() -> None:
         assert plist.cursor == 199_999
         last_row = plist.scrollable_content_region.height - 1
         assert "Fake paper number 199999" in line_text(plist, last_row)
-        # Keep the highlighted paper across a new list (index lookup stays fast).
-        start = time.perf_counter()
-        plist.set_papers(papers[::-1], {}, keep_paper_id=papers[-1].id)
-        assert time.perf_counter() - start < 0.2
-        assert plist.cursor == 0
 
 
 async def test_resizing_and_wide_or_long_rows() -> None:
@@ -235,7 +252,7 @@ async def test_resizing_and_wide_or_long_rows() -> None:
     app = ListApp()
     async with app.run_test(size=(80, 24)) as pilot:
         plist = app.query_one(PaperList)
-        plist.set_papers([wide, *papers], {})
+        papers = show(plist, [wide, *papers])
         await pilot.pause()
         for width, height in [(40, 10), (300, 100), (41, 11), (80, 24), (57, 13)]:
             await pilot.resize_terminal(width, height)
@@ -248,7 +265,7 @@ async def test_resizing_and_wide_or_long_rows() -> None:
         await pilot.pause()
         await pilot.press("G")
         await pilot.pause()
-        assert plist.cursor == len(papers)
+        assert plist.cursor == len(papers) - 1
 
 
 def test_every_binding_is_described() -> None:
@@ -264,7 +281,7 @@ async def test_cursor_row_looks_different_when_focused() -> None:
     app = ListApp()
     async with app.run_test(size=(100, 20)) as pilot:
         plist = app.query_one(PaperList)
-        plist.set_papers(papers, {})
+        show(plist, papers)
         await pilot.pause()
         plist.blur()  # the app focuses the list on start
         await pilot.pause()

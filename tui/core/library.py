@@ -9,12 +9,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from heapq import merge
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from operator import itemgetter
 
+from .days import DayIndex, paper_day
 from .models import Paper, PaperState
 from .query import Query, QueryEngine, parse_query
 
-VIEWS = ("all", "unread", "starred")
+#: The views of the library, in the order of their keys (1 2 3 4).
+VIEWS = ("all", "unread", "starred", "new")
 SORTS = ("date", "title", "category")
 
 
@@ -51,15 +54,49 @@ class PaperView(Sequence[Paper]):
 
 
 class Library:
-    """Every paper (newest first, as the store returns them) with a query engine."""
+    """Every paper, newest digest day first, with a query engine and a day index.
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    The store returns papers in that order already; any other order is sorted
+    here (stably, by the day a paper was last listed), since the day index and
+    the date sort rely on it.
+    """
+
+    def __init__(self, papers: Sequence[Paper], new_ids: AbstractSet[str] | None = frozenset()) -> None:
         self.papers = list(papers)
-        self.engine = QueryEngine(self.papers)
+        #: Where each digest day's papers are (see :mod:`tui.core.days`).
+        self.days = DayIndex(self.papers)
+        if not self.days.in_order:
+            self.papers.sort(key=paper_day, reverse=True)
+            self.days = DayIndex(self.papers)
+        self.engine = QueryEngine(self.papers, latest_day=self.days.latest)
         self.by_id: dict[str, int] = {paper.id: index for index, paper in enumerate(self.papers)}
         self._ranks: dict[str, list[int]] = {}
         #: (states object, its size, read indices, starred indices): see :meth:`state_indices`.
         self._state_cache: tuple[Mapping[str, PaperState], int, frozenset[int], frozenset[int]] | None = None
+        #: The ids of the papers new to the user, and their indices (``is:new``, the new view).
+        self.new_ids: AbstractSet[str] = frozenset()
+        self.new_indices: AbstractSet[int] = frozenset()
+        #: Every paper is new (the first session): nothing is built for it.
+        self.all_new = False
+        self.set_new(new_ids)
+
+    def set_new(self, new_ids: AbstractSet[str] | None) -> None:
+        """The ids that are new to the user; ``None``: every paper (no session before this one)."""
+        by_id = self.by_id
+        self.all_new = new_ids is None
+        if new_ids is None:
+            self.new_ids = by_id.keys()  # views, no copies: 200,000 ids cost nothing
+            self.new_indices = range(len(self.papers))
+        else:
+            self.new_ids = frozenset(paper_id for paper_id in new_ids if paper_id in by_id)
+            self.new_indices = frozenset(by_id[paper_id] for paper_id in self.new_ids)
+        self.engine.new_ids = None if self.all_new else self.new_ids
+
+    def count_new(self, found: Sequence[int], ascending: bool = False) -> int:
+        """How many of the papers at indices ``found`` (unique) are new."""
+        if self.all_new:
+            return len(found)
+        return count_in(self.new_indices, found, ascending)  # type: ignore[arg-type]
 
     def warm_steps(self, abstracts: bool = True) -> list[Callable[[], object]]:
         """The index builds of :meth:`warm_up`, most useful first, one callable each.
@@ -103,6 +140,8 @@ class Library:
             return unread
         if view == "starred":
             return sorted(self.state_indices(states)[1])
+        if view == "new":
+            return None if self.all_new else sorted(self.new_indices)
         return None
 
     def match(
@@ -183,7 +222,7 @@ class Library:
         read, starred = self.state_indices(states)
         if len(found) == len(self.papers):  # everything is shown: everything counts
             return len(found) - len(read), len(starred)
-        return len(found) - _count_in(read, found, ascending), _count_in(starred, found, ascending)
+        return len(found) - count_in(read, found, ascending), count_in(starred, found, ascending)
 
     def take(self, found: Sequence[int]) -> list[Paper]:
         """The papers at indices ``found``, in that order."""
@@ -223,7 +262,7 @@ def _stable_order(keys: list) -> list[int]:
     return list(merge(*runs, key=keys.__getitem__))
 
 
-def _count_in(indices: frozenset[int], found: Sequence[int], ascending: bool) -> int:
+def count_in(indices: AbstractSet[int], found: Sequence[int], ascending: bool = False) -> int:
     """How many of ``indices`` are in ``found``, scanning the smaller side."""
     if not indices or not found:
         return 0

@@ -13,6 +13,7 @@ from textual.worker import Worker
 from ..core.cite import DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
 from ..core.library import Library
 from ..core.models import Paper, PaperState
+from ..core.results import Results
 from ..export import ExportRefused, append_export
 from .dialogs import CopyFallbackDialog
 
@@ -38,15 +39,28 @@ def copy_targets(
     marked: Collection[str],
     states: Mapping[str, PaperState],
     highlighted: Paper | None,
+    results: Results | None = None,
 ) -> tuple[list[Paper], str]:
-    """Marked papers, else starred ones, else the highlighted one; with a label."""
-    chosen = [paper for paper_id in marked if (paper := library.paper(paper_id)) is not None]
-    if chosen:
-        return chosen, _count(len(chosen), "marked paper")
-    starred = library.starred(states)
-    if starred:
-        return starred, _count(len(starred), "starred paper")
-    return ([highlighted], highlighted.id) if highlighted is not None else ([], "")
+    """What ``Y`` copies, and a label that says exactly that.
+
+    The marked papers (all of them, in list order), else every starred paper of
+    the library, else the highlighted one. The label counts those the filter
+    hides, so the user knows before copying ("3 marked papers, 1 of them hidden
+    by the filter").
+    """
+    by_id = library.by_id
+    chosen = [library.papers[i] for i in sorted(by_id[paper_id] for paper_id in marked if paper_id in by_id)]
+    noun = "marked paper"
+    if not chosen:
+        chosen = library.starred(states)
+        noun = "starred paper"
+    if not chosen:
+        return ([highlighted], f"the highlighted paper {highlighted.id}") if highlighted is not None else ([], "")
+    label = _count(len(chosen), noun)
+    hidden = results.hidden({paper.id for paper in chosen}) if results is not None else 0
+    if hidden:
+        label += f", {hidden:,} of them hidden by the filter" if len(chosen) > 1 else ", hidden by the filter"
+    return chosen, label
 
 
 def copy_papers(app: App, papers: list[Paper], format_key: str) -> Worker:
@@ -63,11 +77,7 @@ def copy_papers(app: App, papers: list[Paper], format_key: str) -> Worker:
     what = papers[0].id if len(papers) == 1 else f"{len(papers):,} papers"
 
     def copy(text: str) -> None:
-        how = app.clipboard_helper.copy(app, text)  # type: ignore[attr-defined]
-        if how is None:
-            app.push_screen(CopyFallbackDialog(f"{label} for {what}", text))
-        else:
-            app.notify(f"Copied {label} for {what} ({how})", markup=False)
+        copy_text(app, text, f"{label} for {what}")
 
     def make() -> None:
         try:
@@ -109,6 +119,15 @@ def append_papers(
             app.call_from_thread(on_added)
 
     return app.run_worker(add, name="add to a .bib file", group="bibfile", thread=True, exit_on_error=False)
+
+
+def copy_text(app: App, text: str, what: str) -> None:
+    """Copy ``text`` (described by ``what``) and say how, or show it to copy by hand."""
+    copied = app.clipboard_helper.copy(app, text)  # type: ignore[attr-defined]
+    if copied.worked:
+        app.notify(copied.message(what), markup=False, timeout=8 if copied.tmux_off else 4)
+    else:
+        app.push_screen(CopyFallbackDialog(what, text, tmux_off=copied.tmux_off))
 
 
 def _library_papers(app: App) -> list[Paper] | None:

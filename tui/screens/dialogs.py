@@ -7,9 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
+
+from ..clipboard import TMUX_HINT
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -103,32 +105,32 @@ class BibFileDialog(ModalScreen[str | None]):
             self.dismiss(path)
 
 
-class CopyFallbackDialog(ModalScreen[None]):
-    """Shows text that could not be copied, in a read-only area to copy by hand."""
+class CopyFallbackDialog(Screen[None]):
+    """Shows text that could not be copied, to select with the terminal and copy by hand.
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="copy_fallback.close")]
+    A whole screen with the text in a plain, borderless text area from the
+    first column: a selection made with the terminal's mouse picks up the text
+    and nothing else (no frame or padding characters).
+    """
 
-    def __init__(self, title: str, text: str) -> None:
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="copy_fallback.close")]
+
+    def __init__(self, title: str, text: str, tmux_off: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.text = text
+        self.tmux_off = tmux_off
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog dialog-wide"):
-            yield Label(Content(self.title_text), classes="dialog-title")
-            yield Label(
-                "No clipboard is reachable: select the text below and copy it with your terminal.",
-                classes="dialog-text",
-            )
-            yield TextArea(self.text, read_only=True, soft_wrap=True, id="copy-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", id="close")
+        yield Label(Content(f"{self.title_text}: could not be copied"), id="copy-title")
+        hint = "Select the text below with your terminal (often shift+drag) and copy it. Esc closes."
+        if self.tmux_off:
+            hint = f"tmux's set-clipboard is off ({TMUX_HINT}). " + hint
+        yield Label(Content(hint), id="copy-hint")
+        yield TextArea(self.text, read_only=True, soft_wrap=False, show_line_numbers=False, id="copy-text")
+        yield Footer()
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
         area.focus()
         area.select_all()
-
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.dismiss(None)

@@ -18,10 +18,28 @@ from textual.widgets import Label, Static
 SECTION_TITLES = {
     "ArxivReaderApp": "Everywhere",
     "MainScreen": "Main screen",
+    "ReadingScreen": "Reading view",
+    "ReadingView": "Scrolling the paper",
     "PaperList": "Paper list",
-    "PaperDetail": "Paper detail",
-    "Input": "Filter input",
+    "PaperDetail": "Paper detail (J K, ctrl+d ctrl+u from the list)",
+    "QueryInput": "Filter input",
 }
+
+#: The query language by example: (what to type, what it finds).
+QUERY_EXAMPLES: list[tuple[str, str]] = [
+    ("graph neural", "both words in the title, authors, id or categories (any case and accents; prefixes match)"),
+    ('"neural radiance"', "the phrase"),
+    ("diffusion -video", "'-' excludes (also NOT x, -ti:x, -(a b))"),
+    ("(captioning OR deblurring) survey", "OR (or |) and parentheses; AND binds tighter"),
+    ("ti:transformer  au:wang", "title; authors"),
+    ("abs:contrastive  co:cvpr  jr:tpami  doi:10.1145", "abstract, comment, journal reference, DOI"),
+    ("cat:cs.CV  cat:cs", "a category (primary or cross-list), or a whole archive"),
+    ("id:2201.129", "ids starting so"),
+    ("is:new  is:unread  is:read  is:starred", "new since the previous session ended; your reading state"),
+    ("date:latest  date:2026-07-24  date:2026-07", "the newest digest day; a day; a month"),
+    ("date:2022-01..2022-03  date:2024..", "a range, inclusive, either end open"),
+    ("?diffusion prior  any:prior", "search everywhere, abstracts and comments included"),
+]
 
 #: (key as shown, description, longer help)
 HelpRow = tuple[str, str, str]
@@ -40,13 +58,16 @@ def class_bindings(node: DOMNode) -> list[Binding]:
     return found
 
 
-def _rows(app: App, bindings: Iterable[Binding]) -> list[HelpRow]:
-    """One row per action and description; keys bound to the same action share it."""
+def _rows(app: App, bindings: Iterable[Binding], hidden: frozenset[str] = frozenset()) -> list[HelpRow]:
+    """One row per action and description; keys bound to the same action share it.
+
+    Actions in ``hidden`` (inherited keys that do nothing in that widget) are left out.
+    """
     keys: dict[tuple[str, str], list[str]] = {}
     tips: dict[tuple[str, str], str] = {}
     seen: set[str] = set()
     for binding in bindings:
-        if not binding.description:
+        if not binding.description or binding.action in hidden:
             continue
         if binding.key in seen:  # shadowed by a subclass's binding for the same key
             continue
@@ -77,11 +98,21 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
             continue
         done.add(id(node))
         # Keys are shadowed per node only: different widgets may reuse a key.
-        rows = _rows(app, class_bindings(node))
+        rows = _rows(app, class_bindings(node), getattr(node, "HELP_HIDDEN_ACTIONS", frozenset()))
         if rows:
             name = type(node).__name__
             sections.append((SECTION_TITLES.get(name, name), rows))
     return sections
+
+
+def query_table() -> Table:
+    """The query language's examples as a two-column table."""
+    table = Table.grid(expand=True)
+    table.add_column(width=max(cell_len(example) for example, _ in QUERY_EXAMPLES) + 2, style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+    for example, meaning in QUERY_EXAMPLES:
+        table.add_row(Text(example), Text(meaning))
+    return table
 
 
 def _table(rows: list[HelpRow]) -> Table:
@@ -111,6 +142,8 @@ class HelpScreen(ModalScreen[None]):
                 for title, rows in self.sections:
                     yield Label(Text(title), classes="help-section")
                     yield Static(_table(rows), classes="help-table")
+                yield Label("Query language (/ to type; every keystroke filters)", classes="help-section")
+                yield Static(query_table(), classes="help-table", id="help-query")
             yield Label("Esc, q or ? to close · ctrl+p for the command palette", id="help-hint")
 
     def on_mount(self) -> None:

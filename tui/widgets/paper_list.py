@@ -1,79 +1,66 @@
-"""The paper list: one line per paper, drawn with Textual's line API.
+"""The paper list: one line per paper (and per day header), drawn with the line API.
 
-:class:`PaperList` never creates a widget per row. It keeps a reference to the
-shown papers and renders only the visible lines in :meth:`PaperList.render_line`,
-caching the rendered strips in an LRU cache, so 200,000 rows cost no more than
-twenty. Moving the cursor repaints two lines and posts a
-:class:`PaperList.Highlighted` message (replaceable, so key repeats collapse).
+:class:`PaperList` never creates a widget per row. It renders only the visible
+lines in :meth:`PaperList.render_line` and caches the strips, so 200,000 rows
+cost no more than twenty.
+
+Data flows one way. The screen owns the search result, the states, the marks
+and the cursor, and binds them to the reactives :attr:`PaperList.results`,
+:attr:`PaperList.states`, :attr:`PaperList.marks` and :attr:`PaperList.cursor`;
+the list only draws them. A key or a click that asks for another paper posts
+:class:`PaperList.MoveRequested` (by how many rows, or to which one) and the
+screen moves the cursor, the detail with it, in one step: one repaint shows
+both (a list that moved its own cursor first was painted a frame before the
+detail caught up). Enter posts :class:`PaperList.Selected`.
+
+When the result carries day groups (sorted by date), a header row precedes each
+day's papers; the cursor steps over headers (it indexes papers, not rows).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
-from rich.style import Style
-from rich.text import Text
 from textual import events
+from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
-from tui.core.latex import title_text
 from tui.core.models import Paper, PaperState
 
+from .paper_rows import RowStyles, component_style, empty_row, header_row, paper_row
+from .scrolling import set_virtual_size
+
 if TYPE_CHECKING:
-    from tui.core.query import Query
+    from rich.text import Text
+
+    from tui.core.results import Results
 
 __all__ = ["PaperList"]
 
-#: Control characters would corrupt the terminal (U+007F occurs in real titles).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-_MARKER_WIDTH = 4  # mark, unread, starred, space
-_DATE_WIDTH = 10
-_CATEGORY_WIDTH = 9
-_GAP = 2
-_MIN_TITLE = 12
-_ET_AL = " et al."
-
-
-def _clean(text: str) -> str:
-    """One line of printable text (newlines and tabs become spaces)."""
-    return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
-
-
-def _spans(query: Query | None, text: str, field_name: str) -> list[tuple[int, int]]:
-    """Highlight spans from the query engine; none when it is absent or fails."""
-    if query is None or not text:
-        return []
-    try:
-        from tui.core.query import highlight_spans
-
-        return list(highlight_spans(query, text, field_name))
-    except Exception:  # NotImplementedError while the engine lands, or bad input
-        return []
-
 
 class PaperList(ScrollView, can_focus=True):
-    """A fast, keyboard-driven list of papers (one row each)."""
+    """A fast, keyboard-driven list of papers (one row each, day headers between days)."""
 
     BINDINGS = [
-        Binding("enter", "select", "Open", tooltip="Select the highlighted paper"),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "First paper", show=False),
-        Binding("end,G,shift+g", "last", "Last paper", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Read", tooltip="Open the highlighted paper in the reading view (it is read then)."),
+        Binding("down,j", "cursor_down", "Next paper", show=False, tooltip="Move the cursor down one paper."),
+        Binding("up,k", "cursor_up", "Previous paper", show=False, tooltip="Move the cursor up one paper."),
+        Binding("home,g", "first", "First paper", show=False, tooltip="Go to the first paper of the list."),
+        Binding("end,G,shift+g", "last", "Last paper", show=False, tooltip="Go to the last paper of the list."),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="Move the cursor one screen down."),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="Move the cursor one screen up."),
     ]
+    #: Inherited keys that do nothing here (rows always fit the width): left out of the help.
+    HELP_HIDDEN_ACTIONS = frozenset({"scroll_left", "scroll_right", "page_left", "page_right"})
 
     COMPONENT_CLASSES = {
         "paper-list--cursor",
@@ -84,6 +71,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--match",
         "paper-list--meta",
         "paper-list--empty",
+        "paper-list--day",
     }
 
     DEFAULT_CSS = """
@@ -92,202 +80,199 @@ class PaperList(ScrollView, can_focus=True):
     }
     """
 
-    #: Index of the highlighted row in :attr:`papers`; -1 when the list is empty.
-    cursor: reactive[int] = reactive(-1, repaint=False, always_update=True, init=False)
+    #: The search result shown (bound to the screen's).
+    results: reactive[Results | None] = reactive(None, always_update=True, init=False, repaint=False)
+    #: Read and starred per paper id (bound to the screen's).
+    states: reactive[Mapping[str, PaperState]] = reactive(dict, always_update=True, init=False, repaint=False)
+    #: Ids of the marked papers (bound to the screen's).
+    marks: reactive[frozenset[str]] = reactive(frozenset, init=False, repaint=False)
+    #: Position of the highlighted paper in the result, -1 when it is empty (bound to the screen's).
+    cursor: reactive[int] = reactive(-1, repaint=False, init=False, always_update=True)
 
-    class Highlighted(Message):
-        """The cursor moved to ``paper`` (``None`` when the list is empty)."""
+    class MoveRequested(Message):
+        """The user asked for another paper: ``step`` papers on (negative: back), or the one at ``position``.
 
-        def __init__(self, paper: Paper | None, paper_list: PaperList | None = None) -> None:
+        Relative steps add up: keys repeated faster than the screen answers are
+        all counted. ``position`` -1 is the last paper.
+        """
+
+        def __init__(self, paper_list: PaperList, step: int = 0, position: int | None = None) -> None:
             super().__init__()
-            self.paper = paper
             self.paper_list = paper_list
+            self.step = step
+            self.position = position
 
         @property
-        def control(self) -> PaperList | None:
+        def control(self) -> PaperList:
             return self.paper_list
 
-        def can_replace(self, message: Message) -> bool:
-            # Only the latest highlight matters: a burst of cursor moves collapses.
-            return isinstance(message, PaperList.Highlighted)
+        def target(self, cursor: int, count: int) -> int:
+            """Where the cursor goes from ``cursor`` in a list of ``count`` papers (-1: empty)."""
+            if count <= 0:
+                return -1
+            if self.position is not None:
+                wanted = count - 1 if self.position < 0 else self.position
+            else:
+                wanted = cursor + self.step
+            return min(max(wanted, 0), count - 1)
 
     class Selected(Message):
         """Enter (or a double click) on ``paper``."""
 
-        def __init__(self, paper: Paper, paper_list: PaperList | None = None) -> None:
+        def __init__(self, paper: Paper, paper_list: PaperList) -> None:
             super().__init__()
             self.paper = paper
             self.paper_list = paper_list
 
         @property
-        def control(self) -> PaperList | None:
+        def control(self) -> PaperList:
             return self.paper_list
 
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self._papers: Sequence[Paper] = ()
-        self._states: Mapping[str, PaperState] = {}
-        self._query: Query | None = None
-        self._id_index: dict[str, int] | None = None
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(maxsize=1024)
-        self._styles: dict[str, Style] | None = None
-        #: Ids marked by the screen (space / x); shown with a marker.
-        self.marked: set[str] = set()
+        self._styles: RowStyles | None = None
+        #: Row of each day header (ascending), and the position of each day's first paper.
+        self._header_rows: list[int] = []
+        self._group_starts: list[int] = []
+        self._header_counts: dict[int, tuple[int, int, int]] = {}
+        self._new_rows = False
         #: The line shown when there are no rows.
         self.empty_message = "No papers match"
 
-    # ------------------------------------------------------------------ public API
+    # ------------------------------------------------------------------ what is shown
 
     @property
-    def papers(self) -> Sequence[Paper]:
-        """The shown rows."""
-        return self._papers
+    def papers(self):
+        """The shown papers, in order (a sequence)."""
+        return self.results.papers if self.results is not None else ()
 
     @property
     def highlighted(self) -> Paper | None:
         """The paper under the cursor, or ``None``."""
-        if 0 <= self.cursor < len(self._papers):
-            return self._papers[self.cursor]
-        return None
+        papers = self.papers
+        return papers[self.cursor] if 0 <= self.cursor < len(papers) else None
 
-    def set_papers(
-        self,
-        papers: Sequence[Paper],
-        states: Mapping[str, PaperState],
-        query: Query | None = None,
-        keep_paper_id: str | None = None,
-    ) -> None:
-        """Replace the shown rows.
+    @property
+    def row_count(self) -> int:
+        """Rows drawn: papers plus day headers."""
+        return len(self.papers) + len(self._header_rows)
 
-        The cursor moves to ``keep_paper_id`` when that paper is still shown,
-        else it stays at the same index, clamped. Always posts ``Highlighted``.
-        """
-        old_cursor = self.cursor
-        self._papers = papers
-        self._states = states
-        self._query = query
-        self._id_index = None
+    def watch_results(self, results: Results | None) -> None:
+        """A new result: lay out its rows (the screen sets the cursor right after)."""
+        groups = results.groups if results is not None else None
+        self._group_starts = [position for _, position in groups] if groups else []
+        self._header_rows = [position + g for g, position in enumerate(self._group_starts)]
+        self._header_counts.clear()
         self._strips.clear()
-        new_cursor = -1
-        if papers:
-            new_cursor = min(max(old_cursor, 0), len(papers) - 1)
-            if keep_paper_id is not None:
-                # A scan is cheaper than building the id index for one lookup.
-                for index, paper in enumerate(papers):
-                    if paper.id == keep_paper_id:
-                        new_cursor = index
-                        break
-        self._set_rows(len(papers))
+        old_height = self.virtual_size.height
+        rows = self.row_count
+        height = self.scrollable_content_region.height
+        set_virtual_size(
+            self,
+            Size(0, rows),
+            scrollbar_may_change=height <= 0 or (rows > height) != (old_height > height),
+        )
+        self._new_rows = True
         self.refresh()
-        self.cursor = new_cursor
-        if new_cursor >= 0:
-            self._scroll_cursor_into_view(center=new_cursor != old_cursor)
-        else:
+        if not len(self.papers):
             self.scroll_to(y=0, animate=False)
 
-    def _set_rows(self, rows: int) -> None:
-        """Size the scrollable area to ``rows`` lines, without a screen layout when possible.
+    def watch_states(self) -> None:
+        self._header_counts.clear()
+        self.refresh()  # strips are cached per state: unchanged rows are reused
 
-        The ``virtual_size`` setter lays out the whole screen (~13 ms at 120x35,
-        on every filter keystroke); that is only needed when the scrollbar
-        appears or disappears, which changes the list's width.
-        """
-        size = Size(0, rows)
-        old = self.virtual_size
-        if size == old:
-            return
-        height = self.container_size.height
-        if self.is_mounted and height > 0 and (rows > height) == (old.height > height):
-            self.set_reactive(Widget.virtual_size, size)
-            self._scroll_update(size)
-        else:
-            self.virtual_size = size
+    def watch_marks(self) -> None:
+        self.refresh()
 
-    def update_states(self, states: Mapping[str, PaperState]) -> None:
-        """Use new read/starred states and repaint the markers."""
-        self._states = states
-        self.refresh()  # strips are cached per state, so stale ones are not reused
+    # ------------------------------------------------------------------ rows
 
-    def refresh_paper(self, paper_id: str) -> None:
-        """Repaint the row of ``paper_id`` (after its state or mark changed)."""
-        index = self.index_of(paper_id)
-        if index is not None:
-            self.refresh_line(index)
+    def row_of(self, position: int) -> int:
+        """The row that shows the paper at ``position``."""
+        if not self._group_starts:
+            return position
+        return position + bisect_right(self._group_starts, position)
 
-    def move_cursor_to(self, index: int) -> None:
-        """Highlight row ``index`` (clamped to the shown rows)."""
-        self.cursor = index
+    def _item_at(self, row: int) -> tuple[bool, int]:
+        """``(is_header, group or paper position)`` of ``row``."""
+        if not self._header_rows:
+            return False, row
+        group = bisect_right(self._header_rows, row) - 1
+        if group >= 0 and self._header_rows[group] == row:
+            return True, group
+        return False, row - (group + 1)
 
     def index_of(self, paper_id: str) -> int | None:
-        """The row showing ``paper_id``, or ``None`` when it is not shown."""
-        if self._id_index is None:
-            self._id_index = {paper.id: index for index, paper in enumerate(self._papers)}
-        return self._id_index.get(paper_id)
+        """The position of ``paper_id`` in the result, or ``None`` when it is not shown."""
+        results = self.results
+        return results.position_of(paper_id) if results is not None else None
 
     # ------------------------------------------------------------------ cursor
 
-    def validate_cursor(self, cursor: int) -> int:
-        if not self._papers:
-            return -1
-        return min(max(cursor, 0), len(self._papers) - 1)
-
     def watch_cursor(self, old: int, new: int) -> None:
-        if old != new:
-            if 0 <= old < len(self._papers):
-                self.refresh_line(old)
+        new_rows, self._new_rows = self._new_rows, False
+        if new_rows:  # a new result: everything is repainted already
             if new >= 0:
-                self.refresh_line(new)
-                self._scroll_cursor_into_view()
-        self.post_message(self.Highlighted(self.highlighted, self))
+                self._scroll_cursor_into_view(center=True)
+            return
+        if 0 <= old < len(self.papers):
+            self.refresh_line(self.row_of(old))
+        if new >= 0:
+            self.refresh_line(self.row_of(new))
+            self._scroll_cursor_into_view()
+
+    @property
+    def page_size(self) -> int:
+        """Papers a page key moves by (the visible rows, less one)."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _request(self, step: int = 0, position: int | None = None) -> None:
+        if self.papers:
+            self.post_message(self.MoveRequested(self, step, position))
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
         cursor = self.cursor
         height = self.scrollable_content_region.height
         if cursor < 0 or height <= 0:
             return
+        row = self.row_of(cursor)
+        # The first paper of a day shows its header too.
+        first = row - 1 if row > 0 and self._item_at(row - 1)[0] else row
         top = round(self.scroll_y)
-        if center and not top <= cursor < top + height:
-            self.scroll_to(y=max(0, cursor - height // 2), animate=False)
-        elif cursor < top:
-            self.scroll_to(y=cursor, animate=False)
-        elif cursor >= top + height:
-            self.scroll_to(y=cursor - height + 1, animate=False)
+        if center and not top <= row < top + height:
+            self.scroll_to(y=max(0, row - height // 2), animate=False)
+        elif first < top:
+            self.scroll_to(y=first, animate=False)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False)
 
     def action_cursor_down(self) -> None:
-        """Highlight the next paper."""
-        self.cursor += 1
+        """Ask for the next paper."""
+        self._request(step=1)
 
     def action_cursor_up(self) -> None:
-        """Highlight the previous paper."""
-        if self.cursor > 0:
-            self.cursor -= 1
+        """Ask for the previous paper."""
+        self._request(step=-1)
 
     def action_first(self) -> None:
-        """Highlight the first paper."""
-        self.cursor = 0
+        """Ask for the first paper."""
+        self._request(position=0)
 
     def action_last(self) -> None:
-        """Highlight the last paper."""
-        self.cursor = len(self._papers) - 1
+        """Ask for the last paper."""
+        self._request(position=-1)
 
     def action_page_down(self) -> None:
-        """Move the cursor and the view down one page."""
-        page = max(1, self.scrollable_content_region.height - 1)
-        self.scroll_to(y=self.scroll_y + page, animate=False)
-        self.cursor += page
+        """Scroll the view down one page and ask for the paper a page on."""
+        if self.papers:
+            self.scroll_to(y=self.scroll_y + self.page_size, animate=False)
+            self._request(step=self.page_size)
 
     def action_page_up(self) -> None:
-        """Move the cursor and the view up one page."""
-        page = max(1, self.scrollable_content_region.height - 1)
-        self.scroll_to(y=max(0, self.scroll_y - page), animate=False)
-        self.cursor = max(0, self.cursor - page)
+        """Scroll the view up one page and ask for the paper a page back."""
+        if self.papers:
+            self.scroll_to(y=max(0, self.scroll_y - self.page_size), animate=False)
+            self._request(step=-self.page_size)
 
     def action_select(self) -> None:
         """Post ``Selected`` for the highlighted paper."""
@@ -299,11 +284,12 @@ class PaperList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = round(self.scroll_y) + offset.y
-        if 0 <= index < len(self._papers):
-            self.cursor = index
-            if event.chain >= 2:
+        is_header, position = self._item_at(round(self.scroll_y) + offset.y)
+        if not is_header and 0 <= position < len(self.papers):
+            if event.chain >= 2 and position == self.cursor:
                 self.action_select()
+            else:
+                self._request(position=position)
 
     # ------------------------------------------------------------------ rendering
 
@@ -323,99 +309,73 @@ class PaperList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._scroll_cursor_into_view()
 
-    def _get_styles(self) -> dict[str, Style]:
+    def _get_styles(self) -> RowStyles:
         if self._styles is None:
-            styles = {"base": self.rich_style}
-            for name in self.COMPONENT_CLASSES:
-                key = name.removeprefix("paper-list--")
-                styles[key] = self.get_component_rich_style(name, partial=True)
-            self._styles = styles
+            background = self.background_colors[1]
+            cursor_background = background + self.get_component_styles("paper-list--cursor").background
+
+            def resolve(name: str, on: Color) -> Style:
+                return component_style(self.get_component_styles(f"paper-list--{name}"), on)
+
+            names = ("cursor", "unread", "read", "starred", "marked", "match", "meta", "empty", "day")
+            self._styles = RowStyles(
+                base=self.rich_style,
+                **{name: resolve(name, background) for name in names},
+                cursor_starred=resolve("starred", cursor_background),
+                cursor_marked=resolve("marked", cursor_background),
+                cursor_match=resolve("match", cursor_background),
+            )
         return self._styles
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         styles = self._get_styles()
-        index = round(self.scroll_y) + y
-        if not self._papers:
+        papers = self.papers
+        if not papers:
             if y == 0:
-                text = Text(f" {self.empty_message}", style=styles["base"] + styles["empty"], end="")
-                return self._to_strip(text, width, styles["base"])
-            return Strip.blank(width, styles["base"])
-        if not 0 <= index < len(self._papers):
-            return Strip.blank(width, styles["base"])
-        paper = self._papers[index]
-        state = self._states.get(paper.id)
+                return self._to_strip(empty_row(self.empty_message, width, styles), width, styles)
+            return Strip.blank(width, styles.base)
+        row = round(self.scroll_y) + y
+        is_header, position = self._item_at(row)
+        if is_header:
+            return self._header_strip(position, width, styles)
+        if not 0 <= position < len(papers):
+            return Strip.blank(width, styles.base)
+        paper = papers[position]
+        state = self.states.get(paper.id)
         unread = state is None or not state.read
         starred = state is not None and state.starred
-        marked = paper.id in self.marked
-        is_cursor = index == self.cursor
-        key = (index, paper.id, width, is_cursor, unread, starred, marked, self.has_focus)
+        marked = paper.id in self.marks
+        is_cursor = position == self.cursor
+        key = (row, paper.id, width, is_cursor, unread, starred, marked, self.has_focus)
         strip = self._strips.get(key)
         if strip is None:
-            text = self._row_text(paper, width, is_cursor, unread, starred, marked, styles)
-            strip = self._to_strip(text, width, styles["base"])
-            self._strips[key] = strip
+            spans = self.results.spans if self.results is not None else None
+            text = paper_row(
+                paper, width, styles, is_cursor=is_cursor, unread=unread, starred=starred, marked=marked, spans=spans
+            )
+            strip = self._strips[key] = self._to_strip(text, width, styles)
         return strip
 
-    def _to_strip(self, text: Text, width: int, base: Style) -> Strip:
+    def _header_strip(self, group: int, width: int, styles: RowStyles) -> Strip:
+        results = self.results
+        assert results is not None and results.groups is not None
+        counts = self._header_counts.get(group)
+        if counts is None:
+            start = self._group_starts[group]
+            end = self._group_starts[group + 1] if group + 1 < len(self._group_starts) else len(results.papers)
+            counts = self._header_counts[group] = results.day_counts(start, end, self.states)
+        key = ("day", group, width, counts)
+        strip = self._strips.get(key)
+        if strip is None:
+            day = results.day_name(group)
+            strip = self._strips[key] = self._to_strip(header_row(day, *counts, width, styles), width, styles)
+        return strip
+
+    def _to_strip(self, text: Text, width: int, styles: RowStyles) -> Strip:
+        # Text.render ignores the Text's own style when it has no spans: make it one,
+        # so that no segment is left without a style (Textual's filters need one).
+        if text.style:
+            text.stylize_before(text.style)
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        return Strip(segments).adjust_cell_length(width, base)
-
-    def _row_text(
-        self,
-        paper: Paper,
-        width: int,
-        is_cursor: bool,
-        unread: bool,
-        starred: bool,
-        marked: bool,
-        styles: dict[str, Style],
-    ) -> Text:
-        """Build one row as rich Text (data never goes through markup)."""
-        base = styles["base"]
-        if is_cursor:
-            base += styles["cursor"]
-        row = Text(style=base, no_wrap=True, end="")
-        row.append("▸" if marked else " ", styles["marked"] if marked else None)
-        row.append("●" if unread else " ", styles["unread"] if unread else None)
-        row.append("★" if starred else " ", styles["starred"] if starred else None)
-        row.append(" ")
-
-        author = _clean(paper.authors[0]) if paper.authors else ""
-        author_width = max(12, min(24, width // 5))
-        suffix = len(_ET_AL) if len(paper.authors) > 1 else 0
-        if cell_len(author) + suffix > author_width and " " in author.strip():
-            author = author.split()[-1]  # the surname reads better than a cut name
-        columns: list[tuple[str, int, str]] = [
-            (author, author_width, "authors"),
-            (_clean(paper.primary_category), _CATEGORY_WIDTH, ""),
-            (paper.first_digest_date, _DATE_WIDTH, ""),
-        ]
-        # Narrow terminals drop the author first, then the category, then the date:
-        # the title is what people scan, so it keeps at least 40% of the row.
-        available = width - _MARKER_WIDTH
-        min_title = max(_MIN_TITLE, available * 2 // 5)
-        while columns and available - sum(w + _GAP for _, w, _ in columns) < min_title:
-            columns.pop(0)
-        title_width = max(0, available - sum(w + _GAP for _, w, _ in columns))
-
-        title = Text(title_text(paper.title), style=styles["unread"] if unread else styles["read"])
-        for start, end in _spans(self._query, title.plain, "title"):
-            title.stylize(styles["match"], start, end)
-        title.truncate(title_width, overflow="ellipsis", pad=True)
-        row.append_text(title)
-
-        for value, column_width, field_name in columns:
-            cell = Text(value, style=styles["meta"])
-            if field_name:
-                for start, end in _spans(self._query, value, field_name):
-                    cell.stylize(styles["match"], start, end)
-                if len(paper.authors) > 1:
-                    # Shorten the name, never the " et al." that says there are more.
-                    cell.truncate(column_width - len(_ET_AL), overflow="ellipsis")
-                    cell.append(_ET_AL)
-            cell.truncate(column_width, overflow="ellipsis", pad=True)
-            row.append(" " * _GAP)
-            row.append_text(cell)
-        row.truncate(width, overflow="ellipsis", pad=True)
-        return row
+        return Strip(segments).adjust_cell_length(width, styles.base)

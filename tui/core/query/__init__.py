@@ -5,7 +5,7 @@ find the spans to highlight (:mod:`.highlight`). The syntax is documented in :mo
 from ..textfold import fold
 from .engine import QueryEngine, filter_papers
 from .haystack import SearchCancelled
-from .highlight import highlight_spans
+from .highlight import SpanCache, highlight_spans
 from .nodes import And, Not, Or, Query, Term
 from .syntax import parse_query
 
@@ -16,6 +16,7 @@ __all__ = [
     "Query",
     "QueryEngine",
     "SearchCancelled",
+    "SpanCache",
     "Term",
     "filter_papers",
     "fold",

@@ -6,6 +6,7 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from collections import deque
 from itertools import compress, repeat
 
@@ -56,8 +57,11 @@ class QueryEngine:
     changes.
     """
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    def __init__(self, papers: Sequence[Paper], latest_day: str | None = None) -> None:
         self.papers = papers
+        #: Ids of the papers new to the user (``is:new``), ``None`` for every paper; set by the library.
+        self.new_ids: AbstractSet[str] | None = frozenset()
+        self._latest_day = latest_day
         self._haystacks: dict[str, _Haystack] = {}
         self._locks: dict[str, threading.Lock] = {
             key: threading.Lock() for key in (*TEXT_FIELDS, "cat", "id", "date")
@@ -173,19 +177,36 @@ class QueryEngine:
             hi = bisect_left(keys, term.needle + "\uffff")
             return _intersect(sorted(self._id_index[lo:hi]), cands)
         if key == "date":
+            low, high = term.lo, term.hi
+            if term.needle == "latest":
+                latest = self.latest_day()
+                if latest is None:
+                    return []
+                low, high = latest, latest + "~"
             keys = self._dates()  # distinct dates; date k's papers start at _date_starts[k]
             starts = self._date_starts
-            lo = starts[bisect_left(keys, term.lo)]
-            hi = starts[bisect_right(keys, term.hi)]
+            lo = starts[bisect_left(keys, low)]
+            hi = starts[bisect_right(keys, high)]
             return _intersect(sorted(set(self._date_index[lo:hi])), cands)
         if key == "is":
             return self._eval_state(term.needle, cands, states)
         return []  # pragma: no cover - parse_query builds no other fields
 
+    def latest_day(self) -> str | None:
+        """The newest digest day of the papers (``date:latest``)."""
+        if self._latest_day is None:
+            self._latest_day = max((p.digests[-1].date for p in self.papers if p.digests), default=None)
+        return self._latest_day
+
     def _eval_state(self, state: str, cands: list[int] | None, states: Mapping[str, PaperState]) -> list[int]:
-        attr = "starred" if state == "starred" else "read"
         hits: set[int] = set()
-        wanted = [paper_id for paper_id, st in states.items() if getattr(st, attr, False)]
+        if state == "new" and self.new_ids is None:  # every paper is new
+            return list(cands) if cands is not None else list(range(len(self.papers)))
+        if state == "new":
+            wanted = list(self.new_ids)
+        else:
+            attr = "starred" if state == "starred" else "read"
+            wanted = [paper_id for paper_id, st in states.items() if getattr(st, attr, False)]
         if wanted:
             # The sorted id index answers "which papers have this id" without a
             # second per-paper dict; ids are matched exactly after the lookup.
@@ -328,8 +349,14 @@ def filter_papers(
     papers: Sequence[Paper],
     text: str,
     states: Mapping[str, PaperState] | None = None,
+    new_ids: AbstractSet[str] = frozenset(),
 ) -> tuple[list[Paper], list[str]]:
-    """Papers matching query ``text`` (in their order) and the parse warnings; for the CLI."""
+    """Papers matching query ``text`` (in their order) and the parse warnings; for the CLI.
+
+    ``new_ids``: the papers ``is:new`` matches.
+    """
     query = parse_query(text)
-    indices = QueryEngine(papers).search(query, states or {})
+    engine = QueryEngine(papers)
+    engine.new_ids = new_ids
+    indices = engine.search(query, states or {})
     return [papers[i] for i in indices], list(query.warnings)

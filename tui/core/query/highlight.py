@@ -70,3 +70,43 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             merged.append((start, end))
     return merged
 
+
+
+class SpanCache:
+    """The spans of one query, computed once per (paper, field) and shared.
+
+    The paper list (titles, first authors) and the detail (title, authors,
+    abstract) ask for the same spans of the highlighted paper; the screen makes
+    one cache per query and hands it to both. Bounded, so scrolling through
+    200,000 rows keeps only recent entries.
+    """
+
+    __slots__ = ("query", "_spans", "_limit")
+
+    def __init__(self, query: Query | None, limit: int = 4096) -> None:
+        #: The query (``None``: nothing to highlight).
+        self.query = query if query is not None and query.root is not None else None
+        self._spans: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+        self._limit = limit
+
+    def __bool__(self) -> bool:
+        return self.query is not None
+
+    def get(self, key: str, text: str, field_name: str) -> list[tuple[int, int]]:
+        """Spans of ``text`` (field ``field_name`` of the paper ``key``); [] without a query.
+
+        A failure to highlight is no highlight, never an error.
+        """
+        if self.query is None or not text:
+            return []
+        cache_key = (key, field_name, text)
+        spans = self._spans.get(cache_key)
+        if spans is None:
+            try:
+                spans = highlight_spans(self.query, text, field_name)
+            except Exception:  # a highlight is a nicety: never let it break a view
+                spans = []
+            if len(self._spans) >= self._limit:
+                self._spans.clear()
+            self._spans[cache_key] = spans
+        return spans

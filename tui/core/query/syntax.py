@@ -13,7 +13,8 @@ Syntax (the filter bar and ``--query`` share it):
   ``jr:`` journal ref, ``doi:``, ``any:`` everywhere (abstract and comment too),
   ``cat:cs.LG`` exact category or ``cat:cs`` a whole archive (primary or
   cross-list), ``id:2201.129`` id prefix, ``is:starred`` / ``is:read`` /
-  ``is:unread``, ``date:2022-01-31`` / ``date:2022-01`` / ``date:2022`` /
+  ``is:unread``, ``is:new`` (first imported after the previous reader session
+  ended), ``date:latest`` (the newest digest day), ``date:2022-01-31`` / ``date:2022-01`` / ``date:2022`` /
   ``date:2022-01..2022-03`` (inclusive, either side may be open) matched
   against every digest date and the published date.
 * A query starting with ``?`` makes its bare words search everywhere, like
@@ -33,7 +34,7 @@ from ..models import ARXIV_ID_RE
 from ..textfold import fold
 from .nodes import FIELD_ALIASES, And, Node, Not, Or, Query, Term
 
-_IS_VALUES = {"starred": "starred", "star": "starred", "read": "read", "unread": "unread", "new": "unread"}
+_IS_VALUES = {"starred": "starred", "star": "starred", "read": "read", "unread": "unread", "new": "new"}
 
 # --------------------------------------------------------------------------
 # Parsing
@@ -154,7 +155,7 @@ def _make_term(key: str, value: str, warnings: list[str], label: str) -> Term | 
     if key == "is":
         state = _IS_VALUES.get(value.lower())
         if state is None:
-            warnings.append(f"unknown is:{value} (use starred, read, unread)")
+            warnings.append(f"unknown is:{value} (use starred, read, unread, new)")
             return None
         return Term("is", value, state)
     if key == "cat":
@@ -200,7 +201,12 @@ def _date_bound(text: str) -> str | None:
 
 
 def _date_term(value: str, warnings: list[str]) -> Term | None:
-    """``date:`` value -> Term with inclusive string bounds ``lo <= d <= hi``."""
+    """``date:`` value -> Term with inclusive string bounds ``lo <= d <= hi``.
+
+    ``date:latest`` is the newest digest day of the library, resolved by the engine.
+    """
+    if value.strip().lower() == "latest":
+        return Term("date", value, "latest")
     if ".." in value:
         left, _, right = value.partition("..")
         lo = _date_bound(left) if left.strip() else ""

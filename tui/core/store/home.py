@@ -99,6 +99,10 @@ class Store:
         """The ids (without version) of every paper in the library, from the index alone."""
         return self.library_files.known_ids()
 
+    def new_paper_ids(self, since: str | None) -> set[str]:
+        """Ids of the papers first imported after ``since`` (ISO UTC); every id when None."""
+        return self.library_files.new_paper_ids(since)
+
     def remove_paths(self, paths: Sequence[Path]) -> RemoveReport:
         """Take the digests under ``paths`` (files or folders) out of the library.
 
@@ -168,6 +172,10 @@ class Store:
     def load_session(self) -> dict:
         """Where the reader was when it last ran ({} when unknown)."""
         return self._session.load()
+
+    def last_session_end(self) -> str | None:
+        """When the last reader session ended (on quit, else its last activity); None if never."""
+        return self._session.last_end()
 
     def save_session(self, session: dict) -> None:
         """Remember where the reader is (query, view, paper id...): JSON-ready values.

@@ -2,9 +2,13 @@
 
 A TinyDB database with table ``files`` (one document per digest file: path,
 size, mtime_ns, category, date, shard, papers) and table ``papers`` (one
-compact document mapping paper id -> [version, fingerprint]). It is cached in
+compact document: ``versions`` mapping paper id -> [version, fingerprint,
+import], and ``imports``, when each import that brought new papers ran). The
+third field of a paper is the position in ``imports`` of the import that first
+brought it: "what's new" is decided from it (a paper without one, from an
+index older than that field, counts as imported long ago). It is cached in
 memory and re-read when the file changes; when lost or damaged it is rebuilt
-from the source metadata every shard carries.
+from the source metadata every shard carries (the import times are lost then).
 """
 
 from __future__ import annotations
@@ -31,8 +35,11 @@ class LibraryIndex:
 
     #: absolute digest path -> {path, size, mtime_ns, category, date, shard, papers}
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: paper id -> [version, fingerprint]
+    #: paper id -> [version, fingerprint] or [version, fingerprint, import]
+    #: (``import``: the position in :attr:`imports` of the import that first brought it)
     versions: dict[str, list[Any]] = field(default_factory=dict)
+    #: When each import that brought new papers ran (ISO UTC, microseconds), oldest first.
+    imports: list[str] = field(default_factory=list)
     #: The schema the index was written with: below 2, the shards hold one dict
     #: per paper, and the next import re-parses every file to write compact rows.
     schema: int = SCHEMA
@@ -68,11 +75,30 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
     for doc in data.get("papers", {}).values():
         versions = doc.get("versions") if isinstance(doc, dict) else None
         if not isinstance(versions, dict) or not all(
-            type(v) is list and len(v) == 2 and type(v[0]) is int for v in versions.values()
+            type(v) is list and 2 <= len(v) <= 3 and type(v[0]) is int and (len(v) == 2 or type(v[2]) is int)
+            for v in versions.values()
         ):
             raise CorruptDatabase(f"{path}: malformed table 'papers'")
+        imports = doc.get("imports", [])
+        if not isinstance(imports, list) or not all(isinstance(stamp, str) for stamp in imports):
+            raise CorruptDatabase(f"{path}: malformed import times in table 'papers'")
         index.versions.update(versions)
+        index.imports = imports
     return index
+
+
+def first_imported_after(index: LibraryIndex, since: str | None) -> set[str]:
+    """Ids of the papers first imported after ``since`` (ISO UTC); every id when None.
+
+    A paper whose import time is unknown (indexed before import times were
+    kept, or the index was rebuilt) was not imported after anything.
+    """
+    if since is None:
+        return set(index.versions)
+    after = {run for run, stamp in enumerate(index.imports) if stamp > since}
+    if not after:
+        return set()
+    return {key for key, entry in index.versions.items() if len(entry) > 2 and entry[2] in after}
 
 
 def _shard_files(shards_dir: Path) -> list[Path]:
@@ -195,7 +221,7 @@ class IndexFile:
             db.table("files").insert_multiple(
                 {**index.files[key], "path": encode_path(key)} for key in sorted(index.files)
             )
-            db.table("papers").insert({"versions": index.versions})
+            db.table("papers").insert({"versions": index.versions, "imports": index.imports})
         finally:
             db.close()
         index.schema = SCHEMA

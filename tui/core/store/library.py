@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from ..regular import read_regular
 from ..storage import SCHEMA, CorruptDatabase, decode_database
 from .common import ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
-from .index import IndexFile, LibraryIndex
+from .index import IndexFile, LibraryIndex, first_imported_after
 from .parsepool import parse_files
 from .shards import (
     PAPER_FIELDS, as_written, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard,
@@ -36,6 +37,21 @@ from .shards import (
 #: During a long import the index is saved every so many parsed files, so a
 #: crash or Ctrl-C loses little work.
 CHECKPOINT_FILES = 1000
+
+
+class _ImportRun:
+    """This import's place in the index's import times, added when it first brings a new paper."""
+
+    def __init__(self, index: LibraryIndex) -> None:
+        self.index = index
+        self._number: int | None = None
+        self.started = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+    def number(self) -> int:
+        if self._number is None:
+            self.index.imports.append(self.started)
+            self._number = len(self.index.imports) - 1
+        return self._number
 
 
 class LibraryStore:
@@ -123,6 +139,7 @@ class LibraryStore:
             progress(done, total)
 
         statuses: dict[str, str] = {}
+        run = _ImportRun(index)
         stale_shards: list[Path] = []
         since_checkpoint = 0
         keep = [index.files.get(path, {}).get("papers", 0) > 0 for path in todo]
@@ -144,7 +161,7 @@ class LibraryStore:
                 if old is not None and old["shard"] != result.shard and self.shard_file(old) is not None:
                     stale_shards.append(self.shard_file(old))
                 index.files[result.path] = result.index_entry()
-                self._count_versions(index, result.versions, statuses)
+                self._count_versions(index, result.versions, statuses, run)
             if since_checkpoint >= CHECKPOINT_FILES:
                 self.index_file.save(index)
                 since_checkpoint = 0
@@ -215,18 +232,22 @@ class LibraryStore:
 
     @staticmethod
     def _count_versions(
-        index: LibraryIndex, versions: dict[str, tuple[int, str]], statuses: dict[str, str]
+        index: LibraryIndex, versions: dict[str, tuple[int, str]], statuses: dict[str, str], run: _ImportRun
     ) -> None:
-        """Record the file's papers in the index; classify each id once per import."""
+        """Record the file's papers in the index; classify each id once per import.
+
+        A paper seen for the first time records this import (its import time);
+        a new version keeps the time the paper was first imported.
+        """
         known = index.versions
         for key, (version, fp) in versions.items():
             old = known.get(key)
             if old is None:
-                known[key] = [version, fp]
+                known[key] = [version, fp, run.number()]
                 statuses[key] = "new"
                 continue
             if version > old[0] or (version == old[0] and fp != old[1]):
-                known[key] = [version, fp]
+                known[key] = [version, fp, *old[2:3]]
                 if statuses.get(key) != "new":
                     statuses[key] = "updated"
             else:
@@ -364,6 +385,10 @@ class LibraryStore:
     def known_ids(self) -> set[str]:
         """The ids (without version) of every paper in the library, from the index alone."""
         return set(self.load_index().versions)
+
+    def new_paper_ids(self, since: str | None) -> set[str]:
+        """Ids of the papers first imported after ``since`` (ISO UTC); every id when None."""
+        return first_imported_after(self.load_index(), since)
 
     def library_stats(self) -> dict[str, Any]:
         """Cheap library figures from the index (no shard is read).

@@ -1,4 +1,9 @@
-"""Where the reader was (``session.json``): query, view, sort, highlighted paper."""
+"""Where the reader was (``session.json``): query, view, sort, highlighted paper.
+
+The reader also records ``last_active`` with every save and ``ended_at`` when it
+quits: the end of a session (after a crash, its last activity) is what "new"
+papers are measured from.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,15 @@ from tinydb.middlewares import CachingMiddleware
 from ..storage import AtomicJSONStorage
 from .common import StoreError
 from .dbfiles import read_db
+
+
+def session_end(session: dict) -> str | None:
+    """When the session ``session`` ended (ISO UTC): on quit, else its last activity; None if unknown."""
+    for key in ("ended_at", "last_active"):
+        value = session.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 class SessionFile:
@@ -29,6 +43,10 @@ class SessionFile:
             if isinstance(doc, dict):
                 return dict(doc)
         return {}
+
+    def last_end(self) -> str | None:
+        """When the last reader session ended (see :func:`session_end`); None when there was none."""
+        return session_end(self.load())
 
     def save(self, session: dict) -> None:
         """Remember where the reader is (query, view, paper id...): JSON-ready values.

@@ -1,0 +1,117 @@
+"""Marks (space, u), what Y copies, and copy notices that say only what is true."""
+
+from __future__ import annotations
+
+from textual.widgets import TextArea
+
+from tui.clipboard import Clipboard, tmux_set_clipboard
+from tui.screens.dialogs import CopyFallbackDialog, CopyMenu
+from tui.widgets.status_line import StatusLine
+from ui_helpers import SIZE, settle, wait_loaded
+
+
+def status(app) -> str:
+    return str(app.screen.query_one(StatusLine).render())
+
+
+def notices(app) -> str:
+    return " | ".join(str(n.message) for n in app._notifications)
+
+
+async def test_space_marks_and_moves_down_u_clears(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        papers = screen.paper_list
+        first, second = papers.papers[0].id, papers.papers[1].id
+        await pilot.press("space", "space")
+        assert screen.marks == {first, second}
+        assert papers.cursor == 2
+        assert papers.render_line(papers.row_of(0)).text.startswith("▸")
+        assert "2 marked" in status(app) and "hidden" not in status(app)
+        await pilot.press("k", "space")  # unmark the second
+        assert screen.marks == {first}
+        await pilot.press("space", "u")
+        assert screen.marks == frozenset() and "marked" not in status(app)
+        assert not papers.render_line(papers.row_of(0)).text.startswith("▸")
+
+
+async def test_the_status_line_and_y_say_how_many_marks_the_filter_hides(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        papers = screen.paper_list
+        ir = next(p for p in papers.papers if "cs.IR" in p.categories)
+        other = next(p for p in papers.papers if "cs.IR" not in p.categories)
+        screen.marks = frozenset({ir.id, other.id})
+        await pilot.press("slash", *"cat:cs.IR", "enter")
+        await settle(app, pilot)
+        assert "2 marked (1 hidden by the filter)" in status(app)
+        await pilot.press("Y")
+        assert isinstance(app.screen, CopyMenu)
+        title = str(app.screen.query(".dialog-title").first().render())
+        assert "2 marked papers, 1 of them hidden by the filter" in title
+        await pilot.press("down", "down", "down", "down", "enter")  # arXiv ids
+        await settle(app, pilot)
+        assert sorted(app.clipboard.split()) == sorted([f"arXiv:{ir.id}", f"arXiv:{other.id}"])
+
+
+async def test_y_without_marks_copies_the_starred_and_says_so(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("s", "j", "j", "s")
+        await pilot.press("Y")
+        title = str(app.screen.query(".dialog-title").first().render())
+        assert "Copy 2 starred papers as" in title
+        await pilot.press("escape", "s", "k", "k", "s")  # no star left: the highlighted paper
+        highlighted = app.screen.paper_list.highlighted.id
+        await pilot.press("Y")
+        title = str(app.screen.query(".dialog-title").first().render())
+        assert f"Copy the highlighted paper {highlighted} as" in title
+
+
+async def test_notices_name_the_route_and_tmux_when_it_is_off(make_app, monkeypatch):
+    app = make_app(clipboard=Clipboard("osc52", tmux_option=lambda: "off"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = app.screen.paper_list.highlighted
+        await pilot.press("y")  # tmux would swallow OSC 52 and there is no other route
+        await settle(app, pilot)
+        assert isinstance(app.screen, CopyFallbackDialog)
+        hint = str(app.screen.query_one("#copy-hint").render())
+        assert "set-clipboard is off" in hint and "set -g set-clipboard on" in hint
+        area = app.screen.query_one(TextArea)
+        assert paper.id in area.text
+        # The text starts in the first column, with no frame around it.
+        assert area.region.x == 0 and area.region.width == SIZE[0]
+        assert area.styles.border_top[0] in ("", "none") and area.styles.border_left[0] in ("", "none")
+        line = app.screen._compositor.render_strips()[area.region.y].text
+        assert line.startswith("@"), line
+        await pilot.press("escape")
+    app = make_app(clipboard=Clipboard("osc52", tmux_option=lambda: "on"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = app.screen.paper_list.highlighted
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert f"BibTeX for {paper.id} sent to the terminal through tmux (OSC 52)" in notices(app)
+
+
+def test_tmux_option_is_read_from_the_tmux_server(monkeypatch):
+    import subprocess
+
+    calls = []
+
+    def run(args, **kwargs):
+        calls.append(args)
+        return subprocess.CompletedProcess(args, 0, stdout="off\n", stderr="")
+
+    monkeypatch.setattr("tui.clipboard.subprocess.run", run)
+    monkeypatch.setattr("tui.clipboard.shutil.which", lambda name: "/usr/bin/tmux")
+    assert tmux_set_clipboard({}) is None  # not inside tmux: not asked
+    assert calls == []
+    assert tmux_set_clipboard({"TMUX": "/tmp/tmux-0/default,1,0"}) == "off"
+    assert calls[0][1:] == ["show-options", "-sv", "set-clipboard"]

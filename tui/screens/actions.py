@@ -1,0 +1,209 @@
+"""What the main screen's keys do (:data:`tui.commands.MAIN_COMMANDS`).
+
+A mixin of :class:`~tui.screens.main.MainScreen`: every action reads the
+screen's state and changes it through the screen's one path for that change
+(the reactives, :meth:`MainScreen.mark_read`, :meth:`MainScreen.move_to`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..browser import browser_reachable
+from ..core.library import SORTS, VIEWS
+from ..core.models import Paper
+from .copying import APPEND_BIBTEX, append_papers, copy_papers, copy_targets, copy_text, format_labels
+from .dialogs import BibFileDialog, ConfirmDialog, CopyMenu
+from .reading import ReadingScreen
+
+if TYPE_CHECKING:
+    from .main import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+
+class PaperActions(_Base):
+    """The main screen's actions."""
+
+    def _highlighted_paper(self) -> Paper | None:
+        if self.library is None:
+            return None
+        paper = self.highlighted
+        if paper is None:
+            self.notify("No paper is highlighted.", severity="warning")
+        return paper
+
+    # -- focus and leaving ---------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        self.filter_bar.focus_input()
+
+    def action_back(self) -> None:
+        """Escape: back to the list; on the list, leave the day, then clear the query."""
+        papers_list = self.paper_list
+        if self.focused is not papers_list:
+            papers_list.focus()
+        elif self.day is not None:
+            self.day = None
+        elif self.query_text:
+            self.query_text = ""
+
+    # -- state -----------------------------------------------------------------------
+    def action_toggle_star(self) -> None:
+        paper = self._highlighted_paper()
+        if paper is not None and self.user is not None:
+            self.set_starred([paper.id], not self.user.is_starred(paper.id))
+
+    def action_toggle_read(self) -> None:
+        paper = self._highlighted_paper()
+        if paper is not None and self.user is not None:
+            self.mark_read([paper.id], not self.user.is_read(paper.id))
+
+    def action_mark_all_read(self) -> None:
+        if self.results is None or self.user is None:
+            return
+        is_read = self.user.is_read
+        ids = [paper.id for paper in self.results.papers if not is_read(paper.id)]
+        if not ids:
+            self.notify("Every shown paper is already read.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.mark_read(ids, True)
+                self.notify(f"Marked {len(ids):,} papers as read.")
+
+        self.app.push_screen(ConfirmDialog(f"Mark {len(ids):,} shown papers as read?"), answered)
+
+    # -- marks -------------------------------------------------------------------------
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the highlighted paper, then move down (as mutt and ranger do)."""
+        paper = self._highlighted_paper()
+        if paper is None:
+            return
+        self.marks = self.marks - {paper.id} if paper.id in self.marks else self.marks | {paper.id}
+        self.move_to(self.cursor + 1)  # none past the last paper
+
+    def action_clear_marks(self) -> None:
+        if self.marks:
+            count = len(self.marks)
+            self.marks = frozenset()
+            self.notify(f"Unmarked {count:,} paper" + ("" if count == 1 else "s") + ".")
+
+    # -- moving --------------------------------------------------------------------------
+    def _jump_unread(self, step: int) -> None:
+        if self.results is None or self.user is None:
+            return
+        shown = self.results.papers
+        is_read = self.user.is_read
+        index = self.cursor + step
+        while 0 <= index < len(shown):
+            if not is_read(shown[index].id):
+                self.move_to(index)
+                return
+            index += step
+        self.notify("No more unread papers " + ("below." if step > 0 else "above."))
+
+    def action_next_unread(self) -> None:
+        self._jump_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_unread(-1)
+
+    def action_step_day(self, older: bool) -> None:
+        """Show one digest day: the highlighted paper's first, then older or newer days.
+
+        Only days with papers under the current query and view are visited
+        (two bisections of the result: instant at any size).
+        """
+        if self.library is None or self.results is None:
+            return
+        days = self.library.days
+        matches = self.results.matches
+        if not matches:
+            self.notify("No papers under this query and view.")
+            return
+        if self.day is None:
+            paper = self.highlighted
+            index = self.library.by_id[paper.id] if paper is not None else matches[0]
+            self.day = days.days[days.day_of(index)]
+            return
+        found = days.step(matches, self.day, older)
+        if found is None:
+            self.notify(f"No {'older' if older else 'newer'} day with papers under this query and view.", timeout=3)
+        else:
+            self.day = found
+
+    # -- views and sorts ---------------------------------------------------------------------
+    def action_view(self, view: str) -> None:
+        if view in VIEWS:
+            self.view = view
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"Sorted by {self.sort}.", timeout=2)
+
+    # -- the detail panel ------------------------------------------------------------------------
+    def action_scroll_detail(self, lines: int) -> None:
+        self.detail.scroll_lines(lines)
+
+    def action_scroll_detail_page(self, direction: int) -> None:
+        self.detail.scroll_lines(direction * max(1, self.detail.scrollable_content_region.height // 2))
+
+    # -- reading and opening ----------------------------------------------------------------------
+    def open_reading_view(self) -> None:
+        """Open the highlighted paper in the reading view: that is reading it."""
+        paper = self._highlighted_paper()
+        if paper is None:
+            return
+        self.mark_read([paper.id], True)
+        self.app.push_screen(ReadingScreen(self))
+
+    def read_step(self, step: int) -> None:
+        """In the reading view: read the next (1) or previous (-1) paper of the list."""
+        position = self.cursor + step
+        if self.results is None or not 0 <= position < len(self.results.papers):
+            self.notify(f"This is the {'last' if step > 0 else 'first'} paper of the list.", timeout=3)
+            return
+        self.move_to(position, by_user=False)  # opened, not lingered on: read below, no timer
+        self.mark_read([self.results.papers[position].id], True)
+
+    def action_open_url(self, which: str) -> None:
+        """Open the abs page or the PDF in a browser; over SSH copy the URL instead."""
+        paper = self._highlighted_paper()
+        if paper is None:
+            return
+        url = (paper.pdf_url or f"https://arxiv.org/pdf/{paper.id}") if which == "pdf" else paper.abs_url
+        what = "PDF" if which == "pdf" else "arXiv page"
+        if browser_reachable():
+            self.app.open_url(url)
+            self.notify(f"Opening the {what} of {paper.id} in the browser: {url}", markup=False)
+        else:
+            copy_text(self.app, url, f"No browser reachable from here: the {what} URL of {paper.id}")
+
+    # -- copying -----------------------------------------------------------------------------------
+    def action_copy_bibtex(self) -> None:
+        paper = self._highlighted_paper()
+        if paper is not None:
+            copy_papers(self.app, [paper], "bibtex")
+
+    def action_copy_menu(self) -> None:
+        if self.library is None or self.user is None:
+            return
+        papers, what = copy_targets(self.library, self.marks, self.user.states, self.highlighted, self.results)
+        if not papers:
+            self.notify("Nothing to copy.", severity="warning")
+            return
+
+        def chosen(key: str | None) -> None:
+            if key == APPEND_BIBTEX:
+                self.app.push_screen(BibFileDialog(what, self.bib_path), appended)
+            elif key:
+                copy_papers(self.app, papers, key)
+
+        def appended(path: str | None) -> None:
+            if path:
+                append_papers(self.app, papers, path, on_added=lambda: setattr(self, "bib_path", path))
+
+        self.app.push_screen(CopyMenu(what, format_labels()), chosen)

@@ -1,0 +1,95 @@
+"""The reading view: one paper on the whole screen, the abstract first.
+
+Enter on the list opens it on the highlighted paper. It shows what the main
+screen holds (:attr:`MainScreen.highlighted`, :attr:`MainScreen.states`, the
+result's highlight spans), watching those reactives, and asks the main screen
+to act (next paper, star, read, open, copy): the list stays where it was, its
+cursor on the paper read last, for when Escape goes back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..commands import READING_COMMANDS, bindings
+from ..widgets.markdown_view import MarkdownView
+from ..widgets.paper_document import reading_markdown
+
+if TYPE_CHECKING:
+    from .main import MainScreen
+
+
+class ReadingView(MarkdownView):
+    """The paper's document (j/k, space, PageDown... scroll it)."""
+
+
+class ReadingScreen(Screen[None]):
+    """One paper, full screen; n/p step through the list, Escape goes back."""
+
+    BINDINGS = bindings(READING_COMMANDS)
+
+    def __init__(self, main: MainScreen) -> None:
+        super().__init__()
+        self.main = main
+        self.all_authors = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reading-head")
+        yield ReadingView(id="reading-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.main, "highlighted", self._paper_changed, init=False)
+        self.watch(self.main, "states", self._refresh, init=False)
+        self._refresh()
+        self.query_one(ReadingView).focus()
+
+    def _paper_changed(self) -> None:
+        self.all_authors = False
+        self._refresh(top=True)
+
+    def _refresh(self, top: bool = False) -> None:
+        main = self.main
+        paper = main.highlighted
+        if paper is None:  # the list emptied under us (another reader's change)
+            self.dismiss(None)
+            return
+        state = main.user.get(paper.id) if main.user is not None else None
+        spans = main.results.spans if main.results is not None else None
+        self.query_one(ReadingView).show_source(
+            reading_markdown(paper, state, spans, self.all_authors), keep_scroll=not top
+        )
+        count = len(main.results.papers) if main.results is not None else 0
+        head = f"Paper {main.paper_list.cursor + 1:,} of {count:,}"
+        if main.day:
+            head += f" on {main.day}"
+        head += " · n/p: next/previous · Esc: back to the list"
+        self.query_one("#reading-head", Static).update(Content(head))
+
+    def action_close(self) -> None:
+        """Back to the list, where it was."""
+        self.dismiss(None)
+
+    def action_step(self, step: int) -> None:
+        self.main.read_step(step)
+
+    def action_toggle_authors(self) -> None:
+        self.all_authors = not self.all_authors
+        self._refresh()
+
+    def action_star(self) -> None:
+        self.main.action_toggle_star()
+
+    def action_read(self) -> None:
+        self.main.action_toggle_read()
+
+    def action_open_url(self, which: str) -> None:
+        self.main.action_open_url(which)
+
+    def action_copy_bibtex(self) -> None:
+        self.main.action_copy_bibtex()

@@ -1,0 +1,191 @@
+"""The Markdown documents that describe a paper: the detail panel's and the reading view's.
+
+Pure functions of a paper, its state and the query's highlight spans, testable
+without an app. Everything from the data is escaped; query matches are wrapped
+in :data:`HIGHLIGHT_MARK` (Markdown strikethrough, which the data can't produce
+since every ``~`` in it is escaped), drawn as a highlight by the views.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from tui.core.latex import escape_highlighted, escape_inline, latex_to_markdown, latex_to_markdown_highlighted
+from tui.core.models import Paper, PaperState
+from tui.core.query import SpanCache
+
+__all__ = [
+    "HIGHLIGHT_MARK",
+    "MAX_AUTHORS",
+    "PLACEHOLDER",
+    "SUMMARY_AUTHORS",
+    "paper_markdown",
+    "reading_markdown",
+    "status_text",
+]
+
+#: Shown when no paper is highlighted.
+PLACEHOLDER = "*No paper selected.* Move the cursor in the list to see a paper here."
+
+#: Author lists longer than this are cut, with a count of the rest (keeps a
+#: 942-author paper quick to render and the panel readable).
+MAX_AUTHORS = 100
+
+#: Authors named in the reading view's one-line summary before "and N more".
+SUMMARY_AUTHORS = 3
+
+#: Markdown delimiter put around query matches (styled as a highlight by the views).
+HIGHLIGHT_MARK = "~~"
+
+_DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def _link(text: str, url: str) -> str:
+    """A Markdown link with escaped text and a destination that can't break out."""
+    safe_url = quote(url, safe=":/?=&#%~+.,;@!$'*-_")
+    return f"[{escape_inline(text)}](<{safe_url}>)"
+
+
+def _doi_item(doi: str) -> str:
+    if _DOI_RE.match(doi):
+        return _link(doi, "https://doi.org/" + doi)
+    # Malformed DOIs occur in the digests (copied from arXiv): show, don't link.
+    return f"{escape_inline(doi)} *(not a valid DOI)*"
+
+
+def _spans(spans: SpanCache | None, paper: Paper, text: str, field_name: str) -> list[tuple[int, int]]:
+    return spans.get(paper.id, text, field_name) if spans else []
+
+
+def _names(paper: Paper, spans: SpanCache | None, limit: int) -> list[str]:
+    """The first ``limit`` authors as escaped Markdown, matches highlighted."""
+    names = []
+    for name in paper.authors[:limit]:
+        name = " ".join(name.split())
+        names.append(escape_highlighted(name, _spans(spans, paper, name, "authors"), HIGHLIGHT_MARK))
+    return names
+
+
+def _authors(paper: Paper, spans: SpanCache | None, limit: int) -> str:
+    shown = _names(paper, spans, limit)
+    text = ", ".join(shown)
+    hidden = len(paper.authors) - len(shown)
+    if hidden > 0:
+        text += f", … and {hidden:,} more ({len(paper.authors):,} authors)"
+    return text
+
+
+def _prose(spans: SpanCache | None, paper: Paper, text: str, field_name: str) -> str:
+    """LaTeX prose as escaped Markdown, with the query's matches highlighted."""
+    found = _spans(spans, paper, text, field_name)
+    if not found:
+        return latex_to_markdown(text)
+    return latex_to_markdown_highlighted(text, found, HIGHLIGHT_MARK)
+
+
+def status_text(state: PaperState | None) -> str:
+    """``★ starred · read`` or ``☆ not starred · unread``: always there, one short line."""
+    starred = state is not None and state.starred
+    read = state is not None and state.read
+    return ("★ starred" if starred else "☆ not starred") + " · " + ("read" if read else "unread")
+
+
+def _categories(paper: Paper, separator: str = ", ") -> str:
+    categories = []
+    for category in paper.categories or ([paper.primary_category] if paper.primary_category else []):
+        item = escape_inline(category)
+        categories.append(f"**{item}**" if category == paper.primary_category else item)
+    return separator.join(categories)
+
+
+def _dates(paper: Paper) -> list[str]:
+    dates = []
+    if paper.published:
+        dates.append(f"published {escape_inline(paper.published[:10])}")
+    if paper.updated and paper.updated != paper.published:
+        dates.append(f"updated {escape_inline(paper.updated[:10])}")
+    dates.append(f"v{paper.version}")
+    return dates
+
+
+def _links(paper: Paper) -> str:
+    links = [_link(f"arXiv:{paper.versioned_id}", paper.abs_url)]
+    if paper.pdf_url:
+        links.append(_link("PDF", paper.pdf_url))
+    return " · ".join(links)
+
+
+def _more_facts(paper: Paper) -> list[str]:
+    """Comment, journal, DOIs, digests: what follows the essentials."""
+    facts: list[str] = []
+    if paper.comment:
+        facts.append(f"**Comment:** {latex_to_markdown(paper.comment)}")
+    if paper.journal_ref:
+        facts.append(f"**Journal:** {latex_to_markdown(paper.journal_ref)}")
+    if paper.dois:
+        label = "DOI" if len(paper.dois) == 1 else "DOIs"
+        facts.append(f"**{label}:** " + ", ".join(_doi_item(d) for d in paper.dois))
+    if paper.classes:
+        facts.append("**Classes:** " + "; ".join(escape_inline(c) for c in paper.classes))
+    if paper.digests:
+        listed = ", ".join(escape_inline(f"{d.category} {d.date}") for d in paper.digests)
+        facts.append(f"**Listed in:** {listed}")
+    return facts
+
+
+def paper_markdown(paper: Paper | None, state: PaperState | None = None, spans: SpanCache | None = None) -> str:
+    """The detail panel's document for ``paper`` (the placeholder for ``None``).
+
+    The status line is always present and one line long, so a paper becoming
+    read or starred never moves the text below it.
+    """
+    if paper is None:
+        return PLACEHOLDER
+    title = _prose(spans, paper, paper.title, "title") or "*(untitled)*"
+    facts: list[str] = [f"**Status:** {status_text(state)}"]
+    if paper.authors:
+        label = "Author" if len(paper.authors) == 1 else f"Authors ({len(paper.authors):,})"
+        facts.append(f"**{label}:** {_authors(paper, spans, MAX_AUTHORS)}")
+    categories = _categories(paper)
+    if categories:
+        facts.append("**Categories:** " + categories)
+    facts.append("**Dates:** " + ", ".join(_dates(paper)))
+    facts.extend(_more_facts(paper))
+    facts.append("**Links:** " + _links(paper))
+    abstract = _prose(spans, paper, paper.summary, "summary") or "*(no abstract)*"
+    # One paragraph with hard line breaks: compact, and quick to parse and render.
+    return "\n".join([f"# {title}", "", "  \n".join(facts), "", "## Abstract", "", abstract, ""])
+
+
+def reading_markdown(
+    paper: Paper,
+    state: PaperState | None = None,
+    spans: SpanCache | None = None,
+    all_authors: bool = False,
+) -> str:
+    """The reading view's document: the essentials in four lines, then the abstract.
+
+    Title, a one-line author summary (every author with ``all_authors``), the
+    categories and dates, the status and links; the abstract follows at once
+    (at 80x24 it starts on the first screen), the rest after it.
+    """
+    title = _prose(spans, paper, paper.title, "title") or "*(untitled)*"
+    count = len(paper.authors)
+    if all_authors or count <= SUMMARY_AUTHORS + 1:
+        authors = ", ".join(_names(paper, spans, count))
+    else:
+        authors = ", ".join(_names(paper, spans, SUMMARY_AUTHORS))
+        authors += f" and {count - SUMMARY_AUTHORS:,} more *(a: all {count:,})*"
+    lines = []
+    if authors:
+        lines.append(authors)
+    lines.append(" · ".join(filter(None, [_categories(paper, " "), *_dates(paper)])))
+    # The address as text, on one line at 80 columns (o and O open it or copy it over SSH).
+    lines.append(f"{status_text(state)} · {escape_inline(paper.abs_url)}")
+    abstract = _prose(spans, paper, paper.summary, "summary") or "*(no abstract)*"
+    parts = [f"# {title}", "", "  \n".join(lines), "", abstract, ""]
+    more = _more_facts(paper)
+    if more:
+        parts.extend(["  \n".join(more), ""])
+    return "\n".join(parts)

@@ -1,0 +1,179 @@
+"""One line of the paper list as rich Text: a paper's row or a day's header.
+
+Pure rendering, no widget state: :class:`PaperList` decides which row goes
+where and caches the strips. Data never goes through markup: every row is built
+from :class:`rich.text.Text` pieces.
+
+What each row shows, left to right: a mark (``▸``), unread (``●``), starred
+(``★``), the title, then as room allows the first author, the primary category
+and the listing date. The markers are characters, so they read the same with
+``NO_COLOR`` or 16 colours; on the cursor row every piece keeps a colour chosen
+to read on the cursor's background (styles/paper_list.tcss).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.color import Color
+from textual.css.styles import StylesBase
+
+from tui.core.days import day_label
+from tui.core.latex import title_text
+from tui.core.models import Paper
+from tui.core.query import SpanCache
+
+__all__ = ["RowStyles", "paper_row", "header_row", "clean"]
+
+#: Control characters would corrupt the terminal (U+007F occurs in real titles).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+MARKER_WIDTH = 4  # mark, unread, starred, space
+_DATE_WIDTH = 10
+_CATEGORY_WIDTH = 9
+_GAP = 2
+_MIN_TITLE = 12
+_ET_AL = " et al."
+
+
+def clean(text: str) -> str:
+    """One line of printable text (newlines and tabs become spaces)."""
+    return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
+
+
+@dataclass(frozen=True, slots=True)
+class RowStyles:
+    """The list's component styles, resolved once per theme and focus change.
+
+    Colours are resolved against the background they are drawn on (``auto``
+    and translucent colours included): the ``cursor_*`` styles against the
+    cursor row's, the others against the list's.
+    """
+
+    base: Style
+    cursor: Style
+    unread: Style
+    read: Style
+    starred: Style
+    marked: Style
+    match: Style
+    meta: Style
+    empty: Style
+    day: Style
+    cursor_starred: Style
+    cursor_marked: Style
+    cursor_match: Style
+
+
+def component_style(styles: StylesBase, background: Color) -> Style:
+    """The Rich style of a component's CSS, its colours resolved on ``background``.
+
+    ``get_component_rich_style(partial=True)`` drops the alpha of a colour and
+    ``auto`` (``$text-muted`` came out plain white): blend them here instead.
+    """
+    style = styles.partial_rich_style
+    if styles.has_rule("color"):
+        color = styles.color
+        resolved = background + (background.get_contrast_text(color.a) if styles.auto_color else color)
+        style += Style(color=resolved.rich_color)
+    if styles.has_rule("background"):
+        style += Style(bgcolor=(background + styles.background).rich_color)
+    return style
+
+
+def paper_row(
+    paper: Paper,
+    width: int,
+    styles: RowStyles,
+    *,
+    is_cursor: bool,
+    unread: bool,
+    starred: bool,
+    marked: bool,
+    spans: SpanCache | None,
+) -> Text:
+    """The row of ``paper``, exactly ``width`` cells."""
+    base = styles.base + styles.cursor if is_cursor else styles.base
+    # On the cursor row the text takes the cursor's colour (chosen for contrast
+    # with its background); read and unread differ by weight alone there.
+    title_style = styles.unread if unread else styles.read
+    meta_style = styles.meta
+    if is_cursor:
+        title_style = Style(bold=title_style.bold)
+        meta_style = Style()
+    marked_style, starred_style, match_style = (
+        (styles.cursor_marked, styles.cursor_starred, styles.cursor_match)
+        if is_cursor
+        else (styles.marked, styles.starred, styles.match)
+    )
+    row = Text(style=base, no_wrap=True, end="")
+    row.append("▸" if marked else " ", marked_style if marked else None)
+    row.append("●" if unread else " ", (Style(bold=True) if is_cursor else styles.unread) if unread else None)
+    row.append("★" if starred else " ", starred_style if starred else None)
+    row.append(" ")
+
+    author = clean(paper.authors[0]) if paper.authors else ""
+    author_width = max(12, min(24, width // 5))
+    suffix = len(_ET_AL) if len(paper.authors) > 1 else 0
+    if cell_len(author) + suffix > author_width and " " in author.strip():
+        author = author.split()[-1]  # the surname reads better than a cut name
+    columns: list[tuple[str, int, str]] = [
+        (author, author_width, "authors"),
+        (clean(paper.primary_category), _CATEGORY_WIDTH, ""),
+        (paper.first_digest_date, _DATE_WIDTH, ""),
+    ]
+    # Narrow terminals drop the author first, then the category, then the date:
+    # the title is what people scan, so it keeps at least 40% of the row.
+    available = width - MARKER_WIDTH
+    min_title = max(_MIN_TITLE, available * 2 // 5)
+    while columns and available - sum(w + _GAP for _, w, _ in columns) < min_title:
+        columns.pop(0)
+    title_width = max(0, available - sum(w + _GAP for _, w, _ in columns))
+
+    title = Text(title_text(paper.title), style=title_style)
+    if spans:
+        for start, end in spans.get(paper.id, title.plain, "title"):
+            title.stylize(match_style, start, end)
+    title.truncate(title_width, overflow="ellipsis", pad=True)
+    row.append_text(title)
+
+    for value, column_width, field_name in columns:
+        cell = Text(value, style=meta_style)
+        if field_name:
+            if spans:
+                for start, end in spans.get(paper.id, value, field_name):
+                    cell.stylize(match_style, start, end)
+            if len(paper.authors) > 1:
+                # Shorten the name, never the " et al." that says there are more.
+                cell.truncate(column_width - len(_ET_AL), overflow="ellipsis")
+                cell.append(_ET_AL)
+        cell.truncate(column_width, overflow="ellipsis", pad=True)
+        row.append(" " * _GAP)
+        row.append_text(cell)
+    row.truncate(width, overflow="ellipsis", pad=True)
+    return row
+
+
+def header_row(day: str, papers: int, unread: int, new: int, width: int, styles: RowStyles) -> Text:
+    """The header of one digest day: ``── Fri 2026-07-24 · 39 papers · 12 unread · 3 new ──``."""
+    parts = [day_label(day), f"{papers:,} paper" + ("" if papers == 1 else "s"), f"{unread:,} unread"]
+    if new:
+        parts.append(f"{new:,} new")
+    label = "── " + " · ".join(parts) + " "
+    # Styled by a span, not Text(style=...): Text.render drops the base style of a
+    # Text without spans, and a segment without a style breaks Textual's filters.
+    row = Text(no_wrap=True, end="")
+    row.append(label + "─" * max(0, width - cell_len(label)), styles.base + styles.day)
+    row.truncate(width, overflow="ellipsis")
+    return row
+
+
+def empty_row(message: str, width: int, styles: RowStyles) -> Text:
+    """The line shown when no paper matches."""
+    row = Text(end="")
+    row.append(f" {message}", styles.base + styles.empty)
+    return row
