@@ -24,9 +24,11 @@ from ..query.haystack import SearchCancelled
 from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term
 from ..query.syntax import parse_query
 from ..textfold import fold
-from . import bitsets
+from . import bitsets, views
 from .directory import read_manifest
 from .segment import Row, Segment, _value
+from .columns import BLOB_FIELDS
+from .phrases import blob_pattern, scan_blob
 from .segment_file import IndexDamaged, IndexMissing
 from .words import is_single_word, needle_parts, needle_pattern
 
@@ -34,6 +36,10 @@ from .words import is_single_word, needle_parts, needle_pattern
 States = Mapping[str, "np.ndarray | Iterable[int]"]
 _CACHE_SIZE = 64
 _CHECK_EVERY = 512
+#: A segment's blob is scanned whole when more than 1/BULK_SHARE of its documents are candidates.
+BULK_SHARE = 8
+#: The blob section holding each field of BLOB_FIELDS.
+_BLOB = {"summary": "abstract"}
 
 
 @dataclass(slots=True)
@@ -117,8 +123,24 @@ class SearchIndex:
 
     def bits_of_ids(self, paper_ids: Iterable[str]) -> np.ndarray:
         """The bitset of the live documents of ``paper_ids`` (e.g. the starred ones), for ``states``."""
-        docs = [d for d in map(self.doc_of, paper_ids) if d is not None]
-        return bitsets.from_docs(docs, self.nbytes)
+        return bitsets.from_docs(views.docs_of_ids(self, paper_ids), self.nbytes)
+
+    def docs_of_ids(self, paper_ids: Iterable[str]) -> np.ndarray:
+        """The live documents of ``paper_ids`` (without version), ascending."""
+        return views.docs_of_ids(self, paper_ids)
+
+    def imported_after(self, imports: Iterable[int]) -> np.ndarray:
+        """Bitset of the live documents first brought by the imports numbered ``imports`` (``is:new``)."""
+        return views.imported_after(self, imports)
+
+    def sort_order(self, sort: str) -> np.ndarray:
+        """Every live document in ``sort`` order: ``date`` (newest first), ``title`` or ``category``
+        (the reader's keys, ties newest first); precomputed per segment, merged here."""
+        return views.sort_order(self, sort)
+
+    def stats(self) -> dict:
+        """Figures for ``stats`` (see :func:`.views.library_stats`), from the columns alone."""
+        return views.library_stats(self)
 
     def all_docs(self) -> np.ndarray:
         return bitsets.to_docs(self.live)
@@ -196,23 +218,59 @@ class SearchIndex:
         return self.live if result is None else result
 
     def phrase_bits(self, field: str, needle: str, within: np.ndarray | None, stop: Callable[[], bool] | None) -> np.ndarray:
-        """Documents whose ``field`` holds ``needle`` at a word start, checked against the text."""
+        """Documents whose ``field`` holds ``needle`` at a word start, checked against the text.
+
+        Bounded for phrases of common words: where a segment has many
+        candidates, its whole blob of that field is scanned once (:mod:`.phrases`).
+        """
         candidates = self.term_bits(field, needle)
         if within is not None:
             candidates = candidates & within
+        candidates = candidates & self.live
+        pattern = blob_pattern(needle) if field in BLOB_FIELDS else None
+        parts = []
+        for base, segment in zip(self.bases, self.segments):
+            local = candidates[base // 8 : base // 8 + segment.nbytes]
+            docs = bitsets.to_docs(local)
+            docs = docs[docs < segment.n]
+            found: list[int] = []
+            if pattern is not None and len(docs) * BULK_SHARE > segment.n:
+                matched, docs = self._bulk(segment, field, pattern, local, stop)
+                found = matched.tolist()
+            found += self._check(segment, field, needle, docs.tolist(), stop)
+            parts.append(bitsets.from_docs(found, segment.nbytes))
+        return np.concatenate(parts) if len(parts) != 1 else parts[0]
+
+    def _bulk(
+        self, segment: Segment, field: str, pattern, local: np.ndarray, stop: Callable[[], bool] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scan the segment's blob: (local documents found, local documents still to check one by one)."""
+        offsets = segment.blob_offsets(field)
+        hits, again = scan_blob(lambda a, b: segment.file.read(f"{_BLOB[field]}.blob", a, b), offsets, pattern, stop)
+        wanted = np.unpackbits(local)[: segment.n].astype(bool)
+        not_plain = segment.columns.not_plain(field)
+        odd = np.unpackbits(not_plain)[: segment.n].astype(bool) if not_plain is not None else wanted
+        recheck = np.zeros(segment.n, bool)
+        recheck[again] = True
+        recheck |= odd
+        matched = np.zeros(segment.n, bool)
+        matched[hits] = True
+        return np.flatnonzero(matched & wanted & ~recheck), np.flatnonzero(recheck & wanted)
+
+    def _check(self, segment: Segment, field: str, needle: str, docs: list[int], stop) -> list[int]:
+        """Those of ``docs`` (local) whose text of ``field`` holds ``needle`` at a word start."""
         pattern = needle_pattern(needle)
         found = []
-        for k, doc in enumerate(bitsets.to_docs(candidates & self.live).tolist()):
+        for k, local in enumerate(docs):
             if stop is not None and k % _CHECK_EVERY == 0 and stop():
                 raise SearchCancelled
-            segment, local = self._locate(doc)
             try:
                 texts = segment.texts(local, field)
             except (ValueError, TypeError, UnicodeDecodeError) as exc:
                 raise IndexDamaged(f"{segment.file.path}: text of {local} unreadable ({exc})") from None
             if any(pattern.search(fold(text)) for text in texts):
-                found.append(doc)
-        return bitsets.from_docs(found, self.nbytes)
+                found.append(local)
+        return found
 
     def verify(self) -> None:
         """Check every section's checksum (reads everything); raises :class:`IndexDamaged`."""

@@ -23,6 +23,7 @@ import numpy as np
 import orjson
 
 from ..models import DigestRef, Paper
+from .columns import Columns, add_columns
 from .invert import Inverted, invert
 from .segment_file import IndexDamaged, SegmentFile, write_segment
 
@@ -99,9 +100,15 @@ def _date_values(paper: Paper) -> list[str]:
     return [_value(v) for v in values if v]
 
 
-def build_segment(path: Path, papers: Sequence[Paper], meta: dict[str, Any]) -> int:
-    """Write the segment of ``papers`` (already in newest-first order) to ``path``; returns its size."""
+def build_segment(
+    path: Path, papers: Sequence[Paper], meta: dict[str, Any], imported: Sequence[int] | None = None
+) -> int:
+    """Write the segment of ``papers`` (already in newest-first order) to ``path``; returns its size.
+
+    ``imported``: each paper's first import (see :mod:`.columns`), -1 for all when not given.
+    """
     sections: dict[str, np.ndarray | bytes] = {}
+    add_columns(sections, papers, imported)
     _add_blob(sections, "rows", _row_strings(papers))
     _add_blob(sections, "abstract", [p.summary or "" for p in papers])
     _add_blob(sections, "detail", [_detail(p) for p in papers])
@@ -207,6 +214,18 @@ class FieldPostings:
     def term(self, k: int) -> bytes:
         return bytes(self._terms[self._term_offsets[k] : self._term_offsets[k + 1]])
 
+    def term_array(self) -> np.ndarray:
+        """Every term as a fixed-width numpy bytes array (for vectorised exact lookups)."""
+        bounds = np.asarray(self._term_offsets, dtype=np.int64)
+        lengths = np.diff(bounds)
+        width = int(lengths.max()) if len(lengths) else 1
+        blob = np.frombuffer(self._terms, np.uint8)
+        grid = bounds[:-1, None] + np.arange(width)
+        inside = np.arange(width) < lengths[:, None]
+        out = np.zeros((len(lengths), width), np.uint8)
+        out[inside] = blob[grid[inside]]
+        return out.view(f"S{width}").ravel()
+
     def prefix_range(self, prefix: bytes) -> tuple[int, int]:
         """Terms starting with ``prefix``: ``[lo, hi)``."""
         lo = bisect_left(range(self.size), prefix, key=self.term)
@@ -265,6 +284,18 @@ class Segment:
         if len(self._row_offsets) != self.n * _F + 1 or len(self._abstract_offsets) != self.n + 1:
             raise IndexDamaged(f"{path}: column sizes disagree with the header")
         self._fields: dict[str, FieldPostings] = {}
+        self._columns: Columns | None = None
+        self._id_terms: np.ndarray | None = None
+
+    @property
+    def columns(self) -> Columns:
+        """First imports, listings, sort orders (see :mod:`.columns`)."""
+        if self._columns is None:
+            try:
+                self._columns = Columns(self.file, self.n)
+            except (KeyError, TypeError, ValueError, UnicodeDecodeError):
+                raise IndexDamaged(f"{self.file.path}: unreadable columns") from None
+        return self._columns
 
     @property
     def nbytes(self) -> int:
@@ -277,6 +308,12 @@ class Segment:
             found = self._fields[field] = FieldPostings(self.file, field, self.n)
         return found
 
+    def id_terms(self) -> np.ndarray:
+        """The lower-cased ids of the documents, sorted (``postings("id")`` terms), cached."""
+        if self._id_terms is None:
+            self._id_terms = self.postings("id").term_array()
+        return self._id_terms
+
     def row_values(self, local: int) -> list[str]:
         """The :data:`ROW_FIELDS` of document ``local``, as strings."""
         bounds = self._row_offsets[local * _F : local * _F + _F + 1].tolist()
@@ -286,6 +323,12 @@ class Segment:
     def row(self, local: int, doc: int) -> Row:
         v = self.row_values(local)
         return Row(doc, v[0], int(v[1]), v[2], v[3], int(v[4]), v[5], v[6], v[7])
+
+    def blob_offsets(self, field: str) -> np.ndarray:
+        """Offsets of each document's text in the blob of ``field`` (``summary`` only)."""
+        if field != "summary":
+            raise ValueError(field)
+        return self._abstract_offsets
 
     def abstract(self, local: int) -> str:
         a, b = self._abstract_offsets[local : local + 2].tolist()
@@ -343,4 +386,5 @@ class Segment:
 
     def close(self) -> None:
         self._fields.clear()
+        self._columns = None
         self.file.close()

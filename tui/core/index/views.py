@@ -1,0 +1,120 @@
+"""Whole-library answers from the columns of every segment: ids to documents, first imports,
+sort orders and the figures of ``stats``, without reading a paper.
+
+Functions of an opened :class:`~.search.SearchIndex` (its ``segments``, ``bases``
+and ``live`` bitset); the index exposes each as a method.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import bitsets
+from .columns import SORTS, title_key
+from .segment import _value
+
+if TYPE_CHECKING:
+    from .search import SearchIndex
+
+
+def live_mask(index: SearchIndex, at: int) -> np.ndarray:
+    """Booleans: which of segment ``at``'s documents are live."""
+    segment, base = index.segments[at], index.bases[at]
+    return np.unpackbits(index.live[base // 8 : base // 8 + segment.nbytes])[: segment.n].astype(bool)
+
+
+def docs_of_ids(index: SearchIndex, paper_ids: Iterable[str]) -> np.ndarray:
+    """The live documents of ``paper_ids`` (ids without version, exact), ascending; vectorised."""
+    wanted = [i for i in dict.fromkeys(paper_ids) if isinstance(i, str) and i]
+    if not wanted:
+        return np.zeros(0, np.int64)
+    keys = np.array([_value(i.lower()).encode() for i in wanted])
+    found: list[np.ndarray] = []
+    for at, (base, segment) in enumerate(zip(index.bases, index.segments)):
+        terms = segment.id_terms()
+        if not len(terms):
+            continue
+        pos = np.minimum(np.searchsorted(terms, keys), len(terms) - 1)
+        hit = terms[pos] == keys
+        postings = segment.postings("id")
+        starts = postings.offsets[pos[hit]].astype(np.int64)
+        locals_ = postings.docs[starts].astype(np.int64)
+        exact = [loc for loc, key in zip(locals_.tolist(), np.array(wanted)[hit].tolist())
+                 if segment.row_values(loc)[0] == key]
+        if exact:
+            docs = np.array(exact, np.int64)
+            found.append(docs[live_mask(index, at)[docs]] + base)
+    return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
+
+
+def imported_after(index: SearchIndex, imports: Iterable[int]) -> np.ndarray:
+    """Bitset of the live documents first brought by one of the imports numbered ``imports``."""
+    wanted = np.array(sorted(set(imports)), np.int32)
+    parts = []
+    for segment in index.segments:
+        mask = np.zeros(segment.nbytes * 8, bool)
+        mask[: segment.n] = np.isin(segment.columns.imported, wanted)
+        parts.append(np.packbits(mask))
+    bits = np.concatenate(parts) if parts else bitsets.empty(0)
+    return bits & index.live
+
+
+def sort_order(index: SearchIndex, sort: str) -> np.ndarray:
+    """Every live document in ``sort`` order (``date``: ascending ids; ``title``, ``category``:
+    the reader's keys, ties newest first), as int64 document ids."""
+    if sort == "date":
+        return index.all_docs()
+    if sort not in SORTS:
+        raise ValueError(sort)
+    runs = []
+    for at, (base, segment) in enumerate(zip(index.bases, index.segments)):
+        order = segment.columns.order(sort).astype(np.int64)
+        runs.append(order[live_mask(index, at)[order]] + base)
+    if not runs:
+        return np.zeros(0, np.int64)
+    # The largest run is the base; the others' documents are placed into it by bisection
+    # (segments are few and, but for one, small).
+    largest = max(range(len(runs)), key=lambda k: len(runs[k]))
+    merged = runs[largest].tolist()
+    key = _key_function(index, sort)
+    for k, run in enumerate(runs):
+        if k == largest or not len(run):
+            continue
+        places = [bisect_left(merged, key(d), key=key) for d in run.tolist()]
+        merged = np.insert(np.array(merged, np.int64), places, run).tolist()
+    return np.array(merged, np.int64)
+
+
+def _key_function(index: SearchIndex, sort: str):
+    if sort == "title":
+        return lambda doc: (title_key(index.row(doc).title), doc)
+    return lambda doc: (index.row(doc).category, doc)
+
+
+def library_stats(index: SearchIndex) -> dict[str, Any]:
+    """``papers``, ``listings`` (digest category -> papers listed), ``primary`` (primary category ->
+    papers), ``first_date`` and ``last_date`` of the digests ("" when none)."""
+    listings: Counter[str] = Counter()
+    primary: Counter[str] = Counter()
+    first, last = "", ""
+    for at, segment in enumerate(index.segments):
+        columns = segment.columns
+        live = live_mask(index, at)
+        cats, dates = columns.listings(live)
+        for cat_id, count in enumerate(np.bincount(cats, minlength=len(columns.ref_cats)).tolist()):
+            if count:
+                listings[columns.ref_cats[cat_id]] += count
+        for name_id, count in enumerate(np.bincount(columns.primary[live], minlength=len(columns.primary_names)).tolist()):
+            if count:
+                primary[columns.primary_names[name_id]] += count
+        if len(dates):
+            low, high = columns.ref_dates[int(dates.min())], columns.ref_dates[int(dates.max())]
+            first = low if not first or low < first else first
+            last = high if high > last else last
+    return {"papers": len(index), "listings": dict(listings), "primary": dict(primary),
+            "first_date": first, "last_date": last}
