@@ -10,16 +10,14 @@ import argparse
 import os
 import sys
 import tempfile
-from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
 from .cli_args import protect_query_values, restore_query
 from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
 from .cli_output import write_data, write_text
-from .core.latex import title_text
-from .core.models import Paper, PaperState, split_arxiv_id
+from .core.models import split_arxiv_id
 from .core.safetext import escape_controls
 from .core.records import jsonl
 
@@ -65,42 +63,6 @@ def open_store(home: Path | None):
     return store
 
 
-def filter_with_query(
-    papers: Sequence[Paper],
-    states: dict[str, PaperState],
-    text: str,
-    *,
-    strict: bool = False,
-    new_ids: Collection[str] = frozenset(),
-) -> list[Paper]:
-    """Papers matching the query ``text``; warnings about ignored parts go to stderr.
-
-    With ``strict`` a query that had to ignore anything is refused (exit status 2).
-    ``new_ids``: the papers ``is:new`` finds (see :func:`new_ids_for`)."""
-    if not text.strip():
-        return list(papers)
-    from .core.query import filter_papers
-
-    found, warnings = filter_papers(papers, text, states, frozenset(new_ids))
-    if warnings and strict:
-        raise CommandError(
-            f"query {text!r}: " + "; ".join(warnings) + ". Nothing written "
-            "(fix the query, or add --lenient to export what the rest of it selects)",
-            status=2,
-        )
-    for warning in warnings:
-        print(f"arxiv-reader: query: {warning}", file=sys.stderr)
-    return found
-
-
-def new_ids_for(store, text: str) -> set[str]:
-    """What ``is:new`` means for a query: the papers first imported after the last
-    reader session ended (every paper before any session). Looked up only when asked."""
-    if "is:new" not in text.lower():
-        return set()
-    return store.new_paper_ids(store.last_session_end())
-
-
 def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], list[str]]:
     """Turn user-typed ids, ``arXiv:`` ids and abs/pdf URLs into library ids.
 
@@ -116,25 +78,6 @@ def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], lis
         else:
             resolved.append(found[0])
     return list(dict.fromkeys(resolved)), unknown
-
-
-def _truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
-    """A fixed-width table: flags, id, digest date, primary category, title
-    (its LaTeX rendered, as in the reader's list)."""
-    lines = []
-    for paper in papers:
-        state = states.get(paper.id)
-        flags = ("*" if state and state.starred else " ") + (" " if state and state.read else "N")
-        title = escape_controls(title_text(paper.title))  # LaTeX rendered, as in the reader
-        lines.append(  # (every field came from a file: escaped)
-            f"{flags} {escape_controls(paper.versioned_id):<22} {escape_controls(paper.first_digest_date):<10} "
-            f"{escape_controls(paper.primary_category):<10} {_truncate(title, 90)}"
-        )
-    return "".join(line + "\n" for line in lines)
 
 
 # -- subcommands -----------------------------------------------------------------
@@ -175,21 +118,23 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from .cli_index import query_docs, table_lines
+
     store = open_store(args.home)
-    papers = store.load_papers()
+    index = store.open_index()  # answers from the index: the library is never loaded
     states = store.states()
-    if not papers and not args.query.strip():
+    if not len(index) and not args.query.strip():
         _notice("the library is empty: import digests first (arxiv-reader import PATH)")
         return 0  # nothing was asked to match
-    papers = filter_with_query(papers, states, args.query, new_ids=new_ids_for(store, args.query))
-    if not papers:
+    docs = query_docs(store, index, args.query)
+    if not docs:
         raise CommandError(f"no paper matches the query {args.query!r}")
     if args.limit is not None:
-        papers = papers[: max(args.limit, 0)]
+        docs = docs[: max(args.limit, 0)]
     if args.format == "jsonl":
-        write_data(jsonl(papers, states))
+        write_data(jsonl((index.paper(d) for d in docs), states))
     else:
-        write_text(format_table(papers, states))
+        write_text(table_lines(index.rows(docs), states))
     return 0
 
 
@@ -211,28 +156,10 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .cli_index import stats_lines
+
     store = open_store(args.home)
-    papers = store.load_papers()
-    states = store.states()
-    dates = [ref.date for paper in papers for ref in paper.digests]
-    per_category = Counter(ref.category for paper in papers for ref in paper.digests)
-    primary = Counter(paper.primary_category for paper in papers)
-    ids = {paper.id for paper in papers}
-    read = sum(1 for key, state in states.items() if state.read and key in ids)
-    starred = sum(1 for key, state in states.items() if state.starred and key in ids)
-    out = [
-        f"papers:     {len(papers):,}",
-        f"digests:    {store.digest_count():,}",
-        f"dates:      {min(dates)} .. {max(dates)}" if dates else "dates:      none",
-        f"read:       {read:,}",
-        f"unread:     {len(papers) - read:,}",
-        f"starred:    {starred:,}",
-        "per digest category (papers listed):",
-        *(f"  {category:<16} {count:>8,}" for category, count in sorted(per_category.items())),
-        "top primary categories:",
-        *(f"  {category:<16} {count:>8,}" for category, count in primary.most_common(10)),
-        *_device_lines(store),
-    ]
+    out = [*stats_lines(store, store.open_index()), *_device_lines(store)]
     write_text("".join(escape_controls(line) + "\n" for line in out))  # categories, dates, devices: from files
     return 0
 
@@ -248,17 +175,25 @@ def _device_lines(store) -> list[str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .cli_index import QueryRefused, query_docs
+    from .core.index.universe import IndexUniverse
     from .export import run_export
 
     store = open_store(args.home)
     states = store.states()
-    library = store.load_papers()
-    papers = filter_with_query(
-        library, states, args.query, strict=not args.lenient, new_ids=new_ids_for(store, args.query)
-    )
-    if not papers:
+    index = store.open_index()
+    try:
+        docs = query_docs(store, index, args.query, strict=not args.lenient)
+    except QueryRefused as refused:
+        raise CommandError(
+            f"query {args.query!r}: {refused}. Nothing written "
+            "(fix the query, or add --lenient to export what the rest of it selects)",
+            status=2,
+        ) from None
+    if not docs:
         raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
-    return run_export(args, papers, states, universe=library)
+    papers = [index.paper(d) for d in docs]
+    return run_export(args, papers, states, universe=IndexUniverse(index, store.load_papers))
 
 
 def cmd_config(args: argparse.Namespace) -> int:

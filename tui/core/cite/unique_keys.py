@@ -9,6 +9,10 @@ paper and the library, never on which other papers an export holds: the same
 paper gets the same key alone or among all of them, and a paper added to the
 library later (a newer id) never changes the keys already given.
 
+``universe`` may also be an object with ``key_candidates(paper, template)``
+giving the library's papers that could share the paper's key (the search
+index answers that without loading the library: :mod:`tui.core.index.universe`).
+
 Keys already in a file (``taken``, for ``--append``) are avoided the same way:
 a clashing paper gets its id appended (then ``a``, ``b``... in the unlikely
 case that is taken too).
@@ -93,9 +97,10 @@ def citation_keys(
         if known is None or id_age(paper.id) < id_age(known.id):
             oldest[base.lower()] = paper
     if universe:
-        index = _index(universe, template)
+        finder = getattr(universe, "key_candidates", None)
+        candidates = (lambda p: finder(p, template)) if finder is not None else _index(universe, template).candidates
         for paper, base in zip(papers, bases):
-            for other in index.candidates(paper):
+            for other in candidates(paper):
                 known = oldest[base.lower()]
                 if id_age(other.id) < id_age(known.id) and citation_key(other, template).lower() == base.lower():
                     oldest[base.lower()] = other

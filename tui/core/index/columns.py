@@ -13,6 +13,9 @@ Sections a segment carries (written by :func:`add_columns`, read by :class:`Colu
 * ``order.title`` / ``order.category``: the segment's documents in the
   reader's title order (``title.casefold()``) and category order (primary
   category), ties newest first (ascending document), as ``Library`` sorts.
+* ``days.dates`` / ``days.starts``: the distinct latest digest dates, newest
+  first, and the first document of each (documents are in newest-first
+  order, so each day's papers are one run): the reader's day steps.
 * ``plain.<field>``: packed bitset of the documents whose text of that field
   is not plain printable ASCII (accents, other scripts, control characters):
   a phrase is checked on them one by one, on the rest by one regex over the
@@ -62,6 +65,10 @@ def add_columns(sections: dict[str, Any], papers: Sequence[Paper], imported: Seq
     sections["order.title"] = np.array(sorted(range(n), key=titles.__getitem__), dtype=np.uint32)
     categories = [p.primary_category for p in papers]
     sections["order.category"] = np.array(sorted(range(n), key=categories.__getitem__), dtype=np.uint32)
+    latest = [p.digests[-1].date if p.digests else "" for p in papers]
+    starts = [k for k in range(n) if k == 0 or latest[k] != latest[k - 1]]
+    _table(sections, "days.dates", [latest[k] for k in starts])
+    sections["days.starts"] = np.array(starts, dtype=np.uint32)
     for field in BLOB_FIELDS:
         texts = [getattr(p, field) or "" for p in papers]
         sections[f"plain.{field}"] = np.packbits(np.fromiter((not _plain(t) for t in texts), bool, n))
@@ -92,6 +99,8 @@ class Columns:
         self.ref_date = file.array("refs.date")
         self.ref_cats = _names(file.blob("ref_cats"))
         self.ref_dates = _names(file.blob("ref_dates"))
+        self.day_dates = _names(file.blob("days.dates"))
+        self.day_starts = file.array("days.starts")
         self._file = file
 
     def order(self, sort: str) -> np.ndarray:

@@ -4,7 +4,7 @@ Files::
 
     <directory>/index.json       manifest, replaced atomically on every change
     <directory>/seg-<gen>.axs    segment files (see :mod:`.segment_file`), never rewritten
-    <directory>/.index.lock      held by writers (import, background merge)
+    <directory>/index.json.lock  held by writers (import, background merge)
 
 The manifest is the single commit point: a writer first writes new segment
 files, then the manifest naming them (with the deleted documents of older
@@ -29,7 +29,7 @@ from .segment_file import FORMAT, IndexDamaged, IndexMissing, IndexStale, IndexU
 
 MANIFEST = "index.json"
 _KIND = "arxiv-reader search index"
-_LOCK = ".index.lock"
+_LOCK = "index.json.lock"
 
 
 def read_manifest(directory: Path, source: str | None = None) -> dict[str, Any]:

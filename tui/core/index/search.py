@@ -81,6 +81,8 @@ class SearchIndex:
         self._count = bitsets.count(self.live)
         self._cache: OrderedDict[tuple[str, str, str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+        #: The manifest it was opened from (with the store's keys: ``imports``, ``digests``...).
+        self.manifest: dict = {}
 
     def __len__(self) -> int:
         """Papers in the index (deleted ones not counted)."""
@@ -129,6 +131,10 @@ class SearchIndex:
         """The live documents of ``paper_ids`` (without version), ascending."""
         return views.docs_of_ids(self, paper_ids)
 
+    def docs_listed_in(self, pairs) -> list[int]:
+        """The live documents listed in a digest of one of ``pairs`` ((category, date) tuples)."""
+        return views.docs_listed_in(self, pairs)
+
     def imported_after(self, imports: Iterable[int]) -> np.ndarray:
         """Bitset of the live documents first brought by the imports numbered ``imports`` (``is:new``)."""
         return views.imported_after(self, imports)
@@ -137,6 +143,10 @@ class SearchIndex:
         """Every live document in ``sort`` order: ``date`` (newest first), ``title`` or ``category``
         (the reader's keys, ties newest first); precomputed per segment, merged here."""
         return views.sort_order(self, sort)
+
+    def day_runs(self) -> list[tuple[str, int, int]]:
+        """``(date, first doc, end doc)`` of each latest digest day, newest first (see :func:`.views.day_runs`)."""
+        return views.day_runs(self)
 
     def stats(self) -> dict:
         """Figures for ``stats`` (see :func:`.views.library_stats`), from the columns alone."""
@@ -168,6 +178,10 @@ class SearchIndex:
         bits = self.match(query, states, should_stop)
         return SearchResult(bitsets.count(bits), bitsets.first_docs(bits, limit), bits)
 
+    def search_bits(self, bits: np.ndarray) -> np.ndarray:
+        """The live documents of ``bits``, ascending."""
+        return bitsets.to_docs(bits & self.live)
+
     def match(self, query: Query, states: States | None = None, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
         """The bitset of the live documents matching ``query``."""
         if query.root is None:
@@ -182,7 +196,7 @@ class SearchIndex:
             if found is not None:
                 self._cache.move_to_end(key)
                 return found
-        if field == "cat":
+        if field in ("cat", "auth"):
             found = self._lookup(field, lambda p: p.exact_range(_value(needle).encode()))
         elif field == "id":
             found = self._lookup(field, lambda p: p.prefix_range(needle.encode()))
@@ -373,4 +387,6 @@ def open_index(directory: Path, source: str | None = None) -> SearchIndex:
         for segment in segments:
             segment.close()
         raise
-    return SearchIndex(directory, manifest["source"], segments, [e["deleted"] for e in manifest["segments"]])
+    index = SearchIndex(directory, manifest["source"], segments, [e["deleted"] for e in manifest["segments"]])
+    index.manifest = manifest
+    return index

@@ -30,7 +30,7 @@ from .segment_file import IndexDamaged, SegmentFile, write_segment
 #: Fields searched by word prefix (the query language's text fields).
 WORD_FIELDS = ("default", "title", "authors", "summary", "comment", "journal", "doi")
 #: Fields of exact values: categories (and their archives), ids (prefix), dates (ranges).
-VALUE_FIELDS = ("cat", "id", "date")
+VALUE_FIELDS = ("cat", "id", "date", "auth")
 ROW_FIELDS = ("id", "version", "title", "first_author", "authors", "category", "first_date", "latest_date")
 _F = len(ROW_FIELDS)
 #: A prefix with at least this many postings gets a precomputed bitset: beyond
@@ -79,7 +79,24 @@ def field_texts(papers: Sequence[Paper], field: str) -> list[str]:
         return [_value(p.id.lower()) for p in papers]
     if field == "date":
         return [" ".join(_date_values(p)) for p in papers]
+    if field == "auth":
+        return _auth_values(papers)
     raise ValueError(field)
+
+
+def _auth_values(papers: Sequence[Paper]) -> list[str]:
+    """The ``{auth}`` citation-key part of each paper (lower-case): who may share a key (export)."""
+    from ..cite.keys import placeholder_value
+
+    cache: dict[str, str] = {}
+    out = []
+    for paper in papers:
+        first = paper.authors[0] if paper.authors else ""
+        value = cache.get(first)
+        if value is None:
+            value = cache[first] = _value(placeholder_value(paper, "auth").lower())
+        out.append(value)
+    return out
 
 
 def _value(text: str) -> str:

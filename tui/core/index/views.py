@@ -52,6 +52,25 @@ def docs_of_ids(index: SearchIndex, paper_ids: Iterable[str]) -> np.ndarray:
     return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
 
 
+def docs_listed_in(index: SearchIndex, pairs: Iterable[tuple[str, str]]) -> list[int]:
+    """The live documents listed in a digest of one of ``pairs`` (category, date)."""
+    wanted = set(pairs)
+    out: list[int] = []
+    for at, (base, segment) in enumerate(zip(index.bases, index.segments)):
+        columns = segment.columns
+        cat_id = {c: k for k, c in enumerate(columns.ref_cats)}
+        date_id = {d: k for k, d in enumerate(columns.ref_dates)}
+        hit = np.zeros(len(columns.ref_cat), bool)
+        for cat, date in wanted:
+            if cat in cat_id and date in date_id:
+                hit |= (columns.ref_cat == cat_id[cat]) & (columns.ref_date == date_id[date])
+        refs = np.flatnonzero(hit)
+        docs = np.unique(np.searchsorted(columns.ref_offsets.astype(np.int64), refs, "right") - 1)
+        docs = docs[live_mask(index, at)[docs]]
+        out += (docs + base).tolist()
+    return sorted(out)
+
+
 def imported_after(index: SearchIndex, imports: Iterable[int]) -> np.ndarray:
     """Bitset of the live documents first brought by one of the imports numbered ``imports``."""
     wanted = np.array(sorted(set(imports)), np.int32)
@@ -94,6 +113,24 @@ def _key_function(index: SearchIndex, sort: str):
     if sort == "title":
         return lambda doc: (title_key(index.row(doc).title), doc)
     return lambda doc: (index.row(doc).category, doc)
+
+
+def day_runs(index: SearchIndex) -> list[tuple[str, int, int]]:
+    """``(latest digest date, first document, end document)`` per day, newest first.
+
+    A paper belongs to its latest digest day; each day's papers are the live
+    documents of ``[first, end)`` (ids there may be deleted or padding).
+    """
+    runs: list[tuple[str, int, int]] = []
+    for base, segment in zip(index.bases, index.segments):
+        columns = segment.columns
+        starts = columns.day_starts.tolist() + [segment.n]
+        for date, first, end in zip(columns.day_dates, starts, starts[1:]):
+            if runs and runs[-1][0] == date:
+                runs[-1] = (date, runs[-1][1], base + end)
+            else:
+                runs.append((date, base + first, base + end))
+    return runs
 
 
 def library_stats(index: SearchIndex) -> dict[str, Any]:

@@ -24,7 +24,9 @@ from typing import Any
 from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
 from ..safetext import Notices
+from ..index import SearchIndex
 from .common import ImportReport, Progress
+from .dbfiles import file_stamp
 from .library import LibraryStore
 from .removal import RemoveReport, remove_digests
 from .session import SessionFile
@@ -53,6 +55,8 @@ class Store:
         self.state_path = self._state.path
         #: The name of this device (``$ARXIV_READER_DEVICE``, else the host name).
         self.device_name = self._state.device
+        self._index: SearchIndex | None = None
+        self._index_stamp: tuple[int, int, int] | None = None
         self._session = SessionFile(self.home, self.messages)
         self.session_path = self._session.path
         #: Why the data folder cannot be used at all (``None``: it can), e.g. a path that is a file.
@@ -114,6 +118,42 @@ class Store:
     def library_stats(self) -> dict[str, Any]:
         """Cheap library figures from the index (see :meth:`LibraryStore.library_stats`)."""
         return self.library_files.library_stats()
+
+    # -- search index (see :mod:`.search`) ---------------------------------------------
+    def open_index(self) -> SearchIndex:
+        """The library's search index, mapped (rebuilt first, with a message, when missing, stale
+        or damaged). The same object while the index on disk is unchanged; a new one after an
+        import or removal changed it (the old one keeps working on the files it mapped)."""
+        stamp = file_stamp(self.library_files.search.directory / "index.json")
+        if self._index is not None and stamp is not None and stamp == self._index_stamp:
+            return self._index
+        self._index = self.library_files.search.open()
+        self._index_stamp = file_stamp(self.library_files.search.directory / "index.json")
+        return self._index
+
+    def index_states(self, index: SearchIndex, names: Iterable[str] = ("read", "starred", "new")) -> dict[str, Any]:
+        """Bitsets over ``index``'s documents for ``is:`` terms: ``read``, ``starred`` (the state,
+        re-read when changed on disk) and ``new`` (:meth:`new_bits`), for ``index.search(states=...)``."""
+        names = set(names)
+        out: dict[str, Any] = {}
+        if names & {"read", "starred", "unread"}:
+            states = self._state.states()
+            if names & {"read", "unread"}:
+                out["read"] = index.bits_of_ids([k for k, state in states.items() if state.read])
+            if "starred" in names:
+                out["starred"] = index.bits_of_ids([k for k, state in states.items() if state.starred])
+        if "new" in names:
+            out["new"] = self.new_bits(index)
+        return out
+
+    def new_bits(self, index: SearchIndex) -> Any:
+        """Bitset of ``is:new``: the papers first imported after the last reader session ended
+        (every paper when there was none), as :meth:`new_paper_ids` decides it."""
+        since = self.last_session_end()
+        if since is None:
+            return index.live.copy()
+        imports = index.manifest.get("imports") or []
+        return index.imported_after(k for k, stamp in enumerate(imports) if stamp > since)
 
     # -- state -------------------------------------------------------------------
     def states(self) -> dict[str, PaperState]:

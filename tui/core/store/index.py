@@ -14,6 +14,7 @@ from the source metadata every shard carries (the import times are lost then).
 from __future__ import annotations
 
 import os
+import secrets
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ class LibraryIndex:
     #: Every path is resolved (symbolic links followed); older indexes may hold
     #: a path through a link, which the next import re-keys once.
     resolved: bool = True
+    #: A random token renewed by every save: the search index records the one
+    #: it was built from, so any change of the library it missed makes it stale.
+    generation: str = ""
 
 
 _FILE_FIELDS = {"path": str, "size": int, "mtime_ns": int, "category": str, "date": str, "shard": str, "papers": int}
@@ -61,6 +65,8 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
     """Validate raw index contents; raise CorruptDatabase on a malformed entry."""
     meta = next(iter(data.get(META_TABLE, {}).values()), {})
     index = LibraryIndex(schema=meta_schema(data) or 1, resolved=meta.get("paths") == "resolved")
+    generation = meta.get("generation")
+    index.generation = generation if isinstance(generation, str) else ""
     for doc in data.get("files", {}).values():
         if not isinstance(doc, dict) or any(not isinstance(doc.get(k), t) for k, t in _FILE_FIELDS.items()):
             raise CorruptDatabase(f"{path}: malformed entry in table 'files'")
@@ -214,7 +220,8 @@ class IndexFile:
         db = TinyDB(self.path, storage=CachingMiddleware(AtomicJSONStorage))
         try:
             db.drop_tables()
-            meta = {"schema": SCHEMA, "kind": "index"}
+            index.generation = secrets.token_hex(8)
+            meta = {"schema": SCHEMA, "kind": "index", "generation": index.generation}
             if index.resolved:
                 meta["paths"] = "resolved"
             db.table(META_TABLE).insert(meta)

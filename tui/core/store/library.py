@@ -29,6 +29,7 @@ from .common import ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
 from .index import IndexFile, LibraryIndex, first_imported_after
 from .parsepool import parse_files
+from .search import SearchFiles
 from .shards import (
     PAPER_FIELDS, as_written, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard,
     shard_docs, shard_rows, validate_rows,
@@ -66,7 +67,11 @@ class LibraryStore:
         self.messages = messages
         self.index_file = IndexFile(library, messages)
         self.index_path = self.index_file.path
+        #: The import lock (``index.json.lock``), one object so that it is re-entrant in this thread.
+        self.lock = lock_for(self.index_path)
         self._inside: dict[str, bool] = {}  # shard folder -> inside library/shards (see shard_file)
+        #: The search index under ``library/search`` (see :mod:`.search`).
+        self.search = SearchFiles(self)
 
     def load_index(self) -> LibraryIndex:
         """The library index (cached; re-read when another process changed it).
@@ -90,7 +95,7 @@ class LibraryStore:
         report.problems.extend(problems)
         try:
             self.library.mkdir(parents=True, exist_ok=True)
-            with lock_for(self.index_path), gc_paused():
+            with self.lock, gc_paused():
                 index = self.load_index()  # re-read if another process imported
                 self._import_locked(index, files, report, progress)
         except Timeout:
@@ -139,6 +144,8 @@ class LibraryStore:
             progress(done, total)
 
         statuses: dict[str, str] = {}
+        before, first = index.generation, not index.files
+        touched: dict[str, dict[str, Any] | None] = {}
         run = _ImportRun(index)
         stale_shards: list[Path] = []
         since_checkpoint = 0
@@ -160,6 +167,7 @@ class LibraryStore:
                 old = index.files.get(result.path)
                 if old is not None and old["shard"] != result.shard and self.shard_file(old) is not None:
                     stale_shards.append(self.shard_file(old))
+                touched.setdefault(result.path, dict(old) if old is not None else None)
                 index.files[result.path] = result.index_entry()
                 self._count_versions(index, result.versions, statuses, run)
             if since_checkpoint >= CHECKPOINT_FILES:
@@ -169,6 +177,9 @@ class LibraryStore:
                 progress(done, total)
         if todo or unresolved:
             self.index_file.save(index)
+            self.search.after_import(index, before, touched, first)
+        else:
+            self.search.ensure(index)
         for shard in stale_shards:
             if not any(e["shard"] == shard.relative_to(self.library).as_posix() for e in index.files.values()):
                 try:
@@ -304,23 +315,30 @@ class LibraryStore:
         library = str(self.library)
         repaired = dropped = 0
         try:
-            with lock_for(self.index_path):
+            with self.lock:
                 index = self.load_index()  # the latest, under the lock
+                before = index.generation
+                touched: dict[str, dict[str, Any] | None] = {}
                 for path in dict.fromkeys(entry["path"] for entry in entries):
                     if not os.path.isfile(path):
                         self.messages.append(f"the stored papers of {path} were lost and the file is gone")
-                        dropped += index.files.pop(path, None) is not None
+                        gone = index.files.pop(path, None)
+                        if gone is not None:
+                            touched[path] = gone
+                            dropped += 1
                         continue
                     result = parse_to_shard(path, library)
                     if result.error:
                         self.messages.append(result.error)
                         continue
                     entry = result.index_entry()
+                    touched[path] = index.files.get(path)
                     index.files[path] = entry
                     docs.extend(self._read_shard(entry) or [])
                     repaired += 1
                 if repaired or dropped:
                     self.index_file.save(index)
+                    self.search.after_import(index, before, touched, first=False)
         except (Timeout, OSError) as exc:
             self.messages.append(f"cannot repair the library: {exc}")
         if repaired:
@@ -337,9 +355,12 @@ class LibraryStore:
             return self._load_papers(progress)
 
     def _load_papers(self, progress: Progress | None) -> list[Paper]:
+        return self.merged_papers(self.load_index(), progress)
+
+    def merged_papers(self, index: LibraryIndex, progress: Progress | None = None) -> list[Paper]:
+        """Every paper of ``index``'s shards, merged, newest first (see :meth:`load_papers`)."""
         from ..merge import merge_papers
 
-        index = self.load_index()
         entries = sorted(index.files.values(), key=lambda e: (e["date"], e["category"], e["path"]))
         total = len(entries)
         papers: list[Paper] = []

@@ -16,8 +16,8 @@ from pathlib import Path
 from filelock import Timeout
 
 from .common import StoreError, gc_paused
-from .dbfiles import lock_for
 from .library import LibraryStore
+from .search import merge_in_library_order
 from .shards import versions_of
 
 
@@ -47,8 +47,9 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport
     """
     report = RemoveReport()
     try:
-        with lock_for(library.index_path), gc_paused():
+        with library.lock, gc_paused():
             index = library.load_index()
+            before = index.generation
             chosen: list[dict] = []
             for path in paths:
                 prefixes = list(dict.fromkeys([os.path.abspath(path), os.path.realpath(path)]))
@@ -65,8 +66,11 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport
                 report.removed.append(entry["path"])
             # The papers' versions from the digests that remain (they may list some of them too).
             remaining: dict[str, tuple[int, str]] = {}
+            listed: list[tuple[dict, list[dict]]] = []  # (entry, its docs of affected papers)
             for entry in index.files.values():
                 docs = [doc for doc in library.shard_papers(entry) or [] if doc.get("id") in affected]
+                if docs:
+                    listed.append((entry, docs))
                 for key, (version, fingerprint) in versions_of(docs).items():
                     if key not in remaining or version > remaining[key][0]:
                         remaining[key] = (version, fingerprint)
@@ -78,6 +82,8 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport
             report.papers_kept = len(remaining)
             report.papers_removed = len(affected) - len(remaining)
             library.index_file.save(index)
+            library.search.after_removal(index, before, merge_in_library_order(listed, set(remaining)),
+                                         affected - set(remaining))
             used = {entry["shard"] for entry in index.files.values()}
             for entry in chosen:
                 shard = library.shard_file(entry)  # only ever inside library/shards (real path)

@@ -1,0 +1,78 @@
+"""The command line's questions to the search index: which papers a query selects, the list
+table from the index's rows, and the figures of ``stats`` (no command loads the library)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+
+from .core.latex import title_text
+from .core.models import PaperState
+from .core.safetext import escape_controls
+
+
+class QueryRefused(Exception):
+    """A strict query (``export``) had to ignore parts of itself: the message says which."""
+
+
+def query_docs(store, index, text: str, *, strict: bool = False) -> list[int]:
+    """The documents of ``index`` matching the query ``text``, newest first (all for a blank one).
+
+    Warnings about ignored parts go to stderr; with ``strict`` they refuse the
+    query (:class:`QueryRefused`). ``is:`` terms get their papers from the store's
+    state and import times, looked up only when the query has them.
+    """
+    if not text.strip():
+        return index.all_docs().tolist()
+    from .core.query import parse_query
+
+    query = parse_query(text)
+    if query.warnings and strict:
+        raise QueryRefused("; ".join(query.warnings))
+    for warning in query.warnings:
+        print(f"arxiv-reader: query: {warning}", file=sys.stderr)
+    names = {term.needle for term in query.terms() if term.field == "is"}
+    states = store.index_states(index, names) if names else {}
+    return index.search(query, states, limit=0).docs().tolist()
+
+
+def _truncate(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table_lines(rows: Sequence, states: Mapping[str, PaperState]) -> str:
+    """The ``list`` table from index rows: flags, versioned id, first digest date, primary
+    category, title (its LaTeX rendered, as in the reader's list)."""
+    lines = []
+    for row in rows:
+        state = states.get(row.id)
+        flags = ("*" if state and state.starred else " ") + (" " if state and state.read else "N")
+        title = escape_controls(title_text(row.title))
+        lines.append(  # (every field came from a file: escaped)
+            f"{flags} {escape_controls(f'{row.id}v{row.version}'):<22} {escape_controls(row.first_date):<10} "
+            f"{escape_controls(row.category):<10} {_truncate(title, 90)}"
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+def stats_lines(store, index) -> list[str]:
+    """The library part of ``stats``, from the index's columns and the state."""
+    figures = index.stats()
+    states = store.states()
+    read = len(index.docs_of_ids([k for k, s in states.items() if s.read]))
+    starred = len(index.docs_of_ids([k for k, s in states.items() if s.starred]))
+    papers = figures["papers"]
+    first, last = figures["first_date"], figures["last_date"]
+    primary = sorted(figures["primary"].items(), key=lambda item: (-item[1], item[0]))[:10]
+    return [
+        f"papers:     {papers:,}",
+        f"digests:    {int(index.manifest.get('digests', store.digest_count())):,}",
+        f"dates:      {first} .. {last}" if first else "dates:      none",
+        f"read:       {read:,}",
+        f"unread:     {papers - read:,}",
+        f"starred:    {starred:,}",
+        "per digest category (papers listed):",
+        *(f"  {category:<16} {count:>8,}" for category, count in sorted(figures["listings"].items())),
+        "top primary categories:",
+        *(f"  {category:<16} {count:>8,}" for category, count in primary),
+    ]
