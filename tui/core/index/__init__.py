@@ -50,7 +50,7 @@ Phase 2 (the store and the Library), in short::
     result = index.search("abs:diffusion", states={"read": read_bits, "starred": starred_bits})
     result.count, index.rows(result.first), index.paper(result.first[0])
 
-Matching is by word prefix (:mod:`.words`), not substring.
+Matching is by word prefix (:mod:`tui.core.query.words`), not substring.
 """
 
 from .bitsets import count as count_bits

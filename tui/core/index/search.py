@@ -30,7 +30,7 @@ from .segment import Row, Segment, _value
 from .columns import BLOB_FIELDS
 from .phrases import blob_pattern, scan_blob
 from .segment_file import IndexDamaged, IndexMissing
-from .words import is_single_word, needle_parts, needle_pattern
+from ..query.words import is_single_word, needle_parts, needle_pattern
 
 #: State sets for ``is:`` terms: name (``read``, ``starred``, ``new``) -> bitset or document ids.
 States = Mapping[str, "np.ndarray | Iterable[int]"]

@@ -1,11 +1,12 @@
 """Folded field text for every paper as one byte string, searched in C.
 
-The engine's substring index: see :class:`Haystack`.
+The engine's text index: see :class:`_Haystack`. A needle matches where it
+starts a word (:mod:`tui.core.query.words`): each occurrence ``bytes.find``
+reports is kept only when the character before it is not a letter or digit.
 """
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -26,8 +27,32 @@ _BUILD_BATCH = 2048
 _MAX_U32 = 0xFFFFFFFF
 #: Candidates below this share of the papers are checked one by one, else a full scan.
 _FIND_IN_SHARE = 0.75
-#: Compiled "a paper without this byte" regexes of the dense path, per byte.
-_MISSING_BYTE: dict[bytes, re.Pattern[bytes]] = {}
+
+
+_ASCII_ALNUM = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _word_start(text: bytes | bytearray, pos: int) -> bool:
+    """Is byte ``pos`` of UTF-8 ``text`` at a word start (no letter or digit just before it)?"""
+    if pos == 0:
+        return True
+    byte = text[pos - 1]
+    if byte < 0x80:
+        return byte not in _ASCII_ALNUM
+    start = pos - 1  # back to the lead byte of the character before (at most 4 bytes)
+    while start > 0 and pos - start < 4 and text[start] & 0xC0 == 0x80:
+        start -= 1
+    before = bytes(text[start:pos]).decode("utf-8", "replace")
+    return not before[-1:].isalnum()
+
+
+def _find_word(text: bytes | bytearray, needle: bytes, start: int, end: int) -> int:
+    """The first position in ``[start, end)`` where ``needle`` starts a word of ``text``, else -1."""
+    find = text.find
+    pos = find(needle, start, end)
+    while pos != -1 and not _word_start(text, pos):
+        pos = find(needle, pos + 1, end)
+    return pos
 
 
 class _Haystack:
@@ -38,8 +63,9 @@ class _Haystack:
     ``str``: one Greek letter in 200,000 abstracts would otherwise widen the
     whole joined string to two or four bytes per character.  A substring match
     on UTF-8 bytes is a match on the characters, since UTF-8 is self-synchronising.
-    ``bytes.find`` jumps to the next occurrence in C and ``bisect`` on the
-    compact ``array`` of offsets maps it back to a paper.  Nothing per paper is
+    ``bytes.find`` jumps to the next occurrence in C (one not at a word start
+    is skipped) and ``bisect`` on the compact ``array`` of offsets maps it back
+    to a paper.  Nothing per paper is
     kept besides the offsets (4 bytes each).
     """
 
@@ -83,11 +109,14 @@ class _Haystack:
         return self.text[:-1].decode().split("\x00") if self.text else []
 
     def find_all(self, needle: bytes, should_stop: Callable[[], bool] | None = None) -> list[int]:
-        """Ascending indices of papers whose text contains ``needle``."""
+        """Ascending indices of papers whose text contains ``needle`` at a word start."""
         out: list[int] = []
         append = out.append
         text, offsets = self.text, self.offsets
-        find = text.find
+
+        def find(needle: bytes, start: int, end: int) -> int:
+            return _find_word(text, needle, start, end)
+
         n = len(offsets) - 1
         for lo in range(0, n, _SEGMENT):
             if should_stop is not None and should_stop():
@@ -109,41 +138,21 @@ class _Haystack:
                     break
                 if hits >= 32 and hits * 3 > k - lo:
                     # Dense (a short, common needle): one bounded find per
-                    # remaining paper of the segment beats find+bisect per hit;
-                    # for one byte in over 90% of them, a regex listing the papers
-                    # WITHOUT it beats both (at 50% it is twice slower).
-                    if len(needle) == 1 and hits * 10 > (k + 1 - lo) * 9:
-                        out.extend(self._without_byte(needle, k + 1, hi))
-                    else:
-                        out.extend([i for i in range(k + 1, hi) if find(needle, offsets[i], offsets[i + 1]) != -1])
+                    # remaining paper of the segment beats find+bisect per hit.
+                    out.extend([i for i in range(k + 1, hi) if find(needle, offsets[i], offsets[i + 1]) != -1])
                     break
                 pos = find(needle, nxt, end)
-        return out
-
-    def _without_byte(self, byte: bytes, lo: int, hi: int) -> list[int]:
-        """Papers ``lo..hi-1`` whose text contains the single byte ``byte``, for a byte in most of them.
-
-        The regex (all in C) stops at each paper's terminating NUL whose next
-        text lacks ``byte``: only the few misses cost Python work.  ``lo >= 1``.
-        """
-        offsets = self.offsets
-        pattern = _MISSING_BYTE.get(byte)
-        if pattern is None:
-            pattern = _MISSING_BYTE[byte] = re.compile(b"\\x00(?=[^\\x00" + re.escape(byte) + b"]*\\x00)")
-        out: list[int] = []
-        start = lo
-        for match in pattern.finditer(self.text, offsets[lo] - 1, offsets[hi]):
-            miss = bisect_right(offsets, match.start() + 1, lo, hi) - 1
-            out.extend(range(start, miss))
-            start = miss + 1
-        out.extend(range(start, hi))
         return out
 
     def find_in(
         self, needle: bytes, candidates: Sequence[int], should_stop: Callable[[], bool] | None = None
     ) -> list[int]:
-        """Those of ``candidates`` (ascending) whose text contains ``needle``."""
-        find, offsets = self.text.find, self.offsets
+        """Those of ``candidates`` (ascending) whose text contains ``needle`` at a word start."""
+        text, offsets = self.text, self.offsets
+
+        def find(needle: bytes, start: int, end: int) -> int:
+            return _find_word(text, needle, start, end)
+
         out: list[int] = []
         for lo in range(0, len(candidates), _SEGMENT):
             if should_stop is not None and should_stop():
