@@ -66,7 +66,7 @@ def stats_lines(store, index) -> list[str]:
     primary = sorted(figures["primary"].items(), key=lambda item: (-item[1], item[0]))[:10]
     return [
         f"papers:     {papers:,}",
-        f"digests:    {int(index.manifest.get('digests', store.digest_count())):,}",
+        f"digests:    {_digests(store, index):,}",
         f"dates:      {first} .. {last}" if first else "dates:      none",
         f"read:       {read:,}",
         f"unread:     {papers - read:,}",
@@ -76,3 +76,9 @@ def stats_lines(store, index) -> list[str]:
         "top primary categories:",
         *(f"  {category:<16} {count:>8,}" for category, count in primary),
     ]
+
+
+def _digests(store, index) -> int:
+    """How many digest files the library holds: the index's manifest says (the library index if not)."""
+    count = index.manifest.get("digests")
+    return count if isinstance(count, int) else store.digest_count()
