@@ -5,6 +5,9 @@ Only the store writes to disk. Layout under ``home``::
     library/index.json          the library index (see :mod:`.index`)
     library/shards/<cat>/<YYYYMMDD>-<hash>.json
                                 the parsed papers of one digest file (see :mod:`.shards`)
+    library/search/             the search index, derived from the shards (see :mod:`.search`
+                                and :mod:`tui.core.index`); rebuilt, with a message, when
+                                missing, stale, damaged or of an older format
     state/<device>.jsonl        the user's state, one file per device (see :mod:`.state`)
     session.json                where the reader was (see :mod:`.session`)
 
@@ -12,6 +15,33 @@ Every write is atomic (temporary file, fsync, rename) or an fsynced append. A
 database that cannot be read is set aside with a message in
 :attr:`Store.messages`, never replaced silently; temporaries left by a killed
 write are removed when a store opens.
+
+Reading through the search index (what the command line does, and the API the
+reader is meant to use; no call loads the library)::
+
+    store = Store(home)
+    index = store.open_index()               # mapped; the same object until an import or
+                                             # removal changes it (then a new one; the old
+                                             # one keeps working until closed)
+    query = parse_query("abs:diffusion -is:read")
+    states = store.index_states(index, {t.needle for t in query.terms() if t.field == "is"})
+    result = index.search(query, states, limit=50)   # count, first 50 documents, bitset
+    rows = index.rows(result.first)          # list columns: id, version, title, first author,
+                                             # author count, category, first and latest date
+    paper = index.paper(result.first[0])     # the whole Paper (abstract read from the file)
+    more = result.after(result.first[-1], 50)   # scrolling on
+    order = index.sort_order("title")        # every live document in the reader's title
+                                             # order ("category" too); newest first is ascending ids
+    days = index.day_runs()                  # (date, first doc, end doc) per latest-digest day
+    index.stats(); index.doc_of("2201.12944"); index.all_docs()
+
+Documents are ids in newest-first order (latest digest date, then id,
+descending), the order :meth:`Store.load_papers` returns. ``index_states``
+turns the user's state (re-read when another process changed it) and the
+import times into bitsets for ``is:read``, ``is:starred``, ``is:unread`` and
+``is:new``; pass a fresh one after a state change. Text matches by word
+prefix (:mod:`tui.core.query.words`), exactly as the :class:`QueryEngine`
+does on loaded papers.
 """
 
 from __future__ import annotations
