@@ -74,6 +74,7 @@ class IndexTimer:
         from tui.core.store import search
 
         self.total = 0.0
+        self._depth = 0  # after_import may call rebuild: time the outer call only
         self._search = search
         self._originals = {name: getattr(search.SearchFiles, name) for name in ("rebuild", "after_import")}
         for name, original in self._originals.items():
@@ -82,10 +83,13 @@ class IndexTimer:
     def _timed(self, original):
         def wrapper(*args, **kwargs):
             started = time.perf_counter()
+            self._depth += 1
             try:
                 return original(*args, **kwargs)
             finally:
-                self.total += time.perf_counter() - started
+                self._depth -= 1
+                if not self._depth:
+                    self.total += time.perf_counter() - started
         return wrapper
 
     def take(self) -> float:

@@ -12,7 +12,9 @@ Sections a segment carries (written by :func:`add_columns`, read by :class:`Colu
   earlier date): what ``stats`` counts, without reading a paper.
 * ``order.title`` / ``order.category``: the segment's documents in the
   reader's title order (``title.casefold()``) and category order (primary
-  category), ties newest first (ascending document), as ``Library`` sorts.
+  category), ties newest first (ascending document), as ``Library`` sorts;
+  ``order.title.keys`` / ``order.title.key_offsets``: the title keys in that
+  order, so that the orders of several segments merge without reading rows.
 * ``days.dates`` / ``days.starts``: the distinct latest digest dates, newest
   first, and the first document of each (documents are in newest-first
   order, so each day's papers are one run): the reader's day steps.
@@ -62,7 +64,13 @@ def add_columns(sections: dict[str, Any], papers: Sequence[Paper], imported: Seq
     _table(sections, "ref_cats", cats)
     _table(sections, "ref_dates", dates)
     titles = [title_key(p.title) for p in papers]
-    sections["order.title"] = np.array(sorted(range(n), key=titles.__getitem__), dtype=np.uint32)
+    by_title = sorted(range(n), key=titles.__getitem__)
+    sections["order.title"] = np.array(by_title, dtype=np.uint32)
+    keys = [titles[k].encode() for k in by_title]  # for merging the orders of several segments
+    key_offsets = np.zeros(n + 1, np.uint64)
+    np.cumsum([len(k) for k in keys], out=key_offsets[1:])
+    sections["order.title.key_offsets"] = key_offsets
+    sections["order.title.keys"] = b"".join(keys)
     categories = [p.primary_category for p in papers]
     sections["order.category"] = np.array(sorted(range(n), key=categories.__getitem__), dtype=np.uint32)
     latest = [p.digests[-1].date if p.digests else "" for p in papers]
@@ -106,6 +114,16 @@ class Columns:
     def order(self, sort: str) -> np.ndarray:
         """Local documents in ``sort`` order (see :data:`SORTS`)."""
         return self._file.array(f"order.{sort}")
+
+    def order_keys(self, sort: str) -> list[str]:
+        """The sort key of each document of :meth:`order` (same positions): what merges
+        the orders of several segments."""
+        if sort == "category":
+            names = self.primary_names
+            return [names[k] for k in self.primary[self.order(sort)].tolist()]
+        blob = self._file.blob("order.title.keys")
+        bounds = self._file.array("order.title.key_offsets").tolist()
+        return [str(blob[a:b], "utf-8") for a, b in zip(bounds, bounds[1:])]
 
     def not_plain(self, field: str) -> np.ndarray | None:
         """Bitset of the documents whose ``field`` text is not plain ASCII (None: not kept)."""

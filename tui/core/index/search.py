@@ -81,6 +81,7 @@ class SearchIndex:
         self._count = bitsets.count(self.live)
         self._cache: OrderedDict[tuple[str, str, str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._ranks: dict[str, np.ndarray] = {}
         #: The manifest it was opened from (with the store's keys: ``imports``, ``digests``...).
         self.manifest: dict = {}
 
@@ -138,6 +139,25 @@ class SearchIndex:
     def imported_after(self, imports: Iterable[int]) -> np.ndarray:
         """Bitset of the live documents first brought by the imports numbered ``imports`` (``is:new``)."""
         return views.imported_after(self, imports)
+
+    def sort_rank(self, sort: str) -> np.ndarray:
+        """Each document's position in ``sort`` order (int64 by document id; deleted ones last), cached:
+        ``docs[np.argsort(rank[docs], kind="stable")]`` puts any result in that order (:meth:`in_order`)."""
+        with self._cache_lock:
+            found = self._ranks.get(sort)
+        if found is None:
+            order = self.sort_order(sort)
+            found = np.full(self.nbytes * 8, len(order), np.int64)
+            found[order] = np.arange(len(order), dtype=np.int64)
+            with self._cache_lock:
+                self._ranks[sort] = found
+        return found
+
+    def in_order(self, docs: np.ndarray, sort: str) -> np.ndarray:
+        """``docs`` (e.g. :meth:`SearchResult.docs`) in ``sort`` order (``date``: as given, ascending)."""
+        if sort == "date":
+            return docs
+        return docs[np.argsort(self.sort_rank(sort)[docs], kind="stable")]
 
     def sort_order(self, sort: str) -> np.ndarray:
         """Every live document in ``sort`` order: ``date`` (newest first), ``title`` or ``category``

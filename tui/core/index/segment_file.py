@@ -33,7 +33,7 @@ from ..atomic import create_temporary, fsync_directory
 
 MAGIC = b"AXRINDEX"
 #: Bump on any change of layout or meaning: older files then read as stale.
-FORMAT = 2
+FORMAT = 3
 _PREFIX = struct.Struct("<8sIII4x")
 _ALIGN = 64
 

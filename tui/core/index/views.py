@@ -7,15 +7,15 @@ and ``live`` bitset); the index exposes each as a method.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import bitsets
-from .columns import SORTS, title_key
+from .columns import SORTS
 from .segment import _value
 
 if TYPE_CHECKING:
@@ -85,34 +85,30 @@ def imported_after(index: SearchIndex, imports: Iterable[int]) -> np.ndarray:
 
 def sort_order(index: SearchIndex, sort: str) -> np.ndarray:
     """Every live document in ``sort`` order (``date``: ascending ids; ``title``, ``category``:
-    the reader's keys, ties newest first), as int64 document ids."""
+    the reader's keys, ties newest first), as int64 document ids.
+
+    Each segment keeps its documents' order and their keys in that order; the
+    runs of several segments are concatenated (segments newest first) and
+    sorted by key: a stable sort, so ties stay newest first, and a sort of a
+    few presorted runs (timsort merges them).
+    """
     if sort == "date":
         return index.all_docs()
     if sort not in SORTS:
         raise ValueError(sort)
-    runs = []
+    runs, keys = [], []
     for at, (base, segment) in enumerate(zip(index.bases, index.segments)):
         order = segment.columns.order(sort).astype(np.int64)
-        runs.append(order[live_mask(index, at)[order]] + base)
+        live = live_mask(index, at)[order]
+        runs.append(order[live] + base)
+        if len(index.segments) > 1:
+            keys += compress(segment.columns.order_keys(sort), live.tolist())
     if not runs:
         return np.zeros(0, np.int64)
-    # The largest run is the base; the others' documents are placed into it by bisection
-    # (segments are few and, but for one, small).
-    largest = max(range(len(runs)), key=lambda k: len(runs[k]))
-    merged = runs[largest].tolist()
-    key = _key_function(index, sort)
-    for k, run in enumerate(runs):
-        if k == largest or not len(run):
-            continue
-        places = [bisect_left(merged, key(d), key=key) for d in run.tolist()]
-        merged = np.insert(np.array(merged, np.int64), places, run).tolist()
-    return np.array(merged, np.int64)
-
-
-def _key_function(index: SearchIndex, sort: str):
-    if sort == "title":
-        return lambda doc: (title_key(index.row(doc).title), doc)
-    return lambda doc: (index.row(doc).category, doc)
+    docs = np.concatenate(runs)
+    if len(runs) == 1:
+        return docs
+    return docs[np.array(sorted(range(len(keys)), key=keys.__getitem__), np.int64)]
 
 
 def day_runs(index: SearchIndex) -> list[tuple[str, int, int]]:
