@@ -21,10 +21,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..query.haystack import SearchCancelled
+from ..query.words import needle_pattern
+from ..textfold import fold
+from .segment_file import IndexDamaged
+
+if TYPE_CHECKING:
+    from .segment import Segment
 
 #: What ``str.isspace`` calls white space in ASCII (fold turns each into a space).
 _WHITE = rb"[\t-\r\x1c-\x1f ]+"
@@ -86,3 +93,43 @@ def scan_blob(
     again = np.unique(np.concatenate(recheck)) if recheck else np.zeros(0, np.int64)
     again = again[(again < n) & ~np.isin(again, hits)]
     return hits, again
+
+
+#: The blob section holding each field a segment can scan whole.
+_BLOB = {"summary": "abstract"}
+#: Candidates checked between two ``stop`` calls.
+_CHECK_EVERY = 512
+
+
+def scan_segment(
+    segment: Segment, field: str, pattern: re.Pattern[bytes], local: np.ndarray, stop: Callable[[], bool] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scan a segment's whole blob of ``field`` for the candidates of bitset ``local``:
+    (local documents found, local documents still to check one by one with :func:`check_texts`)."""
+    offsets = segment.blob_offsets(field)
+    hits, again = scan_blob(lambda a, b: segment.file.read(f"{_BLOB[field]}.blob", a, b), offsets, pattern, stop)
+    wanted = np.unpackbits(local)[: segment.n].astype(bool)
+    not_plain = segment.columns.not_plain(field)
+    odd = np.unpackbits(not_plain)[: segment.n].astype(bool) if not_plain is not None else wanted
+    recheck = np.zeros(segment.n, bool)
+    recheck[again] = True
+    recheck |= odd
+    matched = np.zeros(segment.n, bool)
+    matched[hits] = True
+    return np.flatnonzero(matched & wanted & ~recheck), np.flatnonzero(recheck & wanted)
+
+
+def check_texts(segment: Segment, field: str, needle: str, docs: list[int], stop: Callable[[], bool] | None) -> list[int]:
+    """Those of ``docs`` (local) whose text of ``field`` holds ``needle`` at a word start."""
+    pattern = needle_pattern(needle)
+    found = []
+    for k, local in enumerate(docs):
+        if stop is not None and k % _CHECK_EVERY == 0 and stop():
+            raise SearchCancelled
+        try:
+            texts = segment.texts(local, field)
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise IndexDamaged(f"{segment.file.path}: text of {local} unreadable ({exc})") from None
+        if any(pattern.search(fold(text)) for text in texts):
+            found.append(local)
+    return found

@@ -23,23 +23,19 @@ from ..models import Paper
 from ..query.haystack import SearchCancelled
 from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term
 from ..query.syntax import parse_query
-from ..textfold import fold
 from . import bitsets, views
 from .directory import read_manifest
 from .segment import Row, Segment, _value
 from .columns import BLOB_FIELDS
-from .phrases import blob_pattern, scan_blob
+from .phrases import blob_pattern, check_texts, scan_segment
 from .segment_file import IndexDamaged, IndexMissing
-from ..query.words import is_single_word, needle_parts, needle_pattern
+from ..query.words import is_single_word, needle_parts
 
 #: State sets for ``is:`` terms: name (``read``, ``starred``, ``new``) -> bitset or document ids.
 States = Mapping[str, "np.ndarray | Iterable[int]"]
 _CACHE_SIZE = 64
-_CHECK_EVERY = 512
 #: A segment's blob is scanned whole when more than 1/BULK_SHARE of its documents are candidates.
 BULK_SHARE = 8
-#: The blob section holding each field of BLOB_FIELDS.
-_BLOB = {"summary": "abstract"}
 
 
 @dataclass(slots=True)
@@ -141,16 +137,11 @@ class SearchIndex:
         return views.imported_after(self, imports)
 
     def sort_rank(self, sort: str) -> np.ndarray:
-        """Each document's position in ``sort`` order (int64 by document id; deleted ones last), cached:
-        ``docs[np.argsort(rank[docs], kind="stable")]`` puts any result in that order (:meth:`in_order`)."""
+        """Each document's position in ``sort`` order (int64 by document id; deleted ones last), cached."""
         with self._cache_lock:
             found = self._ranks.get(sort)
         if found is None:
-            order = self.sort_order(sort)
-            found = np.full(self.nbytes * 8, len(order), np.int64)
-            found[order] = np.arange(len(order), dtype=np.int64)
-            with self._cache_lock:
-                self._ranks[sort] = found
+            found = self._ranks[sort] = views.sort_rank(self, sort)
         return found
 
     def in_order(self, docs: np.ndarray, sort: str) -> np.ndarray:
@@ -269,42 +260,11 @@ class SearchIndex:
             docs = docs[docs < segment.n]
             found: list[int] = []
             if pattern is not None and len(docs) * BULK_SHARE > segment.n:
-                matched, docs = self._bulk(segment, field, pattern, local, stop)
+                matched, docs = scan_segment(segment, field, pattern, local, stop)
                 found = matched.tolist()
-            found += self._check(segment, field, needle, docs.tolist(), stop)
+            found += check_texts(segment, field, needle, docs.tolist(), stop)
             parts.append(bitsets.from_docs(found, segment.nbytes))
         return np.concatenate(parts) if len(parts) != 1 else parts[0]
-
-    def _bulk(
-        self, segment: Segment, field: str, pattern, local: np.ndarray, stop: Callable[[], bool] | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Scan the segment's blob: (local documents found, local documents still to check one by one)."""
-        offsets = segment.blob_offsets(field)
-        hits, again = scan_blob(lambda a, b: segment.file.read(f"{_BLOB[field]}.blob", a, b), offsets, pattern, stop)
-        wanted = np.unpackbits(local)[: segment.n].astype(bool)
-        not_plain = segment.columns.not_plain(field)
-        odd = np.unpackbits(not_plain)[: segment.n].astype(bool) if not_plain is not None else wanted
-        recheck = np.zeros(segment.n, bool)
-        recheck[again] = True
-        recheck |= odd
-        matched = np.zeros(segment.n, bool)
-        matched[hits] = True
-        return np.flatnonzero(matched & wanted & ~recheck), np.flatnonzero(recheck & wanted)
-
-    def _check(self, segment: Segment, field: str, needle: str, docs: list[int], stop) -> list[int]:
-        """Those of ``docs`` (local) whose text of ``field`` holds ``needle`` at a word start."""
-        pattern = needle_pattern(needle)
-        found = []
-        for k, local in enumerate(docs):
-            if stop is not None and k % _CHECK_EVERY == 0 and stop():
-                raise SearchCancelled
-            try:
-                texts = segment.texts(local, field)
-            except (ValueError, TypeError, UnicodeDecodeError) as exc:
-                raise IndexDamaged(f"{segment.file.path}: text of {local} unreadable ({exc})") from None
-            if any(pattern.search(fold(text)) for text in texts):
-                found.append(local)
-        return found
 
     def verify(self) -> None:
         """Check every section's checksum (reads everything); raises :class:`IndexDamaged`."""

@@ -111,6 +111,14 @@ def sort_order(index: SearchIndex, sort: str) -> np.ndarray:
     return docs[np.array(sorted(range(len(keys)), key=keys.__getitem__), np.int64)]
 
 
+def sort_rank(index: SearchIndex, sort: str) -> np.ndarray:
+    """Each document's position in :func:`sort_order` (int64 by document id; deleted ones last)."""
+    order = sort_order(index, sort)
+    rank = np.full(index.nbytes * 8, len(order), np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return rank
+
+
 def day_runs(index: SearchIndex) -> list[tuple[str, int, int]]:
     """``(latest digest date, first document, end document)`` per day, newest first.
 
