@@ -486,15 +486,18 @@ def test_dense_and_narrowed_text_searches_match_a_naive_scan(papers) -> None:
 
 def test_dense_path_keeps_only_word_starts_at_segment_edges() -> None:
     """A needle found in nearly every paper, but inside a word in some, at segment edges too."""
-    titles = ["tea"] * 9000
+    titles = ["teacup"] * 9000
     for gap in (1, 2, 33, 4095, 4096, 4097, 5000, 8191, 8999):
-        titles[gap] = "steam"  # "te" inside a word: no match
-    titles[7] = "δtea"  # after a Greek letter: inside a word
-    titles[8] = "–tea"  # after a dash: a word start
+        titles[gap] = "steacup"  # inside a word: no match
+    titles[7] = "δteacup"  # after a Greek letter: inside a word
+    titles[8] = "–teacup"  # after a dash: a word start
+    titles[9] = "δteacup teacup"  # inside a word, then at a word start
     papers = [Paper(id=f"2201.{i:05d}", version=1, title=title) for i, title in enumerate(titles)]
-    hits = QueryEngine(papers).search(parse_query("ti:te"), {})
-    assert hits == [i for i, title in enumerate(titles) if needle_pattern("te").search(title)]
-    assert len(hits) == 9000 - 10 and 8 in hits and 7 not in hits
+    engine = QueryEngine(papers)
+    for needle in ("te", "teacu"):  # a short needle (one regex pass) and a longer one (find)
+        hits = engine.search(parse_query("ti:" + needle), {})
+        assert hits == [i for i, title in enumerate(titles) if needle_pattern(needle).search(title)]
+        assert len(hits) == 9000 - 10 and 8 in hits and 9 in hits and 7 not in hits
 
 
 def test_intersect_mask_and_whole_library_candidates() -> None:

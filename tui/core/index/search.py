@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Paper
-from ..query.haystack import SearchCancelled
 from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term
 from ..query.syntax import parse_query
 from . import bitsets, views
