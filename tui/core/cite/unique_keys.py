@@ -20,6 +20,7 @@ case that is taken too).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Sequence
 
 from ..models import Paper
@@ -81,6 +82,23 @@ def _index(universe: Sequence[Paper], template: str) -> _UniverseIndex:
     return index
 
 
+class _ByAge:
+    """Candidate lists sorted oldest first, once each (a library's group of one
+    author can hold thousands of papers, asked about for every exported paper)."""
+
+    def __init__(self) -> None:
+        # id of a list -> (the list, kept so that its id stays its own; sorted; their ages)
+        self._sorted: dict[int, tuple[list[Paper], list[Paper], list[tuple]]] = {}
+
+    def older(self, candidates: list[Paper], age: tuple) -> list[Paper]:
+        """The papers of ``candidates`` older than ``age``, oldest first."""
+        entry = self._sorted.get(id(candidates))
+        if entry is None or entry[0] is not candidates:
+            ordered = sorted(candidates, key=lambda p: id_age(p.id))
+            entry = self._sorted[id(candidates)] = (candidates, ordered, [id_age(p.id) for p in ordered])
+        return entry[1][: bisect_left(entry[2], age)]
+
+
 def citation_keys(
     papers: Sequence[Paper],
     template: str = DEFAULT_KEY_TEMPLATE,
@@ -99,11 +117,13 @@ def citation_keys(
     if universe:
         finder = getattr(universe, "key_candidates", None)
         candidates = (lambda p: finder(p, template)) if finder is not None else _index(universe, template).candidates
+        by_age = _ByAge()
         for paper, base in zip(papers, bases):
-            for other in candidates(paper):
-                known = oldest[base.lower()]
-                if id_age(other.id) < id_age(known.id) and citation_key(other, template).lower() == base.lower():
+            # Oldest first: the first candidate with the same key is the oldest one.
+            for other in by_age.older(candidates(paper), id_age(oldest[base.lower()].id)):
+                if citation_key(other, template).lower() == base.lower():
                     oldest[base.lower()] = other
+                    break
     reserved = {k.lower() for k in taken}
     natural = set(oldest)
     used = set(reserved)

@@ -100,6 +100,14 @@ class SearchIndex:
         except (ValueError, UnicodeDecodeError) as exc:
             raise IndexDamaged(f"{segment.file.path}: row {local} unreadable ({exc})") from None
 
+    def paper_id(self, doc: int) -> str:
+        """The id (without version) of document ``doc``: cheaper than its :meth:`row`."""
+        segment, local = self._locate(doc)
+        try:
+            return segment.paper_id(local)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IndexDamaged(f"{segment.file.path}: row {local} unreadable ({exc})") from None
+
     def rows(self, docs: Iterable[int]) -> list[Row]:
         return [self.row(d) for d in docs]
 

@@ -337,6 +337,11 @@ class Segment:
         rows = self._rows
         return [str(rows[a:b], "utf-8") for a, b in zip(bounds, bounds[1:])]
 
+    def paper_id(self, local: int) -> str:
+        """The id of document ``local`` (one field of its row)."""
+        a, b = self._row_offsets[local * _F : local * _F + 2].tolist()
+        return str(self._rows[a:b], "utf-8")
+
     def row(self, local: int, doc: int) -> Row:
         v = self.row_values(local)
         return Row(doc, v[0], int(v[1]), v[2], v[3], int(v[4]), v[5], v[6], v[7])

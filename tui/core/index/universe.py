@@ -38,8 +38,8 @@ class IndexUniverse:
         found = self._groups.get(("auth", value))
         if found is None:
             result = self.index.search_bits(self.index.term_bits("auth", value))
-            found = self._groups[("auth", value)] = [self.index.paper(d) for d in result.tolist()]
-        return found
+            found = self._groups[("auth", value)] = [_Candidate(self.index, d) for d in result.tolist()]
+        return found  # type: ignore[return-value]  (each one reads as a Paper)
 
     def _by_value(self, paper: Paper, template: str, first: tuple[str, str | None] | None) -> list[Paper]:
         """Any other template: every paper grouped once by its first placeholder's value."""
@@ -52,3 +52,22 @@ class IndexUniverse:
                 value = placeholder_value(other, *first).lower() if first else ""
                 groups.setdefault(value, []).append(other)
         return groups.get(placeholder_value(paper, *first).lower() if first else "", [])
+
+
+class _Candidate:
+    """A library paper as a key candidate: its id read at once, the rest of the paper only when
+    a key needs it (most candidates are ruled out by their id's age alone)."""
+
+    __slots__ = ("id", "_index", "_doc", "_paper")
+
+    def __init__(self, index: SearchIndex, doc: int) -> None:
+        self.id = index.paper_id(doc)
+        self._index = index
+        self._doc = doc
+        self._paper: Paper | None = None
+
+    def __getattr__(self, name: str):
+        # Only called for what the slots do not hold: a field of the paper.
+        if self._paper is None:
+            self._paper = self._index.paper(self._doc)
+        return getattr(self._paper, name)
