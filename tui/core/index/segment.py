@@ -17,15 +17,17 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import orjson
 
 from ..models import DigestRef, Paper
 from .columns import Columns, add_columns
-from .invert import Inverted, invert
 from .segment_file import IndexDamaged, SegmentFile, write_segment
+
+if TYPE_CHECKING:
+    from .invert import Inverted
 
 #: Fields searched by word prefix (the query language's text fields).
 WORD_FIELDS = ("default", "title", "authors", "summary", "comment", "journal", "doi")
@@ -124,6 +126,8 @@ def build_segment(
 
     ``imported``: each paper's first import (see :mod:`.columns`), -1 for all when not given.
     """
+    from .invert import invert  # (only writers need it: readers start faster without it)
+
     sections: dict[str, np.ndarray | bytes] = {}
     add_columns(sections, papers, imported)
     _add_blob(sections, "rows", _row_strings(papers))

@@ -28,7 +28,6 @@ from ..storage import SCHEMA, CorruptDatabase, decode_database
 from .common import ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
 from .index import IndexFile, LibraryIndex, first_imported_after
-from .parsepool import parse_files
 from .search import SearchFiles
 from .shards import (
     PAPER_FIELDS, as_written, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard,
@@ -150,6 +149,8 @@ class LibraryStore:
         stale_shards: list[Path] = []
         since_checkpoint = 0
         keep = [index.files.get(path, {}).get("papers", 0) > 0 for path in todo]
+        from .parsepool import parse_files  # (worker processes: only an import needs them)
+
         for result in parse_files(todo, todo_bytes, str(self.library), keep):
             done += 1
             since_checkpoint += 1
