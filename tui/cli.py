@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
@@ -303,6 +304,12 @@ def run_reader(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     paths = list(args.paths)
     from .app import ArxivReaderApp
+    from .config import load_config
+
+    config = load_config()
+    if not paths:  # what changed in the configured folders (unchanged files cost a stat each)
+        paths, missing = config.usable_folders()
+        config = replace(config, problems=config.problems + tuple(missing))
 
     if not paths and store.digest_count() == 0:
         # The sample opens in a throw-away data folder: nothing of it enters the
@@ -311,10 +318,11 @@ def run_reader(args: argparse.Namespace) -> int:
 
         with tempfile.TemporaryDirectory(prefix="arxiv-reader-sample-") as sample_home:
             sample = Store(Path(sample_home))
-            app = ArxivReaderApp(sample, paths=[sample_digest_dir()], mark_read_delay=args.mark_read_delay, sample=True)
+            app = ArxivReaderApp(sample, paths=[sample_digest_dir()], mark_read_delay=args.mark_read_delay, sample=True,
+                                 config=config)
             app.run()
         return 0
-    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay).run()
+    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay, config=config).run()
     return 0
 
 
