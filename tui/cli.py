@@ -147,6 +147,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError("no such file or folder: " + ", ".join(missing))
     store = open_store(args.home)
     store.check_state()  # import never reads the state, but is never silent about it either
+    if args.watch:
+        from .cli_watch import run_watch
+
+        return run_watch(store, args.paths, args.settle)
     report = store.import_paths(args.paths)
     for problem in report.problems:
         print(f"problem: {escape_controls(str(problem))}", file=sys.stderr)

@@ -75,6 +75,14 @@ def build_command_parser() -> argparse.ArgumentParser:
     query_help = "filter with the query language (may start with -: --query -video)"
     p_import = add("import")
     p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_import.add_argument(
+        "--watch", action="store_true",
+        help="then keep watching PATH: import each new or changed day file once it is finished (Ctrl-C stops)",
+    )
+    p_import.add_argument(
+        "--settle", type=float, default=1.0, metavar="SECONDS",
+        help="with --watch: how long a changed file must stay unchanged before it is read (default 1)",
+    )
 
     add("remove").add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
 
@@ -120,7 +128,7 @@ _QUERY_OPTIONS = ("--query", "-q")
 #: not the query (``-q --limit 2`` is a missing query, not the query "--limit").
 KNOWN_OPTIONS = frozenset({
     "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
-    "--append", "--force", "--lenient", "--key-template", "--path",
+    "--append", "--force", "--lenient", "--key-template", "--path", "--watch", "--settle",
 })
 #: Stands for a query value while argparse reads the command line (argparse
 #: would drop a query of "--" and misread one starting with "-").

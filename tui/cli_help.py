@@ -25,8 +25,11 @@ COMMAND_HELP: dict[str, CommandHelp] = {
     "import": CommandHelp(
         "parse digest files or folders into the library",
         "Parse digest Markdown files (or every digest under a folder, recursively) into the library. "
-        "Unchanged files are skipped; each problem is printed as file:line and the rest still loads.",
-        ("arxiv-reader import ~/digests", "arxiv-reader import ~/digests/cs.CV/2026/07/20260701.md"),
+        "Unchanged files are skipped; each problem is printed as file:line and the rest still loads. "
+        "With --watch it then keeps running (for a server): each new or changed day file is imported "
+        "once it has stopped changing and looks finished, and one line says what arrived.",
+        ("arxiv-reader import ~/digests", "arxiv-reader import ~/digests/cs.CV/2026/07/20260701.md",
+         "arxiv-reader import --watch ~/digests"),
     ),
     "remove": CommandHelp(
         "take digest files or folders back out of the library",
