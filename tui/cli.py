@@ -280,6 +280,16 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The reader in a browser: one reader process per tab, on this data folder."""
+    from .cli_serve import serve
+    from .core.store import default_home
+
+    home = args.home or default_home()
+    open_store(home)  # a data folder that can't be used is said now, not in every tab
+    return serve(home, args.host, args.port, args.public_url, args.mark_read_delay)
+
+
 COMMANDS = {
     "import": cmd_import,
     "remove": cmd_remove,
@@ -291,12 +301,14 @@ COMMANDS = {
     "stats": cmd_stats,
     "export": cmd_export,
     "config": cmd_config,
+    "serve": cmd_serve,
 }
 
 
 def run_reader(args: argparse.Namespace) -> int:
     """Open the terminal UI on the library, importing ``args.paths`` first."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TEXTUAL_DRIVER"):
+        # (TEXTUAL_DRIVER: another driver talks to the user, e.g. the browser's in 'serve')
         # Without a terminal the app would spin writing escape codes into a file or pipe.
         raise CommandError(
             "the reader needs a terminal (standard input and output are not one); "

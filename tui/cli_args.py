@@ -10,7 +10,9 @@ from pathlib import Path
 
 from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
 
-SUBCOMMANDS = ("import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export", "config")
+SUBCOMMANDS = (
+    "import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export", "config", "serve",
+)
 EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
 
 
@@ -119,6 +121,15 @@ def build_command_parser() -> argparse.ArgumentParser:
     )
 
     add("config").add_argument("--path", action="store_true", help="print only the config file's path")
+
+    p_serve = add("serve")
+    p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                         "machine only; any other is reachable by others, and a warning says so)")
+    p_serve.add_argument("--port", type=int, default=8537, help="port to listen on (default: 8537)")
+    p_serve.add_argument("--public-url", metavar="URL", help="the address browsers use to reach the server, "
+                         "when not http://HOST:PORT (behind a proxy, or listening on 0.0.0.0)")
+    p_serve.add_argument("--mark-read-delay", type=float, default=1.5, metavar="SECONDS",
+                         help="as for the reader (default 1.5)")
     return parser
 
 
@@ -129,6 +140,7 @@ _QUERY_OPTIONS = ("--query", "-q")
 KNOWN_OPTIONS = frozenset({
     "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
     "--append", "--force", "--lenient", "--key-template", "--path", "--watch", "--settle",
+    "--host", "--port", "--public-url", "--mark-read-delay",
 })
 #: Stands for a query value while argparse reads the command line (argparse
 #: would drop a query of "--" and misread one starting with "-").

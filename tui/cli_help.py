@@ -100,6 +100,15 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "named on standard error by file and line; the defaults stand in for what is wrong.",
         ("arxiv-reader config", "arxiv-reader config --path", "$EDITOR \"$(arxiv-reader config --path)\""),
     ),
+    "serve": CommandHelp(
+        "run the reader in a web browser (textual-serve)",
+        "Serve the reader as a web page: each browser tab that opens it is a reader of its own on the same "
+        "data folder. It listens on 127.0.0.1 (this machine only) unless --host says otherwise; from "
+        "another machine, prefer an SSH tunnel. In the browser, copies go to the page's clipboard, a .bib "
+        "file the reader adds to is also downloaded, and links open in a new tab.",
+        ("arxiv-reader serve", "arxiv-reader serve --port 9000",
+         "ssh -L 8537:127.0.0.1:8537 lab-server arxiv-reader serve"),
+    ),
 }
 
 #: The top-level help's list of subcommands, one line each.
