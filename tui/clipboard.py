@@ -41,6 +41,8 @@ class Copied:
 
     system: bool = False
     terminal: bool = False
+    #: The reader is in a web browser: the terminal route is the page's clipboard (see :mod:`tui.web`).
+    browser: bool = False
     #: tmux's set-clipboard value when running inside tmux ("on", "external", "off"), else None.
     tmux: str | None = None
 
@@ -56,6 +58,8 @@ class Copied:
     def message(self, what: str) -> str:
         """What happened to ``what`` ("BibTeX for 2201.12944"), in words that are true."""
         through = " through tmux" if self.tmux and self.terminal else ""
+        if self.browser:
+            return f"{what} offered to the browser's clipboard (pasting works if the browser allowed it)"
         if self.system and self.terminal:
             text = f"{what} copied to the clipboard and sent to the terminal{through} (OSC 52)"
         elif self.system:
@@ -79,7 +83,12 @@ class Clipboard:
         self._tmux_option = tmux_option if tmux_option is not None else tmux_set_clipboard
 
     def copy(self, app: _CopiesToTerminal, text: str) -> Copied:
-        """Copy ``text`` by every allowed route; says which took it."""
+        """Copy ``text`` by every allowed route; says which took it.
+
+        In a web browser only the page's clipboard is used, whatever the mode."""
+        if getattr(app, "is_web", False):
+            app.copy_to_clipboard(text)
+            return Copied(terminal=True, browser=True)
         terminal = False
         tmux = None
         if self.mode in ("auto", "osc52"):

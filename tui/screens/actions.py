@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..browser import browser_reachable
+from ..web import in_browser
 from ..core.library import SORTS, VIEWS
 from ..core.models import Paper
 from .copying import APPEND_BIBTEX, append_papers, copy_papers, copy_targets, copy_text, format_labels
@@ -176,7 +177,10 @@ class PaperActions(_Base):
             return
         url = (paper.pdf_url or f"https://arxiv.org/pdf/{paper.id}") if which == "pdf" else paper.abs_url
         what = "PDF" if which == "pdf" else "arXiv page"
-        if browser_reachable():
+        if in_browser(self.app):
+            self.app.open_url(url, new_tab=True)
+            self.notify(f"Opening the {what} of {paper.id} in a new tab: {url}", markup=False)
+        elif browser_reachable():
             self.app.open_url(url)
             self.notify(f"Opening the {what} of {paper.id} in the browser: {url}", markup=False)
         else:
