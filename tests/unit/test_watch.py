@@ -164,3 +164,15 @@ def test_arrival_messages(outcome: DigestOutcome, problems: int, said: str) -> N
     from tui.core.models import Problem
 
     assert Arrival("x.md", outcome, tuple(Problem("x.md", 1, "bad") for _ in range(problems))).message == said
+
+
+def test_a_day_listing_papers_twice_counts_each_once(tmp_path: Path) -> None:
+    """cs.CV 2026-02-06 lists 46 of its papers twice: none of them is 'already in the library'."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    clock = Clock()
+    watcher = _watcher(tmp_path, folder, clock)
+    shutil.copy(DIGESTS / "cs.CV" / "2026" / "02" / "20260206.md", folder)
+    watcher.note_changes([str(folder / "20260206.md")])
+    clock.now += 1
+    assert [event.message for event in watcher.check_pending()] == ["93 new papers in cs.CV, 2026-02-06"]

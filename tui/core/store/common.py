@@ -58,7 +58,7 @@ class DigestOutcome:
     date: str | None
     papers_new: int
     papers_updated: int
-    #: How many papers the file lists.
+    #: How many distinct papers (ids) the file lists.
     papers_listed: int = 0
 
 

@@ -162,7 +162,8 @@ class LibraryStore:
                     stale_shards.append(self.shard_file(old))
                 index.files[result.path] = result.index_entry()
                 new, updated = self._count_versions(index, result.versions, statuses, run)
-                report.digests[result.path] = DigestOutcome(result.category, result.date, new, updated, result.papers)
+                report.digests[result.path] = DigestOutcome(
+                    result.category, result.date, new, updated, len(result.versions))
             if since_checkpoint >= CHECKPOINT_FILES:
                 self.index_file.save(index)
                 since_checkpoint = 0
