@@ -50,6 +50,7 @@ class ArxivReaderApp(App):
         clipboard: Clipboard | None = None,
         sample: bool = False,
         config: Config | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
         #: The user's settings (``config.toml``); problems with it are shown once mounted.
@@ -61,6 +62,8 @@ class ArxivReaderApp(App):
         self.sample = sample
         #: How copies reach the user (``clipboard`` is Textual's copied text).
         self.clipboard_helper = clipboard if clipboard is not None else Clipboard()
+        #: Import new digests in the folders opened (``paths``) while running (see screens/watching.py).
+        self.watch_folders = watch
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample))

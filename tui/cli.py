@@ -338,7 +338,7 @@ def run_reader(args: argparse.Namespace) -> int:
                                  config=config)
             app.run()
         return 0
-    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay, config=config).run()
+    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay, config=config, watch=True).run()
     return 0
 
 

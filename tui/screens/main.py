@@ -45,6 +45,7 @@ from .actions import PaperActions
 from .loader import Loaded, LibraryLoader
 from .session import SessionKeeper
 from .user_state import UserState
+from .watching import WatchesDigests
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -55,7 +56,7 @@ _SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COM
 POLL_INTERVAL = 1.0
 
 
-class MainScreen(PaperActions, Screen):
+class MainScreen(PaperActions, WatchesDigests, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
@@ -168,6 +169,7 @@ class MainScreen(PaperActions, Screen):
         self.session_keeper.restore(loaded.session)
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
+        self.watch_digests()
         # After the first paint: the rows must not wait for the indexes.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
 
