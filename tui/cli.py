@@ -142,6 +142,11 @@ def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if not args.paths:
+        args.paths = _configured_folders() if args.watch else []
+        if not args.paths:
+            what = "no PATH given and no [library] folders configured" if args.watch else "give a PATH"
+            raise CommandError(f"import: {what} (arxiv-reader import --help)", status=2)
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise CommandError("no such file or folder: " + ", ".join(missing))
@@ -162,6 +167,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.files_read + report.files_unchanged == 0:
         raise CommandError("no digest could be read from " + ", ".join(map(os.fspath, args.paths)))
     return 0
+
+
+def _configured_folders() -> list[Path]:
+    """The config's ``[library] folders`` that exist; the others (and config problems) said."""
+    from .config import load_config
+
+    config = load_config()
+    folders, missing = config.usable_folders()
+    for problem in (*config.problems, *missing):
+        _notice(f"config: {problem}")
+    return folders
 
 
 def cmd_remove(args: argparse.Namespace) -> int:

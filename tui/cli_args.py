@@ -76,7 +76,8 @@ def build_command_parser() -> argparse.ArgumentParser:
 
     query_help = "filter with the query language (may start with -: --query -video)"
     p_import = add("import")
-    p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_import.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="digest files or folders (with --watch and none: the config's [library] folders)")
     p_import.add_argument(
         "--watch", action="store_true",
         help="then keep watching PATH: import each new or changed day file once it is finished (Ctrl-C stops)",

@@ -27,7 +27,8 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "Parse digest Markdown files (or every digest under a folder, recursively) into the library. "
         "Unchanged files are skipped; each problem is printed as file:line and the rest still loads. "
         "With --watch it then keeps running (for a server): each new or changed day file is imported "
-        "once it has stopped changing and looks finished, and one line says what arrived.",
+        "once it has stopped changing and looks finished, and one line says what arrived; with no PATH "
+        "it watches the config file's [library] folders.",
         ("arxiv-reader import ~/digests", "arxiv-reader import ~/digests/cs.CV/2026/07/20260701.md",
          "arxiv-reader import --watch ~/digests"),
     ),

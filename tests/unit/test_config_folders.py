@@ -72,3 +72,22 @@ def test_no_folder_and_an_empty_library_still_open_the_sample(tmp_path: Path, mo
     _own_config_file.write_text(f'[library]\nfolders = ["{tmp_path / "gone"}"]\n')
     seen = _run_reader(monkeypatch, ["--home", str(tmp_path / "home")])
     assert seen["sample"] and "does not exist" in seen["problems"][0]
+
+
+def test_import_watch_without_a_path_watches_the_configured_folders(tmp_path: Path, monkeypatch, capsys,
+                                                                     _own_config_file: Path) -> None:
+    from tui import cli
+
+    seen: list = []
+    monkeypatch.setattr("tui.cli_watch.run_watch", lambda store, paths, settle: seen.append(paths) or 0)
+    home = ["--home", str(tmp_path / "home")]
+    assert cli.main([*home, "import", "--watch"]) == 2
+    assert "import: no PATH given and no [library] folders configured" in capsys.readouterr().err
+    assert cli.main([*home, "import"]) == 2
+    assert "import: give a PATH" in capsys.readouterr().err
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    _own_config_file.write_text(f'[library]\nfolders = ["{folder}", "{tmp_path / "gone"}"]\n')
+    assert cli.main([*home, "import", "--watch"]) == 0
+    assert seen == [[folder]]
+    assert f"config: {_own_config_file}: [library] folder {tmp_path / 'gone'} does not exist" in capsys.readouterr().err
