@@ -176,3 +176,23 @@ def test_a_day_listing_papers_twice_counts_each_once(tmp_path: Path) -> None:
     watcher.note_changes([str(folder / "20260206.md")])
     clock.now += 1
     assert [event.message for event in watcher.check_pending()] == ["93 new papers in cs.CV, 2026-02-06"]
+
+
+def test_catch_up_never_imports_a_file_left_half_written(tmp_path: Path) -> None:
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    data = DAY.read_bytes()
+    target = folder / DAY.name
+    target.write_bytes(data[:3000])
+    os.utime(target, (1_700_000_000, 1_700_000_000))  # written long ago, and never finished
+    clock = Clock()
+    watcher = _watcher(tmp_path, folder, clock)
+    (notice,) = watcher.catch_up()
+    assert "ends in the middle of a line: waiting for it to be finished" in notice.message
+    assert watcher.store.paper_count() == 0 and watcher.waiting == [str(target)]
+    assert list(watcher.catch_up()) == []  # said once
+    target.write_bytes(data)
+    watcher.note_changes([str(target)])
+    clock.now += 1
+    assert [event.message for event in watcher.check_pending()] == ["24 new papers in cs.CL, 2026-07-25"]
+    assert list(watcher.catch_up()) == []  # imported: unchanged now

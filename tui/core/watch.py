@@ -155,22 +155,21 @@ class DigestWatcher:
 
     # -- the loop ----------------------------------------------------------------------
     def catch_up(self) -> Iterator[WatchEvent]:
-        """Import what changed under ``paths`` since the last import (files modified in
-        the last ``settle`` seconds wait to settle like changed ones)."""
+        """Import what changed under ``paths`` since the last import: the changed files
+        that look finished; one modified in the last ``settle`` seconds waits to settle
+        like a changed one, one that looks unfinished waits for its next change (said)."""
         files, problems = find_digest_files(self.paths)
         for problem in problems:
             yield Notice(str(problem), problem.path, error=True)
         now = time.time()
-        ready = []
-        for file in map(str, files):
+        for file in map(str, self.store.changed_files(files)):
             signature = _signature(file)
-            if file in self._pending:
+            if file in self._pending or signature is None:
                 continue
-            if signature is not None and now - signature[1] / 1e9 < self.settle:
-                self._pending[file] = _Pending(signature, self.clock())
-            else:
-                ready.append(file)
-        yield from self._import(ready)
+            # Recent: settles from now. Else it is checked at once (settled long ago).
+            since = self.clock() if now - signature[1] / 1e9 < self.settle else self.clock() - self.settle
+            self._pending[file] = _Pending(signature, since)
+        yield from self.check_pending()
 
     def events(self) -> Iterator[WatchEvent]:
         """Catch up, then yield what arrives until :attr:`stop` is set."""
