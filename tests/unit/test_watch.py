@@ -196,3 +196,20 @@ def test_catch_up_never_imports_a_file_left_half_written(tmp_path: Path) -> None
     clock.now += 1
     assert [event.message for event in watcher.check_pending()] == ["24 new papers in cs.CL, 2026-07-25"]
     assert list(watcher.catch_up()) == []  # imported: unchanged now
+
+
+def test_the_readers_start_import_leaves_a_half_written_file_out(tmp_path: Path) -> None:
+    from tui.core.watch import import_finished
+
+    folder = tmp_path / "digests"
+    shutil.copytree(DIGESTS / "cs.IR", folder / "cs.IR")
+    half = folder / "cs.CL" / DAY.name
+    half.parent.mkdir()
+    half.write_bytes(DAY.read_bytes()[:3000])
+    store = Store(tmp_path / "home")
+    report = import_finished(store, [folder])
+    assert report.papers_new == 20 and store.paper_count() == 20
+    assert [str(problem) for problem in report.problems] == [
+        f"{half}:0: ends in the middle of a line: not imported until it is finished"]
+    shutil.copy(DAY, half)
+    assert import_finished(store, [folder]).papers_new == 24

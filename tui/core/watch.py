@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .digest_files import find_digest_files
 from .models import Problem
-from .store import DigestOutcome, Store, StoreError
+from .store import DigestOutcome, ImportReport, Store, StoreError
 
 #: Seconds a changed file must keep its size and time before it is read.
 SETTLE_SECONDS = 1.0
@@ -104,6 +104,20 @@ def unfinished(path: str | os.PathLike[str]) -> str | None:
     if _SUMMARY not in tail[block:]:
         return "its last paper has no Summary yet"
     return None
+
+
+def import_finished(store: Store, paths: Sequence[Path], progress=None) -> ImportReport:
+    """``store.import_paths(paths)`` leaving out the changed files that look unfinished
+    (each named in the report's problems): what the reader imports as it opens."""
+    files, _ = find_digest_files(paths)
+    waiting = {str(file): why for file in store.changed_files(files) if (why := unfinished(file))}
+    if not waiting:
+        return store.import_paths(paths, progress)
+    report = store.import_paths([file for file in files if str(file) not in waiting], progress)
+    report.problems.extend(
+        Problem(file, 0, f"{why}: not imported until it is finished") for file, why in waiting.items()
+    )
+    return report
 
 
 @dataclass

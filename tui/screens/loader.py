@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ..core.library import Library
 from ..core.models import PaperState
 from ..core.store.session import session_end
+from ..core.watch import import_finished
 
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store
@@ -90,7 +91,8 @@ class LibraryLoader(Vertical):
         # Read first: this session's own saves must not move "the previous session ended".
         session = store.load_session() or {}
         previous_end = session_end(session)
-        report = store.import_paths(paths, self._progress("Importing digests")) if paths else None
+        # (changed files that look half-written are left for the watcher: said, never half-imported)
+        report = import_finished(store, paths, self._progress("Importing digests")) if paths else None
         papers = store.load_papers(self._progress("Loading papers"))
         self.post_message(self.Progress("Indexing papers", 0, 0))
         # No session before this one: every paper is new (said without listing 200,000 ids).
