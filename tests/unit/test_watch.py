@@ -213,3 +213,21 @@ def test_the_readers_start_import_leaves_a_half_written_file_out(tmp_path: Path)
         f"{half}:0: ends in the middle of a line: not imported until it is finished"]
     shutil.copy(DAY, half)
     assert import_finished(store, [folder]).papers_new == 24
+
+
+def test_a_file_another_reader_imported_first_still_changes_the_library(tmp_path: Path) -> None:
+    """Two readers (two tabs of serve, two terminals) watch the same folder: the slower
+    finds the file imported already, and says so instead of nothing (its list must reload)."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    clock = Clock()
+    first, second = _watcher(tmp_path, folder, clock), _watcher(tmp_path, folder, clock)
+    target = folder / DAY.name
+    shutil.copy(DAY, target)
+    for watcher in (first, second):
+        watcher.note_changes([str(target)])
+    clock.now += 1
+    assert [event.message for event in first.check_pending()] == ["24 new papers in cs.CL, 2026-07-25"]
+    (notice,) = second.check_pending()
+    assert isinstance(notice, Notice) and notice.library_changed and not notice.error
+    assert notice.message == f"{target} arrived (imported by another arxiv-reader)"

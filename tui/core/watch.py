@@ -75,6 +75,8 @@ class Notice:
     error: bool = False
     #: The watch has begun (everything before it is imported or waiting).
     started: bool = False
+    #: The library changed all the same: another arxiv-reader imported the file first.
+    library_changed: bool = False
 
 
 WatchEvent = Arrival | Notice
@@ -265,6 +267,10 @@ class DigestWatcher:
             by_file.setdefault(os.path.realpath(problem.path), []).append(problem)
         for path, outcome in report.digests.items():
             yield Arrival(path, outcome, tuple(by_file.pop(path, ())))
+        for file in files:  # read by no one here: another reader (a tab, a terminal) was first
+            real = os.path.realpath(file)
+            if real not in report.digests and real not in by_file:
+                yield Notice(f"{file} arrived (imported by another arxiv-reader)", file, library_changed=True)
         for path, problems in by_file.items():  # files that could not be read at all
             for problem in problems:
                 yield Notice(str(problem), path, error=True)

@@ -54,7 +54,8 @@ class DigestArrivals:
 
         @property
         def imported(self) -> bool:
-            return isinstance(self.event, Arrival)
+            """The library changed (imported here, or by another reader first)."""
+            return isinstance(self.event, Arrival) or (isinstance(self.event, Notice) and self.event.library_changed)
 
     def __init__(self, screen: Screen, store: Store, paths: list[Path], settle: float = 1.0) -> None:
         self.screen = screen
