@@ -150,3 +150,106 @@ async def test_enter_m_and_a_read_on_request(make_app, home: Path):
         await pilot.press("A", "y")
         await settle(app, pilot)
         assert read_ids(home) == shown
+
+
+async def test_keys_that_do_not_move_the_cursor_start_no_timer(make_app, home: Path):
+    """k, g, Home, PageUp on the first row; j, G, End, PageDown on the last: nothing is read."""
+    app = make_app(mark_read_delay=DELAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        for key in ("k", "g", "home", "pageup"):
+            await pilot.press(key)
+            await pilot.pause(PAST)
+        assert read_ids(home) == set()
+        await pilot.press("G")  # moved: this one starts the timer...
+        await pilot.press("m", "m")  # ...read and unread again by hand (the timer stops)
+        for key in ("j", "G", "end", "pagedown"):
+            await pilot.press(key)
+            await pilot.pause(PAST)
+        assert read_ids(home) == set()
+
+
+async def test_a_view_sort_or_day_change_cancels_a_pending_timer(make_app, home: Path):
+    """j, then within the delay a view, sort or day key: the paper moved onto is not read."""
+    app = make_app(mark_read_delay=DELAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        for key in ("2", "S", "left_square_bracket", "1", "escape"):
+            await pilot.press("j", key)
+            await settle(app, pilot)
+            await pilot.pause(PAST)
+            assert read_ids(home) == set(), key
+
+
+async def test_marking_with_space_reads_nothing(make_app, home: Path):
+    """Space marks and moves down: the paper it lands on is not read by lingering there."""
+    app = make_app(mark_read_delay=DELAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await pilot.press("space", "space")
+        await pilot.pause(PAST)
+        assert len(screen.marks) == 2 and screen.cursor == 2
+        assert read_ids(home) == set()
+        await pilot.press("j")  # a plain move still reads by lingering
+        await pilot.pause(PAST)
+        assert read_ids(home) == {screen.highlighted.id}
+
+
+async def test_a_is_refused_while_a_search_runs_and_acts_on_the_shown_result(make_app, home: Path):
+    """A while the abstracts are searched: no dialog for the old result; once shown, the new one."""
+    import threading
+
+    app = make_app(mark_read_delay=DELAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        release = threading.Event()
+        match = screen.library.match
+
+        def slow_match(query, *args, **kwargs):
+            if query.uses_abstract:
+                release.wait(10)
+            return match(query, *args, **kwargs)
+
+        screen.library.match = slow_match
+        await pilot.press("slash", *"abs:retrieval", "enter", "A")
+        await pilot.pause()
+        assert app.screen is screen  # no dialog for the result still shown
+        assert read_ids(home) == set()
+        release.set()
+        await settle(app, pilot)
+        shown = {paper.id for paper in screen.results.papers}
+        assert 0 < len(shown) < len(screen.library)
+        await pilot.press("A")
+        assert "shown papers" in str(app.screen.question) and f"{len(shown):,}" in app.screen.question
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert read_ids(home) == shown
+
+
+async def test_a_cancels_when_the_result_changed_while_asking(make_app, home: Path):
+    app = make_app(mark_read_delay=DELAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await pilot.press("A")
+        asking = app.screen
+        assert asking is not screen
+        screen.query_text = "cat:cs.IR"  # a new result under the dialog (as a search finishing would)
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert read_ids(home) == set()
+        assert any("changed" in notice.message for notice in app._notifications)
+
+
+async def test_a_on_an_empty_list_says_so(make_app, home: Path):
+    app = make_app(mark_read_delay=DELAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("slash", *"zzzqqqxxx", "enter", "A")
+        await settle(app, pilot)
+        messages = [notice.message for notice in app._notifications]
+        assert any("No papers are shown" in message for message in messages), messages
+        assert not any("already read" in message for message in messages)

@@ -61,18 +61,34 @@ class PaperActions(_Base):
             self.mark_read([paper.id], not self.user.is_read(paper.id))
 
     def action_mark_all_read(self) -> None:
-        if self.results is None or self.user is None:
+        """Mark every paper of the shown, settled result read, after asking.
+
+        Refused while a search runs (the list would change under the question);
+        when the result changed anyway before the answer, nothing is marked.
+        """
+        results = self.results
+        if results is None or self.user is None:
+            return
+        if self.searching:
+            self.notify("Still searching: press A again once the result is shown.", severity="warning", timeout=3)
+            return
+        if not len(results):
+            self.notify("No papers are shown: nothing to mark read.", timeout=3)
             return
         is_read = self.user.is_read
-        ids = [paper.id for paper in self.results.papers if not is_read(paper.id)]
+        ids = [paper.id for paper in results.papers if not is_read(paper.id)]
         if not ids:
-            self.notify("Every shown paper is already read.")
+            self.notify("Every shown paper is already read.", timeout=3)
             return
 
         def answered(yes: bool | None) -> None:
-            if yes:
-                self.mark_read(ids, True)
-                self.notify(f"Marked {len(ids):,} papers as read.")
+            if not yes:
+                return
+            if self.results is not results:
+                self.notify("The list changed while asking: nothing marked. Press A again.", severity="warning")
+                return
+            self.mark_read(ids, True)
+            self.notify(f"Marked {len(ids):,} papers as read.")
 
         self.app.push_screen(ConfirmDialog(f"Mark {len(ids):,} shown papers as read?"), answered)
 
@@ -83,7 +99,9 @@ class PaperActions(_Base):
         if paper is None:
             return
         self.marks = self.marks - {paper.id} if paper.id in self.marks else self.marks | {paper.id}
-        self.move_to(self.cursor + 1)  # none past the last paper
+        # Marking is not reading: the paper moved onto is not read by the timer.
+        self.read_timer.cancel()
+        self.move_to(self.cursor + 1, timer=False)  # none past the last paper
 
     def action_clear_marks(self) -> None:
         if self.marks:
@@ -166,7 +184,7 @@ class PaperActions(_Base):
         if self.results is None or not 0 <= position < len(self.results.papers):
             self.notify(f"This is the {'last' if step > 0 else 'first'} paper of the list.", timeout=3)
             return
-        self.move_to(position, by_user=False)  # opened, not lingered on: read below, no timer
+        self.move_to(position, timer=False)  # opened, not lingered on: read below, no timer
         self.mark_read([self.results.papers[position].id], True)
 
     def action_open_url(self, which: str) -> None:

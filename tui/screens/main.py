@@ -12,7 +12,9 @@ what the user did; each kind of change has one path through the screen:
   and the screen's own moves go through :meth:`move_to`; a new result sets the
   cursor where the result put it; :attr:`highlighted` follows the cursor;
 * read state: only :meth:`mark_read` by an act of the user on that paper (Enter,
-  the read timer after the user moved onto it with the list focused, ``m``, ``A``).
+  the read timer after the user moved onto it with the list focused, ``m``, ``A``);
+  every new result (query, view, sort, day) cancels a pending read timer
+  (see :mod:`.read_timer`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -43,6 +44,7 @@ from ..widgets.paper_list import PaperList
 from ..widgets.status_line import StatusLine
 from .actions import PaperActions
 from .loader import Loaded, LibraryLoader
+from .read_timer import ReadTimer
 from .session import SessionKeeper
 from .user_state import UserState
 
@@ -83,17 +85,19 @@ class MainScreen(PaperActions, Screen):
         super().__init__()
         self.store = store
         self.paths = paths
-        self.mark_read_delay = mark_read_delay
+        self.read_timer = ReadTimer(self.set_timer, mark_read_delay, self._still_reading,
+                                    lambda paper_id: self.mark_read([paper_id], True))
         #: True when showing the bundled sample instead of the user's library.
         self.sample = sample
         self.library: Library | None = None
         self.user: UserState | None = None
         self.session_keeper = SessionKeeper(self, store)
         self._generation = 0
+        #: The search generation whose result is shown (below ``_generation``: a search runs).
+        self._shown_generation = 0
         #: The last search: (query, view, states version, matches), reused when the next query narrows it.
         self._last_match: tuple[Query, str, int, list[int]] | None = None
         self._search_basis: tuple[str, int] = ("all", 0)
-        self._read_timer: Timer | None = None
         self._detail_pending = False
         self._counts = (0, 0, 0)
         #: Monotonic time of the last key that moved the cursor or changed the query.
@@ -251,7 +255,13 @@ class MainScreen(PaperActions, Screen):
             return
         view, version = self._search_basis  # what the matches were computed on
         self._last_match = (query, view, version, matches)
+        self._shown_generation = generation
         self._arrange(matches, None if query.is_empty else query, keep)
+
+    @property
+    def searching(self) -> bool:
+        """Whether a search runs whose result will replace the one shown."""
+        return self._shown_generation != self._generation
 
     def _rearrange(self) -> None:
         """The same matches in another order or day (``[`` ``]``, sort): no search."""
@@ -265,6 +275,7 @@ class MainScreen(PaperActions, Screen):
         spans = previous.spans if previous is not None and previous.query is query else None
         results = arrange(self.library, matches, query=query, view=self.view, sort=self.sort,
                           day=self.day, keep=keep, spans=spans)
+        self.read_timer.cancel()  # never read because of a new result, whatever lands under the cursor
         self.results = results
         self.cursor = results.cursor  # after the list has the new rows
 
@@ -287,7 +298,7 @@ class MainScreen(PaperActions, Screen):
     # -- the highlighted paper -------------------------------------------------------
     def watch_highlighted(self, old: Paper | None, paper: Paper | None) -> None:
         if paper is not old:
-            self._stop_read_timer()
+            self.read_timer.cancel()
         self._update_detail(defer_same=True)
 
     def _update_detail(self, defer_same: bool = False) -> None:
@@ -318,37 +329,27 @@ class MainScreen(PaperActions, Screen):
         if self.results is not None:
             self.move_to(event.target(self.cursor, len(self.results)))
 
-    def move_to(self, position: int, by_user: bool = True) -> None:
-        """Put the cursor on ``position``; the detail follows in the same step.
+    def move_to(self, position: int, timer: bool = True) -> None:
+        """Put the cursor on ``position`` for the user (a key, a click, n/p, space, Enter in
+        the reading view); the detail follows in the same step.
 
-        ``by_user``: the user moved there (a key, a click, n/p, space), which
-        starts the read timer; not so for the reader's own moves.
+        With ``timer``, moving onto an unread paper starts the read timer; a key
+        that leaves the cursor where it was (``k`` on the first row) starts none.
         """
         if self.results is None or not 0 <= position < len(self.results):
             return
+        self.last_input = time.monotonic()
+        moved = position != self.cursor
         self.cursor = position
         paper = self.highlighted
-        if by_user and paper is not None:
-            self.last_input = time.monotonic()
-            self._start_read_timer(paper)
+        if timer and moved and paper is not None and self.user is not None and not self.user.is_read(paper.id):
+            self.read_timer.start(paper.id)
         self.session_keeper.schedule()
 
-    def _start_read_timer(self, paper: Paper) -> None:
-        self._stop_read_timer()
-        if self.mark_read_delay > 0 and self.user is not None and not self.user.is_read(paper.id):
-            self._read_timer = self.set_timer(self.mark_read_delay, lambda: self._read_after_delay(paper.id))
-
-    def _stop_read_timer(self) -> None:
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
-
-    def _read_after_delay(self, paper_id: str) -> None:
-        """The timer ran out: read, if the user still has that paper under the cursor in the list."""
-        self._read_timer = None
+    def _still_reading(self, paper_id: str) -> bool:
+        """Whether the user still has ``paper_id`` under the cursor of the focused list."""
         current = self.highlighted
-        if current is not None and current.id == paper_id and self.paper_list.has_focus and self.app.screen is self:
-            self.mark_read([paper_id], True)
+        return current is not None and current.id == paper_id and self.paper_list.has_focus and self.app.screen is self
 
     @on(PaperList.Selected)
     def _selected(self, event: PaperList.Selected) -> None:
@@ -358,7 +359,7 @@ class MainScreen(PaperActions, Screen):
     # -- state changes ------------------------------------------------------------------
     def mark_read(self, ids: list[str], read: bool) -> None:
         """Mark ``ids`` read or unread: only ever for an act of the user on those papers."""
-        self._stop_read_timer()
+        self.read_timer.cancel()
         self._change(ids, "read", read)
 
     def set_starred(self, ids: list[str], starred: bool) -> None:
