@@ -76,7 +76,7 @@ async def test_day_headers_when_sorted_by_date(make_app):
         assert header.startswith(f"── Mon 2026-07-27 · {count} papers · {count} unread")
         assert papers.row_of(0) == 1  # the first paper sits under its header
         # The cursor steps over headers: j from the last paper of a day lands on the next day's first.
-        screen.move_to(count - 1, by_user=False)
+        screen.move_to(count - 1, timer=False)
         await pilot.press("j")
         assert papers.cursor == count and paper_day(papers.highlighted) == DAYS[1]
         assert papers.row_of(count) == count + 2

@@ -7,7 +7,9 @@ explicit call for the detail and the status line) and post messages that say
 what the user did; each kind of change has one path through the screen:
 
 * the query: what is typed (the filter bar's ``text``, watched) sets
-  :attr:`query_text`, as do the screen's own changes; its watcher searches;
+  :attr:`query_text`, as do the screen's own changes; its watcher searches.
+  While the user edits the filter, every result keeps the paper that was
+  highlighted when the edit began (the anchor) whenever it is in the result;
 * the cursor: :class:`PaperList.MoveRequested` (a key or click of the user)
   and the screen's own moves go through :meth:`move_to`; a new result sets the
   cursor where the result put it; :attr:`highlighted` follows the cursor;
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.reactive import var
@@ -98,6 +100,9 @@ class MainScreen(PaperActions, Screen):
         #: The last search: (query, view, states version, matches), reused when the next query narrows it.
         self._last_match: tuple[Query, str, int, list[int]] | None = None
         self._search_basis: tuple[str, int] = ("all", 0)
+        #: While the user edits the filter: ``(id,)`` of the paper highlighted when the
+        #: edit began (``(None,)``: none), kept by every result it is in. None: no edit.
+        self._edit_anchor: tuple[str | None] | None = None
         self._detail_pending = False
         self._counts = (0, 0, 0)
         #: Monotonic time of the last key that moved the cursor or changed the query.
@@ -184,7 +189,15 @@ class MainScreen(PaperActions, Screen):
         """The filter bar's text changed: typing, or the screen's own query shown there (then equal)."""
         if text != self.query_text:
             self.last_input = time.monotonic()
+            if self._edit_anchor is None:
+                paper = self.highlighted
+                self._edit_anchor = (paper.id if paper is not None else None,)
             self.query_text = text
+
+    @on(events.DescendantBlur, "#filter-input")
+    def _filter_left(self) -> None:
+        """The edit is over: the next results keep whatever paper is highlighted then."""
+        self._edit_anchor = None
 
     @on(FilterBar.Submitted)
     def _submitted(self) -> None:
@@ -203,11 +216,15 @@ class MainScreen(PaperActions, Screen):
         self._rearrange()
 
     def refilter(self, keep: str | None = None) -> None:
-        """Search again with the current query and view (keeping ``keep`` or the highlighted paper)."""
+        """Search again with the current query and view, keeping ``keep``, else the paper
+        the filter edit began on, else the highlighted paper, when it is in the result."""
         if self.library is None or self.user is None:
             return
-        if keep is None and self.highlighted is not None:
-            keep = self.highlighted.id
+        if keep is None:
+            if self._edit_anchor is not None:
+                keep = self._edit_anchor[0]
+            elif self.highlighted is not None:
+                keep = self.highlighted.id
         query = parse_query(self.query_text)
         self.filter_bar.set_warnings(list(query.warnings))
         self._generation += 1
