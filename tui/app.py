@@ -96,5 +96,5 @@ class ArxivReaderApp(App):
         """Save where the user was, then quit."""
         main = self.main_screen
         if main is not None:
-            main.session_keeper.save(ended=True)
+            main.session_keeper.end()
         self.exit()

@@ -92,11 +92,14 @@ def filter_with_query(
 
 
 def new_ids_for(store, text: str) -> set[str]:
-    """What ``is:new`` means for a query: the papers first imported after the last
-    reader session ended (every paper before any session). Looked up only when asked."""
-    if "is:new" not in text.lower():
+    """What ``is:new`` means for a query, by the reader's rule: the papers first imported
+    after what the ended reader sessions loaded (every paper before any session ended;
+    see :mod:`tui.core.store.readers`). Looked up only when the query asks."""
+    from .core.query import parse_query
+
+    if not parse_query(text).uses_new:
         return set()
-    return store.new_paper_ids(store.last_session_end())
+    return store.new_paper_ids(store.new_baseline())
 
 
 def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], list[str]]:

@@ -95,7 +95,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "4",
         "view('new')",
         "New",
-        "Show only the papers imported since the previous session ended.",
+        "Show only the new papers: imported since the last closed reader showed the library.",
         show=False,
     ),
     Command("sort", "S", "cycle_sort", "Sort", "Cycle the sort order: date, title, category.", show=False, key_display="S"),

@@ -35,7 +35,7 @@ QUERY_EXAMPLES: list[tuple[str, str]] = [
     ("abs:contrastive  co:cvpr  jr:tpami  doi:10.1145", "abstract, comment, journal reference, DOI"),
     ("cat:cs.CV  cat:cs", "a category (primary or cross-list), or a whole archive"),
     ("id:2201.129", "ids starting so"),
-    ("is:new  is:unread  is:read  is:starred", "new since the previous session ended; your reading state"),
+    ("is:new  is:unread  is:read  is:starred", "imported since the last closed reader; your reading state"),
     ("date:latest  date:2026-07-24  date:2026-07", "the newest digest day; a day; a month"),
     ("date:2022-01..2022-03  date:2024..", "a range, inclusive, either end open"),
     ("?diffusion prior  any:prior", "search everywhere, abstracts and comments included"),

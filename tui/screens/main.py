@@ -130,6 +130,11 @@ class MainScreen(PaperActions, Screen):
         self.watch(self.filter_bar, "text", self._typed, init=False)
         self.query_one(LibraryLoader).start(self.store, self.paths)
 
+    def on_unmount(self) -> None:
+        # Leaving without q (the app exiting otherwise): as a quit. A process that dies
+        # unmounts nothing; the store tells it from its released lock.
+        self.session_keeper.end()
+
     @property
     def paper_list(self) -> PaperList:
         return self.query_one("#papers", PaperList)
@@ -160,7 +165,7 @@ class MainScreen(PaperActions, Screen):
         loaded: Loaded = event.loaded
         self.library = loaded.library
         self.user = UserState(self.store, loaded.states, self._notify_store)
-        self.session_keeper.previous_end = loaded.previous_end
+        self.session_keeper.reading = loaded.reading
         self.set_reactive(MainScreen.states, self.user.states)
         self.mutate_reactive(MainScreen.states)
         self.remove_class("-loading")

@@ -3,7 +3,9 @@
 The digest files on disk are never touched, and neither is the reading state:
 read and starred marks are keyed by paper id, so a paper removed and imported
 again finds its marks where it left them. What goes: the digests' entries in
-the library index, their shards, and the papers that no remaining digest lists.
+the library index, their shards, and the papers that no remaining digest lists
+(the generation that first imported each is kept, so importing it again does
+not make it new).
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport
                 if key in remaining:
                     version, fingerprint = remaining[key]
                     index.versions[key] = [version, fingerprint, *(old[2:3] if old else [])]
+                elif old is not None and len(old) > 2:
+                    index.gone[key] = old[2]
             report.papers_kept = len(remaining)
             report.papers_removed = len(affected) - len(remaining)
             library.index_file.save(index)
