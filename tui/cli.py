@@ -57,6 +57,8 @@ def open_store(home: Path | None):
     from .core.store import Store, default_home
 
     store = Store(home or default_home())
+    if store.unusable:  # (a file in its place...): this alone is the message
+        raise CommandError(store.unusable)
     for message in store.messages:
         _notice(message)
     store.messages.subscribe(_notice)
@@ -130,10 +132,10 @@ def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
     for paper in papers:
         state = states.get(paper.id)
         flags = ("*" if state and state.starred else " ") + (" " if state and state.read else "N")
-        title = title_text(paper.title)  # LaTeX rendered, as in the reader
-        lines.append(
-            f"{flags} {paper.versioned_id:<22} {paper.first_digest_date:<10} "
-            f"{paper.primary_category:<10} {_truncate(title, 90)}"
+        title = escape_controls(title_text(paper.title))  # LaTeX rendered, as in the reader
+        lines.append(  # (every field came from a file: escaped)
+            f"{flags} {escape_controls(paper.versioned_id):<22} {escape_controls(paper.first_digest_date):<10} "
+            f"{escape_controls(paper.primary_category):<10} {_truncate(title, 90)}"
         )
     return "".join(line + "\n" for line in lines)
 
@@ -146,6 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if missing:
         raise CommandError("no such file or folder: " + ", ".join(missing))
     store = open_store(args.home)
+    store.check_state()  # import never reads the state, but is never silent about it either
     report = store.import_paths(args.paths)
     for problem in report.problems:
         print(f"problem: {escape_controls(str(problem))}", file=sys.stderr)
@@ -203,7 +206,7 @@ def cmd_state(args: argparse.Namespace) -> int:
             store.set_starred(ids, args.command == "star")
         else:
             store.set_read(ids, args.command == "read")
-        print(f"{done[args.command]}: {', '.join(ids)}")
+        print(f"{done[args.command]}: {escape_controls(', '.join(ids))}")
     if unknown:
         what = "not an arXiv id in the library: " + ", ".join(unknown)
         raise CommandError(what + ("" if ids else "; nothing changed"))
@@ -231,9 +234,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
         *(f"  {category:<16} {count:>8,}" for category, count in sorted(per_category.items())),
         "top primary categories:",
         *(f"  {category:<16} {count:>8,}" for category, count in primary.most_common(10)),
+        *_device_lines(store),
     ]
-    write_text("\n".join(out) + "\n")
+    write_text("".join(escape_controls(line) + "\n" for line in out))  # categories, dates, devices: from files
     return 0
+
+
+def _device_lines(store) -> list[str]:
+    """The devices whose state files were read, and when each last changed anything."""
+    devices = store.state_devices()
+    lines = ["devices (state files read; latest change, UTC):"]
+    for name, stamp in sorted(devices.items(), key=lambda item: item[1], reverse=True):
+        when = f"{stamp[:10]} {stamp[11:19]}" if stamp else "no change yet"
+        lines.append(f"  {name:<16} {when}" + ("  (this device)" if name == store.device_name else ""))
+    return lines if devices else ["devices:    none has saved a change yet"]
 
 
 def cmd_export(args: argparse.Namespace) -> int:

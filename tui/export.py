@@ -30,6 +30,7 @@ from .core.cite.bibfile import overwrite_losses, plan_append
 from .core.cite.bibread import line_of
 from .core.models import Paper, PaperState
 from .core.records import jsonl
+from .core.safetext import escape_controls, inert_text
 from .core.userfile import (
     UserFileError,
     append_to_file,
@@ -224,6 +225,13 @@ def key_template_from(args: argparse.Namespace) -> str:
     return config.citations.key_template
 
 
+def _on_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed, or a stand-in without a terminal
+        return False
+
+
 def run_export(
     args: argparse.Namespace,
     papers: Sequence[Paper],
@@ -243,13 +251,14 @@ def run_export(
             target = args.append
         else:
             text = render(args.format, papers, states, key_template, universe)
-            if args.output == "-" or args.output == "/dev/stdout":
-                write_data(text)
+            if args.output == "-" or args.output == "/dev/stdout":  # on a terminal: inert
+                write_data(inert_text(text) if _on_terminal() else text)
                 return 0
             result = write_export(args.output, text, args.format, len(papers), force=args.force)
             target = args.output
     except ExportRefused as error:
         hint = " (--force appends anyway)" if error.forceable else ""
         raise CommandError(f"{error}{hint}") from None
-    print(result.describe(Path(target).expanduser(), args.format, appended=args.append is not None), file=sys.stderr)
+    described = result.describe(Path(target).expanduser(), args.format, appended=args.append is not None)
+    print(escape_controls(described), file=sys.stderr)
     return 0

@@ -237,6 +237,172 @@ def test_a_tampered_shard_path_never_touches_files_outside_the_library(tmp_path:
     assert any("index.json" in m for m in again.messages), again.messages
 
 
+def _files_under(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("command", ["import", "load", "rebuild", "remove"])
+def test_a_symlinked_folder_in_shards_never_leads_outside(tmp_path: Path, command: str) -> None:
+    """Review finding 6: `ln -s outside library/shards/evil` and an index entry
+    'shards/evil/victim.json' with size -1: import deleted outside/victim.json, list renamed
+    outside files to *.corrupt-...; temporaries-like names there were deleted too."""
+    path = digest_with(tmp_path, "fine")
+    home = tmp_path / "home"
+    Store(home).import_paths([path])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.json").write_text("keep me")
+    (outside / ".victim.json.host.1.0123abcd.tmp").write_text("keep me too")
+    os.utime(outside / ".victim.json.host.1.0123abcd.tmp", (0, 0))
+    before = _files_under(outside)
+    shards = home / "library" / "shards"
+    (shards / "evil").symlink_to(outside)
+    index = home / "library" / "index.json"
+    data = orjson.loads(index.read_bytes())
+    for doc in data["files"].values():
+        doc["shard"], doc["size"] = "shards/evil/victim.json", -1
+    index.write_bytes(orjson.dumps(data))
+    store = Store(home)
+    if command == "import":
+        store.import_paths([path])
+    elif command == "load":
+        assert len(store.load_papers()) == 4  # rebuilt from the digest, not from outside
+    elif command == "remove":
+        assert store.remove_paths([path]).removed == [str(path)]
+    else:
+        index.unlink()
+        store.load_papers()
+    assert _files_under(outside) == before
+    assert len(Store(home).load_papers()) == (0 if command == "remove" else 4)
+
+
+def test_a_category_folder_linked_outside_gets_no_shard(tmp_path: Path) -> None:
+    path = digest_with(tmp_path, "fine")
+    home = tmp_path / "home"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (home / "library" / "shards").mkdir(parents=True)
+    (home / "library" / "shards" / "cs.IR").symlink_to(outside)
+    report = Store(home).import_paths([path])
+    assert list(outside.iterdir()) == []
+    assert any("symbolic link" in str(p) for p in report.problems), report.problems
+
+
+# -- digests damaged after their import (review finding 7) -------------------------------------
+
+
+def _nul_tail(path: Path) -> None:
+    with open(path, "ab") as handle:
+        handle.write(b"\x00" * 4096)
+
+
+def _emptied(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _zeroed(path: Path) -> None:
+    path.write_bytes(b"\x00" * path.stat().st_size)
+
+
+def _not_a_digest_any_more(path: Path) -> None:
+    path.write_bytes(b"\x00\x01\x02PK\x03\x04" * 300)
+
+
+@pytest.mark.parametrize("damage", [_emptied, _zeroed, _not_a_digest_any_more], ids=lambda f: f.__name__[1:])
+def test_a_digest_emptied_after_import_keeps_its_papers(tmp_path: Path, damage, capsys) -> None:
+    """Review finding 7: `: > file` then import: exit 0 and every paper of the file gone."""
+    from tui.cli import main
+
+    path = tmp_path / "cs.IR" / "20260718.md"
+    path.parent.mkdir()
+    shutil.copy(DAY, path)
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "import", str(path)]) == 0
+    damage(path)
+    for _ in range(2):  # said at every import, until the file is fixed or removed
+        assert main(["--home", str(home), "import", str(path)]) == 0
+        err = capsys.readouterr().err
+        assert "20260718.md" in err and "4 papers imported from it before are kept" in err, err
+        assert len(Store(home).load_papers()) == 4
+    assert main(["--home", str(home), "remove", str(path)]) == 0
+    assert "removed 1 digest(s): 4 papers left the library" in capsys.readouterr().out
+    assert Store(home).load_papers() == [] and Store(home).known_ids() == set()
+    assert main(["--home", str(home), "remove", str(path)]) == 1
+
+
+def test_a_nul_padded_digest_still_loads_its_papers(tmp_path: Path) -> None:
+    """Review finding 7: 4,096 NUL bytes appended (a crash leftover) rejected the whole file."""
+    path = tmp_path / "20260718.md"
+    shutil.copy(DAY, path)
+    home = tmp_path / "home"
+    Store(home).import_paths([path])
+    _nul_tail(path)
+    report = Store(home).import_paths([path])
+    assert report.files_read == 1 and len(Store(home).load_papers()) == 4
+    assert [p.message for p in report.problems] == ["4096 NUL bytes at the end (left by a crash or a disk problem) "
+                                                    "ignored"]
+
+
+def test_a_few_nul_bytes_inside_cost_only_their_lines(tmp_path: Path) -> None:
+    text = DAY.read_text(encoding="utf-8")
+    line = text.index("- **Comment**:")
+    path = tmp_path / "20260718.md"
+    path.write_text(text[:line] + "- **Comment**: 12 pages\x00\x00" + text[line + len("- **Comment**:"):],
+                    encoding="utf-8")
+    report = Store(tmp_path / "home").import_paths([path])
+    assert len(Store(tmp_path / "home").load_papers()) == 4
+    assert [p.message for p in report.problems] == ["NUL byte(s) replaced by U+FFFD"]
+    assert report.problems[0].line == text[:line].count("\n") + 1
+
+
+def test_import_workers_exit_when_the_importer_is_killed(tmp_path: Path) -> None:
+    """Review (minor): kill -9 of a parallel import left the fork server and its workers running."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    for n in range(60):
+        target = tmp_path / "digests" / f"2026{n:04d}.md"
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(DAY, target)
+    marker = uuid.uuid4().hex
+    script = (
+        "import sys, tui.core.store.parsepool as p, tui.core.store.shards as s\n"
+        "p.PARALLEL_MIN_BYTES = 1\n"
+        "from tui.core.store import Store\n"
+        "Store(sys.argv[1]).import_paths([sys.argv[2]])\n"
+    )
+    env = {**os.environ, "ARXIV_TEST_MARKER": marker}
+    importer = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "home"), str(tmp_path / "digests")],
+                                env=env)
+
+    def marked() -> list[int]:
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if marker.encode() in Path(f"/proc/{pid}/environ").read_bytes() and int(pid) != importer.pid:
+                    found.append(int(pid))
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 30
+    while len(marked()) < 2 and time.monotonic() < deadline and importer.poll() is None:
+        time.sleep(0.02)
+    assert marked(), "no worker started"
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+    deadline = time.monotonic() + 5
+    while marked() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = marked()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
 # -- shards of the right shape with values of the wrong type ------------------------------------
 
 
@@ -258,6 +424,29 @@ def test_a_shard_with_wrong_value_types_is_set_aside_and_reimported(tmp_path: Pa
     assert any(shard.name in m for m in fresh.messages)
     assert list(shard.parent.glob(shard.name + ".corrupt-*"))
     assert Store(home).load_papers() == papers
+
+
+@pytest.mark.parametrize("command", [["list"], ["export", "-f", "bibtex"], ["stats"]])
+def test_a_shard_changed_keeping_its_size_and_time_is_still_checked(tmp_path: Path, capsys, command) -> None:
+    """Review finding 10: a title replaced by as many digits, the mtime restored: the size and
+    time matched the index, the rows were trusted, and list/export raised on every run."""
+    from tui.cli import main
+
+    path = digest_with(tmp_path, "fine")
+    home = tmp_path / "home"
+    Store(home).import_paths([path])
+    shard = next((home / "library" / "shards").rglob("*.json"))
+    info = shard.stat()
+    raw = shard.read_bytes()
+    title = orjson.loads(raw)["papers"]["1"]["rows"][0][2]
+    tampered = raw.replace(orjson.dumps(title), b"1" * len(orjson.dumps(title)), 1)
+    assert len(tampered) == len(raw) and tampered != raw
+    shard.write_bytes(tampered)
+    os.utime(shard, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert main(["--home", str(home), *command]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and shard.name in err, err
+    assert len(Store(home).load_papers()) == 4 and all(isinstance(p.title, str) for p in Store(home).load_papers())
 
 
 @pytest.mark.parametrize("name", ["library/index.json", "session.json", "state.json", "state/here.jsonl",

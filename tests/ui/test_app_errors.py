@@ -44,7 +44,7 @@ async def test_corrupt_state_file_is_a_notification(make_app, home: Path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        assert any("kept a copy as" in n for n in notices(app))
+        assert any("a copy of the damaged file was kept as" in n for n in notices(app))
         assert len(app.screen.paper_list.papers) == 194  # and the reader works
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import tui.core.atomic as atomic
-import tui.core.store.statefile as statefile
+import tui.core.store.statewrite as statefile
 from tui.core.store import Store
 
 

@@ -15,7 +15,8 @@ import tui.core.store.state as state_module
 from tui.core.store import Store, StoreError
 from tui.core.store.merged import MergedState
 from tui.core.store.state import device_file_stem, device_name
-from tui.core.store.statefile import StateLogStorage, read_state_file
+from tui.core.store.statedb import StateLogStorage
+from tui.core.store.statefile import read_state_file
 
 
 def flags(store: Store) -> dict[str, tuple[bool, bool]]:
@@ -43,15 +44,39 @@ def test_a_change_is_one_appended_line(tmp_path: Path) -> None:
     assert (state.read, state.starred, state.read_at) == (True, True, stamp)
 
 
-def test_no_op_changes_are_not_written(tmp_path: Path) -> None:
+def test_every_act_is_written_with_a_fresh_stamp(tmp_path: Path) -> None:
+    """Re-marking a read paper, un-starring one never starred: each is a change of its own."""
     store = Store(tmp_path)
     store.set_read(["2201.00001"])
     first = store.get_state("2201.00001").read_at
-    size = store.state_path.stat().st_size
-    store.set_read(["2201.00001"])  # already read: the original time stays
-    store.set_starred(["2201.00002"], False)  # never starred
-    assert store.state_path.stat().st_size == size
-    assert store.get_state("2201.00001").read_at == first
+    before = lines(store.state_path)
+    store.set_read(["2201.00001"])
+    store.set_starred(["2201.00002"], False)
+    after = lines(store.state_path)
+    assert after[: len(before)] == before and len(after) == len(before) + 2
+    assert [orjson.loads(line)[:3] for line in after[-2:]] == [["2201.00001", "read", True],
+                                                               ["2201.00002", "starred", False]]
+    assert Store(tmp_path).get_state("2201.00001").read_at > first
+
+
+def test_an_act_wins_over_an_older_change_not_seen_yet(tmp_path: Path) -> None:
+    """Review finding 1: lap stars X, desk (with lap's file) unstars it, lap (not seeing desk's
+    file yet) stars X again. The last act is the star: it must be written and win."""
+    import shutil
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    lap = Store(a, device="lap")
+    lap.set_starred(["2201.00001"])
+    (b / "state").mkdir(parents=True)
+    shutil.copy(lap.state_path, b / "state")
+    desk = Store(b, device="desk")
+    desk.set_starred(["2201.00001"], False)
+    written = lap.change_state([("2201.00001", "starred", True)])  # lap sees it starred already
+    assert [change[:3] for change in written] == [("2201.00001", "starred", True)]
+    shutil.copy(desk.state_path, a / "state")
+    shutil.copy(lap.state_path, b / "state")
+    for home in (a, b):
+        assert Store(home, device="x").get_state("2201.00001").starred
 
 
 def test_the_file_is_a_tinydb_database(tmp_path: Path) -> None:
@@ -115,13 +140,24 @@ def test_newest_change_wins_unstar_included(tmp_path: Path) -> None:
     assert flags(Store(tmp_path, device="x")) == {"2201.00001": (False, True)}
 
 
+def _other_device_file(home: Path, name: str, changes: list[list]) -> Path:
+    folder = home / "state"
+    folder.mkdir(parents=True, exist_ok=True)
+    head = orjson.dumps({"_meta": {"1": {"schema": 3, "device": name}}})
+    path = folder / f"{name}.jsonl"
+    path.write_bytes(head + b"\n" + b"".join(orjson.dumps(c) + b"\n" for c in changes))
+    return path
+
+
+def _stamp_in(seconds: float) -> str:
+    from datetime import datetime, timedelta, timezone
+
+    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def test_a_change_after_seeing_a_clock_ahead_still_wins(tmp_path: Path) -> None:
-    """A device whose clock runs a year ahead starred; un-starring here must win."""
-    folder = tmp_path / "state"
-    folder.mkdir()
-    head = orjson.dumps({"_meta": {"1": {"schema": 3, "device": "fast"}}, "columns": {}})
-    change = orjson.dumps(["2201.00001", "starred", True, "2099-01-01T00:00:00.000000Z"])
-    (folder / "fast.jsonl").write_bytes(head + b"\n" + change + b"\n")
+    """A device whose clock runs hours ahead starred; un-starring here must win."""
+    _other_device_file(tmp_path, "fast", [["2201.00001", "starred", True, _stamp_in(5 * 3600)]])
     store = Store(tmp_path, device="here")
     assert store.get_state("2201.00001").starred
     store.set_starred(["2201.00001"], False)
@@ -170,13 +206,20 @@ def test_refresh_reports_what_others_saved_and_reads_only_the_tail(tmp_path: Pat
     reader, writer = Store(tmp_path), Store(tmp_path)
     writer.set_starred(["2201.00001"])
     assert reader.states() and not reader.refresh_states()
-    offsets = []
-    real = state_module.read_state_file
-    monkeypatch.setattr(state_module, "read_state_file",
-                        lambda path, offset=0, *a: offsets.append(offset) or real(path, offset, *a))
+    import tui.core.store.stateread as stateread
+
+    wholes = []
+    real = stateread.read_state_file
+
+    def spy(path, previous=None):
+        result = real(path, previous)
+        wholes.append(result.whole)
+        return result
+
+    monkeypatch.setattr(stateread, "read_state_file", spy)
     writer.set_read(["2201.00002"])
     assert reader.refresh_states() == {"2201.00002"}
-    assert offsets and offsets[0] > 0  # the appended line only
+    assert wholes == [False]  # the appended line only
     assert reader.get_state("2201.00002").read
     assert not reader.refresh_states()
     Store(tmp_path, device="phone").set_starred(["2201.00003"])  # a new device's file
@@ -192,7 +235,7 @@ def test_refresh_after_the_writer_compacted(tmp_path: Path, monkeypatch) -> None
         writer.set_starred([f"2201.{n:05d}"])
         inode = inode or writer.state_path.stat().st_ino
     assert writer.state_path.stat().st_ino != inode  # compacted: a new file
-    assert len(lines(writer.state_path)) < 7
+    assert orjson.loads(lines(writer.state_path)[0])["_meta"]["1"]["rows"] == 5
     assert reader.refresh_states() == {f"2201.{n:05d}" for n in range(7)}
     assert len(Store(tmp_path).states()) == 7
 
@@ -216,12 +259,13 @@ def test_a_long_journal_is_compacted_at_load(tmp_path: Path, monkeypatch) -> Non
         store.set_starred([f"2201.{n:05d}"], True)
         store.set_starred([f"2201.{n:05d}"], n % 2 == 0)
     before = flags(store)
-    assert len(lines(store.state_path)) == 1 + 12 + 6  # re-starring a starred paper writes nothing
+    assert len(lines(store.state_path)) == 1 + 24
     again = Store(tmp_path)
     assert flags(again) == before
-    assert len(lines(store.state_path)) == 1 and again.messages == []
+    assert len(lines(store.state_path)) == 1 + 12 and again.messages == []  # the latest per key
     result = read_state_file(store.state_path)
-    assert result.meta["device"] == device_name() and not result.changes
+    assert result.meta["device"] == device_name() and result.meta["rows"] == 12
+    assert len(result.rows_columns[0]) == 12 and result.changes == [] and result.journal_lines == 0
 
 
 # -- migration from state.json ------------------------------------------------------
@@ -332,7 +376,7 @@ def test_own_damaged_file_is_copied_aside_and_the_rest_kept(tmp_path: Path, wher
 
 
 def test_a_failed_append_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch) -> None:
-    import tui.core.store.statefile as statefile
+    import tui.core.store.statewrite as statefile
 
     store = Store(tmp_path)
     store.set_starred(["2201.00001"])
@@ -387,3 +431,24 @@ def test_damaged_lines_are_named_by_their_number_also_in_an_appended_tail(tmp_pa
         handle.write(b"garbage\n" + orjson.dumps(["2201.00002", "starred", True, "2026-11-29T10:00:00.000000Z"]) + b"\n")
     assert reader.refresh_states() == {"2201.00002"}
     assert any("other.jsonl: damaged line(s) 3" in m for m in reader.messages), reader.messages
+
+
+def test_stats_lists_the_devices_and_when_each_last_wrote(tmp_path: Path, capsys, monkeypatch) -> None:
+    from tui.cli import main
+
+    day = Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.IR" / "2026" / "07" / "20260718.md"
+    monkeypatch.setenv("ARXIV_READER_DEVICE", "laptop")
+    assert main(["--home", str(tmp_path), "import", str(day)]) == 0
+    assert main(["--home", str(tmp_path), "stats"]) == 0
+    assert "devices:    none has saved a change yet" in capsys.readouterr().out
+    assert main(["--home", str(tmp_path), "star", "2607.16633"]) == 0
+    server = Store(tmp_path, device="lab server")
+    server.set_read(["2607.16660"])
+    stamp = read_state_file(server.state_path).changes[-1][3]
+    capsys.readouterr()
+    assert main(["--home", str(tmp_path), "stats"]) == 0
+    out = capsys.readouterr().out
+    lines = out[out.index("devices"):].splitlines()
+    assert lines[0].startswith("devices (state files read; latest change, UTC)")
+    assert lines[1].split() == ["lab", "server", stamp[:10], stamp[11:19]]
+    assert lines[2].split()[0] == "laptop" and lines[2].endswith("(this device)")

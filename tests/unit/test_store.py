@@ -164,11 +164,11 @@ def test_state_survives_reimport_and_new_version(tmp_path: Path) -> None:
     assert not fresh.get_state("2607.16963").read
 
 
-def test_unsetting_keeps_timestamps_and_forgets_empty_entries(store: Store) -> None:
+def test_timestamps_are_the_latest_act_and_unsetting_forgets_entries(store: Store) -> None:
     store.set_read(["2201.12944"])
     first = store.get_state("2201.12944").read_at
-    store.set_read(["2201.12944"])  # already read: timestamp kept
-    assert store.get_state("2201.12944").read_at == first
+    store.set_read(["2201.12944"])  # marked read again: a new act, a new time
+    assert store.get_state("2201.12944").read_at > first
     store.set_starred(["2201.12944"])
     store.set_read(["2201.12944"], False)
     state = store.get_state("2201.12944")
@@ -303,7 +303,7 @@ def test_unwritable_home_reports_and_raises_store_error(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.write_text("a file where the data folder should be")
     store = Store(home)  # must not raise
-    assert store.messages and "cannot create" in store.messages[0]
+    assert store.messages and "cannot use the data folder" in store.messages[0] and store.unusable == store.messages[0]
     assert store.states() == {} and store.load_papers() == [] and store.load_session() == {}
     with pytest.raises(StoreError):
         store.set_starred(["2201.12944"])
@@ -370,12 +370,14 @@ def test_malformed_paper_in_shard_is_rebuilt(imported: Store) -> None:
 def test_parallel_import_matches_sequential(
     tmp_path: Path, imported: Store, monkeypatch: pytest.MonkeyPatch, broken_pool: bool
 ) -> None:
-    monkeypatch.setattr(library_module, "PARALLEL_MIN_BYTES", 1)
+    import tui.core.store.parsepool as parsepool
+
+    monkeypatch.setattr(parsepool, "PARALLEL_MIN_BYTES", 1)
     if broken_pool:
         def no_pool(*args, **kwargs):
-            raise library_module.BrokenProcessPool("workers cannot start")
+            raise parsepool.BrokenProcessPool("workers cannot start")
 
-        monkeypatch.setattr(library_module.concurrent.futures, "ProcessPoolExecutor", no_pool)
+        monkeypatch.setattr(parsepool.concurrent.futures, "ProcessPoolExecutor", no_pool)
     parallel = Store(tmp_path / "parallel")
     report = parallel.import_paths([DIGESTS])
     assert (report.files_read, report.papers_new) == (N_FILES, len(imported.load_papers()))
@@ -533,13 +535,13 @@ def test_toggle_after_refresh_keeps_the_other_writers_change(tmp_path: Path) -> 
 
 def test_consecutive_toggles_read_nothing_back(tmp_path: Path, monkeypatch) -> None:
     """A toggle only appends: with nobody else writing, no state file is read again."""
-    import tui.core.store.state as state_module
+    import tui.core.store.stateread as stateread
 
     store = Store(tmp_path / "home")
     store.set_read(["2201.00001"])
     reads = []
-    original = state_module.read_state_file
-    monkeypatch.setattr(state_module, "read_state_file", lambda *a, **k: reads.append(a) or original(*a, **k))
+    original = stateread.read_state_file
+    monkeypatch.setattr(stateread, "read_state_file", lambda *a, **k: reads.append(a) or original(*a, **k))
     store.set_starred(["2201.00002"])
     store.set_starred(["2201.00003"])
     assert reads == []
@@ -552,3 +554,33 @@ def test_known_ids_come_from_the_index(tmp_path: Path) -> None:
     known = Store(tmp_path / "home").known_ids()
     assert "2201.12944" in known and "2201.12961" in known
     assert len(known) == 39
+
+
+def test_an_index_without_shard_checksums_reparses_once(tmp_path: Path) -> None:
+    """Indexes written before shards had a checksum recorded (size, mtime) are re-parsed once."""
+    store = Store(tmp_path / "home")
+    store.import_paths([SMALL_DAY])
+    data = orjson.loads(store.index_path.read_bytes())
+    for doc in data["files"].values():
+        assert len(doc["written"]) == 4
+        doc["written"] = doc["written"][:2]
+    store.index_path.write_bytes(orjson.dumps(data))
+    assert Store(tmp_path / "home").import_paths([SMALL_DAY]).files_read == 1
+    assert Store(tmp_path / "home").import_paths([SMALL_DAY]).files_unchanged == 1
+
+
+def test_a_shard_is_validated_only_when_its_bytes_may_have_changed(tmp_path: Path, monkeypatch) -> None:
+    """Untouched (same change time): no check; rewritten with the same bytes (a copy, a
+    restore): its checksum vouches for it; other bytes: its rows are validated."""
+    store = Store(tmp_path / "home")
+    store.import_paths([SMALL_DAY])
+    checked = []
+    real = library_module.validate_rows
+    monkeypatch.setattr(library_module, "validate_rows", lambda rows: checked.append(len(rows)) or real(rows))
+    assert len(Store(tmp_path / "home").load_papers()) == 4 and checked == []
+    shard = next((tmp_path / "home" / "library" / "shards").rglob("*.json"))
+    raw = shard.read_bytes()
+    shard.write_bytes(raw)  # the same bytes, a new change time
+    assert len(Store(tmp_path / "home").load_papers()) == 4 and checked == []
+    shard.write_bytes(raw.replace(b"2607.16633", b"2607.16634"))
+    assert len(Store(tmp_path / "home").load_papers()) == 4 and checked == [4]

@@ -41,6 +41,9 @@ def create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:
             continue
+        except OSError as exc:  # (a read-only folder...): name the file meant, not our temporary
+            exc.filename, exc.filename2 = str(path), None
+            raise
         if mode is not None:
             try:
                 os.fchmod(fd, mode)

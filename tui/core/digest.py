@@ -367,7 +367,8 @@ def _build_paper(
 def parse_digest_text(text: str, path: str = "<text>") -> ParsedDigest:
     """Parse the text of one digest; ``path`` is used in problems and as fallback.
 
-    Accepts CRLF or CR line ends and a leading BOM.  Text with NUL characters
+    Accepts CRLF or CR line ends and a leading BOM. NUL characters at the end
+    are cut off and a few inside shown as U+FFFD (each said); text with many
     is taken for a binary file: one problem, no papers.
     """
     report = _Reporter(path)
@@ -381,9 +382,9 @@ def _parse(text: str, path: str, report: _Reporter) -> ParsedDigest:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        report(line, "binary file (NUL byte): not a digest")
-        return result
+        text = _without_nuls(text, report)
+        if text is None:
+            return result
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text or text.isspace():  # (no strip(): it would copy a huge text)
@@ -490,6 +491,35 @@ def _parse(text: str, path: str, report: _Reporter) -> ParsedDigest:
     return result
 
 
+#: NUL bytes at the end of a file, with any white space among them (a crash leftover).
+_NUL_TAIL = re.compile(r"\x00[\x00\s]*\Z")
+
+
+def _without_nuls(text: str, report: _Reporter) -> str | None:
+    """``text`` without the NUL bytes a crash or a disk problem leaves; ``None`` for a binary file.
+
+    NULs at the end (a file extended but never written) are cut off; a few
+    inside become U+FFFD, each line said, and the rest of the file still
+    loads; many (more than one byte in a hundred) mean a binary file.
+    """
+    tail = _NUL_TAIL.search(text)
+    if tail is not None:
+        count = tail.group().count("\x00")
+        text = text[: tail.start()]
+        report(text.count("\n") + 1, f"{count} NUL bytes at the end (left by a crash or a disk problem) ignored")
+    inside = text.count("\x00")
+    if not inside:
+        return text
+    first = text.count("\n", 0, text.index("\x00")) + 1
+    if inside > max(16, len(text) // 100):
+        report(first, "binary file (NUL bytes): not a digest")
+        return None
+    for number, line in enumerate(text.split("\n"), 1):
+        if "\x00" in line:
+            report(number, "NUL byte(s) replaced by U+FFFD")
+    return text.replace("\x00", "\ufffd")
+
+
 def _decode(raw: bytes, report: _Reporter) -> str:
     """Decode UTF-8 leniently, reporting each line with invalid bytes."""
     try:
@@ -531,11 +561,6 @@ def parse_digest_file(path: Path) -> ParsedDigest:
     if raw is None:
         cat, date = _path_fallback(name)
         return ParsedDigest(name, cat, date, [], report.finish(), unreadable=unreadable)
-    if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        report(line, "binary file (NUL byte): not a digest")
-        cat, date = _path_fallback(name)
-        return ParsedDigest(name, cat, date, [], report.finish())
     text = _decode(raw, report)
     result = _parse(text, name, report)
     result.problems = report.finish()

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 
 import orjson
 
+from .safetext import inert_json
+
 from .models import Paper, PaperState
 
 
@@ -35,8 +37,9 @@ def paper_record(paper: Paper, state: PaperState | None = None) -> dict:
 
 
 def jsonl(papers: Iterable[Paper], states: Mapping[str, PaperState]) -> str:
-    """One JSON object per line (UTF-8 kept as is), ending with a newline."""
+    """One JSON object per line (UTF-8 kept as is, but bidi and C1 controls as ``\\u``
+    escapes: the same data, inert on a terminal), ending with a newline."""
     lines = [
         orjson.dumps(paper_record(paper, states.get(paper.id))).decode("utf-8") for paper in papers
     ]
-    return "".join(line + "\n" for line in lines)
+    return inert_json("".join(line + "\n" for line in lines))

@@ -19,9 +19,13 @@ class NotARegularFile(OSError):
         super().__init__(errno.EINVAL, "not a regular file (a FIFO, socket or device)", os.fspath(path))
 
 
-def read_regular(path: str | os.PathLike[str]) -> tuple[bytes, os.stat_result]:
-    """The bytes of ``path`` and its stat; OSError (IsADirectoryError, NotARegularFile...)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+def read_regular(path: str | os.PathLike[str], follow: bool = True) -> tuple[bytes, os.stat_result]:
+    """The bytes of ``path`` and its stat; OSError (IsADirectoryError, NotARegularFile...).
+
+    With ``follow=False`` a symbolic link is refused (OSError ELOOP), not followed.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags if follow else flags | getattr(os, "O_NOFOLLOW", 0))
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):

@@ -4,8 +4,9 @@ File names and digest contents may hold escape sequences (an OSC 52 sequence
 in a file name writes to the clipboard when printed), other control
 characters, bidi overrides that reorder what follows, or undecodable bytes
 (kept by Python as lone surrogates, which cannot even be printed). Everything a
-message or a path shows goes through :func:`escape_controls` first; the UI uses
-the same helper for its notifications.
+message, a path or a field printed by the command line shows goes through
+:func:`escape_controls` first (JSON output through :func:`inert_json`); the UI
+uses the same helpers.
 """
 
 from __future__ import annotations
@@ -39,6 +40,25 @@ def escape_controls(text: str) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(_escape, text)
+
+
+def inert_text(text: str) -> str:
+    """:func:`escape_controls` for text of many lines: newlines and tabs are kept."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return "\n".join("\t".join(map(escape_controls, line.split("\t"))) for line in text.split("\n"))
+
+
+#: What a terminal may act on inside a JSON string (JSON itself escapes C0 controls).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def inert_json(text: str) -> str:
+    """JSON text with DEL, C1 controls, bidi controls and line separators as ``\\uXXXX``
+    escapes: the same data once parsed, and nothing in it can drive a terminal."""
+    if _JSON_UNSAFE.search(text) is None:
+        return text
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def show_path(path: str | os.PathLike[str]) -> str:

@@ -54,13 +54,20 @@ class Store:
         self._state = StateStore(self.home, self.messages, device)
         #: This device's state file (every device's are read: see :meth:`state_devices`).
         self.state_path = self._state.path
+        #: The name of this device (``$ARXIV_READER_DEVICE``, else the host name).
+        self.device_name = self._state.device
         self._session = SessionFile(self.home, self.messages)
         self.session_path = self._session.path
         self._readers = Readers(self.home, self.messages)
+        #: Why the data folder cannot be used at all (``None``: it can), e.g. a path that is a file.
+        self.unusable: str | None = None
         try:
             self.library.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.messages.append(f"cannot create the data folder {self.library}: {exc.strerror or exc}")
+            self.unusable = f"cannot use the data folder {self.home}: {exc.strerror or exc}"
+            if exc.filename is not None and os.fspath(exc.filename) != os.fspath(self.home):
+                self.unusable += f" ({os.fsdecode(exc.filename)})"
+            self.messages.append(self.unusable)
         if self.home.is_dir() and not os.access(self.home, os.W_OK):
             self.messages.append(f"the data folder {self.home} is read-only: changes cannot be saved")
         for folder in (self.home, self.library, self._state.folder):
@@ -170,6 +177,11 @@ class Store:
         """
         return self._state.change(items)
 
+    def check_state(self) -> None:
+        """Say in :attr:`messages` what is wrong with any state file, without reading the
+        state (cheap: for commands that do not otherwise read it)."""
+        self._state.check()
+
     def state_devices(self) -> dict[str, str]:
         """Every device whose state file was read -> the time of its latest change."""
         return self._state.devices()
@@ -177,8 +189,11 @@ class Store:
     def set_read(self, ids: Iterable[str], read: bool = True) -> None:
         """Mark papers read or unread; persisted before returning.
 
-        ``ids`` may carry versions (they are dropped). Re-marking a read paper
-        keeps its original ``read_at``. Raises :class:`StoreError` if it cannot save.
+        ``ids`` may carry versions (they are dropped). Every call is an act of
+        the user, saved with a fresh stamp even when the paper already shows
+        that state (``read_at`` is the latest act's time): another device's
+        older change not seen yet must not win over it. Raises
+        :class:`StoreError` if it cannot save.
         """
         self._state.set_read(ids, read)
 

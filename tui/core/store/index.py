@@ -20,7 +20,9 @@ index starts a new ``epoch``.
 
 from __future__ import annotations
 
+import os
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,10 +30,11 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 
-from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage, CorruptDatabase, meta_schema
+from ..regular import read_regular
+from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage, CorruptDatabase, decode_database, meta_schema
 from .common import gc_paused
 from .dbfiles import Stamp, file_stamp, quarantine, read_db
-from .shards import decode_path, encode_path, is_shard_path, shard_docs, versions_of
+from .shards import decode_path, encode_path, is_shard_path, shard_docs, shard_rows, validate_rows, versions_of
 
 
 @dataclass(slots=True)
@@ -80,7 +83,7 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
         entry = {k: doc[k] for k in _FILE_FIELDS}
         entry["path"] = decode_path(entry["path"])
         written = doc.get("written")
-        ok = type(written) is list and len(written) == 2 and all(type(n) is int for n in written)
+        ok = type(written) is list and 3 <= len(written) <= 4 and all(type(n) is int for n in written)
         entry["written"] = written if ok else None
         index.files[entry["path"]] = entry
     for doc in data.get("papers", {}).values():
@@ -124,6 +127,14 @@ def generation_at(index: LibraryIndex, when: str) -> int:
     return sum(1 for stamp in index.imports if stamp <= when)
 
 
+def _shard_files(shards_dir: Path) -> list[Path]:
+    """Every ``*.json`` file under ``shards_dir``, never through a symbolic link."""
+    found = []
+    for folder, subfolders, names in os.walk(shards_dir):  # (links to folders are not entered)
+        found += [Path(folder, n) for n in names if n.endswith(".json") and not os.path.islink(os.path.join(folder, n))]
+    return sorted(found)
+
+
 class IndexFile:
     """``library/index.json``: loaded (cached by stat stamp), saved, rebuilt when lost.
 
@@ -144,6 +155,8 @@ class IndexFile:
             return self._index
         with gc_paused():
             data = read_db(self.path, self.messages)
+        # There but unreadable (its permissions...): the rebuilt one replaces it, not in its image.
+        unreadable = data is None and self.path.exists()
         index: LibraryIndex | None = None
         if data is not None:
             try:
@@ -152,26 +165,40 @@ class IndexFile:
                 quarantine(self.path, str(exc), self.messages)
         if index is None:
             with gc_paused():
-                index = self._rebuild_from_shards()
+                index = self._rebuild_from_shards(fresh=unreadable)
         self._index = index
         self._stamp = file_stamp(self.path)
         return index
 
-    def _rebuild_from_shards(self) -> LibraryIndex:
-        """Recover the index from the source metadata every shard carries."""
+    def _rebuild_from_shards(self, fresh: bool = False) -> LibraryIndex:
+        """Recover the index from the source metadata every shard carries.
+
+        With ``fresh``, the unreadable index file is replaced by a new one with
+        the usual permissions (else the rebuilt one would keep, say, mode 000,
+        and be rebuilt at every start).
+        """
         index = LibraryIndex(resolved=False)  # older shards may name a path through a link
         shards_dir = self.library / "shards"
         if not shards_dir.is_dir():
             return index
         newest: dict[str, int] = {}
-        for shard in sorted(shards_dir.rglob("*.json")):
-            data = read_db(shard, self.messages)
-            if data is None:
+        for shard in _shard_files(shards_dir):
+            try:
+                raw, st = read_regular(shard, follow=False)
+                data = decode_database(raw, str(shard))
+            except CorruptDatabase as exc:
+                quarantine(shard, str(exc), self.messages)
+                continue
+            except OSError as exc:
+                self.messages.append(f"cannot read {shard}: {exc.strerror or exc}")
                 continue
             meta = next(iter(data.get(META_TABLE, {}).values()), {})
             try:
                 docs = shard_docs(data)
-            except (KeyError, IndexError, TypeError, ValueError):
+                rows = shard_rows(data)
+                if rows is not None:
+                    validate_rows(rows)  # so its checksum can vouch for it from now on
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError):
                 continue
             docs = [d for d in docs if isinstance(d, dict) and isinstance(d.get("id"), str)
                     and type(d.get("version")) is int]
@@ -179,7 +206,7 @@ class IndexFile:
             if not isinstance(source, str):
                 continue
             source = decode_path(source)
-            mtime = shard.stat().st_mtime_ns
+            mtime = st.st_mtime_ns
             if newest.get(source, -1) > mtime:
                 continue  # an older shard of the same file (its category changed)
             newest[source] = mtime
@@ -191,15 +218,18 @@ class IndexFile:
                 "date": _typed(meta, "date", str, ""),
                 "shard": shard.relative_to(self.library).as_posix(),
                 "papers": len(docs),
-                "written": None,  # validated at the next load
+                "written": [len(raw), mtime, zlib.crc32(raw), st.st_ctime_ns] if rows is not None else None,
             }
             for key, (version, fp) in versions_of(docs).items():
                 old = index.versions.get(key)
                 if old is None or version > old[0]:
                     index.versions[key] = [version, fp]
         if index.files:
-            self.messages.append(f"rebuilt the library index from {len(index.files)} stored digests")
+            anew = " and wrote it anew, readable" if fresh else ""
+            self.messages.append(f"rebuilt the library index from {len(index.files)} stored digests{anew}")
             try:
+                if fresh:
+                    self.path.unlink(missing_ok=True)  # (only our cache of the shards' contents)
                 self.save(index)
             except OSError as exc:
                 self.messages.append(f"cannot save the rebuilt index: {exc.strerror or exc}")

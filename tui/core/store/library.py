@@ -12,11 +12,9 @@ Imports hold ``library/index.json.lock``.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
+import errno
 import os
-from collections.abc import Iterable, Sequence
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,14 +28,12 @@ from ..storage import SCHEMA, CorruptDatabase, decode_database
 from .common import ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
 from .index import IndexFile, LibraryIndex, first_imported_from
+from .parsepool import parse_files
 from .shards import (
-    PAPER_FIELDS, FileResult, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard, shard_docs,
-    shard_rows, validate_rows,
+    PAPER_FIELDS, as_written, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard,
+    shard_docs, shard_rows, validate_rows,
 )
 
-#: Imports with at least this many bytes to parse use worker processes (below
-#: it, starting them costs more than it saves).
-PARALLEL_MIN_BYTES = 32_000_000
 #: During a long import the index is saved every so many parsed files, so a
 #: crash or Ctrl-C loses little work.
 CHECKPOINT_FILES = 1000
@@ -70,9 +66,14 @@ class LibraryStore:
         self.messages = messages
         self.index_file = IndexFile(library, messages)
         self.index_path = self.index_file.path
+        self._inside: dict[str, bool] = {}  # shard folder -> inside library/shards (see shard_file)
 
     def load_index(self) -> LibraryIndex:
-        """The library index (cached; re-read when another process changed it)."""
+        """The library index (cached; re-read when another process changed it).
+
+        Each operation starts here, so the shard folders are checked afresh too.
+        """
+        self._inside.clear()
         return self.index_file.load()
 
     def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
@@ -123,6 +124,7 @@ class LibraryStore:
                 and index.schema >= SCHEMA  # else: re-parse once to write the compact layout
                 and entry["size"] == st.st_size
                 and entry["mtime_ns"] == st.st_mtime_ns
+                and entry["written"] is not None  # else re-parsed once, to record its checksum
                 and (shard := self.shard_file(entry)) is not None
                 and shard.is_file()
             ):
@@ -140,12 +142,19 @@ class LibraryStore:
         run = _ImportRun(index)
         stale_shards: list[Path] = []
         since_checkpoint = 0
-        for result in self._parse_all(todo, todo_bytes):
+        keep = [index.files.get(path, {}).get("papers", 0) > 0 for path in todo]
+        for result in parse_files(todo, todo_bytes, str(self.library), keep):
             done += 1
             since_checkpoint += 1
             report.problems.extend(result.problems)
             if result.error:
                 report.problems.append(Problem(result.path, 0, result.error))
+            elif result.kept:  # its entry stays as it was: tried again at the next import
+                report.files_read += 1
+                report.problems.append(Problem(result.path, 0, (
+                    f"holds no paper now (emptied, or no longer a digest); the "
+                    f"{index.files[result.path]['papers']} papers imported from it before are kept "
+                    "('arxiv-reader remove' takes them out)")))
             else:
                 report.files_read += 1
                 old = index.files.get(result.path)
@@ -179,16 +188,25 @@ class LibraryStore:
     def _remove_stale_shard_temporaries(self) -> None:
         """Delete what imports killed mid-write left in the shard folders (under the import lock)."""
         try:
-            folders = [entry.path for entry in os.scandir(self.library / "shards") if entry.is_dir()]
+            folders = [entry.path for entry in os.scandir(self.library / "shards")
+                       if entry.is_dir(follow_symlinks=False)]  # never a link leading elsewhere
         except OSError:
             return
         for folder in folders:
             remove_stale_temporaries(Path(folder))
 
     def shard_file(self, entry: dict[str, Any]) -> Path | None:
-        """The shard of an index entry; ``None`` unless it lies inside ``library/shards``."""
+        """The shard of an index entry; ``None`` unless it lies inside ``library/shards``,
+        by its text and by its folder's real path (its own name is never followed either:
+        see :meth:`_read_shard_checked`)."""
         relpath = entry["shard"]
-        return self.library / relpath if is_shard_path(relpath) else None
+        if not is_shard_path(relpath):
+            return None
+        folder = relpath.rpartition("/")[0]
+        inside = self._inside.get(folder)
+        if inside is None:  # (cached until the index is loaded again: 5,892 shards share a few folders)
+            inside = self._inside[folder] = folder_inside_shards(self.library, self.library / folder)
+        return self.library / relpath if inside else None
 
     def _resolve_keys(self, index: LibraryIndex) -> None:
         """Re-key entries recorded under a path through a symbolic link.
@@ -239,29 +257,6 @@ class LibraryStore:
             else:
                 statuses.setdefault(key, "unchanged")
 
-    def _parse_all(self, todo: list[str], todo_bytes: int) -> Iterable[FileResult]:
-        """Parse files into shards, on worker processes when there are many."""
-        library = str(self.library)
-        workers = min(os.cpu_count() or 1, 8)
-        if todo_bytes < PARALLEL_MIN_BYTES or len(todo) < 2 or workers < 2:
-            for path in todo:
-                yield parse_to_shard(path, library)
-            return
-        # forkserver: never fork a process that may run UI threads.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
-        done = 0
-        try:
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                for result in pool.map(parse_to_shard, todo, [library] * len(todo), chunksize=4):
-                    done += 1
-                    yield result
-        except (BrokenProcessPool, OSError, RuntimeError):
-            # Workers could not start (e.g. the main script can't be re-imported
-            # by them): finish in this process; rewriting a shard is harmless.
-            for path in todo[done:]:
-                yield parse_to_shard(path, library)
-
     def shard_papers(self, entry: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The paper dicts of one digest's shard; ``None`` when missing or unreadable."""
         return self._read_shard(entry)
@@ -280,17 +275,20 @@ class LibraryStore:
         """The raw contents of one shard and whether it is byte for byte as written.
 
         ``None`` when missing or unreadable (a damaged one is moved aside). A
-        shard changed since it was written (another size or mtime than the
-        index recorded) must have its rows validated before use.
+        shard changed since it was written (see :func:`~.shards.as_written`)
+        must have its rows validated before use.
         """
         shard = self.shard_file(entry)
         if shard is None:
             return None
         try:
-            raw, st = read_regular(shard)
+            raw, st = read_regular(shard, follow=False)
         except FileNotFoundError:
             return None
         except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a symbolic link in place of a shard: never followed
+                self.messages.append(f"{shard} is a symbolic link, not a shard; it is not read")
+                return None
             self.messages.append(f"cannot read {shard}: {exc.strerror or exc}")
             return None
         try:
@@ -298,7 +296,7 @@ class LibraryStore:
         except CorruptDatabase as exc:
             quarantine(shard, str(exc), self.messages)
             return None
-        return data, entry.get("written") == [st.st_size, st.st_mtime_ns]
+        return data, as_written(entry, raw, st)
 
     def _repair_shards(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Re-parse the digest files behind missing or damaged shards; their paper dicts.
@@ -362,7 +360,7 @@ class LibraryStore:
                     rows = shard_rows(data)
                     if rows is None:  # the layout of schema 1: one dict per paper
                         rows = [[doc[name] for name in PAPER_FIELDS] for doc in shard_docs(data)]
-                    if not as_written:  # ours as we wrote them need no check (0.2 s at 200,000 papers)
+                    if not as_written:  # ours as we wrote them need no check (0.35 s at 200,000 papers)
                         validate_rows(rows)
                     papers.extend(papers_from_rows(rows, refs, shared))
                 except (KeyError, IndexError, TypeError, ValueError) as exc:

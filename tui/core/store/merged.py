@@ -15,7 +15,8 @@ from typing import Any
 import orjson
 
 from ..models import PaperState
-from .statefile import Change
+from .common import gc_paused
+from .statefile import NO_COLUMNS, Change, Columns
 
 #: A winning change: (value, stamp, device file stem).
 Record = tuple[Any, str, str]
@@ -68,17 +69,21 @@ class MergedState:
             column[key] = (value, stamp, device)
             if not same_value(value, old[0] if old is not None else default_value(name)):
                 changed.add(key)
-                if self._papers is not None and name in ("read", "starred"):
-                    self._update_paper(key)
+            if self._papers is not None and name in ("read", "starred"):
+                self._update_paper(key)  # also for a new stamp alone: it is read_at / starred_at
         return changed
 
-    def merge_column(self, device: str, name: str, keys: list[str], values: list[Any], stamps: list[str]) -> set[str]:
-        """:meth:`merge` for a compacted column of one field (its keys are distinct)."""
-        column = self.winners.get(name)
-        if column:
-            return self.merge(device, zip(keys, repeat(name), values, stamps))
-        # Nothing known of this field yet: every change wins (a fast path for the first load).
-        self.winners[name] = dict(zip(keys, zip(values, stamps, repeat(device))))
+    def _merge_fresh(self, device: str, name: str, keys: Any, values: Any, stamps: Any) -> set[str] | None:
+        """The fast path of a first load: nothing known of field ``name`` yet, keys distinct.
+
+        ``None`` (nothing done) when it does not apply.
+        """
+        if self.winners.get(name):
+            return None
+        column = dict(zip(keys, zip(values, stamps, repeat(device))))
+        if len(column) != len(keys):
+            return None  # a key twice: the slow way picks the newer
+        self.winners[name] = column
         if not self.track:
             return set()
         default = default_value(name)
@@ -88,22 +93,46 @@ class MergedState:
                 self._update_paper(key)
         return changed
 
+    def merge_columns(self, device: str, columns: Columns) -> set[str]:
+        """:meth:`merge` for a file's compacted rows as columns (grouped by field, as a
+        compaction writes them; any other order is merged change by change)."""
+        keys, names, values, stamps = columns
+        changed: set[str] = set()
+        for name in dict.fromkeys(names):
+            first, count = names.index(name), names.count(name)
+            last = first + count
+            if names[first:last].count(name) == count:
+                fresh = self._merge_fresh(device, name, keys[first:last], values[first:last], stamps[first:last])
+                if fresh is not None:
+                    changed |= fresh
+                    continue
+            changed |= self.merge(device, (c for c in zip(keys, names, values, stamps) if c[1] == name))
+        return changed
+
+    def merge_rows(self, device: str, changes: list[Change]) -> set[str]:
+        """:meth:`merge_columns` for compacted rows given as changes."""
+        return self.merge_columns(device, tuple(zip(*changes)) or NO_COLUMNS)  # type: ignore[arg-type]
+
     def paper_states(self) -> dict[str, PaperState]:
         """Every paper read or starred (the same dict, kept current by later merges)."""
         if self._papers is None:
-            papers: dict[str, PaperState] = {}
-            for key, (value, stamp, _) in self.winners.get("read", {}).items():
-                if value:
-                    papers[key] = PaperState(key, True, stamp)
-            for key, (value, stamp, _) in self.winners.get("starred", {}).items():
-                if value:
-                    state = papers.get(key)
-                    if state is None:
-                        papers[key] = PaperState(key, False, None, True, stamp)
-                    else:
-                        state.starred, state.starred_at = True, stamp
-            self._papers = papers
+            with gc_paused():  # 200,000 new objects: no collection walking them meanwhile
+                self._papers = self._build_papers()
         return self._papers
+
+    def _build_papers(self) -> dict[str, PaperState]:
+        papers: dict[str, PaperState] = {}
+        for key, (value, stamp, _) in self.winners.get("read", {}).items():
+            if value:
+                papers[key] = PaperState(key, True, stamp)
+        for key, (value, stamp, _) in self.winners.get("starred", {}).items():
+            if value:
+                state = papers.get(key)
+                if state is None:
+                    papers[key] = PaperState(key, False, None, True, stamp)
+                else:
+                    state.starred, state.starred_at = True, stamp
+        return papers
 
     def _update_paper(self, key: str) -> None:
         assert self._papers is not None

@@ -84,9 +84,10 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport
             library.index_file.save(index)
             used = {entry["shard"] for entry in index.files.values()}
             for entry in chosen:
-                if entry["shard"] not in used:
+                shard = library.shard_file(entry)  # only ever inside library/shards (real path)
+                if entry["shard"] not in used and shard is not None:
                     try:
-                        (library.library / entry["shard"]).unlink()
+                        shard.unlink()
                     except OSError:
                         pass  # an orphan shard is harmless: the index no longer names it
     except Timeout:

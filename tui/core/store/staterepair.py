@@ -1,21 +1,37 @@
 """Compacting this device's state file, and salvaging it when it is damaged.
 
 Called with ``state.lock`` held, so no other process of this machine appends
-meanwhile. A damaged file is first copied aside byte for byte
-(``<name>.corrupt-<time>``), then rewritten from what could be read; a file
-from a newer schema is never rewritten.
+meanwhile. A damaged file (a bad line, line 1 unreadable, a line cut short,
+compacted rows missing) is first copied aside byte for byte
+(``<name>.corrupt-<time>``), then rewritten from every change that could be
+read; a file from a newer schema is never rewritten. Changes stamped beyond
+the horizon (saved while this machine's clock ran ahead) are re-stamped with
+the current time, so every act of the user applies again (see :mod:`.stamps`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write_bytes
 from ..regular import read_regular_file
 from .dbfiles import aside_path
-from .statefile import Change, all_changes, read_state_file, write_compacted
+from .stamps import horizon, stamp_after
+from .statefile import Change, read_state_file
+from .statewrite import fold, write_compacted
+
+
+@dataclass(slots=True)
+class Rewritten:
+    """What a compaction wrote."""
+
+    meta: dict[str, Any]
+    rows: list[Change]  # the latest change per key and field, as written
+    data: bytes  # the whole new file
+    restamped: list[Change]  # rows whose far-future stamp was replaced by the current time
 
 
 def _copy_aside(path: Path, raw: bytes) -> Path:
@@ -24,14 +40,20 @@ def _copy_aside(path: Path, raw: bytes) -> Path:
     return target
 
 
+def _damaged(result: Any) -> bool:
+    """Whether a read file must be copied aside before it is rewritten (its problems are said already)."""
+    return bool(result.head_damaged or result.damaged_lines or result.skipped_entries or result.missing_rows
+                or result.torn or (result.position.end == 0 and result.meta is None))
+
+
 def repair_own_file(
     path: Path, meta: dict[str, Any], extra: list[Change], say: Callable[[str], None]
-) -> tuple[dict[str, Any], list[Change]]:
-    """Rewrite ``path`` as one compacted line holding its changes plus ``extra``.
+) -> Rewritten:
+    """Rewrite ``path`` compacted: its changes plus ``extra``, far-future stamps renewed.
 
     ``meta`` is laid over the file's own (what it records, such as a migration,
-    is kept). Returns the meta and the changes written. Raises OSError when it
-    cannot write, NewerStateFile for a newer file (which is left as it is).
+    is kept). Raises OSError when it cannot write, NewerStateFile for a newer
+    file (which is left as it is).
     """
     try:
         raw = read_regular_file(path)
@@ -41,19 +63,24 @@ def repair_own_file(
     old_meta: dict[str, Any] = {}
     if raw is not None:
         result = read_state_file(path)  # raises NewerStateFile: left alone
-        changes = all_changes(result)
+        changes = result.all_changes()
         old_meta = dict(result.meta or {})
-        if result.snapshot_damaged or result.damaged_lines:
+        if _damaged(result):
             aside = _copy_aside(path, raw)
-            say(f"{path} was damaged; kept a copy as {aside.name} and saved the {len(changes)} "
-                "changes that could be read")
-        elif result.torn_tail:
-            aside = _copy_aside(path, raw)
-            say(f"{path} ended in a line cut short (a crash or a full disk while saving); "
-                f"dropped that line and kept a copy of the file as {aside.name}")
-    old_meta.pop("schema", None)
+            say(f"{path} was rewritten with the {len(changes)} changes that could be read; a copy of "
+                f"the damaged file was kept as {aside.name}")
+    for name in ("schema", "rows", "generation"):
+        old_meta.pop(name, None)
     meta = {**old_meta, **meta}
-    changes += extra
-    write_compacted(path, meta, changes)
-    return meta, changes
-
+    rows = list(fold(changes + extra).values())
+    limit = horizon()
+    ahead = [change for change in rows if change[3] > limit]
+    restamped: list[Change] = []
+    if ahead:
+        now = stamp_after(max((c[3] for c in rows if c[3] <= limit), default=""))
+        restamped = [(key, name, value, now) for key, name, value, _ in ahead]
+        rows = [change for change in rows if change[3] <= limit] + restamped
+        say(f"{len(ahead)} change(s) saved in {path} while this machine's clock ran ahead (stamped up to "
+            f"{max(c[3] for c in ahead)}) are now stamped with the current time")
+    data = write_compacted(path, meta, rows)
+    return Rewritten(meta, rows, data, restamped)

@@ -1,0 +1,65 @@
+"""Parsing many digest files into shards, on worker processes when it pays.
+
+Workers start from a fork server (never a fork of a process that may run UI
+threads), and each watches the process that started the import: killed
+(``kill -9``, a dropped SSH session), it leaves no worker behind; a worker
+whose importer is gone exits within a second.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures.process import BrokenProcessPool
+
+from .shards import FileResult, parse_to_shard
+
+#: Imports with at least this many bytes to parse use worker processes (below
+#: it, starting them costs more than it saves).
+PARALLEL_MIN_BYTES = 32_000_000
+#: How often a worker looks whether the importing process is still there (seconds).
+WATCH_SECONDS = 0.5
+
+
+def _exit_with(importer: int) -> None:
+    """In a worker: exit as soon as the process ``importer`` is gone."""
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(importer, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # (it exists: another user's pid would be a reused one)
+            pass
+
+
+def _start_worker(importer: int) -> None:
+    threading.Thread(target=_exit_with, args=(importer,), name="watch importer", daemon=True).start()
+
+
+def parse_files(todo: list[str], todo_bytes: int, library: str, keep: list[bool]) -> Iterable[FileResult]:
+    """:func:`parse_to_shard` of every path of ``todo``, in order (``keep``: see its ``keep_papers``)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if todo_bytes < PARALLEL_MIN_BYTES or len(todo) < 2 or workers < 2:
+        for path, keep_papers in zip(todo, keep):
+            yield parse_to_shard(path, library, keep_papers)
+        return
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    done = 0
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        ) as pool:
+            for result in pool.map(parse_to_shard, todo, [library] * len(todo), keep, chunksize=4):
+                done += 1
+                yield result
+    except (BrokenProcessPool, OSError, RuntimeError):
+        # Workers could not start (e.g. the main script can't be re-imported
+        # by them): finish in this process; rewriting a shard is harmless.
+        for path, keep_papers in zip(todo[done:], keep[done:]):
+            yield parse_to_shard(path, library, keep_papers)
