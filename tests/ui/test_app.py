@@ -222,7 +222,7 @@ async def test_enter_marks_read(make_app, home: Path):
 
 
 async def test_mark_read_timer(make_app, home: Path):
-    app = make_app(mark_read_delay=1.0)  # long enough that two key presses never reach it
+    app = make_app(mark_read_delay=3600)  # runs out only when the test says (run_out_now)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         screen = main(app)
@@ -231,7 +231,8 @@ async def test_mark_read_timer(make_app, home: Path):
         await pilot.press("j")  # moved on before the delay: stays unread
         stayed = screen.paper_list.highlighted.id
         assert stayed not in screen.states  # not yet
-        await pilot.pause(1.3)
+        screen.read_timer.run_out_now()  # the user waited
+        await pilot.pause()
         assert screen.states[stayed].read
         assert passed not in screen.states
     assert Store(home).states()[stayed].read
