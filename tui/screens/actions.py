@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..browser import browser_reachable
+from ..browser import browser_reachable, open_url
 from ..core.library import SORTS, VIEWS
 from ..core.models import Paper
-from .copying import APPEND_BIBTEX, append_papers, copy_papers, copy_targets, copy_text, format_labels
+from .copying import (
+    APPEND_BIBTEX, append_papers, copy_in_thread, copy_papers, copy_targets, copy_text, format_labels,
+)
 from .dialogs import BibFileDialog, ConfirmDialog, CopyMenu
 from .reading import ReadingScreen
 
@@ -188,17 +190,26 @@ class PaperActions(_Base):
         self.mark_read([self.results.papers[position].id], True)
 
     def action_open_url(self, which: str) -> None:
-        """Open the abs page or the PDF in a browser; over SSH copy the URL instead."""
+        """Open the abs page or the PDF in a browser; over SSH (or when the browser
+        fails) copy the URL instead. Said once the opener answered (see :mod:`tui.browser`)."""
         paper = self._highlighted_paper()
         if paper is None:
             return
         url = (paper.pdf_url or f"https://arxiv.org/pdf/{paper.id}") if which == "pdf" else paper.abs_url
-        what = "PDF" if which == "pdf" else "arXiv page"
-        if browser_reachable():
-            self.app.open_url(url)
-            self.notify(f"Opening the {what} of {paper.id} in the browser: {url}", markup=False)
-        else:
-            copy_text(self.app, url, f"No browser reachable from here: the {what} URL of {paper.id}")
+        what = f"the {'PDF' if which == 'pdf' else 'arXiv page'} of {paper.id}"
+        if not browser_reachable():
+            copy_text(self.app, url, f"No browser reachable from here (no display): {url}")
+            return
+        app = self.app
+
+        def opening() -> None:
+            opened = open_url(url)
+            if opened.ok:
+                app.call_from_thread(app.notify, opened.message(what, url), markup=False)
+            else:
+                copy_in_thread(app, url, f"Could not open {what} ({opened.detail}); the URL {url}")
+
+        self.app.run_worker(opening, name="open in a browser", group="open", thread=True, exit_on_error=False)
 
     # -- copying -----------------------------------------------------------------------------------
     def action_copy_bibtex(self) -> None:
