@@ -202,3 +202,20 @@ def test_an_empty_library_opens_the_sample_without_importing_it(tmp_path, monkey
     Store(home).import_paths([Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.IR"])
     assert cli.main(["--home", str(home)]) == 0
     assert not runs[-1].sample and runs[-1].store.home == home
+
+
+async def test_the_head_counts_the_paper_shown_after_turning_back(make_app):
+    """Cold review C4: n n n p p n must say paper 3, the one shown."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        main = app.screen
+        total = len(main.results.papers)
+        await pilot.press("enter")
+        for key in "nnnppn":
+            await pilot.press(key)
+            await settle(app, pilot)
+            head = str(app.screen.query_one("#reading-head").render())
+            assert head.startswith(f"Paper {main.cursor + 1} of {total}"), (key, head)
+            assert main.highlighted.id in app.screen.query_one(ReadingView).source
+        assert main.cursor == 2
