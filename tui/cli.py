@@ -162,19 +162,52 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+#: A removal of more digests than this (about a month of one category), or of the
+#: whole library, is confirmed first.
+REMOVE_WITHOUT_ASKING = 31
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
-    """Take digests back out of the library; the files and the reading marks stay."""
+    """Take digests back out of the library; the files and the reading marks stay.
+
+    Taking out the whole library (of more than one digest), or more than a
+    month of one category, is asked first (``--yes`` answers for scripts; without a terminal to ask on,
+    it is refused).
+    """
     store = open_store(args.home)
-    report = store.remove_paths(args.paths)
-    for path in report.unmatched:
+    plan = store.remove_paths(args.paths, dry_run=True)
+    for path in plan.unmatched:
         _notice(f"no digest of the library is {path} or under it")
+    if not plan.removed:
+        raise CommandError("nothing removed")
+    if not args.yes and len(plan.removed) > 1 and (plan.whole_library or len(plan.removed) > REMOVE_WITHOUT_ASKING):
+        _confirm_removal(plan)
+    report = store.remove_paths(args.paths)
     if not report.removed:
         raise CommandError("nothing removed")
     write_text(
         f"removed {len(report.removed):,} digest(s): {report.papers_removed:,} papers left the library, "
         f"{report.papers_kept:,} stay through other digests; read and starred marks are kept\n"
     )
+    if report.whole_library:
+        write_text("the library is empty now: the reader shows its sample until you import digests again\n")
     return 0
+
+
+def _confirm_removal(plan) -> None:
+    """Ask before a large removal; raise CommandError unless the answer is yes."""
+    what = (f"all {len(plan.removed):,} digests of the library" if plan.whole_library
+            else f"{len(plan.removed):,} of the library's {plan.library_digests:,} digests")
+    question = (f"remove {what}? The files and your read and starred marks stay. [y/N] ")
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        raise CommandError(f"this would remove {what}; run it again with --yes to do so")
+    try:
+        print(f"arxiv-reader: {question}", end="", file=sys.stderr, flush=True)
+        answer = sys.stdin.readline()
+    except (OSError, KeyboardInterrupt):
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise CommandError("nothing removed")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

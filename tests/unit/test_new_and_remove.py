@@ -256,11 +256,58 @@ def test_cli_remove_and_is_new(tmp_path: Path, capsys):
     assert main(["--home", home, "export", "-f", "id", "--query=-is:new"]) == 0
     assert len(capsys.readouterr().out.split()) == 16
 
-    assert main(["--home", home, "remove", str(IR / "20260701.md")]) == 0
+    assert main(["--home", home, "remove", str(IR / "20260701.md")]) == 0  # one digest: not asked
     out = capsys.readouterr().out
     assert "removed 1 digest(s): 16 papers left the library" in out and "marks are kept" in out
+    assert "the library is empty now" in out
     assert main(["--home", home, "remove", str(IR)]) == 1
     assert "nothing removed" in capsys.readouterr().err
+
+
+class FakeTerminal:
+    """Standard input from a person at a terminal, answering ``answer``."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.answer
+
+
+@pytest.mark.parametrize(("answer", "removed"), [("y\n", True), ("\n", False), ("no\n", False)])
+def test_removing_the_whole_library_is_asked_first(tmp_path: Path, capsys, monkeypatch, answer, removed):
+    """Hostile 12: 'remove /' emptied the library without a word."""
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "import", str(IR)]) == 0
+    monkeypatch.setattr("sys.stdin", FakeTerminal(answer))
+    capsys.readouterr()
+    assert main(["--home", home, "remove", "/"]) == (0 if removed else 1)
+    err = capsys.readouterr().err
+    assert "remove all 2 digests of the library? The files and your read and starred marks stay. [y/N]" in err
+    assert (ids_of(Store(Path(home))) == set()) is removed
+
+
+def test_removing_part_of_the_library_is_not_asked(tmp_path: Path, capsys, monkeypatch):
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "import", str(IR)]) == 0
+    monkeypatch.setattr("sys.stdin", FakeTerminal("n\n"))  # would say no, if asked
+    assert main(["--home", home, "remove", str(IR / "20260701.md")]) == 0
+    assert "[y/N]" not in capsys.readouterr().err
+
+
+def test_a_large_removal_is_asked_first(tmp_path: Path, capsys, monkeypatch):
+    import tui.cli as cli
+
+    monkeypatch.setattr(cli, "REMOVE_WITHOUT_ASKING", 1)
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "import", str(IR), str(CL)]) == 0
+    capsys.readouterr()
+    assert main(["--home", home, "remove", str(IR)]) == 1  # 2 of 4: more than 1, no terminal
+    assert "this would remove 2 of the library's" in capsys.readouterr().err
+    assert main(["--home", home, "remove", "-y", str(IR)]) == 0
 
 
 @pytest.mark.parametrize("command", [["remove"]])

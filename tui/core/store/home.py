@@ -136,13 +136,14 @@ class Store:
         index = self.library_files.load_index()
         return Seen(index.epoch, generation_at(index, end))
 
-    def remove_paths(self, paths: Sequence[Path]) -> RemoveReport:
-        """Take the digests under ``paths`` (files or folders) out of the library.
+    def remove_paths(self, paths: Sequence[Path], dry_run: bool = False) -> RemoveReport:
+        """Take the digests under ``paths`` (files or folders) out of the library
+        (with ``dry_run``: only say which would go).
 
         The files themselves are not touched, nor the reading state. Raises
         :class:`StoreError` when the library cannot be written.
         """
-        return remove_digests(self.library_files, paths)
+        return remove_digests(self.library_files, paths, dry_run)
 
     def library_stats(self) -> dict[str, Any]:
         """Cheap library figures from the index (see :meth:`LibraryStore.library_stats`)."""
