@@ -172,6 +172,10 @@ class PaperActions(_Base):
         self.detail.scroll_lines(direction * max(1, self.detail.scrollable_content_region.height // 2))
 
     # -- reading and opening ----------------------------------------------------------------------
+    def action_open_reading(self) -> None:
+        """The palette's "Read" (Enter on the list)."""
+        self.open_reading_view()
+
     def open_reading_view(self) -> None:
         """Open the highlighted paper in the reading view: that is reading it."""
         paper = self._highlighted_paper()
