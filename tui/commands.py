@@ -167,7 +167,7 @@ READING_COMMANDS: tuple[Command, ...] = (
 APP_COMMANDS: tuple[Command, ...] = (
     Command("help", "question_mark", "help", "Help", "Show every key, the query language and what they do.",
             key_display="?"),
-    Command("quit", "q,ctrl+q", "quit", "Quit", "Quit the reader (it reopens where you were)."),
+    Command("quit", "q,ctrl+q", "quit", "Quit", "Quit the reader (it reopens where you were).", show=False),
 )
 
 
