@@ -27,6 +27,7 @@ class Command:
     show: bool = True  # shown in the footer
     key_display: str | None = None
     bind: bool = True  # False: a palette entry for a key some widget binds (Enter on the list)
+    other_key: str | None = None  # another key that runs it (bound elsewhere: Textual's ctrl+q)
 
     def binding(self) -> Binding:
         """The Textual binding for this command (with an id so users can remap it)."""
@@ -167,7 +168,7 @@ READING_COMMANDS: tuple[Command, ...] = (
 APP_COMMANDS: tuple[Command, ...] = (
     Command("help", "question_mark", "help", "Help", "Show every key, the query language and what they do.",
             key_display="?"),
-    Command("quit", "q,ctrl+q", "quit", "Quit", "Quit the reader (it reopens where you were).", show=False),
+    Command("quit", "q", "quit", "Quit", "Quit the reader (it reopens where you were).", other_key="ctrl+q"),
 )
 
 
@@ -182,6 +183,8 @@ def key_label(command: Command, taken: frozenset[str] = frozenset()) -> str:
     keys = [key for key in command.key.split(",") if key not in taken]
     if command.key_display and len(keys) == len(command.key.split(",")):
         return command.key_display
+    if not keys and command.other_key:
+        keys = [command.other_key]
     return " ".join(_KEY_NAMES.get(key, key) for key in keys)
 
 
