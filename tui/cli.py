@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from .cli_ask import removal_refused
 from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
 from .cli_args import protect_query_values, restore_query
 from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
@@ -162,17 +163,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-#: A removal of more digests than this (about a month of one category), or of the
-#: whole library, is confirmed first.
-REMOVE_WITHOUT_ASKING = 31
-
-
 def cmd_remove(args: argparse.Namespace) -> int:
     """Take digests back out of the library; the files and the reading marks stay.
 
-    Taking out the whole library (of more than one digest), or more than a
-    month of one category, is asked first (``--yes`` answers for scripts; without a terminal to ask on,
-    it is refused).
+    A large removal is asked first (see :func:`.cli_ask.removal_refused`;
+    ``--yes`` answers for scripts).
     """
     store = open_store(args.home)
     plan = store.remove_paths(args.paths, dry_run=True)
@@ -180,8 +175,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
         _notice(f"no digest of the library is {path} or under it")
     if not plan.removed:
         raise CommandError("nothing removed")
-    if not args.yes and len(plan.removed) > 1 and (plan.whole_library or len(plan.removed) > REMOVE_WITHOUT_ASKING):
-        _confirm_removal(plan)
+    refused = None if args.yes else removal_refused(len(plan.removed), plan.library_digests, plan.whole_library)
+    if refused:
+        raise CommandError(refused)
     report = store.remove_paths(args.paths)
     if not report.removed:
         raise CommandError("nothing removed")
@@ -192,22 +188,6 @@ def cmd_remove(args: argparse.Namespace) -> int:
     if report.whole_library:
         write_text("the library is empty now: the reader shows its sample until you import digests again\n")
     return 0
-
-
-def _confirm_removal(plan) -> None:
-    """Ask before a large removal; raise CommandError unless the answer is yes."""
-    what = (f"all {len(plan.removed):,} digests of the library" if plan.whole_library
-            else f"{len(plan.removed):,} of the library's {plan.library_digests:,} digests")
-    question = (f"remove {what}? The files and your read and starred marks stay. [y/N] ")
-    if not (sys.stdin is not None and sys.stdin.isatty()):
-        raise CommandError(f"this would remove {what}; run it again with --yes to do so")
-    try:
-        print(f"arxiv-reader: {question}", end="", file=sys.stderr, flush=True)
-        answer = sys.stdin.readline()
-    except (OSError, KeyboardInterrupt):
-        answer = ""
-    if answer.strip().lower() not in ("y", "yes"):
-        raise CommandError("nothing removed")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -299,9 +299,9 @@ def test_removing_part_of_the_library_is_not_asked(tmp_path: Path, capsys, monke
 
 
 def test_a_large_removal_is_asked_first(tmp_path: Path, capsys, monkeypatch):
-    import tui.cli as cli
+    import tui.cli_ask as cli_ask
 
-    monkeypatch.setattr(cli, "REMOVE_WITHOUT_ASKING", 1)
+    monkeypatch.setattr(cli_ask, "REMOVE_WITHOUT_ASKING", 1)
     home = str(tmp_path / "home")
     assert main(["--home", home, "import", str(IR), str(CL)]) == 0
     capsys.readouterr()
