@@ -219,3 +219,29 @@ async def test_the_head_counts_the_paper_shown_after_turning_back(make_app):
             assert head.startswith(f"Paper {main.cursor + 1} of {total}"), (key, head)
             assert main.highlighted.id in app.screen.query_one(ReadingView).source
         assert main.cursor == 2
+
+
+async def test_n_lays_the_next_paper_out_once(make_app, monkeypatch):
+    """Hostile 6 (the repeated layouts): n shows the next paper, already read, in one layout."""
+    from tui.widgets.markdown_view import MarkdownView
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        main = app.screen
+        await pilot.press("enter")
+        await settle(app, pilot)
+        body = app.screen.query_one(ReadingView)
+        layouts = []
+        original = MarkdownView._layout_document
+
+        def counted(self):
+            if self is body:
+                layouts.append(self._source)
+            return original(self)
+
+        monkeypatch.setattr(MarkdownView, "_layout_document", counted)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert main.user.is_read(main.highlighted.id) and "· read" in body.source
+        assert len(layouts) == 1, len(layouts)

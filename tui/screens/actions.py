@@ -190,8 +190,10 @@ class PaperActions(_Base):
         if self.results is None or not 0 <= position < len(self.results.papers):
             self.notify(f"This is the {'last' if step > 0 else 'first'} paper of the list.", timeout=3)
             return
-        self.move_to(position, timer=False)  # opened, not lingered on: read below, no timer
+        # Read first, then moved onto (no timer: it is opened): the reading view then lays
+        # out the next paper once, already read, instead of once unread and again read.
         self.mark_read([self.results.papers[position].id], True)
+        self.move_to(position, timer=False)
 
     def action_open_url(self, which: str) -> None:
         """Open the abs page or the PDF in a browser; over SSH (or when the browser
