@@ -87,7 +87,10 @@ def build_command_parser() -> argparse.ArgumentParser:
         help="with --watch: how long a changed file must stay unchanged before it is read (default 1)",
     )
 
-    add("remove").add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_remove = add("remove")
+    p_remove.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_remove.add_argument("--yes", "-y", action="store_true",
+                          help="do not ask before taking out the whole library (or more than a month of digests)")
 
     p_list = add("list")
     p_list.add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
@@ -140,7 +143,7 @@ _QUERY_OPTIONS = ("--query", "-q")
 #: not the query (``-q --limit 2`` is a missing query, not the query "--limit").
 KNOWN_OPTIONS = frozenset({
     "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
-    "--append", "--force", "--lenient", "--key-template", "--path", "--watch", "--settle",
+    "--append", "--force", "--lenient", "--key-template", "--path", "--yes", "-y", "--watch", "--settle",
     "--host", "--port", "--public-url", "--mark-read-delay",
 })
 #: Stands for a query value while argparse reads the command line (argparse

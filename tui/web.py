@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["deliver_file", "in_browser"]
+__all__ = ["adapt_to_browser", "deliver_file", "in_browser"]
 
 
 class _WebApp(Protocol):
@@ -30,6 +30,13 @@ class _WebApp(Protocol):
 def in_browser(app: object) -> bool:
     """Whether ``app`` is shown in a web browser (served by textual-serve)."""
     return bool(getattr(app, "is_web", False))
+
+
+def adapt_to_browser(app: object) -> None:
+    """Once the app runs: in a browser, copies go to the page's clipboard only."""
+    helper = getattr(app, "clipboard_helper", None)
+    if helper is not None and in_browser(app):
+        helper.browser = True
 
 
 #: MIME types of the files the reader delivers, by suffix (text/plain otherwise).

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from ..core.store import Store
+    from ..core.store.readers import Seen
     from .main import MainScreen
 
     _Base = MainScreen
@@ -94,10 +95,13 @@ class DigestArrivals:
                                                          error=True)))
 
 
-def load_library(store: Store, previous_end: str | None) -> Library:
-    """The library as the loader builds it (in a worker): every paper, what is new since ``previous_end``."""
+def load_library(store: Store, baseline: Seen | None) -> tuple[Library, Seen]:
+    """The library as the loader builds it (in a worker), what is new measured from
+    ``baseline`` (None: everything), and the library's mark before it was loaded
+    (what it loaded is at least that)."""
+    mark = store.library_mark()
     papers = store.load_papers()
-    return Library(papers, new_ids=store.new_paper_ids(previous_end) if previous_end else None)
+    return Library(papers, new_ids=store.new_paper_ids(baseline) if baseline is not None else None), mark
 
 
 class WatchesDigests(_Base):
@@ -124,20 +128,25 @@ class WatchesDigests(_Base):
                             name="reload the library", exit_on_error=False)
 
     def _reloaded(self) -> None:
-        library = load_library(self.store, self.session_keeper.previous_end)
+        reading = self.session_keeper.reading
+        library, mark = load_library(self.store, reading.baseline if reading is not None else None)
         if not get_current_worker().is_cancelled:  # (a later arrival's reload replaces this one)
-            self.app.call_from_thread(self.swap_library, library)
+            self.app.call_from_thread(self.swap_library, library, mark)
 
-    def swap_library(self, library: Library) -> None:
-        """Show ``library`` instead of the current one, keeping what the user sees."""
+    def swap_library(self, library: Library, mark: Seen | None = None) -> None:
+        """Show ``library`` (loaded at ``mark``) instead of the current one, keeping
+        what the user sees; this session has now shown what ``mark`` holds."""
         from .loader import LibraryLoader
 
         paper = self.highlighted
-        timing = paper is not None and self._read_timer is not None
+        timing = self.read_timer.paper_id if self.read_timer.running else None
         self.library = library
         self._last_match = None
         self.refilter(keep=paper.id if paper is not None else None)
         current = self.highlighted
-        if timing and current is not None and paper is not None and current.id == paper.id:
-            self._start_read_timer(current)  # the user is still looking at it
+        if timing is not None and current is not None and current.id == timing:
+            self.read_timer.start(timing)  # the user has not moved: still looking at it
+        reading = self.session_keeper.reading
+        if reading is not None and mark is not None:
+            reading.loaded = mark  # (when it ends, what it showed is no longer new)
         self.call_after_refresh(self.query_one(LibraryLoader).warm, library, lambda: self.last_input)
