@@ -12,10 +12,11 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from .cli_ask import removal_refused
+from .cli_serve import cmd_serve
+from .cli_watch import cmd_watch
 from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
 from .cli_args import protect_query_values, restore_query
 from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
@@ -146,20 +147,15 @@ def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.watch:
+        return cmd_watch(args)
     if not args.paths:
-        args.paths = _configured_folders() if args.watch else []
-        if not args.paths:
-            what = "no PATH given and no [library] folders configured" if args.watch else "give a PATH"
-            raise CommandError(f"import: {what} (arxiv-reader import --help)", status=2)
+        raise CommandError("import: give a PATH (arxiv-reader import --help)", status=2)
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise CommandError("no such file or folder: " + ", ".join(missing))
     store = open_store(args.home)
     store.check_state()  # import never reads the state, but is never silent about it either
-    if args.watch:
-        from .cli_watch import run_watch
-
-        return run_watch(store, args.paths, args.settle)
     report = store.import_paths(args.paths)
     for problem in report.problems:
         print(f"problem: {escape_controls(str(problem))}", file=sys.stderr)
@@ -171,17 +167,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.files_read + report.files_unchanged == 0:
         raise CommandError("no digest could be read from " + ", ".join(map(os.fspath, args.paths)))
     return 0
-
-
-def _configured_folders() -> list[Path]:
-    """The config's ``[library] folders`` that exist; the others (and config problems) said."""
-    from .config import load_config
-
-    config = load_config()
-    folders, missing = config.usable_folders()
-    for problem in (*config.problems, *missing):
-        _notice(f"config: {problem}")
-    return folders
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -312,16 +297,6 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """The reader in a browser: one reader process per tab, on this data folder."""
-    from .cli_serve import serve
-    from .core.store import default_home
-
-    home = args.home or default_home()
-    open_store(home)  # a data folder that can't be used is said now, not in every tab
-    return serve(home, args.host, args.port, args.public_url, args.mark_read_delay)
-
-
 COMMANDS = {
     "import": cmd_import,
     "remove": cmd_remove,
@@ -352,12 +327,9 @@ def run_reader(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     paths = list(args.paths)
     from .app import ArxivReaderApp
-    from .config import load_config
+    from .config import load_config_for_reader
 
-    config = load_config()
-    if not paths:  # what changed in the configured folders (unchanged files cost a stat each)
-        paths, missing = config.usable_folders()
-        config = replace(config, problems=config.problems + tuple(missing))
+    config, paths = load_config_for_reader(paths)
 
     if not paths and store.digest_count() == 0:
         # The sample opens in a throw-away data folder: nothing of it enters the

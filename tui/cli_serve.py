@@ -45,6 +45,16 @@ def public_url(host: str, port: int, given: str | None) -> str:
     return f"http://{shown}:{port}"
 
 
+def cmd_serve(args) -> int:
+    """``arxiv-reader serve``: check the data folder once, then serve it."""
+    from .cli import open_store
+    from .core.store import default_home
+
+    home = args.home or default_home()
+    open_store(home)  # a data folder that can't be used is said now, not in every tab
+    return serve(home, args.host, args.port, args.public_url, args.mark_read_delay)
+
+
 def serve(home: Path, host: str, port: int, url: str | None, mark_read_delay: float) -> int:
     """Serve the reader until Ctrl-C; returns the exit status."""
     from textual_serve.server import Server

@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from .core.safetext import escape_controls
-from .core.watch import Arrival, DigestWatcher
 
 
 def _say(message: str, error: bool = False) -> None:
@@ -22,8 +21,37 @@ def _say(message: str, error: bool = False) -> None:
     print(f"{stamp} {escape_controls(message)}", file=sys.stderr if error else sys.stdout, flush=True)
 
 
+def cmd_watch(args) -> int:
+    """``import --watch [PATH...]``: the PATHs, else the config's ``[library] folders``."""
+    from .cli import CommandError, open_store
+
+    paths = list(args.paths) or _configured_folders()
+    if not paths:
+        raise CommandError("import: no PATH given and no [library] folders configured "
+                           "(arxiv-reader import --help)", status=2)
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise CommandError("no such file or folder: " + ", ".join(missing))
+    store = open_store(args.home)
+    store.check_state()
+    return run_watch(store, paths, args.settle)
+
+
+def _configured_folders() -> list[Path]:
+    """The config's ``[library] folders`` that exist; the others (and config problems) said."""
+    from .config import load_config
+
+    config = load_config()
+    folders, missing = config.usable_folders()
+    for problem in (*config.problems, *missing):
+        print(f"arxiv-reader: config: {escape_controls(problem)}", file=sys.stderr)
+    return folders
+
+
 def run_watch(store, paths: list[Path], settle: float) -> int:
     """Watch ``paths`` until interrupted (Ctrl-C, SIGTERM); returns the exit status."""
+    from .core.watch import Arrival, DigestWatcher
+
     stop = threading.Event()
     watcher = DigestWatcher(store, paths, settle=settle, stop=stop)
 

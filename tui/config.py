@@ -164,6 +164,16 @@ def load_config(path: Path | None = None) -> Config:
     return replace(config, problems=tuple(problems))
 
 
+def load_config_for_reader(paths: list[Path]) -> tuple[Config, list[Path]]:
+    """The config, and what the reader imports as it opens: ``paths``, else the
+    configured folders that exist (the others named in the config's problems)."""
+    config = load_config()
+    if paths:
+        return config, paths
+    folders, missing = config.usable_folders()
+    return replace(config, problems=config.problems + tuple(missing)), folders
+
+
 def describe(config: Config, path: Path) -> str:
     """The effective settings as a config file (TOML), headed by where the file
     is looked for and whether it exists: what ``arxiv-reader config`` prints."""
