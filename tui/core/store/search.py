@@ -2,7 +2,7 @@
 
 Files: ``library/search/`` (see :mod:`tui.core.index`). The shards stay the
 record; the index is derived from them and says which library it was built
-from: its ``source`` is the library index's ``generation`` (renewed by every
+from: its ``source`` is the library index's ``revision`` (renewed by every
 save of ``index.json``), and its manifest also keeps the stat stamp of
 ``index.json`` as it was then, the import times and the number of digests, so
 a reader checks freshness with one stat and never parses the library index.
@@ -92,7 +92,7 @@ class SearchFiles:
             index = self.library.load_index()
         if current is None and not index.files and not manifest["segments"]:
             return True  # no library yet, an empty index
-        return bool(index.generation) and manifest["source"] == index.generation
+        return bool(index.revision) and manifest["source"] == index.revision
 
     # -- writers (the library lock held) --------------------------------------------
 
@@ -109,7 +109,7 @@ class SearchFiles:
     def rebuild(self, index: LibraryIndex, problem: IndexUnavailable | None = None) -> None:
         """Build the index whole from the shards; ``problem``: why (said in the messages)."""
         papers = self.library.merged_papers(index)
-        build_index(self.directory, papers, index.generation, _first_imports(index), self._extra(index))
+        build_index(self.directory, papers, index.revision, _first_imports(index), self._extra(index))
         if problem is not None and (papers or problem.reason != "missing"):
             self.messages.append(
                 f"the search index was {problem.reason} ({problem.message}); rebuilt it from the "
@@ -118,7 +118,7 @@ class SearchFiles:
 
     def after_import(self, index: LibraryIndex, before: str, touched: dict[str, dict[str, Any] | None],
                      first: bool) -> None:
-        """Bring the index from library generation ``before`` to ``index``'s after an import that
+        """Bring the index from library revision ``before`` to ``index``'s after an import that
         wrote the shards of ``touched`` (digest path -> its entry before, None if new).
 
         ``first``: the library held nothing before (the index is created, not rebuilt).
@@ -145,7 +145,7 @@ class SearchFiles:
             self.rebuild(index)
             return
         try:
-            add_segment(self.directory, papers, index.generation, before, _first_imports(index, papers), removed,
+            add_segment(self.directory, papers, index.revision, before, _first_imports(index, papers), removed,
                         self._extra(index))
         except IndexUnavailable as exc:
             self.rebuild(index, exc)
@@ -153,7 +153,7 @@ class SearchFiles:
     def _extra(self, index: LibraryIndex) -> dict[str, Any]:
         stamp = file_stamp(self.library.index_path)
         return {"library_stamp": list(stamp) if stamp else None, "imports": list(index.imports),
-                "digests": len(index.files)}
+                "epoch": index.epoch, "digests": len(index.files)}
 
 
 def _first_imports(index: LibraryIndex, papers: Sequence[Paper] | None = None) -> dict[str, int]:
