@@ -147,3 +147,25 @@ def test_import_repairs_a_damaged_index_too(tmp_path: Path) -> None:
     store.import_paths([tmp_path / "digests"])
     assert any("search index was damaged" in m for m in store.messages), store.messages
     assert_index_is_the_library(Store(home))
+
+
+def test_is_new_from_the_index_follows_the_reader_sessions(tmp_path: Path) -> None:
+    """``is:new`` answered by the index is what the store's rule gives, before any reader
+    session ended (every paper) and after one (the papers imported since)."""
+    files = copy_digests(tmp_path, FILES)
+    home = tmp_path / "home"
+
+    def new_from_index(store: Store) -> set[str]:
+        index = store.open_index()
+        docs = index.search(parse_query("is:new"), store.index_states(index, {"new"}), limit=0).docs()
+        return {index.paper_id(d) for d in docs.tolist()}
+
+    Store(home).import_paths(files[:10])
+    store = Store(home)
+    assert new_from_index(store) == store.new_paper_ids(store.new_baseline()) == store.known_ids()
+    store.end_reading(store.begin_reading())  # a reader showed these and quit
+    Store(home).import_paths(files[10:20])
+    store = Store(home)
+    expected = store.new_paper_ids(store.new_baseline())
+    assert expected and expected != store.known_ids()
+    assert new_from_index(store) == expected
