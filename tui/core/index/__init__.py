@@ -40,15 +40,11 @@ ascending document ids stay newest-first order. :func:`merge_segments`
 (background) merges the smallest adjacent segments and drops deleted
 documents; merging never reorders anything.
 
-Phase 2 (the store and the Library), in short::
-
-    try:
-        index = open_index(library_dir / "index", source=store_fingerprint)
-    except IndexUnavailable as exc:          # missing / stale / damaged: say so, rebuild
-        build_index(library_dir / "index", store.load_papers(), source=store_fingerprint)
-        index = open_index(library_dir / "index", source=store_fingerprint)
-    result = index.search("abs:diffusion", states={"read": read_bits, "starred": starred_bits})
-    result.count, index.rows(result.first), index.paper(result.first[0])
+The store keeps an index under ``library/search`` current through every
+import and removal, and rebuilds it when it is missing, stale or damaged
+(:mod:`tui.core.store.search`); :class:`tui.core.store.Store` documents how a
+caller reads through it (``open_index``, ``index_states``, ``search``, ``rows``,
+``paper``, ``sort_rank``...).
 
 Matching is by word prefix (:mod:`tui.core.query.words`), not substring.
 """
