@@ -86,6 +86,13 @@ class ArxivReaderApp(App):
             event.stop()
             focused.insert_text_at_cursor(event.character)
 
+    def get_system_commands(self, screen):
+        """Textual's palette commands, without the two this reader has its own of: Quit
+        (saves where you were: the reader's, with its key) and Keys (``?`` lists every key)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+
     def action_help(self) -> None:
         """Show every binding in reach of the current screen."""
         if isinstance(self.screen, HelpScreen):
@@ -96,5 +103,5 @@ class ArxivReaderApp(App):
         """Save where the user was, then quit."""
         main = self.main_screen
         if main is not None:
-            main.session_keeper.save(ended=True)
+            main.session_keeper.end()
         self.exit()

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from .cli_ask import removal_refused
 from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
 from .cli_args import protect_query_values, restore_query
 from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
@@ -94,11 +95,14 @@ def filter_with_query(
 
 
 def new_ids_for(store, text: str) -> set[str]:
-    """What ``is:new`` means for a query: the papers first imported after the last
-    reader session ended (every paper before any session). Looked up only when asked."""
-    if "is:new" not in text.lower():
+    """What ``is:new`` means for a query, by the reader's rule: the papers first imported
+    after what the ended reader sessions loaded (every paper before any session ended;
+    see :mod:`tui.core.store.readers`). Looked up only when the query asks."""
+    from .core.query import parse_query
+
+    if not parse_query(text).uses_new:
         return set()
-    return store.new_paper_ids(store.last_session_end())
+    return store.new_paper_ids(store.new_baseline())
 
 
 def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], list[str]]:
@@ -160,17 +164,29 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    """Take digests back out of the library; the files and the reading marks stay."""
+    """Take digests back out of the library; the files and the reading marks stay.
+
+    A large removal is asked first (see :func:`.cli_ask.removal_refused`;
+    ``--yes`` answers for scripts).
+    """
     store = open_store(args.home)
-    report = store.remove_paths(args.paths)
-    for path in report.unmatched:
+    plan = store.remove_paths(args.paths, dry_run=True)
+    for path in plan.unmatched:
         _notice(f"no digest of the library is {path} or under it")
+    if not plan.removed:
+        raise CommandError("nothing removed")
+    refused = None if args.yes else removal_refused(len(plan.removed), plan.library_digests, plan.whole_library)
+    if refused:
+        raise CommandError(refused)
+    report = store.remove_paths(args.paths)
     if not report.removed:
         raise CommandError("nothing removed")
     write_text(
         f"removed {len(report.removed):,} digest(s): {report.papers_removed:,} papers left the library, "
         f"{report.papers_kept:,} stay through other digests; read and starred marks are kept\n"
     )
+    if report.whole_library:
+        write_text("the library is empty now: the reader shows its sample until you import digests again\n")
     return 0
 
 

@@ -76,7 +76,10 @@ def build_command_parser() -> argparse.ArgumentParser:
     p_import = add("import")
     p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
 
-    add("remove").add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_remove = add("remove")
+    p_remove.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_remove.add_argument("--yes", "-y", action="store_true",
+                          help="do not ask before taking out the whole library (or more than a month of digests)")
 
     p_list = add("list")
     p_list.add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
@@ -120,7 +123,7 @@ _QUERY_OPTIONS = ("--query", "-q")
 #: not the query (``-q --limit 2`` is a missing query, not the query "--limit").
 KNOWN_OPTIONS = frozenset({
     "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
-    "--append", "--force", "--lenient", "--key-template", "--path",
+    "--append", "--force", "--lenient", "--key-template", "--path", "--yes", "-y",
 })
 #: Stands for a query value while argparse reads the command line (argparse
 #: would drop a query of "--" and misread one starting with "-").

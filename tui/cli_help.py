@@ -32,8 +32,10 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "take digest files or folders back out of the library",
         "Take the digests that are these files, or lie under these folders, back out of the library "
         "(as they were imported: the files need not exist any more). The files are not touched, and "
-        "read and starred marks are kept: a paper imported again finds them.",
-        ("arxiv-reader remove ~/digests/cs.CV/2026/07", "arxiv-reader remove ~/digests/cs.CL/2026/07/20260701.md"),
+        "read and starred marks are kept: a paper imported again finds them. Taking out the whole "
+        "library (of more than one digest), or more than 31 digests, is asked first (--yes: don't ask).",
+        ("arxiv-reader remove ~/digests/cs.CV/2026/07", "arxiv-reader remove ~/digests/cs.CL/2026/07/20260701.md",
+         "arxiv-reader remove --yes ~/digests        # everything, without asking"),
     ),
     "list": CommandHelp(
         "print the papers of the library (or those a query selects)",

@@ -104,6 +104,11 @@ class Query:
         """True when matching needs the abstracts (slow path: run in a worker)."""
         return any(t.field in ("summary", "any") for t, _ in _terms(self.root, True))
 
+    @property
+    def uses_new(self) -> bool:
+        """True when the query asks which papers are new (``is:new``, however written)."""
+        return any(t.field == "is" and t.needle == "new" for t, _ in _terms(self.root, True))
+
     def terms(self) -> list[Term]:
         """Every leaf term, in query order (excluded ones too)."""
         return [t for t, _ in _terms(self.root, True)]
