@@ -242,8 +242,8 @@ class MainScreen(PaperActions, Screen):
         within = self._narrowing(query)
         engine = self.library.engine
         cost = search_cost(query, len(within) if within is not None else len(self.library), engine.built)
-        if cost > QUICK_SEARCH_COST:
-            # A pasted list of ids, the abstracts, an index not built yet: never on this thread.
+        if query.uses_abstract or cost > QUICK_SEARCH_COST:
+            # The abstracts, a pasted list of ids, an index not built yet: never on this thread.
             self.query_one(StatusLine).show_message(
                 "Searching the abstracts…" if query.uses_abstract else "Searching…"
             )

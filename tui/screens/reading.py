@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 
 from ..commands import READING_COMMANDS, bindings
 from ..core.query import SpanCache
+from ..core.safetext import escape_controls
 from ..widgets.markdown_view import MarkdownView
 from ..widgets.paper_document import reading_markdown, status_text
 
@@ -80,7 +81,7 @@ class ReadingScreen(Screen[None]):
         if main.day:
             head += f" on {main.day}"
         head += " · n/p: next/previous · Esc: back to the list"
-        self.query_one("#reading-head", Static).update(Content(head))
+        self.query_one("#reading-head", Static).update(Content(escape_controls(head)))
 
     def action_close(self) -> None:
         """Back to the list, where it was."""

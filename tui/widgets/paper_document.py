@@ -17,6 +17,7 @@ from urllib.parse import quote
 from tui.core.latex import escape_highlighted, escape_inline, latex_to_markdown, latex_to_markdown_highlighted
 from tui.core.models import Paper, PaperState
 from tui.core.query import SpanCache
+from tui.core.safetext import inert_markdown
 
 __all__ = [
     "ALL_AUTHORS",
@@ -207,7 +208,7 @@ def paper_markdown(paper: Paper | None, state: PaperState | None = None, spans: 
     facts.append("**Links:** " + _links(paper))
     abstract = _abstract(spans, paper, False, "Enter opens the reading view, where x shows it all")
     # One paragraph with hard line breaks: compact, and quick to parse and render.
-    return "\n".join([f"# {title}", "", "  \n".join(facts), "", "## Abstract", "", abstract, ""])
+    return inert_markdown("\n".join([f"# {title}", "", "  \n".join(facts), "", "## Abstract", "", abstract, ""]))
 
 
 def reading_markdown(
@@ -246,4 +247,4 @@ def reading_markdown(
     more = _more_facts(paper, full)
     if more:
         parts.extend(["  \n".join(more), ""])
-    return "\n".join(parts)
+    return inert_markdown("\n".join(parts))
