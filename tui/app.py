@@ -15,6 +15,7 @@ from .commands import APP_COMMANDS, MainCommands, bindings
 from .core.safetext import escape_controls, inert_text
 from .screens.help import HelpScreen, binding_sections
 from .screens.main import MainScreen
+from .web import adapt_to_browser
 
 if TYPE_CHECKING:
     from .core.store import Store
@@ -51,6 +52,7 @@ class ArxivReaderApp(App):
         clipboard: Clipboard | None = None,
         sample: bool = False,
         config: Config | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
         #: The user's settings (``config.toml``); problems with it are shown once mounted.
@@ -62,8 +64,11 @@ class ArxivReaderApp(App):
         self.sample = sample
         #: How copies reach the user (``clipboard`` is Textual's copied text).
         self.clipboard_helper = clipboard if clipboard is not None else Clipboard()
+        #: Import new digests in the folders opened (``paths``) while running (see screens/watching.py).
+        self.watch_folders = watch
 
     def on_mount(self) -> None:
+        adapt_to_browser(self)
         self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample))
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)

@@ -15,6 +15,8 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .cli_ask import removal_refused
+from .cli_serve import cmd_serve
+from .cli_watch import cmd_watch
 from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
 from .cli_args import protect_query_values, restore_query
 from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
@@ -145,6 +147,10 @@ def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.watch:
+        return cmd_watch(args)
+    if not args.paths:
+        raise CommandError("import: give a PATH (arxiv-reader import --help)", status=2)
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise CommandError("no such file or folder: " + ", ".join(missing))
@@ -302,12 +308,14 @@ COMMANDS = {
     "stats": cmd_stats,
     "export": cmd_export,
     "config": cmd_config,
+    "serve": cmd_serve,
 }
 
 
 def run_reader(args: argparse.Namespace) -> int:
     """Open the terminal UI on the library, importing ``args.paths`` first."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TEXTUAL_DRIVER"):
+        # (TEXTUAL_DRIVER: another driver talks to the user, e.g. the browser's in 'serve')
         # Without a terminal the app would spin writing escape codes into a file or pipe.
         raise CommandError(
             "the reader needs a terminal (standard input and output are not one); "
@@ -319,6 +327,9 @@ def run_reader(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     paths = list(args.paths)
     from .app import ArxivReaderApp
+    from .config import load_config_for_reader
+
+    config, paths = load_config_for_reader(paths)
 
     if not paths and store.digest_count() == 0:
         # The sample opens in a throw-away data folder: nothing of it enters the
@@ -327,10 +338,11 @@ def run_reader(args: argparse.Namespace) -> int:
 
         with tempfile.TemporaryDirectory(prefix="arxiv-reader-sample-") as sample_home:
             sample = Store(Path(sample_home))
-            app = ArxivReaderApp(sample, paths=[sample_digest_dir()], mark_read_delay=args.mark_read_delay, sample=True)
+            app = ArxivReaderApp(sample, paths=[sample_digest_dir()], mark_read_delay=args.mark_read_delay, sample=True,
+                                 config=config)
             app.run()
         return 0
-    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay).run()
+    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay, config=config, watch=True).run()
     return 0
 
 

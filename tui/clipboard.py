@@ -52,6 +52,8 @@ class Copied:
 
     system: bool = False
     terminal: bool = False
+    #: The reader is in a web browser: the terminal route is the page's clipboard (see :mod:`tui.web`).
+    browser: bool = False
     #: tmux's set-clipboard value when running inside tmux ("on", "external", "off"), else None.
     tmux: str | None = None
 
@@ -68,6 +70,8 @@ class Copied:
     def message(self, what: str) -> str:
         """What happened to ``what`` ("BibTeX for 2201.12944"), in words that are true."""
         through = " through tmux" if self.tmux and self.terminal else ""
+        if self.browser:
+            return f"{what} offered to the browser's clipboard (pasting works if the browser allowed it)"
         if self.system and self.terminal:
             text = f"{what} copied to the clipboard and sent to the terminal{through} (OSC 52)"
         elif self.system:
@@ -107,14 +111,19 @@ class Clipboard:
         #: One of :data:`MODES`; an unknown value falls back to ``auto``.
         self.mode = chosen if chosen in MODES else "auto"
         self._tmux_option = tmux_option if tmux_option is not None else tmux_set_clipboard
+        #: Shown in a web browser (``serve``): only the page's clipboard is used, whatever
+        #: the mode (the server's clipboard and tmux are not the user's). Set by the app.
+        self.browser = False
 
     @property
     def uses_terminal(self) -> bool:
-        return self.mode in ("auto", "osc52")
+        return self.browser or self.mode in ("auto", "osc52")
 
     def ask(self, text: str) -> Asked:
         """The half of a copy that runs helper programs (blocks: call it from a worker):
         copy to the system clipboard and check it took the text; ask tmux about OSC 52."""
+        if self.browser:
+            return Asked(False, None)
         system = self.mode in ("auto", "system") and _system_copy(text)
         tmux = self._tmux_option() if self.uses_terminal else None
         return Asked(system, tmux)
@@ -122,6 +131,9 @@ class Clipboard:
     def send(self, app: _CopiesToTerminal, text: str, asked: Asked) -> Copied:
         """The other half, on the UI thread: send ``text`` to the terminal; says which
         routes took it."""
+        if self.browser:
+            app.copy_to_clipboard(text)
+            return Copied(terminal=True, browser=True)
         terminal = False
         if self.uses_terminal:
             # Always recorded in app.clipboard; the escape sequence goes to the terminal.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..browser import browser_reachable, open_url
+from ..web import in_browser
 from ..core.library import SORTS, VIEWS
 from ..core.models import Paper
 from .copying import (
@@ -203,6 +204,10 @@ class PaperActions(_Base):
             return
         url = (paper.pdf_url or f"https://arxiv.org/pdf/{paper.id}") if which == "pdf" else paper.abs_url
         what = f"the {'PDF' if which == 'pdf' else 'arXiv page'} of {paper.id}"
+        if in_browser(self.app):  # (served: the user's browser is the page's)
+            self.app.open_url(url, new_tab=True)
+            self.notify(f"Opening {what} in a new tab: {url}", markup=False)
+            return
         if not browser_reachable():
             copy_text(self.app, url, f"No browser reachable from here (no display): {url}")
             return

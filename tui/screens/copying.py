@@ -16,6 +16,7 @@ from ..core.library import Library
 from ..core.models import Paper, PaperState
 from ..core.results import Results
 from ..export import ExportRefused, append_export
+from ..web import deliver_file, in_browser
 from .dialogs import CopyFallbackDialog
 
 #: The copy menu's entry that appends BibTeX to a file instead of copying.
@@ -114,6 +115,8 @@ def append_papers(
             )
             return
         app.call_from_thread(app.notify, result.describe(path, "bibtex", appended=True).capitalize(), markup=False)
+        if in_browser(app):  # the file is on the server: the browser's user gets a copy
+            app.call_from_thread(lambda: app.notify(deliver_file(app, path), markup=False))
         if on_added is not None:
             app.call_from_thread(on_added)
 

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ..core.library import Library
 from ..core.safetext import escape_controls
 from ..core.models import PaperState
+from ..core.watch import import_finished
 
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store
@@ -89,7 +90,8 @@ class LibraryLoader(Vertical):
     @work(thread=True, exclusive=True, group="load", name="load", exit_on_error=False)
     def _load(self, store: Store, paths: list[Path] | None) -> Loaded:
         session = store.load_session() or {}
-        report = store.import_paths(paths, self._progress("Importing digests")) if paths else None
+        # (changed files that look half-written are left for the watcher: said, never half-imported)
+        report = import_finished(store, paths, self._progress("Importing digests")) if paths else None
         # Registered before loading: what it loads is at least what it records as loaded.
         reading = store.begin_reading()
         papers = store.load_papers(self._progress("Loading papers"))

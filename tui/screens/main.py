@@ -49,6 +49,7 @@ from .loader import Loaded, LibraryLoader
 from .read_timer import ReadTimer
 from .session import SessionKeeper
 from .user_state import UserState
+from .watching import WatchesDigests
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -63,7 +64,7 @@ POLL_INTERVAL = 1.0
 QUICK_SEARCH_COST = 300_000
 
 
-class MainScreen(PaperActions, Screen):
+class MainScreen(PaperActions, WatchesDigests, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
@@ -186,6 +187,7 @@ class MainScreen(PaperActions, Screen):
         self.session_keeper.restore(loaded.session)
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
+        self.watch_digests()
         # After the first paint: the rows must not wait for the indexes.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
 

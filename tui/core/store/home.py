@@ -26,7 +26,7 @@ from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
 from ..safetext import Notices
 from .common import ImportReport, Progress
-from .index import generation_at
+from .index import changed_files, generation_at
 from .library import LibraryStore
 from .readers import Readers, ReaderSession, Seen
 from .removal import RemoveReport, remove_digests
@@ -90,6 +90,10 @@ class Store:
         :attr:`messages`). ``progress(done, total)`` is called per digest file.
         """
         return self.library_files.load_papers(progress)
+
+    def changed_files(self, files: Sequence[Path]) -> list[Path]:
+        """The files among ``files`` new to the library or changed since imported (a stat each)."""
+        return changed_files(self.library_files.load_index(), files)
 
     def digest_count(self) -> int:
         """How many digest files the library holds."""

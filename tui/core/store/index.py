@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import uuid
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,3 +256,19 @@ class IndexFile:
         index.schema = SCHEMA
         self._index = index
         self._stamp = file_stamp(self.path)
+
+
+def changed_files(index: LibraryIndex, files: Iterable[Path]) -> list[Path]:
+    """The files among ``files`` that are new to ``index`` or changed since imported
+    (size or mtime_ns): what an import of them would read. A stat each; a file
+    that can't be stat'ed is left out (the import would name it)."""
+    changed = []
+    for file in files:
+        entry = index.files.get(os.path.abspath(file))
+        try:
+            st = os.stat(file)
+        except OSError:
+            continue
+        if entry is None or entry["size"] != st.st_size or entry["mtime_ns"] != st.st_mtime_ns:
+            changed.append(file)
+    return changed
