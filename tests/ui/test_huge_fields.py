@@ -145,3 +145,37 @@ async def test_x_in_the_reading_view_shows_the_whole_abstract_off_the_ui_thread(
         await pilot.press("x", "escape")  # Escape while the whole text renders: back at once
         await settle(app, pilot)
         assert app.screen is main
+
+
+async def test_opening_the_reading_view_renders_its_document_only_at_real_widths(tmp_path: Path,
+                                                                                monkeypatch) -> None:
+    """Before: rendered at width 1 while the screen mounted (thousands of lines for a long
+    abstract), then at every size and style update; now once at its width, then once per change."""
+    from rich.console import Console
+
+    from tui.widgets.markdown_view import _Document
+
+    widths: list[int] = []
+    render_lines = Console.render_lines
+
+    def recording(console, renderable, options=None, **kwargs):
+        if isinstance(renderable, _Document) and "in all); x shows it all" in renderable.markdown.markup:
+            # the reading view's document (the detail's says "where x shows it all")
+            widths.append(options.max_width)
+        return render_lines(console, renderable, options, **kwargs)
+
+    app = ArxivReaderApp(Store(tmp_path / "home"), paths=[_write_digest(tmp_path / "digests")],
+                         mark_read_delay=0, clipboard=Clipboard("osc52"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        main = app.screen
+        main.move_to([p.id for p in main.paper_list.papers].index("2607.00001"))
+        await settle(app, pilot)
+        monkeypatch.setattr(Console, "render_lines", recording)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        body = app.screen.query_one(ReadingView)
+        assert widths == [body._content_width()]
+        await pilot.press("s")  # the same paper starred: rendered again, once
+        await settle(app, pilot)
+        assert widths == [body._content_width()] * 2

@@ -84,6 +84,8 @@ class MarkdownView(ScrollView, can_focus=True):
         #: The render running in a thread (a token: results of older ones are dropped), and its width.
         self._job: object | None = None
         self._job_width = -1
+        #: The styles the strips were rendered with (see :meth:`_style_key`).
+        self._strips_style: tuple[Style, Style] | None = None
 
     @property
     def source(self) -> str:
@@ -142,18 +144,27 @@ class MarkdownView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips_width = -1  # theme or stylesheet change: colours of the strips
-        self._job = None
-        if self.is_mounted:
-            self._layout_document()
+        # Styles are updated many times while a screen mounts and on every focus change:
+        # render again (at the next paint) only when the colours of the strips change.
+        if self.is_mounted and self._style_key() != self._strips_style:
+            self._strips_width = -1
+            self._job = None
+            self.refresh()
+
+    def _style_key(self) -> tuple[Style, Style]:
+        """What the strips' colours depend on: the view's style and the highlight's."""
+        return self.rich_style, self.get_component_rich_style("markdown-view--highlight", partial=True)
 
     def _content_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
 
     def _layout_document(self) -> None:
         """Render the document at the current width and size the scrollable area to it."""
+        if self.scrollable_content_region.width <= 0:
+            return  # not laid out yet (a screen being mounted): rendered at its first size
         width = self._content_width()
         if width != self._strips_width:
+            self._strips_style = self._style_key()
             if self._build is None and len(self._source) <= SYNC_RENDER_CHARS:
                 self._job = None
                 console = self.app.console
