@@ -137,6 +137,14 @@ class Store:
         """Every key's current value of a state field (``"starred"``, ``"tag:ml"``, ``"note"``...)."""
         return self._state.values(field)
 
+    def state_fields(self, prefix: str = "") -> list[str]:
+        """The state fields ever set whose names start with ``prefix`` (``"tag:"``: every tag), sorted."""
+        return self._state.fields(prefix)
+
+    def import_times(self) -> list[str]:
+        """When each import that brought new papers ran (ISO UTC, oldest first); alerts count from them."""
+        return list(self.library_files.load_index().imports)
+
     def change_state(self, items: Iterable[tuple[str, str, Any]]) -> list[tuple[str, str, Any, str]]:
         """Set ``(key, field, value)`` items (see :mod:`.state`); the changes written, stamped.
 
