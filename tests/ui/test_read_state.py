@@ -30,7 +30,9 @@ async def test_nothing_is_read_at_start_up(make_app, home: Path):
 
 
 async def test_nothing_is_read_when_the_session_is_restored(make_app, home: Path):
-    app = make_app(mark_read_delay=DELAY)
+    # A long timer for the first run: quitting must surely come before it, even on
+    # a loaded machine (the move to the last paper is the user's act).
+    app = make_app(mark_read_delay=60)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("m", "m")  # read, then unread again: the user's own doing
