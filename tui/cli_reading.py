@@ -34,6 +34,11 @@ def _bad_name(error: BadName) -> CommandError:
     return CommandError(str(error), status=2)
 
 
+def _papers(count: int) -> str:
+    """``count`` papers, right-aligned, the words lined up whatever the number."""
+    return f"{count:>7,} paper" + ("s" if count != 1 else " ")
+
+
 def _ids_text(ids: list[str]) -> str:
     return escape_controls(", ".join(ids))
 
@@ -85,7 +90,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     width = max(len(row["tag"]) for row in rows)
     lines = []
     for row in rows:
-        line = f"{escape_controls(row['tag']):<{width}}  {row['papers']:>7,} papers  {row['unread']:>7,} unread"
+        line = f"{escape_controls(row['tag']):<{width}}  {_papers(row['papers'])}  {row['unread']:>7,} unread"
         if row["elsewhere"]:
             line += f"  (and {row['elsewhere']:,} not in the library)"
         lines.append(line)
@@ -216,7 +221,7 @@ def _list(store, reading: ReadingList, fmt: str) -> int:
     width = max(len(row["name"]) for row in rows) + 1
     lines = []
     for row in rows:
-        line = (f"{'@' + escape_controls(row['name']):<{width}}  {row['papers']:>7,} papers  {row['unread']:>7,} unread"
+        line = (f"{'@' + escape_controls(row['name']):<{width}}  {_papers(row['papers'])}  {row['unread']:>7,} unread"
                 f"  {escape_controls(row['query'])}")
         if row["name"] == MUTE:
             line += "   (hidden everywhere unless a query says is:muted)"
