@@ -18,7 +18,7 @@ from .screens.main import MainScreen
 if TYPE_CHECKING:
     from .core.store import Store
 
-STYLESHEETS = ("app.tcss", "paper_list.tcss", "paper_detail.tcss")
+STYLESHEETS = ("app.tcss", "paper_list.tcss", "paper_detail.tcss", "reading_list.tcss")
 
 
 def styles_dir() -> Path:

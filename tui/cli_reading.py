@@ -9,12 +9,7 @@ text from files escaped before it reaches the terminal, data as UTF-8.
 from __future__ import annotations
 
 import argparse
-import os
-import shlex
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import orjson
 
@@ -26,6 +21,7 @@ from .core.query import QueryEngine
 from .core.readinglist import BadName, ReadingList, Selector, tag_name
 from .core.readinglist.names import MUTE
 from .core.safetext import escape_controls, inert_json, inert_text
+from .external_editor import EditorError, configured_editor, edit_text
 
 __all__ = ["COMMANDS", "reading_snapshot"]
 
@@ -132,27 +128,13 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 def _edit(key: str, current: str) -> str | None:
     """The note as left in ``$VISUAL`` / ``$EDITOR`` (``None``: left unchanged)."""
-    editor = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip()
+    editor = configured_editor()
     if not editor:
         raise CommandError("no editor to open: set $EDITOR (or $VISUAL), or use --set TEXT; nothing changed")
-    handle, name = tempfile.mkstemp(prefix=f"arxiv-reader-note-{key.replace('/', '_')}-", suffix=".md")
-    path = Path(name)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(current + ("\n" if current else ""))
-        try:
-            status = subprocess.run([*shlex.split(editor), str(path)]).returncode
-        except (OSError, ValueError) as error:  # not found, not executable, bad quoting
-            raise CommandError(f"cannot run the editor {escape_controls(editor)!r}: {error}; nothing changed") from None
-        if status != 0:
-            raise CommandError(f"the editor exited with status {status}; the note is left as it was")
-        try:
-            edited = path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            raise CommandError("the editor removed the file; the note is left as it was") from None
-    finally:
-        path.unlink(missing_ok=True)
-    return None if edited.rstrip() == current.rstrip() else edited
+        return edit_text(current, editor, f"note-{key}")
+    except EditorError as error:
+        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was") from None
 
 
 # -- saved searches ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from operator import itemgetter
 from .days import DayIndex, paper_day
 from .models import Paper, PaperState
 from .query import Query, QueryEngine, parse_query
+from .query.engine import UserSetsLike
 
 #: The views of the library, in the order of their keys (1 2 3 4).
 VIEWS = ("all", "unread", "starred", "new")
@@ -151,17 +152,20 @@ class Library:
         states: Mapping[str, PaperState],
         within: Sequence[int] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        sets: UserSetsLike | None = None,
     ) -> list[int]:
         """Ascending indices of the papers of ``view`` matching ``query``.
 
         ``within`` (ascending) limits the search, e.g. to the previous results
         when the new query narrows the old one. ``should_stop`` lets a worker
-        give up early (the engine then raises ``SearchCancelled``).
+        give up early (the engine then raises ``SearchCancelled``). ``sets``
+        answers the reading list's terms (``tag:``, ``note:``, ``is:muted``...;
+        see :class:`tui.core.readinglist.UserSets`).
         """
         candidates = self.in_view(view, states) if within is None else list(within)
         if query.is_empty:
             return list(range(len(self.papers))) if candidates is None else candidates
-        return self.engine.search(query, states, candidates, should_stop=should_stop)
+        return self.engine.search(query, states, candidates, should_stop=should_stop, sets=sets)
 
     def order(self, found: list[int], sort: str) -> list[int]:
         """``found`` (ascending) in ``sort`` order."""

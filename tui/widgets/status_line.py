@@ -21,6 +21,7 @@ def status_parts(
     day: str | None = None,
     marked: int = 0,
     marked_hidden: int = 0,
+    muted: int = 0,
 ) -> list[tuple[str, int]]:
     """The parts of the status line with how much each matters (0: always shown).
 
@@ -33,6 +34,8 @@ def status_parts(
         parts.append((f"{marked:,} marked", 0))
         if marked_hidden:
             parts[-1] = (f"{marked:,} marked ({marked_hidden:,} hidden by the filter)", 0)
+    if muted:  # the saved search "mute" hides them from this result
+        parts.append((f"{muted:,} muted hidden", 0))
     if day:
         parts.append((f"day {day_label(day)}", 0))
     if view != "all":

@@ -90,6 +90,11 @@ class ListCounts:
         self._snapshot = snapshot
         return self.counts()
 
+    @property
+    def muting(self) -> Muting | None:
+        """The muted papers as of the last :meth:`update` (None before the first)."""
+        return self._muting
+
     def counts(self) -> list[ListCount]:
         """The counts as of the last :meth:`update`."""
         visible = ~self._muted

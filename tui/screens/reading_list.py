@@ -1,0 +1,162 @@
+"""The reading list as the reader holds it: tags, notes, saved searches, muting, the sidebar's counts.
+
+:class:`ReadingListKeeper` is the main screen's one way to the reading list,
+as :class:`~.user_state.UserState` is for read and starred: every change is
+written by the store at once and only then shown; :meth:`ReadingListKeeper.reload`
+picks up what another reader or the command line saved. It also answers the
+screen's searches: queries are parsed with the saved searches (``@name``), the
+reading list's terms are answered from :attr:`ReadingListKeeper.sets`, and the
+papers of the saved search ``mute`` are hidden by :meth:`ReadingListKeeper.hide_muted`.
+No Textual here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ..core.library import Library
+from ..core.models import PaperState
+from ..core.query import Query, parse_query
+from ..core.readinglist import BadName, ListCount, ListCounts, ReadingList, Snapshot, UserSets
+
+if TYPE_CHECKING:
+    from ..core.store import Store
+
+#: Called with a message for the user and a severity ("information", "warning", "error").
+Notify = Callable[[str, str], None]
+
+
+class ReadingListKeeper:
+    """Tags, notes and saved searches of ``store`` for one loaded library."""
+
+    def __init__(self, store: Store, notify: Notify) -> None:
+        self.reading = ReadingList(store)
+        self._notify = notify
+        #: The reading list as last read (replaced, never mutated).
+        self.snapshot = Snapshot()
+        #: What the reading list's query terms match (``is:muted`` included).
+        self.sets = UserSets()
+        #: Every list of the sidebar with its counts (see :class:`ListCounts`).
+        self.lists: list[ListCount] = []
+        #: Bumped whenever the snapshot or the muted papers change.
+        self.version = 0
+        #: Seconds the last count update took (the benchmark reads it).
+        self.last_update = 0.0
+        self._library: Library | None = None
+        self._counts: ListCounts | None = None
+        self._muted: frozenset[int] = frozenset()
+
+    # -- loading and refreshing --------------------------------------------------------
+    def load(self, library: Library, states: Mapping[str, PaperState]) -> None:
+        """Read the reading list and count every list of ``library``."""
+        self._library = library
+        self._counts = ListCounts(library)
+        self.snapshot = self._read() or Snapshot()
+        self._recount(states, None)
+
+    def _read(self) -> Snapshot | None:
+        try:
+            return self.reading.snapshot()
+        except Exception as error:  # the store reports disk problems by exception
+            self._notify(f"Could not read the reading list: {error}", "error")
+            return None
+
+    def reload(self, states: Mapping[str, PaperState]) -> bool:
+        """After other processes changed the state: read the reading list again and
+        recount; True when the reading list itself changed (searches may need re-running)."""
+        snapshot = self._read()
+        changed = snapshot is not None and snapshot != self.snapshot
+        if changed:
+            self.snapshot = snapshot
+        self._recount(states, None)
+        return changed
+
+    def states_changed(self, states: Mapping[str, PaperState], ids: Iterable[str]) -> bool:
+        """Read or starred changed for ``ids`` (saved by the reader): update the counts.
+        True when the muted papers changed (a mute search about read or starred)."""
+        return self._recount(states, list(ids))
+
+    def _recount(self, states: Mapping[str, PaperState], changed: list[str] | None) -> bool:
+        """Update the counts and the muted papers; True when the muted papers changed."""
+        if self._counts is None:
+            return False
+        started = time.perf_counter()
+        self.lists = self._counts.update(states, self.snapshot, changed)
+        muting = self._counts.muting
+        muted = muting.indices if muting is not None else frozenset()
+        moved = muted != self._muted
+        if moved or self.sets.snapshot is not self.snapshot:
+            self._muted = muted
+            self.sets = UserSets(self.snapshot, muting.ids if muting is not None else frozenset())
+            self.version += 1
+        self.last_update = time.perf_counter() - started
+        return moved
+
+    # -- searching ------------------------------------------------------------------------
+    def parse(self, text: str) -> Query:
+        """The filter's text parsed with the saved searches (``@name``)."""
+        return parse_query(text, self.snapshot.searches)
+
+    @property
+    def muted_count(self) -> int:
+        """How many papers of the library the saved search ``mute`` hides."""
+        return len(self._muted)
+
+    def hide_muted(self, query: Query, found: Sequence[int]) -> tuple[list[int], int]:
+        """``found`` (the matches of ``query``) without the muted papers, unless the
+        query says ``is:muted``; and how many were hidden."""
+        if not self._muted or query.mentions_muted:
+            return list(found), 0
+        muted = self._muted
+        kept = [index for index in found if index not in muted]
+        return kept, len(found) - len(kept)
+
+    # -- what a paper has -------------------------------------------------------------------
+    def tags_of(self, paper_id: str) -> list[str]:
+        """The tags of one paper, sorted."""
+        return self.snapshot.tags_of(paper_id)
+
+    def note(self, paper_id: str) -> str:
+        """The note of one paper ("" when none)."""
+        return self.snapshot.notes.get(paper_id, "")
+
+    @property
+    def tag_names(self) -> list[str]:
+        """Every tag some paper carries, sorted."""
+        return sorted(self.snapshot.tags)
+
+    # -- changes ------------------------------------------------------------------------------
+    def change_tags(self, ids: Sequence[str], add: Sequence[str], remove: Sequence[str],
+                    states: Mapping[str, PaperState]) -> bool:
+        """Add and remove tags on ``ids`` (one write); True when saved."""
+        return self._write(lambda: self.reading.change_tags(ids, add=add, remove=remove), states)
+
+    def set_note(self, paper_id: str, text: str, states: Mapping[str, PaperState]) -> bool:
+        """Replace the note of a paper ("" removes it); True when saved."""
+        return self._write(lambda: self.reading.set_note(paper_id, text), states)
+
+    def save_search(self, name: str, text: str, states: Mapping[str, PaperState]) -> str | None:
+        """Save ``text`` under ``name``; the name as kept, None when refused or not saved."""
+        saved: list[str] = []
+        ok = self._write(lambda: saved.append(self.reading.save_search(name, text)), states)
+        return saved[0] if ok and saved else None
+
+    def _write(self, change: Callable[[], object], states: Mapping[str, PaperState]) -> bool:
+        try:
+            change()
+        except BadName as error:
+            self._notify(str(error), "warning")
+            return False
+        except ValueError as error:  # a note too long, an empty search
+            self._notify(f"{error}; nothing changed", "warning")
+            return False
+        except Exception as error:  # the store reports disk problems by exception
+            self._notify(f"Could not save: {error}", "error")
+            return False
+        snapshot = self._read()
+        if snapshot is not None:
+            self.snapshot = snapshot
+        self._recount(states, [])
+        return True
