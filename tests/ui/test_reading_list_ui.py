@@ -243,6 +243,11 @@ async def test_muted_papers_are_hidden_and_counted(make_app, home: Path):
         await type_query(pilot, "is:muted")
         assert set(shown_ids(screen)) == muted
         assert "muted hidden" not in str(screen.query_one(StatusLine).render())
+        await pilot.press("escape", "escape")  # back to the list, clear the filter
+        await settle(app, pilot)
+        await type_query(pilot, "cat:cs")  # narrows the empty query: the muted are counted again
+        assert shown_ids(screen) and set(shown_ids(screen)).isdisjoint(muted)
+        assert f"{len(muted):,} muted hidden" in str(screen.query_one(StatusLine).render())
 
 
 async def test_changes_from_another_process_reach_the_sidebar(make_app, home: Path):

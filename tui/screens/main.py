@@ -239,8 +239,6 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         previous, view, version, matches = self._last_match
         if view != self.view or version != self.user.version or not query.narrows(previous):
             return None
-        if query.mentions_muted != previous.mentions_muted:  # the previous result left the muted out
-            return None
         return matches
 
     @work(thread=True, exclusive=True, group="search", name="search", exit_on_error=False)
@@ -263,8 +261,8 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         if generation != self._generation or self.library is None:
             return
         view, version = self._search_basis  # what the matches were computed on
+        self._last_match = (query, view, version, matches)  # with the muted: narrowing counts them again
         matches, self.muted_hidden = self.reading_list.hide_muted(query, matches)
-        self._last_match = (query, view, version, matches)
         self._arrange(matches, None if query.is_empty else query, keep)
 
     def _rearrange(self) -> None:

@@ -47,6 +47,7 @@ class ReadingListKeeper:
         self._library: Library | None = None
         self._counts: ListCounts | None = None
         self._muted: frozenset[int] = frozenset()
+        self._tags_by_paper: dict[str, tuple[str, ...]] = {}
 
     # -- loading and refreshing --------------------------------------------------------
     def load(self, library: Library, states: Mapping[str, PaperState]) -> None:
@@ -88,6 +89,8 @@ class ReadingListKeeper:
         muted = muting.indices if muting is not None else frozenset()
         moved = muted != self._muted
         if moved or self.sets.snapshot is not self.snapshot:
+            if self.sets.snapshot is not self.snapshot:
+                self._tags_by_paper = _tags_by_paper(self.snapshot)
             self._muted = muted
             self.sets = UserSets(self.snapshot, muting.ids if muting is not None else frozenset())
             self.version += 1
@@ -114,9 +117,9 @@ class ReadingListKeeper:
         return kept, len(found) - len(kept)
 
     # -- what a paper has -------------------------------------------------------------------
-    def tags_of(self, paper_id: str) -> list[str]:
-        """The tags of one paper, sorted."""
-        return self.snapshot.tags_of(paper_id)
+    def tags_of(self, paper_id: str) -> tuple[str, ...]:
+        """The tags of one paper, sorted (looked up per painted row: a dict lookup)."""
+        return self._tags_by_paper.get(paper_id, ())
 
     def note(self, paper_id: str) -> str:
         """The note of one paper ("" when none)."""
@@ -160,3 +163,12 @@ class ReadingListKeeper:
             self.snapshot = snapshot
         self._recount(states, [])
         return True
+
+
+def _tags_by_paper(snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
+    """Paper id -> its tags, sorted (the snapshot keeps tag -> ids)."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(snapshot.tags):
+        for paper_id in snapshot.tags[name]:
+            found.setdefault(paper_id, []).append(name)
+    return {paper_id: tuple(names) for paper_id, names in found.items()}

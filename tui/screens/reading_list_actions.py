@@ -47,6 +47,7 @@ class ReadingListActions(_Base):
         """The library is loaded: read the reading list and show the sidebar."""
         assert self.library is not None and self.user is not None
         self.reading_list.load(self.library, self.user.states)
+        self.paper_list.tags_of = self.reading_list.tags_of
         self.update_sidebar()
 
     def reading_list_states_changed(self, ids: list[str] | None) -> None:
@@ -67,6 +68,7 @@ class ReadingListActions(_Base):
     def reading_list_changed(self) -> None:
         """Tags, notes, saved searches or the muted papers changed: show it everywhere."""
         self.update_sidebar()
+        self.paper_list.refresh()  # rows show tags
         self._last_match = None  # the previous result may hold what is now muted, or not
         query = self.query_obj
         if (query is not None and query.uses_state) or self.reading_list.muted_count or "@" in self.query_text:

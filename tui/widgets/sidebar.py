@@ -19,6 +19,8 @@ from tui.core.readinglist import ListCount
 
 #: The views' rows, then the saved searches', then the tags' (separated by a rule).
 _VIEW_KEYS = ("all", "unread", "new", "starred")
+#: Shown under the views while there is no saved search nor tag.
+_HINT = "Tags (t) and saved searches (@) appear here."
 #: Columns of a row when the widget has no size yet.
 _DEFAULT_WIDTH = 30
 
@@ -80,6 +82,8 @@ class Sidebar(OptionList):
                 options.append(None)
                 previous_kind = kind
             options.append(Option(row_text(item, width - 1, item.key == self._current), id=item.key))
+        if all(item.key in _VIEW_KEYS for item in self._lists):
+            options += [None, Option(Content.styled(_HINT, "$text-muted italic"), disabled=True)]
         self.set_options(options)
         if self.option_count:
             self.highlighted = min(highlighted if highlighted is not None else 0, self.option_count - 1)
