@@ -281,3 +281,22 @@ def test_the_index_answers_reading_list_terms_like_the_engine(engine, index, pap
     states = bitset_states({"starred": index.bits_of_ids(starred)}, sets, index.bits_of_ids)
     result = index.search(parse_query(text, snapshot.searches), states, limit=10**6)
     assert {index.row(d).id for d in result.docs().tolist()} == expected, text
+
+
+@pytest.mark.parametrize(
+    "text", ["is:read", "is:unread", "is:starred", "is:new", "tag:ml", "-tag:ml", "has:note", "note:baseline",
+             "tag:ml is:unread", "-is:starred has:tag"],
+)
+def test_few_candidates_are_answered_one_by_one_as_the_whole_library(papers, text: str) -> None:
+    """Under an eighth of the library as candidates, state terms are looked up paper by
+    paper (the sidebar's recounts): the same answer as matching everything, then intersecting."""
+    ids = [p.id for p in papers]
+    engine = QueryEngine(papers)
+    engine.new_ids = frozenset(ids[::3])
+    states = {i: PaperState(i, read=n % 2 == 0, starred=n % 5 == 0) for n, i in enumerate(ids[:400])}
+    sets = UserSets(Snapshot(tags={"ml": frozenset(ids[::4])}, notes={ids[1]: "Baseline", ids[8]: "other"}))
+    query = parse_query(text)
+    everything = set(engine.search(query, states, sets=sets))
+    few = sorted({7, 1, 8, 2, 3, 40, 401, len(ids) - 1})
+    assert len(few) * 8 < len(ids)
+    assert engine.search(query, states, few, sets=sets) == sorted(everything & set(few))

@@ -109,3 +109,64 @@ def test_counts_match_every_list_after_star_read_and_tag_changes(papers) -> None
     assert got == brute(library, states, snapshot)
     assert [c.label for c in result][:4] == ["All", "Unread", "New", "Starred"]
     assert {c.query for c in result} >= {"@cv", "tag:new-tag", "is:unread", ""}
+
+
+def test_counts_kept_on_the_touched_papers_only_match_a_brute_force(papers) -> None:
+    """Random star, read, tag and note changes, each given as the ids it touched (as the
+    reader does): the state-dependent lists and a mute search about tags are matched again
+    on those papers only, and every count still equals a brute force."""
+    import random
+
+    rng = random.Random(13)
+    library = Library(papers)
+    ids = [p.id for p in papers]
+    states: dict[str, PaperState] = {}
+    tags = {"ml": frozenset(ids[:30]), "skip": frozenset(ids[40:45])}
+    notes = {ids[3]: "baseline"}
+    searches = {"todo": "is:starred is:unread", "ml-unread": "tag:ml -is:read", "noted": "note:baseline",
+                "cv": "cat:cs.CV", "mute": "tag:skip OR (cat:cs.IR is:read)"}
+    counts = ListCounts(library)
+    counts.update(states, Snapshot(tags, notes, searches))
+    for step in range(60):
+        paper = rng.choice(ids[:80])
+        kind = rng.choice(["star", "read", "tag", "untag", "note"])
+        changed: list[str] = []
+        touched: list[str] = []
+        if kind in ("star", "read"):
+            old = states.get(paper) or PaperState(paper)
+            flag = "starred" if kind == "star" else "read"
+            flags = {"read": old.read, "starred": old.starred}
+            flags[flag] = not flags[flag]
+            states[paper] = PaperState(paper, **flags)
+            changed = [paper]
+        else:
+            name = rng.choice(["ml", "skip"])
+            if kind == "tag":
+                tags = {**tags, name: tags[name] | {paper}}
+            elif kind == "untag":
+                tags = {**tags, name: tags[name] - {paper}}
+            else:
+                notes = {**notes, paper: rng.choice(["baseline idea", "other"])}
+            touched = [paper]
+        snapshot = Snapshot(dict(tags), dict(notes), searches)
+        got = {c.key: (c.unread, c.total) for c in counts.update(states, snapshot, changed, touched)}
+        assert got == brute(library, states, snapshot), (step, kind)
+
+
+def test_state_indices_kept_current_from_the_changed_ids(papers) -> None:
+    """Library.update_states: the read and starred indices after changes given by id equal
+    those computed afresh, for a mapping changed in place (same size: the cache would be
+    stale without the update) and for a fresh one (taken as it is, not read through)."""
+    library = Library(papers)
+    ids = [p.id for p in papers]
+    states = {i: PaperState(i, read=n % 3 == 0, starred=n % 4 == 0) for n, i in enumerate(ids[:50])}
+    library.state_indices(states)
+    states[ids[0]] = PaperState(ids[0])  # read and starred before
+    states[ids[1]] = PaperState(ids[1], read=True, starred=True)
+    library.update_states(states, [ids[0], ids[1], "9999.99999"])
+    assert library.state_indices(states) == Library(papers).state_indices(states)
+    fresh = dict(states)
+    fresh[ids[3]] = PaperState(ids[3], starred=True)  # read before
+    library.update_states(fresh, [ids[3]])
+    assert library._state_cache is not None and library._state_cache[0] is fresh
+    assert library.state_indices(fresh) == Library(papers).state_indices(fresh)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from heapq import merge
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from operator import itemgetter
 
@@ -209,6 +209,24 @@ class Library:
         starred = frozenset(by_id[k] for k, state in states.items() if state.starred and k in by_id)
         self._state_cache = (states, len(states), read, starred)
         return read, starred
+
+    def update_states(self, states: Mapping[str, PaperState], ids: Iterable[str]) -> None:
+        """``states`` differs from the states last seen only at ``ids`` (changed in place,
+        or a fresh mapping that says so): keep :meth:`state_indices` current by looking
+        at those ids alone (a pass over 200,000 states costs ~150 ms)."""
+        cached = self._state_cache
+        if cached is None:
+            return  # computed when next asked
+        read, starred = set(cached[2]), set(cached[3])
+        by_id = self.by_id
+        for paper_id in ids:
+            index = by_id.get(paper_id)
+            if index is None:
+                continue
+            state = states.get(paper_id)
+            (read.add if state is not None and state.read else read.discard)(index)
+            (starred.add if state is not None and state.starred else starred.discard)(index)
+        self._state_cache = (states, len(states), frozenset(read), frozenset(starred))
 
     def forget_states(self) -> None:
         """Drop the cache of :meth:`state_indices` (the states changed in place)."""

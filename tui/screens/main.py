@@ -18,7 +18,7 @@ what the user did; each kind of change has one path through the screen:
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -387,16 +387,20 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
 
     def _poll_store(self) -> None:
         """Show what another reader (or the command line) changed since the last look."""
-        if self.user is not None and self.user.poll():
+        if self.user is not None and (keys := self.user.poll()):
             self.set_reactive(MainScreen.states, self.user.states)
-            self._states_changed()
+            self._states_changed(keys, elsewhere=True)
 
-    def _states_changed(self, changed: list[str] | None = None) -> None:
-        """Read or starred changed: ``changed`` ids by this reader, None by another process."""
+    def _states_changed(self, changed: Collection[str] | None = None, elsewhere: bool = False) -> None:
+        """Read or starred changed: ``changed`` ids (None: any) by this reader, or
+        ``elsewhere`` by another process (then tags and notes may have too)."""
         assert self.library is not None and self.user is not None
-        self.library.forget_states()  # changed in place
+        if changed is None:
+            self.library.forget_states()  # changed in place
+        else:
+            self.library.update_states(self.user.states, changed)
         self.mutate_reactive(MainScreen.states)
-        self.reading_list_states_changed(changed)
+        self.reading_list_states_changed(changed, elsewhere)
         if self.results is not None:
             self._counts = self.results.counts(self.user.states)
         self._update_detail()

@@ -20,6 +20,7 @@ from ..core.library import Library
 from ..core.models import PaperState
 from ..core.query import Query, parse_query
 from ..core.readinglist import BadName, ListCount, ListCounts, ReadingList, Snapshot, UserSets
+from ..core.store.common import bare_id
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -42,6 +43,9 @@ class ReadingListKeeper:
         self.lists: list[ListCount] = []
         #: Bumped whenever the snapshot or the muted papers change.
         self.version = 0
+        #: Bumped when the muted papers change, and when the saved searches do.
+        self.muted_version = 0
+        self.searches_version = 0
         #: Seconds the last count update took (the benchmark reads it).
         self.last_update = 0.0
         self._library: Library | None = None
@@ -64,33 +68,42 @@ class ReadingListKeeper:
             self._notify(f"Could not read the reading list: {error}", "error")
             return None
 
-    def reload(self, states: Mapping[str, PaperState]) -> bool:
-        """After other processes changed the state: read the reading list again and
-        recount; True when the reading list itself changed (searches may need re-running)."""
+    def reload(self, states: Mapping[str, PaperState], keys: Iterable[str] | None = None) -> bool:
+        """After other processes changed the state (``keys``: the state keys they changed;
+        None: unknown): read the reading list again and recount; True when the reading
+        list or the muted papers changed (searches may need re-running)."""
         snapshot = self._read()
         changed = snapshot is not None and snapshot != self.snapshot
         if changed:
             self.snapshot = snapshot
-        self._recount(states, None)
-        return changed
+        touched = None if keys is None else list(keys)
+        return self._recount(states, touched, touched) or changed
 
     def states_changed(self, states: Mapping[str, PaperState], ids: Iterable[str]) -> bool:
         """Read or starred changed for ``ids`` (saved by the reader): update the counts.
         True when the muted papers changed (a mute search about read or starred)."""
         return self._recount(states, list(ids))
 
-    def _recount(self, states: Mapping[str, PaperState], changed: list[str] | None) -> bool:
-        """Update the counts and the muted papers; True when the muted papers changed."""
+    def _recount(
+        self, states: Mapping[str, PaperState], changed: list[str] | None, touched: list[str] | None = None
+    ) -> bool:
+        """Update the counts and the muted papers (``changed``: ids whose read or starred
+        state moved; ``touched``: ids whose tags or note did); True when the muted papers changed."""
         if self._counts is None:
             return False
         started = time.perf_counter()
-        self.lists = self._counts.update(states, self.snapshot, changed)
+        self.lists = self._counts.update(states, self.snapshot, changed, touched)
         muting = self._counts.muting
         muted = muting.indices if muting is not None else frozenset()
         moved = muted != self._muted
-        if moved or self.sets.snapshot is not self.snapshot:
-            if self.sets.snapshot is not self.snapshot:
-                self._tags_by_paper = _tags_by_paper(self.snapshot)
+        if moved:
+            self.muted_version += 1
+        old = self.sets.snapshot
+        if moved or old is not self.snapshot:
+            if old is not self.snapshot:
+                if old.searches != self.snapshot.searches:
+                    self.searches_version += 1
+                self._tags_by_paper = _tags_by_paper(self.snapshot, self._tags_by_paper, touched)
             self._muted = muted
             self.sets = UserSets(self.snapshot, muting.ids if muting is not None else frozenset())
             self.version += 1
@@ -134,11 +147,11 @@ class ReadingListKeeper:
     def change_tags(self, ids: Sequence[str], add: Sequence[str], remove: Sequence[str],
                     states: Mapping[str, PaperState]) -> bool:
         """Add and remove tags on ``ids`` (one write); True when saved."""
-        return self._write(lambda: self.reading.change_tags(ids, add=add, remove=remove), states)
+        return self._write(lambda: self.reading.change_tags(ids, add=add, remove=remove), states, ids)
 
     def set_note(self, paper_id: str, text: str, states: Mapping[str, PaperState]) -> bool:
         """Replace the note of a paper ("" removes it); True when saved."""
-        return self._write(lambda: self.reading.set_note(paper_id, text), states)
+        return self._write(lambda: self.reading.set_note(paper_id, text), states, [paper_id])
 
     def save_search(self, name: str, text: str, states: Mapping[str, PaperState]) -> str | None:
         """Save ``text`` under ``name``; the name as kept, None when refused or not saved."""
@@ -146,7 +159,9 @@ class ReadingListKeeper:
         ok = self._write(lambda: saved.append(self.reading.save_search(name, text)), states)
         return saved[0] if ok and saved else None
 
-    def _write(self, change: Callable[[], object], states: Mapping[str, PaperState]) -> bool:
+    def _write(
+        self, change: Callable[[], object], states: Mapping[str, PaperState], touched: Sequence[str] | None = None
+    ) -> bool:
         try:
             change()
         except BadName as error:
@@ -161,12 +176,25 @@ class ReadingListKeeper:
         snapshot = self._read()
         if snapshot is not None:
             self.snapshot = snapshot
-        self._recount(states, [])
+        self._recount(states, [], None if touched is None else [bare_id(i) for i in touched])
         return True
 
 
-def _tags_by_paper(snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
-    """Paper id -> its tags, sorted (the snapshot keeps tag -> ids)."""
+def _tags_by_paper(
+    snapshot: Snapshot, previous: dict[str, tuple[str, ...]], touched: Sequence[str] | None
+) -> dict[str, tuple[str, ...]]:
+    """Paper id -> its tags, sorted (the snapshot keeps tag -> ids): ``previous``
+    with the ``touched`` ids looked up again, or made afresh when they are unknown."""
+    if touched is not None:
+        found_now = dict(previous)
+        tags = snapshot.tags
+        for paper_id in touched:
+            names = tuple(name for name in sorted(tags) if paper_id in tags[name])
+            if names:
+                found_now[paper_id] = names
+            else:
+                found_now.pop(paper_id, None)
+        return found_now
     found: dict[str, list[str]] = {}
     for name in sorted(snapshot.tags):
         for paper_id in snapshot.tags[name]:

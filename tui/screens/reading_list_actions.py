@@ -9,6 +9,7 @@ the detail and the status line and searches again when the result may differ.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from ..core.readinglist import MUTE
@@ -42,6 +43,9 @@ def _plural(count: int, word: str) -> str:
 class ReadingListActions(_Base):
     """The main screen's reading-list actions and the hooks the screen calls."""
 
+    #: (muted, saved searches) versions the shown result was searched with.
+    _reading_basis: tuple[int, int] = (0, 0)
+
     # -- hooks the screen calls ---------------------------------------------------------
     def reading_list_loaded(self) -> None:
         """The library is loaded: read the reading list and show the sidebar."""
@@ -50,14 +54,14 @@ class ReadingListActions(_Base):
         self.paper_list.tags_of = self.reading_list.tags_of
         self.update_sidebar()
 
-    def reading_list_states_changed(self, ids: list[str] | None) -> None:
-        """Read or starred changed (``ids`` by this reader; ``None``: another process,
-        which may have changed the reading list too)."""
+    def reading_list_states_changed(self, ids: Collection[str] | None, elsewhere: bool = False) -> None:
+        """Read or starred changed for ``ids`` (None: any); ``elsewhere``: by another
+        process, which may have changed the reading list too."""
         if self.user is None or self.library is None:
             return
         keeper = self.reading_list
-        if ids is None:
-            changed = keeper.reload(self.user.states)
+        if elsewhere or ids is None:
+            changed = keeper.reload(self.user.states, ids)
         else:
             changed = keeper.states_changed(self.user.states, ids)
         if changed:
@@ -66,12 +70,16 @@ class ReadingListActions(_Base):
             self.update_sidebar()
 
     def reading_list_changed(self) -> None:
-        """Tags, notes, saved searches or the muted papers changed: show it everywhere."""
+        """Tags, notes, saved searches or the muted papers changed: show it everywhere,
+        searching again only when the result may differ."""
         self.update_sidebar()
         self.paper_list.refresh()  # rows show tags
-        self._last_match = None  # the previous result may hold what is now muted, or not
+        keeper = self.reading_list
+        basis = (keeper.muted_version, keeper.searches_version)
         query = self.query_obj
-        if (query is not None and query.uses_state) or self.reading_list.muted_count or "@" in self.query_text:
+        if basis != self._reading_basis or (query is not None and query.uses_state):
+            self._reading_basis = basis
+            self._last_match = None  # the previous result may hold what is now muted, or not
             self.refilter()
         self._update_detail()
         self._update_status()

@@ -164,6 +164,9 @@ class QueryEngine:
         user_key = user_set_key(term)
         if user_key is not None:
             found = states.sets.get(user_key) if states.sets is not None else None
+            if cands is not None and len(cands) * 8 < len(self.papers):  # few: look each one up
+                papers, ids = self.papers, found or frozenset()
+                return [i for i in cands if papers[i].id in ids]
             return _intersect(sorted(self._indices_of(found or ())), cands)
         if key in TEXT_FIELDS:
             hay = self._haystack(key)
@@ -224,6 +227,8 @@ class QueryEngine:
     def _eval_state(self, state: str, cands: list[int] | None, states: Mapping[str, PaperState]) -> list[int]:
         if state == "new" and self.new_ids is None:  # every paper is new
             return list(cands) if cands is not None else list(range(len(self.papers)))
+        if cands is not None and len(cands) * 8 < len(self.papers):  # few: look each one up
+            return self._state_of_each(state, cands, states)
         if state == "new":
             wanted = list(self.new_ids)
         else:
@@ -234,6 +239,16 @@ class QueryEngine:
             pool = cands if cands is not None else range(len(self.papers))
             return [i for i in pool if i not in hits]
         return _intersect(sorted(hits), cands)
+
+    def _state_of_each(self, state: str, cands: list[int], states: Mapping[str, PaperState]) -> list[int]:
+        """``is:state`` answered paper by paper (for a few candidates: no pass over every state)."""
+        papers = self.papers
+        if state == "new":
+            new_ids = self.new_ids or frozenset()
+            return [i for i in cands if papers[i].id in new_ids]
+        attr = "starred" if state == "starred" else "read"
+        want = state != "unread"
+        return [i for i in cands if bool(getattr(states.get(papers[i].id), attr, False)) is want]
 
     def _indices_of(self, paper_ids: Iterable[str]) -> set[int]:
         """The indices of the papers with these ids (ids not in the list are skipped)."""

@@ -28,9 +28,10 @@ from ..library import Library
 from ..models import PaperState
 from ..query import Query
 from .model import Snapshot
-from .muting import Muting
+from .muting import Muting, mute_query
 from .names import MUTE
 from .select import Selector
+from .sets import UserSets
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +68,21 @@ class ListCounts:
         self._mute_uses_state = False
 
     def update(
-        self, states: Mapping[str, PaperState], snapshot: Snapshot, changed: Iterable[str] | None = None
+        self,
+        states: Mapping[str, PaperState],
+        snapshot: Snapshot,
+        changed: Iterable[str] | None = None,
+        touched: Iterable[str] | None = None,
     ) -> list[ListCount]:
         """Every list's counts after a change.
 
         ``changed``: the ids whose read or starred state changed since the last
-        call (``None``: anything may have; everything is rebuilt).
+        call (``None``: anything may have; everything is rebuilt). ``touched``:
+        when ``snapshot`` differs from the last one, the ids whose tags or note
+        it changed (``None``: unknown, so lists about tags and notes are matched
+        again over the whole library). Lists that depend on the state are then
+        matched again on those papers only: a paper's own state decides whether
+        a query about the state matches it.
         """
         changed_ids = None if changed is None else list(changed)
         state_changed = changed_ids is None or bool(changed_ids)
@@ -80,13 +90,30 @@ class ListCounts:
         previous = self._snapshot
         searches_changed = previous is None or previous.searches != snapshot.searches
         lists_changed = searches_changed or previous.tags != snapshot.tags or previous.notes != snapshot.notes
-        remute = self._muting is None or lists_changed or (state_changed and self._mute_uses_state)
-        selector = Selector(self.library.engine, snapshot, states, None if remute else self._muting)
-        if remute:
+        # The papers whose state-derived answers may differ (None: any paper).
+        if changed_ids is None or (lists_changed and touched is None):
+            dirty: list[int] | None = None
+        else:
+            by_id = self.library.by_id
+            ids = set(changed_ids) | (set(touched or ()) if lists_changed else set())
+            dirty = sorted(index for index in map(by_id.get, ids) if index is not None)
+        remute = self._muting is None or searches_changed
+        stale_mute = (state_changed or lists_changed) and self._mute_uses_state
+        if remute or (stale_mute and dirty is None):
+            selector = Selector(self.library.engine, snapshot, states)
             self._update_muted(selector, snapshot)
+        else:
+            if stale_mute and dirty:
+                self._update_muted_at(snapshot, states, dirty)
+            selector = Selector(self.library.engine, snapshot, states, self._muting)
         if lists_changed:
-            self._tags = {name: self._mask_of(ids) for name, ids in snapshot.tags.items()}
-        self._update_searches(selector, snapshot, searches_changed, lists_changed, state_changed)
+            old = self._tags
+            kept = previous.tags if previous is not None else {}
+            self._tags = {
+                name: old[name] if name in old and kept.get(name) == ids else self._mask_of(ids)
+                for name, ids in snapshot.tags.items()
+            }
+        self._update_searches(selector, snapshot, searches_changed, lists_changed or state_changed, dirty)
         self._snapshot = snapshot
         return self.counts()
 
@@ -147,16 +174,40 @@ class ListCounts:
         mute = selector.parse(snapshot.mute_query, inside=MUTE) if snapshot.mute_query else None
         self._mute_uses_state = bool(mute and mute.uses_state)
 
+    def _update_muted_at(self, snapshot: Snapshot, states: Mapping[str, PaperState], dirty: list[int]) -> None:
+        """The mute search matched again on the papers ``dirty`` only."""
+        query = mute_query(snapshot)
+        if query is None:
+            return
+        found = self.library.engine.search(query, states, dirty, sets=UserSets(snapshot))
+        self._muted[np.array(dirty, np.int64)] = False
+        self._muted[np.array(found, np.int64)] = True
+        indices = np.flatnonzero(self._muted).tolist()
+        papers = self.library.papers
+        assert self._muting is not None
+        self._muting = Muting(frozenset(indices), frozenset(papers[i].id for i in indices), self._muting.warnings)
+
     def _update_searches(
-        self, selector: Selector, snapshot: Snapshot, searches_changed: bool, lists_changed: bool, state_changed: bool
+        self, selector: Selector, snapshot: Snapshot, searches_changed: bool, state_moved: bool,
+        dirty: list[int] | None,
     ) -> None:
+        """Match the saved searches again: all of a changed set of searches, else those
+        about the state when it moved (on the ``dirty`` papers only, when known)."""
         kept = {} if searches_changed else self._searches
         searches: dict[str, tuple[str, Query, np.ndarray]] = {}
         for name, text in snapshot.searches.items():
             if name == MUTE:
                 continue
             old = kept.get(name)
-            if old is not None and old[0] == text and not (old[1].uses_state and (lists_changed or state_changed)):
+            if old is not None and old[0] == text and not (old[1].uses_state and state_moved):
+                searches[name] = old
+                continue
+            if old is not None and old[0] == text and dirty is not None:
+                if dirty:  # the same query: only the papers whose state moved can change
+                    mask = old[2]
+                    found = self.library.engine.search(old[1], selector.states, dirty, sets=selector.sets)
+                    mask[np.array(dirty, np.int64)] = False
+                    mask[np.array(found, np.int64)] = True
                 searches[name] = old
                 continue
             query = selector.parse(text, inside=name)
