@@ -14,6 +14,7 @@ from .config import Config, load_config
 from .commands import APP_COMMANDS, MainCommands, bindings
 from .screens.help import HelpScreen, binding_sections
 from .screens.main import MainScreen
+from .web import adapt_to_browser
 
 if TYPE_CHECKING:
     from .core.store import Store
@@ -50,6 +51,7 @@ class ArxivReaderApp(App):
         clipboard: Clipboard | None = None,
         sample: bool = False,
         config: Config | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
         #: The user's settings (``config.toml``); problems with it are shown once mounted.
@@ -61,8 +63,11 @@ class ArxivReaderApp(App):
         self.sample = sample
         #: How copies reach the user (``clipboard`` is Textual's copied text).
         self.clipboard_helper = clipboard if clipboard is not None else Clipboard()
+        #: Import new digests in the folders opened (``paths``) while running (see screens/watching.py).
+        self.watch_folders = watch
 
     def on_mount(self) -> None:
+        adapt_to_browser(self)
         self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample))
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
@@ -86,6 +91,13 @@ class ArxivReaderApp(App):
             event.stop()
             focused.insert_text_at_cursor(event.character)
 
+    def get_system_commands(self, screen):
+        """Textual's palette commands, without the two this reader has its own of: Quit
+        (saves where you were: the reader's, with its key) and Keys (``?`` lists every key)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+
     def action_help(self) -> None:
         """Show every binding in reach of the current screen."""
         if isinstance(self.screen, HelpScreen):
@@ -96,5 +108,5 @@ class ArxivReaderApp(App):
         """Save where the user was, then quit."""
         main = self.main_screen
         if main is not None:
-            main.session_keeper.save(ended=True)
+            main.session_keeper.end()
         self.exit()

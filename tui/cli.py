@@ -15,6 +15,9 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cli_ask import removal_refused
+from .cli_serve import cmd_serve
+from .cli_watch import cmd_watch
 from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_reader_parser
 from .cli_args import protect_query_values, restore_query
 from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
@@ -107,12 +110,15 @@ def filter_with_query(
 
 
 def new_ids_for(store, text: str, saved: Collection[str] = ()) -> set[str]:
-    """What ``is:new`` means for a query: the papers first imported after the last
-    reader session ended (every paper before any session). Looked up only when
-    the query or a saved search it may use (``saved``: their texts) asks."""
-    if "is:new" not in " ".join([text, *saved]).lower():
+    """What ``is:new`` means for a query, by the reader's rule: the papers first imported
+    after what the ended reader sessions loaded (every paper before any session ended;
+    see :mod:`tui.core.store.readers`). Looked up only when the query or a saved search
+    it may use (``saved``: their texts) asks."""
+    from .core.query import parse_query
+
+    if not any(parse_query(query).uses_new for query in (text, *saved)):
         return set()
-    return store.new_paper_ids(store.last_session_end())
+    return store.new_paper_ids(store.new_baseline())
 
 
 def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], list[str]]:
@@ -155,6 +161,10 @@ def format_table(papers: Sequence[Paper], states: dict[str, PaperState]) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.watch:
+        return cmd_watch(args)
+    if not args.paths:
+        raise CommandError("import: give a PATH (arxiv-reader import --help)", status=2)
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise CommandError("no such file or folder: " + ", ".join(missing))
@@ -174,17 +184,29 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    """Take digests back out of the library; the files and the reading marks stay."""
+    """Take digests back out of the library; the files and the reading marks stay.
+
+    A large removal is asked first (see :func:`.cli_ask.removal_refused`;
+    ``--yes`` answers for scripts).
+    """
     store = open_store(args.home)
-    report = store.remove_paths(args.paths)
-    for path in report.unmatched:
+    plan = store.remove_paths(args.paths, dry_run=True)
+    for path in plan.unmatched:
         _notice(f"no digest of the library is {path} or under it")
+    if not plan.removed:
+        raise CommandError("nothing removed")
+    refused = None if args.yes else removal_refused(len(plan.removed), plan.library_digests, plan.whole_library)
+    if refused:
+        raise CommandError(refused)
+    report = store.remove_paths(args.paths)
     if not report.removed:
         raise CommandError("nothing removed")
     write_text(
         f"removed {len(report.removed):,} digest(s): {report.papers_removed:,} papers left the library, "
         f"{report.papers_kept:,} stay through other digests; read and starred marks are kept\n"
     )
+    if report.whole_library:
+        write_text("the library is empty now: the reader shows its sample until you import digests again\n")
     return 0
 
 
@@ -309,12 +331,14 @@ COMMANDS = {
     "stats": cmd_stats,
     "export": cmd_export,
     "config": cmd_config,
+    "serve": cmd_serve,
 }
 
 
 def run_reader(args: argparse.Namespace) -> int:
     """Open the terminal UI on the library, importing ``args.paths`` first."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TEXTUAL_DRIVER"):
+        # (TEXTUAL_DRIVER: another driver talks to the user, e.g. the browser's in 'serve')
         # Without a terminal the app would spin writing escape codes into a file or pipe.
         raise CommandError(
             "the reader needs a terminal (standard input and output are not one); "
@@ -326,6 +350,9 @@ def run_reader(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     paths = list(args.paths)
     from .app import ArxivReaderApp
+    from .config import load_config_for_reader
+
+    config, paths = load_config_for_reader(paths)
 
     if not paths and store.digest_count() == 0:
         # The sample opens in a throw-away data folder: nothing of it enters the
@@ -334,10 +361,11 @@ def run_reader(args: argparse.Namespace) -> int:
 
         with tempfile.TemporaryDirectory(prefix="arxiv-reader-sample-") as sample_home:
             sample = Store(Path(sample_home))
-            app = ArxivReaderApp(sample, paths=[sample_digest_dir()], mark_read_delay=args.mark_read_delay, sample=True)
+            app = ArxivReaderApp(sample, paths=[sample_digest_dir()], mark_read_delay=args.mark_read_delay, sample=True,
+                                 config=config)
             app.run()
         return 0
-    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay).run()
+    ArxivReaderApp(store, paths=paths, mark_read_delay=args.mark_read_delay, config=config, watch=True).run()
     return 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from .cli_help import ACTION_HELP, COMMAND_HELP, SUBCOMMAND_LIST, CommandHelp
 
 SUBCOMMANDS = (
-    "import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export", "config",
+    "import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export", "config", "serve",
     "tag", "tags", "note", "search", "alerts",
 )
 EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
@@ -77,9 +77,21 @@ def build_command_parser() -> argparse.ArgumentParser:
 
     query_help = "filter with the query language (may start with -: --query -video)"
     p_import = add("import")
-    p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_import.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="digest files or folders (with --watch and none: the config's [library] folders)")
+    p_import.add_argument(
+        "--watch", action="store_true",
+        help="then keep watching PATH: import each new or changed day file once it is finished (Ctrl-C stops)",
+    )
+    p_import.add_argument(
+        "--settle", type=float, default=1.0, metavar="SECONDS",
+        help="with --watch: how long a changed file must stay unchanged before it is read (default 1)",
+    )
 
-    add("remove").add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_remove = add("remove")
+    p_remove.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")
+    p_remove.add_argument("--yes", "-y", action="store_true",
+                          help="do not ask before taking out the whole library (or more than a month of digests)")
 
     p_list = add("list")
     p_list.add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
@@ -118,6 +130,15 @@ def build_command_parser() -> argparse.ArgumentParser:
     )
 
     add("config").add_argument("--path", action="store_true", help="print only the config file's path")
+
+    p_serve = add("serve")
+    p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                         "machine only; any other is reachable by others, and a warning says so)")
+    p_serve.add_argument("--port", type=int, default=8537, help="port to listen on (default: 8537)")
+    p_serve.add_argument("--public-url", metavar="URL", help="the address browsers use to reach the server, "
+                         "when not http://HOST:PORT (behind a proxy, or listening on 0.0.0.0)")
+    p_serve.add_argument("--mark-read-delay", type=float, default=1.5, metavar="SECONDS",
+                         help="as for the reader (default 1.5)")
     _add_reading_list(add, common)
     return parser
 
@@ -176,8 +197,8 @@ _QUERY_OPTIONS = ("--query", "-q")
 #: not the query (``-q --limit 2`` is a missing query, not the query "--limit").
 KNOWN_OPTIONS = frozenset({
     "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
-    "--append", "--force", "--lenient", "--key-template", "--path", "--notes", "--set", "--edit", "--dry-run",
-    "--quiet",
+    "--append", "--force", "--lenient", "--key-template", "--path", "--yes", "-y", "--watch", "--settle",
+    "--host", "--port", "--public-url", "--mark-read-delay", "--notes", "--set", "--edit", "--dry-run", "--quiet",
 })
 #: Stands for a query value while argparse reads the command line (argparse
 #: would drop a query of "--" and misread one starting with "-").

@@ -25,15 +25,21 @@ COMMAND_HELP: dict[str, CommandHelp] = {
     "import": CommandHelp(
         "parse digest files or folders into the library",
         "Parse digest Markdown files (or every digest under a folder, recursively) into the library. "
-        "Unchanged files are skipped; each problem is printed as file:line and the rest still loads.",
-        ("arxiv-reader import ~/digests", "arxiv-reader import ~/digests/cs.CV/2026/07/20260701.md"),
+        "Unchanged files are skipped; each problem is printed as file:line and the rest still loads. "
+        "With --watch it then keeps running (for a server): each new or changed day file is imported "
+        "once it has stopped changing and looks finished, and one line says what arrived; with no PATH "
+        "it watches the config file's [library] folders.",
+        ("arxiv-reader import ~/digests", "arxiv-reader import ~/digests/cs.CV/2026/07/20260701.md",
+         "arxiv-reader import --watch ~/digests"),
     ),
     "remove": CommandHelp(
         "take digest files or folders back out of the library",
         "Take the digests that are these files, or lie under these folders, back out of the library "
         "(as they were imported: the files need not exist any more). The files are not touched, and "
-        "read and starred marks are kept: a paper imported again finds them.",
-        ("arxiv-reader remove ~/digests/cs.CV/2026/07", "arxiv-reader remove ~/digests/cs.CL/2026/07/20260701.md"),
+        "read and starred marks are kept: a paper imported again finds them. Taking out the whole "
+        "library (of more than one digest), or more than 31 digests, is asked first (--yes: don't ask).",
+        ("arxiv-reader remove ~/digests/cs.CV/2026/07", "arxiv-reader remove ~/digests/cs.CL/2026/07/20260701.md",
+         "arxiv-reader remove --yes ~/digests        # everything, without asking"),
     ),
     "list": CommandHelp(
         "print the papers of the library (or those a query selects)",
@@ -96,6 +102,15 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "it exists, and every setting in effect as TOML you can copy into it. Problems with the file are "
         "named on standard error by file and line; the defaults stand in for what is wrong.",
         ("arxiv-reader config", "arxiv-reader config --path", "$EDITOR \"$(arxiv-reader config --path)\""),
+    ),
+    "serve": CommandHelp(
+        "run the reader in a web browser (textual-serve)",
+        "Serve the reader as a web page: each browser tab that opens it is a reader of its own on the same "
+        "data folder. It listens on 127.0.0.1 (this machine only) unless --host says otherwise; from "
+        "another machine, prefer an SSH tunnel. In the browser, copies go to the page's clipboard, a .bib "
+        "file the reader adds to is also downloaded, and links open in a new tab.",
+        ("arxiv-reader serve", "arxiv-reader serve --port 9000",
+         "ssh -L 8537:127.0.0.1:8537 lab-server arxiv-reader serve"),
     ),
     # -- the reading list ----------------------------------------------------------------
     "tag": CommandHelp(

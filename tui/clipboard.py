@@ -5,15 +5,22 @@ Two routes, used together when both work:
 * the terminal, through OSC 52 (``App.copy_to_clipboard``): works over SSH and
   in tmux when the terminal allows it, but nothing confirms that it did, so the
   reader says the text was "sent to the terminal", never "copied". Inside tmux
-  the sequence only goes anywhere when tmux's ``set-clipboard`` option is on
-  (or external): that is checked, and when it is off the user is told so and how
-  to turn it on;
+  the sequence only goes anywhere when tmux's ``set-clipboard`` option is
+  ``on``: with ``external`` (tmux's default) or ``off``, tmux drops what an
+  application sends, so the reader says it was held back and how to turn it on;
 * the system clipboard, through pyperclip: only where a local clipboard exists
-  (it raises ``PyperclipException`` on a headless server).
+  (it raises ``PyperclipException`` on a headless server). pyperclip does not
+  check its helper's exit status (``xclip`` with a stale ``$DISPLAY`` "copies"
+  nothing), so the text is read back, and only a clipboard that gives it back
+  counts as copied.
 
 ``ARXIV_READER_CLIPBOARD`` chooses the routes: ``auto`` (default: both),
 ``osc52`` (terminal only), ``system`` (pyperclip only) or ``none`` (neither:
 the reader then shows the text to copy by hand).
+
+The system clipboard and the tmux question run helper programs: call
+:meth:`Clipboard.ask` from a worker thread, then :meth:`Clipboard.send` on the
+UI thread (:meth:`Clipboard.copy` does both, for callers that may block).
 """
 
 from __future__ import annotations
@@ -21,6 +28,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -41,6 +52,8 @@ class Copied:
 
     system: bool = False
     terminal: bool = False
+    #: The reader is in a web browser: the terminal route is the page's clipboard (see :mod:`tui.web`).
+    browser: bool = False
     #: tmux's set-clipboard value when running inside tmux ("on", "external", "off"), else None.
     tmux: str | None = None
 
@@ -50,12 +63,15 @@ class Copied:
         return self.system or self.terminal
 
     @property
-    def tmux_off(self) -> bool:
-        return self.tmux == "off"
+    def tmux_blocks(self) -> bool:
+        """Whether tmux drops the terminal route (set-clipboard not ``on``)."""
+        return tmux_blocks(self.tmux)
 
     def message(self, what: str) -> str:
         """What happened to ``what`` ("BibTeX for 2201.12944"), in words that are true."""
         through = " through tmux" if self.tmux and self.terminal else ""
+        if self.browser:
+            return f"{what} offered to the browser's clipboard (pasting works if the browser allowed it)"
         if self.system and self.terminal:
             text = f"{what} copied to the clipboard and sent to the terminal{through} (OSC 52)"
         elif self.system:
@@ -64,9 +80,27 @@ class Copied:
             text = f"{what} sent to the terminal{through} (OSC 52); pasting works if the terminal allows OSC 52"
         else:
             text = f"{what} could not be copied"
-        if self.tmux_off:
-            text += f". tmux's set-clipboard is off, so tmux kept it from the terminal: {TMUX_HINT}"
+        if self.tmux_blocks:
+            text += f". {tmux_held_back(self.tmux)}"
         return text
+
+
+def tmux_blocks(option: str | None) -> bool:
+    """Whether tmux with ``set-clipboard`` at ``option`` drops an application's OSC 52."""
+    return option in ("off", "external")
+
+
+def tmux_held_back(option: str | None) -> str:
+    """Why tmux kept a copy from the terminal, and how to change that."""
+    return f"tmux's set-clipboard is {option}, so tmux kept it from the terminal: {TMUX_HINT}"
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What the slow half of a copy found (see :meth:`Clipboard.ask`)."""
+
+    system: bool
+    tmux: str | None
 
 
 class Clipboard:
@@ -77,18 +111,52 @@ class Clipboard:
         #: One of :data:`MODES`; an unknown value falls back to ``auto``.
         self.mode = chosen if chosen in MODES else "auto"
         self._tmux_option = tmux_option if tmux_option is not None else tmux_set_clipboard
+        #: Shown in a web browser (``serve``): only the page's clipboard is used, whatever
+        #: the mode (the server's clipboard and tmux are not the user's). Set by the app.
+        self.browser = False
 
-    def copy(self, app: _CopiesToTerminal, text: str) -> Copied:
-        """Copy ``text`` by every allowed route; says which took it."""
+    @property
+    def uses_terminal(self) -> bool:
+        return self.browser or self.mode in ("auto", "osc52")
+
+    def ask(self, text: str) -> Asked:
+        """The half of a copy that runs helper programs (blocks: call it from a worker):
+        copy to the system clipboard and check it took the text; ask tmux about OSC 52."""
+        if self.browser:
+            return Asked(False, None)
+        system = self.mode in ("auto", "system") and _system_copy(text)
+        tmux = self._tmux_option() if self.uses_terminal else None
+        return Asked(system, tmux)
+
+    def send(self, app: _CopiesToTerminal, text: str, asked: Asked) -> Copied:
+        """The other half, on the UI thread: send ``text`` to the terminal; says which
+        routes took it."""
+        if self.browser:
+            app.copy_to_clipboard(text)
+            return Copied(terminal=True, browser=True)
         terminal = False
-        tmux = None
-        if self.mode in ("auto", "osc52"):
+        if self.uses_terminal:
             # Always recorded in app.clipboard; the escape sequence goes to the terminal.
             app.copy_to_clipboard(text)
-            tmux = self._tmux_option()
-            terminal = tmux != "off"
-        system = self.mode in ("auto", "system") and _system_copy(text)
-        return Copied(system=system, terminal=terminal, tmux=tmux)
+            terminal = not tmux_blocks(asked.tmux)
+        return Copied(system=asked.system, terminal=terminal, tmux=asked.tmux)
+
+    def copy(self, app: _CopiesToTerminal, text: str) -> Copied:
+        """Copy ``text`` by every allowed route; says which took it (blocks while
+        helper programs run)."""
+        return self.send(app, text, self.ask(text))
+
+
+def write_copy_file(text: str, suffix: str = ".txt") -> str | None:
+    """Write ``text`` to a new file of its own in the temporary folder (readable by this
+    user only), for the user to take whole when no route copied it; its path, or None."""
+    try:
+        fd, path = tempfile.mkstemp(prefix="arxiv-reader-copy-", suffix=suffix)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text if text.endswith("\n") else text + "\n")
+    except OSError:
+        return None
+    return path
 
 
 def tmux_set_clipboard(environ: dict[str, str] | None = None) -> str | None:
@@ -118,15 +186,47 @@ def tmux_set_clipboard(environ: dict[str, str] | None = None) -> str | None:
 
 
 def _system_copy(text: str) -> bool:
-    """Copy with pyperclip; False when there is no usable local clipboard."""
+    """Copy with pyperclip and read it back; False unless the clipboard gave it back."""
     try:
         import pyperclip
     except ImportError:  # pragma: no cover - a declared dependency
         return False
-    try:
-        pyperclip.copy(text)
-    except pyperclip.PyperclipException:
-        return False
-    except Exception:  # a broken xclip/xsel/wl-copy must not crash the reader
-        return False
-    return True
+    with _quiet_stderr():
+        try:
+            pyperclip.copy(text)
+            back = pyperclip.paste()
+        except Exception:  # no mechanism (PyperclipException), or a broken one: never a crash
+            return False
+    return isinstance(back, str) and _same_text(back, text)
+
+
+def _same_text(back: str, text: str) -> bool:
+    """Whether a clipboard gave ``text`` back (its helper may change line ends or the last one)."""
+    return back.replace("\r\n", "\n").rstrip("\n") == text.replace("\r\n", "\n").rstrip("\n")
+
+
+_STDERR_LOCK = threading.Lock()
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send what helper programs write to the standard error to /dev/null meanwhile.
+
+    pyperclip starts ``xclip`` and the like with this process's stderr: their
+    complaints ("Can't open display") would land on top of the reader's screen.
+    The reader itself never writes to the terminal through descriptor 2.
+    """
+    with _STDERR_LOCK:
+        try:
+            saved = os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+        except OSError:
+            yield
+            return
+        try:
+            os.dup2(devnull, 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(devnull)

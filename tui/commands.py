@@ -26,6 +26,8 @@ class Command:
     help: str  # one sentence, for the palette and the help screen
     show: bool = True  # shown in the footer
     key_display: str | None = None
+    bind: bool = True  # False: a palette entry for a key some widget binds (Enter on the list)
+    other_key: str | None = None  # another key that runs it (bound elsewhere: Textual's ctrl+q)
 
     def binding(self) -> Binding:
         """The Textual binding for this command (with an id so users can remap it)."""
@@ -43,6 +45,10 @@ class Command:
 #: Commands of the main screen, in the order they appear in the footer and help.
 MAIN_COMMANDS: tuple[Command, ...] = (
     Command("filter", "slash", "focus_filter", "Filter", "Type a query to filter the papers.", key_display="/"),
+    Command(
+        "open_reading", "enter", "open_reading", "Read",
+        "Open the highlighted paper in the reading view (it is read then).", bind=False,
+    ),
     Command(
         "back",
         "escape",
@@ -95,7 +101,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "4",
         "view('new')",
         "New",
-        "Show only the papers imported since the previous session ended.",
+        "Show only the new papers: imported since the last closed reader showed the library.",
         show=False,
     ),
     Command("sort", "S", "cycle_sort", "Sort", "Cycle the sort order: date, title, category.", show=False, key_display="S"),
@@ -180,67 +186,75 @@ READING_COMMANDS: tuple[Command, ...] = (
 APP_COMMANDS: tuple[Command, ...] = (
     Command("help", "question_mark", "help", "Help", "Show every key, the query language and what they do.",
             key_display="?"),
-    Command("quit", "q", "quit", "Quit", "Quit the reader (it reopens where you were)."),
+    Command("quit", "q", "quit", "Quit", "Quit the reader (it reopens where you were).", other_key="ctrl+q"),
 )
 
 
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:
-    """Bindings for a ``BINDINGS`` class variable."""
-    return [command.binding() for command in commands]
+    """Bindings for a ``BINDINGS`` class variable (palette-only entries left out)."""
+    return [command.binding() for command in commands if command.bind]
 
 
-def key_label(command: Command) -> str:
-    """The command's key(s) as the user types them: ``s``, ``esc q``, ``[``."""
-    if command.key_display:
+def key_label(command: Command, taken: frozenset[str] = frozenset()) -> str:
+    """The command's key(s) as the user types them: ``s``, ``esc q``, ``[``; keys in
+    ``taken`` (which the screen uses for something else) are left out."""
+    keys = [key for key in command.key.split(",") if key not in taken]
+    if command.key_display and len(keys) == len(command.key.split(",")):
         return command.key_display
-    return " ".join(_KEY_NAMES.get(key, key) for key in command.key.split(","))
+    if not keys and command.other_key:
+        keys = [command.other_key]
+    return " ".join(_KEY_NAMES.get(key, key) for key in keys)
 
 
-_KEY_NAMES = {"space": "space", "escape": "esc", "question_mark": "?", "slash": "/"}
+_KEY_NAMES = {"space": "space", "escape": "esc", "question_mark": "?", "slash": "/", "enter": "⏎"}
 
 
 class MainCommands(Provider):
     """Offers the current screen's and the application's commands in the palette, with their keys."""
 
-    def _commands(self) -> list[tuple[Command, object]]:
-        """Each command with the node that runs it (the screen or the app)."""
+    def _commands(self) -> list[tuple[Command, object, str]]:
+        """Each command with the node that runs it (the screen or the app) and its key label."""
         from .screens.main import MainScreen
         from .screens.reading import ReadingScreen
 
-        found: list[tuple[Command, object]] = []
+        found: list[tuple[Command, object, str]] = []
         screen = self.screen
+        own: tuple[Command, ...] = ()
         if isinstance(screen, MainScreen):
-            found.extend((command, screen) for command in MAIN_COMMANDS)
+            own = MAIN_COMMANDS
         elif isinstance(screen, ReadingScreen):
-            found.extend((command, screen) for command in READING_COMMANDS)
-        found.extend((command, self.app) for command in APP_COMMANDS)
+            own = READING_COMMANDS
+        found.extend((command, screen, key_label(command)) for command in own)
+        taken = frozenset(key for command in own if command.bind for key in command.key.split(","))
+        found.extend((command, self.app, key_label(command, taken)) for command in APP_COMMANDS)
         return found
 
     def _runner(self, node: object, action: str):
         return partial(self.app.run_action, action, node)
 
     @staticmethod
-    def _display(command: Command, text: Content) -> Content:
-        return Content.assemble(text, "  ", (key_label(command), "bold"))
+    def _display(command: Command, name: Content, key: str) -> Content:
+        """The name first, then its key: "Star  s"."""
+        return Content.assemble(name, "  ", (key, "bold"))
 
     async def discover(self) -> Hits:
-        for command, node in self._commands():
+        for command, node, key in self._commands():
             yield DiscoveryHit(
-                self._display(command, Content(command.help)),
+                self._display(command, Content(command.description), key),
                 self._runner(node, command.action),
-                text=command.help,
-                help=f"{command.description} · key: {key_label(command)}",
+                text=command.description,
+                help=command.help,
             )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command, node in self._commands():
+        for command, node, key in self._commands():
             score = max(matcher.match(command.help), matcher.match(command.description))
             if score > 0:
                 yield Hit(
                     score,
-                    self._display(command, matcher.highlight(command.help)),
+                    self._display(command, matcher.highlight(command.description), key),
                     self._runner(node, command.action),
-                    text=command.help,
-                    help=f"{command.description} · key: {key_label(command)}",
+                    text=command.description,
+                    help=command.help,
                 )

@@ -8,6 +8,11 @@ or the file ``$ARXIV_READER_CONFIG`` names::
     # {shorttitle} {shorttitle:N} {Shorttitle} {id}
     key_template = "{auth}{year}{shorttitle}"
 
+    [library]
+    # Digest folders imported (what changed in them) whenever the reader opens
+    # without a PATH, and watched by `arxiv-reader import --watch`.
+    folders = ["~/digests/cs.CV", "~/digests/cs.CL"]
+
 No file means the defaults.  A file that can't be read, or a setting that is
 unknown or wrong, never stops anything: the default is used for it and a
 message names the file and line (:attr:`Config.problems`).  The reader never
@@ -43,19 +48,56 @@ class CitationSettings:
 
 
 @dataclass(frozen=True)
+class LibrarySettings:
+    """``[library]``: where the digests come from.
+
+    ``folders``: digest folders, ``~`` expanded and a relative path taken from
+    the config file's folder (see :meth:`Config.folders`)."""
+
+    folders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting, by section, plus what was wrong with the file."""
 
     citations: CitationSettings = field(default_factory=CitationSettings)
+    library: LibrarySettings = field(default_factory=LibrarySettings)
     #: The file read (``None``: none existed).
     path: Path | None = None
     #: ``file:line: message`` for each thing ignored in the file.
     problems: tuple[str, ...] = ()
 
+    def folders(self) -> list[Path]:
+        """``[library] folders`` as paths: ``~`` and ``$VARS`` expanded, a relative
+        path taken from the config file's folder."""
+        base = self.path.parent if self.path is not None else Path.cwd()
+        return [base / Path(os.path.expandvars(folder)).expanduser() for folder in self.library.folders]
+
+    def usable_folders(self) -> tuple[list[Path], list[str]]:
+        """The configured folders that exist, and a message for each that does not."""
+        found: list[Path] = []
+        missing: list[str] = []
+        for folder in self.folders():
+            if folder.is_dir():
+                found.append(folder)
+            else:
+                what = "is not a folder" if folder.exists() else "does not exist"
+                missing.append(f"{self.path}: [library] folder {folder} {what}; not imported")
+        return found, missing
+
+
+def _check_folders(value: list[Any]) -> tuple[str, ...]:
+    """A list of folder names (strings) -> a tuple; anything else is refused."""
+    if not all(isinstance(item, str) and item.strip() for item in value):
+        raise ValueError("every folder must be a non-empty string, e.g. folders = [\"~/digests\"]")
+    return tuple(value)
+
 
 #: ``(section, key) -> check`` returning the value to use or raising ValueError.
 _VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("citations", "key_template"): check_key_template,
+    ("library", "folders"): _check_folders,
 }
 
 
@@ -107,9 +149,9 @@ def load_config(path: Path | None = None) -> Config:
                 problems.append(f"{path}:{line}: unknown setting {name}.{key} ignored")
                 continue
             default = getattr(current, key)
-            if type(value) is not type(default):
+            if type(value) is not type(default) and not (isinstance(default, tuple) and isinstance(value, list)):
                 problems.append(
-                    f"{path}:{line}: {name}.{key} should be a {type(default).__name__}, "
+                    f"{path}:{line}: {name}.{key} should be a {_type_name(default)}, "
                     f"not {value!r}; using {default!r}"
                 )
                 continue
@@ -120,6 +162,16 @@ def load_config(path: Path | None = None) -> Config:
                 problems.append(f"{path}:{line}: {name}.{key}: {error}; using {default!r}")
         config = replace(config, **{name: replace(current, **values)})
     return replace(config, problems=tuple(problems))
+
+
+def load_config_for_reader(paths: list[Path]) -> tuple[Config, list[Path]]:
+    """The config, and what the reader imports as it opens: ``paths``, else the
+    configured folders that exist (the others named in the config's problems)."""
+    config = load_config()
+    if paths:
+        return config, paths
+    folders, missing = config.usable_folders()
+    return replace(config, problems=config.problems + tuple(missing)), folders
 
 
 def describe(config: Config, path: Path) -> str:
@@ -145,11 +197,17 @@ def describe(config: Config, path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _type_name(value: Any) -> str:
+    return "list" if isinstance(value, tuple) else type(value).__name__
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     return str(value)
 
 

@@ -249,7 +249,7 @@ async def test_hostile_titles_show_literally(tmp_path: Path, size: tuple[int, in
             assert paper.title == title  # the parser kept it as written
             assert len(paper.authors) == len(authors)
             index = papers.index_of(arxiv_id)
-            screen.move_to(index, by_user=False)
+            screen.move_to(index, timer=False)
             await settle(app, pilot)
             region = papers.content_region
             if region.height < 1:
@@ -265,7 +265,7 @@ async def test_hostile_titles_show_literally(tmp_path: Path, size: tuple[int, in
             assert line.cell_length == size[0]
         if size[0] >= 120:
             # The detail pane shows the markup-looking title as written.
-            screen.move_to(papers.index_of("2607.00001"), by_user=False)
+            screen.move_to(papers.index_of("2607.00001"), timer=False)
             await settle(app, pilot)
             text = "\n".join(screen_text(app))
             assert "[/0,1]-valued" in text

@@ -222,7 +222,7 @@ async def test_enter_marks_read(make_app, home: Path):
 
 
 async def test_mark_read_timer(make_app, home: Path):
-    app = make_app(mark_read_delay=1.0)  # long enough that two key presses never reach it
+    app = make_app(mark_read_delay=3600)  # runs out only when the test says (run_out_now)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         screen = main(app)
@@ -231,7 +231,8 @@ async def test_mark_read_timer(make_app, home: Path):
         await pilot.press("j")  # moved on before the delay: stays unread
         stayed = screen.paper_list.highlighted.id
         assert stayed not in screen.states  # not yet
-        await pilot.pause(1.3)
+        screen.read_timer.run_out_now()  # the user waited
+        await pilot.pause()
         assert screen.states[stayed].read
         assert passed not in screen.states
     assert Store(home).states()[stayed].read
@@ -478,6 +479,46 @@ async def test_the_palette_shows_each_commands_key(make_app):
         options = app.screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         star = next(p for p in prompts if "Star or unstar" in p)
-        assert "key: s" in star
+        assert star.startswith("Star  s\n")  # the name first, then the key; the sentence under them
         older = next(p for p in prompts if "previous digest day" in p)
-        assert "key: [" in older
+        assert older.startswith("Prev day  [\n")
+        assert any(p.startswith("Read  ⏎\n") for p in prompts)  # the reading view, from the palette too
+        assert sum(p.startswith("Quit") for p in prompts) == 1  # Textual's own Quit is not offered twice
+        assert not any(p.startswith("Keys") for p in prompts)
+        await pilot.press(*"reading view", "enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ReadingScreen"
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        quit_ = next(p for p in prompts if p.startswith("Quit"))
+        assert quit_.startswith("Quit  ctrl+q\n")  # q closes the reading view: not offered as Quit's key
+
+
+async def test_help_leaves_out_keys_that_do_something_else_there(make_app):
+    """Hostile 11: the reading view's q is Back, not Quit; in the filter, letters type."""
+    from tui.screens.help import binding_sections
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+
+        def rows() -> dict[str, str]:
+            return {row[1]: row[0] for _, found in binding_sections(app.screen) for row in found}
+
+        listing = rows()
+        assert listing["Quit"].split() == ["q", "^q"] and listing["Star"] == "s"
+        assert all(key for key in listing.values())  # (no row without a key)
+        await pilot.press("slash")
+        typing = rows()
+        assert "Star" not in typing and "Mark" not in typing and typing["Quit"] == "^q"
+        sections = dict(binding_sections(app.screen))
+        filter_rows = [row[1] for row in sections["Filter input"]]
+        assert not any("Scroll" in name or "Page" in name for name in filter_rows), filter_rows
+        assert not any("completion" in name for name in filter_rows)
+        await pilot.press("escape", "enter")
+        reading = rows()
+        assert reading["Quit"] == "^q" and "q" in reading["Back"].split()
+        every_row = [row for _, found in binding_sections(app.screen) for row in found]
+        assert all(tip for _, _, tip in every_row if _ in ("tab", "shift+tab"))

@@ -76,7 +76,7 @@ async def test_day_headers_when_sorted_by_date(make_app):
         assert header.startswith(f"── Mon 2026-07-27 · {count} papers · {count} unread")
         assert papers.row_of(0) == 1  # the first paper sits under its header
         # The cursor steps over headers: j from the last paper of a day lands on the next day's first.
-        screen.move_to(count - 1, by_user=False)
+        screen.move_to(count - 1, timer=False)
         await pilot.press("j")
         assert papers.cursor == count and paper_day(papers.highlighted) == DAYS[1]
         assert papers.row_of(count) == count + 2
@@ -116,7 +116,7 @@ async def test_new_is_what_arrived_since_the_previous_session_ended(make_app, ho
         await wait_loaded(app, pilot)
         assert "16 new" in status(app)  # no session before: every paper is new
         await pilot.press("q")
-    assert Store(home).load_session().get("ended_at")
+    assert Store(home).new_baseline() is not None  # the quit ended this reader's session
     again = make_app(paths=[DATA / "cs.IR" / "2026" / "07"])  # the next day's digest arrives
     async with again.run_test(size=SIZE) as pilot:
         await wait_loaded(again, pilot)
@@ -131,3 +131,60 @@ async def test_new_is_what_arrived_since_the_previous_session_ended(make_app, ho
         assert {p.id for p in screen.paper_list.papers} == arrived
         header = screen.paper_list.render_line(0).text
         assert f"{len(arrived)} new" in header  # the day header counts them too
+
+
+async def test_papers_imported_while_the_reader_ran_are_new_next_time(make_app, home):
+    """Hostile 2a/2c: the open reader never showed them; after a clean quit they are new."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import DATA
+
+    def cli(*args: str) -> list[str]:  # another process, as from another shell
+        done = subprocess.run([sys.executable, "-m", "tui", "--home", str(home), *args],
+                              capture_output=True, text=True, check=False)
+        return done.stdout.splitlines()
+
+    first_day = DATA / "cs.IR" / "2026" / "07" / "20260701.md"
+    app = make_app(paths=[first_day])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("q")
+    app = make_app(paths=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        assert "0 new" in status(app)
+        cli("import", str(DATA / "cs.IR" / "2026" / "07"))
+        arrived = {json.loads(line)["id"] for line in cli("list", "--format", "jsonl", "-q", "is:new")}
+        assert len(arrived) == 4  # the papers of 2026-07-18: the CLI's is:new, meanwhile
+        await pilot.press("j")
+        await pilot.pause(0.6)  # a session save or two
+        await pilot.press("q")  # a clean quit, after the import
+    again = make_app(paths=None)
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_loaded(again, pilot)
+        assert f"{len(arrived)} new" in status(again)
+        assert set(again.screen.library.new_ids) == arrived
+
+
+async def test_a_second_reader_beside_the_first_shows_the_same_new(make_app, home):
+    """Hostile 2b: reader B, opened while A runs (and saves its place), is measured as A is."""
+    from conftest import DATA
+
+    first_day = DATA / "cs.IR" / "2026" / "07" / "20260701.md"
+    app = make_app(paths=[first_day])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("q")
+    first = make_app(paths=[DATA / "cs.IR" / "2026" / "07"])
+    async with first.run_test(size=SIZE) as one:
+        await wait_loaded(first, one)
+        assert "4 new" in status(first)
+        await one.press("j")
+        await one.pause(0.7)  # A saved its session since
+        second = make_app(paths=None)
+        async with second.run_test(size=SIZE) as two:
+            await wait_loaded(second, two)
+            assert "4 new" in status(second)
+            assert set(second.screen.library.new_ids) == set(first.screen.library.new_ids)

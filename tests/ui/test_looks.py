@@ -148,16 +148,22 @@ async def _loaded(app, pilot) -> MainScreen:
     return screen
 
 
-def test_a_narrow_status_line_drops_the_hints_never_the_counts():
+def test_a_narrow_status_line_keeps_the_counts_the_view_and_the_day():
     from tui.widgets.status_line import status_text
 
     values = dict(shown=9, total=2770, unread=8, new=9, starred=1, day="2026-07-31", view="unread", marked=2,
                   marked_hidden=1)
     full = status_text(None, **values)
-    assert full == ("9 of 2,770 papers · 9 new · 8 unread · 1 starred · 2 marked (1 hidden by the filter) · "
-                    "day Fri 2026-07-31 · unread only · by date · Esc: every day")
+    assert full == ("9 of 2,770 papers · unread only · day Fri 2026-07-31 · 9 new · 8 unread · 1 starred · "
+                    "2 marked (1 hidden by the filter) · by date · Esc: every day")
     for width in (78, 100, 120):
         fitted = status_text(width, **values)
-        assert len(fitted) <= width or "·" not in fitted[len(full):]
-        assert fitted.startswith("9 of 2,770 papers · 9 new · 8 unread · 1 starred · 2 marked (1 hidden")
-    assert status_text(40, **values).endswith("day Fri 2026-07-31")  # too narrow: counts and day kept
+        assert len(fitted) <= width and not fitted.endswith("…"), fitted
+        assert "unread only" in fitted and ("2026-07-31" in fitted or "Fri 07-31" in fitted)
+        assert all(count in fitted for count in ("9 new", "8 unread", "2 marked", "1 hidden"))
+    assert status_text(78, **values) == "9/2,770 · unread only · Fri 07-31 · 9 new · 8 unread · 1★ · 2 marked, 1 hidden"
+    # Cold review C5 at 80 columns: the view and the day are there, whatever is cut at the end.
+    c5 = status_text(78, shown=112, total=3069, unread=112, new=0, starred=1, day="2026-07-18", view="unread",
+                     marked=1, marked_hidden=1)
+    assert len(c5) <= 78 and c5.startswith("112/3,069 · unread only · Sat 07-18 · 0 new · 112 unread")
+    assert status_text(40, **values).startswith("9/2,770 · unread only · Fri 07-31")  # too narrow: cut at the end

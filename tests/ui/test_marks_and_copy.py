@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import TextArea
 
 from tui.clipboard import Clipboard, tmux_set_clipboard
@@ -90,6 +92,11 @@ async def test_notices_name_the_route_and_tmux_when_it_is_off(make_app, monkeypa
         assert area.styles.border_top[0] in ("", "none") and area.styles.border_left[0] in ("", "none")
         line = app.screen._compositor.render_strips()[area.region.y].text
         assert line.startswith("@"), line
+        # Wrapped, not cut at the edge; no cursor; the whole text in a file named above it.
+        assert area.soft_wrap and not area.show_cursor
+        path = next(word for word in hint.split() if "arxiv-reader-copy-" in word).rstrip(".")
+        assert path.endswith(".bib") and Path(path).read_text().strip() == area.text.strip()
+        Path(path).unlink()
         await pilot.press("escape")
     app = make_app(clipboard=Clipboard("osc52", tmux_option=lambda: "on"))
     async with app.run_test(size=SIZE) as pilot:
@@ -98,6 +105,15 @@ async def test_notices_name_the_route_and_tmux_when_it_is_off(make_app, monkeypa
         await pilot.press("y")
         await settle(app, pilot)
         assert f"BibTeX for {paper.id} sent to the terminal through tmux (OSC 52)" in notices(app)
+    # tmux's default, external, drops what applications send as well: said, and shown by hand.
+    app = make_app(clipboard=Clipboard("osc52", tmux_option=lambda: "external"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CopyFallbackDialog)
+        assert "set-clipboard is external" in str(app.screen.query_one("#copy-hint").render())
+        Path(app.screen.path).unlink()
 
 
 def test_tmux_option_is_read_from_the_tmux_server(monkeypatch):

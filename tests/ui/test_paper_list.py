@@ -296,3 +296,20 @@ async def test_cursor_row_looks_different_when_focused() -> None:
         focused = plist.render_line(0)
         assert focused.text == blurred.text
         assert list(focused)[0].style != list(blurred)[0].style
+
+
+def test_emoji_sequences_take_the_same_cells_in_every_terminal() -> None:
+    """Hostile 13: 👩‍💻 is 2 cells where the terminal joins it, 4 in tmux; a flag 1 to 4.
+    The list draws them so that every terminal agrees with the widths it computed."""
+    from rich.cells import cell_len
+
+    from tui.widgets.paper_rows import steady_width
+
+    title = "Agents 👩\u200d💻 for 🇺🇸 and 🇫🇷 ❤\ufe0f 👍🏽 in 漢字"
+    steady = steady_width(title)
+    assert len(steady) == len(title)  # highlight spans still fit
+    assert "\u200d" not in steady and "\ufe0f" not in steady
+    assert "US" in steady and "FR" in steady
+    # Each emoji left alone is 2 cells whether joined or not: the sum rich counts is what is drawn.
+    assert cell_len(steady) == sum(cell_len(character) for character in steady)
+    assert steady_width("plain ascii") == "plain ascii"

@@ -98,28 +98,43 @@ async def test_star_and_read_from_the_reading_view(make_app):
         assert app.screen is main and app.is_running
 
 
-@pytest.mark.parametrize("reachable", [True, False])
-async def test_o_opens_in_a_browser_or_copies_the_url(make_app, monkeypatch, reachable: bool):
+@pytest.mark.parametrize("case", ["opens", "fails", "unreachable"])
+async def test_o_opens_in_a_browser_or_copies_the_url(make_app, monkeypatch, case: str):
     import tui.screens.actions as actions
+    from tui.browser import Opened
 
-    monkeypatch.setattr(actions, "browser_reachable", lambda: reachable)
     opened: list[str] = []
+
+    def fake_open(url: str) -> Opened:
+        opened.append(url)
+        if case == "fails":
+            return Opened(False, "xdg-open", "xdg-open failed (exit status 3)")
+        return Opened(True, "xdg-open", "xdg-open opened it")
+
+    monkeypatch.setattr(actions, "browser_reachable", lambda: case != "unreachable")
+    monkeypatch.setattr(actions, "open_url", fake_open)
     app = make_app()
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(app, pilot)
         paper = app.screen.paper_list.highlighted
         await pilot.press("o")
+        await settle(app, pilot)
         await pilot.press("enter", "O")  # from the reading view too: the PDF
         await settle(app, pilot)
         messages = " | ".join(str(n.message) for n in app._notifications)
-        if reachable:
+        if case == "opens":
             assert opened == [paper.abs_url, paper.pdf_url]
             assert app.clipboard == ""
+            assert f"xdg-open opened the arXiv page of {paper.id}: {paper.abs_url}" in messages
         else:
-            assert opened == []
+            assert opened == ([] if case == "unreachable" else [paper.abs_url, paper.pdf_url])
             assert app.clipboard == paper.pdf_url  # the last one copied
-            assert "No browser reachable from here" in messages and "sent to the terminal" in messages
+            assert "sent to the terminal" in messages and paper.pdf_url in messages
+            assert "opened" not in messages
+            if case == "fails":
+                assert f"Could not open the PDF of {paper.id} (xdg-open failed (exit status 3))" in messages
+            else:
+                assert "No browser reachable from here" in messages
 
 
 def test_browser_reachable_follows_the_environment():
@@ -187,3 +202,46 @@ def test_an_empty_library_opens_the_sample_without_importing_it(tmp_path, monkey
     Store(home).import_paths([Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.IR"])
     assert cli.main(["--home", str(home)]) == 0
     assert not runs[-1].sample and runs[-1].store.home == home
+
+
+async def test_the_head_counts_the_paper_shown_after_turning_back(make_app):
+    """Cold review C4: n n n p p n must say paper 3, the one shown."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        main = app.screen
+        total = len(main.results.papers)
+        await pilot.press("enter")
+        for key in "nnnppn":
+            await pilot.press(key)
+            await settle(app, pilot)
+            head = str(app.screen.query_one("#reading-head").render())
+            assert head.startswith(f"Paper {main.cursor + 1} of {total}"), (key, head)
+            assert main.highlighted.id in app.screen.query_one(ReadingView).source
+        assert main.cursor == 2
+
+
+async def test_n_lays_the_next_paper_out_once(make_app, monkeypatch):
+    """Hostile 6 (the repeated layouts): n shows the next paper, already read, in one layout."""
+    from tui.widgets.markdown_view import MarkdownView
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        main = app.screen
+        await pilot.press("enter")
+        await settle(app, pilot)
+        body = app.screen.query_one(ReadingView)
+        layouts = []
+        original = MarkdownView._layout_document
+
+        def counted(self):
+            if self is body:
+                layouts.append(self._source)
+            return original(self)
+
+        monkeypatch.setattr(MarkdownView, "_layout_document", counted)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert main.user.is_read(main.highlighted.id) and "· read" in body.source
+        assert len(layouts) == 1, len(layouts)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..browser import browser_reachable
+from ..browser import browser_reachable, open_url
+from ..web import in_browser
 from ..core.library import SORTS, VIEWS
 from ..core.models import Paper
-from .copying import APPEND_BIBTEX, append_papers, copy_papers, copy_targets, copy_text, format_labels
+from .copying import (
+    APPEND_BIBTEX, append_papers, copy_in_thread, copy_papers, copy_targets, copy_text, format_labels,
+)
 from .dialogs import BibFileDialog, ConfirmDialog, CopyMenu
 from .reading import ReadingScreen
 
@@ -61,18 +64,34 @@ class PaperActions(_Base):
             self.mark_read([paper.id], not self.user.is_read(paper.id))
 
     def action_mark_all_read(self) -> None:
-        if self.results is None or self.user is None:
+        """Mark every paper of the shown, settled result read, after asking.
+
+        Refused while a search runs (the list would change under the question);
+        when the result changed anyway before the answer, nothing is marked.
+        """
+        results = self.results
+        if results is None or self.user is None:
+            return
+        if self.searching:
+            self.notify("Still searching: press A again once the result is shown.", severity="warning", timeout=3)
+            return
+        if not len(results):
+            self.notify("No papers are shown: nothing to mark read.", timeout=3)
             return
         is_read = self.user.is_read
-        ids = [paper.id for paper in self.results.papers if not is_read(paper.id)]
+        ids = [paper.id for paper in results.papers if not is_read(paper.id)]
         if not ids:
-            self.notify("Every shown paper is already read.")
+            self.notify("Every shown paper is already read.", timeout=3)
             return
 
         def answered(yes: bool | None) -> None:
-            if yes:
-                self.mark_read(ids, True)
-                self.notify(f"Marked {len(ids):,} papers as read.")
+            if not yes:
+                return
+            if self.results is not results:
+                self.notify("The list changed while asking: nothing marked. Press A again.", severity="warning")
+                return
+            self.mark_read(ids, True)
+            self.notify(f"Marked {len(ids):,} papers as read.")
 
         self.app.push_screen(ConfirmDialog(f"Mark {len(ids):,} shown papers as read?"), answered)
 
@@ -83,7 +102,9 @@ class PaperActions(_Base):
         if paper is None:
             return
         self.marks = self.marks - {paper.id} if paper.id in self.marks else self.marks | {paper.id}
-        self.move_to(self.cursor + 1)  # none past the last paper
+        # Marking is not reading: the paper moved onto is not read by the timer.
+        self.read_timer.cancel()
+        self.move_to(self.cursor + 1, timer=False)  # none past the last paper
 
     def action_clear_marks(self) -> None:
         if self.marks:
@@ -152,6 +173,10 @@ class PaperActions(_Base):
         self.detail.scroll_lines(direction * max(1, self.detail.scrollable_content_region.height // 2))
 
     # -- reading and opening ----------------------------------------------------------------------
+    def action_open_reading(self) -> None:
+        """The palette's "Read" (Enter on the list)."""
+        self.open_reading_view()
+
     def open_reading_view(self) -> None:
         """Open the highlighted paper in the reading view: that is reading it."""
         paper = self._highlighted_paper()
@@ -166,21 +191,36 @@ class PaperActions(_Base):
         if self.results is None or not 0 <= position < len(self.results.papers):
             self.notify(f"This is the {'last' if step > 0 else 'first'} paper of the list.", timeout=3)
             return
-        self.move_to(position, by_user=False)  # opened, not lingered on: read below, no timer
+        # Read first, then moved onto (no timer: it is opened): the reading view then lays
+        # out the next paper once, already read, instead of once unread and again read.
         self.mark_read([self.results.papers[position].id], True)
+        self.move_to(position, timer=False)
 
     def action_open_url(self, which: str) -> None:
-        """Open the abs page or the PDF in a browser; over SSH copy the URL instead."""
+        """Open the abs page or the PDF in a browser; over SSH (or when the browser
+        fails) copy the URL instead. Said once the opener answered (see :mod:`tui.browser`)."""
         paper = self._highlighted_paper()
         if paper is None:
             return
         url = (paper.pdf_url or f"https://arxiv.org/pdf/{paper.id}") if which == "pdf" else paper.abs_url
-        what = "PDF" if which == "pdf" else "arXiv page"
-        if browser_reachable():
-            self.app.open_url(url)
-            self.notify(f"Opening the {what} of {paper.id} in the browser: {url}", markup=False)
-        else:
-            copy_text(self.app, url, f"No browser reachable from here: the {what} URL of {paper.id}")
+        what = f"the {'PDF' if which == 'pdf' else 'arXiv page'} of {paper.id}"
+        if in_browser(self.app):  # (served: the user's browser is the page's)
+            self.app.open_url(url, new_tab=True)
+            self.notify(f"Opening {what} in a new tab: {url}", markup=False)
+            return
+        if not browser_reachable():
+            copy_text(self.app, url, f"No browser reachable from here (no display): {url}")
+            return
+        app = self.app
+
+        def opening() -> None:
+            opened = open_url(url)
+            if opened.ok:
+                app.call_from_thread(app.notify, opened.message(what, url), markup=False)
+            else:
+                copy_in_thread(app, url, f"Could not open {what} ({opened.detail}); the URL {url}")
+
+        self.app.run_worker(opening, name="open in a browser", group="open", thread=True, exit_on_error=False)
 
     # -- copying -----------------------------------------------------------------------------------
     def action_copy_bibtex(self) -> None:

@@ -10,11 +10,13 @@ from pathlib import Path
 from textual.app import App
 from textual.worker import Worker
 
-from ..core.cite import DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
+from ..clipboard import Asked, tmux_blocks, write_copy_file
+from ..core.cite import BIB_FORMATS, DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
 from ..core.library import Library
 from ..core.models import Paper, PaperState
 from ..core.results import Results
 from ..export import ExportRefused, append_export
+from ..web import deliver_file, in_browser
 from .dialogs import CopyFallbackDialog
 
 #: The copy menu's entry that appends BibTeX to a file instead of copying.
@@ -67,17 +69,15 @@ def copy_papers(app: App, papers: list[Paper], format_key: str) -> Worker:
     """Copy ``papers`` in a format of ``cite.FORMATS``; say how, or show the text.
 
     The citations are made in a worker thread (keys are checked against the
-    whole library, which takes a moment in a large one) and copied on the UI
-    thread by ``app.clipboard_helper`` (a :class:`tui.clipboard.Clipboard`);
-    when no route works the text opens in a dialog to copy by hand.
+    whole library, which takes a moment in a large one) and copied as
+    :func:`copy_text` does.
     """
     label = FORMATS[format_key][0]
     template = key_template(app)
     universe = _library_papers(app)
     what = papers[0].id if len(papers) == 1 else f"{len(papers):,} papers"
 
-    def copy(text: str) -> None:
-        copy_text(app, text, f"{label} for {what}")
+    suffix = ".bib" if format_key in BIB_FORMATS else ".txt"
 
     def make() -> None:
         try:
@@ -85,7 +85,7 @@ def copy_papers(app: App, papers: list[Paper], format_key: str) -> Worker:
         except Exception as error:  # a citation bug must not cost the session
             app.call_from_thread(app.notify, f"Could not format {label}: {error}", severity="error", markup=False)
             return
-        app.call_from_thread(copy, text)
+        copy_in_thread(app, text, f"{label} for {what}", suffix)
 
     return app.run_worker(make, name="format citations", group="copy", thread=True, exit_on_error=False)
 
@@ -115,19 +115,43 @@ def append_papers(
             )
             return
         app.call_from_thread(app.notify, result.describe(path, "bibtex", appended=True).capitalize(), markup=False)
+        if in_browser(app):  # the file is on the server: the browser's user gets a copy
+            app.call_from_thread(lambda: app.notify(deliver_file(app, path), markup=False))
         if on_added is not None:
             app.call_from_thread(on_added)
 
     return app.run_worker(add, name="add to a .bib file", group="bibfile", thread=True, exit_on_error=False)
 
 
-def copy_text(app: App, text: str, what: str) -> None:
-    """Copy ``text`` (described by ``what``) and say how, or show it to copy by hand."""
-    copied = app.clipboard_helper.copy(app, text)  # type: ignore[attr-defined]
+def copy_text(app: App, text: str, what: str, suffix: str = ".txt") -> Worker:
+    """Copy ``text`` (described by ``what``) and say how, or show it to copy by hand.
+
+    ``app.clipboard_helper`` (a :class:`tui.clipboard.Clipboard`) runs its
+    helper programs in a worker thread (a slow or hanging ``xclip`` never
+    freezes the reader); the terminal route and the notice follow on the UI
+    thread. When no route took the text, it is also written to a file
+    (``suffix``) and shown, with the file's path, to copy by hand.
+    """
+    return app.run_worker(lambda: copy_in_thread(app, text, what, suffix), name="copy", group="copy",
+                          thread=True, exit_on_error=False)
+
+
+def copy_in_thread(app: App, text: str, what: str, suffix: str = ".txt") -> None:
+    """:func:`copy_text` for code already in a worker thread."""
+    helper = app.clipboard_helper  # type: ignore[attr-defined]
+    asked = helper.ask(text)
+    # Written only in case nothing takes it (known only once it was sent: decided below).
+    path = write_copy_file(text, suffix) if not asked.system and (not helper.uses_terminal or
+                                                                  tmux_blocks(asked.tmux)) else None
+    app.call_from_thread(_copied, app, text, what, asked, path)
+
+
+def _copied(app: App, text: str, what: str, asked: Asked, path: str | None) -> None:
+    copied = app.clipboard_helper.send(app, text, asked)  # type: ignore[attr-defined]
     if copied.worked:
-        app.notify(copied.message(what), markup=False, timeout=8 if copied.tmux_off else 4)
+        app.notify(copied.message(what), markup=False, timeout=8 if copied.tmux_blocks else 4)
     else:
-        app.push_screen(CopyFallbackDialog(what, text, tmux_off=copied.tmux_off))
+        app.push_screen(CopyFallbackDialog(what, text, tmux=copied.tmux if copied.tmux_blocks else None, path=path))
 
 
 def _library_papers(app: App) -> list[Paper] | None:

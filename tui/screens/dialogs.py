@@ -11,7 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from ..clipboard import TMUX_HINT
+from ..clipboard import tmux_held_back
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -108,29 +108,35 @@ class BibFileDialog(ModalScreen[str | None]):
 class CopyFallbackDialog(Screen[None]):
     """Shows text that could not be copied, to select with the terminal and copy by hand.
 
-    A whole screen with the text in a plain, borderless text area from the
-    first column: a selection made with the terminal's mouse picks up the text
-    and nothing else (no frame or padding characters).
+    A whole screen with the text in a plain, borderless, wrapped text area from
+    the first column, without cursor or scrollbar: a selection made with the
+    terminal's mouse picks up the text and nothing else. The text is also in a
+    file (``path``), named above it, for a text too long to select in one go.
     """
 
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="copy_fallback.close")]
 
-    def __init__(self, title: str, text: str, tmux_off: bool = False) -> None:
+    def __init__(self, title: str, text: str, tmux: str | None = None, path: str | None = None) -> None:
+        """``tmux``: tmux's set-clipboard value when tmux held the copy back."""
         super().__init__()
         self.title_text = title
         self.text = text
-        self.tmux_off = tmux_off
+        self.tmux = tmux
+        self.path = path
 
     def compose(self) -> ComposeResult:
         yield Label(Content(f"{self.title_text}: could not be copied"), id="copy-title")
         hint = "Select the text below with your terminal (often shift+drag) and copy it. Esc closes."
-        if self.tmux_off:
-            hint = f"tmux's set-clipboard is off ({TMUX_HINT}). " + hint
+        if self.path:
+            hint = f"The whole text is in {self.path}. " + hint
+        if self.tmux:
+            hint = f"{tmux_held_back(self.tmux)}. " + hint
         yield Label(Content(hint), id="copy-hint")
-        yield TextArea(self.text, read_only=True, soft_wrap=False, show_line_numbers=False, id="copy-text")
+        yield TextArea(
+            self.text, read_only=True, soft_wrap=True, show_line_numbers=False, show_cursor=False,
+            highlight_cursor_line=False, compact=True, id="copy-text",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
-        area.focus()
-        area.select_all()
+        self.query_one(TextArea).focus()

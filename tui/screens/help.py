@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len
 from rich.table import Table
@@ -11,8 +11,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
+from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
 #: Friendly section names by class name; others show the class name.
 SECTION_TITLES = {
@@ -35,7 +36,7 @@ QUERY_EXAMPLES: list[tuple[str, str]] = [
     ("abs:contrastive  co:cvpr  jr:tpami  doi:10.1145", "abstract, comment, journal reference, DOI"),
     ("cat:cs.CV  cat:cs", "a category (primary or cross-list), or a whole archive"),
     ("id:2201.129", "ids starting so"),
-    ("is:new  is:unread  is:read  is:starred", "new since the previous session ended; your reading state"),
+    ("is:new  is:unread  is:read  is:starred", "imported since the last closed reader; your reading state"),
     ("date:latest  date:2026-07-24  date:2026-07", "the newest digest day; a day; a month"),
     ("date:2022-01..2022-03  date:2024..", "a range, inclusive, either end open"),
     ("?diffusion prior  any:prior", "search everywhere, abstracts and comments included"),
@@ -47,6 +48,20 @@ QUERY_EXAMPLES: list[tuple[str, str]] = [
 
 #: (key as shown, description, longer help)
 HelpRow = tuple[str, str, str]
+
+#: Words for Textual's own bindings where its own would puzzle here, by action:
+#: (description, longer help).
+BETTER_WORDS: dict[str, tuple[str, str]] = {
+    "app.focus_next": ("Next pane", "Move the focus to the next part of the screen."),
+    "app.focus_previous": ("Previous pane", "Move the focus to the previous part of the screen."),
+    "quit": ("Quit", "Quit the reader (it reopens where you were)."),
+    "screen.copy_text": ("Copy selection", "Copy the text selected with the mouse (sent to the terminal)."),
+    "cursor_right": ("Move cursor right", ""),
+    "delete_right_word": ("Delete word right", ""),
+    "submit": ("Back to the list", "Leave the filter for the list; the query stays."),
+    "copy": ("Copy selected text", "Sent to the terminal (OSC 52)."),
+    "paste": ("Paste", "Paste what this reader copied last (the terminal's own paste works too)."),
+}
 
 
 def class_bindings(node: DOMNode) -> list[Binding]:
@@ -62,10 +77,13 @@ def class_bindings(node: DOMNode) -> list[Binding]:
     return found
 
 
-def _rows(app: App, bindings: Iterable[Binding], hidden: frozenset[str] = frozenset()) -> list[HelpRow]:
+def _rows(app: App, bindings: Iterable[Binding], hidden: frozenset[str] = frozenset(),
+          taken: Callable[[str], bool] = lambda key: False) -> list[HelpRow]:
     """One row per action and description; keys bound to the same action share it.
 
-    Actions in ``hidden`` (inherited keys that do nothing in that widget) are left out.
+    Actions in ``hidden`` (inherited keys that do nothing in that widget) are
+    left out, and so are keys that ``taken`` says a widget before this one
+    handles (the reading view's q, letters typed into the filter).
     """
     keys: dict[tuple[str, str], list[str]] = {}
     tips: dict[tuple[str, str], str] = {}
@@ -73,27 +91,57 @@ def _rows(app: App, bindings: Iterable[Binding], hidden: frozenset[str] = frozen
     for binding in bindings:
         if not binding.description or binding.action in hidden:
             continue
-        if binding.key in seen:  # shadowed by a subclass's binding for the same key
+        if binding.key in seen or taken(binding.key):  # shadowed by a subclass's binding, or before this node
             continue
         seen.add(binding.key)
-        group = (binding.action, binding.description)
+        description, tip = BETTER_WORDS.get(binding.action, (binding.description, binding.tooltip))
+        group = (binding.action, description)
         keys.setdefault(group, []).append(app.get_key_display(binding))
-        tips.setdefault(group, binding.tooltip)
+        tips.setdefault(group, tip)
     return [(" ".join(shown), group[1], tips[group]) for group, shown in keys.items()]
 
 
+def _types_a_character(key: str) -> bool:
+    """Whether ``key`` types a character into a text input (``s``, ``space``, ``slash``)."""
+    if len(key) == 1:
+        return key.isprintable()
+    character = _KEY_CHARACTERS.get(key) or key_to_character(key)
+    return character is not None and len(character) == 1 and character.isprintable()
+
+
+_KEY_CHARACTERS = {"slash": "/", "space": " "}
+
+
 def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
-    """Sections of help rows: the screen, the app, focused widgets, the list and detail."""
+    """Sections of help rows: the screen, the app, focused widgets, the list and detail.
+
+    A key appears only where it does what the row says: keys the focused
+    widget (and its containers) handle are left out of the screen's and the
+    app's sections, and the screen's out of the app's, as Textual dispatches
+    them; with a text input focused, keys that type are the input's.
+    """
     app = screen.app
     # The screen's own keys come first: they are what people look for; the
     # scrolling keys every list and panel shares come after them.
     nodes: list[DOMNode] = [screen, app]
+    chain: list[DOMNode] = []  # the focused widget and its containers, as keys reach them
     focused = screen.focused
     while focused is not None and focused is not screen:
-        nodes.append(focused)
+        chain.append(focused)
         focused = focused.parent  # type: ignore[assignment]
+    nodes.extend(chain)
     for selector in ("#papers", "#detail"):
         nodes.extend(screen.query(selector))
+    typing = any(isinstance(node, Input) for node in chain)
+    before_screen = {binding.key for node in chain for binding in class_bindings(node)}
+    before_app = before_screen | {binding.key for binding in class_bindings(screen)}
+
+    def taken_for(node: DOMNode) -> Callable[[str], bool]:
+        if node is screen:
+            return lambda key: key in before_screen or (typing and _types_a_character(key))
+        if node is app:
+            return lambda key: key in before_app or (typing and _types_a_character(key))
+        return lambda key: False
 
     sections: list[tuple[str, list[HelpRow]]] = []
     done: set[int] = set()
@@ -102,10 +150,13 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
             continue
         done.add(id(node))
         # Keys are shadowed per node only: different widgets may reuse a key.
-        rows = _rows(app, class_bindings(node), getattr(node, "HELP_HIDDEN_ACTIONS", frozenset()))
+        rows = _rows(app, class_bindings(node), getattr(node, "HELP_HIDDEN_ACTIONS", frozenset()), taken_for(node))
         if rows:
             name = type(node).__name__
-            sections.append((SECTION_TITLES.get(name, name), rows))
+            title = SECTION_TITLES.get(name, name)
+            if node is screen and typing:
+                title += " (the keys that work while typing a query)"
+            sections.append((title, rows))
     return sections
 
 

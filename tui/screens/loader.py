@@ -27,10 +27,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.library import Library
 from ..core.models import PaperState
-from ..core.store.session import session_end
+from ..core.watch import import_finished
 
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store
+    from ..core.store.readers import ReaderSession
 
 #: Seconds between two loading-progress updates.
 PROGRESS_INTERVAL = 0.05
@@ -50,8 +51,8 @@ class Loaded:
     states: dict[str, PaperState]
     session: dict[str, Any]
     report: ImportReport | None = None
-    #: When the previous reader session ended (ISO, UTC), None when there was none.
-    previous_end: str | None = None
+    #: This reader's session (what is new to it; ended on quit).
+    reading: ReaderSession | None = None
 
 
 class LibraryLoader(Vertical):
@@ -87,15 +88,17 @@ class LibraryLoader(Vertical):
 
     @work(thread=True, exclusive=True, group="load", name="load", exit_on_error=False)
     def _load(self, store: Store, paths: list[Path] | None) -> Loaded:
-        # Read first: this session's own saves must not move "the previous session ended".
         session = store.load_session() or {}
-        previous_end = session_end(session)
-        report = store.import_paths(paths, self._progress("Importing digests")) if paths else None
+        # (changed files that look half-written are left for the watcher: said, never half-imported)
+        report = import_finished(store, paths, self._progress("Importing digests")) if paths else None
+        # Registered before loading: what it loads is at least what it records as loaded.
+        reading = store.begin_reading()
         papers = store.load_papers(self._progress("Loading papers"))
         self.post_message(self.Progress("Indexing papers", 0, 0))
-        # No session before this one: every paper is new (said without listing 200,000 ids).
-        library = Library(papers, new_ids=store.new_paper_ids(previous_end) if previous_end else None)
-        return Loaded(library, store.states(), session, report, previous_end)
+        baseline = reading.baseline
+        # No session ended before this one: every paper is new (said without listing 200,000 ids).
+        library = Library(papers, new_ids=store.new_paper_ids(baseline) if baseline is not None else None)
+        return Loaded(library, store.states(), session, report, reading)
 
     def _progress(self, stage: str) -> Callable[[int, int], None]:
         def report(done: int, total: int) -> None:

@@ -7,12 +7,16 @@ explicit call for the detail and the status line) and post messages that say
 what the user did; each kind of change has one path through the screen:
 
 * the query: what is typed (the filter bar's ``text``, watched) sets
-  :attr:`query_text`, as do the screen's own changes; its watcher searches;
+  :attr:`query_text`, as do the screen's own changes; its watcher searches.
+  While the user edits the filter, every result keeps the paper that was
+  highlighted when the edit began (the anchor) whenever it is in the result;
 * the cursor: :class:`PaperList.MoveRequested` (a key or click of the user)
   and the screen's own moves go through :meth:`move_to`; a new result sets the
   cursor where the result put it; :attr:`highlighted` follows the cursor;
 * read state: only :meth:`mark_read` by an act of the user on that paper (Enter,
-  the read timer after the user moved onto it with the list focused, ``m``, ``A``).
+  the read timer after the user moved onto it with the list focused, ``m``, ``A``);
+  every new result (query, view, sort, day) cancels a pending read timer
+  (see :mod:`.read_timer`).
 """
 
 from __future__ import annotations
@@ -23,12 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -45,10 +48,12 @@ from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from .actions import PaperActions
 from .loader import Loaded, LibraryLoader
+from .read_timer import ReadTimer
 from .reading_list import ReadingListKeeper
 from .reading_list_actions import ReadingListActions
 from .session import SessionKeeper
 from .user_state import UserState
+from .watching import WatchesDigests
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -59,7 +64,7 @@ _SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COM
 POLL_INTERVAL = 1.0
 
 
-class MainScreen(ReadingListActions, PaperActions, Screen):
+class MainScreen(ReadingListActions, PaperActions, WatchesDigests, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
@@ -87,7 +92,8 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         super().__init__()
         self.store = store
         self.paths = paths
-        self.mark_read_delay = mark_read_delay
+        self.read_timer = ReadTimer(self.set_timer, mark_read_delay, self._still_reading,
+                                    lambda paper_id: self.mark_read([paper_id], True))
         #: True when showing the bundled sample instead of the user's library.
         self.sample = sample
         self.library: Library | None = None
@@ -98,10 +104,14 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         #: How many muted papers the shown result leaves out (the status line says it).
         self.muted_hidden = 0
         self._generation = 0
+        #: The search generation whose result is shown (below ``_generation``: a search runs).
+        self._shown_generation = 0
         #: The last search: (query, view, states version, matches), reused when the next query narrows it.
         self._last_match: tuple[Query, str, int, list[int]] | None = None
         self._search_basis: tuple[str, int] = ("all", 0)
-        self._read_timer: Timer | None = None
+        #: While the user edits the filter: ``(id,)`` of the paper highlighted when the
+        #: edit began (``(None,)``: none), kept by every result it is in. None: no edit.
+        self._edit_anchor: tuple[str | None] | None = None
         self._detail_pending = False
         self._counts = (0, 0, 0)
         #: Monotonic time of the last key that moved the cursor or changed the query.
@@ -129,6 +139,11 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         self.add_class("-loading")
         self.watch(self.filter_bar, "text", self._typed, init=False)
         self.query_one(LibraryLoader).start(self.store, self.paths)
+
+    def on_unmount(self) -> None:
+        # Leaving without q (the app exiting otherwise): as a quit. A process that dies
+        # unmounts nothing; the store tells it from its released lock.
+        self.session_keeper.end()
 
     @property
     def paper_list(self) -> PaperList:
@@ -160,7 +175,7 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         loaded: Loaded = event.loaded
         self.library = loaded.library
         self.user = UserState(self.store, loaded.states, self._notify_store)
-        self.session_keeper.previous_end = loaded.previous_end
+        self.session_keeper.reading = loaded.reading
         self.set_reactive(MainScreen.states, self.user.states)
         self.mutate_reactive(MainScreen.states)
         self.reading_list_loaded()
@@ -178,6 +193,7 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         self.session_keeper.restore(loaded.session)
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
+        self.watch_digests()
         # After the first paint: the rows must not wait for the indexes.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
 
@@ -190,7 +206,15 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         """The filter bar's text changed: typing, or the screen's own query shown there (then equal)."""
         if text != self.query_text:
             self.last_input = time.monotonic()
+            if self._edit_anchor is None:
+                paper = self.highlighted
+                self._edit_anchor = (paper.id if paper is not None else None,)
             self.query_text = text
+
+    @on(events.DescendantBlur, "#filter-input")
+    def _filter_left(self) -> None:
+        """The edit is over: the next results keep whatever paper is highlighted then."""
+        self._edit_anchor = None
 
     @on(FilterBar.Submitted)
     def _submitted(self) -> None:
@@ -209,11 +233,15 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         self._rearrange()
 
     def refilter(self, keep: str | None = None) -> None:
-        """Search again with the current query and view (keeping ``keep`` or the highlighted paper)."""
+        """Search again with the current query and view, keeping ``keep``, else the paper
+        the filter edit began on, else the highlighted paper, when it is in the result."""
         if self.library is None or self.user is None:
             return
-        if keep is None and self.highlighted is not None:
-            keep = self.highlighted.id
+        if keep is None:
+            if self._edit_anchor is not None:
+                keep = self._edit_anchor[0]
+            elif self.highlighted is not None:
+                keep = self.highlighted.id
         query = self.reading_list.parse(self.query_text)  # @name: the saved searches
         self.filter_bar.set_warnings(list(query.warnings))
         self._generation += 1
@@ -263,7 +291,13 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         view, version = self._search_basis  # what the matches were computed on
         self._last_match = (query, view, version, matches)  # with the muted: narrowing counts them again
         matches, self.muted_hidden = self.reading_list.hide_muted(query, matches)
+        self._shown_generation = generation
         self._arrange(matches, None if query.is_empty else query, keep)
+
+    @property
+    def searching(self) -> bool:
+        """Whether a search runs whose result will replace the one shown."""
+        return self._shown_generation != self._generation
 
     def _rearrange(self) -> None:
         """The same matches in another order or day (``[`` ``]``, sort): no search."""
@@ -277,6 +311,7 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         spans = previous.spans if previous is not None and previous.query is query else None
         results = arrange(self.library, matches, query=query, view=self.view, sort=self.sort,
                           day=self.day, keep=keep, spans=spans)
+        self.read_timer.cancel()  # never read because of a new result, whatever lands under the cursor
         self.results = results
         self.cursor = results.cursor  # after the list has the new rows
 
@@ -300,7 +335,7 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
     # -- the highlighted paper -------------------------------------------------------
     def watch_highlighted(self, old: Paper | None, paper: Paper | None) -> None:
         if paper is not old:
-            self._stop_read_timer()
+            self.read_timer.cancel()
         self._update_detail(defer_same=True)
 
     def _update_detail(self, defer_same: bool = False) -> None:
@@ -335,37 +370,27 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
         if self.results is not None:
             self.move_to(event.target(self.cursor, len(self.results)))
 
-    def move_to(self, position: int, by_user: bool = True) -> None:
-        """Put the cursor on ``position``; the detail follows in the same step.
+    def move_to(self, position: int, timer: bool = True) -> None:
+        """Put the cursor on ``position`` for the user (a key, a click, n/p, space, Enter in
+        the reading view); the detail follows in the same step.
 
-        ``by_user``: the user moved there (a key, a click, n/p, space), which
-        starts the read timer; not so for the reader's own moves.
+        With ``timer``, moving onto an unread paper starts the read timer; a key
+        that leaves the cursor where it was (``k`` on the first row) starts none.
         """
         if self.results is None or not 0 <= position < len(self.results):
             return
+        self.last_input = time.monotonic()
+        moved = position != self.cursor
         self.cursor = position
         paper = self.highlighted
-        if by_user and paper is not None:
-            self.last_input = time.monotonic()
-            self._start_read_timer(paper)
+        if timer and moved and paper is not None and self.user is not None and not self.user.is_read(paper.id):
+            self.read_timer.start(paper.id)
         self.session_keeper.schedule()
 
-    def _start_read_timer(self, paper: Paper) -> None:
-        self._stop_read_timer()
-        if self.mark_read_delay > 0 and self.user is not None and not self.user.is_read(paper.id):
-            self._read_timer = self.set_timer(self.mark_read_delay, lambda: self._read_after_delay(paper.id))
-
-    def _stop_read_timer(self) -> None:
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
-
-    def _read_after_delay(self, paper_id: str) -> None:
-        """The timer ran out: read, if the user still has that paper under the cursor in the list."""
-        self._read_timer = None
+    def _still_reading(self, paper_id: str) -> bool:
+        """Whether the user still has ``paper_id`` under the cursor of the focused list."""
         current = self.highlighted
-        if current is not None and current.id == paper_id and self.paper_list.has_focus and self.app.screen is self:
-            self.mark_read([paper_id], True)
+        return current is not None and current.id == paper_id and self.paper_list.has_focus and self.app.screen is self
 
     @on(PaperList.Selected)
     def _selected(self, event: PaperList.Selected) -> None:
@@ -375,7 +400,7 @@ class MainScreen(ReadingListActions, PaperActions, Screen):
     # -- state changes ------------------------------------------------------------------
     def mark_read(self, ids: list[str], read: bool) -> None:
         """Mark ``ids`` read or unread: only ever for an act of the user on those papers."""
-        self._stop_read_timer()
+        self.read_timer.cancel()
         self._change(ids, "read", read)
 
     def set_starred(self, ids: list[str], starred: bool) -> None:

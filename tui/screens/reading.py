@@ -65,7 +65,7 @@ class ReadingScreen(Screen[None]):
             reading_markdown(paper, state, spans, self.all_authors), keep_scroll=not top
         )
         count = len(main.results.papers) if main.results is not None else 0
-        head = f"Paper {main.paper_list.cursor + 1:,} of {count:,}"
+        head = f"Paper {main.cursor + 1:,} of {count:,}"  # (the screen's cursor: the list's may lag)
         if main.day:
             head += f" on {main.day}"
         head += " · n/p: next/previous · Esc: back to the list"

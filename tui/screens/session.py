@@ -1,20 +1,20 @@
-"""Where the reader was, saved as the user moves (debounced) and on quit.
+"""Where the reader was, saved as the user moves (debounced) and on quit; and this
+reader's session in the store's record of readers (what is new to the next one).
 
-The session is what reopens the reader where it was (query, view, sort, day,
-highlighted paper) and what tells the next session which papers are new: it
-records ``last_active`` on every save and ``ended_at`` on quit, so after a
-crash the last activity stands in for the end.
+The place reopens the reader where it was (query, view, sort, day, highlighted
+paper). The reader session (:mod:`tui.core.store.readers`) is ended on quit;
+a reader that dies without quitting is counted as ended by the next one.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 
 if TYPE_CHECKING:
     from ..core.store import Store
+    from ..core.store.readers import ReaderSession
     from .main import MainScreen
 
 #: Seconds between session saves while the user moves around.
@@ -27,8 +27,8 @@ class SessionKeeper:
     def __init__(self, screen: MainScreen, store: Store) -> None:
         self.screen = screen
         self.store = store
-        #: When the previous session ended (what "new" is measured from); None: there was none.
-        self.previous_end: str | None = None
+        #: This reader's session in the store (None until loaded, and once ended).
+        self.reading: ReaderSession | None = None
         self._timer: Timer | None = None
 
     def schedule(self) -> None:
@@ -54,36 +54,33 @@ class SessionKeeper:
         screen.set_reactive(kind.query_text, query if isinstance(query, str) else "")
         screen.mutate_reactive(kind.query_text)
 
-    def snapshot(self, ended: bool = False) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, Any]:
         """What :meth:`Store.save_session` keeps."""
         screen = self.screen
         paper = screen.highlighted
-        now = utc_now()
-        session: dict[str, Any] = {
+        return {
             "query": screen.query_text,
             "view": screen.view,
             "sort": screen.sort,
             "day": screen.day,
             "paper": paper.id if paper is not None else None,
-            "last_active": now,
-            "new_since": self.previous_end,
         }
-        if ended:
-            session["ended_at"] = now
-        return session
 
-    def save(self, ended: bool = False) -> None:
-        """Write the session now; ``ended`` on quit."""
+    def save(self) -> None:
+        """Write the place now."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self.screen.loaded:
             return
         try:
-            self.store.save_session(self.snapshot(ended))
+            self.store.save_session(self.snapshot())
         except Exception as error:
             self.screen.notify(f"Could not save the session: {error}", severity="error", markup=False)
 
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    def end(self) -> None:
+        """The reader quits: save the place, end the reader session (once)."""
+        self.save()
+        reading, self.reading = self.reading, None
+        if reading is not None:
+            self.store.end_reading(reading)

@@ -34,6 +34,11 @@ class QueryInput(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    #: Inherited scrolling keys that mean nothing in a one-line filter (left out of the help).
+    HELP_HIDDEN_ACTIONS = frozenset({
+        "scroll_up", "scroll_down", "scroll_left", "scroll_right", "scroll_home", "scroll_end",
+        "page_up", "page_down", "page_left", "page_right",
+    })
 
 
 class FilterBar(Vertical):

@@ -242,12 +242,14 @@ class PaperList(ScrollView, can_focus=True):
         # The first paper of a day shows its header too.
         first = row - 1 if row > 0 and self._item_at(row - 1)[0] else row
         top = round(self.scroll_y)
+        # force: a result that just grew past one screen has no vertical scrollbar
+        # until the next layout, and Textual ignores a scroll of a widget without one.
         if center and not top <= row < top + height:
-            self.scroll_to(y=max(0, row - height // 2), animate=False)
+            self.scroll_to(y=max(0, row - height // 2), animate=False, force=True)
         elif first < top:
-            self.scroll_to(y=first, animate=False)
+            self.scroll_to(y=first, animate=False, force=True)
         elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False)
+            self.scroll_to(y=row - height + 1, animate=False, force=True)
 
     def action_cursor_down(self) -> None:
         """Ask for the next paper."""

@@ -45,6 +45,27 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
 
 
+#: What terminals draw at different widths: the joiner of emoji sequences (ZWJ),
+#: the emoji presentation selector, skin tones, and the regional indicators of
+#: flags. Rich counts 👩‍💻 as 2 cells, as a terminal that joins it draws it; tmux
+#: and many terminals draw 👩 and 💻, 4 cells, and push the row's columns right.
+_UNSTEADY = re.compile("[\u200d\ufe0f\U0001F3FB-\U0001F3FF\U0001F1E6-\U0001F1FF]")
+
+
+def steady_width(text: str) -> str:
+    """``text`` with the same width in every terminal and as many characters (so
+    highlight spans still fit): joiners, selectors and skin tones become spaces,
+    a flag's regional indicators its letters (🇺🇸 -> US)."""
+    if text.isascii():
+        return text
+    return _UNSTEADY.sub(_steady_character, text)
+
+
+def _steady_character(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return chr(code - 0x1F1E6 + ord("A")) if 0x1F1E6 <= code <= 0x1F1FF else " "
+
+
 @dataclass(frozen=True, slots=True)
 class RowStyles:
     """The list's component styles, resolved once per theme and focus change.
@@ -117,7 +138,7 @@ def paper_row(
     row.append("★" if starred else " ", starred_style if starred else None)
     row.append(" ")
 
-    author = clean(paper.authors[0]) if paper.authors else ""
+    author = steady_width(clean(paper.authors[0])) if paper.authors else ""
     author_width = max(12, min(24, width // 5))
     suffix = len(_ET_AL) if len(paper.authors) > 1 else 0
     if cell_len(author) + suffix > author_width and " " in author.strip():
@@ -135,7 +156,7 @@ def paper_row(
         columns.pop(0)
     title_width = max(0, available - sum(w + _GAP for _, w, _ in columns))
 
-    title = Text(title_text(paper.title), style=title_style)
+    title = Text(steady_width(title_text(paper.title)), style=title_style)
     if spans:
         for start, end in spans.get(paper.id, title.plain, "title"):
             title.stylize(match_style, start, end)

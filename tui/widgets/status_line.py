@@ -22,42 +22,69 @@ def status_parts(
     marked: int = 0,
     marked_hidden: int = 0,
     muted: int = 0,
-) -> list[tuple[str, int]]:
-    """The parts of the status line with how much each matters (0: always shown).
+) -> dict[str, list[str]]:
+    """The parts of the status line, in order, each with its forms (longest first).
 
-    The counts come first: they are what the line is for, and what stays in
-    sight when a notification shows at the right.
+    What is shown comes first (how many, the view, the day), then the counts:
+    a line cut short at the very end keeps what the list is.
     """
-    parts = [(f"{shown:,} of {total:,} papers", 0), (f"{new:,} new", 0), (f"{unread:,} unread", 0),
-             (f"{starred:,} starred", 0)]
-    if marked:
-        parts.append((f"{marked:,} marked", 0))
-        if marked_hidden:
-            parts[-1] = (f"{marked:,} marked ({marked_hidden:,} hidden by the filter)", 0)
-    if muted:  # the saved search "mute" hides them from this result
-        parts.append((f"{muted:,} muted hidden", 0))
-    if day:
-        parts.append((f"day {day_label(day)}", 0))
+    parts = {"shown": [f"{shown:,} of {total:,} papers", f"{shown:,} of {total:,}", f"{shown:,}/{total:,}"]}
     if view != "all":
-        parts.append((VIEW_LABELS.get(view, view), 1))
-    parts.append((f"by {sort}", 3))
+        parts["view"] = [VIEW_LABELS.get(view, view)]
     if day:
-        parts.append(("Esc: every day", 2))
+        label = day_label(day)
+        short = f"{label[:4]}{day[5:]}" if label.endswith(day) and len(day) == 10 else label  # "Fri 07-31"
+        parts["day"] = [f"day {label}", label, short]
+    parts["new"] = [f"{new:,} new"]
+    parts["unread"] = [f"{unread:,} unread"]
+    parts["starred"] = [f"{starred:,} starred", f"{starred:,}★"]
+    if marked:
+        if marked_hidden:
+            parts["marked"] = [f"{marked:,} marked ({marked_hidden:,} hidden by the filter)",
+                               f"{marked:,} marked, {marked_hidden:,} hidden"]
+        else:
+            parts["marked"] = [f"{marked:,} marked"]
+    if muted:  # the saved search "mute" hides them from this result
+        parts["muted"] = [f"{muted:,} muted hidden", f"{muted:,} muted"]
+    parts["sort"] = [f"by {sort}"]
+    if day:
+        parts["escape"] = ["Esc: every day"]
     return parts
+
+
+#: How the line is made shorter, step by step: a part left out (None) or its next form.
+_SHORTER: list[tuple[str, int | None]] = [
+    ("escape", None), ("sort", None), ("marked", 1), ("muted", 1), ("shown", 1), ("day", 1), ("starred", 1), ("day", 2),
+    ("shown", 2),
+]
 
 
 def status_text(width: int | None = None, **values) -> str:
     """``"39 of 1,234 papers · 5 new · 12 unread · 3 starred · ..."`` in ``width`` cells.
 
-    The least important parts are left out until the line fits (never the counts).
+    Hints are left out and parts written shorter until the line fits; the
+    counts, the view and the day are always there (a line still too long is cut
+    at its end, with an ellipsis).
     """
     parts = status_parts(**values)
-    while width is not None and len(" · ".join(text for text, _ in parts)) > width:
-        optional = [part for part in parts if part[1]]
-        if not optional:
+    chosen = {name: 0 for name in parts}
+
+    def line() -> str:
+        return " · ".join(parts[name][form] for name, form in chosen.items())
+
+    for name, form in _SHORTER:
+        if width is None or len(line()) <= width:
             break
-        parts.remove(max(optional, key=lambda part: part[1]))
-    return " · ".join(text for text, _ in parts)
+        if name not in chosen:
+            continue
+        if form is None:
+            del chosen[name]
+        else:
+            chosen[name] = min(form, len(parts[name]) - 1)
+    text = line()
+    if width is not None and len(text) > width:
+        text = text[: max(width - 1, 0)] + "…"
+    return text
 
 
 class StatusLine(Static):

@@ -122,6 +122,11 @@ class Query:
         a change of state may change the result."""
         return any(t.field == "is" or t.field in USER_FIELDS for t, _ in _terms(self.root, True))
 
+    @property
+    def uses_new(self) -> bool:
+        """True when the query asks which papers are new (``is:new``, however written)."""
+        return any(t.field == "is" and t.needle == "new" for t, _ in _terms(self.root, True))
+
     def terms(self) -> list[Term]:
         """Every leaf term, in query order (excluded ones too)."""
         return [t for t, _ in _terms(self.root, True)]

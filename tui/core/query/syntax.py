@@ -13,8 +13,8 @@ Syntax (the filter bar and ``--query`` share it):
   ``jr:`` journal ref, ``doi:``, ``any:`` everywhere (abstract and comment too),
   ``cat:cs.LG`` exact category or ``cat:cs`` a whole archive (primary or
   cross-list), ``id:2201.129`` id prefix, ``is:starred`` / ``is:read`` /
-  ``is:unread``, ``is:new`` (first imported after the previous reader session
-  ended), ``date:latest`` (the newest digest day), ``date:2022-01-31`` / ``date:2022-01`` / ``date:2022`` /
+  ``is:unread``, ``is:new`` (new: not yet shown by a reader that was
+  closed since; see :mod:`tui.core.store.readers`), ``date:latest`` (the newest digest day), ``date:2022-01-31`` / ``date:2022-01`` / ``date:2022`` /
   ``date:2022-01..2022-03`` (inclusive, either side may be open) matched
   against every digest date and the published date.
 * A query starting with ``?`` makes its bare words search everywhere, like

@@ -7,12 +7,13 @@ index), :mod:`.shards` (one digest file -> one shard, row codecs),
 :mod:`.dbfiles` (stamps, locks, moving bad files aside) and :mod:`.common`.
 """
 
-from .common import ImportReport, Progress, StoreError, default_home, gc_paused, utc_now
+from .common import DigestOutcome, ImportReport, Progress, StoreError, default_home, gc_paused, utc_now
 from .dbfiles import LOCK_TIMEOUT
 from .home import Store
 from .shards import paper_fingerprint, paper_to_doc, papers_from_docs, papers_from_rows
 
 __all__ = [
+    "DigestOutcome",
     "ImportReport",
     "LOCK_TIMEOUT",
     "Progress",

@@ -43,6 +43,23 @@ class ImportReport:
     papers_updated: int = 0
     papers_unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: Each file read (its resolved path) -> what it brought.
+    digests: dict[str, DigestOutcome] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestOutcome:
+    """What one digest file read by an import brought: its category and date (from
+    its header, else its path; ``None`` when unknown) and how many papers were new
+    to the library or a newer version (a paper is counted in the first file of
+    the import that lists it)."""
+
+    category: str | None
+    date: str | None
+    papers_new: int
+    papers_updated: int
+    #: How many distinct papers (ids) the file lists.
+    papers_listed: int = 0
 
 
 @contextmanager

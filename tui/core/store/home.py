@@ -7,6 +7,7 @@ Only the store writes to disk. Layout under ``home``::
                                 the parsed papers of one digest file (see :mod:`.shards`)
     state/<device>.jsonl        the user's state, one file per device (see :mod:`.state`)
     session.json                where the reader was (see :mod:`.session`)
+    readers.json, readers/      the reader sessions: what "new" is measured from (see :mod:`.readers`)
 
 Every write is atomic (temporary file, fsync, rename) or an fsynced append. A
 database that cannot be read is set aside with a message in
@@ -25,9 +26,11 @@ from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
 from ..safetext import Notices
 from .common import ImportReport, Progress
+from .index import changed_files, generation_at
 from .library import LibraryStore
+from .readers import Readers, ReaderSession, Seen
 from .removal import RemoveReport, remove_digests
-from .session import SessionFile
+from .session import SessionFile, session_end
 from .state import StateStore
 
 
@@ -55,6 +58,7 @@ class Store:
         self.device_name = self._state.device
         self._session = SessionFile(self.home, self.messages)
         self.session_path = self._session.path
+        self._readers = Readers(self.home, self.messages)
         #: Why the data folder cannot be used at all (``None``: it can), e.g. a path that is a file.
         self.unusable: str | None = None
         try:
@@ -87,6 +91,10 @@ class Store:
         """
         return self.library_files.load_papers(progress)
 
+    def changed_files(self, files: Sequence[Path]) -> list[Path]:
+        """The files among ``files`` new to the library or changed since imported (a stat each)."""
+        return changed_files(self.library_files.load_index(), files)
+
     def digest_count(self) -> int:
         """How many digest files the library holds."""
         return self.library_files.digest_count()
@@ -99,17 +107,47 @@ class Store:
         """The ids (without version) of every paper in the library, from the index alone."""
         return self.library_files.known_ids()
 
-    def new_paper_ids(self, since: str | None) -> set[str]:
-        """Ids of the papers first imported after ``since`` (ISO UTC); every id when None."""
-        return self.library_files.new_paper_ids(since)
+    # -- what's new (see :mod:`.readers`) ---------------------------------------------
+    def library_mark(self) -> Seen:
+        """How far the library's import history goes now (what a reader loading now shows)."""
+        index = self.library_files.load_index()
+        return Seen(index.epoch, len(index.imports))
 
-    def remove_paths(self, paths: Sequence[Path]) -> RemoveReport:
-        """Take the digests under ``paths`` (files or folders) out of the library.
+    def new_baseline(self) -> Seen | None:
+        """What the reader sessions that ended had loaded (None: none has ended): the
+        papers first imported after it are new, for a reader starting now and the CLI."""
+        return self._readers.baseline(self.library_mark().epoch, self._legacy_mark())
+
+    def new_paper_ids(self, baseline: Seen | None) -> set[str]:
+        """Ids of the papers first imported after ``baseline``; every id when None."""
+        if baseline is None:
+            return self.library_files.new_paper_ids(None)
+        return self.library_files.new_paper_ids(baseline.generation, baseline.epoch)
+
+    def begin_reading(self) -> ReaderSession:
+        """Register a reader about to load the library; its ``baseline`` says what is new to it."""
+        return self._readers.begin(self.library_mark(), self._legacy_mark())
+
+    def end_reading(self, session: ReaderSession) -> None:
+        """The reader quits: the papers it loaded are no longer new to the next one."""
+        self._readers.end(session)
+
+    def _legacy_mark(self) -> Seen | None:
+        """The end of the last session of an older version (``session.json``), as a mark."""
+        end = session_end(self._session.load())
+        if end is None:
+            return None
+        index = self.library_files.load_index()
+        return Seen(index.epoch, generation_at(index, end))
+
+    def remove_paths(self, paths: Sequence[Path], dry_run: bool = False) -> RemoveReport:
+        """Take the digests under ``paths`` (files or folders) out of the library
+        (with ``dry_run``: only say which would go).
 
         The files themselves are not touched, nor the reading state. Raises
         :class:`StoreError` when the library cannot be written.
         """
-        return remove_digests(self.library_files, paths)
+        return remove_digests(self.library_files, paths, dry_run)
 
     def library_stats(self) -> dict[str, Any]:
         """Cheap library figures from the index (see :meth:`LibraryStore.library_stats`)."""
@@ -180,10 +218,6 @@ class Store:
     def load_session(self) -> dict:
         """Where the reader was when it last ran ({} when unknown)."""
         return self._session.load()
-
-    def last_session_end(self) -> str | None:
-        """When the last reader session ended (on quit, else its last activity); None if never."""
-        return self._session.last_end()
 
     def save_session(self, session: dict) -> None:
         """Remember where the reader is (query, view, paper id...): JSON-ready values.

@@ -3,18 +3,27 @@
 A TinyDB database with table ``files`` (one document per digest file: path,
 size, mtime_ns, category, date, shard, papers) and table ``papers`` (one
 compact document: ``versions`` mapping paper id -> [version, fingerprint,
-import], and ``imports``, when each import that brought new papers ran). The
-third field of a paper is the position in ``imports`` of the import that first
-brought it: "what's new" is decided from it (a paper without one, from an
-index older than that field, counts as imported long ago). It is cached in
-memory and re-read when the file changes; when lost or damaged it is rebuilt
-from the source metadata every shard carries (the import times are lost then).
+generation], ``imports``, when each generation was imported, ``epoch``, which
+import history these generations belong to, and ``gone``, the generation of
+papers taken out by ``remove``).
+
+A *generation* is one import that brought papers the library did not have (a
+long import makes one per checkpoint): the third field of a paper is the
+generation that first brought it, and "what's new" is decided from it (see
+:mod:`.readers`; a paper without one, from an index older than that field,
+counts as imported long ago). A paper removed and imported again gets its
+first generation back from ``gone``. The index is cached in memory and re-read
+when the file changes; when lost or damaged it is rebuilt from the source
+metadata every shard carries: the generations are lost then, and the rebuilt
+index starts a new ``epoch``.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +47,14 @@ class LibraryIndex:
     #: paper id -> [version, fingerprint] or [version, fingerprint, import]
     #: (``import``: the position in :attr:`imports` of the import that first brought it)
     versions: dict[str, list[Any]] = field(default_factory=dict)
-    #: When each import that brought new papers ran (ISO UTC, microseconds), oldest first.
+    #: When each generation was imported (ISO UTC, microseconds), oldest first: the
+    #: next import's generation is ``len(imports)``.
     imports: list[str] = field(default_factory=list)
+    #: The import history the generations belong to (new for a new or rebuilt index;
+    #: "" for an index written before epochs were kept).
+    epoch: str = field(default_factory=lambda: uuid.uuid4().hex)
+    #: paper id -> the generation that first brought it, for papers removed from the library.
+    gone: dict[str, int] = field(default_factory=dict)
     #: The schema the index was written with: below 2, the shards hold one dict
     #: per paper, and the next import re-parses every file to write compact rows.
     schema: int = SCHEMA
@@ -60,7 +75,7 @@ def _typed(doc: dict[str, Any], name: str, kind: type, default: Any) -> Any:
 def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
     """Validate raw index contents; raise CorruptDatabase on a malformed entry."""
     meta = next(iter(data.get(META_TABLE, {}).values()), {})
-    index = LibraryIndex(schema=meta_schema(data) or 1, resolved=meta.get("paths") == "resolved")
+    index = LibraryIndex(schema=meta_schema(data) or 1, resolved=meta.get("paths") == "resolved", epoch="")
     for doc in data.get("files", {}).values():
         if not isinstance(doc, dict) or any(not isinstance(doc.get(k), t) for k, t in _FILE_FIELDS.items()):
             raise CorruptDatabase(f"{path}: malformed entry in table 'files'")
@@ -82,23 +97,35 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
         imports = doc.get("imports", [])
         if not isinstance(imports, list) or not all(isinstance(stamp, str) for stamp in imports):
             raise CorruptDatabase(f"{path}: malformed import times in table 'papers'")
+        epoch, gone = doc.get("epoch", ""), doc.get("gone", {})
+        if not isinstance(epoch, str) or not isinstance(gone, dict) or any(type(g) is not int for g in gone.values()):
+            raise CorruptDatabase(f"{path}: malformed import history in table 'papers'")
         index.versions.update(versions)
         index.imports = imports
+        index.epoch = epoch
+        index.gone = gone
     return index
 
 
-def first_imported_after(index: LibraryIndex, since: str | None) -> set[str]:
-    """Ids of the papers first imported after ``since`` (ISO UTC); every id when None.
+def first_imported_from(index: LibraryIndex, generation: int | None, epoch: str | None = None) -> set[str]:
+    """Ids of the papers first imported by ``generation`` or a later one of history
+    ``epoch`` (the index's own by default); every id when ``generation`` is None.
 
-    A paper whose import time is unknown (indexed before import times were
-    kept, or the index was rebuilt) was not imported after anything.
+    A paper whose generation is unknown (indexed before generations were kept,
+    or the index was rebuilt) was not imported after anything. Generations of
+    another history say nothing about this one: every known one counts then.
     """
-    if since is None:
+    if generation is None:
         return set(index.versions)
-    after = {run for run, stamp in enumerate(index.imports) if stamp > since}
-    if not after:
-        return set()
-    return {key for key, entry in index.versions.items() if len(entry) > 2 and entry[2] in after}
+    if epoch is not None and epoch != index.epoch:
+        generation = 0
+    return {key for key, entry in index.versions.items() if len(entry) > 2 and entry[2] >= generation}
+
+
+def generation_at(index: LibraryIndex, when: str) -> int:
+    """The first generation imported after the time ``when`` (ISO UTC): for the session
+    file of an older version, which recorded when the reader ended."""
+    return sum(1 for stamp in index.imports if stamp <= when)
 
 
 def _shard_files(shards_dir: Path) -> list[Path]:
@@ -221,9 +248,27 @@ class IndexFile:
             db.table("files").insert_multiple(
                 {**index.files[key], "path": encode_path(key)} for key in sorted(index.files)
             )
-            db.table("papers").insert({"versions": index.versions, "imports": index.imports})
+            db.table("papers").insert(
+                {"versions": index.versions, "imports": index.imports, "epoch": index.epoch, "gone": index.gone}
+            )
         finally:
             db.close()
         index.schema = SCHEMA
         self._index = index
         self._stamp = file_stamp(self.path)
+
+
+def changed_files(index: LibraryIndex, files: Iterable[Path]) -> list[Path]:
+    """The files among ``files`` that are new to ``index`` or changed since imported
+    (size or mtime_ns): what an import of them would read. A stat each; a file
+    that can't be stat'ed is left out (the import would name it)."""
+    changed = []
+    for file in files:
+        entry = index.files.get(os.path.abspath(file))
+        try:
+            st = os.stat(file)
+        except OSError:
+            continue
+        if entry is None or entry["size"] != st.st_size or entry["mtime_ns"] != st.st_mtime_ns:
+            changed.append(file)
+    return changed

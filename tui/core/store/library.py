@@ -25,9 +25,9 @@ from ..atomic import remove_stale_temporaries
 from ..models import DigestRef, Paper, Problem
 from ..regular import read_regular
 from ..storage import SCHEMA, CorruptDatabase, decode_database
-from .common import ImportReport, Progress, StoreError, gc_paused
+from .common import DigestOutcome, ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
-from .index import IndexFile, LibraryIndex, first_imported_after
+from .index import IndexFile, LibraryIndex, first_imported_from
 from .parsepool import parse_files
 from .shards import (
     PAPER_FIELDS, as_written, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard,
@@ -40,7 +40,7 @@ CHECKPOINT_FILES = 1000
 
 
 class _ImportRun:
-    """This import's place in the index's import times, added when it first brings a new paper."""
+    """This import's generation (see :mod:`.index`), added when it first brings a new paper."""
 
     def __init__(self, index: LibraryIndex) -> None:
         self.index = index
@@ -161,10 +161,14 @@ class LibraryStore:
                 if old is not None and old["shard"] != result.shard and self.shard_file(old) is not None:
                     stale_shards.append(self.shard_file(old))
                 index.files[result.path] = result.index_entry()
-                self._count_versions(index, result.versions, statuses, run)
+                new, updated = self._count_versions(index, result.versions, statuses, run)
+                report.digests[result.path] = DigestOutcome(
+                    result.category, result.date, new, updated, len(result.versions))
             if since_checkpoint >= CHECKPOINT_FILES:
                 self.index_file.save(index)
                 since_checkpoint = 0
+                # A reader may load what is saved now: later papers are another generation.
+                run = _ImportRun(index)
             if progress:
                 progress(done, total)
         if todo or unresolved:
@@ -233,25 +237,32 @@ class LibraryStore:
     @staticmethod
     def _count_versions(
         index: LibraryIndex, versions: dict[str, tuple[int, str]], statuses: dict[str, str], run: _ImportRun
-    ) -> None:
+    ) -> tuple[int, int]:
         """Record the file's papers in the index; classify each id once per import.
 
-        A paper seen for the first time records this import (its import time);
-        a new version keeps the time the paper was first imported.
+        A paper seen for the first time records this import's generation (a
+        paper removed before gets back the generation that first brought it);
+        a new version keeps the generation the paper was first imported by.
+        Returns how many of the file's papers were new, and how many a newer version.
         """
         known = index.versions
+        new = updated = 0
         for key, (version, fp) in versions.items():
             old = known.get(key)
             if old is None:
-                known[key] = [version, fp, run.number()]
+                first = index.gone.pop(key, None)
+                known[key] = [version, fp, first if first is not None else run.number()]
                 statuses[key] = "new"
+                new += 1
                 continue
             if version > old[0] or (version == old[0] and fp != old[1]):
                 known[key] = [version, fp, *old[2:3]]
                 if statuses.get(key) != "new":
+                    updated += statuses.get(key) != "updated"
                     statuses[key] = "updated"
             else:
                 statuses.setdefault(key, "unchanged")
+        return new, updated
 
     def shard_papers(self, entry: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The paper dicts of one digest's shard; ``None`` when missing or unreadable."""
@@ -386,9 +397,10 @@ class LibraryStore:
         """The ids (without version) of every paper in the library, from the index alone."""
         return set(self.load_index().versions)
 
-    def new_paper_ids(self, since: str | None) -> set[str]:
-        """Ids of the papers first imported after ``since`` (ISO UTC); every id when None."""
-        return first_imported_after(self.load_index(), since)
+    def new_paper_ids(self, generation: int | None, epoch: str | None = None) -> set[str]:
+        """Ids of the papers first imported by ``generation`` or later (see
+        :func:`.index.first_imported_from`); every id when None."""
+        return first_imported_from(self.load_index(), generation, epoch)
 
     def library_stats(self) -> dict[str, Any]:
         """Cheap library figures from the index (no shard is read).

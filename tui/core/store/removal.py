@@ -3,7 +3,9 @@
 The digest files on disk are never touched, and neither is the reading state:
 read and starred marks are keyed by paper id, so a paper removed and imported
 again finds its marks where it left them. What goes: the digests' entries in
-the library index, their shards, and the papers that no remaining digest lists.
+the library index, their shards, and the papers that no remaining digest lists
+(the generation that first imported each is kept, so importing it again does
+not make it new).
 """
 
 from __future__ import annotations
@@ -33,22 +35,32 @@ class RemoveReport:
     papers_kept: int = 0
     #: The given paths under which no digest of the library was found.
     unmatched: list[str] = field(default_factory=list)
+    #: How many digests the library had before.
+    library_digests: int = 0
+
+    @property
+    def whole_library(self) -> bool:
+        """Whether every digest of the library is (to be) taken out."""
+        return bool(self.removed) and len(self.removed) == self.library_digests
 
 
 def _under(path: str, prefixes: list[str]) -> bool:
     return any(path == prefix or path.startswith(prefix.rstrip(os.sep) + os.sep) for prefix in prefixes)
 
 
-def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport:
+def remove_digests(library: LibraryStore, paths: Sequence[Path], dry_run: bool = False) -> RemoveReport:
     """Remove the library's digests that are ``paths`` or lie under them.
 
     A path matches as written (made absolute) or with its links resolved, so a
-    folder whose files are gone from disk can still be removed.
+    folder whose files are gone from disk can still be removed. With
+    ``dry_run``, nothing changes: the report names the digests that would go
+    (without the paper counts, which cost reading their shards).
     """
     report = RemoveReport()
     try:
         with lock_for(library.index_path), gc_paused():
             index = library.load_index()
+            report.library_digests = len(index.files)
             chosen: list[dict] = []
             for path in paths:
                 prefixes = list(dict.fromkeys([os.path.abspath(path), os.path.realpath(path)]))
@@ -56,7 +68,8 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport
                 if not found:
                     report.unmatched.append(str(path))
                 chosen.extend(entry for entry in found if entry not in chosen)
-            if not chosen:
+            if not chosen or dry_run:
+                report.removed = [entry["path"] for entry in chosen]
                 return report
             affected: set[str] = set()
             for entry in chosen:
@@ -75,6 +88,8 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path]) -> RemoveReport
                 if key in remaining:
                     version, fingerprint = remaining[key]
                     index.versions[key] = [version, fingerprint, *(old[2:3] if old else [])]
+                elif old is not None and len(old) > 2:
+                    index.gone[key] = old[2]
             report.papers_kept = len(remaining)
             report.papers_removed = len(affected) - len(remaining)
             library.index_file.save(index)

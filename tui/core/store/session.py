@@ -1,8 +1,8 @@
-"""Where the reader was (``session.json``): query, view, sort, highlighted paper.
+"""Where the reader was (``session.json``): query, view, sort, day, highlighted paper.
 
-The reader also records ``last_active`` with every save and ``ended_at`` when it
-quits: the end of a session (after a crash, its last activity) is what "new"
-papers are measured from.
+Older versions also recorded ``last_active`` and ``ended_at`` here and measured
+"new" from them; that is now the job of :mod:`.readers`, which reads an older
+file's end once (:func:`session_end`) until a session of this version has ended.
 """
 
 from __future__ import annotations
@@ -43,10 +43,6 @@ class SessionFile:
             if isinstance(doc, dict):
                 return dict(doc)
         return {}
-
-    def last_end(self) -> str | None:
-        """When the last reader session ended (see :func:`session_end`); None when there was none."""
-        return session_end(self.load())
 
     def save(self, session: dict) -> None:
         """Remember where the reader is (query, view, paper id...): JSON-ready values.

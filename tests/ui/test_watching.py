@@ -1,0 +1,61 @@
+"""A digest file dropped into a folder the reader was opened with appears in the running
+reader: a notice says what arrived, the list and counts grow, the query and the highlighted
+paper stay. Real file events; the waits are generous and nothing is timed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tui.core.store import Store
+from tui.widgets.status_line import StatusLine
+from ui_helpers import SIZE, settle, wait_loaded
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
+
+
+async def _until(pilot, condition, what: str, seconds: float = 60.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"never: {what}")
+
+
+async def test_a_new_day_file_appears_without_moving_the_cursor(make_app, home: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "digests"
+    shutil.copytree(DATA / "cs.CL" / "2026" / "07", folder / "cs.CL" / "2026" / "07")
+    app = make_app(paths=[folder], watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await _until(pilot, screen.digest_arrivals.started.is_set, "the watch began")
+        await pilot.press("slash", *"model", "enter")
+        await settle(app, pilot)
+        await pilot.press("j", "j")
+        kept = screen.highlighted.id
+        shown = len(screen.results)
+        assert len(screen.library) == 177
+
+        month = folder / "cs.CL" / "2026" / "08"
+        month.mkdir()
+        shutil.copy(DATA / "cs.CL" / "2026" / "08" / "20260804.md", month)
+        await _until(pilot, lambda: len(screen.library) == 297, "the new papers in the library")
+        await settle(app, pilot)
+        notices = [str(n.message) for n in app._notifications]
+        assert "120 new papers in cs.CL, 2026-08-04" in notices
+        assert screen.query_text == "model" and screen.filter_bar.text == "model"
+        assert screen.highlighted.id == kept  # the cursor stays on its paper
+        assert len(screen.results) > shown  # some of the new papers match "model"
+        assert "297" in str(screen.query_one(StatusLine).render())
+        assert "2608." in " ".join(screen.library.new_ids)  # the arrivals are new in this session
+        await app.action_quit()
+    store = Store(home, device="check")  # this session showed them: not new to the next one
+    assert store.new_paper_ids(store.new_baseline()) == set()
+
+
+async def test_the_reader_watches_only_when_asked(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        assert not hasattr(app.screen, "digest_arrivals")
