@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..core.library import Library
 from ..core.models import PaperState
 from ..core.query import Query, parse_query
-from ..core.readinglist import BadName, ListCount, ListCounts, ReadingList, Snapshot, UserSets
+from ..core.readinglist import BadName, ListCount, ListCounts, Muting, ReadingList, Selector, Snapshot, UserSets
 from ..core.store.common import bare_id
 
 if TYPE_CHECKING:
@@ -52,14 +52,50 @@ class ReadingListKeeper:
         self._counts: ListCounts | None = None
         self._muted: frozenset[int] = frozenset()
         self._tags_by_paper: dict[str, tuple[str, ...]] = {}
+        #: (changed, touched) ids while the lists are counted (None: unknown).
+        self._pending: tuple[list[str] | None, list[str] | None] = ([], [])
 
     # -- loading and refreshing --------------------------------------------------------
-    def load(self, library: Library, states: Mapping[str, PaperState]) -> None:
-        """Read the reading list and count every list of ``library``."""
+    def load(self, library: Library, states: Mapping[str, PaperState]) -> Callable[[], ListCounts]:
+        """Read the reading list for ``library`` and find its muted papers now (the first
+        result hides them). Returns the counting of every list, to run in a worker
+        (a second at 200,000 papers); :meth:`counted` takes its result."""
         self._library = library
-        self._counts = ListCounts(library)
+        self._counts = None
+        self.lists = []
+        self._pending = ([], [])
         self.snapshot = self._read() or Snapshot()
-        self._recount(states, None)
+        self._mute_now(states, None)
+        snapshot, frozen = self.snapshot, dict(states)  # the reader changes its states in place
+
+        def count() -> ListCounts:
+            counts = ListCounts(library)
+            counts.update(frozen, snapshot)
+            return counts
+
+        return count
+
+    @property
+    def counting(self) -> bool:
+        """The lists are being counted (after :meth:`load`, before :meth:`counted`)."""
+        return self._library is not None and self._counts is None
+
+    def counted(self, library: Library, counts: ListCounts, states: Mapping[str, PaperState]) -> bool:
+        """Take the counts made by :meth:`load`'s job, brought up to date with what
+        changed meanwhile; True when the muted papers changed. Ignored when another
+        library was loaded since."""
+        if library is not self._library or self._counts is not None:
+            return False
+        self._counts = counts
+        changed, touched = self._pending
+        return self._recount(states, changed, touched)
+
+    def _mute_now(self, states: Mapping[str, PaperState], touched: list[str] | None) -> bool:
+        """While the lists are counted: the muted papers found at once (one search);
+        True when they changed."""
+        assert self._library is not None
+        muting = Selector(self._library.engine, self.snapshot, states).muting if self.snapshot.mute_query else None
+        return self._take(muting, touched)
 
     def _read(self) -> Snapshot | None:
         try:
@@ -90,10 +126,29 @@ class ReadingListKeeper:
         """Update the counts and the muted papers (``changed``: ids whose read or starred
         state moved; ``touched``: ids whose tags or note did); True when the muted papers changed."""
         if self._counts is None:
+            if self._library is None:
+                return False
+            self._remember(changed, touched)
+            if self.sets.snapshot is not self.snapshot:
+                return self._mute_now(states, touched)
             return False
         started = time.perf_counter()
         self.lists = self._counts.update(states, self.snapshot, changed, touched)
-        muting = self._counts.muting
+        moved = self._take(self._counts.muting, touched)
+        self.last_update = time.perf_counter() - started
+        return moved
+
+    def _remember(self, changed: list[str] | None, touched: list[str] | None) -> None:
+        """What moved while the lists are counted, for :meth:`counted` (None: unknown)."""
+        was_changed, was_touched = self._pending
+        if was_changed is not None:
+            was_changed = None if changed is None else was_changed + changed
+        if was_touched is not None and self.sets.snapshot is not self.snapshot:
+            was_touched = None if touched is None else was_touched + touched
+        self._pending = (was_changed, was_touched)
+
+    def _take(self, muting: Muting | None, touched: list[str] | None) -> bool:
+        """The muted papers and the snapshot's sets as of now; True when the muted papers changed."""
         muted = muting.indices if muting is not None else frozenset()
         moved = muted != self._muted
         if moved:
@@ -107,7 +162,6 @@ class ReadingListKeeper:
             self._muted = muted
             self.sets = UserSets(self.snapshot, muting.ids if muting is not None else frozenset())
             self.version += 1
-        self.last_update = time.perf_counter() - started
         return moved
 
     # -- searching ------------------------------------------------------------------------

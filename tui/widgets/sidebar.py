@@ -82,7 +82,9 @@ class Sidebar(OptionList):
                 options.append(None)
                 previous_kind = kind
             options.append(Option(row_text(item, width - 1, item.key == self._current), id=item.key))
-        if all(item.key in _VIEW_KEYS for item in self._lists):
+        if not self._lists:
+            options.append(Option(Content.styled("Counting…", "$text-muted italic"), disabled=True))
+        elif all(item.key in _VIEW_KEYS for item in self._lists):
             options += [None, Option(Content.styled(_HINT, "$text-muted italic"), disabled=True)]
         self.set_options(options)
         if self.option_count:
