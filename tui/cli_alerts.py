@@ -100,7 +100,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     if window.empty:
         return _nothing(args, window.since)
     # Papers of the imports in (since, upto]: one imported meanwhile is left for the next run.
-    arrived = store.new_paper_ids(window.since) - store.new_paper_ids(window.upto)
+    arrived = store.imported_between(window.since, window.upto)
     states = store.states()
     texts = " ".join(snapshot.searches.values())
     alerts = compute_alerts(
