@@ -35,8 +35,8 @@ class SaveSearchDialog(ModalScreen[str | None]):
             yield Label(self.query_text, id="save-search-query", classes="dialog-text", markup=False)
             yield Input(placeholder="name (then @name in any query)", id="save-search-name")
             yield Label("", id="save-search-note", markup=False)
-            yield Label(f"Enter: save · Esc: cancel · the name '{MUTE}' hides its matches everywhere",
-                        classes="dialog-hint", markup=False)
+            yield Label(f"Enter: save · Esc: cancel · '{MUTE}' hides its matches", classes="dialog-hint",
+                        markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
