@@ -12,6 +12,7 @@ from textual.widgets import Input
 from .clipboard import Clipboard
 from .config import Config, load_config
 from .commands import APP_COMMANDS, MainCommands, bindings
+from .core.safetext import escape_controls, inert_text
 from .screens.help import HelpScreen, binding_sections
 from .screens.main import MainScreen
 from .web import adapt_to_browser
@@ -71,6 +72,13 @@ class ArxivReaderApp(App):
         self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample))
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification (screens' and widgets' too come here), its text made inert:
+        file names and fields from digests may hold escape sequences or bidi overrides."""
+        super().notify(inert_text(message), title=escape_controls(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     @property
     def main_screen(self) -> MainScreen | None:

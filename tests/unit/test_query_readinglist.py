@@ -300,3 +300,13 @@ def test_few_candidates_are_answered_one_by_one_as_the_whole_library(papers, tex
     few = sorted({7, 1, 8, 2, 3, 40, 401, len(ids) - 1})
     assert len(few) * 8 < len(ids)
     assert engine.search(query, states, few, sets=sets) == sorted(everything & set(few))
+
+
+def test_reading_list_terms_are_cheap_without_any_index() -> None:
+    """tag:, has:, note: are answered from the reading list's sets: no engine index is
+    needed, so the reader matches them with the key instead of sending them to a worker."""
+    from tui.core.query import search_cost
+
+    nothing_built = lambda key: False  # noqa: E731
+    assert search_cost(parse_query("tag:ml has:note note:baseline -tag:old"), 200_000, nothing_built) < 300_000
+    assert search_cost(parse_query("tag:ml ti:graph"), 200_000, nothing_built) == float("inf")
