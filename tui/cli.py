@@ -10,8 +10,9 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cli_ask import removal_refused
 from .cli_serve import cmd_serve
@@ -20,9 +21,12 @@ from .cli_args import KNOWN_OPTIONS, SUBCOMMANDS, build_command_parser, build_re
 from .cli_args import protect_query_values, restore_query
 from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
 from .cli_output import write_data, write_text
-from .core.models import split_arxiv_id
+from .core.models import Paper, PaperState, split_arxiv_id
 from .core.safetext import escape_controls
 from .core.records import jsonl
+
+if TYPE_CHECKING:
+    from .core.readinglist import Snapshot
 
 __all__ = ["KNOWN_OPTIONS", "SUBCOMMANDS", "CommandError", "build_command_parser", "main", "write_data"]
 
@@ -64,6 +68,55 @@ def open_store(home: Path | None):
         _notice(message)
     store.messages.subscribe(_notice)
     return store
+
+
+def filter_with_query(
+    papers: Sequence[Paper],
+    states: dict[str, PaperState],
+    text: str,
+    *,
+    strict: bool = False,
+    new_ids: Collection[str] = frozenset(),
+    reading: Snapshot | None = None,
+) -> list[Paper]:
+    """Papers matching the query ``text``; warnings about ignored parts go to stderr.
+
+    With ``strict`` a query that had to ignore anything is refused (exit status 2).
+    ``new_ids``: the papers ``is:new`` finds (see :func:`new_ids_for`). ``reading``:
+    the reading list (``@name``, tags, notes; the muted papers are left out and
+    counted on stderr unless the query says ``is:muted``)."""
+    if not text.strip() and not (reading and reading.mute_query):
+        return list(papers)
+    from .core.query import QueryEngine
+    from .core.readinglist import Selector, Snapshot
+
+    engine = QueryEngine(papers)
+    engine.new_ids = frozenset(new_ids)
+    selection = Selector(engine, reading or Snapshot(), states).select(text)
+    found, warnings = [papers[i] for i in selection.indices], selection.warnings
+    if warnings and strict:
+        raise CommandError(
+            f"query {text!r}: " + "; ".join(warnings) + ". Nothing written "
+            "(fix the query, or add --lenient to export what the rest of it selects)",
+            status=2,
+        )
+    for warning in warnings:
+        print(f"arxiv-reader: query: {warning}", file=sys.stderr)
+    if selection.hidden:
+        _notice(f"{selection.hidden:,} muted paper(s) left out (the saved search 'mute'; is:muted finds them)")
+    return found
+
+
+def new_ids_for(store, text: str, saved: Collection[str] = ()) -> set[str]:
+    """What ``is:new`` means for a query, by the reader's rule: the papers first imported
+    after what the ended reader sessions loaded (every paper before any session ended;
+    see :mod:`tui.core.store.readers`). Looked up only when the query or a saved search
+    it may use (``saved``: their texts) asks."""
+    from .core.query import parse_query
+
+    if not any(parse_query(query).uses_new for query in (text, *saved)):
+        return set()
+    return store.new_paper_ids(store.new_baseline())
 
 
 def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], list[str]]:
@@ -136,8 +189,15 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def reading_snapshot(store) -> Snapshot:
+    """The reading list as it is now: tags, notes, saved searches (see :mod:`tui.cli_reading`)."""
+    from .core.readinglist import ReadingList
+
+    return ReadingList(store).snapshot()
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    from .cli_index import query_docs, table_lines
+    from .cli_index import query_docs, table_lines, uses_reading_list
 
     store = open_store(args.home)
     index = store.open_index()  # answers from the index: the library is never loaded
@@ -145,15 +205,36 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not len(index) and not args.query.strip():
         _notice("the library is empty: import digests first (arxiv-reader import PATH)")
         return 0  # nothing was asked to match
+    reading = reading_snapshot(store)
+    if uses_reading_list(args.query, reading):  # tags, notes, @name, muting: the loaded library answers
+        return _list_loaded(args, store, states, reading)
     docs = query_docs(store, index, args.query)
     if not docs:
         raise CommandError(f"no paper matches the query {args.query!r}")
     if args.limit is not None:
         docs = docs[: max(args.limit, 0)]
     if args.format == "jsonl":
-        write_data(jsonl((index.paper(d) for d in docs), states))
+        write_data(jsonl((index.paper(d) for d in docs), states, reading.tags, reading.notes))
     else:
         write_text(table_lines(index.rows(docs), states))
+    return 0
+
+
+def _list_loaded(args: argparse.Namespace, store, states: dict[str, PaperState], reading: Snapshot) -> int:
+    """``list`` over the loaded library (a query that needs the reading list)."""
+    from .cli_index import paper_rows, table_lines
+
+    papers = store.load_papers()
+    new_ids = new_ids_for(store, args.query, reading.searches.values())
+    papers = filter_with_query(papers, states, args.query, new_ids=new_ids, reading=reading)
+    if not papers:
+        raise CommandError(f"no paper matches the query {args.query!r}")
+    if args.limit is not None:
+        papers = papers[: max(args.limit, 0)]
+    if args.format == "jsonl":
+        write_data(jsonl(papers, states, reading.tags, reading.notes))
+    else:
+        write_text(table_lines(paper_rows(papers), states))
     return 0
 
 
@@ -194,12 +275,21 @@ def _device_lines(store) -> list[str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .cli_index import QueryRefused, query_docs
+    from .cli_index import QueryRefused, query_docs, uses_reading_list
     from .core.index.universe import IndexUniverse
     from .export import run_export
 
     store = open_store(args.home)
     states = store.states()
+    reading = reading_snapshot(store)
+    if uses_reading_list(args.query, reading):  # tags, notes, @name, muting: the loaded library answers
+        library = store.load_papers()
+        new_ids = new_ids_for(store, args.query, reading.searches.values())
+        papers = filter_with_query(library, states, args.query, strict=not args.lenient, new_ids=new_ids,
+                                   reading=reading)
+        if not papers:
+            raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
+        return run_export(args, papers, states, universe=library, reading=reading)
     index = store.open_index()
     try:
         docs = query_docs(store, index, args.query, strict=not args.lenient)
@@ -212,7 +302,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not docs:
         raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
     papers = [index.paper(d) for d in docs]
-    return run_export(args, papers, states, universe=IndexUniverse(index, store.load_papers))
+    return run_export(args, papers, states, universe=IndexUniverse(index, store.load_papers),
+                      reading=reading)
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -336,6 +427,11 @@ def _dispatch(argv: list[str]) -> int:
     if first is not None and argv[first] in SUBCOMMANDS:
         args = build_command_parser().parse_args(argv)
         restore_query(args, queries)  # bytes that were not UTF-8 read as Latin-1, with a note
-        return COMMANDS[args.command](args)
+        command = COMMANDS.get(args.command)
+        if command is None:  # the reading list's (tag, tags, note, search, alerts)
+            from .cli_reading import COMMANDS as READING_COMMANDS
+
+            command = READING_COMMANDS[args.command]
+        return command(args)
     return run_reader(build_reader_parser().parse_args(argv))
 

@@ -5,10 +5,44 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .core.latex import title_text
 from .core.models import PaperState
 from .core.safetext import escape_controls
+
+if TYPE_CHECKING:
+    from .core.index.segment import Row
+
+
+def uses_reading_list(text: str, reading) -> bool:
+    """Whether the reading list takes part in the query ``text``: a saved search ``mute``
+    hides papers, or the query says ``@name``, ``tag:``, ``note:``, ``has:`` or ``is:muted``.
+
+    The search index holds no reading list yet, so such queries are answered by the
+    loaded library (:func:`tui.cli.filter_with_query`), exactly as before the index.
+    """
+    if reading.mute_query:
+        return True
+    if not text.strip():
+        return False
+    if "@" in text:
+        return True
+    from .core.query import parse_query
+    from .core.query.nodes import user_set_key
+
+    return any(user_set_key(term) is not None for term in parse_query(text).terms())
+
+
+def paper_rows(papers: Sequence) -> list[Row]:
+    """Loaded papers as the index's list rows (for :func:`table_lines`)."""
+    from .core.index.segment import Row
+
+    return [
+        Row(i, p.id, p.version, p.title, p.authors[0] if p.authors else "", len(p.authors), p.primary_category,
+            p.first_digest_date, p.digests[-1].date if p.digests else "")
+        for i, p in enumerate(papers)
+    ]
 
 
 class QueryRefused(Exception):

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Paper
-from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term
+from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term, user_set_key
 from ..query.syntax import parse_query
 from . import bitsets, views
 from .directory import read_manifest
@@ -30,7 +30,8 @@ from .phrases import blob_pattern, check_texts, scan_segment
 from .segment_file import IndexDamaged, IndexMissing
 from ..query.words import is_single_word, needle_parts
 
-#: State sets for ``is:`` terms: name (``read``, ``starred``, ``new``) -> bitset or document ids.
+#: State sets for ``is:`` terms: name (``read``, ``starred``, ``new``) -> bitset or document ids;
+#: also the reading list's (``tag:ml``, ``has:note``, ``muted``...: see ``nodes.user_set_key``).
 States = Mapping[str, "np.ndarray | Iterable[int]"]
 _CACHE_SIZE = 64
 #: A segment's blob is scanned whole when more than 1/BULK_SHARE of its documents are candidates.
@@ -325,6 +326,9 @@ class _Evaluator:
             return out
         if field == "is":
             return self.state(term.needle)
+        user_key = user_set_key(term)  # tag:, has:, note: (is:muted is "muted" above)
+        if user_key is not None:
+            return self.state(user_key)
         return self.index.term_bits(field, term.needle, term.lo, term.hi)
 
     def text(self, field: str, needle: str, within: np.ndarray | None) -> np.ndarray:
