@@ -169,3 +169,40 @@ def test_is_new_from_the_index_follows_the_reader_sessions(tmp_path: Path) -> No
     expected = store.new_paper_ids(store.new_baseline())
     assert expected and expected != store.known_ids()
     assert new_from_index(store) == expected
+
+
+def test_a_large_first_import_leaves_the_index_to_the_first_command_that_needs_it(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Over BUILD_AT_IMPORT papers the import builds no index (it stays as fast as without one);
+    the first command that needs it says it builds it, builds it once, and later imports keep
+    it current with segments. A re-import of the unchanged library leaves it pending, quietly."""
+    from tui.core.store import search
+
+    monkeypatch.setattr(search, "BUILD_AT_IMPORT", 0)  # every library counts as large here
+    files = copy_digests(tmp_path, FILES)
+    newest = max(files, key=lambda p: p.stem)
+    home = tmp_path / "home"
+    store = Store(home)
+    store.import_paths([f for f in files if f != newest])
+    directory = search_dir(home)
+    assert not (directory / "index.json").exists() and not list(directory.glob("seg-*.axs"))
+    assert (directory / "pending").exists()
+    assert not [m for m in store.messages if "search index" in m], store.messages
+    store = Store(home)
+    store.import_paths([f for f in files if f != newest])  # unchanged: still pending, nothing said
+    assert not (directory / "index.json").exists()
+    assert not [m for m in store.messages if "search index" in m], store.messages
+    assert main(["--home", str(home), "list", "--query", "transf"]) == 0
+    out, err = capsys.readouterr()
+    assert "2201.13027" in out
+    assert "building the search index of the library's" in err and "(one time, about" in err, err
+    assert "was missing" not in err and "rebuilt" not in err, err  # nothing went wrong: not said so
+    assert not (directory / "pending").exists() and (directory / "index.json").exists()
+    assert main(["--home", str(home), "stats"]) == 0
+    assert "search index" not in capsys.readouterr().err  # built once
+    manifest = json.loads((directory / "index.json").read_text())
+    Store(home).import_paths([tmp_path / "digests"])  # the new day: a segment, no rebuild
+    after = json.loads((directory / "index.json").read_text())
+    assert len(after["segments"]) == 2 and after["segments"][1] == manifest["segments"][0]
+    assert_index_is_the_library(Store(home))

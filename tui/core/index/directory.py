@@ -97,6 +97,20 @@ def build_index(
         _commit(directory, generation, source, [entry], extra or {})
 
 
+def clear_index(directory: Path) -> None:
+    """Remove the index in ``directory`` (manifest first, then its segment files): it is
+    missing until the next :func:`build_index`. Readers keep the files they mapped."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return
+    with FileLock(str(directory / _LOCK)):
+        for path in [directory / MANIFEST, *directory.glob("seg-*.axs")]:
+            try:
+                os.unlink(path)
+            except OSError:  # gone already, or still mapped on Windows: the next commit removes it
+                pass
+
+
 def add_segment(
     directory: Path,
     papers: Iterable[Paper],
