@@ -25,3 +25,24 @@ async def settle(app: ArxivReaderApp, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+#: What a terminal sends for the named keys a burst may hold.
+_CHARACTERS = {
+    "space": " ", "enter": "\r", "escape": "\x1b", "slash": "/", "question_mark": "?",
+    "left_square_bracket": "[", "right_square_bracket": "]",
+}
+
+
+def burst(app: ArxivReaderApp, *keys: str) -> None:
+    """Put ``keys`` in the app's queue at once, as a terminal does with the keys of one read
+    (fast typing over SSH, a paste, key repeat): none is handled before all are queued.
+
+    Pilot.press lets the app go idle between keys; this does not. Await a
+    ``settle`` afterwards.
+    """
+    from textual import events
+
+    for key in keys:
+        character = _CHARACTERS.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
