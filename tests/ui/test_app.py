@@ -519,3 +519,24 @@ async def test_help_leaves_out_keys_that_do_something_else_there(make_app):
         assert reading["Quit"] == "^q" and "q" in reading["Back"].split()
         every_row = [row for _, found in binding_sections(app.screen) for row in found]
         assert all(tip for _, _, tip in every_row if _ in ("tab", "shift+tab"))
+
+
+async def test_the_filters_placeholder_tells_the_truth_about_help(make_app):
+    """Re-check R4: while the filter has the focus "?" types; its placeholder says how to get help."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        field = main(app).filter_bar.input
+        assert field.placeholder.endswith("(? for help)")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "slash")
+        await settle(app, pilot)
+        assert "(? for help)" not in field.placeholder and field.placeholder.endswith("(Esc, then ? for help)")
+        await pilot.press("question_mark")
+        assert field.value == "?" and not isinstance(app.screen, HelpScreen)
+        await pilot.press("backspace", "escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert field.placeholder.endswith("(? for help)")

@@ -118,7 +118,8 @@ async def test_keys_right_after_leaving_the_filter_are_list_keys(make_app, leave
         assert screen.query_text == "ti:a" and screen.filter_bar.input.value == "ti:a"
         assert isinstance(app.focused, PaperList)
         assert starred(screen) == [shown[2].id]
-        # And back: "/" then text in the same read go to the filter.
-        burst(app, "slash", "x")
+        # All in one read: "/" and the text go to the filter, the keys after Enter/Escape to the list.
+        burst(app, "slash", "n", leave, "j", "m")
         await settle(app, pilot)
-        assert screen.query_text == "ti:ax"
+        assert screen.query_text == "ti:an" and isinstance(app.focused, PaperList)
+        assert read(screen) == [screen.results.papers[1].id] and screen.cursor == 1

@@ -16,6 +16,13 @@ def status(app) -> str:
     return str(app.screen.query_one(StatusLine).render())
 
 
+def shown_text(app, widget) -> str:
+    """The words painted in ``widget``'s region, its lines joined by spaces."""
+    region = widget.region
+    lines = app.screen._compositor.render_strips()[region.y:region.bottom]
+    return " ".join(line.text[region.x:region.right].strip() for line in lines).strip()
+
+
 def notices(app) -> str:
     return " | ".join(str(n.message) for n in app._notifications)
 
@@ -55,6 +62,10 @@ async def test_the_status_line_and_y_say_how_many_marks_the_filter_hides(make_ap
         assert isinstance(app.screen, CopyMenu)
         title = str(app.screen.query(".dialog-title").first().render())
         assert "2 marked papers, 1 of them hidden by the filter" in title
+        # The whole heading is on screen, wrapped inside the dialog, not cut at its edge.
+        assert shown_text(app, app.screen.query(".dialog-title").first()) == (
+            "Copy 2 marked papers, 1 of them hidden by the filter as…"
+        )
         await pilot.press("down", "down", "down", "down", "enter")  # arXiv ids
         await settle(app, pilot)
         assert sorted(app.clipboard.split()) == sorted([f"arXiv:{ir.id}", f"arXiv:{other.id}"])

@@ -26,6 +26,8 @@ from textual.reactive import Reactive, reactive, var
 from textual.widgets import Input, Static
 
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
+#: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
+FOCUSED_PLACEHOLDER = "words, au:name, cat:cs.CV, is:new, date:latest… (Esc, then ? for help)"
 
 
 class QueryInput(Input):
@@ -62,6 +64,17 @@ class QueryInput(Input):
             event.stop()
             event.prevent_default()
             self.finished = event.key
+
+    def on_focus(self) -> None:
+        self.placeholder = FOCUSED_PLACEHOLDER
+
+    def on_blur(self) -> None:
+        self.placeholder = PLACEHOLDER
+
+    async def action_submit(self) -> None:
+        """Enter that reached the input's binding: typed ahead of the focus (``/x⏎`` in one
+        read went to the list first and bubbled up); leaves the filter as above."""
+        self.finished = "enter"
 
 
 class FilterBar(Vertical):
