@@ -72,6 +72,10 @@ class ArxivReaderApp(App):
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
 
+    def on_unmount(self) -> None:
+        """The reader is closing: the file kept for a copy by hand goes with it (the dialog said so)."""
+        self.clipboard_helper.hand_copy.remove()
+
     @property
     def main_screen(self) -> MainScreen | None:
         for screen in self.screen_stack:
