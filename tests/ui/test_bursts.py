@@ -123,3 +123,19 @@ async def test_keys_right_after_leaving_the_filter_are_list_keys(make_app, leave
         await settle(app, pilot)
         assert screen.query_text == "ti:an" and isinstance(app.focused, PaperList)
         assert read(screen) == [screen.results.papers[1].id] and screen.cursor == 1
+
+
+async def test_escape_read_with_the_next_key_as_alt_key_leaves_the_filter(make_app):
+    """Escape then ``jjs`` in one read is parsed as alt+j, j, s (a terminal sends Alt as ESC):
+    in the filter that is Escape and j, not a "j" typed into the query."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await pilot.press("slash", *"ti:a")
+        await settle(app, pilot)
+        shown = list(screen.results.papers)
+        burst(app, "alt+j", "j", "s")
+        await settle(app, pilot)
+        assert screen.query_text == "ti:a" and isinstance(app.focused, PaperList)
+        assert starred(screen) == [shown[2].id]

@@ -44,5 +44,6 @@ def burst(app: ArxivReaderApp, *keys: str) -> None:
     from textual import events
 
     for key in keys:
-        character = _CHARACTERS.get(key, key if len(key) == 1 else None)
+        plain = key.removeprefix("alt+")  # a terminal sends alt+j as ESC j: its character is j
+        character = _CHARACTERS.get(plain, plain if len(plain) == 1 else None)
         app.post_message(events.Key(key, character))

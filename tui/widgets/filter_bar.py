@@ -12,7 +12,8 @@ Enter and Escape leave the filter: :attr:`FilterBar.finished` says so, and the
 screen (watching it) moves the focus to the list while that key is handled.
 Keys of the same read (``Esc j j s`` typed fast over SSH) were sent to the
 input before the focus moved; the input hands them on, in order, to where the
-focus is now instead of typing them into the query.
+focus is now instead of typing them into the query. (Escape and a letter in
+one read arrive as alt+letter: taken as both.)
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ class QueryInput(Input):
             event.stop()
             event.prevent_default()
             self.finished = event.key
+        elif event.key.startswith("alt+") and event.is_printable:
+            # Escape and the next key in one read (over SSH, typed fast) reach the reader as
+            # alt+key: a terminal sends Alt as a leading ESC. No alt+letter means anything
+            # in the filter, so take it for what it most likely was: Escape, then the key.
+            event.stop()
+            event.prevent_default()
+            self.finished = "escape"
+            self.app.post_message(events.Key(event.key.removeprefix("alt+"), event.character))
 
     def on_focus(self) -> None:
         self.placeholder = FOCUSED_PLACEHOLDER
