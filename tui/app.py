@@ -12,6 +12,7 @@ from textual.widgets import Input
 from .clipboard import Clipboard
 from .config import Config, load_config
 from .commands import APP_COMMANDS, MainCommands, bindings
+from .core.safetext import escape_controls, inert_text
 from .screens.help import HelpScreen, binding_sections
 from .screens.main import MainScreen
 from .web import adapt_to_browser
@@ -75,6 +76,13 @@ class ArxivReaderApp(App):
     def on_unmount(self) -> None:
         """The reader is closing: the file kept for a copy by hand goes with it (the dialog said so)."""
         self.clipboard_helper.hand_copy.remove()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification (screens' and widgets' too come here), its text made inert:
+        file names and fields from digests may hold escape sequences or bidi overrides."""
+        super().notify(inert_text(message), title=escape_controls(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     @property
     def main_screen(self) -> MainScreen | None:

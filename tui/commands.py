@@ -154,6 +154,10 @@ READING_COMMANDS: tuple[Command, ...] = (
         "reading_authors", "a", "toggle_authors", "Authors", "Show every author, or the one-line summary.",
         show=False,
     ),
+    Command(
+        "reading_all", "x", "show_all", "Show all", "Show long fields whole (an abstract over 5,000 characters is cut).",
+        show=False,
+    ),
     Command("reading_star", "s", "star", "Star", "Star or unstar this paper."),
     Command("reading_read", "m", "read", "Read/unread", "Mark this paper read or unread.", show=False),
     Command("reading_open", "o", "open_url('abs')", "Open", "Open the arXiv page (or copy its URL over SSH)."),

@@ -201,9 +201,37 @@ async def test_m_toggles_read_back(make_app, home: Path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        first = main(app).paper_list.highlighted.id
-        await pilot.press("m", "m")
-    assert not Store(home).states().get(first) or not Store(home).states()[first].read
+        screen = main(app)
+        first = screen.paper_list.highlighted.id
+        await pilot.press("m")
+        assert screen.states[first].read
+        assert Store(home).states()[first].read  # written, as another process sees it
+        await pilot.press("m")
+        assert first not in screen.states or not screen.states[first].read
+    final = Store(home).states().get(first)
+    assert final is None or not final.read
+
+
+async def test_s_and_m_repaint_the_row(make_app):
+    """The highlighted row itself shows the change at once (not only the detail or a snapshot)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        papers = main(app).paper_list
+
+        def row() -> str:
+            return papers.render_line(papers.row_of(papers.cursor) - round(papers.scroll_y)).text
+
+        assert row()[1:3] == "● " and "★" not in row()  # unread, not starred
+        await pilot.press("s")
+        await pilot.pause()
+        assert row()[1:4] == "●★ "
+        await pilot.press("m")
+        await pilot.pause()
+        assert row()[1:4] == " ★ "
+        await pilot.press("s", "m")
+        await pilot.pause()
+        assert row()[1:4] == "●  "
 
 
 async def test_enter_marks_read(make_app, home: Path):

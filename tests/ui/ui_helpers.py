@@ -16,13 +16,25 @@ async def wait_loaded(app: ArxivReaderApp, pilot) -> None:
         screen = app.screen
         if isinstance(screen, MainScreen) and screen.loaded:
             break
-    await app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
+
+
+async def wait_for_workers(app: ArxivReaderApp) -> None:
+    """Wait until no worker runs; one cancelled on the way (a newer search, a closed view) is done too."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(20):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
 
 
 async def settle(app: ArxivReaderApp, pilot) -> None:
     """Let workers finish and messages drain."""
-    await app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
     await pilot.pause()
 

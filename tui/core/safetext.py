@@ -90,3 +90,26 @@ class Notices(list):
     def extend(self, messages) -> None:  # type: ignore[override]
         for message in messages:
             self.append(message)
+
+
+def inert_markdown(source: str) -> str:
+    """Markdown whose text shows every control, bidi and undecodable character as an
+    escape, as :func:`escape_controls` does; newlines and tabs are kept.
+
+    The escape's backslash is itself escaped (``\\\\x1b``), so Markdown shows
+    ``\\x1b`` rather than taking the backslash as its own.
+    """
+    if _UNSAFE.search(source) is None:
+        return source
+    return "\n".join(
+        "\t".join(_UNSAFE.sub(lambda match: "\\" + _escape(match), part) for part in line.split("\t"))
+        for line in source.split("\n")
+    )
+
+
+def blank_controls(text: str) -> str:
+    """``text`` with every control, bidi and undecodable character replaced by a space
+    (for what the user types or pastes: same length, so a cursor position still fits)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(" ", text)

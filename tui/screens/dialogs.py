@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from ..clipboard import tmux_held_back
+from ..core.safetext import escape_controls, inert_text
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -30,7 +31,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.question), classes="dialog-text")
+            yield Label(Content(inert_text(self.question)), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes_label, variant="primary", id="yes")
                 yield Button(self.no_label, id="no")
@@ -59,7 +60,7 @@ class CopyMenu(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(f"Copy {self.what} as…"), classes="dialog-title")
+            yield Label(Content(escape_controls(f"Copy {self.what} as…")), classes="dialog-title")
             yield OptionList(
                 *(Option(Content(label), id=key) for key, label in self.formats.items()),
                 id="copy-formats",
@@ -86,7 +87,7 @@ class BibFileDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(f"Add {self.what} to a .bib file"), classes="dialog-title")
+            yield Label(Content(escape_controls(f"Add {self.what} to a .bib file")), classes="dialog-title")
             yield Label(
                 "Only papers the file doesn't have yet (same arXiv id or DOI) are added; "
                 "nothing else in it changes. A missing file is created.",
@@ -126,15 +127,15 @@ class CopyFallbackDialog(Screen[None]):
         self.path = path
 
     def compose(self) -> ComposeResult:
-        yield Label(Content(f"{self.title_text}: could not be copied"), id="copy-title")
+        yield Label(Content(escape_controls(f"{self.title_text}: could not be copied")), id="copy-title")
         hint = "Select the text below with your terminal (often shift+drag) and copy it. Esc closes."
         if self.path:
             hint = f"The whole text is in {self.path} until you quit (the next copy shown here replaces it). " + hint
         if self.tmux:
             hint = f"{tmux_held_back(self.tmux)}. " + hint
-        yield Label(Content(hint), id="copy-hint")
+        yield Label(Content(escape_controls(hint)), id="copy-hint")
         yield TextArea(
-            self.text, read_only=True, soft_wrap=True, show_line_numbers=False, show_cursor=False,
+            inert_text(self.text), read_only=True, soft_wrap=True, show_line_numbers=False, show_cursor=False,
             highlight_cursor_line=False, compact=True, id="copy-text",
         )
         yield Footer()

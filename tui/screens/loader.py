@@ -26,6 +26,7 @@ from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.library import Library
+from ..core.safetext import escape_controls
 from ..core.models import PaperState
 from ..core.watch import import_finished
 
@@ -112,7 +113,7 @@ class LibraryLoader(Vertical):
 
     def on_library_loader_progress(self, event: Progress) -> None:
         label = f"{event.stage}…" if not event.total else f"{event.stage}… {event.done:,} of {event.total:,}"
-        self.query_one("#loading-label", Label).update(Content(label))
+        self.query_one("#loading-label", Label).update(Content(escape_controls(label)))
         self.query_one("#loading-bar", ProgressBar).update(total=event.total or None, progress=event.done)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -122,7 +123,7 @@ class LibraryLoader(Vertical):
             message = f"{worker.name or 'Background task'} failed: {type(error).__name__}: {error}"
             self.notify(message, title="Error", severity="error", markup=False, timeout=10)
             if worker.name == "load":
-                self.query_one("#loading-label", Label).update(Content(message))
+                self.query_one("#loading-label", Label).update(Content(escape_controls(message)))
         elif event.state == WorkerState.SUCCESS and worker.name == "load":
             self.post_message(self.Finished(worker.result))
 

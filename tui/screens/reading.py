@@ -17,8 +17,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..commands import READING_COMMANDS, bindings
+from ..core.query import SpanCache
+from ..core.safetext import escape_controls
 from ..widgets.markdown_view import MarkdownView
-from ..widgets.paper_document import reading_markdown
+from ..widgets.paper_document import reading_markdown, status_text
 
 if TYPE_CHECKING:
     from .main import MainScreen
@@ -37,6 +39,8 @@ class ReadingScreen(Screen[None]):
         super().__init__()
         self.main = main
         self.all_authors = False
+        #: Long fields shown whole (``x``), built and rendered in a thread when long.
+        self.full = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="reading-head")
@@ -51,6 +55,7 @@ class ReadingScreen(Screen[None]):
 
     def _paper_changed(self) -> None:
         self.all_authors = False
+        self.full = False
         self._refresh(top=True)
 
     def _refresh(self, top: bool = False) -> None:
@@ -61,15 +66,22 @@ class ReadingScreen(Screen[None]):
             return
         state = main.user.get(paper.id) if main.user is not None else None
         spans = main.results.spans if main.results is not None else None
-        self.query_one(ReadingView).show_source(
-            reading_markdown(paper, state, spans, self.all_authors), keep_scroll=not top
-        )
+        view = self.query_one(ReadingView)
+        if self.full:
+            # Perhaps megabytes: built and rendered off this thread, with spans of its own.
+            own_spans = SpanCache(spans.query) if spans else None
+            all_authors = self.all_authors
+            key = (paper.id, status_text(state), own_spans and own_spans.query, all_authors)
+            view.show_built(key, lambda: reading_markdown(paper, state, own_spans, all_authors, full=True),
+                            keep_scroll=not top)
+        else:
+            view.show_source(reading_markdown(paper, state, spans, self.all_authors), keep_scroll=not top)
         count = len(main.results.papers) if main.results is not None else 0
         head = f"Paper {main.cursor + 1:,} of {count:,}"  # (the screen's cursor: the list's may lag)
         if main.day:
             head += f" on {main.day}"
         head += " · n/p: next/previous · Esc: back to the list"
-        self.query_one("#reading-head", Static).update(Content(head))
+        self.query_one("#reading-head", Static).update(Content(escape_controls(head)))
 
     def action_close(self) -> None:
         """Back to the list, where it was."""
@@ -80,6 +92,11 @@ class ReadingScreen(Screen[None]):
 
     def action_toggle_authors(self) -> None:
         self.all_authors = not self.all_authors
+        self._refresh()
+
+    def action_show_all(self) -> None:
+        """Show long fields whole (a 1 MB abstract too), or cut again."""
+        self.full = not self.full
         self._refresh()
 
     def action_star(self) -> None:

@@ -26,6 +26,8 @@ from textual.geometry import Size
 from textual.reactive import Reactive, reactive, var
 from textual.widgets import Input, Static
 
+from tui.core.safetext import blank_controls, escape_controls
+
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
 #: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
 FOCUSED_PLACEHOLDER = "words, au:name, cat:cs.CV, is:new, date:latest… (Esc, then ? for help)"
@@ -42,6 +44,11 @@ class QueryInput(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def validate_value(self, value: str) -> str:
+        """Typed, pasted or restored: control and bidi characters become spaces (they mean
+        nothing in a query, and must never reach the terminal)."""
+        return blank_controls(value)
     #: Inherited scrolling keys that mean nothing in a one-line filter (left out of the help).
     HELP_HIDDEN_ACTIONS = frozenset({
         "scroll_up", "scroll_down", "scroll_left", "scroll_right", "scroll_home", "scroll_end",
@@ -131,7 +138,7 @@ class FilterBar(Vertical):
         self._warnings = list(warnings)
         label = self.query_one("#filter-warnings", Static)
         # Content, not markup: warnings quote what the user typed.
-        label.update(Content("⚠ " + " · ".join(warnings)) if warnings else Content(""))
+        label.update(Content(escape_controls("⚠ " + " · ".join(warnings))) if warnings else Content(""))
         label.set_class(bool(warnings), "-visible")
 
     def focus_input(self) -> None:

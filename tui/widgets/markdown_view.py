@@ -10,22 +10,36 @@ per cursor move at 200,000 papers.
 Text wrapped in ``~~`` (Markdown strikethrough) is drawn in the
 ``markdown-view--highlight`` style: the query's matches (see
 :mod:`tui.widgets.paper_document`).
+
+A long document (over :data:`SYNC_RENDER_CHARS`, e.g. a 1 MB abstract shown
+whole) and one built by a callable (:meth:`MarkdownView.show_built`) are built
+and rendered in a thread worker: the view shows a one-line "Rendering…" note
+meanwhile and keeps answering keys (a 1 MB abstract took 3 s to render).
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Markdown
 from rich.style import Style
+from rich.text import Text
 from rich.theme import Theme
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from .scrolling import set_virtual_size
 
-__all__ = ["MarkdownView"]
+__all__ = ["MarkdownView", "SYNC_RENDER_CHARS"]
+
+#: Documents longer than this (characters of Markdown) are rendered in a thread
+#: (16,000 characters: ~80 ms at 80 columns here; the real abstracts are under 3,400).
+SYNC_RENDER_CHARS = 16_000
 
 
 class _Document:
@@ -64,11 +78,24 @@ class MarkdownView(ScrollView, can_focus=True):
         self._source = source
         self._strips: list[Strip] = []
         self._strips_width = -1
+        #: What builds the document in the render thread (``show_built``), None once built.
+        self._build: Callable[[], str] | None = None
+        self._build_key: object = None
+        #: The render running in a thread (a token: results of older ones are dropped), and its width.
+        self._job: object | None = None
+        self._job_width = -1
+        #: The styles the strips were rendered with (see :meth:`_style_key`).
+        self._strips_style: tuple[Style, Style] | None = None
 
     @property
     def source(self) -> str:
-        """The Markdown document shown."""
+        """The Markdown document shown (while :attr:`rendering` a built one: the previous)."""
         return self._source
+
+    @property
+    def rendering(self) -> bool:
+        """True while the document is built or rendered in a thread (a note is shown)."""
+        return self._job is not None
 
     @property
     def document(self) -> _Document:
@@ -83,10 +110,26 @@ class MarkdownView(ScrollView, can_focus=True):
 
     def show_source(self, source: str, keep_scroll: bool = False) -> None:
         """Show ``source``; back to the top unless ``keep_scroll`` (the same paper re-rendered)."""
-        if source == self._source and self._strips_width >= 0:
+        if source == self._source and self._build is None and self._build_key is None and self._strips_width >= 0:
             return
         self._source = source
+        self._build, self._build_key = None, None
+        self._replaced(keep_scroll)
+
+    def show_built(self, key: object, build: Callable[[], str], keep_scroll: bool = False) -> None:
+        """Show the document ``build()`` returns, built in the render thread (it may be long).
+
+        ``key`` identifies the document: the same key again does nothing.
+        ``build`` must not touch widgets (it runs in a thread).
+        """
+        if key == self._build_key:
+            return
+        self._build, self._build_key = build, key
+        self._replaced(keep_scroll)
+
+    def _replaced(self, keep_scroll: bool) -> None:
         self._strips_width = -1
+        self._job = None
         if self.is_mounted:
             self._layout_document()
             if not keep_scroll:
@@ -101,26 +144,81 @@ class MarkdownView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips_width = -1  # theme or stylesheet change: colours of the strips
-        if self.is_mounted:
-            self._layout_document()
+        # Styles are updated many times while a screen mounts and on every focus change:
+        # render again (at the next paint) only when the colours of the strips change.
+        if self.is_mounted and self._style_key() != self._strips_style:
+            self._strips_width = -1
+            self._job = None
+            self.refresh()
+
+    def _style_key(self) -> tuple[Style, Style]:
+        """What the strips' colours depend on: the view's style and the highlight's."""
+        return self.rich_style, self.get_component_rich_style("markdown-view--highlight", partial=True)
 
     def _content_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
 
     def _layout_document(self) -> None:
         """Render the document at the current width and size the scrollable area to it."""
+        if self.scrollable_content_region.width <= 0:
+            return  # not laid out yet (a screen being mounted): rendered at its first size
         width = self._content_width()
         if width != self._strips_width:
-            console = self.app.console
-            lines = console.render_lines(
-                self.document, console.options.update_width(width), style=self.rich_style, pad=True
-            )
-            # pad=True: every line is exactly ``width`` cells already.
-            self._strips = [Strip(line, width) for line in lines]
+            self._strips_style = self._style_key()
+            if self._build is None and len(self._source) <= SYNC_RENDER_CHARS:
+                self._job = None
+                console = self.app.console
+                lines = console.render_lines(
+                    self.document, console.options.update_width(width), style=self.rich_style, pad=True
+                )
+                # pad=True: every line is exactly ``width`` cells already.
+                self._strips = [Strip(line, width) for line in lines]
+            elif self._job is None or self._job_width != width:
+                self._render_in_thread(width)
             self._strips_width = width
         # overflow-y: scroll (the stylesheets) keeps the scrollbar: no layout needed.
         set_virtual_size(self, Size(width, len(self._strips)), scrollbar_may_change=False)
+        self.refresh()
+
+    def _render_in_thread(self, width: int) -> None:
+        """Show a note now; build and render the document in a thread, then show it."""
+        job = self._job = object()
+        self._job_width = width
+        build, source = self._build, self._source
+        size = "the document" if build is not None else f"{len(source) // 1024:,} KB"
+        note = Text(end="")  # styled by a span: Text.render drops the base style of a Text without spans
+        note.append(f" Rendering {size}…", self.rich_style + Style(italic=True))
+        self._strips = [Strip(list(note.render(self.app.console))).adjust_cell_length(width, self.rich_style)]
+        highlight = self.get_component_rich_style("markdown-view--highlight", partial=True)
+        style = self.rich_style
+        # Its own console: the app's is not for other threads (a theme is pushed while rendering).
+        console = Console(
+            color_system=self.app.console.color_system, file=io.StringIO(), width=width, markup=False,
+            highlight=False, emoji=False, legacy_windows=False, force_terminal=True, safe_box=False,
+        )
+
+        def render() -> None:
+            text = build() if build is not None else source
+            worker = get_current_worker()
+            if worker.is_cancelled:
+                return
+            lines = console.render_lines(_Document(text, highlight), console.options.update_width(width),
+                                         style=style, pad=True)
+            strips = [Strip(line, width) for line in lines]
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._rendered, job, text, width, strips)
+
+        self.run_worker(render, thread=True, exclusive=True, group="markdown-render", exit_on_error=False,
+                        name="markdown-render", description=f"render {size}")
+
+    def _rendered(self, job: object, source: str, width: int, strips: list[Strip]) -> None:
+        """A thread's render is done: show it, unless another document or width came since."""
+        if job is not self._job or not self.is_mounted:
+            return
+        self._job = None
+        self._source, self._build = source, None
+        self._strips, self._strips_width = strips, width
+        set_virtual_size(self, Size(width, len(strips)), scrollbar_may_change=False)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -131,6 +229,14 @@ class MarkdownView(ScrollView, can_focus=True):
         if 0 <= index < len(self._strips):
             return self._strips[index]
         return Strip.blank(self._content_width(), self.rich_style)
+
+    def action_scroll_home(self) -> None:
+        """To the start of the text (at once: an animation through a long text took a second)."""
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        """To the end of the text, at once."""
+        self.scroll_end(animate=False)
 
     def action_page_down(self) -> None:
         """Scroll down one page."""

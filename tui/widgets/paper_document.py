@@ -1,7 +1,10 @@
 """The Markdown documents that describe a paper: the detail panel's and the reading view's.
 
 Pure functions of a paper, its state and the query's highlight spans, testable
-without an app. Everything from the data is escaped; query matches are wrapped
+without an app. What they show is bounded, so a hostile digest (a 1 MB abstract,
+thousands of authors) costs no more to show than a long real paper: each prose
+field is cut at a word near its limit with a note saying how much was left out,
+and only the reading view's ``x`` (``full=True``) shows everything. Everything from the data is escaped; query matches are wrapped
 in :data:`HIGHLIGHT_MARK` (Markdown strikethrough, which the data can't produce
 since every ``~`` in it is escaped), drawn as a highlight by the views.
 """
@@ -14,10 +17,14 @@ from urllib.parse import quote
 from tui.core.latex import escape_highlighted, escape_inline, latex_to_markdown, latex_to_markdown_highlighted
 from tui.core.models import Paper, PaperState
 from tui.core.query import SpanCache
+from tui.core.safetext import inert_markdown
 
 __all__ = [
+    "ALL_AUTHORS",
     "HIGHLIGHT_MARK",
     "MAX_AUTHORS",
+    "SHOWN_ABSTRACT",
+    "SHOWN_FIELD",
     "PLACEHOLDER",
     "SUMMARY_AUTHORS",
     "paper_markdown",
@@ -34,6 +41,17 @@ MAX_AUTHORS = 100
 
 #: Authors named in the reading view's one-line summary before "and N more".
 SUMMARY_AUTHORS = 3
+
+#: Authors listed by the reading view's ``a`` (all of them up to this; 942 in a real digest).
+ALL_AUTHORS = 3_000
+
+#: Characters of an abstract shown before a note on the rest (the longest of the real
+#: digests has 3,324; arXiv asks for 1,920 at most).
+SHOWN_ABSTRACT = 5_000
+
+#: Characters shown of a title, a comment, a journal reference or one author's name
+#: (real ones stay under 420).
+SHOWN_FIELD = 1_000
 
 #: Markdown delimiter put around query matches (styled as a highlight by the views).
 HIGHLIGHT_MARK = "~~"
@@ -58,12 +76,24 @@ def _spans(spans: SpanCache | None, paper: Paper, text: str, field_name: str) ->
     return spans.get(paper.id, text, field_name) if spans else []
 
 
-def _names(paper: Paper, spans: SpanCache | None, limit: int) -> list[str]:
+def _cut(text: str, limit: int | None) -> tuple[str, int]:
+    """``text`` cut near ``limit`` characters (at a space when one is close), and how many were left out."""
+    if limit is None or len(text) <= limit:
+        return text, 0
+    end = text.rfind(" ", limit * 9 // 10, limit)
+    if end == -1:
+        end = limit
+    return text[:end], len(text) - end
+
+
+def _names(paper: Paper, spans: SpanCache | None, limit: int, full: bool = False) -> list[str]:
     """The first ``limit`` authors as escaped Markdown, matches highlighted."""
     names = []
     for name in paper.authors[:limit]:
+        name, left_out = _cut(name, None if full else SHOWN_FIELD)
         name = " ".join(name.split())
-        names.append(escape_highlighted(name, _spans(spans, paper, name, "authors"), HIGHLIGHT_MARK))
+        shown = escape_highlighted(name, _spans(spans, paper, name, "authors"), HIGHLIGHT_MARK)
+        names.append(shown + (f"… *({left_out:,} more characters)*" if left_out else ""))
     return names
 
 
@@ -76,12 +106,34 @@ def _authors(paper: Paper, spans: SpanCache | None, limit: int) -> str:
     return text
 
 
-def _prose(spans: SpanCache | None, paper: Paper, text: str, field_name: str) -> str:
-    """LaTeX prose as escaped Markdown, with the query's matches highlighted."""
+def _prose(spans: SpanCache | None, paper: Paper, text: str, field_name: str, limit: int | None = None) -> str:
+    """LaTeX prose as escaped Markdown, with the query's matches highlighted.
+
+    Cut near ``limit`` characters (None: whole), with a short note on what was left out.
+    """
+    text, left_out = _cut(text, limit)
     found = _spans(spans, paper, text, field_name)
     if not found:
-        return latex_to_markdown(text)
-    return latex_to_markdown_highlighted(text, found, HIGHLIGHT_MARK)
+        shown = latex_to_markdown(text)
+    else:
+        shown = latex_to_markdown_highlighted(text, found, HIGHLIGHT_MARK)
+    return shown + (f"… *({left_out:,} more characters)*" if left_out else "")
+
+
+def _abstract(spans: SpanCache | None, paper: Paper, full: bool, how_to_see_all: str) -> str:
+    """The abstract, cut at :data:`SHOWN_ABSTRACT` characters unless ``full``, with a note when cut."""
+    text = paper.summary or ""
+    if not text:
+        return "*(no abstract)*"
+    if full or len(text) <= SHOWN_ABSTRACT:
+        return _prose(spans, paper, text, "summary")
+    shown, left_out = _cut(text, SHOWN_ABSTRACT)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    note = (
+        f"*Abstract truncated: {len(shown):,} of {len(text):,} characters shown "
+        f"({size / 1024:,.0f} KB in all); {how_to_see_all}.*"
+    )
+    return _prose(spans, paper, shown, "summary") + "…\n\n" + note
 
 
 def status_text(state: PaperState | None) -> str:
@@ -116,13 +168,14 @@ def _links(paper: Paper) -> str:
     return " · ".join(links)
 
 
-def _more_facts(paper: Paper) -> list[str]:
+def _more_facts(paper: Paper, full: bool = False) -> list[str]:
     """Comment, journal, DOIs, digests: what follows the essentials."""
     facts: list[str] = []
+    limit = None if full else SHOWN_FIELD
     if paper.comment:
-        facts.append(f"**Comment:** {latex_to_markdown(paper.comment)}")
+        facts.append(f"**Comment:** {_prose(None, paper, paper.comment, 'comment', limit)}")
     if paper.journal_ref:
-        facts.append(f"**Journal:** {latex_to_markdown(paper.journal_ref)}")
+        facts.append(f"**Journal:** {_prose(None, paper, paper.journal_ref, 'journal', limit)}")
     if paper.dois:
         label = "DOI" if len(paper.dois) == 1 else "DOIs"
         facts.append(f"**{label}:** " + ", ".join(_doi_item(d) for d in paper.dois))
@@ -142,7 +195,7 @@ def paper_markdown(paper: Paper | None, state: PaperState | None = None, spans: 
     """
     if paper is None:
         return PLACEHOLDER
-    title = _prose(spans, paper, paper.title, "title") or "*(untitled)*"
+    title = _prose(spans, paper, paper.title, "title", SHOWN_FIELD) or "*(untitled)*"
     facts: list[str] = [f"**Status:** {status_text(state)}"]
     if paper.authors:
         label = "Author" if len(paper.authors) == 1 else f"Authors ({len(paper.authors):,})"
@@ -153,9 +206,9 @@ def paper_markdown(paper: Paper | None, state: PaperState | None = None, spans: 
     facts.append("**Dates:** " + ", ".join(_dates(paper)))
     facts.extend(_more_facts(paper))
     facts.append("**Links:** " + _links(paper))
-    abstract = _prose(spans, paper, paper.summary, "summary") or "*(no abstract)*"
+    abstract = _abstract(spans, paper, False, "Enter opens the reading view, where x shows it all")
     # One paragraph with hard line breaks: compact, and quick to parse and render.
-    return "\n".join([f"# {title}", "", "  \n".join(facts), "", "## Abstract", "", abstract, ""])
+    return inert_markdown("\n".join([f"# {title}", "", "  \n".join(facts), "", "## Abstract", "", abstract, ""]))
 
 
 def reading_markdown(
@@ -163,17 +216,23 @@ def reading_markdown(
     state: PaperState | None = None,
     spans: SpanCache | None = None,
     all_authors: bool = False,
+    full: bool = False,
 ) -> str:
     """The reading view's document: the essentials in four lines, then the abstract.
 
-    Title, a one-line author summary (every author with ``all_authors``), the
-    categories and dates, the status and links; the abstract follows at once
-    (at 80x24 it starts on the first screen), the rest after it.
+    Title, a one-line author summary (every author with ``all_authors``, up to
+    :data:`ALL_AUTHORS`), the categories and dates, the status and links; the
+    abstract follows at once (at 80x24 it starts on the first screen), the rest
+    after it. Long fields are cut as in the detail panel unless ``full``.
     """
-    title = _prose(spans, paper, paper.title, "title") or "*(untitled)*"
+    limit = None if full else SHOWN_FIELD
+    title = _prose(spans, paper, paper.title, "title", limit) or "*(untitled)*"
     count = len(paper.authors)
-    if all_authors or count <= SUMMARY_AUTHORS + 1:
-        authors = ", ".join(_names(paper, spans, count))
+    if all_authors or full or count <= SUMMARY_AUTHORS + 1:
+        shown = count if full else min(count, ALL_AUTHORS)
+        authors = ", ".join(_names(paper, spans, shown, full))
+        if shown < count:
+            authors += f", … and {count - shown:,} more *(x: all)*"
     else:
         authors = ", ".join(_names(paper, spans, SUMMARY_AUTHORS))
         authors += f" and {count - SUMMARY_AUTHORS:,} more *(a: all {count:,})*"
@@ -183,9 +242,9 @@ def reading_markdown(
     lines.append(" · ".join(filter(None, [_categories(paper, " "), *_dates(paper)])))
     # The address as text, on one line at 80 columns (o and O open it or copy it over SSH).
     lines.append(f"{status_text(state)} · {escape_inline(paper.abs_url)}")
-    abstract = _prose(spans, paper, paper.summary, "summary") or "*(no abstract)*"
+    abstract = _abstract(spans, paper, full, "x shows it all")
     parts = [f"# {title}", "", "  \n".join(lines), "", abstract, ""]
-    more = _more_facts(paper)
+    more = _more_facts(paper, full)
     if more:
         parts.extend(["  \n".join(more), ""])
-    return "\n".join(parts)
+    return inert_markdown("\n".join(parts))

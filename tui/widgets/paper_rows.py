@@ -26,6 +26,7 @@ from tui.core.days import day_label
 from tui.core.latex import title_text
 from tui.core.models import Paper
 from tui.core.query import SpanCache
+from tui.core.safetext import escape_controls
 
 __all__ = ["RowStyles", "paper_row", "header_row", "clean"]
 
@@ -38,11 +39,15 @@ _CATEGORY_WIDTH = 9
 _GAP = 2
 _MIN_TITLE = 12
 _ET_AL = " et al."
+#: Characters of a title rendered into a row (wider than any terminal).
+_ROW_TITLE = 1_000
 
 
 def clean(text: str) -> str:
-    """One line of printable text (newlines and tabs become spaces)."""
-    return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
+    """One line of printable text: newlines and tabs become spaces, other control
+    characters go, and what else could drive the terminal (bidi overrides, line
+    separators) is shown escaped (``\\u202e``)."""
+    return escape_controls(_CONTROL.sub("", text.replace("\n", " ").replace("\t", " ")))
 
 
 #: What terminals draw at different widths: the joiner of emoji sequences (ZWJ),
@@ -155,7 +160,8 @@ def paper_row(
         columns.pop(0)
     title_width = max(0, available - sum(w + _GAP for _, w, _ in columns))
 
-    title = Text(steady_width(title_text(paper.title)), style=title_style)
+    # A row shows a few hundred characters at most: a 1 MB title costs no more than that.
+    title = Text(steady_width(clean(title_text(paper.title[:_ROW_TITLE]))), style=title_style)
     if spans:
         for start, end in spans.get(paper.id, title.plain, "title"):
             title.stylize(match_style, start, end)
@@ -181,7 +187,7 @@ def paper_row(
 
 def header_row(day: str, papers: int, unread: int, new: int, width: int, styles: RowStyles) -> Text:
     """The header of one digest day: ``── Fri 2026-07-24 · 39 papers · 12 unread · 3 new ──``."""
-    parts = [day_label(day), f"{papers:,} paper" + ("" if papers == 1 else "s"), f"{unread:,} unread"]
+    parts = [clean(day_label(day)), f"{papers:,} paper" + ("" if papers == 1 else "s"), f"{unread:,} unread"]
     if new:
         parts.append(f"{new:,} new")
     label = "── " + " · ".join(parts) + " "

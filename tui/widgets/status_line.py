@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.days import day_label
+from tui.core.safetext import escape_controls
 
 VIEW_LABELS = {"all": "all", "unread": "unread only", "starred": "starred only", "new": "new only"}
 
@@ -108,4 +109,4 @@ class StatusLine(Static):
             return
         self._text = text
         # One line of fixed height: a repaint, no screen layout (once per keystroke).
-        self.update(Content(text), layout=False)
+        self.update(Content(escape_controls(text)), layout=False)

@@ -3,6 +3,7 @@ find the spans to highlight (:mod:`.highlight`). The syntax is documented in :mo
 """
 
 from ..textfold import fold
+from .cost import search_cost
 from .engine import QueryEngine, filter_papers
 from .haystack import SearchCancelled
 from .highlight import SpanCache, highlight_spans
@@ -22,4 +23,5 @@ __all__ = [
     "fold",
     "highlight_spans",
     "parse_query",
+    "search_cost",
 ]

@@ -81,6 +81,12 @@ class QueryEngine:
         for key in fields:
             self._haystack(key)
 
+    def built(self, key: str) -> bool:
+        """Whether the lazy index ``key`` (a text field, ``"cat"``, ``"id"`` or ``"date"``) exists."""
+        if key in TEXT_FIELDS:
+            return key in self._haystacks
+        return {"cat": self._cat_index, "id": self._id_keys, "date": self._date_keys}.get(key) is not None
+
     def search(
         self,
         query: Query,

@@ -23,6 +23,11 @@ Syntax (the filter bar and ``--query`` share it):
 Malformed input never raises: unknown fields (``foo:bar``) are searched as plain
 text, and anything ignored (unmatched parentheses, empty ``ti:``, a lone ``-``,
 a dangling ``OR``, a bad date...) is described in :attr:`Query.warnings`.
+
+Hostile input has a bounded cost: only the first :data:`MAX_QUERY_CHARS`
+characters are read, only the first :data:`MAX_TERMS` terms searched and
+nesting deeper than 50 is flattened, each said in a warning (a paste of 100
+arXiv ids joined by ``OR`` still fits whole).
 """
 
 from __future__ import annotations
@@ -46,12 +51,20 @@ _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _ARXIV_FULL = re.compile(r"(?:arxiv:)?(" + ARXIV_ID_RE.pattern + r")", re.IGNORECASE)
 _CATEGORY_TOKEN = re.compile(r"[A-Za-z0-9.\-]+")
 
+#: Characters of a query that are read; the rest is ignored, with a warning.
+MAX_QUERY_CHARS = 4000
+#: Terms searched (a term costs a scan of the library); later ones are ignored, with a warning.
+MAX_TERMS = 100
+
 
 def parse_query(text: str) -> Query:
     """Parse the text typed into the filter bar. Never raises."""
     query = Query(text=text)
     try:
         body = text.lstrip()
+        if len(body) > MAX_QUERY_CHARS:
+            query.warnings.append(f"read only the first {MAX_QUERY_CHARS:,} characters (of {len(body):,})")
+            body = body[:MAX_QUERY_CHARS]
         everywhere = body.startswith("?")
         if everywhere:
             body = body[1:]
@@ -67,8 +80,19 @@ def parse_query(text: str) -> Query:
 def _tokenize(text: str, default_field: str, warnings: list[str]) -> list[object]:
     """Split into parens, OR, NOT and Term tokens (Terms built here)."""
     tokens: list[object] = []
+    starts: list[int] = []  # where each token began (a step adds one token at most)
+    terms = step_start = 0
     i, n = 0, len(text)
-    while i < n:
+    while True:
+        if len(tokens) != len(starts):
+            starts.append(step_start)
+            terms += isinstance(tokens[-1], Term)
+            if terms > MAX_TERMS:
+                _cut(tokens, starts, text, warnings)
+                break
+        if i >= n:
+            break
+        step_start = i
         ch = text[i]
         if ch.isspace():
             i += 1
@@ -122,6 +146,22 @@ def _tokenize(text: str, default_field: str, warnings: list[str]) -> list[object
                 continue
             _add_term(tokens, key, rest, warnings, label=name)
     return tokens
+
+
+def _cut(tokens: list[object], starts: list[int], text: str, warnings: list[str]) -> None:
+    """Drop the term over :data:`MAX_TERMS` and the operators leading to it, and say so."""
+    tokens.pop()
+    while tokens and tokens[-1] in (_NOT, _OR, _AND, _LPAREN):
+        tokens.pop()
+    ignored = text[starts[len(tokens)]:].strip()
+    warnings.append(f"searched the first {MAX_TERMS} terms only; ignored {_clip(ignored)}")
+
+
+def _clip(text: str, length: int = 24) -> str:
+    """``text`` quoted for a warning, cut short when long (with its size)."""
+    if len(text) <= length:
+        return f"'{text}'"
+    return f"'{text[:length]}…' ({len(text):,} characters)"
 
 
 def _read_quoted(text: str, i: int, warnings: list[str]) -> tuple[str, int]:
