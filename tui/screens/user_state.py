@@ -67,8 +67,9 @@ class UserState:
         self.version += 1
         return changed
 
-    def poll(self) -> bool:
-        """Take what other processes and devices saved since the last look; True when anything changed.
+    def poll(self) -> frozenset[str]:
+        """Take what other processes and devices saved since the last look: the state keys
+        that changed (empty, so false, when none did; tags and notes included).
 
         ``Store.refresh_states`` reads only what was appended since (a stat per
         device file when nothing was): cheap enough for once a second.
@@ -76,15 +77,15 @@ class UserState:
         try:
             changed = self.store.refresh_states()
             if not changed:
-                return False
+                return frozenset()
             self.states = self.store.states()
         except Exception as error:
             self._notify(f"Could not read the reading state: {error}", "error")
-            return False
+            return frozenset()
         finally:
             self.show_store_messages()
         self.version += 1
-        return True
+        return frozenset(changed)
 
     def show_store_messages(self) -> None:
         """Tell the user the store's notices (files moved aside...) not told yet."""
