@@ -68,6 +68,10 @@ class LazyPapers(Sequence[Paper]):
     def __iter__(self) -> Iterator[Paper]:
         return (self[i] for i in range(len(self)))
 
+    def ids(self, found: Iterable[int]) -> list[str]:
+        """The ids at positions ``found`` (the id column alone)."""
+        return self._library.ids(found)
+
 
 class IdPositions(Mapping[str, int]):
     """Paper id (without version) -> position, looked up in the index's id column."""
@@ -144,12 +148,30 @@ class IndexedLibrary(BaseLibrary):
             range(len(self.docs)) if new is None else frozenset(self.positions_of_bits(self._new_bits))
         )
         self._ranks: dict[str, np.ndarray] = {}
+        self._universe: object | None = None
         self._state_cache = None
         #: (read positions, starred positions) -> their bitsets, for the searches.
         self._state_bits: tuple[frozenset[int], frozenset[int], np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    @property
+    def new_ids(self) -> AbstractSet[str]:
+        """The ids of the new papers (read from the id column: for tests and small uses)."""
+        if self.all_new:
+            return self.by_id.keys()
+        return frozenset(self.ids(sorted(self.new_indices)))
+
+    def key_universe(self) -> object:
+        """The papers that could share a citation key, found in the index (every paper read
+        only for a template that does not start with the author)."""
+        from .index.universe import IndexUniverse
+
+        universe = self._universe
+        if universe is None:
+            universe = self._universe = IndexUniverse(self.index, lambda: list(self.papers))
+        return universe
 
     # -- positions and documents ------------------------------------------------------
     def position_of_doc(self, doc: int) -> int:
@@ -294,3 +316,32 @@ class _SetsAdapter(UserSets):
     def get(self, key: str) -> AbstractSet[str]:
         return self._given.get(key) if self._given is not None else frozenset()
 
+
+
+#: Up to this many papers the reader builds a missing search index before showing rows
+#: (a second or two); a larger library is loaded whole meanwhile and the index built aside.
+BUILD_BEFORE_SHOWING = 20_000
+
+
+def open_library(store: Any, baseline: Any, progress: Callable[[int, int], None] | None = None) -> BaseLibrary:
+    """The library the reader shows, what is new measured from ``baseline`` (None: everything).
+
+    Read through the search index when it is current, or when it can be built
+    at once (a small library); else every paper loaded (:class:`Library`): the
+    caller then builds the index aside (``store.open_index()``) and swaps.
+    """
+    from .library import Library
+
+    index = store.current_index()
+    if index is None and store.paper_count() <= BUILD_BEFORE_SHOWING:
+        index = store.open_index()
+    if index is not None:
+        return IndexedLibrary(index, None if baseline is None else store.new_bits_since(index, baseline))
+    papers = store.load_papers(progress)
+    return Library(papers, new_ids=store.new_paper_ids(baseline) if baseline is not None else None)
+
+
+def indexed_library(store: Any, baseline: Any) -> IndexedLibrary:
+    """The library through the search index, built first when it must be (seconds to a minute)."""
+    index = store.open_index()
+    return IndexedLibrary(index, None if baseline is None else store.new_bits_since(index, baseline))

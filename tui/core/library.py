@@ -98,6 +98,10 @@ class BaseLibrary:
         papers = self.papers
         return [papers[i].id for i in found]
 
+    def key_universe(self) -> object:
+        """The library as citation keys see it (``universe`` of :mod:`tui.core.cite.unique_keys`)."""
+        return self.papers
+
     def count_new(self, found: Sequence[int], ascending: bool = False) -> int:
         """How many of the papers at indices ``found`` (unique) are new."""
         if self.all_new:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from .library import Library, PaperView, count_in
+from .library import BaseLibrary, PaperView, count_in
 from .models import Paper, PaperState
 from .query import Query, SpanCache
 
@@ -25,7 +25,7 @@ __all__ = ["Results", "arrange"]
 class Results:
     """What the list shows for one query, view, sort and day."""
 
-    library: Library
+    library: BaseLibrary
     query: Query | None
     view: str
     sort: str
@@ -76,13 +76,20 @@ class Results:
 
     def day_counts(self, start: int, end: int, states: Mapping[str, PaperState]) -> tuple[int, int, int]:
         """``(papers, unread, new)`` among the papers at positions ``start`` to ``end - 1``."""
-        unread = new = 0
-        is_new = self.library.new_ids
-        for paper in self.papers[start:end]:
-            state = states.get(paper.id)
+        found = self.order[start:end]
+        unread = 0
+        for paper_id in self.library.ids(found):
+            state = states.get(paper_id)
             unread += state is None or not state.read
-            new += paper.id in is_new
-        return end - start, unread, new
+        return end - start, unread, self.library.count_new(found)
+
+    def paper_id(self, position: int) -> str:
+        """The id of the paper at ``position`` (not read whole)."""
+        return self.library.ids((self.order[position],))[0]
+
+    def paper_ids(self) -> list[str]:
+        """The ids of every shown paper, in display order (not read whole)."""
+        return self.library.ids(self.order)
 
     def hidden(self, ids: AbstractSet[str]) -> int:
         """How many of ``ids`` (in the library) are not shown."""
@@ -103,7 +110,7 @@ class Results:
 
 
 def arrange(
-    library: Library,
+    library: BaseLibrary,
     matches: list[int],
     *,
     query: Query | None,

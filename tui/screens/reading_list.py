@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..core.library import Library
+from ..core.library import BaseLibrary
 from ..core.models import PaperState
 from ..core.query import Query, parse_query
 from ..core.readinglist import BadName, ListCount, ListCounts, Muting, ReadingList, Selector, Snapshot, UserSets
@@ -48,7 +48,7 @@ class ReadingListKeeper:
         self.searches_version = 0
         #: Seconds the last count update took (the benchmark reads it).
         self.last_update = 0.0
-        self._library: Library | None = None
+        self._library: BaseLibrary | None = None
         self._counts: ListCounts | None = None
         self._muted: frozenset[int] = frozenset()
         self._tags_by_paper: dict[str, tuple[str, ...]] = {}
@@ -56,7 +56,7 @@ class ReadingListKeeper:
         self._pending: tuple[list[str] | None, list[str] | None] = ([], [])
 
     # -- loading and refreshing --------------------------------------------------------
-    def load(self, library: Library, states: Mapping[str, PaperState]) -> Callable[[], ListCounts]:
+    def load(self, library: BaseLibrary, states: Mapping[str, PaperState]) -> Callable[[], ListCounts]:
         """Read the reading list for ``library`` and find its muted papers now (the first
         result hides them). Returns the counting of every list, to run in a worker
         (a second at 200,000 papers); :meth:`counted` takes its result."""
@@ -80,7 +80,7 @@ class ReadingListKeeper:
         """The lists are being counted (after :meth:`load`, before :meth:`counted`)."""
         return self._library is not None and self._counts is None
 
-    def counted(self, library: Library, counts: ListCounts, states: Mapping[str, PaperState]) -> bool:
+    def counted(self, library: BaseLibrary, counts: ListCounts, states: Mapping[str, PaperState]) -> bool:
         """Take the counts made by :meth:`load`'s job, brought up to date with what
         changed meanwhile; True when the muted papers changed. Ignored when another
         library was loaded since."""

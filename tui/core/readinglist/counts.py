@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..library import Library
+from ..library import BaseLibrary
 from ..models import PaperState
 from ..query import Query
 from .model import Snapshot
@@ -52,7 +52,7 @@ class ListCounts:
     """The sidebar's counts for one :class:`~tui.core.library.Library` (build a new one
     when the library changes). Call :meth:`update` after every change; not thread-safe."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: BaseLibrary) -> None:
         self.library = library
         n = len(library)
         self._n = n
@@ -183,9 +183,8 @@ class ListCounts:
         self._muted[np.array(dirty, np.int64)] = False
         self._muted[np.array(found, np.int64)] = True
         indices = np.flatnonzero(self._muted).tolist()
-        papers = self.library.papers
         assert self._muting is not None
-        self._muting = Muting(frozenset(indices), frozenset(papers[i].id for i in indices), self._muting.warnings)
+        self._muting = Muting(frozenset(indices), frozenset(self.library.ids(indices)), self._muting.warnings)
 
     def _update_searches(
         self, selector: Selector, snapshot: Snapshot, searches_changed: bool, state_moved: bool,

@@ -199,6 +199,18 @@ class Store:
         self._index_stamp = file_stamp(self.library_files.search.directory / "index.json")
         return self._index
 
+    def current_index(self) -> SearchIndex | None:
+        """:meth:`open_index` when the index on disk is current; None (nothing built) when it
+        is missing, pending, stale or damaged (the reader then says so and builds it aside)."""
+        stamp = file_stamp(self.library_files.search.directory / "index.json")
+        if self._index is not None and stamp is not None and stamp == self._index_stamp:
+            return self._index
+        index = self.library_files.search.open_current()
+        if index is not None:
+            self._index = index
+            self._index_stamp = stamp
+        return index
+
     def index_states(self, index: SearchIndex, names: Iterable[str] = ("read", "starred", "new")) -> dict[str, Any]:
         """Bitsets over ``index``'s documents for ``is:`` terms: ``read``, ``starred`` (the state,
         re-read when changed on disk) and ``new`` (:meth:`new_bits`), for ``index.search(states=...)``."""
@@ -224,7 +236,14 @@ class Store:
             return index.bits_of_ids(self.new_paper_ids(self.new_baseline()))
         end = session_end(self._session.load())
         legacy = Seen(epoch, sum(1 for stamp in imports if stamp <= end)) if end is not None else None
-        baseline = self._readers.baseline(epoch, legacy)
+        return self.new_bits_since(index, self._readers.baseline(epoch, legacy))
+
+    def new_bits_since(self, index: SearchIndex, baseline: Seen | None) -> Any:
+        """Bitset of the papers first imported after ``baseline`` (a reader's: see
+        :meth:`begin_reading`); every paper when None."""
+        epoch, imports = index.manifest.get("epoch"), index.manifest.get("imports")
+        if not isinstance(epoch, str) or not isinstance(imports, list):
+            return index.live.copy() if baseline is None else index.bits_of_ids(self.new_paper_ids(baseline))
         if baseline is None:
             return index.live.copy()
         generation = baseline.generation if baseline.epoch == epoch else 0  # another history: all known
