@@ -323,20 +323,28 @@ class _SetsAdapter(UserSets):
 BUILD_BEFORE_SHOWING = 20_000
 
 
-def open_library(store: Any, baseline: Any, progress: Callable[[int, int], None] | None = None) -> BaseLibrary:
-    """The library the reader shows, what is new measured from ``baseline`` (None: everything).
+def open_library(
+    store: Any, baseline: Any, progress: Callable[[int, int], None] | None = None
+) -> tuple[BaseLibrary, bool]:
+    """The library the reader shows, what is new measured from ``baseline`` (None: everything),
+    and whether its search index is still to be built.
 
     Read through the search index when it is current, or when it can be built
-    at once (a small library); else every paper loaded (:class:`Library`): the
-    caller then builds the index aside (``store.open_index()``) and swaps.
+    at once (a small library); else every paper loaded (:class:`Library`) and
+    True: the caller builds the index aside (:func:`indexed_library`) and swaps.
     """
-    from .library import Library
-
     index = store.current_index()
     if index is None and store.paper_count() <= BUILD_BEFORE_SHOWING:
         index = store.open_index()
     if index is not None:
-        return IndexedLibrary(index, None if baseline is None else store.new_bits_since(index, baseline))
+        return IndexedLibrary(index, None if baseline is None else store.new_bits_since(index, baseline)), False
+    return loaded_library(store, baseline, progress), True
+
+
+def loaded_library(store: Any, baseline: Any, progress: Callable[[int, int], None] | None = None) -> BaseLibrary:
+    """Every paper loaded into memory (:class:`Library`): while the search index is built."""
+    from .library import Library
+
     papers = store.load_papers(progress)
     return Library(papers, new_ids=store.new_paper_ids(baseline) if baseline is not None else None)
 

@@ -55,6 +55,8 @@ class Loaded:
     report: ImportReport | None = None
     #: This reader's session (what is new to it; ended on quit).
     reading: ReaderSession | None = None
+    #: The search index is to be built (the library was loaded whole meanwhile).
+    index_pending: bool = False
 
 
 class LibraryLoader(Vertical):
@@ -98,8 +100,8 @@ class LibraryLoader(Vertical):
         self.post_message(self.Progress("Opening the library", 0, 0))
         # Through the search index (built first when small or missing); else loaded whole.
         # No session ended before this one (baseline None): every paper is new.
-        library = open_library(store, reading.baseline, self._progress("Loading papers"))
-        return Loaded(library, store.states(), session, report, reading)
+        library, pending = open_library(store, reading.baseline, self._progress("Loading papers"))
+        return Loaded(library, store.states(), session, report, reading, pending)
 
     def _progress(self, stage: str) -> Callable[[int, int], None]:
         def report(done: int, total: int) -> None:

@@ -36,7 +36,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..commands import MAIN_COMMANDS, bindings
-from ..core.indexed_library import IndexedLibrary
 from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
 from ..core.query import Query
@@ -194,7 +193,7 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Sc
             )
         if not len(loaded.library):
             self.notify("The library is empty: import a folder of digests.", markup=False)
-        elif not isinstance(loaded.library, IndexedLibrary):
+        elif loaded.index_pending:
             # The index is missing or out of date and too large to build before the rows.
             self.notify(
                 f"Building the search index of the {len(loaded.library):,} papers in the background "

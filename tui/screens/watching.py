@@ -101,7 +101,7 @@ def load_library(store: Store, baseline: Seen | None) -> tuple[BaseLibrary, Seen
     ``baseline`` (None: everything), and the library's mark before it was opened
     (what it shows is at least that)."""
     mark = store.library_mark()
-    return open_library(store, baseline), mark
+    return open_library(store, baseline)[0], mark
 
 
 class WatchesDigests(_Base):
