@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .days import DayIndex
+from .positions import ArrayDays, Positions, as_array
 from .index import SearchIndex, bitsets
 from .library import BaseLibrary, SORTS
 from .models import Paper, PaperState
@@ -179,11 +180,16 @@ class IndexedLibrary(BaseLibrary):
 
     def positions_of_bits(self, bits: np.ndarray) -> list[int]:
         """Ascending positions of the live documents in ``bits``."""
-        docs = bitsets.to_docs(bits & self.index.live)
-        return (docs if self._dense else np.searchsorted(self.docs, docs)).tolist()
+        return self.array_of_bits(bits).tolist()
+
+    def array_of_bits(self, bits: np.ndarray) -> np.ndarray:
+        docs = bitsets.to_docs(bits)
+        return docs if self._dense else np.searchsorted(self.docs, docs)
 
     def bits_of_positions(self, positions: Iterable[int]) -> np.ndarray:
-        found = np.fromiter(positions, np.int64)
+        if isinstance(positions, Positions) and positions.bits is not None:
+            return positions.bits
+        found = as_array(positions) if isinstance(positions, Sequence) else np.fromiter(positions, np.int64)
         return bitsets.from_docs(found if self._dense else self.docs[found], self.index.nbytes)
 
     def _positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
@@ -198,7 +204,7 @@ class IndexedLibrary(BaseLibrary):
     def _day_index(self) -> DayIndex:
         runs = self.index.day_runs()
         if not runs:
-            return DayIndex.from_starts([], [0])
+            return ArrayDays.from_starts([], [0])
         firsts = np.searchsorted(self.docs, np.array([first for _, first, _ in runs], np.int64))
         ends = np.searchsorted(self.docs, np.array([end for _, _, end in runs], np.int64))
         days: list[str] = []
@@ -208,7 +214,7 @@ class IndexedLibrary(BaseLibrary):
                 days.append(day)
                 starts.append(first)
         starts.append(len(self.docs))
-        return DayIndex.from_starts(days, starts)
+        return ArrayDays.from_starts(days, starts)
 
     # -- searching ------------------------------------------------------------------------
     def is_quick(self, query: Query, candidates: int | None) -> bool:
@@ -259,9 +265,8 @@ class IndexedLibrary(BaseLibrary):
             bits = bits & self._new_bits
         if within is not None:
             bits = bits & self.bits_of_positions(within)
-        if bits is index.live:
-            return list(range(len(self.docs)))
-        return self.positions_of_bits(bits)
+        bits = bits & index.live
+        return Positions(self.array_of_bits(bits), bits)  # type: ignore[return-value]
 
     # -- order ----------------------------------------------------------------------------
     def order(self, found: list[int], sort: str) -> list[int]:
@@ -269,8 +274,22 @@ class IndexedLibrary(BaseLibrary):
         if sort == "date" or len(found) < 2:
             return found
         rank = self._rank(sort)
-        positions = np.asarray(found, np.int64)
-        return positions[np.argsort(rank[positions], kind="stable")].tolist()
+        positions = as_array(found)
+        return Positions(positions[np.argsort(rank[positions], kind="stable")])  # type: ignore[return-value]
+
+    # -- counting -----------------------------------------------------------------------------
+    def counts(
+        self, found: Sequence[int], states: Mapping[str, PaperState], ascending: bool = False
+    ) -> tuple[int, int]:
+        """``(unread, starred)`` among the papers at ``found``: two population counts."""
+        bits = self.bits_of_positions(found)
+        read, starred = self._states_bits(states)
+        return len(found) - bitsets.count(bits & read), bitsets.count(bits & starred)
+
+    def count_new(self, found: Sequence[int], ascending: bool = False) -> int:
+        if self.all_new:
+            return len(found)
+        return bitsets.count(self.bits_of_positions(found) & self._new_bits)
 
     def _rank(self, sort: str) -> np.ndarray:
         rank = self._ranks.get(sort)

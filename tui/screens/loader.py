@@ -96,7 +96,7 @@ class LibraryLoader(Vertical):
         # (changed files that look half-written are left for the watcher: said, never half-imported)
         report = import_finished(store, paths, self._progress("Importing digests")) if paths else None
         # Registered before loading: what it loads is at least what it records as loaded.
-        reading = store.begin_reading()
+        reading = store.begin_reading(store.current_index())
         self.post_message(self.Progress("Opening the library", 0, 0))
         # Through the search index (built first when small or missing); else loaded whole.
         # No session ended before this one (baseline None): every paper is new.

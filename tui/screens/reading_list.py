@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..core.library import BaseLibrary
 from ..core.models import PaperState
+from ..core.positions import Positions
 from ..core.query import Query, parse_query
 from ..core.readinglist import BadName, ListCount, ListCounts, Muting, ReadingList, Selector, Snapshot, UserSets
 from ..core.store.common import bare_id
@@ -177,6 +178,9 @@ class ReadingListKeeper:
     def hide_muted(self, query: Query, found: Sequence[int]) -> tuple[list[int], int]:
         """``found`` (the matches of ``query``) without the muted papers, unless the
         query says ``is:muted``; and how many were hidden."""
+        if isinstance(found, Positions):  # (through the search index: kept as an array)
+            kept = found if query.mentions_muted else found.without(self._muted)
+            return kept, len(found) - len(kept)  # type: ignore[return-value]
         if not self._muted or query.mentions_muted:
             return list(found), 0
         muted = self._muted

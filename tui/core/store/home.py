@@ -158,9 +158,19 @@ class Store:
             return self.library_files.new_paper_ids(None)
         return self.library_files.new_paper_ids(baseline.generation, baseline.epoch)
 
-    def begin_reading(self) -> ReaderSession:
-        """Register a reader about to load the library; its ``baseline`` says what is new to it."""
-        return self._readers.begin(self.library_mark(), self._legacy_mark())
+    def begin_reading(self, index: SearchIndex | None = None) -> ReaderSession:
+        """Register a reader about to load the library; its ``baseline`` says what is new to it.
+
+        With a current ``index`` (:meth:`current_index`) the library's import history is
+        read from its manifest: the library index itself (megabytes) is not read.
+        """
+        history = _import_history(index)
+        if history is None:
+            return self._readers.begin(self.library_mark(), self._legacy_mark())
+        epoch, imports = history
+        end = session_end(self._session.load())
+        legacy = Seen(epoch, sum(1 for stamp in imports if stamp <= end)) if end is not None else None
+        return self._readers.begin(Seen(epoch, len(imports)), legacy)
 
     def end_reading(self, session: ReaderSession) -> None:
         """The reader quits: the papers it loaded are no longer new to the next one."""
@@ -231,9 +241,10 @@ class Store:
         the papers first imported after what the ended reader sessions loaded, every paper when
         none has ended; from the import history the index's manifest keeps (the library index is
         read only for an index that does not keep it)."""
-        epoch, imports = index.manifest.get("epoch"), index.manifest.get("imports")
-        if not isinstance(epoch, str) or not isinstance(imports, list):
+        history = _import_history(index)
+        if history is None:
             return index.bits_of_ids(self.new_paper_ids(self.new_baseline()))
+        epoch, imports = history
         end = session_end(self._session.load())
         legacy = Seen(epoch, sum(1 for stamp in imports if stamp <= end)) if end is not None else None
         return self.new_bits_since(index, self._readers.baseline(epoch, legacy))
@@ -328,3 +339,13 @@ class Store:
         Raises :class:`StoreError` when it cannot be saved.
         """
         self._session.save(session)
+
+
+def _import_history(index: SearchIndex | None) -> tuple[str, list[str]] | None:
+    """``(epoch, import times)`` of the library as ``index``'s manifest keeps them (None: it does not)."""
+    if index is None:
+        return None
+    epoch, imports = index.manifest.get("epoch"), index.manifest.get("imports")
+    if not isinstance(epoch, str) or not isinstance(imports, list):
+        return None
+    return epoch, imports
