@@ -113,6 +113,8 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Sc
         #: edit began (``(None,)``: none), kept by every result it is in. None: no edit.
         self._edit_anchor: tuple[str | None] | None = None
         self._detail_pending = False
+        #: A new result is being shown (its cursor's paper reaches the detail after the rows).
+        self.arranging = False
         self._counts = (0, 0, 0)
         #: Monotonic time of the last key that moved the cursor or changed the query.
         self.last_input = 0.0
@@ -269,7 +271,7 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Sc
 
     # -- the highlighted paper -------------------------------------------------------
     def watch_highlighted(self, old: Paper | None, paper: Paper | None) -> None:
-        if paper is not old:
+        if _id(paper) != _id(old):
             self.read_timer.cancel()
         self._update_detail(defer_same=True)
 
@@ -277,12 +279,12 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Sc
         """Show the highlighted paper in the detail.
 
         With ``defer_same``, when the detail shows that paper already (a
-        keystroke that kept it highlighted), re-rendering it with the new
-        query's highlights waits until the new rows are painted: the key's
-        frame doesn't pay for it.
+        keystroke that kept it highlighted), or a new result put another one
+        under the cursor, rendering it waits until the new rows are painted:
+        the key's frame doesn't pay for it (the user moving the cursor does).
         """
         paper = self.highlighted
-        if defer_same and paper is not None and self.detail.paper is paper:
+        if defer_same and paper is not None and (self.arranging or _id(self.detail.paper) == paper.id):
             if not self._detail_pending:
                 self._detail_pending = True
                 self.call_after_refresh(self._deferred_detail)
@@ -328,7 +330,7 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Sc
 
     def _chosen(self, paper: Paper | None) -> None:
         """Enter (or a double click) on the list's highlighted paper."""
-        if paper is not None and paper is self.highlighted:
+        if paper is not None and paper.id == _id(self.highlighted):
             self.open_reading_view()
 
     # -- state changes ------------------------------------------------------------------
@@ -386,3 +388,8 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Sc
 
 
 SAMPLE_BANNER = "Sample digests, nothing kept. Import yours: arxiv-reader import ~/digests"
+
+
+def _id(paper: Paper | None) -> str | None:
+    """A paper's id (papers read from the index are equal by id, not always the same object)."""
+    return paper.id if paper is not None else None

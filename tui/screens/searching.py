@@ -118,8 +118,12 @@ class Searching(_Base):
         results = arrange(self.library, matches, query=query, view=self.view, sort=self.sort,
                           day=self.day, keep=keep, spans=spans)
         self.read_timer.cancel()  # never read because of a new result, whatever lands under the cursor
-        self.results = results
-        self.cursor = results.cursor  # after the list has the new rows
+        self.arranging = True
+        try:
+            self.results = results
+            self.cursor = results.cursor  # after the list has the new rows
+        finally:
+            self.arranging = False
 
 
 
