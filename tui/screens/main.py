@@ -98,6 +98,7 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         self.sample = sample
         self.library: Library | None = None
         self.user: UserState | None = None
+        self._polling = False  # a read of the reading state is running in a thread
         self.session_keeper = SessionKeeper(self, store)
         self._generation = 0
         #: The search generation whose result is shown (below ``_generation``: a search runs).
@@ -402,11 +403,35 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         if self.user is not None and self.user.set(ids, flag, value):
             self._states_changed()
 
-    def _poll_store(self) -> None:
-        """Show what another reader (or the command line) changed since the last look."""
-        if self.user is not None and self.user.poll():
+    def _poll_store(self, full: bool = False) -> None:
+        """Show what another reader (or the command line) changed since the last look:
+        read in a thread (another device's file may be large), shown here."""
+        if self.user is None or self._polling:
+            return
+        self._polling = True
+        user = self.user
+
+        def read() -> None:
+            result = user.read_changes(full)
+            self.app.call_from_thread(self._polled, *result)
+
+        self.run_worker(read, thread=True, group="poll state", name="read the reading state",
+                        exit_on_error=False)
+
+    def _polled(self, version: int, states) -> None:
+        self._polling = False
+        if self.user is None:
+            return
+        changed = self.user.apply(version, states)
+        if changed is None:  # a change made here meanwhile: read them all again
+            self._poll_store(full=True)
+        elif changed:
             self.set_reactive(MainScreen.states, self.user.states)
             self._states_changed()
+            if self.view in ("starred", "unread") and self.library is not None:
+                # (another device's change: the view's papers and counts follow; the cursor stays)
+                paper = self.highlighted
+                self.refilter(keep=paper.id if paper is not None else None)
 
     def _states_changed(self) -> None:
         assert self.library is not None and self.user is not None

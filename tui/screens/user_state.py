@@ -5,11 +5,15 @@ written by the store at once (a dropped connection loses nothing) and mirrored
 in memory only once it was saved, so the reader never shows a change that is
 not on disk. :meth:`UserState.poll` picks up what another reader or the command
 line wrote; polling happens in this one place so that it can move to a cheaper
-store call without touching the screen.
+store call without touching the screen. The screen reads in a thread
+(:meth:`UserState.read_changes`: another device's file may be large) and shows
+the result on its own (:meth:`UserState.apply`); the store is used by one
+thread at a time (:attr:`UserState.lock`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -35,6 +39,8 @@ class UserState:
         self.version = 0
         self._notify = notify
         self._messages_shown = 0
+        #: Held while the store is used (a write here, a read of changes in a thread).
+        self.lock = threading.Lock()
 
     def get(self, paper_id: str) -> PaperState | None:
         return self.states.get(paper_id)
@@ -54,7 +60,8 @@ class UserState:
             return []
         write = self.store.set_read if flag == "read" else self.store.set_starred
         try:
-            write(changed, value)
+            with self.lock:
+                write(changed, value)
         except Exception as error:  # the store reports disk problems by exception
             self._notify(f"Could not save: {error}", "error")
             return []
@@ -66,6 +73,36 @@ class UserState:
             states[paper_id] = replace(states.get(paper_id) or PaperState(paper_id), **stamp)
         self.version += 1
         return changed
+
+    def read_changes(self, full: bool = False) -> tuple[int, dict[str, PaperState] | None | Exception]:
+        """In a thread: the version of the states it starts from, and the states
+        with what other processes saved since the last look (None: nothing
+        changed; an exception: it could not be read). ``full``: read them all again."""
+        version = self.version
+        try:
+            with self.lock:
+                if not self.store.refresh_states() and not full:
+                    return version, None
+                return version, self.store.states()
+        except Exception as error:
+            return version, error
+
+    def apply(self, version: int, states: dict[str, PaperState] | None | Exception) -> bool | None:
+        """On the UI thread: take what :meth:`read_changes` read; True when anything
+        changed, None when a change made here since makes it old (read again, ``full``)."""
+        try:
+            if isinstance(states, Exception):
+                self._notify(f"Could not read the reading state: {states}", "error")
+                return False
+            if states is None:
+                return False
+            if version != self.version:  # a star made meanwhile may be missing from it
+                return None
+            self.states = states
+            self.version += 1
+            return True
+        finally:
+            self.show_store_messages()
 
     def poll(self) -> bool:
         """Take what other processes and devices saved since the last look; True when anything changed.
