@@ -29,3 +29,11 @@ def test_watch_refuses_settle_that_is_not_a_finite_number(tmp_path, capsys, monk
         cli.main(["--home", str(tmp_path), "import", "--watch", f"--settle={value}", str(tmp_path)])
     assert stopped.value.code == 2
     assert "--settle" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["stats"], ["list"], ["export", "-q", "is:starred"]])
+def test_read_only_commands_on_a_missing_home_create_nothing(tmp_path, capsys, command: list[str]) -> None:
+    home = tmp_path / "nowhere" / "home"
+    assert cli.main(["--home", str(home), *command]) == (0 if command == ["list"] else 1)
+    assert f"no library at {home}" in capsys.readouterr().err
+    assert not (tmp_path / "nowhere").exists()
