@@ -180,7 +180,8 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         report = loaded.report
         if report is not None and report.problems:
             self.notify(
-                f"{len(report.problems):,} problems in the digests; first: {report.problems[0]}",
+                f"a problem in the digests: {report.problems[0]}" if len(report.problems) == 1
+                else f"{len(report.problems):,} problems in the digests; first: {report.problems[0]}",
                 title="Import", severity="warning", markup=False, timeout=10,
             )
         if not loaded.library.papers:
