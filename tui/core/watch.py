@@ -194,6 +194,7 @@ class DigestWatcher:
     _retries: int = field(default=0, init=False)
     _mark: object = field(default=None, init=False)
     _mark_checked: float = field(default=0.0, init=False)
+    _seen: object = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         # As given and resolved: events name paths under the one the watch was given.
@@ -319,8 +320,9 @@ class DigestWatcher:
         yield from self._import(ready)
 
     def check_library(self) -> Iterator[WatchEvent]:
-        """With :attr:`library_changes`: a notice when the library moved on since the
-        last look (at most every second) by another process's import or removal."""
+        """With :attr:`library_changes`: a notice when the library moved on by another
+        process's import or removal, once it is the same at two looks (a second apart
+        at least): one notice for an import, however many checkpoints it saves."""
         if not self.library_changes or self.clock() - self._mark_checked < 1.0:
             return
         self._mark_checked = self.clock()
@@ -328,10 +330,13 @@ class DigestWatcher:
             mark = self.store.library_mark()
         except Exception:  # (an index being replaced: looked at again next time)
             return
-        if self._mark is not None and mark != self._mark:
+        if self._mark is None:
+            self._mark = mark
+        elif mark != self._mark and mark == self._seen:  # (settled for a look: not in the middle of an import)
             yield Notice("the library changed (another arxiv-reader imported or removed digests)",
                          library_changed=True)
-        self._mark = mark
+            self._mark = mark
+        self._seen = mark
 
     @property
     def waiting(self) -> list[str]:
@@ -369,7 +374,7 @@ class DigestWatcher:
         for problem in report.problems:
             by_file.setdefault(os.path.realpath(problem.path), []).append(problem)
         if self.library_changes:
-            self._mark = self.store.library_mark()  # (this import is said by its arrivals)
+            self._mark = self._seen = self.store.library_mark()  # (this import is said by its arrivals)
         for path, outcome in report.digests.items():
             yield Arrival(path, outcome, tuple(by_file.pop(path, ())))
         for path, problems in by_file.items():  # files that could not be read at all

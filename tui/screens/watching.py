@@ -14,6 +14,7 @@ keeping the query, view and highlighted paper.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,8 +34,10 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
-#: Seconds the arrivals of a burst are gathered before they are said and the library reloaded.
+#: A burst ends when nothing arrived for this many seconds: then it is said and the library reloaded.
 BURST_SECONDS = 1.0
+#: ...or when it has lasted this long (another reader importing thousands of files for a minute).
+BURST_LONGEST = 15.0
 #: Watch messages (not arrivals) said one by one in a burst; more are counted.
 SAID_PER_BURST = 3
 
@@ -131,12 +134,20 @@ class WatchesDigests(_Base):
             self.digest_arrivals.start()
 
     def on_digest_arrivals_arrived(self, message: DigestArrivals.Arrived) -> None:
+        now = time.monotonic()
         if not self._burst:
+            self._burst_began = now
             self.set_timer(BURST_SECONDS, self._end_burst, name="arrivals of a burst")
+        self._burst_last = now
         self._burst.append(message.event)
 
     def _end_burst(self) -> None:
         """Say what a burst brought (one notice for its arrivals) and reload once."""
+        now = time.monotonic()
+        quiet_for = now - self._burst_last
+        if quiet_for < BURST_SECONDS and now - self._burst_began < BURST_LONGEST:  # still coming
+            self.set_timer(BURST_SECONDS - quiet_for, self._end_burst, name="arrivals of a burst")
+            return
         events, self._burst = self._burst, []
         said = [e for e in events if isinstance(e, Notice) and not e.library_changed]
         for notice in said[:SAID_PER_BURST]:
