@@ -89,6 +89,32 @@ async def sample_banner(pilot: Pilot) -> None:
     await pilot.press("j")
 
 
+async def reading_list(pilot: Pilot) -> None:
+    """Tags, a note and a saved search made with the keys, then #to-read applied from the sidebar."""
+    await pilot.press("t", *"to-read", "enter", "j", "j", "t", *"to-read survey", "enter")
+    await pilot.press("N", *"Compare with the **BM25** baseline (table 3).", "ctrl+s")
+    await pilot.press("slash", *"ti:retrieval", "enter", "at", *"retrieval", "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("escape")
+    sidebar = pilot.app.screen.query_one("#sidebar")
+    sidebar.focus()
+    sidebar.highlighted = sidebar.get_option_index("tag:to-read")
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("j")
+    sidebar.focus()
+
+
+async def tag_input(pilot: Pilot) -> None:
+    """Two marked papers, the tag input open with a tag completed as it is typed."""
+    await pilot.press("t", *"to-read", "enter", "space", "j", "space", "t", "t", "o")
+
+
+async def note_editor(pilot: Pilot) -> None:
+    await pilot.press("j", "N", *"Read section 3 first: the ablation in table 4 ", "enter",
+                      *"answers the question about *negative sampling*.")
+
+
 #: (name, size, steps, clipboard mode, options): options may set ``env`` (environment
 #: variables while the app is built) and ``sample`` (the sample as a new user sees it).
 SHOTS: list[tuple[str, tuple[int, int], Steps, str, dict]] = [
@@ -105,6 +131,9 @@ SHOTS: list[tuple[str, tuple[int, int], Steps, str, dict]] = [
     ("help-120x35", (120, 35), help_screen, "osc52", {}),
     ("copy-menu-120x35", (120, 35), copy_menu, "osc52", {}),
     ("copy-by-hand-120x35", (120, 35), copy_by_hand, "none", {}),
+    ("reading-list-130x35", (130, 35), reading_list, "osc52", {}),
+    ("tag-input-120x35", (120, 35), tag_input, "osc52", {}),
+    ("note-editor-120x35", (120, 35), note_editor, "osc52", {}),
 ]
 
 

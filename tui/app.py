@@ -20,7 +20,7 @@ from .web import adapt_to_browser
 if TYPE_CHECKING:
     from .core.store import Store
 
-STYLESHEETS = ("app.tcss", "paper_list.tcss", "paper_detail.tcss")
+STYLESHEETS = ("app.tcss", "paper_list.tcss", "paper_detail.tcss", "reading_list.tcss")
 
 
 def styles_dir() -> Path:

@@ -13,6 +13,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cli_ask import removal_refused
 from .cli_serve import cmd_serve
@@ -25,6 +26,9 @@ from .core.latex import title_text
 from .core.models import Paper, PaperState, split_arxiv_id
 from .core.safetext import escape_controls
 from .core.records import jsonl
+
+if TYPE_CHECKING:
+    from .core.readinglist import Snapshot
 
 __all__ = ["KNOWN_OPTIONS", "SUBCOMMANDS", "CommandError", "build_command_parser", "main", "write_data"]
 
@@ -87,16 +91,23 @@ def filter_with_query(
     *,
     strict: bool = False,
     new_ids: Collection[str] = frozenset(),
+    reading: Snapshot | None = None,
 ) -> list[Paper]:
     """Papers matching the query ``text``; warnings about ignored parts go to stderr.
 
     With ``strict`` a query that had to ignore anything is refused (exit status 2).
-    ``new_ids``: the papers ``is:new`` finds (see :func:`new_ids_for`)."""
-    if not text.strip():
+    ``new_ids``: the papers ``is:new`` finds (see :func:`new_ids_for`). ``reading``:
+    the reading list (``@name``, tags, notes; the muted papers are left out and
+    counted on stderr unless the query says ``is:muted``)."""
+    if not text.strip() and not (reading and reading.mute_query):
         return list(papers)
-    from .core.query import filter_papers
+    from .core.query import QueryEngine
+    from .core.readinglist import Selector, Snapshot
 
-    found, warnings = filter_papers(papers, text, states, frozenset(new_ids))
+    engine = QueryEngine(papers)
+    engine.new_ids = frozenset(new_ids)
+    selection = Selector(engine, reading or Snapshot(), states).select(text)
+    found, warnings = [papers[i] for i in selection.indices], selection.warnings
     if warnings and strict:
         raise CommandError(
             f"query {text!r}: " + "; ".join(warnings) + ". Nothing written "
@@ -105,16 +116,19 @@ def filter_with_query(
         )
     for warning in warnings:
         print(f"arxiv-reader: query: {warning}", file=sys.stderr)
+    if selection.hidden:
+        _notice(f"{selection.hidden:,} muted paper(s) left out (the saved search 'mute'; is:muted finds them)")
     return found
 
 
-def new_ids_for(store, text: str) -> set[str]:
+def new_ids_for(store, text: str, saved: Collection[str] = ()) -> set[str]:
     """What ``is:new`` means for a query, by the reader's rule: the papers first imported
     after what the ended reader sessions loaded (every paper before any session ended;
-    see :mod:`tui.core.store.readers`). Looked up only when the query asks."""
+    see :mod:`tui.core.store.readers`). Looked up only when the query or a saved search
+    it may use (``saved``: their texts) asks."""
     from .core.query import parse_query
 
-    if not parse_query(text).uses_new:
+    if not any(parse_query(query).uses_new for query in (text, *saved)):
         return set()
     return store.new_paper_ids(store.new_baseline())
 
@@ -208,6 +222,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def reading_snapshot(store) -> Snapshot:
+    """The reading list as it is now: tags, notes, saved searches (see :mod:`tui.cli_reading`)."""
+    from .core.readinglist import ReadingList
+
+    return ReadingList(store).snapshot()
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from .core.store import default_home
 
@@ -220,13 +241,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not papers and not args.query.strip():
         _notice("the library is empty: import digests first (arxiv-reader import PATH)")
         return 0  # nothing was asked to match
-    papers = filter_with_query(papers, states, args.query, new_ids=new_ids_for(store, args.query))
+    reading = reading_snapshot(store)
+    new_ids = new_ids_for(store, args.query, reading.searches.values())
+    papers = filter_with_query(papers, states, args.query, new_ids=new_ids, reading=reading)
     if not papers:
         raise CommandError(f"no paper matches the query {args.query!r}")
     if args.limit is not None:
         papers = papers[: max(args.limit, 0)]
     if args.format == "jsonl":
-        write_data(jsonl(papers, states))
+        write_data(jsonl(papers, states, reading.tags, reading.notes))
     else:
         write_text(format_table(papers, states))
     return 0
@@ -292,12 +315,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_store(args.home, read_only=True)
     states = store.states()
     library = store.load_papers()
-    papers = filter_with_query(
-        library, states, args.query, strict=not args.lenient, new_ids=new_ids_for(store, args.query)
-    )
+    reading = reading_snapshot(store)
+    new_ids = new_ids_for(store, args.query, reading.searches.values())
+    papers = filter_with_query(library, states, args.query, strict=not args.lenient, new_ids=new_ids, reading=reading)
     if not papers:
         raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
-    return run_export(args, papers, states, universe=library)
+    return run_export(args, papers, states, universe=library, reading=reading)
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -421,6 +444,11 @@ def _dispatch(argv: list[str]) -> int:
     if first is not None and argv[first] in SUBCOMMANDS:
         args = build_command_parser().parse_args(argv)
         restore_query(args, queries)  # bytes that were not UTF-8 read as Latin-1, with a note
-        return COMMANDS[args.command](args)
+        command = COMMANDS.get(args.command)
+        if command is None:  # the reading list's (tag, tags, note, search, alerts)
+            from .cli_reading import COMMANDS as READING_COMMANDS
+
+            command = READING_COMMANDS[args.command]
+        return command(args)
     return run_reader(build_reader_parser().parse_args(argv))
 

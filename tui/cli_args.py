@@ -9,10 +9,11 @@ import os
 import sys
 from pathlib import Path
 
-from .cli_help import COMMAND_HELP, SUBCOMMAND_LIST
+from .cli_help import ACTION_HELP, COMMAND_HELP, SUBCOMMAND_LIST, CommandHelp
 
 SUBCOMMANDS = (
     "import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export", "config", "serve",
+    "tag", "tags", "note", "search", "alerts",
 )
 EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
 
@@ -146,6 +147,10 @@ def build_command_parser() -> argparse.ArgumentParser:
         "--key-template", metavar="T",
         help="citation keys, e.g. '{auth}{year}{shorttitle}' (default: the config file; see 'arxiv-reader config')",
     )
+    p_export.add_argument(
+        "--notes", action="store_true",
+        help="include your notes: annote in BibTeX and BibLaTeX, a Note: line in text and Markdown",
+    )
 
     add("config").add_argument("--path", action="store_true", help="print only the config file's path")
 
@@ -157,7 +162,56 @@ def build_command_parser() -> argparse.ArgumentParser:
                          "when not http://HOST:PORT (behind a proxy, or listening on 0.0.0.0)")
     p_serve.add_argument("--mark-read-delay", type=seconds, default=1.5, metavar="SECONDS",
                          help="as for the reader (default 1.5)")
+    _add_reading_list(add, common)
     return parser
+
+
+def _add_reading_list(add, common: argparse.ArgumentParser) -> None:
+    """The reading list's subcommands: tag, tags, note, search, alerts."""
+
+    def actions(parser: argparse.ArgumentParser, command: str):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+        def action(name: str) -> argparse.ArgumentParser:
+            help_: CommandHelp = ACTION_HELP[f"{command} {name}"]
+            return sub.add_parser(
+                name, parents=[common], help=help_.summary, description=help_.description,
+                epilog=help_.epilog, formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+
+        return action
+
+    ids_help = "arXiv ids, arXiv:ids or abs/pdf URLs"
+    tag = actions(add("tag"), "tag")
+    for name in ("add", "remove"):
+        p_tag = tag(name)
+        p_tag.add_argument("name", metavar="NAME", help="the tag")
+        p_tag.add_argument("ids", nargs="+", metavar="ID", help=ids_help)
+
+    add("tags").add_argument("--format", choices=("table", "jsonl"), default="table", help="output (default: table)")
+
+    p_note = add("note")
+    p_note.add_argument("id", metavar="ID", help="an arXiv id, arXiv:id or abs/pdf URL")
+    how = p_note.add_mutually_exclusive_group()
+    how.add_argument("--set", metavar="TEXT", help="replace the note with TEXT ('' removes it)")
+    how.add_argument("--edit", action="store_true", help="edit the note in $VISUAL or $EDITOR")
+
+    search = actions(add("search"), "search")
+    p_save = search("save")
+    p_save.add_argument("name", metavar="NAME", help="the name (@NAME in queries)")
+    p_save.add_argument("query", nargs=argparse.REMAINDER, metavar="QUERY", help="the query: every word after NAME")
+    search("list").add_argument(
+        "--format", choices=("table", "jsonl"), default="table", help="output (default: table)"
+    )
+    search("remove").add_argument("name", metavar="NAME", help="the saved search to forget")
+
+    p_alerts = add("alerts")
+    p_alerts.add_argument(
+        "--format", "-f", choices=("text", "jsonl", "markdown"), default="text", help="output (default: text)"
+    )
+    p_alerts.add_argument("--dry-run", action="store_true", help="print the alerts but do not record the run")
+    p_alerts.add_argument("--limit", type=int, default=None, metavar="N", help="at most N papers per saved search")
+    p_alerts.add_argument("--quiet", action="store_true", help="say nothing when nothing is new (for cron)")
 
 
 #: The query options, whose value may start with "-" (a query such as "-video").
@@ -167,7 +221,7 @@ _QUERY_OPTIONS = ("--query", "-q")
 KNOWN_OPTIONS = frozenset({
     "-h", "--help", "--home", "--query", "-q", "--format", "-f", "--limit", "-o", "--output",
     "--append", "--force", "--lenient", "--key-template", "--path", "--yes", "-y", "--watch", "--settle",
-    "--host", "--port", "--public-url", "--mark-read-delay",
+    "--host", "--port", "--public-url", "--mark-read-delay", "--notes", "--set", "--edit", "--dry-run", "--quiet",
 })
 #: Stands for a query value while argparse reads the command line (argparse
 #: would drop a query of "--" and misread one starting with "-").
@@ -196,6 +250,9 @@ def protect_query_values(argv: list[str]) -> tuple[list[str], list[str]]:
             out += argv[index:]
             break
         following = argv[index + 1] if index + 1 < len(argv) else None
+        if arg == "search" and following == "save":  # its query is every word after NAME, as typed
+            out += argv[index:]
+            break
         if arg in _QUERY_OPTIONS:
             if following is None or following.split("=", 1)[0] in KNOWN_OPTIONS:
                 out.append(arg)  # argparse says the value is missing

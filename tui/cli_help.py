@@ -112,6 +112,96 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         ("arxiv-reader serve", "arxiv-reader serve --port 9000",
          "ssh -L 8537:127.0.0.1:8537 lab-server arxiv-reader serve"),
     ),
+    # -- the reading list ----------------------------------------------------------------
+    "tag": CommandHelp(
+        "add a tag to papers or take it off (tag add|remove NAME ID...)",
+        "Add a tag to papers, or take it off. A tag is one word (letters, digits and _ . + / & -), "
+        "case-insensitive; the query language finds tagged papers with tag:NAME. Ids are as for star; "
+        "ids not in the library are named and the command exits with 1, the others are still tagged. "
+        "Every paper is tagged in one write, at once on disk.",
+        (
+            "arxiv-reader tag add to-read 2201.12944 2201.12961",
+            "arxiv-reader tag remove to-read 2201.12944",
+            "arxiv-reader list -q 'tag:to-read is:unread'",
+        ),
+    ),
+    "tags": CommandHelp(
+        "list the tags, each with how many papers carry it",
+        "List every tag some paper carries, with how many papers of the library carry it and how many "
+        "of those are unread (and how many tagged papers are no longer in the library, if any).",
+        ("arxiv-reader tags", "arxiv-reader tags --format jsonl | jq .tag"),
+    ),
+    "note": CommandHelp(
+        "print, set or edit the note of a paper",
+        "Print the note of a paper; with --set TEXT replace it ('' removes it); with --edit open it in "
+        "$VISUAL or $EDITOR (a Markdown file) and save what you leave there. Notes are found with "
+        "has:note and note:WORD, and exports include them with --notes.",
+        (
+            "arxiv-reader note 2201.12944",
+            "arxiv-reader note 2201.12944 --set 'Compare with the ResNet baseline.'",
+            "EDITOR=nano arxiv-reader note 2201.12944 --edit",
+        ),
+    ),
+    "search": CommandHelp(
+        "save, list or remove named searches (@NAME in any query)",
+        "Saved searches: a query kept under a name. @NAME in any query stands for it (saved searches may "
+        "use one another; a cycle is ignored with a warning). 'search list' shows each with how many "
+        "papers it finds and how many of them are unread. The saved search named 'mute' hides its "
+        "matches everywhere (the reader, list, export, alerts) unless a query says is:muted. "
+        "Everything after NAME is the query, so it may start with -.",
+        (
+            "arxiv-reader search save mine au:wang cat:cs.CV",
+            "arxiv-reader search save mute 'cat:hep-th OR au:\"Some Body\"'",
+            "arxiv-reader search list",
+            "arxiv-reader export -q @mine -o mine.bib",
+            "arxiv-reader search remove mine",
+        ),
+    ),
+    "alerts": CommandHelp(
+        "print, per saved search, the papers imported since the last alerts run",
+        "For every saved search (but 'mute'), print the papers that arrived in the library since the last "
+        "'alerts' run on this device (the first run: what the latest import brought), muted papers left "
+        "out, then record the run (not with --dry-run). Made for cron after the day's import: it needs no "
+        "terminal, prints nothing when nothing is new, and exits with 0 when it printed papers, 1 when "
+        "nothing was new (said on standard error unless --quiet) or it failed.",
+        (
+            "arxiv-reader alerts",
+            "arxiv-reader alerts --format markdown --limit 20",
+            "arxiv-reader alerts --dry-run --format jsonl | jq .title",
+            "0 7 * * *  arxiv-reader import ~/digests && arxiv-reader alerts --quiet   # crontab: mailed when new",
+        ),
+    ),
+}
+
+#: The help of the reading list's second-level commands (``tag add``, ``search save``...).
+ACTION_HELP: dict[str, CommandHelp] = {
+    "tag add": CommandHelp(
+        "add tag NAME to papers",
+        "Add tag NAME to every paper ID names (ids as for star; unknown ones are named, exit status 1).",
+        ("arxiv-reader tag add to-read 2201.12944 arXiv:2201.12961",),
+    ),
+    "tag remove": CommandHelp(
+        "take tag NAME off papers",
+        "Take tag NAME off every paper ID names (unknown ids are named, exit status 1).",
+        ("arxiv-reader tag remove to-read 2201.12944",),
+    ),
+    "search save": CommandHelp(
+        "save QUERY under NAME (replacing what it held)",
+        "Save QUERY (everything after NAME, so it may start with -) under NAME; parts of it that could not "
+        "be understood, unknown @names and cycles are said, but it is saved as typed.",
+        ("arxiv-reader search save mine au:wang cat:cs.CV", "arxiv-reader search save no-video -video"),
+    ),
+    "search list": CommandHelp(
+        "list the saved searches with their counts",
+        "List every saved search: its name, how many papers it finds, how many of them are unread, and "
+        "its query (muted papers are not counted; for 'mute', the papers it hides).",
+        ("arxiv-reader search list", "arxiv-reader search list --format jsonl"),
+    ),
+    "search remove": CommandHelp(
+        "forget a saved search",
+        "Forget the saved search NAME (exit status 1 when there is none).",
+        ("arxiv-reader search remove mine",),
+    ),
 }
 
 #: The top-level help's list of subcommands, one line each.

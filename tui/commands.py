@@ -145,6 +145,24 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     ),
 )
 
+#: The reading list's commands on the main screen (see :mod:`tui.screens.reading_list_actions`).
+READING_LIST_COMMANDS: tuple[Command, ...] = (
+    Command("tag", "t", "tag", "Tag", "Tag the marked papers, else the highlighted one (-name takes a tag off)."),
+    Command(
+        "note", "N", "edit_note", "Note", "Edit the note of the highlighted paper ($EDITOR when set, else in the reader).",
+        key_display="N",
+    ),
+    Command(
+        "sidebar", "L", "toggle_sidebar", "Lists",
+        "Show or hide the sidebar of lists: views, saved searches and tags with their counts.", key_display="L",
+    ),
+    Command(
+        "save_search", "at", "save_search", "Save search", "Save the query in the filter under a name (@name).",
+        show=False, key_display="@",
+    ),
+)
+MAIN_COMMANDS = MAIN_COMMANDS + READING_LIST_COMMANDS
+
 #: Commands of the reading view (Enter on a paper).
 READING_COMMANDS: tuple[Command, ...] = (
     Command("reading_back", "escape,q", "close", "Back", "Back to the list, where it was."),

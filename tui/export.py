@@ -23,7 +23,9 @@ import argparse
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core.cite import BIB_FORMATS, FORMATS, KeyTemplateError, check_key_template, render_citations
 from .core.cite.bibfile import overwrite_losses, plan_append
@@ -42,6 +44,9 @@ from .core.userfile import (
     replace_file,
     write_stream,
 )
+
+if TYPE_CHECKING:
+    from .core.readinglist import Snapshot
 
 #: File name endings --append takes without --force.
 BIB_SUFFIXES = (".bib", ".bibtex")
@@ -91,12 +96,17 @@ def render(
     states: Mapping[str, PaperState],
     key_template: str,
     universe: Sequence[Paper] | None = None,
+    reading: Snapshot | None = None,
+    notes: bool = False,
 ) -> str:
     """The export's text (``jsonl`` or a format of :data:`tui.core.cite.FORMATS`);
-    keys are the same in every export from the library ``universe``."""
+    keys are the same in every export from the library ``universe``. ``jsonl``
+    records carry the tags and notes of ``reading``; with ``notes`` the other
+    formats carry the notes too (see :func:`~tui.core.cite.render_citations`)."""
     if format_key == "jsonl":
-        return jsonl(papers, dict(states))
-    return render_citations(format_key, papers, key_template, universe=universe)
+        return jsonl(papers, dict(states), reading.tags if reading else None, reading.notes if reading else None)
+    chosen = reading.notes if notes and reading is not None else None
+    return render_citations(format_key, papers, key_template, universe=universe, notes=chosen)
 
 
 def _target(path_text: str | Path) -> Path:
@@ -155,6 +165,7 @@ def append_export(
     *,
     force: bool = False,
     universe: Sequence[Paper] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """Add to the ``.bib`` at ``path_text`` the papers it lacks (same arXiv id or
     DOI); a missing file is created.  Every byte already in the file stays.
@@ -178,7 +189,8 @@ def append_export(
         with locked(path):
             existing = read_file(path)
             check_writable(existing, path)
-            plan = plan_append(existing.text, papers, FORMATS[format_key][1], key_template, universe)
+            entries = FORMATS[format_key][1] if not notes else partial(render_citations, format_key, notes=notes)
+            plan = plan_append(existing.text, papers, entries, key_template, universe)
             if not force:
                 _refuse_odd_bib(path, existing.text, plan.scan)
             if not plan.added:
@@ -237,20 +249,22 @@ def run_export(
     papers: Sequence[Paper],
     states: Mapping[str, PaperState],
     universe: Sequence[Paper] | None = None,
+    reading: Snapshot | None = None,
 ) -> int:
     """The ``export`` subcommand once the papers are chosen from the library
-    ``universe`` (see ``tui.cli``)."""
+    ``universe`` (see ``tui.cli``); ``reading``: the tags and notes (``--notes``)."""
     from .cli import CommandError, write_data
 
     try:
         key_template = key_template_from(args)
         if args.append is not None:
+            notes = reading.notes if reading is not None and getattr(args, "notes", False) else None
             result = append_export(
-                args.append, papers, args.format, key_template, force=args.force, universe=universe
+                args.append, papers, args.format, key_template, force=args.force, universe=universe, notes=notes
             )
             target = args.append
         else:
-            text = render(args.format, papers, states, key_template, universe)
+            text = render(args.format, papers, states, key_template, universe, reading, getattr(args, "notes", False))
             if args.output == "-" or args.output == "/dev/stdout":  # on a terminal: inert
                 write_data(inert_text(text) if _on_terminal() else text)
                 return 0

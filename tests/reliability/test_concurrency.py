@@ -117,3 +117,40 @@ def test_write_from_a_stale_store_keeps_the_other_stores_changes(tmp_path: Path)
         "2301.00003": {"starred": False, "read": True},
         "2301.00004": {"starred": True, "read": False},
     }
+
+
+_TAGGER = """
+import sys
+from tui.core.readinglist import ReadingList
+from tui.core.store import Store
+home, own, *ids = sys.argv[1:]
+reading = ReadingList(Store(home))
+print("ready", flush=True)
+sys.stdin.readline()
+for paper_id in ids:  # one write per paper, so the two processes' appends interleave
+    reading.change_tags([paper_id], add=["shared", own])
+print("done", flush=True)
+"""
+
+
+def test_two_processes_tagging_different_papers_lose_no_tag(tmp_path: Path) -> None:
+    halves = {"even": IDS[0::2], "odd": IDS[1::2]}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _TAGGER, str(tmp_path), own, *ids],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        for own, ids in halves.items()
+    ]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and out.strip() == "done"
+    from tui.core.readinglist import ReadingList
+
+    tags = ReadingList(Store(tmp_path)).tags()
+    assert tags == {"shared": frozenset(IDS), "even": frozenset(IDS[0::2]), "odd": frozenset(IDS[1::2])}

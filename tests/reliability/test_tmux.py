@@ -182,7 +182,10 @@ def list_loaded(screen: str) -> bool:
 
 
 def row_title(line: str) -> str:
-    """The visible start of the title in a list row (markers cut, ellipsis dropped)."""
+    """The visible start of the title in a list row (markers cut, ellipsis dropped; from
+    120 columns the sidebar comes first, up to its edge ▕)."""
+    if "▕" in line:
+        line = line.split("▕", 1)[1]
     return line[4:].split("…")[0].split("  ")[0].strip()
 
 
@@ -304,11 +307,14 @@ def test_quit_and_reopen_on_the_same_query_and_paper(tmux: Tmux) -> None:
         lambda s: f"{count} of 16 papers" in s and "retrieval" in s.splitlines()[0], "the restored query"
     )
     assert "retrieval" in after.splitlines()[0]  # the filter bar shows the query
-    # The detail pane (right half) shows the same paper as before quitting.
-    detail = [line[WIDTH // 2 :].rstrip() for line in before.splitlines()[1:8]]
+    # The detail pane (right of the list's edge ▏) shows the same paper as before quitting.
+    def detail_of(screen: str) -> list[str]:
+        return [line.rsplit("▏", 1)[-1].rstrip() for line in screen.splitlines()[1:8]]
+
+    detail = detail_of(before)
     time.sleep(0.3)
     after = tmux.capture()
-    assert [line[WIDTH // 2 :].rstrip() for line in after.splitlines()[1:8]] == detail, (before, after)
+    assert detail_of(after) == detail, (before, after)
     # ... and it is the paper the session saved.
     saved = next(p for p in library(tmux.home) if p["id"] == session["paper"])
     assert saved["title"].split()[0] in "\n".join(detail), (saved["title"], detail)

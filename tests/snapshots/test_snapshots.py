@@ -48,8 +48,9 @@ def test_main_screen_80x24(app, snap_compare):
 
 
 def test_main_screen_160x48(app, snap_compare):
-    """Wide: the list on the left and the detail of the highlighted paper on the
-    right, side by side; footer with the main keys."""
+    """Wide: the sidebar of lists at the left (All, Unread, New, Starred with their
+    counts, and a hint that tags and saved searches appear there), the list, and the
+    detail of the highlighted paper at the right; footer with the main keys."""
     assert snap_compare(app, terminal_size=(160, 48), run_before=loaded)
 
 
@@ -156,3 +157,34 @@ def test_cursor_row_without_colour(tmp_path, snap_compare, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 24), run_before=run_before)
+
+
+def test_sidebar_and_note(tmp_path, snap_compare):
+    """The reading list at 130x35: the sidebar at the left, focused (All 166/166, Unread,
+    New, Starred; @llm; #survey 1/1 and #to-read 2/2, counts without the 28 muted papers),
+    "#to-read" highlighted and applied: two papers with their tags after the title, the
+    second under the cursor; the detail shows "Tags: #survey #to-read" and "Your note"
+    above the abstract; the status line ends "1 muted hidden" (a third to-read paper)."""
+    from tui.core.readinglist import ReadingList
+
+    home = tmp_path / "home"
+    reading = ReadingList(Store(home))
+    reading.change_tags(["2607.01276", "2607.00374", "2607.00293"], add=["to-read"])
+    reading.change_tags(["2607.00374"], add=["survey"])
+    reading.set_note("2607.00374", "Compare the **retrieval** baseline with ours (table 3).")
+    reading.save_search("llm", "ti:llm")
+    reading.save_search("mute", "au:zhang -cat:cs.IR")
+    app = ArxivReaderApp(Store(home), paths=DIGEST_DIRS, mark_read_delay=0, clipboard=Clipboard("osc52"))
+
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        sidebar = pilot.app.screen.query_one("#sidebar")
+        sidebar.focus()
+        sidebar.highlighted = sidebar.get_option_index("tag:to-read")
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("j")
+        pilot.app.screen.query_one("#sidebar").focus()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(130, 35), run_before=run_before)

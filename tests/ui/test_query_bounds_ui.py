@@ -78,14 +78,14 @@ async def test_the_next_key_cancels_a_running_search(make_app, monkeypatch):
         match = screen.library.match
         started, cancelled = threading.Event(), threading.Event()
 
-        def slow_for_x(query, view, states, within=None, should_stop=None):
+        def slow_for_x(query, view, states, within=None, should_stop=None, sets=None):
             if query.text == "x":  # runs until told to stop, as a long scan would
                 started.set()
                 while not should_stop():
                     threading.Event().wait(0.01)
                 cancelled.set()
                 raise SearchCancelled
-            return match(query, view, states, within, should_stop)
+            return match(query, view, states, within, should_stop, sets=sets)
 
         screen.library.match = slow_for_x
         await pilot.press("slash", "x")

@@ -231,7 +231,8 @@ class _ClosedPipe(io.TextIOBase):
 @pytest.mark.parametrize(
     "argv",
     [["list"], ["list", "--format", "jsonl"], ["stats"], ["export"], ["export", "-f", "text"],
-     ["star", "2201.12944"], ["import", str(DAY)], ["list", "--help"], ["--help"]],
+     ["star", "2201.12944"], ["import", str(DAY)], ["list", "--help"], ["--help"],
+     ["tag", "add", "x", "2201.12944"], ["note", "2201.12944", "--set", "n"], ["search", "save", "x", "cat:cs.CV"]],
 )
 def test_closed_pipe_never_raises(home: Path, monkeypatch, argv: list[str]) -> None:
     monkeypatch.setattr(sys, "stdout", _ClosedPipe())
@@ -240,6 +241,20 @@ def test_closed_pipe_never_raises(home: Path, monkeypatch, argv: list[str]) -> N
     except SystemExit as exit_:  # --help exits through argparse
         code = exit_.code
     assert code in (0, EXIT_CLOSED_PIPE)
+
+
+def test_closed_pipe_never_raises_from_the_reading_list(home: Path, monkeypatch, capsys) -> None:
+    for argv in (["tag", "add", "x", "2201.12944"], ["note", "2201.12944", "--set", "n"],
+                 ["search", "save", "all", "cat:cs.CV"]):
+        assert main(["--home", str(home), *argv]) == 0
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    for argv in (["tags"], ["note", "2201.12944"], ["search", "list"], ["alerts"], ["alerts", "-f", "jsonl"]):
+        assert main(["--home", str(home), *argv]) == EXIT_CLOSED_PIPE, argv
+    monkeypatch.undo()
+    capsys.readouterr()
+    # the alerts whose output was lost are reported again
+    assert main(["--home", str(home), "alerts", "--dry-run"]) == 0
+    assert "2201.12944" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("argv", [["list"], ["export"], ["export", "-f", "biblatex"], ["stats"], ["list", "--help"]])

@@ -253,7 +253,7 @@ def test_tree_shapes() -> None:
         ("deblurring date:2022-13", "bad date 2022-13"),
         ("deblurring date:2022-02-30", "bad date 2022-02-30"),
         ("deblurring date:yesterday..", "bad date yesterday"),
-        ("deblurring is:bogus", "unknown is:bogus (use starred, read, unread, new)"),
+        ("deblurring is:bogus", "unknown is:bogus (use starred, read, unread, new, muted)"),
         ('deblurring "', "closed an unmatched '\"'"),
         ("deblurring ()", "ignored empty ()"),
     ],

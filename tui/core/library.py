@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from heapq import merge
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from operator import itemgetter
 
 from .days import DayIndex, paper_day
 from .models import Paper, PaperState
 from .query import Query, QueryEngine, parse_query
+from .query.engine import UserSetsLike
 
 #: The views of the library, in the order of their keys (1 2 3 4).
 VIEWS = ("all", "unread", "starred", "new")
@@ -151,17 +152,20 @@ class Library:
         states: Mapping[str, PaperState],
         within: Sequence[int] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        sets: UserSetsLike | None = None,
     ) -> list[int]:
         """Ascending indices of the papers of ``view`` matching ``query``.
 
         ``within`` (ascending) limits the search, e.g. to the previous results
         when the new query narrows the old one. ``should_stop`` lets a worker
-        give up early (the engine then raises ``SearchCancelled``).
+        give up early (the engine then raises ``SearchCancelled``). ``sets``
+        answers the reading list's terms (``tag:``, ``note:``, ``is:muted``...;
+        see :class:`tui.core.readinglist.UserSets`).
         """
         candidates = self.in_view(view, states) if within is None else list(within)
         if query.is_empty:
             return list(range(len(self.papers))) if candidates is None else candidates
-        return self.engine.search(query, states, candidates, should_stop=should_stop)
+        return self.engine.search(query, states, candidates, should_stop=should_stop, sets=sets)
 
     def order(self, found: list[int], sort: str) -> list[int]:
         """``found`` (ascending) in ``sort`` order."""
@@ -205,6 +209,24 @@ class Library:
         starred = frozenset(by_id[k] for k, state in states.items() if state.starred and k in by_id)
         self._state_cache = (states, len(states), read, starred)
         return read, starred
+
+    def update_states(self, states: Mapping[str, PaperState], ids: Iterable[str]) -> None:
+        """``states`` differs from the states last seen only at ``ids`` (changed in place,
+        or a fresh mapping that says so): keep :meth:`state_indices` current by looking
+        at those ids alone (a pass over 200,000 states costs ~150 ms)."""
+        cached = self._state_cache
+        if cached is None:
+            return  # computed when next asked
+        read, starred = set(cached[2]), set(cached[3])
+        by_id = self.by_id
+        for paper_id in ids:
+            index = by_id.get(paper_id)
+            if index is None:
+                continue
+            state = states.get(paper_id)
+            (read.add if state is not None and state.read else read.discard)(index)
+            (starred.add if state is not None and state.starred else starred.discard)(index)
+        self._state_cache = (states, len(states), frozenset(read), frozenset(starred))
 
     def forget_states(self) -> None:
         """Drop the cache of :meth:`state_indices` (the states changed in place)."""

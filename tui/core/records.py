@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 import orjson
 
@@ -11,7 +12,9 @@ from .safetext import inert_json
 from .models import Paper, PaperState
 
 
-def paper_record(paper: Paper, state: PaperState | None = None) -> dict:
+def paper_record(
+    paper: Paper, state: PaperState | None = None, tags: Sequence[str] = (), note: str = ""
+) -> dict:
     """The documented jsonl record of one paper; absent values are ``None``."""
     return {
         "id": paper.id,
@@ -33,13 +36,31 @@ def paper_record(paper: Paper, state: PaperState | None = None) -> dict:
         "pdf_url": paper.pdf_url,
         "read": bool(state and state.read),
         "starred": bool(state and state.starred),
+        "tags": list(tags),
+        "note": note or None,
     }
 
 
-def jsonl(papers: Iterable[Paper], states: Mapping[str, PaperState]) -> str:
+def jsonl(
+    papers: Iterable[Paper],
+    states: Mapping[str, PaperState],
+    tags: Mapping[str, AbstractSet[str]] | None = None,
+    notes: Mapping[str, str] | None = None,
+) -> str:
     """One JSON object per line (UTF-8 kept as is, but bidi and C1 controls as ``\\u``
-    escapes: the same data, inert on a terminal), ending with a newline."""
+    escapes: the same data, inert on a terminal), ending with a newline.
+
+    ``tags`` (tag -> ids) and ``notes`` (id -> note) fill each record's ``tags`` and ``note``.
+    """
+    notes = notes or {}
+    tags_of: dict[str, list[str]] = {}
+    for tag, ids in sorted((tags or {}).items()):
+        for paper_id in ids:
+            tags_of.setdefault(paper_id, []).append(tag)
     lines = [
-        orjson.dumps(paper_record(paper, states.get(paper.id))).decode("utf-8") for paper in papers
+        orjson.dumps(
+            paper_record(paper, states.get(paper.id), tags_of.get(paper.id, ()), notes.get(paper.id, ""))
+        ).decode("utf-8")
+        for paper in papers
     ]
     return inert_json("".join(line + "\n" for line in lines))

@@ -40,6 +40,10 @@ QUERY_EXAMPLES: list[tuple[str, str]] = [
     ("date:latest  date:2026-07-24  date:2026-07", "the newest digest day; a day; a month"),
     ("date:2022-01..2022-03  date:2024..", "a range, inclusive, either end open"),
     ("?diffusion prior  any:prior", "search everywhere, abstracts and comments included"),
+    ("tag:to-read  -tag:to-read  has:tag", "your tags (t tags papers)"),
+    ("has:note  note:baseline", "papers with a note; a word in the note (N edits it)"),
+    ("@mine", "the saved search 'mine' (@ saves the filter's query under a name)"),
+    ("is:muted", "what the saved search 'mute' hides everywhere else"),
 ]
 
 #: (key as shown, description, longer help)

@@ -22,7 +22,7 @@ what the user did; each kind of change has one path through the screen:
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,15 +38,19 @@ from textual.worker import get_current_worker
 from ..commands import MAIN_COMMANDS, bindings
 from ..core.library import Library
 from ..core.models import Paper, PaperState
-from ..core.query import Query, SearchCancelled, parse_query, search_cost
+from ..core.query import Query, SearchCancelled, search_cost
+from ..core.readinglist import UserSets
 from ..core.results import Results, arrange
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
+from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from .actions import PaperActions
 from .loader import Loaded, LibraryLoader
 from .read_timer import ReadTimer
+from .reading_list import ReadingListKeeper
+from .reading_list_actions import ReadingListActions
 from .session import SessionKeeper
 from .user_state import UserState
 from .watching import WatchesDigests
@@ -64,7 +68,7 @@ POLL_INTERVAL = 1.0
 QUICK_SEARCH_COST = 300_000
 
 
-class MainScreen(PaperActions, WatchesDigests, Screen):
+class MainScreen(ReadingListActions, PaperActions, WatchesDigests, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
@@ -100,6 +104,10 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         self.user: UserState | None = None
         self._polling = False  # a read of the reading state is running in a thread
         self.session_keeper = SessionKeeper(self, store)
+        #: Tags, notes, saved searches, muting and the sidebar's counts (see :mod:`.reading_list`).
+        self.reading_list = ReadingListKeeper(store, self._notify_store)
+        #: How many muted papers the shown result leaves out (the status line says it).
+        self.muted_hidden = 0
         self._generation = 0
         #: The search generation whose result is shown (below ``_generation``: a search runs).
         self._shown_generation = 0
@@ -124,6 +132,7 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
                 yield Static(SAMPLE_BANNER, id="sample-banner", markup=False)
             yield FilterBar(id="filter").data_bind(MainScreen.query_text)
             with Container(id="panes"):
+                yield Sidebar(id="sidebar")
                 yield PaperList(id="papers").data_bind(
                     MainScreen.results, MainScreen.cursor, MainScreen.states, MainScreen.marks
                 )
@@ -174,6 +183,7 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         self.session_keeper.reading = loaded.reading
         self.set_reactive(MainScreen.states, self.user.states)
         self.mutate_reactive(MainScreen.states)
+        self.reading_list_loaded()
         self.remove_class("-loading")
         self.refresh_bindings()
         self.user.show_store_messages()
@@ -238,7 +248,7 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
                 keep = self._edit_anchor[0]
             elif self.highlighted is not None:
                 keep = self.highlighted.id
-        query = parse_query(self.query_text)
+        query = self.reading_list.parse(self.query_text)  # @name: the saved searches
         self.filter_bar.set_warnings(list(query.warnings))
         self._generation += 1
         self._search_basis = (self.view, self.user.version)
@@ -255,9 +265,10 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
             # copying 200,000 of them costs ~10 ms per keystroke.
             needs_states = self.view != "all" or any(term.field == "is" for term in query.terms())
             states = dict(self.user.states) if needs_states else {}
-            self._search_thread(_SearchJob(query, self.view, within, states, keep, self._generation))
+            self._search_thread(_SearchJob(query, self.view, within, states, keep, self._generation,
+                                           self.reading_list.sets))
         else:
-            matches = self.library.match(query, self.view, self.user.states, within)
+            matches = self.library.match(query, self.view, self.user.states, within, sets=self.reading_list.sets)
             self._show(self._generation, matches, query, keep)
 
     def _narrowing(self, query: Query) -> list[int] | None:
@@ -277,7 +288,7 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         worker = get_current_worker()
         try:
             matches = self.library.match(
-                job.query, job.view, job.states, job.within, should_stop=lambda: worker.is_cancelled
+                job.query, job.view, job.states, job.within, should_stop=lambda: worker.is_cancelled, sets=job.sets
             )
         except SearchCancelled:
             return  # a newer query replaced this one
@@ -289,7 +300,8 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         if generation != self._generation or self.library is None:
             return
         view, version = self._search_basis  # what the matches were computed on
-        self._last_match = (query, view, version, matches)
+        self._last_match = (query, view, version, matches)  # with the muted: narrowing counts them again
+        matches, self.muted_hidden = self.reading_list.hide_muted(query, matches)
         self._shown_generation = generation
         self._arrange(matches, None if query.is_empty else query, keep)
 
@@ -320,6 +332,7 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         self._counts = results.counts(self.user.states)
         self.paper_list.empty_message = self._empty_message()
         self._update_status()
+        self.update_sidebar()
         self.session_keeper.schedule()
 
     def watch_cursor(self, position: int) -> None:
@@ -352,7 +365,11 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
             return
         state = self.user.get(paper.id) if paper is not None and self.user is not None else None
         spans = self.results.spans if self.results is not None else None
-        self.detail.show_paper(paper, state, spans)
+        if paper is None:
+            self.detail.show_paper(None)
+        else:
+            keeper = self.reading_list
+            self.detail.show_paper(paper, state, spans, keeper.tags_of(paper.id), keeper.note(paper.id))
 
     def _deferred_detail(self) -> None:
         self._detail_pending = False
@@ -401,8 +418,8 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         self._change(ids, "starred", starred)
 
     def _change(self, ids: list[str], flag: str, value: bool) -> None:
-        if self.user is not None and self.user.set(ids, flag, value):
-            self._states_changed()
+        if self.user is not None and (changed := self.user.set(ids, flag, value)):
+            self._states_changed(changed)
 
     def _poll_store(self, full: bool = False) -> None:
         """Show what another reader (or the command line) changed since the last look:
@@ -419,25 +436,31 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         self.run_worker(read, thread=True, group="poll state", name="read the reading state",
                         exit_on_error=False)
 
-    def _polled(self, version: int, states) -> None:
+    def _polled(self, version: int, changed: frozenset[str], states) -> None:
         self._polling = False
         if self.user is None:
             return
-        changed = self.user.apply(version, states)
-        if changed is None:  # a change made here meanwhile: read them all again
+        keys = self.user.apply(version, changed, states)
+        if keys is None:  # a change made here meanwhile: read them all again
             self._poll_store(full=True)
-        elif changed:
+        elif keys:
             self.set_reactive(MainScreen.states, self.user.states)
-            self._states_changed()
+            self._states_changed(keys, elsewhere=True)
             if self.view in ("starred", "unread") and self.library is not None:
                 # (another device's change: the view's papers and counts follow; the cursor stays)
                 paper = self.highlighted
                 self.refilter(keep=paper.id if paper is not None else None)
 
-    def _states_changed(self) -> None:
+    def _states_changed(self, changed: Collection[str] | None = None, elsewhere: bool = False) -> None:
+        """Read or starred changed: ``changed`` ids (None: any) by this reader, or
+        ``elsewhere`` by another process (then tags and notes may have too)."""
         assert self.library is not None and self.user is not None
-        self.library.forget_states()  # changed in place
+        if changed is None:
+            self.library.forget_states()  # changed in place
+        else:
+            self.library.update_states(self.user.states, changed)
         self.mutate_reactive(MainScreen.states)
+        self.reading_list_states_changed(changed, elsewhere)
         if self.results is not None:
             self._counts = self.results.counts(self.user.states)
         self._update_detail()
@@ -455,7 +478,7 @@ class MainScreen(PaperActions, WatchesDigests, Screen):
         self.query_one(StatusLine).show_status(
             shown=len(results), total=len(self.library), unread=unread, starred=starred, new=new,
             view=self.view, sort=self.sort, day=self.day, marked=len(self.marks),
-            marked_hidden=results.hidden(self.marks) if self.marks else 0,
+            marked_hidden=results.hidden(self.marks) if self.marks else 0, muted=self.muted_hidden,
         )
 
     def save_session(self) -> None:
@@ -473,6 +496,7 @@ class _SearchJob:
     states: Mapping[str, PaperState]
     keep: str | None
     generation: int
+    sets: UserSets | None = None
 
     def __repr__(self) -> str:
         return f"SearchJob({self.query.text!r}, {self.view})"

@@ -24,6 +24,8 @@ from ..core.models import PaperState
 if TYPE_CHECKING:
     from ..core.store import Store
 
+#: What :meth:`UserState.read_changes` read: (version, keys changed, states or None or the error).
+Changes = tuple[int, frozenset[str], "dict[str, PaperState] | None | Exception"]
 #: Called with a message for the user and a severity ("warning", "error").
 Notify = Callable[[str, str], None]
 
@@ -41,6 +43,7 @@ class UserState:
         self._messages_shown = 0
         #: Held while the store is used (a write here, a read of changes in a thread).
         self.lock = threading.Lock()
+        self._missed: frozenset[str] = frozenset()  # keys read but not applied (a change here came between)
 
     def get(self, paper_id: str) -> PaperState | None:
         return self.states.get(paper_id)
@@ -74,38 +77,44 @@ class UserState:
         self.version += 1
         return changed
 
-    def read_changes(self, full: bool = False) -> tuple[int, dict[str, PaperState] | None | Exception]:
-        """In a thread: the version of the states it starts from, and the states
-        with what other processes saved since the last look (None: nothing
-        changed; an exception: it could not be read). ``full``: read them all again."""
+    def read_changes(self, full: bool = False) -> Changes:
+        """In a thread: the version of the states it starts from, the state keys that
+        other processes changed since the last look, and the states with them (None:
+        nothing changed; an exception: it could not be read). ``full``: read the
+        states again even when nothing changed."""
         version = self.version
         try:
             with self.lock:
-                if not self.store.refresh_states() and not full:
-                    return version, None
-                return version, self.store.states()
+                changed = frozenset(self.store.refresh_states())
+                if not changed and not full:
+                    return version, changed, None
+                return version, changed, self.store.states()
         except Exception as error:
-            return version, error
+            return version, frozenset(), error
 
-    def apply(self, version: int, states: dict[str, PaperState] | None | Exception) -> bool | None:
-        """On the UI thread: take what :meth:`read_changes` read; True when anything
-        changed, None when a change made here since makes it old (read again, ``full``)."""
+    def apply(self, version: int, changed: frozenset[str], states: dict[str, PaperState] | None | Exception
+              ) -> frozenset[str] | None:
+        """On the UI thread: take what :meth:`read_changes` read; the keys that changed
+        (empty: none), None when a change made here since makes it old (read again, ``full``)."""
         try:
             if isinstance(states, Exception):
                 self._notify(f"Could not read the reading state: {states}", "error")
-                return False
+                return frozenset()
             if states is None:
-                return False
+                return frozenset()
             if version != self.version:  # a star made meanwhile may be missing from it
+                self._missed |= changed  # (consumed by this read: given with the next one)
                 return None
+            changed, self._missed = changed | self._missed, frozenset()
             self.states = states
             self.version += 1
-            return True
+            return changed
         finally:
             self.show_store_messages()
 
-    def poll(self) -> bool:
-        """Take what other processes and devices saved since the last look; True when anything changed.
+    def poll(self) -> frozenset[str]:
+        """Take what other processes and devices saved since the last look: the state keys
+        that changed (empty, so false, when none did; tags and notes included).
 
         ``Store.refresh_states`` reads only what was appended since (a stat per
         device file when nothing was): cheap enough for once a second.
@@ -113,15 +122,15 @@ class UserState:
         try:
             changed = self.store.refresh_states()
             if not changed:
-                return False
+                return frozenset()
             self.states = self.store.states()
         except Exception as error:
             self._notify(f"Could not read the reading state: {error}", "error")
-            return False
+            return frozenset()
         finally:
             self.show_store_messages()
         self.version += 1
-        return True
+        return frozenset(changed)
 
     def show_store_messages(self) -> None:
         """Tell the user the store's notices (files moved aside...) not told yet."""

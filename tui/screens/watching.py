@@ -219,6 +219,7 @@ class WatchesDigests(_Base):
         paper = self.highlighted
         timing = self.read_timer.paper_id if self.read_timer.running else None
         self.library = library
+        self.reading_list_loaded()  # counts and muting are per library
         self._last_match = None
         self.refilter(keep=paper.id if paper is not None else None)
         current = self.highlighted

@@ -8,6 +8,7 @@ scroll position, so a paper becoming read never moves what the user is reading.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tui.core.models import Paper, PaperState
@@ -32,13 +33,20 @@ class PaperDetail(MarkdownView):
         """The paper shown (``None``: the placeholder)."""
         return self._paper
 
-    def show_paper(self, paper: Paper | None, state: PaperState | None = None, spans: SpanCache | None = None) -> None:
-        """Show ``paper`` (or the placeholder). Cheap when nothing changed."""
+    def show_paper(
+        self,
+        paper: Paper | None,
+        state: PaperState | None = None,
+        spans: SpanCache | None = None,
+        tags: Sequence[str] = (),
+        note: str = "",
+    ) -> None:
+        """Show ``paper`` (or the placeholder) with the user's ``tags`` and ``note``. Cheap when nothing changed."""
         spans = spans or None  # an empty query highlights nothing: the same as none
-        key = (paper, None if state is None else (state.read, state.starred), spans)
+        key = (paper, None if state is None else (state.read, state.starred), spans, tuple(tags), note)
         if self._shown_key is not None and all(a is b or a == b for a, b in zip(key, self._shown_key)):
             return
         same_paper = paper is not None and paper is self._paper
         self._shown_key = key
         self._paper = paper
-        self.show_source(paper_markdown(paper, state, spans), keep_scroll=same_paper)
+        self.show_source(paper_markdown(paper, state, spans, tags, note), keep_scroll=same_paper)

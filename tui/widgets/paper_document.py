@@ -12,6 +12,7 @@ since every ``~`` in it is escaped), drawn as a highlight by the views.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from tui.core.latex import escape_highlighted, escape_inline, latex_to_markdown, latex_to_markdown_highlighted
@@ -187,16 +188,25 @@ def _more_facts(paper: Paper, full: bool = False) -> list[str]:
     return facts
 
 
-def paper_markdown(paper: Paper | None, state: PaperState | None = None, spans: SpanCache | None = None) -> str:
+def paper_markdown(
+    paper: Paper | None,
+    state: PaperState | None = None,
+    spans: SpanCache | None = None,
+    tags: Sequence[str] = (),
+    note: str = "",
+) -> str:
     """The detail panel's document for ``paper`` (the placeholder for ``None``).
 
     The status line is always present and one line long, so a paper becoming
-    read or starred never moves the text below it.
+    read or starred never moves the text below it. The user's ``tags`` follow
+    it, and their ``note`` (Markdown, theirs) comes before the abstract.
     """
     if paper is None:
         return PLACEHOLDER
     title = _prose(spans, paper, paper.title, "title", SHOWN_FIELD) or "*(untitled)*"
     facts: list[str] = [f"**Status:** {status_text(state)}"]
+    if tags:
+        facts.append("**Tags:** " + " ".join(escape_inline(f"#{name}") for name in tags))
     if paper.authors:
         label = "Author" if len(paper.authors) == 1 else f"Authors ({len(paper.authors):,})"
         facts.append(f"**{label}:** {_authors(paper, spans, MAX_AUTHORS)}")
@@ -208,7 +218,16 @@ def paper_markdown(paper: Paper | None, state: PaperState | None = None, spans: 
     facts.append("**Links:** " + _links(paper))
     abstract = _abstract(spans, paper, False, "Enter opens the reading view, where x shows it all")
     # One paragraph with hard line breaks: compact, and quick to parse and render.
-    return inert_markdown("\n".join([f"# {title}", "", "  \n".join(facts), "", "## Abstract", "", abstract, ""]))
+    return inert_markdown(
+        "\n".join([f"# {title}", "", "  \n".join(facts), "", *_note_section(note), "## Abstract", "", abstract, ""])
+    )
+
+
+def _note_section(note: str) -> list[str]:
+    """The user's note as Markdown under its heading (``~~`` kept literal: it marks query matches)."""
+    if not note.strip():
+        return []
+    return ["## Your note", "", note.strip().replace("~~", "\\~\\~"), ""]
 
 
 def reading_markdown(

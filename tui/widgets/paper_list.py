@@ -20,7 +20,7 @@ day's papers; the cursor steps over headers (it indexes papers, not rows).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -139,6 +139,9 @@ class PaperList(ScrollView, can_focus=True):
         self._new_rows = False
         #: The line shown when there are no rows.
         self.empty_message = "No papers match"
+        #: The user's tags of a paper id, shown after its title (the screen sets it; call
+        #: :meth:`refresh` when tags change: rows are cached by the tags they show).
+        self.tags_of: Callable[[str], tuple[str, ...]] = lambda paper_id: ()
 
     # ------------------------------------------------------------------ what is shown
 
@@ -349,12 +352,14 @@ class PaperList(ScrollView, can_focus=True):
         starred = state is not None and state.starred
         marked = paper.id in self.marks
         is_cursor = position == self.cursor
-        key = (row, paper.id, width, is_cursor, unread, starred, marked, self.has_focus)
+        tags = self.tags_of(paper.id)
+        key = (row, paper.id, width, is_cursor, unread, starred, marked, self.has_focus, tags)
         strip = self._strips.get(key)
         if strip is None:
             spans = self.results.spans if self.results is not None else None
             text = paper_row(
-                paper, width, styles, is_cursor=is_cursor, unread=unread, starred=starred, marked=marked, spans=spans
+                paper, width, styles, is_cursor=is_cursor, unread=unread, starred=starred, marked=marked, spans=spans,
+                tags=tags,
             )
             strip = self._strips[key] = self._to_strip(text, width, styles)
         return strip

@@ -121,8 +121,9 @@ def paper_row(
     starred: bool,
     marked: bool,
     spans: SpanCache | None,
+    tags: tuple[str, ...] = (),
 ) -> Text:
-    """The row of ``paper``, exactly ``width`` cells."""
+    """The row of ``paper``, exactly ``width`` cells (the user's ``tags`` after the title)."""
     base = styles.base + styles.cursor if is_cursor else styles.base
     # On the cursor row the text takes the cursor's colour (chosen for contrast
     # with its background); read and unread differ by weight alone there.
@@ -165,6 +166,9 @@ def paper_row(
     if spans:
         for start, end in spans.get(paper.id, title.plain, "title"):
             title.stylize(match_style, start, end)
+    label = tag_label(tags, title_width // 3)
+    title.truncate(title_width - cell_len(label), overflow="ellipsis")
+    title.append(label, meta_style)
     title.truncate(title_width, overflow="ellipsis", pad=True)
     row.append_text(title)
 
@@ -183,6 +187,24 @@ def paper_row(
         row.append_text(cell)
     row.truncate(width, overflow="ellipsis", pad=True)
     return row
+
+
+def tag_label(tags: tuple[str, ...], room: int) -> str:
+    """`` #ml #to-read`` in at most ``room`` cells: "" without tags; when short of
+    room the first tag (cut if need be) and how many more (`` #to-r… +1``)."""
+    if not tags or room < 4:
+        return ""
+    label = " " + " ".join(f"#{clean(name)}" for name in tags)
+    if cell_len(label) <= room:
+        return label
+    more = f" +{len(tags) - 1}" if len(tags) > 1 else ""
+    first = f" #{clean(tags[0])}"
+    fits = room - len(more)
+    if cell_len(first) > fits:
+        if fits < 4:
+            return ""
+        first = first[: fits - 1] + "…"
+    return first + more
 
 
 def header_row(day: str, papers: int, unread: int, new: int, width: int, styles: RowStyles) -> Text:

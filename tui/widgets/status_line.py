@@ -22,6 +22,7 @@ def status_parts(
     day: str | None = None,
     marked: int = 0,
     marked_hidden: int = 0,
+    muted: int = 0,
 ) -> dict[str, list[str]]:
     """The parts of the status line, in order, each with its forms (longest first).
 
@@ -44,6 +45,8 @@ def status_parts(
                                f"{marked:,} marked, {marked_hidden:,} hidden"]
         else:
             parts["marked"] = [f"{marked:,} marked"]
+    if muted:  # the saved search "mute" hides them from this result
+        parts["muted"] = [f"{muted:,} muted hidden", f"{muted:,} muted"]
     parts["sort"] = [f"by {sort}"]
     if day:
         parts["escape"] = ["Esc: every day"]
@@ -52,7 +55,7 @@ def status_parts(
 
 #: How the line is made shorter, step by step: a part left out (None) or its next form.
 _SHORTER: list[tuple[str, int | None]] = [
-    ("escape", None), ("sort", None), ("marked", 1), ("shown", 1), ("day", 1), ("starred", 1), ("day", 2),
+    ("escape", None), ("sort", None), ("marked", 1), ("muted", 1), ("shown", 1), ("day", 1), ("starred", 1), ("day", 2),
     ("shown", 2),
 ]
 

@@ -15,7 +15,7 @@ separated by a blank line, the other formats give one line per paper.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from ..models import Paper
 from .bibtex import bibtex, bibtex_entry
@@ -75,12 +75,19 @@ def render_citations(
     key_template: str = DEFAULT_KEY_TEMPLATE,
     taken_keys: Collection[str] = (),
     universe: Sequence[Paper] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> str:
     """``papers`` in the format ``format_key`` of :data:`FORMATS`; bib formats
     use ``key_template``, keep clear of ``taken_keys`` and give keys that are
-    the same in every export from the library ``universe``."""
+    the same in every export from the library ``universe``. ``notes`` (paper id
+    -> the user's note) go with the papers: ``annote`` in bib formats, a line in
+    text and Markdown (the bare id and URL lists leave them out)."""
     if format_key == "bibtex":
-        return bibtex(papers, key_template, tuple(taken_keys), universe)
+        return bibtex(papers, key_template, tuple(taken_keys), universe, notes)
     if format_key == "biblatex":
-        return biblatex(papers, key_template, tuple(taken_keys), universe)
+        return biblatex(papers, key_template, tuple(taken_keys), universe, notes)
+    if format_key == "text":
+        return plain_text(papers, notes)
+    if format_key == "markdown":
+        return markdown(papers, notes)
     return FORMATS[format_key][1](papers)

@@ -8,13 +8,14 @@ first arXiv version's full date), ``eprinttype = {arxiv}``, ``eprintclass``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..models import Paper
 from .escaping import clean_text, latex_escape
 from .fields import (
     first_valid_doi,
     journal_ref_of,
+    one_line,
     primary_category,
     render_entries,
     render_entry,
@@ -31,8 +32,8 @@ def _arxiv_date(paper: Paper) -> tuple[str, str]:
     return "year", paper.year
 
 
-def biblatex_entry(paper: Paper, key: str) -> str:
-    """One BibLaTeX entry for ``paper`` under ``key``."""
+def biblatex_entry(paper: Paper, key: str, note: str = "") -> str:
+    """One BibLaTeX entry for ``paper`` under ``key`` (``note``: the user's, as ``annote``)."""
     title, author = title_and_authors(paper, ascii_only=False)
     ref = journal_ref_of(paper)
     fields = [("title", title), ("author", author)]
@@ -52,6 +53,7 @@ def biblatex_entry(paper: Paper, key: str) -> str:
         ("eprintclass", primary_category(paper)),
         ("url", clean_text(paper.abs_url)),
         ("doi", first_valid_doi(paper) or ""),
+        ("annote", latex_escape(one_line(note), ascii_only=False)),
     ]
     return render_entry(kind, key, fields)
 
@@ -61,6 +63,9 @@ def biblatex(
     key_template: str = DEFAULT_KEY_TEMPLATE,
     taken_keys: Sequence[str] = (),
     universe: Sequence[Paper] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> str:
-    """BibLaTeX entries for ``papers``, keys unique among them and ``taken_keys``."""
-    return render_entries(papers, biblatex_entry, key_template, taken_keys, universe)
+    """BibLaTeX entries for ``papers``, keys unique among them and ``taken_keys``;
+    ``notes`` (paper id -> the user's note) become ``annote`` fields."""
+    entry = biblatex_entry if not notes else lambda paper, key: biblatex_entry(paper, key, notes.get(paper.id, ""))
+    return render_entries(papers, entry, key_template, taken_keys, universe)

@@ -11,13 +11,14 @@ reference gives one, else the first arXiv version's.  The arXiv fields
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..models import Paper
 from .escaping import clean_text, latex_escape
 from .fields import (
     first_valid_doi,
     journal_ref_of,
+    one_line,
     primary_category,
     render_entries,
     render_entry,
@@ -27,8 +28,8 @@ from .fields import (
 from .keys import DEFAULT_KEY_TEMPLATE
 
 
-def bibtex_entry(paper: Paper, key: str) -> str:
-    """One BibTeX entry for ``paper`` under ``key``."""
+def bibtex_entry(paper: Paper, key: str, note: str = "") -> str:
+    """One BibTeX entry for ``paper`` under ``key`` (``note``: the user's, as ``annote``)."""
     title, author = title_and_authors(paper, ascii_only=True)
     ref = journal_ref_of(paper)
     fields = [("title", title), ("author", author)]
@@ -47,6 +48,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         ("primaryClass", primary_category(paper)),
         ("url", clean_text(paper.abs_url)),
         ("doi", first_valid_doi(paper) or ""),
+        ("annote", latex_escape(one_line(note), ascii_only=True)),
     ]
     return render_entry(kind, key, fields)
 
@@ -56,6 +58,9 @@ def bibtex(
     key_template: str = DEFAULT_KEY_TEMPLATE,
     taken_keys: Sequence[str] = (),
     universe: Sequence[Paper] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> str:
-    """BibTeX entries for ``papers``, keys unique among them and ``taken_keys``."""
-    return render_entries(papers, bibtex_entry, key_template, taken_keys, universe)
+    """BibTeX entries for ``papers``, keys unique among them and ``taken_keys``;
+    ``notes`` (paper id -> the user's note) become ``annote`` fields."""
+    entry = bibtex_entry if not notes else lambda paper, key: bibtex_entry(paper, key, notes.get(paper.id, ""))
+    return render_entries(papers, entry, key_template, taken_keys, universe)

@@ -50,6 +50,11 @@ def title_and_authors(paper: Paper, ascii_only: bool) -> tuple[str, str]:
     return title, " and ".join(n for n in names if n)
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of white space (line breaks too) one space."""
+    return " ".join(text.split())
+
+
 def primary_category(paper: Paper) -> str:
     return clean_text(paper.primary_category or (paper.categories[0] if paper.categories else ""))
 

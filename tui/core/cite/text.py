@@ -8,12 +8,12 @@ the detail panel does; the year is the entry's year, as in BibTeX
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..latex import latex_to_text
 from ..models import Paper
 from .escaping import clean_text
-from .fields import primary_category
+from .fields import one_line, primary_category
 from .keys import entry_year
 
 #: Plain text names every author up to this many, else "First et al.".
@@ -64,24 +64,34 @@ def _plain_line(paper: Paper) -> str:
     return " ".join(parts)
 
 
-def plain_text(papers: Sequence[Paper]) -> str:
-    """``Authors (year). Title. arXiv:ID [cat].`` one paper per line."""
-    return _join_lines([_plain_line(p) for p in papers])
+def _with_note(line: str, note: str, escape=lambda text: text) -> str:
+    """The line of a paper, and its note on an indented line of its own (if it has one)."""
+    note = one_line(clean_text(note))
+    return f"{line}\n    Note: {escape(note)}" if note else line
+
+
+def plain_text(papers: Sequence[Paper], notes: Mapping[str, str] | None = None) -> str:
+    """``Authors (year). Title. arXiv:ID [cat].`` one paper per line (with ``notes``:
+    a paper's note on an indented ``Note:`` line below it)."""
+    notes = notes or {}
+    return _join_lines([_with_note(_plain_line(p), notes.get(p.id, "")) for p in papers])
 
 
 def _markdown_text(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
 
 
-def markdown(papers: Sequence[Paper]) -> str:
+def markdown(papers: Sequence[Paper], notes: Mapping[str, str] | None = None) -> str:
     """``Authors (year). [Title](https://arxiv.org/abs/ID)`` one paper per line,
-    Markdown's special characters escaped."""
+    Markdown's special characters escaped (with ``notes``: a paper's note on an
+    indented ``Note:`` line below it)."""
+    notes = notes or {}
     lines = []
     for p in papers:
         title = _markdown_text(readable_title(p)) or clean_text(p.id)
         link = f"[{title}]({clean_text(p.abs_url)})"
         head = _head(p, _markdown_text)
-        lines.append(f"{head} {link}" if head else link)
+        lines.append(_with_note(f"{head} {link}" if head else link, notes.get(p.id, ""), _markdown_text))
     return _join_lines(lines)
 
 

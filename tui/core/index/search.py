@@ -21,7 +21,7 @@ import numpy as np
 
 from ..models import Paper
 from ..query.haystack import SearchCancelled
-from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term
+from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term, user_set_key
 from ..query.syntax import parse_query
 from ..textfold import fold
 from . import bitsets
@@ -30,7 +30,8 @@ from .segment import Row, Segment, _value
 from .segment_file import IndexDamaged, IndexMissing
 from .words import is_single_word, needle_parts, needle_pattern
 
-#: State sets for ``is:`` terms: name (``read``, ``starred``, ``new``) -> bitset or document ids.
+#: State sets for ``is:`` terms: name (``read``, ``starred``, ``new``) -> bitset or document ids;
+#: also the reading list's (``tag:ml``, ``has:note``, ``muted``...: see ``nodes.user_set_key``).
 States = Mapping[str, "np.ndarray | Iterable[int]"]
 _CACHE_SIZE = 64
 _CHECK_EVERY = 512
@@ -266,6 +267,9 @@ class _Evaluator:
             return out
         if field == "is":
             return self.state(term.needle)
+        user_key = user_set_key(term)  # tag:, has:, note: (is:muted is "muted" above)
+        if user_key is not None:
+            return self.state(user_key)
         return self.index.term_bits(field, term.needle, term.lo, term.hi)
 
     def text(self, field: str, needle: str, within: np.ndarray | None) -> np.ndarray:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from .nodes import ANY_FIELDS, And, Node, Not, Or, Query, Term
+from .nodes import ANY_FIELDS, USER_FIELDS, And, Node, Not, Or, Query, Term
 
 __all__ = ["FIELD_WEIGHTS", "search_cost"]
 
@@ -68,7 +68,7 @@ def _term_cost(term: Term, candidates: int, built: Callable[[str], bool]) -> flo
                 return math.inf
             cost += FIELD_WEIGHTS[key] * candidates
         else:
-            if key != "is" and not built(key):
+            if key != "is" and key not in USER_FIELDS and not built(key):  # (the reading list's: sets, no index)
                 return math.inf
             cost += _INDEXED * candidates
     return cost

@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from collections import deque
 from itertools import compress, repeat
+from typing import NamedTuple, Protocol
 
 from ..models import Paper, PaperState
 from ..textfold import fold
 from .haystack import _FIND_IN_SHARE, SearchCancelled, _Haystack
-from .nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term, cat_matches
+from .nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term, cat_matches, user_set_key
 from .syntax import parse_query
 
 def _field_texts(papers: Sequence[Paper], key: str) -> Iterable[str]:
@@ -37,6 +38,19 @@ def _field_texts(papers: Sequence[Paper], key: str) -> Iterable[str]:
     if key == "doi":
         return (fold(" ".join(p.dois)) for p in papers)
     raise ValueError(key)
+
+
+class UserSetsLike(Protocol):
+    """Where the terms about the user's state find their papers (see :meth:`QueryEngine.search`)."""
+
+    def get(self, key: str) -> AbstractSet[str] | None: ...
+
+
+class _States(NamedTuple):
+    """What state terms read during one search: read/starred flags, and the other sets."""
+
+    flags: Mapping[str, PaperState]
+    sets: UserSetsLike | None
 
 
 def _build_haystack(papers: Sequence[Paper], key: str) -> _Haystack:
@@ -93,8 +107,13 @@ class QueryEngine:
         states: Mapping[str, PaperState],
         candidates: Sequence[int] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        sets: UserSetsLike | None = None,
     ) -> list[int]:
         """Indices (into ``papers``, ascending) of the papers matching ``query``.
+
+        ``sets`` answers the terms about the user's state other than read and
+        starred (``tag:``, ``has:``, ``note:``, ``is:muted``): ``sets.get(key)``
+        gives the ids of key :func:`.nodes.user_set_key`; without it they match nothing.
 
         With ``candidates`` (ascending indices, e.g. the previous results when
         :meth:`Query.narrows` holds) only those are considered.
@@ -107,7 +126,7 @@ class QueryEngine:
         if query.root is None:
             return list(candidates) if candidates is not None else list(range(len(self.papers)))
         cands = list(candidates) if candidates is not None else None
-        return self._eval(query.root, cands, states, should_stop)
+        return self._eval(query.root, cands, _States(states, sets), should_stop)
 
     # -- evaluation ---------------------------------------------------------
 
@@ -115,7 +134,7 @@ class QueryEngine:
         self,
         node: Node,
         cands: list[int] | None,
-        states: Mapping[str, PaperState],
+        states: _States,
         stop: Callable[[], bool] | None,
     ) -> list[int]:
         """Matching indices within ``cands`` (None = every paper), ascending."""
@@ -144,10 +163,17 @@ class QueryEngine:
         self,
         term: Term,
         cands: list[int] | None,
-        states: Mapping[str, PaperState],
+        states: _States,
         stop: Callable[[], bool] | None,
     ) -> list[int]:
         key = term.field
+        user_key = user_set_key(term)
+        if user_key is not None:
+            found = states.sets.get(user_key) if states.sets is not None else None
+            if cands is not None and len(cands) * 8 < len(self.papers):  # few: look each one up
+                papers, ids = self.papers, found or frozenset()
+                return [i for i in cands if papers[i].id in ids]
+            return _intersect(sorted(self._indices_of(found or ())), cands)
         if key in TEXT_FIELDS:
             hay = self._haystack(key)
             needle = term.needle.encode()
@@ -195,7 +221,7 @@ class QueryEngine:
             hi = starts[bisect_right(keys, high)]
             return _intersect(sorted(set(self._date_index[lo:hi])), cands)
         if key == "is":
-            return self._eval_state(term.needle, cands, states)
+            return self._eval_state(term.needle, cands, states.flags)
         return []  # pragma: no cover - parse_query builds no other fields
 
     def latest_day(self) -> str | None:
@@ -205,30 +231,48 @@ class QueryEngine:
         return self._latest_day
 
     def _eval_state(self, state: str, cands: list[int] | None, states: Mapping[str, PaperState]) -> list[int]:
-        hits: set[int] = set()
         if state == "new" and self.new_ids is None:  # every paper is new
             return list(cands) if cands is not None else list(range(len(self.papers)))
+        if cands is not None and len(cands) * 8 < len(self.papers):  # few: look each one up
+            return self._state_of_each(state, cands, states)
         if state == "new":
             wanted = list(self.new_ids)
         else:
             attr = "starred" if state == "starred" else "read"
             wanted = [paper_id for paper_id, st in states.items() if getattr(st, attr, False)]
-        if wanted:
-            # The sorted id index answers "which papers have this id" without a
-            # second per-paper dict; ids are matched exactly after the lookup.
-            keys, index, papers = self._ids(), self._id_index, self.papers
-            for paper_id in wanted:
-                low = paper_id.lower()
-                pos = bisect_left(keys, low)
-                while pos < len(keys) and keys[pos] == low:
-                    i = index[pos]
-                    if papers[i].id == paper_id:
-                        hits.add(i)
-                    pos += 1
+        hits = self._indices_of(wanted)
         if state == "unread":
             pool = cands if cands is not None else range(len(self.papers))
             return [i for i in pool if i not in hits]
         return _intersect(sorted(hits), cands)
+
+    def _state_of_each(self, state: str, cands: list[int], states: Mapping[str, PaperState]) -> list[int]:
+        """``is:state`` answered paper by paper (for a few candidates: no pass over every state)."""
+        papers = self.papers
+        if state == "new":
+            new_ids = self.new_ids or frozenset()
+            return [i for i in cands if papers[i].id in new_ids]
+        attr = "starred" if state == "starred" else "read"
+        want = state != "unread"
+        return [i for i in cands if bool(getattr(states.get(papers[i].id), attr, False)) is want]
+
+    def _indices_of(self, paper_ids: Iterable[str]) -> set[int]:
+        """The indices of the papers with these ids (ids not in the list are skipped)."""
+        hits: set[int] = set()
+        if not paper_ids:
+            return hits
+        # The sorted id index answers "which papers have this id" without a
+        # second per-paper dict; ids are matched exactly after the lookup.
+        keys, index, papers = self._ids(), self._id_index, self.papers
+        for paper_id in paper_ids:
+            low = paper_id.lower()
+            pos = bisect_left(keys, low)
+            while pos < len(keys) and keys[pos] == low:
+                i = index[pos]
+                if papers[i].id == paper_id:
+                    hits.add(i)
+                pos += 1
+        return hits
 
     # -- lazy indexes (double-checked: the lock only on the first use) --------
 
@@ -321,7 +365,7 @@ class QueryEngine:
 def _cost(node: Node) -> tuple[int, int]:
     """Evaluation order inside an AND: cheap and selective first, exclusions last."""
     if isinstance(node, Term):
-        if node.field in ("cat", "id", "date", "is"):
+        if node.field in ("cat", "id", "date", "is", "tag", "has", "note"):
             return (0, 0)
         if node.field in ("summary", "any"):
             return (3, -len(node.needle))

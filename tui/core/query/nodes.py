@@ -32,12 +32,18 @@ FIELD_ALIASES: dict[str, str] = {
     "id": "id",
     "date": "date",
     "is": "is",
+    "tag": "tag",
+    "has": "has",
+    "note": "note",
 }
 
 #: Text haystacks searched by substring; "default" is title+authors+id+categories.
 TEXT_FIELDS = ("default", "title", "authors", "summary", "comment", "journal", "doi")
 #: What ``any:`` searches (each haystack in turn, so no phrase spans two fields).
 ANY_FIELDS = ("default", "summary", "comment", "journal", "doi")
+#: Terms answered from the user's state by sets of ids the caller passes in (as for
+#: ``is:starred``): ``tag:name``, ``has:tag`` / ``has:note``, ``note:word``; see :func:`user_set_key`.
+USER_FIELDS = ("tag", "has", "note")
 
 
 
@@ -46,9 +52,10 @@ class Term:
     """One leaf of a query.
 
     ``field`` is an internal key: one of :data:`TEXT_FIELDS`, ``"any"``,
-    ``"cat"``, ``"id"``, ``"date"`` or ``"is"``.  ``needle`` is the normalised
-    value matched (folded text, lower-cased category/id, ``starred``/``read``/
-    ``unread``); dates use ``lo``/``hi`` (inclusive string bounds).
+    ``"cat"``, ``"id"``, ``"date"``, ``"is"`` or one of :data:`USER_FIELDS`.
+    ``needle`` is the normalised value matched (folded text, lower-cased
+    category/id, ``starred``/``read``/``unread``/``new``/``muted``, a tag name,
+    ``tag``/``note`` for ``has:``); dates use ``lo``/``hi`` (inclusive string bounds).
     """
 
     field: str
@@ -105,6 +112,17 @@ class Query:
         return any(t.field in ("summary", "any") for t, _ in _terms(self.root, True))
 
     @property
+    def mentions_muted(self) -> bool:
+        """True when the query says ``is:muted`` (either way): muting then hides nothing."""
+        return any(t.field == "is" and t.needle == "muted" for t, _ in _terms(self.root, True))
+
+    @property
+    def uses_state(self) -> bool:
+        """True when what matches depends on the user's state (``is:``, tags, notes):
+        a change of state may change the result."""
+        return any(t.field == "is" or t.field in USER_FIELDS for t, _ in _terms(self.root, True))
+
+    @property
     def uses_new(self) -> bool:
         """True when the query asks which papers are new (``is:new``, however written)."""
         return any(t.field == "is" and t.needle == "new" for t, _ in _terms(self.root, True))
@@ -158,12 +176,27 @@ def _term_implies(new: Term, old: Term) -> bool:
     """Does matching ``new`` guarantee matching ``old``?"""
     if new.field != old.field:
         return False
-    if new.field in TEXT_FIELDS or new.field == "any":
+    if new.field in TEXT_FIELDS or new.field in ("any", "note"):
         return old.needle in new.needle
     if new.field == "id":
         return new.needle.startswith(old.needle)
     return new == old
 
+
+
+def user_set_key(term: Term) -> str | None:
+    """The name of the set of paper ids that answers ``term`` from the user's state
+    (``tag:ml``, ``has:tag``, ``has:note``, ``note:<folded word>``, ``muted``), or
+    ``None`` for a term matched against the papers themselves.
+
+    Callers pass these sets in (see :class:`tui.core.readinglist.UserSets`), so
+    every evaluator answers such terms the same way, whatever it indexes.
+    """
+    if term.field in USER_FIELDS:
+        return f"{term.field}:{term.needle}"
+    if term.field == "is" and term.needle == "muted":
+        return "muted"
+    return None
 
 
 def cat_matches(category: str, needle: str) -> bool:

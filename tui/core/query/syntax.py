@@ -19,6 +19,15 @@ Syntax (the filter bar and ``--query`` share it):
   against every digest date and the published date.
 * A query starting with ``?`` makes its bare words search everywhere, like
   ``any:`` (``?diffusion prior``).
+* The reading list (answered from sets of ids the caller passes in, see
+  :func:`.nodes.user_set_key`): ``tag:name`` (``-tag:name`` excludes),
+  ``has:tag`` (any tag), ``has:note``, ``note:word`` (in the paper's note),
+  ``is:muted`` (what the saved search ``mute`` hides; saying it turns muting
+  off for the query).
+* ``@name`` stands for the saved search ``name`` (given to :func:`parse_query`
+  as ``saved``), as if its text were typed in parentheses; saved searches may
+  use others. One that refers back to itself, or is unknown, is ignored with a
+  warning.
 
 Malformed input never raises: unknown fields (``foo:bar``) are searched as plain
 text, and anything ignored (unmatched parentheses, empty ``ti:``, a lone ``-``,
@@ -34,12 +43,19 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
+from collections.abc import Mapping
 
 from ..models import ARXIV_ID_RE
 from ..textfold import fold
 from .nodes import FIELD_ALIASES, And, Node, Not, Or, Query, Term
 
-_IS_VALUES = {"starred": "starred", "star": "starred", "read": "read", "unread": "unread", "new": "new"}
+_IS_VALUES = {
+    "starred": "starred", "star": "starred", "read": "read", "unread": "unread", "new": "new", "muted": "muted",
+}
+_HAS_VALUES = {"tag": "tag", "tags": "tag", "note": "note", "notes": "note"}
+#: At most this many saved searches are expanded in one query (``@a`` may use ``@b`` twice...).
+_MAX_EXPANSIONS = 200
 
 # --------------------------------------------------------------------------
 # Parsing
@@ -57,8 +73,16 @@ MAX_QUERY_CHARS = 4000
 MAX_TERMS = 100
 
 
-def parse_query(text: str) -> Query:
-    """Parse the text typed into the filter bar. Never raises."""
+def parse_query(text: str, saved: Mapping[str, str] | None = None, *, inside: str | None = None) -> Query:
+    """Parse the text typed into the filter bar. Never raises.
+
+    ``saved`` maps saved-search names (lower case) to their text, for ``@name``.
+    ``inside``: the text is that saved search's own (``@inside`` in it is a cycle).
+    """
+    return _parse(text, _Expander(saved or {}, (inside,) if inside else (), [0]))
+
+
+def _parse(text: str, expander: _Expander) -> Query:
     query = Query(text=text)
     try:
         body = text.lstrip()
@@ -68,7 +92,7 @@ def parse_query(text: str) -> Query:
         everywhere = body.startswith("?")
         if everywhere:
             body = body[1:]
-        tokens = _tokenize(body, "any" if everywhere else "default", query.warnings)
+        tokens = _tokenize(body, "any" if everywhere else "default", query.warnings, expander)
         query.root = _Parser(tokens, query.warnings).parse()
         query.warnings[:] = dict.fromkeys(query.warnings)  # each message once, in order
     except Exception as exc:  # pragma: no cover - defensive: the bar must never crash
@@ -77,7 +101,36 @@ def parse_query(text: str) -> Query:
     return query
 
 
-def _tokenize(text: str, default_field: str, warnings: list[str]) -> list[object]:
+class _Expander:
+    """Expands ``@name``: the saved searches, the names being expanded (for cycles)
+    and how many expansions the whole query has used so far."""
+
+    def __init__(self, saved: Mapping[str, str], chain: tuple[str, ...], used: list[int]) -> None:
+        self.saved = saved
+        self.chain = chain
+        self.used = used
+
+    def expand(self, raw: str, warnings: list[str]) -> Node | None:
+        """The syntax tree of saved search ``raw``, or ``None`` (with a warning why)."""
+        name = unicodedata.normalize("NFC", raw).casefold()
+        text = self.saved.get(name)
+        if text is None:
+            warnings.append(f"unknown saved search @{raw}")
+            return None
+        if name in self.chain:
+            path = " -> ".join(f"@{n}" for n in (*self.chain[self.chain.index(name):], name))
+            warnings.append(f"ignored @{name}: it refers back to itself ({path})")
+            return None
+        self.used[0] += 1
+        if self.used[0] > _MAX_EXPANSIONS:
+            warnings.append(f"ignored @{name}: more than {_MAX_EXPANSIONS} saved searches in one query")
+            return None
+        sub = _parse(text, _Expander(self.saved, (*self.chain, name), self.used))
+        warnings.extend(f"in @{name}: {warning}" for warning in sub.warnings)
+        return sub.root
+
+
+def _tokenize(text: str, default_field: str, warnings: list[str], expander: _Expander) -> list[object]:
     """Split into parens, OR, NOT and Term tokens (Terms built here)."""
     tokens: list[object] = []
     starts: list[int] = []  # where each token began (a step adds one token at most)
@@ -128,6 +181,11 @@ def _tokenize(text: str, default_field: str, warnings: list[str]) -> list[object
                 continue
             if word == "NOT":
                 tokens.append(_NOT)
+                continue
+            if word.startswith("@") and len(word) > 1:  # a saved search, as if in parentheses
+                node = expander.expand(word[1:], warnings)
+                if node is not None:
+                    tokens.append(node)
                 continue
             name, colon, rest = word.partition(":")
             key = FIELD_ALIASES.get(name.lower()) if colon else None
@@ -195,9 +253,18 @@ def _make_term(key: str, value: str, warnings: list[str], label: str) -> Term | 
     if key == "is":
         state = _IS_VALUES.get(value.lower())
         if state is None:
-            warnings.append(f"unknown is:{value} (use starred, read, unread, new)")
+            warnings.append(f"unknown is:{value} (use starred, read, unread, new, muted)")
             return None
         return Term("is", value, state)
+    if key == "has":
+        what = _HAS_VALUES.get(value.lower())
+        if what is None:
+            warnings.append(f"unknown has:{value} (use tag, note)")
+            return None
+        return Term("has", value, what)
+    if key == "tag":
+        name = unicodedata.normalize("NFC", value.strip()).casefold()
+        return Term("tag", value, name) if name else None
     if key == "cat":
         needle = value.strip().lower().rstrip(".")
         return Term("cat", value, needle) if needle else None

@@ -26,7 +26,7 @@ from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
 from ..safetext import Notices
 from .common import ImportReport, Progress
-from .index import changed_files, generation_at
+from .index import changed_files, first_imported_from, generation_at
 from .library import LibraryStore
 from .readers import Readers, ReaderSession, Seen
 from .removal import RemoveReport, remove_digests
@@ -174,6 +174,21 @@ class Store:
     def state_values(self, field: str) -> dict[str, Any]:
         """Every key's current value of a state field (``"starred"``, ``"tag:ml"``, ``"note"``...)."""
         return self._state.values(field)
+
+    def state_fields(self, prefix: str = "") -> list[str]:
+        """The state fields ever set whose names start with ``prefix`` (``"tag:"``: every tag), sorted."""
+        return self._state.fields(prefix)
+
+    def import_times(self) -> list[str]:
+        """When each import that brought new papers ran (ISO UTC, oldest first); alerts count from them."""
+        return list(self.library_files.load_index().imports)
+
+    def imported_between(self, since: str | None, upto: str) -> set[str]:
+        """Ids of the papers first imported after the time ``since`` (ISO UTC; None: every
+        paper so far) and up to ``upto``: what arrived between two alerts runs."""
+        index = self.library_files.load_index()
+        after = first_imported_from(index, None if since is None else generation_at(index, since))
+        return after - first_imported_from(index, generation_at(index, upto))
 
     def change_state(self, items: Iterable[tuple[str, str, Any]]) -> list[tuple[str, str, Any, str]]:
         """Set ``(key, field, value)`` items (see :mod:`.state`); the changes written, stamped.

@@ -21,11 +21,11 @@ from .statefile import NO_COLUMNS, Change, Columns
 #: A winning change: (value, stamp, device file stem).
 Record = tuple[Any, str, str]
 
-_DEFAULTS: dict[str, Any] = {"note": ""}
+_DEFAULTS: dict[str, Any] = {"note": "", "query": ""}
 
 
 def default_value(name: str) -> Any:
-    """The value of a field never set: false for flags and tags, "" for a note."""
+    """The value of a field never set: false for flags and tags, "" for a note or a saved query."""
     return _DEFAULTS.get(name, False if name in ("read", "starred") or name.startswith("tag:") else None)
 
 
@@ -47,6 +47,10 @@ class MergedState:
         """The winning change of ``key``'s field ``name`` (``None``: never set)."""
         column = self.winners.get(name)
         return None if column is None else column.get(key)
+
+    def fields(self, prefix: str = "") -> list[str]:
+        """The names of the fields ever set that start with ``prefix`` (``"tag:"``), sorted."""
+        return sorted(name for name in self.winners if name.startswith(prefix))
 
     def values(self, name: str) -> dict[str, Any]:
         """Every key's current value of field ``name``."""

@@ -1,4 +1,4 @@
-"""The user's state (read, starred; tags, notes, saved searches later), merged across devices.
+"""The user's state (read, starred, tags, notes, saved searches), merged across devices.
 
 Files under the data directory::
 
@@ -13,9 +13,10 @@ Files under the data directory::
 without version (``2201.12944``) or, for state that is not about a paper, a
 name with a colon (``search:mute``). Fields are ``read`` and ``starred``
 (booleans), ``tag:<name>`` (a boolean per tag, so two devices adding different
-tags both keep theirs), ``note`` (text) or any other name with a JSON scalar
-value. A field never set has its default (false, or "" for a note); an
-un-star is a change to false, kept like any other.
+tags both keep theirs), ``note`` (text), ``query`` (a saved search's text, on
+key ``search:<name>``; see :mod:`tui.core.readinglist`) or any other name with
+a JSON scalar value. A field never set has its default (false, or "" for a
+note or a query); an un-star is a change to false, kept like any other.
 
 **Merge.** Every reader reads every device's file; per key and field the
 change with the greatest stamp wins (ties: the greater device file name, then
@@ -127,6 +128,12 @@ class StateStore:
         with self._lock:
             self._catch_up()
             return self._view.values(name)
+
+    def fields(self, prefix: str = "") -> list[str]:
+        """The fields ever set (by any device) whose names start with ``prefix``, sorted."""
+        with self._lock:
+            self._catch_up()
+            return self._view.fields(prefix)
 
     def refresh(self) -> frozenset[str]:
         """Read what changed on disk since the last look; the keys whose values changed.

@@ -63,7 +63,7 @@ TAIL_BYTES = 64
 Change = tuple[str, str, Any, str]
 
 #: The value types of the fields this version knows; other fields take any JSON scalar.
-FIELD_TYPES: dict[str, type] = {"read": bool, "starred": bool, "note": str}
+FIELD_TYPES: dict[str, type] = {"read": bool, "starred": bool, "note": str, "query": str}
 _SCALARS = frozenset({bool, int, float, str, type(None)})
 
 

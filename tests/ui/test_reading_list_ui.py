@@ -1,0 +1,264 @@
+"""The reading list in the reader: tagging (one paper and marked ones), notes (in the reader and
+in $EDITOR), saving a search, the sidebar and its counts, muting, changes from another process."""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+import sys
+from pathlib import Path
+
+from textual.widgets import Input, TextArea
+from ui_helpers import SIZE, settle, wait_loaded
+
+from tui.core.readinglist import ReadingList
+from tui.core.store import Store
+from tui.screens import reading_list_actions
+from tui.screens.dialogs import ConfirmDialog
+from tui.screens.note_editor import NoteEditor
+from tui.screens.tag_input import TagInput
+from tui.widgets.sidebar import Sidebar
+from tui.widgets.status_line import StatusLine
+
+
+def reading(home: Path) -> ReadingList:
+    """The reading list as another process sees it (a store of its own)."""
+    return ReadingList(Store(home))
+
+
+def counts(screen) -> dict[str, tuple[int, int]]:
+    """The sidebar's lists as label -> (unread, total)."""
+    return {item.label: (item.unread, item.total) for item in screen.query_one(Sidebar).lists}
+
+
+def shown_ids(screen) -> list[str]:
+    return [paper.id for paper in screen.paper_list.papers]
+
+
+async def type_query(pilot, text: str) -> None:
+    await pilot.press("slash", *text, "enter")
+    await settle(pilot.app, pilot)
+
+
+async def test_tag_the_highlighted_paper_with_completion(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        first = screen.highlighted.id
+        await pilot.press("t")
+        assert isinstance(app.screen, TagInput)
+        await pilot.press(*"to-read", "enter")
+        await settle(app, pilot)
+        assert reading(home).tags() == {"to-read": frozenset({first})}
+        assert counts(screen)["#to-read"] == (1, 1)
+
+        await pilot.press("j", "t", "t", "o", "tab")  # completes the tag that exists
+        assert app.screen.query_one(Input).value == "to-read "
+        await pilot.press(*"Extra", "enter")
+        await settle(app, pilot)
+        second = screen.highlighted.id
+        assert reading(home).tags_of(second) == ["extra", "to-read"]
+        await type_query(pilot, "tag:to-read")
+        assert sorted(shown_ids(screen)) == sorted([first, second])
+
+
+async def test_tag_marked_papers_and_take_a_tag_off(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await pilot.press("space", "space", "space")
+        marked = set(screen.marks)
+        assert len(marked) == 3
+        await pilot.press("t", *"batch keep", "enter")
+        await settle(app, pilot)
+        tags = reading(home).tags()
+        assert tags["batch"] == marked and tags["keep"] == marked
+        await pilot.press("t", *"-batch", "enter")
+        await settle(app, pilot)
+        assert set(reading(home).tags()) == {"keep"}
+        assert "#batch" not in counts(screen) and counts(screen)["#keep"] == (3, 3)
+
+
+async def test_a_bad_tag_name_is_said_and_nothing_is_written(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("t", *"a:b", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TagInput)
+        assert "must be one word" in str(app.screen.query_one("#tag-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reading(home).tags() == {}
+
+
+async def test_note_in_the_reader_saved_only_on_save(make_app, home: Path, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = app.screen.highlighted.id
+        await pilot.press("N")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"Read section 3", "ctrl+s")
+        await settle(app, pilot)
+        assert reading(home).note(paper) == "Read section 3"
+        assert "Read section 3" in app.screen.detail.source
+
+        await pilot.press("N", *" twice")
+        await pilot.press("escape")  # changed: asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "Read section 3 twice"
+        await pilot.press("escape", "y")  # discard
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (NoteEditor, ConfirmDialog))
+        assert reading(home).note(paper) == "Read section 3"
+
+        await pilot.press("N", "escape")  # unchanged: closes at once
+        await pilot.pause()
+        assert not isinstance(app.screen, (NoteEditor, ConfirmDialog))
+        await type_query(pilot, "note:section")
+        assert shown_ids(app.screen) == [paper]
+
+
+async def test_note_in_the_users_editor(make_app, home: Path, tmp_path: Path, monkeypatch):
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'a').write('written in the editor\\n')\n")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    monkeypatch.setattr(reading_list_actions, "terminal_editor_usable", lambda app: True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # headless: nothing to suspend
+        await wait_loaded(app, pilot)
+        paper = app.screen.highlighted.id
+        await pilot.press("N")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, NoteEditor)
+        assert reading(home).note(paper) == "written in the editor"
+
+
+async def test_save_the_query_as_a_search(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await type_query(pilot, "cat:cs.IR llm")
+        found = shown_ids(screen)
+        assert found
+        await pilot.press("at", *"IR-llm", "enter")
+        await settle(app, pilot)
+        assert reading(home).searches() == {"ir-llm": "cat:cs.IR llm"}
+        assert counts(screen)["@ir-llm"] == (len(found), len(found))
+        await pilot.press("escape")  # clear the filter
+        await type_query(pilot, "@ir-llm")
+        assert shown_ids(screen) == found
+
+
+async def test_sidebar_counts_follow_star_read_and_tag(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        total = len(screen.library)
+        assert counts(screen)["All"] == (total, total)
+        assert counts(screen)["Starred"] == (0, 0)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert counts(screen)["Starred"] == (1, 1)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert counts(screen)["Starred"] == (0, 1)
+        assert counts(screen)["All"] == (total - 1, total)
+        assert counts(screen)["Unread"] == (total - 1, total - 1)
+        await pilot.press("t", *"x", "enter")
+        await settle(app, pilot)
+        assert counts(screen)["#x"] == (0, 1)
+
+
+async def test_sidebar_applies_a_list_and_toggles(make_app, home: Path):
+    reading(home).save_search("ir", "cat:cs.IR")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:  # 120 columns: shown
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        sidebar = screen.query_one(Sidebar)
+        assert sidebar.display
+        await pilot.press("L")  # hide
+        await pilot.pause()
+        assert not sidebar.display and screen.paper_list.has_focus
+        await pilot.press("L")  # show, focused
+        await pilot.pause()
+        assert sidebar.display and sidebar.has_focus
+        labels = [item.label for item in sidebar.lists]
+        assert labels[:5] == ["All", "Unread", "New", "Starred", "@ir"]
+        sidebar.highlighted = sidebar.get_option_index("search:ir")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.query_text == "@ir" and screen.paper_list.has_focus
+        assert all("cs.IR" in screen.library.paper(i).categories for i in shown_ids(screen))
+        assert counts(screen)["@ir"][1] == len(shown_ids(screen))
+        sidebar.focus()
+        sidebar.highlighted = sidebar.get_option_index("starred")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert (screen.view, screen.query_text) == ("starred", "")
+
+
+async def test_sidebar_hidden_when_narrow_until_toggled(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        assert not sidebar.display
+        await pilot.press("L")
+        await pilot.pause()
+        assert sidebar.display
+
+
+async def test_muted_papers_are_hidden_and_counted(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:  # the first run imports
+        await wait_loaded(app, pilot)
+        everything = set(shown_ids(app.screen))
+        cl = {i for i in everything if app.screen.library.paper(i).primary_category == "cs.CL"}
+    assert cl
+    reading(home).save_search("mute", "cat:cs.CL")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        shown = set(shown_ids(screen))
+        muted = everything - shown
+        assert muted and muted >= cl
+        assert f"{len(muted):,} muted hidden" in str(screen.query_one(StatusLine).render())
+        assert counts(screen)["All"][1] == len(shown)
+        await type_query(pilot, "is:muted")
+        assert set(shown_ids(screen)) == muted
+        assert "muted hidden" not in str(screen.query_one(StatusLine).render())
+        await pilot.press("escape", "escape")  # back to the list, clear the filter
+        await settle(app, pilot)
+        await type_query(pilot, "cat:cs")  # narrows the empty query: the muted are counted again
+        assert shown_ids(screen) and set(shown_ids(screen)).isdisjoint(muted)
+        assert f"{len(muted):,} muted hidden" in str(screen.query_one(StatusLine).render())
+
+
+async def test_changes_from_another_process_reach_the_sidebar(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        paper = screen.highlighted.id
+        reading(home).change_tags([paper], add=["elsewhere"])
+        for _ in range(40):  # the poll runs once a second
+            await pilot.pause(0.1)
+            if "#elsewhere" in counts(screen):
+                break
+        assert counts(screen)["#elsewhere"] == (1, 1)

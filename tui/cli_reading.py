@@ -1,0 +1,216 @@
+"""The reading list on the command line: ``tag``, ``tags``, ``note``, ``search``, ``alerts``.
+
+Each works on the same store as the reader (every change saved at once,
+merged with other devices' state) and follows the other subcommands' rules:
+ids as for ``star`` (the known ones applied, the others named, exit status 1),
+text from files escaped before it reaches the terminal, data as UTF-8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from .cli import CommandError, new_ids_for, open_store, reading_snapshot, resolve_ids
+from .cli_alerts import cmd_alerts
+from .cli_output import write_data, write_text
+from .core.models import split_arxiv_id
+from .core.query import QueryEngine
+from .core.readinglist import BadName, ReadingList, Selector, tag_name
+from .core.readinglist.names import MUTE
+from .core.safetext import escape_controls, inert_json, inert_text
+from .external_editor import EditorError, configured_editor, edit_text
+
+__all__ = ["COMMANDS", "reading_snapshot"]
+
+
+def _bad_name(error: BadName) -> CommandError:
+    return CommandError(str(error), status=2)
+
+
+def _papers(count: int) -> str:
+    """``count`` papers, right-aligned, the words lined up whatever the number."""
+    return f"{count:>7,} paper" + ("s" if count != 1 else " ")
+
+
+def _ids_text(ids: list[str]) -> str:
+    return escape_controls(", ".join(ids))
+
+
+# -- tags ----------------------------------------------------------------------------------
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    """``tag add|remove NAME ID...``: one write for every paper."""
+    try:
+        name = tag_name(args.name)
+    except BadName as error:
+        raise _bad_name(error) from None
+    store = open_store(args.home)
+    reading = ReadingList(store)
+    known = store.known_ids()
+    if args.action == "remove":  # a paper whose digests were removed can still lose its tag
+        known |= reading.tags().get(name, frozenset())
+    ids, unknown = resolve_ids(args.ids, known)
+    if ids:
+        if args.action == "add":
+            reading.change_tags(ids, add=[name])
+            print(f"tagged {escape_controls(name)}: {_ids_text(ids)}")
+        else:
+            reading.change_tags(ids, remove=[name])
+            print(f"untagged {escape_controls(name)}: {_ids_text(ids)}")
+    if unknown:
+        what = "not an arXiv id in the library: " + ", ".join(unknown)
+        raise CommandError(what + ("" if ids else "; nothing changed"))
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    """``tags``: every tag with its papers and unread papers."""
+    store = open_store(args.home)
+    tags = ReadingList(store).tags()
+    if not tags:
+        print("arxiv-reader: no paper is tagged yet (arxiv-reader tag add NAME ID...)", file=sys.stderr)
+        return 0
+    known = store.known_ids()
+    read = {key for key, state in store.states().items() if state.read}
+    rows = []
+    for name, ids in tags.items():
+        present = ids & known
+        rows.append({"tag": name, "papers": len(present), "unread": len(present - read), "elsewhere": len(ids - known)})
+    if args.format == "jsonl":
+        write_data("".join(inert_json(orjson.dumps(row).decode()) + "\n" for row in rows))
+        return 0
+    width = max(len(row["tag"]) for row in rows)
+    lines = []
+    for row in rows:
+        line = f"{escape_controls(row['tag']):<{width}}  {_papers(row['papers'])}  {row['unread']:>7,} unread"
+        if row["elsewhere"]:
+            line += f"  (and {row['elsewhere']:,} not in the library)"
+        lines.append(line)
+    write_text("".join(line + "\n" for line in lines))
+    return 0
+
+
+# -- notes ---------------------------------------------------------------------------------
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    """``note ID`` prints the note; ``--set TEXT`` replaces it; ``--edit`` opens it in the editor."""
+    found = split_arxiv_id(args.id)
+    if found is None:
+        raise CommandError(f"not an arXiv id: {escape_controls(args.id)}")
+    key = found[0]
+    store = open_store(args.home)
+    reading = ReadingList(store)
+    current = reading.note(key)
+    known = bool(current) or key in store.known_ids()
+    if args.set is None and not args.edit:
+        if not current:
+            raise CommandError(f"{key} has no note" + ("" if known else " (and is not in the library)"))
+        write_text(inert_text(current) + "\n")
+        return 0
+    if not known:
+        raise CommandError(f"not an arXiv id in the library: {escape_controls(args.id)}; nothing changed")
+    text = args.set if args.set is not None else _edit(key, current)
+    if text is None:
+        print(f"the note of {key} is unchanged")
+        return 0
+    try:
+        saved = reading.set_note(key, text)
+    except ValueError as error:
+        raise CommandError(f"{error}; nothing changed") from None
+    print(f"saved the note of {key} ({len(saved):,} characters)" if saved else f"removed the note of {key}")
+    return 0
+
+
+def _edit(key: str, current: str) -> str | None:
+    """The note as left in ``$VISUAL`` / ``$EDITOR`` (``None``: left unchanged)."""
+    editor = configured_editor()
+    if not editor:
+        raise CommandError("no editor to open: set $EDITOR (or $VISUAL), or use --set TEXT; nothing changed")
+    try:
+        return edit_text(current, editor, f"note-{key}")
+    except EditorError as error:
+        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was") from None
+
+
+# -- saved searches ------------------------------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """``search save|list|remove``."""
+    if args.action == "save":
+        return _save(args)
+    store = open_store(args.home)
+    reading = ReadingList(store)
+    if args.action == "remove":
+        try:
+            removed = reading.remove_search(args.name)
+        except BadName as error:
+            raise _bad_name(error) from None
+        if not removed:
+            raise CommandError(f"there is no saved search named {escape_controls(args.name)}")
+        print(f"removed the saved search @{escape_controls(args.name.casefold())}")
+        return 0
+    return _list(store, reading, args.format)
+
+
+def _save(args: argparse.Namespace) -> int:
+    from .cli_args import _readable_argument
+
+    text = " ".join(_readable_argument(word) for word in args.query)
+    store = open_store(args.home)
+    reading = ReadingList(store)
+    try:
+        name = reading.save_search(args.name, text)
+    except BadName as error:
+        raise _bad_name(error) from None
+    except ValueError as error:
+        raise CommandError(f"{error}: arxiv-reader search save NAME QUERY", status=2) from None
+    snapshot = reading.snapshot()
+    selector = Selector(QueryEngine([]), snapshot, {})
+    for warning in selector.parse(snapshot.searches[name], inside=name).warnings:
+        print(f"arxiv-reader: query: {escape_controls(warning)}", file=sys.stderr)
+    print(f"saved @{escape_controls(name)}: {escape_controls(snapshot.searches[name])}")
+    if name == MUTE:
+        print("its matches are now hidden everywhere, unless a query says is:muted")
+    return 0
+
+
+def _list(store, reading: ReadingList, fmt: str) -> int:
+    snapshot = reading.snapshot()
+    if not snapshot.searches:
+        print("arxiv-reader: no saved search yet (arxiv-reader search save NAME QUERY)", file=sys.stderr)
+        return 0
+    papers = store.load_papers()
+    states = store.states()
+    engine = QueryEngine(papers)
+    engine.new_ids = frozenset(new_ids_for(store, " ".join(snapshot.searches.values())))
+    selector = Selector(engine, snapshot, states)
+    rows = []
+    for name, text in snapshot.searches.items():
+        query = selector.parse(text, inside=name)
+        found = selector.select(query, mute=name != MUTE).indices
+        unread = sum(1 for i in found if not ((state := states.get(papers[i].id)) and state.read))
+        rows.append({"name": name, "query": text, "papers": len(found), "unread": unread,
+                     "warnings": list(query.warnings)})
+    if fmt == "jsonl":
+        write_data("".join(inert_json(orjson.dumps(row).decode()) + "\n" for row in rows))
+        return 0
+    width = max(len(row["name"]) for row in rows) + 1
+    lines = []
+    for row in rows:
+        line = (f"{'@' + escape_controls(row['name']):<{width}}  {_papers(row['papers'])}  {row['unread']:>7,} unread"
+                f"  {escape_controls(row['query'])}")
+        if row["name"] == MUTE:
+            line += "   (hidden everywhere unless a query says is:muted)"
+        lines.append(line)
+        lines += [f"{'':<{width}}  ! {escape_controls(warning)}" for warning in row["warnings"]]
+    write_text("".join(line + "\n" for line in lines))
+    return 0
+
+
+COMMANDS = {"tag": cmd_tag, "tags": cmd_tags, "note": cmd_note, "search": cmd_search, "alerts": cmd_alerts}

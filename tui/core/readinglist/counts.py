@@ -1,0 +1,217 @@
+"""Unread and total counts of every list a sidebar shows, kept current cheaply.
+
+The lists: All, Unread, New, Starred, each saved search (but ``mute``) and
+each tag. Each list's papers are a boolean mask over the library; its counts
+are two population counts against the read and muted masks (tens of
+microseconds each at 200,000 papers). What changes what:
+
+* a read or star change (``changed`` ids): the read/starred masks are
+  updated at those ids only, and the saved searches whose result depends on
+  the state (``is:``, ``tag:``, ``note:``...) are matched again;
+* a new snapshot of the reading list (a tag, a note, a saved search
+  changed): tags are rebuilt from their ids, and the searches it may affect
+  are matched again (every one when the saved searches changed, since
+  ``@name`` may use another);
+* everything else is reused.
+
+Counts leave out the muted papers, as the lists themselves do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..library import Library
+from ..models import PaperState
+from ..query import Query
+from .model import Snapshot
+from .muting import Muting, mute_query
+from .names import MUTE
+from .select import Selector
+from .sets import UserSets
+
+
+@dataclass(frozen=True, slots=True)
+class ListCount:
+    """One list of the sidebar: what applying it types into the filter, and its counts."""
+
+    #: ``all``, ``unread``, ``new``, ``starred``, ``search:<name>`` or ``tag:<name>``
+    key: str
+    #: ``All``, ``Unread``, ``New``, ``Starred``, ``@name`` or ``#name``
+    label: str
+    #: The query that shows the list: "", ``is:unread``, ``is:new``, ``is:starred``, ``@name``, ``tag:name``
+    query: str
+    unread: int
+    total: int
+
+
+class ListCounts:
+    """The sidebar's counts for one :class:`~tui.core.library.Library` (build a new one
+    when the library changes). Call :meth:`update` after every change; not thread-safe."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        n = len(library)
+        self._n = n
+        self._read = np.zeros(n, bool)
+        self._starred = np.zeros(n, bool)
+        self._new = np.zeros(n, bool)
+        self._new[np.fromiter(library.new_indices, np.int64, len(library.new_indices))] = True
+        self._muted = np.zeros(n, bool)
+        self._snapshot: Snapshot | None = None
+        self._searches: dict[str, tuple[str, Query, np.ndarray]] = {}
+        self._tags: dict[str, np.ndarray] = {}
+        self._muting: Muting | None = None
+        self._mute_uses_state = False
+
+    def update(
+        self,
+        states: Mapping[str, PaperState],
+        snapshot: Snapshot,
+        changed: Iterable[str] | None = None,
+        touched: Iterable[str] | None = None,
+    ) -> list[ListCount]:
+        """Every list's counts after a change.
+
+        ``changed``: the ids whose read or starred state changed since the last
+        call (``None``: anything may have; everything is rebuilt). ``touched``:
+        when ``snapshot`` differs from the last one, the ids whose tags or note
+        it changed (``None``: unknown, so lists about tags and notes are matched
+        again over the whole library). Lists that depend on the state are then
+        matched again on those papers only: a paper's own state decides whether
+        a query about the state matches it.
+        """
+        changed_ids = None if changed is None else list(changed)
+        state_changed = changed_ids is None or bool(changed_ids)
+        self._update_flags(states, changed_ids)
+        previous = self._snapshot
+        searches_changed = previous is None or previous.searches != snapshot.searches
+        lists_changed = searches_changed or previous.tags != snapshot.tags or previous.notes != snapshot.notes
+        # The papers whose state-derived answers may differ (None: any paper).
+        if changed_ids is None or (lists_changed and touched is None):
+            dirty: list[int] | None = None
+        else:
+            by_id = self.library.by_id
+            ids = set(changed_ids) | (set(touched or ()) if lists_changed else set())
+            dirty = sorted(index for index in map(by_id.get, ids) if index is not None)
+        remute = self._muting is None or searches_changed
+        stale_mute = (state_changed or lists_changed) and self._mute_uses_state
+        if remute or (stale_mute and dirty is None):
+            selector = Selector(self.library.engine, snapshot, states)
+            self._update_muted(selector, snapshot)
+        else:
+            if stale_mute and dirty:
+                self._update_muted_at(snapshot, states, dirty)
+            selector = Selector(self.library.engine, snapshot, states, self._muting)
+        if lists_changed:
+            old = self._tags
+            kept = previous.tags if previous is not None else {}
+            self._tags = {
+                name: old[name] if name in old and kept.get(name) == ids else self._mask_of(ids)
+                for name, ids in snapshot.tags.items()
+            }
+        self._update_searches(selector, snapshot, searches_changed, lists_changed or state_changed, dirty)
+        self._snapshot = snapshot
+        return self.counts()
+
+    @property
+    def muting(self) -> Muting | None:
+        """The muted papers as of the last :meth:`update` (None before the first)."""
+        return self._muting
+
+    def counts(self) -> list[ListCount]:
+        """The counts as of the last :meth:`update`."""
+        visible = ~self._muted
+        unread = visible & ~self._read
+        all_unread = int(np.count_nonzero(unread))
+        out = [
+            ListCount("all", "All", "", all_unread, int(np.count_nonzero(visible))),
+            ListCount("unread", "Unread", "is:unread", all_unread, all_unread),
+            ListCount("new", "New", "is:new", *self._counts(self._new, visible, unread)),
+            ListCount("starred", "Starred", "is:starred", *self._counts(self._starred, visible, unread)),
+        ]
+        for name, (_text, _query, mask) in self._searches.items():
+            out.append(ListCount(f"search:{name}", f"@{name}", f"@{name}", *self._counts(mask, visible, unread)))
+        for name, mask in sorted(self._tags.items()):
+            out.append(ListCount(f"tag:{name}", f"#{name}", f"tag:{name}", *self._counts(mask, visible, unread)))
+        return out
+
+    @staticmethod
+    def _counts(mask: np.ndarray, visible: np.ndarray, unread: np.ndarray) -> tuple[int, int]:
+        return int(np.count_nonzero(mask & unread)), int(np.count_nonzero(mask & visible))
+
+    def _mask_of(self, ids: Iterable[str]) -> np.ndarray:
+        by_id = self.library.by_id
+        mask = np.zeros(self._n, bool)
+        found = [index for index in map(by_id.get, ids) if index is not None]
+        mask[np.array(found, np.int64)] = True
+        return mask
+
+    def _update_flags(self, states: Mapping[str, PaperState], changed: list[str] | None) -> None:
+        by_id = self.library.by_id
+        if changed is None:
+            self._read[:] = False
+            self._starred[:] = False
+            read = [by_id[k] for k, state in states.items() if state.read and k in by_id]
+            starred = [by_id[k] for k, state in states.items() if state.starred and k in by_id]
+            self._read[np.array(read, np.int64)] = True
+            self._starred[np.array(starred, np.int64)] = True
+            return
+        for key in changed:
+            index = by_id.get(key)
+            if index is not None:
+                state = states.get(key)
+                self._read[index] = bool(state and state.read)
+                self._starred[index] = bool(state and state.starred)
+
+    def _update_muted(self, selector: Selector, snapshot: Snapshot) -> None:
+        muting = self._muting = selector.muting
+        self._muted = np.zeros(self._n, bool)
+        self._muted[np.array(sorted(muting.indices), np.int64)] = True
+        mute = selector.parse(snapshot.mute_query, inside=MUTE) if snapshot.mute_query else None
+        self._mute_uses_state = bool(mute and mute.uses_state)
+
+    def _update_muted_at(self, snapshot: Snapshot, states: Mapping[str, PaperState], dirty: list[int]) -> None:
+        """The mute search matched again on the papers ``dirty`` only."""
+        query = mute_query(snapshot)
+        if query is None:
+            return
+        found = self.library.engine.search(query, states, dirty, sets=UserSets(snapshot))
+        self._muted[np.array(dirty, np.int64)] = False
+        self._muted[np.array(found, np.int64)] = True
+        indices = np.flatnonzero(self._muted).tolist()
+        papers = self.library.papers
+        assert self._muting is not None
+        self._muting = Muting(frozenset(indices), frozenset(papers[i].id for i in indices), self._muting.warnings)
+
+    def _update_searches(
+        self, selector: Selector, snapshot: Snapshot, searches_changed: bool, state_moved: bool,
+        dirty: list[int] | None,
+    ) -> None:
+        """Match the saved searches again: all of a changed set of searches, else those
+        about the state when it moved (on the ``dirty`` papers only, when known)."""
+        kept = {} if searches_changed else self._searches
+        searches: dict[str, tuple[str, Query, np.ndarray]] = {}
+        for name, text in snapshot.searches.items():
+            if name == MUTE:
+                continue
+            old = kept.get(name)
+            if old is not None and old[0] == text and not (old[1].uses_state and state_moved):
+                searches[name] = old
+                continue
+            if old is not None and old[0] == text and dirty is not None:
+                if dirty:  # the same query: only the papers whose state moved can change
+                    mask = old[2]
+                    found = self.library.engine.search(old[1], selector.states, dirty, sets=selector.sets)
+                    mask[np.array(dirty, np.int64)] = False
+                    mask[np.array(found, np.int64)] = True
+                searches[name] = old
+                continue
+            query = selector.parse(text, inside=name)
+            mask = np.zeros(self._n, bool)
+            mask[np.array(selector.select(query, mute=False).indices, np.int64)] = True
+            searches[name] = (text, query, mask)
+        self._searches = searches

@@ -1,0 +1,66 @@
+"""The note editor inside the reader (``N`` without ``$EDITOR``): a text area in a dialog.
+
+The note is saved only by an explicit save (ctrl+s); Escape closes, asking
+first when the text was changed, so a stray key never loses what was typed nor
+saves what was not meant. The dialog answers the new text, or ``None``.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, TextArea
+
+from .dialogs import ConfirmDialog
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Edits the note of one paper (``title`` names it); answers the text to save or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save note", id="note.save", priority=True),
+        # Before the text area, which would take Escape to leave it.
+        Binding("escape", "close", "Close (asks when changed)", id="note.close", priority=True),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.original = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog", classes="dialog"):
+            yield Label(self.title_text, id="note-title", classes="dialog-title", markup=False)
+            yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="indent")
+            yield Label("Markdown · ctrl+s: save · Esc: close (asks first when changed)", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        area = self.text_area
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text_area(self) -> TextArea:
+        return self.query_one("#note-text", TextArea)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the text differs from the note as it was (trailing white space aside)."""
+        return self.text_area.text.rstrip() != self.original.rstrip()
+
+    def action_save(self) -> None:
+        self.dismiss(self.text_area.text if self.changed else None)
+
+    def action_close(self) -> None:
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Discard the changes to this note?", yes="Discard", no="Keep editing"),
+                             answered)

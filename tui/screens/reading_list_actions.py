@@ -1,0 +1,241 @@
+"""What the reading list's keys do on the main screen: tag, note, sidebar, save a search.
+
+A mixin of :class:`~tui.screens.main.MainScreen`, like :mod:`.actions`. The
+screen holds a :class:`~.reading_list.ReadingListKeeper`; every change goes
+through it (saved first, then shown), and then through
+:meth:`ReadingListActions.reading_list_changed`, which repaints the sidebar,
+the detail and the status line and searches again when the result may differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from ..core.readinglist import MUTE
+from ..external_editor import EditorError, configured_editor, edit_text
+from ..widgets.sidebar import Sidebar
+from .note_editor import NoteEditor
+from .save_search import SaveSearchDialog
+from .tag_input import TagChange, TagInput
+
+if TYPE_CHECKING:
+    from ..core.models import Paper
+    from .main import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+#: The sidebar's lists that are views of the screen (the others are queries).
+_VIEW_LISTS = ("all", "unread", "new", "starred")
+
+
+def terminal_editor_usable(app) -> bool:
+    """Whether the reader can hand the terminal to an editor (not when headless)."""
+    return not app.is_headless
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+class ReadingListActions(_Base):
+    """The main screen's reading-list actions and the hooks the screen calls."""
+
+    #: (muted, saved searches) versions the shown result was searched with.
+    _reading_basis: tuple[int, int] = (0, 0)
+
+    # -- hooks the screen calls ---------------------------------------------------------
+    def reading_list_loaded(self) -> None:
+        """A library is loaded: read the reading list (the muted papers at once) and count
+        the sidebar's lists in a worker (a second at 200,000 papers: not before the first paint)."""
+        assert self.library is not None and self.user is not None
+        count = self.reading_list.load(self.library, self.user.states)
+        self.paper_list.tags_of = self.reading_list.tags_of
+        self._reading_basis = (self.reading_list.muted_version, self.reading_list.searches_version)
+        self.update_sidebar()
+        library = self.library
+
+        def work() -> None:
+            try:
+                counts = count()
+            except Exception as error:  # a bug, not the user's doing: said, the reader goes on
+                self.app.call_from_thread(self.notify, f"Could not count the lists: {error}", severity="error",
+                                          markup=False)
+                return
+            self.app.call_from_thread(self._lists_counted, library, counts)
+
+        self.run_worker(work, thread=True, group="reading-list", exclusive=True, name="count the lists",
+                        exit_on_error=False)
+
+    def _lists_counted(self, library, counts) -> None:
+        if self.user is not None and self.reading_list.counted(library, counts, self.user.states):
+            self.reading_list_changed()
+        else:
+            self.update_sidebar()
+
+    def reading_list_states_changed(self, ids: Collection[str] | None, elsewhere: bool = False) -> None:
+        """Read or starred changed for ``ids`` (None: any); ``elsewhere``: by another
+        process, which may have changed the reading list too."""
+        if self.user is None or self.library is None:
+            return
+        keeper = self.reading_list
+        if elsewhere or ids is None:
+            changed = keeper.reload(self.user.states, ids)
+        else:
+            changed = keeper.states_changed(self.user.states, ids)
+        if changed:
+            self.reading_list_changed()
+        else:
+            self.update_sidebar()
+
+    def reading_list_changed(self) -> None:
+        """Tags, notes, saved searches or the muted papers changed: show it everywhere,
+        searching again only when the result may differ."""
+        self.update_sidebar()
+        self.paper_list.refresh()  # rows show tags
+        keeper = self.reading_list
+        basis = (keeper.muted_version, keeper.searches_version)
+        query = self.query_obj
+        if basis != self._reading_basis or (query is not None and query.uses_state):
+            self._reading_basis = basis
+            self._last_match = None  # the previous result may hold what is now muted, or not
+            self.refilter()
+        self._update_detail()
+        self._update_status()
+
+    def update_sidebar(self) -> None:
+        """Show the lists with their current counts, marking the one the list shows."""
+        current = None
+        text = self.query_text.strip().casefold()
+        for item in self.reading_list.lists:
+            if (item.key in _VIEW_LISTS and not text and self.view == item.key) or (
+                item.key not in _VIEW_LISTS and text == item.query and self.view == "all"
+            ):
+                current = item.key
+                break
+        self.query_one(Sidebar).show_lists(self.reading_list.lists, current)
+
+    # -- the sidebar --------------------------------------------------------------------------
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the sidebar (shown by default from 120 columns)."""
+        sidebar = self.query_one(Sidebar)
+        shown = sidebar.display
+        self.set_class(shown, "-sidebar-off")
+        self.set_class(not shown, "-sidebar-on")
+        if not shown:
+            sidebar.focus()
+        elif sidebar.has_focus:
+            self.paper_list.focus()
+
+    def on_sidebar_applied(self, event: Sidebar.Applied) -> None:
+        """A list chosen in the sidebar: its view, or its query (a mixin: no ``@on`` here)."""
+        item = event.item
+        if item.key in _VIEW_LISTS:
+            self.query_text = ""
+            self.view = item.key
+        else:
+            self.view = "all"
+            self.query_text = item.query
+        self.day = None
+        self.update_sidebar()
+        self.paper_list.focus()
+
+    # -- tags ----------------------------------------------------------------------------------
+    def _targets(self) -> tuple[list[str], str] | None:
+        """The marked papers (even those the filter hides), else the highlighted one."""
+        if self.marks:
+            ids = sorted(self.marks)
+            return ids, _plural(len(ids), "marked paper")
+        paper = self._highlighted_paper()
+        if paper is None:
+            return None
+        return [paper.id], f"{paper.id}"
+
+    def action_tag(self) -> None:
+        """Tag the marked papers, else the highlighted one (``-name`` takes a tag off)."""
+        if self.user is None:
+            return
+        targets = self._targets()
+        if targets is None:
+            return
+        ids, what = targets
+        keeper = self.reading_list
+        current = sorted({name for paper_id in ids for name in keeper.tags_of(paper_id)})
+
+        def answered(change: TagChange | None) -> None:
+            if change is not None and self.user is not None:
+                if keeper.change_tags(ids, change.add, change.remove, self.user.states):
+                    self.notify(self._tag_notice(change, what), timeout=4, markup=False)
+                    self.reading_list_changed()
+
+        self.app.push_screen(TagInput(what, current, keeper.tag_names), answered)
+
+    @staticmethod
+    def _tag_notice(change: TagChange, what: str) -> str:
+        parts = []
+        if change.add:
+            parts.append("tagged " + " ".join(f"#{name}" for name in change.add))
+        if change.remove:
+            parts.append("untagged " + " ".join(f"#{name}" for name in change.remove))
+        return f"{what}: " + "; ".join(parts) + " (saved)."
+
+    # -- notes ------------------------------------------------------------------------------------
+    def action_edit_note(self) -> None:
+        """Edit the note of the highlighted paper: in ``$VISUAL``/``$EDITOR`` when set, else in a dialog."""
+        paper = self._highlighted_paper()
+        if paper is None or self.user is None:
+            return
+        current = self.reading_list.note(paper.id)
+        editor = configured_editor()
+        if editor and terminal_editor_usable(self.app):
+            self._edit_outside(paper, current, editor)
+            return
+        title = f"Note on {paper.id}: {paper.title}"
+        self.app.push_screen(NoteEditor(title, current), lambda text: self._save_note(paper, text))
+
+    def _edit_outside(self, paper: Paper, current: str, editor: str) -> None:
+        """The user's editor in the terminal, the reader suspended meanwhile."""
+        try:
+            with self.app.suspend():
+                edited = edit_text(current, editor, f"note-{paper.id}")
+        except EditorError as error:
+            self.notify(f"{error}; the note is left as it was.", severity="warning", markup=False)
+            return
+        except Exception as error:  # cannot suspend here (no terminal): the dialog instead
+            self.notify(f"Cannot open {editor!r} here ({error}); editing in the reader.", markup=False)
+            self.app.push_screen(NoteEditor(f"Note on {paper.id}", current),
+                                 lambda text: self._save_note(paper, text))
+            return
+        self._save_note(paper, edited)
+
+    def _save_note(self, paper: Paper, text: str | None) -> None:
+        if text is None or self.user is None:
+            return
+        if self.reading_list.set_note(paper.id, text, self.user.states):
+            saved = self.reading_list.note(paper.id)
+            self.notify(f"Saved the note on {paper.id}." if saved else f"Removed the note on {paper.id}.",
+                        timeout=3, markup=False)
+            self.reading_list_changed()
+
+    # -- saved searches -------------------------------------------------------------------------------
+    def action_save_search(self) -> None:
+        """Save the query in the filter under a name (``@name`` then finds it)."""
+        text = self.query_text.strip()
+        if not text:
+            self.notify("Type a query first: the filter is empty.", severity="warning")
+            return
+        saved = self.reading_list.snapshot.searches
+
+        def answered(name: str | None) -> None:
+            if name is None or self.user is None:
+                return
+            replaced = name in saved
+            kept = self.reading_list.save_search(name, text, self.user.states)
+            if kept is not None:
+                what = "hidden everywhere unless a query says is:muted" if kept == MUTE else f"@{kept} finds it"
+                self.notify(f"{'Replaced' if replaced else 'Saved'} @{kept}: {text} ({what}).", markup=False)
+                self.reading_list_changed()
+
+        self.app.push_screen(SaveSearchDialog(text, saved), answered)

@@ -1,0 +1,64 @@
+"""Naming the current query as a saved search (``@`` or the palette).
+
+Enter answers the name typed (checked as the store will keep it; a bad one is
+said under the input); a name already saved is replaced, and the dialog says
+so before. Escape answers ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from ..core.readinglist import MUTE, BadName, search_name
+
+
+class SaveSearchDialog(ModalScreen[str | None]):
+    """Asks for the name to save ``query`` under; ``saved`` are the searches saved already."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="save_search.cancel")]
+
+    def __init__(self, query: str, saved: Mapping[str, str]) -> None:
+        super().__init__()
+        self.query_text = query
+        self.saved = dict(saved)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="save-search-dialog", classes="dialog"):
+            yield Label("Save this query as a search", classes="dialog-title")
+            yield Label(self.query_text, id="save-search-query", classes="dialog-text", markup=False)
+            yield Input(placeholder="name (then @name in any query)", id="save-search-name")
+            yield Label("", id="save-search-note", markup=False)
+            yield Label(f"Enter: save · Esc: cancel · '{MUTE}' hides its matches", classes="dialog-hint",
+                        markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#save-search-name")
+    def _changed(self, event: Input.Changed) -> None:
+        note = ""
+        try:
+            name = search_name(event.value) if event.value.strip() else ""
+        except BadName as error:
+            note = str(error)
+        else:
+            if name in self.saved:
+                note = f"replaces @{name}: {self.saved[name]}"
+        self.query_one("#save-search-note", Label).update(note)
+
+    @on(Input.Submitted, "#save-search-name")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            name = search_name(event.value)
+        except BadName as error:
+            self.query_one("#save-search-note", Label).update(str(error))
+            return
+        self.dismiss(name)

@@ -1,0 +1,115 @@
+"""The tag input (``t``): tags to add or, written ``-name``, to take off, with completion.
+
+Tab (or →) completes the word being typed from the tags that exist. Enter
+answers a :class:`TagChange`; a name the query language could not carry is
+said under the input and nothing is answered until it is fixed; Escape
+answers ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label
+
+from ..core.readinglist import BadName, tag_name
+
+
+@dataclass(frozen=True, slots=True)
+class TagChange:
+    """What the user typed: tags to add, tags to take off (names as kept)."""
+
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.add and not self.remove
+
+
+def parse_tag_words(text: str) -> TagChange:
+    """``"ml -old new"`` -> add ml and new, take old off. Raises :class:`BadName`."""
+    add: list[str] = []
+    remove: list[str] = []
+    for word in text.replace(",", " ").split():
+        if word.startswith("-"):
+            remove.append(tag_name(word[1:]))
+        else:
+            add.append(tag_name(word.lstrip("+#")))
+    return TagChange(tuple(dict.fromkeys(add)), tuple(dict.fromkeys(r for r in remove if r not in add)))
+
+
+class TagSuggester(Suggester):
+    """Completes the last word (after an optional ``-``) from the tags that exist."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names = sorted(names)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value or value[-1].isspace():
+            return None
+        head, _, word = value.rpartition(" ")
+        sign = "-" if word.startswith("-") else ""
+        stem = word[len(sign):].casefold()
+        if not stem:
+            return None
+        for name in self.names:
+            if name.startswith(stem) and name != stem:
+                return f"{head} {sign}{name}" if head else f"{sign}{name}"
+        return None
+
+
+class TagField(Input):
+    """The input of the tag dialog: Tab accepts the completion and starts the next word."""
+
+    BINDINGS = [Binding("tab", "complete", "Complete the tag", show=False)]
+
+    def action_complete(self) -> None:
+        before = self.value
+        self.cursor_position = len(self.value)
+        self.action_cursor_right()  # at the end: takes the suggestion, if any
+        if self.value != before:
+            self.insert_text_at_cursor(" ")
+
+
+class TagInput(ModalScreen[TagChange | None]):
+    """Asks which tags to add to (or take off) the papers named in ``what``."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="tag_input.cancel")]
+
+    def __init__(self, what: str, current: Sequence[str], existing: Sequence[str]) -> None:
+        super().__init__()
+        self.what = what
+        self.current = list(current)
+        self.existing = list(existing)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tag-dialog", classes="dialog"):
+            yield Label(f"Tag {self.what}", id="tag-title", markup=False)
+            now = ", ".join(f"#{name}" for name in self.current) if self.current else "no tags yet"
+            yield Label(f"Now: {now}", id="tag-current", markup=False)
+            yield TagField(placeholder="tag  -tag to take off  (Tab completes)", id="tag-field",
+                           suggester=TagSuggester(self.existing))
+            yield Label("", id="tag-error", markup=False)
+            yield Label("Enter: apply · Esc: cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(TagField).focus()
+
+    @on(Input.Submitted, "#tag-field")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            change = parse_tag_words(event.value)
+        except BadName as error:
+            self.query_one("#tag-error", Label).update(str(error))
+            return
+        self.dismiss(None if change.empty else change)
