@@ -53,6 +53,7 @@ from .reading_list import ReadingListKeeper
 from .reading_list_actions import ReadingListActions
 from .session import SessionKeeper
 from .user_state import UserState
+from .polling import PollsState
 from .watching import WatchesDigests
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ POLL_INTERVAL = 1.0
 QUICK_SEARCH_COST = 300_000
 
 
-class MainScreen(ReadingListActions, PaperActions, WatchesDigests, Screen):
+class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
@@ -102,7 +103,6 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, Screen):
         self.sample = sample
         self.library: Library | None = None
         self.user: UserState | None = None
-        self._polling = False  # a read of the reading state is running in a thread
         self.session_keeper = SessionKeeper(self, store)
         #: Tags, notes, saved searches, muting and the sidebar's counts (see :mod:`.reading_list`).
         self.reading_list = ReadingListKeeper(store, self._notify_store)
@@ -420,36 +420,6 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, Screen):
     def _change(self, ids: list[str], flag: str, value: bool) -> None:
         if self.user is not None and (changed := self.user.set(ids, flag, value)):
             self._states_changed(changed)
-
-    def _poll_store(self, full: bool = False) -> None:
-        """Show what another reader (or the command line) changed since the last look:
-        read in a thread (another device's file may be large), shown here."""
-        if self.user is None or self._polling:
-            return
-        self._polling = True
-        user = self.user
-
-        def read() -> None:
-            result = user.read_changes(full)
-            self.app.call_from_thread(self._polled, *result)
-
-        self.run_worker(read, thread=True, group="poll state", name="read the reading state",
-                        exit_on_error=False)
-
-    def _polled(self, version: int, changed: frozenset[str], states) -> None:
-        self._polling = False
-        if self.user is None:
-            return
-        keys = self.user.apply(version, changed, states)
-        if keys is None:  # a change made here meanwhile: read them all again
-            self._poll_store(full=True)
-        elif keys:
-            self.set_reactive(MainScreen.states, self.user.states)
-            self._states_changed(keys, elsewhere=True)
-            if self.view in ("starred", "unread") and self.library is not None:
-                # (another device's change: the view's papers and counts follow; the cursor stays)
-                paper = self.highlighted
-                self.refilter(keep=paper.id if paper is not None else None)
 
     def _states_changed(self, changed: Collection[str] | None = None, elsewhere: bool = False) -> None:
         """Read or starred changed: ``changed`` ids (None: any) by this reader, or
