@@ -365,3 +365,27 @@ def test_a_watched_folder_removed_is_said_and_watched_again_when_back(tmp_path: 
         watcher.stop.set()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_files_another_reader_imported_while_this_one_waited_for_the_lock_are_said(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    """Both readers see the files changed; the other takes the lock first, and this one's
+    import then finds nothing to read: still an arrival for its list (it was silent)."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    clock = Clock()
+    watcher = DigestWatcher(Store(tmp_path / "home"), [folder], clock=clock, library_changes=True)
+    for name in ("20260725.md", "20260726.md"):
+        shutil.copy(DAY, folder / name)
+    watcher.note_changes([str(folder)])
+    real_import = watcher.store.import_paths
+
+    def other_first(paths, progress=None):
+        Store(tmp_path / "home", device="other").import_paths(paths)  # (while this one waited)
+        return real_import(paths, progress)
+
+    monkeypatch.setattr(watcher.store, "import_paths", other_first)
+    clock.now += 1
+    (notice,) = watcher.check_pending()
+    assert notice.library_changed and notice.files == 2
+    assert notice.message == "2 day files arrived (imported by another arxiv-reader)"

@@ -351,32 +351,44 @@ class DigestWatcher:
         changed = set(map(str, self.store.changed_files([Path(file) for file in files])))
         others = [file for file in files if file not in changed and os.path.exists(file)]
         files = [file for file in files if file in changed]
+        if files:
+            try:
+                report = self.store.import_paths([Path(file) for file in files])
+            except StoreError as error:
+                yield from self._busy(files, error)
+                report = None
+            if report is not None:
+                self._retries = 0
+                yield from self._said(report, files, others)
         if others:
             what = f"{others[0]} arrived" if len(others) == 1 else f"{len(others):,} day files arrived"
             yield Notice(f"{what} (imported by another arxiv-reader)", others[0], library_changed=True,
                          files=len(others))
-        if not files:
-            return
-        try:
-            report = self.store.import_paths([Path(file) for file in files])
-        except StoreError as error:
-            delay = RETRY_SECONDS[min(self._retries, len(RETRY_SECONDS) - 1)]
-            self._retries += 1
-            self._retry = sorted({*self._retry, *files})
-            self._retry_at = self.clock() + delay
-            if self._retries == 1:  # said once; the tries go on until they succeed
-                yield Notice(f"{len(files):,} day file(s) not imported yet: {error}; trying again every few "
-                             "seconds until they are in", error=True)
-            return
-        if self._retries:
-            self._retries = 0
+
+    def _busy(self, files: list[str], error: StoreError) -> Iterator[WatchEvent]:
+        """The library's lock was not had: the files wait, and are tried again ever later."""
+        delay = RETRY_SECONDS[min(self._retries, len(RETRY_SECONDS) - 1)]
+        self._retries += 1
+        self._retry = sorted({*self._retry, *files})
+        self._retry_at = self.clock() + delay
+        if self._retries == 1:  # said once; the tries go on until they succeed
+            yield Notice(f"{len(files):,} day file(s) not imported yet: {error}; trying again every few "
+                         "seconds until they are in", error=True)
+
+    def _said(self, report: ImportReport, files: list[str], others: list[str]) -> Iterator[WatchEvent]:
+        """What an import brought, file by file; the files it found imported already
+        (another reader had the lock first) go to ``others``."""
         by_file: dict[str, list[Problem]] = {}
         for problem in report.problems:
             by_file.setdefault(os.path.realpath(problem.path), []).append(problem)
         if self.library_changes:
-            self._mark = self._seen = self.store.library_mark()  # (this import is said by its arrivals)
+            self._mark = self._seen = self.store.library_mark()  # (said by the arrivals and ``others``)
         for path, outcome in report.digests.items():
             yield Arrival(path, outcome, tuple(by_file.pop(path, ())))
+        for file in files:
+            real = os.path.realpath(file)
+            if real not in report.digests and real not in by_file and os.path.exists(file):
+                others.append(file)
         for path, problems in by_file.items():  # files that could not be read at all
             for problem in problems:
                 yield Notice(str(problem), path, error=True)
