@@ -73,6 +73,10 @@ class ArxivReaderApp(App):
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
 
+    def on_unmount(self) -> None:
+        """The reader is closing: the file kept for a copy by hand goes with it (the dialog said so)."""
+        self.clipboard_helper.hand_copy.remove()
+
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
         """Every notification (screens' and widgets' too come here), its text made inert:

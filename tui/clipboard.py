@@ -114,6 +114,8 @@ class Clipboard:
         #: Shown in a web browser (``serve``): only the page's clipboard is used, whatever
         #: the mode (the server's clipboard and tmux are not the user's). Set by the app.
         self.browser = False
+        #: Where a text no route took is kept, to take whole (one file per session).
+        self.hand_copy = HandCopyFile()
 
     @property
     def uses_terminal(self) -> bool:
@@ -147,16 +149,64 @@ class Clipboard:
         return self.send(app, text, self.ask(text))
 
 
-def write_copy_file(text: str, suffix: str = ".txt") -> str | None:
-    """Write ``text`` to a new file of its own in the temporary folder (readable by this
-    user only), for the user to take whole when no route copied it; its path, or None."""
-    try:
-        fd, path = tempfile.mkstemp(prefix="arxiv-reader-copy-", suffix=suffix)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text if text.endswith("\n") else text + "\n")
-    except OSError:
-        return None
-    return path
+class HandCopyFile:
+    """The one file of a reader session that holds the last text no route could copy,
+    for the user to take whole (readable by this user only).
+
+    Each such copy replaces it (a new file only when the suffix changes, .txt or
+    .bib); :meth:`remove` deletes it when the reader quits, so copies that
+    failed do not pile up in the temporary folder.
+    """
+
+    PREFIX = "arxiv-reader-copy-"
+
+    def __init__(self) -> None:
+        #: The file's path, None before the first copy by hand.
+        self.path: str | None = None
+        self._lock = threading.Lock()  # copies are made in worker threads
+
+    def write(self, text: str, suffix: str = ".txt") -> str | None:
+        """Put ``text`` in the session's file; its path, or None when it cannot be written."""
+        data = text if text.endswith("\n") else text + "\n"
+        with self._lock:
+            if self.path is not None and not self.path.endswith(suffix):
+                self._remove()
+            try:
+                fd = self._reopen() if self.path is not None else None
+                if fd is None:
+                    fd, self.path = tempfile.mkstemp(prefix=self.PREFIX, suffix=suffix)
+                with os.fdopen(fd, "w", encoding="utf-8") as file:
+                    file.write(data)
+            except OSError:
+                self.path = None
+                return None
+            return self.path
+
+    def _reopen(self) -> int | None:
+        """The session's file opened empty, or None when it is gone or no longer ours
+        (then a new one is made: never a file someone else put in its place)."""
+        assert self.path is not None
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        if os.fstat(fd).st_uid != os.getuid():
+            os.close(fd)
+            return None
+        return fd
+
+    def remove(self) -> None:
+        """Delete the file (when the reader quits)."""
+        with self._lock:
+            self._remove()
+
+    def _remove(self) -> None:
+        if self.path is not None:
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass  # gone already (the user took it)
+            self.path = None
 
 
 def tmux_set_clipboard(environ: dict[str, str] | None = None) -> str | None:

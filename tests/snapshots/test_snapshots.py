@@ -96,9 +96,9 @@ def test_copy_menu(app, snap_compare):
 def test_copy_fallback_dialog(tmp_path, snap_compare, monkeypatch):
     """No clipboard reachable: the BibTeX of the first paper, wrapped, in a read-only
     text area without cursor or scrollbar, the file that also holds it named above."""
-    import tui.screens.copying as copying
+    from tui.clipboard import HandCopyFile
 
-    monkeypatch.setattr(copying, "write_copy_file", lambda text, suffix=".txt": f"/tmp/arxiv-reader-copy-x{suffix}")
+    monkeypatch.setattr(HandCopyFile, "write", lambda self, text, suffix=".txt": f"/tmp/arxiv-reader-copy-x{suffix}")
     app = ArxivReaderApp(
         Store(tmp_path / "home"), paths=DIGEST_DIRS, mark_read_delay=0, clipboard=Clipboard("none")
     )

@@ -14,7 +14,7 @@ from tui.core.store import Store
 from tui.screens.dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
-from tui.widgets.paper_list import PaperList
+from tui.widgets.paper_list import MoveRequest, PaperList
 from tui.widgets.status_line import StatusLine
 from ui_helpers import SIZE, settle, wait_loaded
 
@@ -74,25 +74,22 @@ async def test_cursor_keys(make_app):
 
 
 async def test_the_cursor_has_one_path_the_users_move(make_app):
-    """A key asks the screen for another paper (MoveRequested); the screen moves cursor and detail together."""
-    seen: list[PaperList.MoveRequested] = []
-
-    def hook(message) -> None:
-        if isinstance(message, PaperList.MoveRequested):
-            seen.append(message)
-
+    """A key asks the screen for another paper (the list's move_request); the screen moves
+    cursor and detail together, while the key is handled."""
     app = make_app()
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         screen = main(app)
         papers = screen.paper_list
-        assert seen == []  # the first result placed the cursor: not a move of the user
+        seen: list[MoveRequest | None] = []
+        original = screen.move_to
+        screen.move_to = lambda position, timer=True: (seen.append(papers.move_request), original(position, timer))
         for key, index in (("j", 1), ("j", 2), ("k", 1), ("G", TOTAL - 1)):
             await pilot.press(key)
             assert papers.cursor == screen.cursor == index
             assert papers.highlighted is screen.highlighted is screen.detail.paper
             assert papers.highlighted.versioned_id in screen.detail.source
-        assert len({id(message) for message in seen}) == 4  # (the hook sees each at every hop)
+        assert seen == [MoveRequest(1), MoveRequest(1), MoveRequest(-1), MoveRequest(position=-1)]
 
 
 async def test_a_keystroke_searches_once(make_app):
@@ -550,3 +547,24 @@ async def test_help_leaves_out_keys_that_do_something_else_there(make_app):
         assert reading["Quit"] == "^q" and "q" in reading["Back"].split()
         every_row = [row for _, found in binding_sections(app.screen) for row in found]
         assert all(tip for _, _, tip in every_row if _ in ("tab", "shift+tab"))
+
+
+async def test_the_filters_placeholder_tells_the_truth_about_help(make_app):
+    """Re-check R4: while the filter has the focus "?" types; its placeholder says how to get help."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        field = main(app).filter_bar.input
+        assert field.placeholder.endswith("(? for help)")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "slash")
+        await settle(app, pilot)
+        assert "(? for help)" not in field.placeholder and field.placeholder.endswith("(Esc, then ? for help)")
+        await pilot.press("question_mark")
+        assert field.value == "?" and not isinstance(app.screen, HelpScreen)
+        await pilot.press("backspace", "escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert field.placeholder.endswith("(? for help)")

@@ -16,6 +16,13 @@ def status(app) -> str:
     return str(app.screen.query_one(StatusLine).render())
 
 
+def shown_text(app, widget) -> str:
+    """The words painted in ``widget``'s region, its lines joined by spaces."""
+    region = widget.region
+    lines = app.screen._compositor.render_strips()[region.y:region.bottom]
+    return " ".join(line.text[region.x:region.right].strip() for line in lines).strip()
+
+
 def notices(app) -> str:
     return " | ".join(str(n.message) for n in app._notifications)
 
@@ -55,6 +62,10 @@ async def test_the_status_line_and_y_say_how_many_marks_the_filter_hides(make_ap
         assert isinstance(app.screen, CopyMenu)
         title = str(app.screen.query(".dialog-title").first().render())
         assert "2 marked papers, 1 of them hidden by the filter" in title
+        # The whole heading is on screen, wrapped inside the dialog, not cut at its edge.
+        assert shown_text(app, app.screen.query(".dialog-title").first()) == (
+            "Copy 2 marked papers, 1 of them hidden by the filter as…"
+        )
         await pilot.press("down", "down", "down", "down", "enter")  # arXiv ids
         await settle(app, pilot)
         assert sorted(app.clipboard.split()) == sorted([f"arXiv:{ir.id}", f"arXiv:{other.id}"])
@@ -96,8 +107,9 @@ async def test_notices_name_the_route_and_tmux_when_it_is_off(make_app, monkeypa
         assert area.soft_wrap and not area.show_cursor
         path = next(word for word in hint.split() if "arxiv-reader-copy-" in word).rstrip(".")
         assert path.endswith(".bib") and Path(path).read_text().strip() == area.text.strip()
-        Path(path).unlink()
+        assert f"{path} until you quit" in hint
         await pilot.press("escape")
+    assert not Path(path).exists()  # the reader closed: its file for copies by hand went with it
     app = make_app(clipboard=Clipboard("osc52", tmux_option=lambda: "on"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -113,7 +125,40 @@ async def test_notices_name_the_route_and_tmux_when_it_is_off(make_app, monkeypa
         await settle(app, pilot)
         assert isinstance(app.screen, CopyFallbackDialog)
         assert "set-clipboard is external" in str(app.screen.query_one("#copy-hint").render())
-        Path(app.screen.path).unlink()
+        path = app.screen.path
+    assert not Path(path).exists()
+
+
+async def test_copies_by_hand_share_one_file_per_session(make_app, monkeypatch):
+    """Re-check R5: every copy that no route took replaces the session's one file
+    (a new one only for another suffix); none is left once the reader quits."""
+    import tui.screens.actions as actions
+
+    monkeypatch.setattr(actions, "browser_reachable", lambda: False)
+    app = make_app(clipboard=Clipboard("none"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        papers = list(app.screen.paper_list.papers)
+
+        async def copy_by_hand(*keys: str) -> Path:
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            assert isinstance(app.screen, CopyFallbackDialog)
+            path = Path(app.screen.path)
+            await pilot.press("escape")
+            return path
+
+        first = await copy_by_hand("y")
+        second = await copy_by_hand("j", "y")
+        assert second == first and papers[1].id in first.read_text() and papers[0].id not in first.read_text()
+        url = await copy_by_hand("o")  # a URL: text, not BibTeX
+        assert url.suffix == ".txt" and url.read_text().strip() == papers[1].abs_url
+        assert not first.exists()
+        first.write_text("someone else's")  # a file put where the old one was is never written
+        again = await copy_by_hand("y")
+        assert again != first and first.read_text() == "someone else's" and not url.exists()
+        first.unlink()
+    assert not again.exists()
 
 
 def test_tmux_option_is_read_from_the_tmux_server(monkeypatch):

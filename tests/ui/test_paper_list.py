@@ -1,4 +1,4 @@
-"""PaperList: keys, messages, rendering of real titles, day headers, 200k rows, resizing."""
+"""PaperList: keys, requests to the screen, rendering of real titles, day headers, 200k rows, resizing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tui.core.merge import merge_papers
 from tui.core.models import DigestRef, Paper, PaperState
 from tui.core.query import parse_query
 from tui.core.results import arrange
-from tui.widgets.paper_list import PaperList
+from tui.widgets.paper_list import MoveRequest, PaperList
 
 ROOT = Path(__file__).resolve().parents[2]
 DIGESTS = ROOT / "tests" / "data" / "digests"
@@ -65,21 +65,26 @@ class ListApp(App[None]):
     def compose(self) -> ComposeResult:
         yield PaperList()
 
-    def on_paper_list_move_requested(self, message: PaperList.MoveRequested) -> None:
+    def on_mount(self) -> None:
+        plist = self.query_one(PaperList)
+        self.watch(plist, "move_request", self._move_requested, init=False)
+        self.watch(plist, "chosen", self._chosen, init=False)
+
+    def _move_requested(self, request: MoveRequest) -> None:
         # As the main screen does: it owns the cursor and moves it where asked.
         plist = self.query_one(PaperList)
-        plist.cursor = message.target(plist.cursor, len(plist.papers))
+        plist.cursor = request.target(plist.cursor, len(plist.papers))
         self.highlighted.append(plist.highlighted)
 
-    def on_paper_list_selected(self, message: PaperList.Selected) -> None:
-        self.selected.append(message.paper)
+    def _chosen(self, paper: Paper) -> None:
+        self.selected.append(paper)
 
 
 def line_text(widget: PaperList, y: int) -> str:
     return widget.render_line(y).text
 
 
-async def test_keys_move_cursor_and_post_messages() -> None:
+async def test_keys_ask_the_owner_to_move_the_cursor() -> None:
     papers = real_papers()
     app = ListApp()
     async with app.run_test(size=(100, 20)) as pilot:
@@ -88,7 +93,7 @@ async def test_keys_move_cursor_and_post_messages() -> None:
         plist.focus()
         await pilot.pause()
         assert plist.cursor == 0
-        assert app.highlighted == []  # placed by the result, not moved by the user: no message
+        assert app.highlighted == []  # placed by the result, not moved by the user: no request
 
         await pilot.press("down", "j", "j")
         await pilot.pause()

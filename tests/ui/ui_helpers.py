@@ -37,3 +37,25 @@ async def settle(app: ArxivReaderApp, pilot) -> None:
     await wait_for_workers(app)
     await pilot.pause()
     await pilot.pause()
+
+
+#: What a terminal sends for the named keys a burst may hold.
+_CHARACTERS = {
+    "space": " ", "enter": "\r", "escape": "\x1b", "slash": "/", "question_mark": "?",
+    "left_square_bracket": "[", "right_square_bracket": "]",
+}
+
+
+def burst(app: ArxivReaderApp, *keys: str) -> None:
+    """Put ``keys`` in the app's queue at once, as a terminal does with the keys of one read
+    (fast typing over SSH, a paste, key repeat): none is handled before all are queued.
+
+    Pilot.press lets the app go idle between keys; this does not. Await a
+    ``settle`` afterwards.
+    """
+    from textual import events
+
+    for key in keys:
+        plain = key.removeprefix("alt+")  # a terminal sends alt+j as ESC j: its character is j
+        character = _CHARACTERS.get(plain, plain if len(plain) == 1 else None)
+        app.post_message(events.Key(key, character))

@@ -46,7 +46,8 @@ class PaperActions(_Base):
         """Escape: back to the list; on the list, leave the day, then clear the query."""
         papers_list = self.paper_list
         if self.focused is not papers_list:
-            papers_list.focus()
+            self._edit_anchor = None  # (leaving the filter ends its edit)
+            self.set_focus(papers_list)  # at once: the next key is a list key
         elif self.day is not None:
             self.day = None
         elif self.query_text:

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.app import App
 from textual.worker import Worker
 
-from ..clipboard import Asked, tmux_blocks, write_copy_file
+from ..clipboard import Asked, tmux_blocks
 from ..core.cite import BIB_FORMATS, DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
 from ..core.library import Library
 from ..core.models import Paper, PaperState
@@ -141,8 +141,8 @@ def copy_in_thread(app: App, text: str, what: str, suffix: str = ".txt") -> None
     helper = app.clipboard_helper  # type: ignore[attr-defined]
     asked = helper.ask(text)
     # Written only in case nothing takes it (known only once it was sent: decided below).
-    path = write_copy_file(text, suffix) if not asked.system and (not helper.uses_terminal or
-                                                                  tmux_blocks(asked.tmux)) else None
+    failing = not asked.system and (not helper.uses_terminal or tmux_blocks(asked.tmux))
+    path = helper.hand_copy.write(text, suffix) if failing else None
     app.call_from_thread(_copied, app, text, what, asked, path)
 
 

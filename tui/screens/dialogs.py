@@ -112,7 +112,8 @@ class CopyFallbackDialog(Screen[None]):
     A whole screen with the text in a plain, borderless, wrapped text area from
     the first column, without cursor or scrollbar: a selection made with the
     terminal's mouse picks up the text and nothing else. The text is also in a
-    file (``path``), named above it, for a text too long to select in one go.
+    file (``path``), named above it, for a text too long to select in one go;
+    the file lasts until the reader quits (see :class:`tui.clipboard.HandCopyFile`).
     """
 
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="copy_fallback.close")]
@@ -129,7 +130,7 @@ class CopyFallbackDialog(Screen[None]):
         yield Label(Content(escape_controls(f"{self.title_text}: could not be copied")), id="copy-title")
         hint = "Select the text below with your terminal (often shift+drag) and copy it. Esc closes."
         if self.path:
-            hint = f"The whole text is in {self.path}. " + hint
+            hint = f"The whole text is in {self.path} until you quit (the next copy shown here replaces it). " + hint
         if self.tmux:
             hint = f"{tmux_held_back(self.tmux)}. " + hint
         yield Label(Content(escape_controls(hint)), id="copy-hint")

@@ -10,9 +10,11 @@ what the user did; each kind of change has one path through the screen:
   :attr:`query_text`, as do the screen's own changes; its watcher searches.
   While the user edits the filter, every result keeps the paper that was
   highlighted when the edit began (the anchor) whenever it is in the result;
-* the cursor: :class:`PaperList.MoveRequested` (a key or click of the user)
-  and the screen's own moves go through :meth:`move_to`; a new result sets the
-  cursor where the result put it; :attr:`highlighted` follows the cursor;
+* the cursor: the list's :attr:`~PaperList.move_request` (a key or click of
+  the user, watched: answered while the key is handled, so the next key of the
+  same read acts on the paper moved to) and the screen's own moves go through
+  :meth:`move_to`; a new result sets the cursor where the result put it;
+  :attr:`highlighted` follows the cursor;
 * read state: only :meth:`mark_read` by an act of the user on that paper (Enter,
   the read timer after the user moved onto it with the list focused, ``m``, ``A``);
   every new result (query, view, sort, day) cancels a pending read timer
@@ -43,7 +45,7 @@ from ..core.readinglist import UserSets
 from ..core.results import Results, arrange
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
-from ..widgets.paper_list import PaperList
+from ..widgets.paper_list import MoveRequest, PaperList
 from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from .actions import PaperActions
@@ -143,6 +145,9 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
     def on_mount(self) -> None:
         self.add_class("-loading")
         self.watch(self.filter_bar, "text", self._typed, init=False)
+        self.watch(self.filter_bar, "finished", self._filter_finished, init=False)
+        self.watch(self.paper_list, "move_request", self._move_requested, init=False)
+        self.watch(self.paper_list, "chosen", self._chosen, init=False)
         self.query_one(LibraryLoader).start(self.store, self.paths)
 
     def on_unmount(self) -> None:
@@ -222,9 +227,11 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         """The edit is over: the next results keep whatever paper is highlighted then."""
         self._edit_anchor = None
 
-    @on(FilterBar.Submitted)
-    def _submitted(self) -> None:
-        self.paper_list.focus()
+    def _filter_finished(self) -> None:
+        """Enter or Escape in the filter: back to the list at once (Screen.set_focus, not the
+        deferred Widget.focus), so the keys right behind them are list keys."""
+        self._edit_anchor = None
+        self.set_focus(self.paper_list)
 
     def watch_query_text(self) -> None:
         self.refilter()
@@ -375,11 +382,10 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         self._detail_pending = False
         self._update_detail()
 
-    @on(PaperList.MoveRequested)
-    def _move_requested(self, event: PaperList.MoveRequested) -> None:
+    def _move_requested(self, request: MoveRequest | None) -> None:
         """A key or a click in the list asked for another paper."""
-        if self.results is not None:
-            self.move_to(event.target(self.cursor, len(self.results)))
+        if request is not None and self.results is not None:
+            self.move_to(request.target(self.cursor, len(self.results)))
 
     def move_to(self, position: int, timer: bool = True) -> None:
         """Put the cursor on ``position`` for the user (a key, a click, n/p, space, Enter in
@@ -403,9 +409,9 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         current = self.highlighted
         return current is not None and current.id == paper_id and self.paper_list.has_focus and self.app.screen is self
 
-    @on(PaperList.Selected)
-    def _selected(self, event: PaperList.Selected) -> None:
-        if event.paper is self.paper_list.highlighted:
+    def _chosen(self, paper: Paper | None) -> None:
+        """Enter (or a double click) on the list's highlighted paper."""
+        if paper is not None and paper is self.highlighted:
             self.open_reading_view()
 
     # -- state changes ------------------------------------------------------------------

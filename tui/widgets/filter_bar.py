@@ -7,22 +7,30 @@ character and the new rows are painted in the same frame (a message arrived
 after the input had repainted, and the rows a frame later: 12 -> 38 ms per key
 at 20,000 papers). A query set by the screen shows up in ``text`` too, with the
 same value as the screen's, which ends the round trip: nothing searches twice.
+
+Enter and Escape leave the filter: :attr:`FilterBar.finished` says so, and the
+screen (watching it) moves the focus to the list while that key is handled.
+Keys of the same read (``Esc j j s`` typed fast over SSH) were sent to the
+input before the focus moved; the input hands them on, in order, to where the
+focus is now instead of typing them into the query. (Escape and a letter in
+one read arrive as alt+letter: taken as both.)
 """
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import Reactive, reactive, var
 from textual.widgets import Input, Static
 
 from tui.core.safetext import blank_controls, escape_controls
 
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
+#: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
+FOCUSED_PLACEHOLDER = "words, au:name, cat:cs.CV, is:new, date:latest… (Esc, then ? for help)"
 
 
 class QueryInput(Input):
@@ -47,6 +55,43 @@ class QueryInput(Input):
         "page_up", "page_down", "page_left", "page_right",
     })
 
+    #: The key that last left the filter, "enter" or "escape" (the bar mirrors it).
+    finished: var[str] = var("", always_update=True, init=False)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Handled here, in the input's own turn, not by a binding: a binding runs only
+        # once the key has bubbled up to the app, after the input has typed the keys
+        # that followed it in the same read.
+        if self.screen.focused is not self:
+            # Sent here before Enter/Escape moved the focus away: pass it on (a key the
+            # app posts goes to the focused widget), in the order it came.
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key in ("enter", "escape"):
+            event.stop()
+            event.prevent_default()
+            self.finished = event.key
+        elif event.key.startswith("alt+") and event.is_printable:
+            # Escape and the next key in one read (over SSH, typed fast) reach the reader as
+            # alt+key: a terminal sends Alt as a leading ESC. No alt+letter means anything
+            # in the filter, so take it for what it most likely was: Escape, then the key.
+            event.stop()
+            event.prevent_default()
+            self.finished = "escape"
+            self.app.post_message(events.Key(event.key.removeprefix("alt+"), event.character))
+
+    def on_focus(self) -> None:
+        self.placeholder = FOCUSED_PLACEHOLDER
+
+    def on_blur(self) -> None:
+        self.placeholder = PLACEHOLDER
+
+    async def action_submit(self) -> None:
+        """Enter that reached the input's binding: typed ahead of the focus (``/x⏎`` in one
+        read went to the list first and bubbled up); leaves the filter as above."""
+        self.finished = "enter"
+
 
 class FilterBar(Vertical):
     """Wraps an :class:`Input`: shows the screen's query, reports what is typed."""
@@ -55,13 +100,8 @@ class FilterBar(Vertical):
     query_text: reactive[str] = reactive("", init=False, repaint=False)
     #: The text in the bar, as typed (watched by the screen).
     text: var[str] = var("", init=False)
-
-    class Submitted(Message):
-        """Enter was pressed in the filter."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+    #: The key that last left the filter, "enter" or "escape" (watched by the screen).
+    finished: var[str] = var("", always_update=True, init=False)
 
     _warnings: list[str] | None = None
 
@@ -70,14 +110,18 @@ class FilterBar(Vertical):
         yield Static(id="filter-warnings")
 
     @property
-    def input(self) -> Input:
-        return self.query_one("#filter-input", Input)
+    def input(self) -> QueryInput:
+        return self.query_one("#filter-input", QueryInput)
 
     def on_mount(self) -> None:
         self.watch(self.input, "value", self._input_changed, init=False)
+        self.watch(self.input, "finished", self._finished, init=False)
 
     def _input_changed(self, value: str) -> None:
         self.text = value
+
+    def _finished(self, key: str) -> None:
+        self.finished = key
 
     def watch_query_text(self, text: str) -> None:
         """Show the screen's query (typing already shows it: then nothing to do)."""
@@ -106,8 +150,3 @@ class FilterBar(Vertical):
     @on(Input.Changed, "#filter-input")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()  # reported through ``text`` already
-
-    @on(Input.Submitted, "#filter-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.post_message(self.Submitted(event.value))

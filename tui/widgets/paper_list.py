@@ -7,11 +7,18 @@ cost no more than twenty.
 Data flows one way. The screen owns the search result, the states, the marks
 and the cursor, and binds them to the reactives :attr:`PaperList.results`,
 :attr:`PaperList.states`, :attr:`PaperList.marks` and :attr:`PaperList.cursor`;
-the list only draws them. A key or a click that asks for another paper posts
-:class:`PaperList.MoveRequested` (by how many rows, or to which one) and the
-screen moves the cursor, the detail with it, in one step: one repaint shows
-both (a list that moved its own cursor first was painted a frame before the
-detail caught up). Enter posts :class:`PaperList.Selected`.
+the list only draws them. A key or a click that asks for another paper sets
+:attr:`PaperList.move_request` (by how many papers, or to which one), Enter or
+a double click sets :attr:`PaperList.chosen`; the screen watches both and
+answers while the key is handled: it moves the cursor and the detail in one
+step (one repaint shows both), before the next key of the same read runs.
+
+Why watched reactives and not messages: a message reaches the screen only after
+a few hops through the DOM, and the keys that arrived in the same read as the
+move (``js`` typed fast over SSH, a paste, key repeat then a letter) are
+already on their way: their bindings (star, read, mark, copy) ran on the paper
+the cursor was on before the move. A watcher runs inside the key's own
+handling, so every key acts on the cursor the keys before it left.
 
 When the result carries day groups (sorted by date), a header row precedes each
 day's papers; the cursor steps over headers (it indexes papers, not rows).
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -29,8 +37,7 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Size
-from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -44,7 +51,28 @@ if TYPE_CHECKING:
 
     from tui.core.results import Results
 
-__all__ = ["PaperList"]
+__all__ = ["MoveRequest", "PaperList"]
+
+
+@dataclass(frozen=True, slots=True)
+class MoveRequest:
+    """The user asked for another paper: ``step`` papers on (negative: back), or the one at ``position``.
+
+    ``position`` -1 is the last paper.
+    """
+
+    step: int = 0
+    position: int | None = None
+
+    def target(self, cursor: int, count: int) -> int:
+        """Where the cursor goes from ``cursor`` in a list of ``count`` papers (-1: empty)."""
+        if count <= 0:
+            return -1
+        if self.position is not None:
+            wanted = count - 1 if self.position < 0 else self.position
+        else:
+            wanted = cursor + self.step
+        return min(max(wanted, 0), count - 1)
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -89,44 +117,11 @@ class PaperList(ScrollView, can_focus=True):
     #: Position of the highlighted paper in the result, -1 when it is empty (bound to the screen's).
     cursor: reactive[int] = reactive(-1, repaint=False, init=False, always_update=True)
 
-    class MoveRequested(Message):
-        """The user asked for another paper: ``step`` papers on (negative: back), or the one at ``position``.
-
-        Relative steps add up: keys repeated faster than the screen answers are
-        all counted. ``position`` -1 is the last paper.
-        """
-
-        def __init__(self, paper_list: PaperList, step: int = 0, position: int | None = None) -> None:
-            super().__init__()
-            self.paper_list = paper_list
-            self.step = step
-            self.position = position
-
-        @property
-        def control(self) -> PaperList:
-            return self.paper_list
-
-        def target(self, cursor: int, count: int) -> int:
-            """Where the cursor goes from ``cursor`` in a list of ``count`` papers (-1: empty)."""
-            if count <= 0:
-                return -1
-            if self.position is not None:
-                wanted = count - 1 if self.position < 0 else self.position
-            else:
-                wanted = cursor + self.step
-            return min(max(wanted, 0), count - 1)
-
-    class Selected(Message):
-        """Enter (or a double click) on ``paper``."""
-
-        def __init__(self, paper: Paper, paper_list: PaperList) -> None:
-            super().__init__()
-            self.paper = paper
-            self.paper_list = paper_list
-
-        @property
-        def control(self) -> PaperList:
-            return self.paper_list
+    #: The user's last request for another paper (a key or a click); the screen watches it
+    #: and moves the cursor at once (see the module's docstring for why not a message).
+    move_request: var[MoveRequest | None] = var(None, always_update=True, init=False)
+    #: The paper the user last opened (Enter, a double click); the screen watches it.
+    chosen: var[Paper | None] = var(None, always_update=True, init=False)
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -231,7 +226,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def _request(self, step: int = 0, position: int | None = None) -> None:
         if self.papers:
-            self.post_message(self.MoveRequested(self, step, position))
+            self.move_request = MoveRequest(step, position)
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
         cursor = self.cursor
@@ -280,10 +275,10 @@ class PaperList(ScrollView, can_focus=True):
             self._request(step=-self.page_size)
 
     def action_select(self) -> None:
-        """Post ``Selected`` for the highlighted paper."""
+        """Open the highlighted paper (sets :attr:`chosen`)."""
         paper = self.highlighted
         if paper is not None:
-            self.post_message(self.Selected(paper, self))
+            self.chosen = paper
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -1,0 +1,141 @@
+"""Keys that arrive together act in order: each on the paper the keys before it left under the cursor.
+
+A terminal hands over every key of one read at once (fast typing over SSH, a
+paste, key repeat followed by a letter). :func:`ui_helpers.burst` queues keys
+that way: none is handled before all are queued. Every act (star, read, mark,
+copy, open, Enter, day, sort) must land on the paper the moves before it put
+under the cursor, and keys typed right after Enter or Escape in the filter are
+list keys, not query text.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.screens.dialogs import CopyMenu
+from tui.screens.reading import ReadingScreen
+from tui.widgets.paper_list import PaperList
+from ui_helpers import SIZE, burst, settle, wait_loaded
+
+
+def notices(app) -> str:
+    return " | ".join(str(n.message) for n in app._notifications)
+
+
+def starred(screen) -> list[str]:
+    return [paper.id for paper in screen.results.papers if screen.user.is_starred(paper.id)]
+
+
+def read(screen) -> list[str]:
+    return [paper.id for paper in screen.results.papers if screen.user.is_read(paper.id)]
+
+
+async def test_star_read_and_mark_land_where_the_moves_of_the_same_read_went(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        papers = list(screen.results.papers)
+        burst(app, "j", "s")
+        await settle(app, pilot)
+        assert screen.cursor == 1 and starred(screen) == [papers[1].id]
+        burst(app, "j", "m")
+        await settle(app, pilot)
+        assert screen.cursor == 2 and read(screen) == [papers[2].id]
+        burst(app, "j", "space", "space")
+        await settle(app, pilot)
+        assert screen.marks == {papers[3].id, papers[4].id} and screen.cursor == 5
+        burst(app, "k", "k", "k", "k", "s", "j", "j", "s")  # unstar the second paper, star the fourth
+        await settle(app, pilot)
+        assert starred(screen) == [papers[3].id] and screen.cursor == 3
+        assert screen.paper_list.cursor == screen.cursor and screen.detail.paper is papers[3]
+
+
+async def test_next_unread_sort_and_day_start_from_the_moved_to_paper(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        papers = list(screen.results.papers)
+        burst(app, "G", "p")  # the previous unread paper above the last one
+        await settle(app, pilot)
+        assert screen.highlighted is papers[-2]
+        burst(app, "g", "j", "S")  # the sort keeps the highlighted paper: the second one
+        await settle(app, pilot)
+        assert screen.sort != "date" and screen.highlighted is papers[1]
+        while screen.sort != "date":
+            await pilot.press("S")
+        burst(app, "G", "left_square_bracket")  # the day of the last paper, not of the first
+        await settle(app, pilot)
+        assert papers[-1].first_digest_date != papers[0].first_digest_date
+        assert screen.day == papers[-1].first_digest_date and screen.highlighted is papers[-1]
+
+
+async def test_copy_and_open_use_the_moved_to_paper(make_app, monkeypatch):
+    import tui.screens.actions as actions
+
+    monkeypatch.setattr(actions, "browser_reachable", lambda: False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        papers = list(screen.results.papers)
+        burst(app, "j", "y")
+        await settle(app, pilot)
+        assert f"BibTeX for {papers[1].id}" in notices(app) and papers[0].id not in notices(app)
+        burst(app, "j", "o")
+        await settle(app, pilot)
+        assert app.clipboard == papers[2].abs_url
+        burst(app, "j", "Y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CopyMenu) and app.screen.what == f"the highlighted paper {papers[3].id}"
+
+
+async def test_enter_opens_the_moved_to_paper_and_the_next_keys_go_to_the_reading_view(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        papers = list(screen.results.papers)
+        burst(app, "j", "j", "enter", "n")  # n: the reading view's next paper
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReadingScreen)
+        assert read(screen) == [papers[2].id, papers[3].id] and screen.highlighted is papers[3]
+
+
+@pytest.mark.parametrize("leave", ["escape", "enter"])
+async def test_keys_right_after_leaving_the_filter_are_list_keys(make_app, leave: str):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await pilot.press("slash", *"ti:a")
+        await settle(app, pilot)
+        shown = list(screen.results.papers)
+        assert len(shown) > 3
+        burst(app, leave, "j", "j", "s")
+        await settle(app, pilot)
+        assert screen.query_text == "ti:a" and screen.filter_bar.input.value == "ti:a"
+        assert isinstance(app.focused, PaperList)
+        assert starred(screen) == [shown[2].id]
+        # All in one read: "/" and the text go to the filter, the keys after Enter/Escape to the list.
+        burst(app, "slash", "n", leave, "j", "m")
+        await settle(app, pilot)
+        assert screen.query_text == "ti:an" and isinstance(app.focused, PaperList)
+        assert read(screen) == [screen.results.papers[1].id] and screen.cursor == 1
+
+
+async def test_escape_read_with_the_next_key_as_alt_key_leaves_the_filter(make_app):
+    """Escape then ``jjs`` in one read is parsed as alt+j, j, s (a terminal sends Alt as ESC):
+    in the filter that is Escape and j, not a "j" typed into the query."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await pilot.press("slash", *"ti:a")
+        await settle(app, pilot)
+        shown = list(screen.results.papers)
+        burst(app, "alt+j", "j", "s")
+        await settle(app, pilot)
+        assert screen.query_text == "ti:a" and isinstance(app.focused, PaperList)
+        assert starred(screen) == [shown[2].id]
