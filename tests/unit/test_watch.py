@@ -210,7 +210,7 @@ def test_the_readers_start_import_leaves_a_half_written_file_out(tmp_path: Path)
     report = import_finished(store, [folder])
     assert report.papers_new == 20 and store.paper_count() == 20
     assert [str(problem) for problem in report.problems] == [
-        f"{half}:0: ends in the middle of a line: not imported until it is finished"]
+        f"{half}: ends in the middle of a line: not imported until it is finished"]
     shutil.copy(DAY, half)
     assert import_finished(store, [folder]).papers_new == 24
 
@@ -389,3 +389,10 @@ def test_files_another_reader_imported_while_this_one_waited_for_the_lock_are_sa
     (notice,) = watcher.check_pending()
     assert notice.library_changed and notice.files == 2
     assert notice.message == "2 day files arrived (imported by another arxiv-reader)"
+
+
+def test_a_problem_of_the_whole_file_names_no_line_zero() -> None:
+    from tui.core.models import Problem
+
+    assert str(Problem("/d/x.md", 0, "is empty")) == "/d/x.md: is empty"
+    assert str(Problem("/d/x.md", 7, "no title")) == "/d/x.md:7: no title"
