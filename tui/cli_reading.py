@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import orjson
 
@@ -19,9 +20,9 @@ from .cli_output import write_data, write_text
 from .core.models import split_arxiv_id
 from .core.query import QueryEngine
 from .core.readinglist import BadName, ReadingList, Selector, tag_name
-from .core.readinglist.names import MUTE
+from .core.readinglist.names import MUTE, check_note
 from .core.safetext import escape_controls, inert_json, inert_text
-from .external_editor import EditorError, configured_editor, edit_text
+from .external_editor import EditorError, configured_editor, edit_text, keep_recovery
 
 __all__ = ["COMMANDS", "reading_snapshot"]
 
@@ -114,19 +115,42 @@ def cmd_note(args: argparse.Namespace) -> int:
         return 0
     if not known:
         raise CommandError(f"not an arXiv id in the library: {escape_controls(args.id)}; nothing changed")
-    text = args.set if args.set is not None else _edit(key, current)
+    text = args.set if args.set is not None else _edit(key, current, store.home)
     if text is None:
         print(f"the note of {key} is unchanged")
         return 0
+    if args.edit:
+        _check_edited(reading, store.home, key, current, text)
     try:
         saved = reading.set_note(key, text)
     except ValueError as error:
         raise CommandError(f"{error}; nothing changed") from None
-    print(f"saved the note of {key} ({len(saved):,} characters)" if saved else f"removed the note of {key}")
+    print(f"saved the note of {key} ({_plural(len(saved), 'character')})" if saved else f"removed the note of {key}")
     return 0
 
 
-def _edit(key: str, current: str) -> str | None:
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def _check_edited(reading: ReadingList, home: Path, key: str, began_with: str, text: str) -> None:
+    """Refuse an edited note that is too long, or whose note changed elsewhere while it was
+    edited; the edited text is then kept in a recovery file whose path the message gives."""
+    problem = ""
+    try:
+        check_note(text)
+    except ValueError as error:
+        problem = str(error)
+    else:
+        now = reading.note(key)
+        if now != began_with and now.rstrip() != text.rstrip():
+            problem = "the note was changed elsewhere (another reader or note command) while you edited it"
+    if problem:
+        kept = keep_recovery(text, home / "recovered", f"note-{key}")
+        raise CommandError(f"{problem}; nothing changed. Your text is kept in {kept}")
+
+
+def _edit(key: str, current: str, home: Path) -> str | None:
     """The note as left in ``$VISUAL`` / ``$EDITOR`` (``None``: left unchanged)."""
     editor = configured_editor()
     if not editor:
@@ -134,7 +158,10 @@ def _edit(key: str, current: str) -> str | None:
     try:
         return edit_text(current, editor, f"note-{key}")
     except EditorError as error:
-        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was") from None
+        kept = ""
+        if error.text is not None and error.text.rstrip() != current.rstrip():  # the user's words: not lost
+            kept = f". What the editor left is kept in {keep_recovery(error.text, home / 'recovered', f'note-{key}')}"
+        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was{kept}") from None
 
 
 # -- saved searches ------------------------------------------------------------------------

@@ -167,6 +167,49 @@ def test_note_edit_without_an_editor_or_with_a_failing_one_changes_nothing(
     assert run(capsys, home, "note", CAPTION)[1] == "kept\n"
 
 
+def _recovered(err: str) -> str:
+    """The text of the recovery file the message names."""
+    return Path(err.split("kept in ")[1].split()[0].rstrip(".")).read_text()
+
+
+def test_note_edit_keeps_a_too_long_text_in_a_recovery_file(capsys, home: Path, tmp_path: Path, monkeypatch):
+    run(capsys, home, "note", CAPTION, "--set", "kept")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "y" * 100_001))
+    code, _, err = run(capsys, home, "note", CAPTION, "--edit")
+    assert code == 1 and "at most 100,000" in err and "nothing changed" in err
+    assert _recovered(err) == "y" * 100_001
+    assert run(capsys, home, "note", CAPTION)[1] == "kept\n"
+
+
+def test_note_edit_refuses_when_the_note_changed_meanwhile(capsys, home: Path, tmp_path: Path, monkeypatch):
+    run(capsys, home, "note", CAPTION, "--set", "before")
+    script = tmp_path / "meanwhile.py"  # another process saves the note while the editor is open
+    script.write_text(
+        "import subprocess, sys\n"
+        f"subprocess.run([sys.executable, '-m', 'tui', '--home', {str(home)!r}, 'note', {CAPTION!r}, "
+        "'--set', 'from elsewhere'], check=True, capture_output=True)\n"
+        "open(sys.argv[1], 'w').write('mine\\n')\n"
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    code, _, err = run(capsys, home, "note", CAPTION, "--edit")
+    assert code == 1 and "changed elsewhere" in err
+    assert _recovered(err) == "mine\n"
+    assert run(capsys, home, "note", CAPTION)[1] == "from elsewhere\n"
+
+
+def test_note_edit_keeps_what_a_failing_editor_left(capsys, home: Path, tmp_path: Path, monkeypatch):
+    run(capsys, home, "note", CAPTION, "--set", "kept")
+    script = tmp_path / "fails.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'w').write('half written')\nsys.exit(1)\n")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    code, _, err = run(capsys, home, "note", CAPTION, "--edit")
+    assert code == 1 and "status 1" in err and _recovered(err) == "half written"
+    assert run(capsys, home, "note", CAPTION)[1] == "kept\n"
+
+
 # -- saved searches ------------------------------------------------------------------------
 
 
