@@ -175,12 +175,21 @@ def cmd_search(args: argparse.Namespace) -> int:
     reading = ReadingList(store)
     if args.action == "remove":
         try:
+            users = reading.searches_using(args.name)
+            if users and not args.force:
+                raise CommandError(
+                    f"not removed: @{escape_controls(args.name.casefold())} is used by "
+                    + ", ".join(f"@{name}" for name in users)
+                    + ", which would then match nothing; change them first, or add --force")
             removed = reading.remove_search(args.name)
         except BadName as error:
             raise _bad_name(error) from None
         if not removed:
             raise CommandError(f"there is no saved search named {escape_controls(args.name)}")
         print(f"removed the saved search @{escape_controls(args.name.casefold())}")
+        if users:
+            print("these saved searches use it and now match nothing: " + ", ".join(f"@{name}" for name in users),
+                  file=sys.stderr)
         return 0
     return _list(store, reading, args.format)
 
