@@ -210,6 +210,23 @@ def test_note_edit_keeps_what_a_failing_editor_left(capsys, home: Path, tmp_path
     assert run(capsys, home, "note", CAPTION)[1] == "kept\n"
 
 
+def test_a_non_ascii_note_into_a_latin1_bib_is_refused_with_a_fix_that_works(capsys, home: Path,
+                                                                               tmp_path: Path) -> None:
+    run(capsys, home, "note", GEO, "--set", "unicode: café 日本語 a\u200bb")
+    bib = tmp_path / "latin1.bib"
+    before = b"@misc{old,\n title = {Caf\xe9}\n}\n"
+    bib.write_bytes(before)
+    code, _, err = run(capsys, home, "export", "-q", f"id:{GEO}", "--notes", "--append", str(bib))
+    assert code != 0 and bib.read_bytes() == before
+    assert "your notes" in err and "日" in err and "\u200b" not in err
+    assert "leave out --notes" in err and "use -f bibtex" not in err  # it already is -f bibtex
+    code, _, err = run(capsys, home, "export", "-q", f"id:{GEO}", "--append", str(bib))  # the fix it gave
+    assert code == 0, err
+    assert bib.read_bytes().startswith(before) and GEO in bib.read_text(encoding="latin-1")
+    code, out, _ = run(capsys, home, "export", "-q", f"id:{GEO}", "--notes")
+    assert "a\u200bb" not in out and "ab" in out  # the zero-width space is dropped from the annote
+
+
 # -- saved searches ------------------------------------------------------------------------
 
 
