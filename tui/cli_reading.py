@@ -18,6 +18,7 @@ from .cli import CommandError, new_ids_for, open_store, reading_snapshot, resolv
 from .cli_alerts import cmd_alerts
 from .cli_output import write_data, write_text
 from .core.models import split_arxiv_id
+from .core.store.common import bare_id
 from .core.query import QueryEngine
 from .core.readinglist import BadName, ReadingList, Selector, tag_name
 from .core.readinglist.names import MUTE, check_note
@@ -52,16 +53,21 @@ def cmd_tag(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     reading = ReadingList(store)
     known = store.known_ids()
-    if args.action == "remove":  # a paper whose digests were removed can still lose its tag
-        known |= reading.tags().get(name, frozenset())
+    carrying = reading.tags().get(name, frozenset()) if args.action == "remove" else frozenset()
+    known |= carrying  # a paper whose digests were removed can still lose its tag
     ids, unknown = resolve_ids(args.ids, known)
     if ids:
         if args.action == "add":
             reading.change_tags(ids, add=[name])
             print(f"tagged {escape_controls(name)}: {_ids_text(ids)}")
         else:
-            reading.change_tags(ids, remove=[name])
-            print(f"untagged {escape_controls(name)}: {_ids_text(ids)}")
+            had = [i for i in ids if bare_id(i) in carrying]
+            if had:
+                reading.change_tags(had, remove=[name])
+                print(f"took the tag {escape_controls(name)} off: {_ids_text(had)}")
+            lacking = [i for i in ids if i not in had]
+            if lacking:
+                print(f"not tagged {escape_controls(name)} (nothing to take off): {_ids_text(lacking)}")
     if unknown:
         what = "not an arXiv id in the library: " + ", ".join(unknown)
         raise CommandError(what + ("" if ids else "; nothing changed"))

@@ -45,7 +45,9 @@ def test_tag_add_remove_and_query(capsys, home: Path) -> None:
     assert ids_of(capsys, home, "has:tag") == {CAPTION, GEO}
 
     code, out, _ = run(capsys, home, "tag", "remove", "to-read", CAPTION)
-    assert (code, out) == (0, f"untagged to-read: {CAPTION}\n")
+    assert (code, out) == (0, f"took the tag to-read off: {CAPTION}\n")
+    code, out, _ = run(capsys, home, "tag", "remove", "to-read", CAPTION)  # it no longer has it: said so
+    assert (code, out) == (0, f"not tagged to-read (nothing to take off): {CAPTION}\n")
     assert ids_of(capsys, home, "tag:to-read") == {GEO}
 
 
