@@ -197,6 +197,11 @@ async def test_sidebar_applies_a_list_and_toggles(make_app, home: Path):
         await pilot.press("L")  # show, focused
         await pilot.pause()
         assert sidebar.display and sidebar.has_focus
+        sidebar.highlighted = 0
+        await pilot.press("j", "j")  # j/k move in the sidebar as in the list
+        assert sidebar.highlighted == 2
+        await pilot.press("k")
+        assert sidebar.highlighted == 1
         labels = [item.label for item in sidebar.lists]
         assert labels[:5] == ["All", "Unread", "New", "Starred", "@ir"]
         sidebar.highlighted = sidebar.get_option_index("search:ir")
