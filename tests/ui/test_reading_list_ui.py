@@ -79,6 +79,11 @@ async def test_tag_marked_papers_and_take_a_tag_off(make_app, home: Path):
         await settle(app, pilot)
         assert set(reading(home).tags()) == {"keep"}
         assert "#batch" not in counts(screen) and counts(screen)["#keep"] == (3, 3)
+        await type_query(pilot, "-tag:keep")  # the marked papers are now hidden: the dialog says so
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TagInput)
+        assert app.screen.what == "3 marked papers, 3 of them hidden by the filter"
 
 
 async def test_a_bad_tag_name_is_said_and_nothing_is_written(make_app, home: Path):

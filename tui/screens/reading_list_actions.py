@@ -149,7 +149,11 @@ class ReadingListActions(_Base):
         """The marked papers (even those the filter hides), else the highlighted one."""
         if self.marks:
             ids = sorted(self.marks)
-            return ids, _plural(len(ids), "marked paper")
+            what = _plural(len(ids), "marked paper")
+            hidden = self.results.hidden(self.marks) if self.results is not None else 0
+            if hidden:  # the user should know that some are not on screen (as the copy menu says)
+                what += f", {hidden:,} of them hidden by the filter" if len(ids) > 1 else ", hidden by the filter"
+            return ids, what
         paper = self._highlighted_paper()
         if paper is None:
             return None
