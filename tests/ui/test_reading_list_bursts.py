@@ -56,3 +56,37 @@ async def test_mark_after_two_moves_marks_the_moved_to_paper(make_app):
         burst(app, "j", "j", "space")
         await settle(app, pilot)
         assert screen.marks == {papers[2].id}
+
+
+async def test_text_typed_in_the_same_read_as_ctrl_s_is_saved(make_app, monkeypatch):
+    """A fast typist's last characters and ctrl+s arrive together: the note saved has them all."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        paper = screen.highlighted.id
+        await pilot.press("N")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteEditor)
+        burst(app, "h", "i", "ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, NoteEditor)
+        assert screen.reading_list.note(paper) == "hi"
+
+
+async def test_text_typed_in_the_same_read_as_escape_is_not_dropped_unasked(make_app, monkeypatch):
+    """Escape right after typing asks before dropping the text, even when they arrive together."""
+    from tui.screens.dialogs import ConfirmDialog
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("N")
+        await settle(app, pilot)
+        burst(app, "h", "i", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)

@@ -9,6 +9,7 @@ and the dialog stays open with the text. The dialog answers the new text, or
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,13 +20,27 @@ from ..core.readinglist.names import MAX_NOTE, check_note
 from .dialogs import ConfirmDialog
 
 
+class NoteArea(TextArea):
+    """The note's text area: Escape closes the dialog (a plain text area would move the focus
+    on). Handled here, in the area's own queue, so keys typed just before it land first."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            event.stop()
+            event.prevent_default()
+            self.screen.action_close()  # type: ignore[attr-defined]
+            return
+        await super()._on_key(event)
+
+
 class NoteEditor(ModalScreen[str | None]):
     """Edits the note of one paper (``title`` names it); answers the text to save or None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save note", id="note.save", priority=True),
-        # Before the text area, which would take Escape to leave it.
-        Binding("escape", "close", "Close (asks when changed)", id="note.close", priority=True),
+        # Not priority: it then reaches the dialog after the keys typed before it (a burst).
+        Binding("ctrl+s", "save", "Save note", id="note.save"),
+        # The text area hands Escape to this action itself (see NoteArea), in order after the keys before it.
+        Binding("escape", "close", "Close (asks when changed)", id="note.close"),
     ]
 
     def __init__(self, title: str, text: str, draft: str | None = None, message: str = "") -> None:
@@ -40,7 +55,7 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
             yield Label(self.title_text, id="note-title", classes="dialog-title", markup=False)
-            yield TextArea(self.draft, id="note-text", soft_wrap=True, tab_behavior="indent")
+            yield NoteArea(self.draft, id="note-text", soft_wrap=True, tab_behavior="indent")
             yield Label(self.message, id="note-error", markup=False)
             yield Label("Markdown · ctrl+s: save · Esc: close (asks first when changed)", classes="dialog-hint")
 
