@@ -58,18 +58,30 @@ def _notice(message: str) -> None:
     print(f"arxiv-reader: {escape_controls(message)}", file=sys.stderr)
 
 
-def open_store(home: Path | None):
+def open_store(home: Path | None, read_only: bool = False):
     """Open the store at ``home`` (or the default); every notice it raises, now or
-    later in the command, is printed to stderr as it comes."""
+    later in the command, is printed to stderr as it comes. ``read_only`` (a
+    command that only reads): no data folder is said, and none is made."""
     from .core.store import Store, default_home
 
-    store = Store(home or default_home())
+    home = home or default_home()
+    if read_only and _missing(home):
+        raise CommandError(f"no library at {home}: import digests first (arxiv-reader import PATH)")
+    store = Store(home)
     if store.unusable:  # (a file in its place...): this alone is the message
         raise CommandError(store.unusable)
     for message in store.messages:
         _notice(message)
     store.messages.subscribe(_notice)
     return store
+
+
+def _missing(home: Path) -> bool:
+    """Whether ``home`` is simply not there yet (not: a file stands in its way)."""
+    if home.exists():
+        return False
+    parent = next((folder for folder in home.parents if folder.exists()), None)
+    return parent is not None and parent.is_dir()
 
 
 def filter_with_query(
@@ -218,7 +230,12 @@ def reading_snapshot(store) -> Snapshot:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    store = open_store(args.home)
+    from .core.store import default_home
+
+    if not args.query.strip() and _missing(args.home or default_home()):
+        _notice(f"no library at {args.home or default_home()}: import digests first (arxiv-reader import PATH)")
+        return 0  # nothing was asked to match (as for an empty library)
+    store = open_store(args.home, read_only=True)
     papers = store.load_papers()
     states = store.states()
     if not papers and not args.query.strip():
@@ -256,7 +273,7 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    store = open_store(args.home)
+    store = open_store(args.home, read_only=True)
     papers = store.load_papers()
     states = store.states()
     dates = [ref.date for paper in papers for ref in paper.digests]
@@ -295,7 +312,7 @@ def _device_lines(store) -> list[str]:
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import run_export
 
-    store = open_store(args.home)
+    store = open_store(args.home, read_only=True)
     states = store.states()
     library = store.load_papers()
     reading = reading_snapshot(store)
