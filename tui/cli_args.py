@@ -203,7 +203,10 @@ def _add_reading_list(add, common: argparse.ArgumentParser) -> None:
     search("list").add_argument(
         "--format", choices=("table", "jsonl"), default="table", help="output (default: table)"
     )
-    search("remove").add_argument("name", metavar="NAME", help="the saved search to forget")
+    p_unsave = search("remove")
+    p_unsave.add_argument("name", metavar="NAME", help="the saved search to forget")
+    p_unsave.add_argument("--force", action="store_true",
+                          help="remove it even when other saved searches use it (they then match nothing)")
 
     p_alerts = add("alerts")
     p_alerts.add_argument(
