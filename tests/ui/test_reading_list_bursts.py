@@ -12,9 +12,7 @@ from tui.screens.tag_input import TagInput
 from ui_helpers import SIZE, burst, settle, wait_loaded
 
 
-async def test_tag_after_two_moves_names_the_moved_to_paper(make_app, monkeypatch):
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
+async def test_tag_after_two_moves_names_the_moved_to_paper(make_app, no_editor):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -29,9 +27,7 @@ async def test_tag_after_two_moves_names_the_moved_to_paper(make_app, monkeypatc
         assert screen.reading_list.tags_of(papers[0].id) == ()
 
 
-async def test_note_after_two_moves_is_on_the_moved_to_paper(make_app, monkeypatch):
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
+async def test_note_after_two_moves_is_on_the_moved_to_paper(make_app, no_editor):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -58,10 +54,8 @@ async def test_mark_after_two_moves_marks_the_moved_to_paper(make_app):
         assert screen.marks == {papers[2].id}
 
 
-async def test_text_typed_in_the_same_read_as_ctrl_s_is_saved(make_app, monkeypatch):
+async def test_text_typed_in_the_same_read_as_ctrl_s_is_saved(make_app, no_editor):
     """A fast typist's last characters and ctrl+s arrive together: the note saved has them all."""
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -76,12 +70,10 @@ async def test_text_typed_in_the_same_read_as_ctrl_s_is_saved(make_app, monkeypa
         assert screen.reading_list.note(paper) == "hi"
 
 
-async def test_text_typed_in_the_same_read_as_escape_is_not_dropped_unasked(make_app, monkeypatch):
+async def test_text_typed_in_the_same_read_as_escape_is_not_dropped_unasked(make_app, no_editor):
     """Escape right after typing asks before dropping the text, even when they arrive together."""
     from tui.screens.dialogs import ConfirmDialog
 
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)

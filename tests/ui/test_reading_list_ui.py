@@ -99,9 +99,7 @@ async def test_a_bad_tag_name_is_said_and_nothing_is_written(make_app, home: Pat
         assert reading(home).tags() == {}
 
 
-async def test_note_in_the_reader_saved_only_on_save(make_app, home: Path, monkeypatch):
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
+async def test_note_in_the_reader_saved_only_on_save(make_app, home: Path, no_editor):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -314,9 +312,7 @@ async def test_a_failing_editor_resumes_the_reader_and_keeps_the_text(make_app, 
             reading(home).set_note(paper, "")
 
 
-async def test_a_too_long_note_keeps_the_dialog_open_with_the_text(make_app, home: Path, monkeypatch):
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
+async def test_a_too_long_note_keeps_the_dialog_open_with_the_text(make_app, home: Path, no_editor):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -337,9 +333,7 @@ async def test_a_too_long_note_keeps_the_dialog_open_with_the_text(make_app, hom
         assert reading(home).note(paper) == "x" * 100_000
 
 
-async def test_a_note_changed_elsewhere_meanwhile_is_not_overwritten_unasked(make_app, home: Path, monkeypatch):
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
+async def test_a_note_changed_elsewhere_meanwhile_is_not_overwritten_unasked(make_app, home: Path, no_editor):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
