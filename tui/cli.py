@@ -150,6 +150,14 @@ def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], lis
     return list(dict.fromkeys(resolved)), unknown
 
 
+def refuse_unknown_ids(unknown: Sequence[str], applied: Sequence[str]) -> None:
+    """Name the ids that are not in the library (exit 1), saying "nothing changed"
+    when none was applied; nothing when every id was known."""
+    if unknown:
+        what = "not an arXiv id in the library: " + ", ".join(unknown)
+        raise CommandError(what + ("" if applied else "; nothing changed"))
+
+
 def _truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -266,9 +274,7 @@ def cmd_state(args: argparse.Namespace) -> int:
         else:
             store.set_read(ids, args.command == "read")
         print(f"{done[args.command]}: {escape_controls(', '.join(ids))}")
-    if unknown:
-        what = "not an arXiv id in the library: " + ", ".join(unknown)
-        raise CommandError(what + ("" if ids else "; nothing changed"))
+    refuse_unknown_ids(unknown, ids)
     return 0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import orjson
 
-from .cli import CommandError, new_ids_for, open_store, reading_snapshot, resolve_ids
+from .cli import CommandError, new_ids_for, open_store, reading_snapshot, refuse_unknown_ids, resolve_ids
 from .cli_alerts import cmd_alerts
 from .cli_output import write_data, write_text
 from .core.models import split_arxiv_id
@@ -68,9 +68,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             lacking = [i for i in ids if i not in had]
             if lacking:
                 print(f"not tagged {escape_controls(name)} (nothing to take off): {_ids_text(lacking)}")
-    if unknown:
-        what = "not an arXiv id in the library: " + ", ".join(unknown)
-        raise CommandError(what + ("" if ids else "; nothing changed"))
+    refuse_unknown_ids(unknown, ids)
     return 0
 
 
