@@ -37,3 +37,10 @@ def make_app(home: Path):
         return ArxivReaderApp(store, **options)
 
     return make
+
+
+@pytest.fixture
+def no_editor(monkeypatch) -> None:
+    """No $VISUAL or $EDITOR: ``N`` edits the note in the reader's own text area."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)

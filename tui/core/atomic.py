@@ -17,6 +17,7 @@ import secrets
 import socket
 import time
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 #: Temporaries of writers on other hosts (a shared home) count as stale after this long.
 FOREIGN_TEMPORARY_AGE = 24 * 3600.0
@@ -52,11 +53,23 @@ def create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
         return fd, tmp
 
 
-def _write_through_temporary(path: Path, data: bytes, info: os.stat_result | None, keep_owner: bool) -> None:
+def write_through_temporary(
+    path: Path,
+    fill: Callable[[BinaryIO], object],
+    info: os.stat_result | None = None,
+    keep_owner: bool = False,
+) -> None:
+    """Replace ``path`` atomically with what ``fill`` writes into the open temporary.
+
+    The temporary sits beside ``path`` (so the rename is atomic), takes the
+    permission bits of ``info`` (the replaced file's stat) or the user's umask,
+    and with ``keep_owner`` the replaced file's owner; it is fsynced before the
+    rename and the folder after it, and removed when anything fails.
+    """
     fd, tmp = create_temporary(path, None if info is None else info.st_mode & 0o7777)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
             handle.flush()
             if keep_owner and info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
                 os.fchown(handle.fileno(), info.st_uid, info.st_gid)
@@ -86,7 +99,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         info = os.stat(path)
     except OSError:
         info = None
-    _write_through_temporary(path, data, info, keep_owner=False)
+    write_through_temporary(path, lambda handle: handle.write(data), info)
 
 
 def replace_user_file(path: Path, data: bytes) -> None:
@@ -105,7 +118,7 @@ def replace_user_file(path: Path, data: bytes) -> None:
     except FileNotFoundError:
         info = None
     try:
-        _write_through_temporary(path, data, info, keep_owner=True)
+        write_through_temporary(path, lambda handle: handle.write(data), info, keep_owner=True)
     except PermissionError:
         if info is None:
             raise
