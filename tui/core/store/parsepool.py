@@ -9,11 +9,12 @@ whose importer is gone exits within a second.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 
 from .shards import FileResult, parse_to_shard
@@ -46,6 +47,23 @@ def _start_worker(importer: int) -> None:
     threading.Thread(target=_exit_with, args=(importer,), name="watch importer", daemon=True).start()
 
 
+@contextlib.contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[concurrent.futures.Executor | None]:
+    """Worker processes as above (one per core, at most 8), or None on a single core.
+
+    Shut down (waiting for their tasks) when the block ends.
+    """
+    workers = workers or min(os.cpu_count() or 1, 8)
+    if workers < 2:
+        yield None
+        return
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
+        yield pool
+
+
 def parse_files(
     todo: list[str], todo_bytes: int, library: str, keep: list[bool], durable: bool = True
 ) -> Iterable[FileResult]:
@@ -56,13 +74,10 @@ def parse_files(
         for path, keep_papers in zip(todo, keep):
             yield parse_to_shard(path, library, keep_papers, durable)
         return
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
     done = 0
     try:
-        with concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
-        ) as pool:
+        with worker_pool(workers) as pool:
+            assert pool is not None
             for result in pool.map(parse_to_shard, todo, [library] * len(todo), keep, [durable] * len(todo),
                                    chunksize=4):
                 done += 1
