@@ -56,18 +56,30 @@ def _notice(message: str) -> None:
     print(f"arxiv-reader: {escape_controls(message)}", file=sys.stderr)
 
 
-def open_store(home: Path | None):
+def open_store(home: Path | None, read_only: bool = False):
     """Open the store at ``home`` (or the default); every notice it raises, now or
-    later in the command, is printed to stderr as it comes."""
+    later in the command, is printed to stderr as it comes. ``read_only`` (a
+    command that only reads): no data folder is said, and none is made."""
     from .core.store import Store, default_home
 
-    store = Store(home or default_home())
+    home = home or default_home()
+    if read_only and _missing(home):
+        raise CommandError(f"no library at {home}: import digests first (arxiv-reader import PATH)")
+    store = Store(home)
     if store.unusable:  # (a file in its place...): this alone is the message
         raise CommandError(store.unusable)
     for message in store.messages:
         _notice(message)
     store.messages.subscribe(_notice)
     return store
+
+
+def _missing(home: Path) -> bool:
+    """Whether ``home`` is simply not there yet (not: a file stands in its way)."""
+    if home.exists():
+        return False
+    parent = next((folder for folder in home.parents if folder.exists()), None)
+    return parent is not None and parent.is_dir()
 
 
 def filter_with_query(
@@ -136,6 +148,14 @@ def resolve_ids(raw_ids: Sequence[str], known: set[str]) -> tuple[list[str], lis
     return list(dict.fromkeys(resolved)), unknown
 
 
+def refuse_unknown_ids(unknown: Sequence[str], applied: Sequence[str]) -> None:
+    """Name the ids that are not in the library (exit 1), saying "nothing changed"
+    when none was applied; nothing when every id was known."""
+    if unknown:
+        what = "not an arXiv id in the library: " + ", ".join(unknown)
+        raise CommandError(what + ("" if applied else "; nothing changed"))
+
+
 # -- subcommands -----------------------------------------------------------------
 
 
@@ -198,8 +218,12 @@ def reading_snapshot(store) -> Snapshot:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from .cli_index import query_docs, table_lines, uses_reading_list
+    from .core.store import default_home
 
-    store = open_store(args.home)
+    if not args.query.strip() and _missing(args.home or default_home()):
+        _notice(f"no library at {args.home or default_home()}: import digests first (arxiv-reader import PATH)")
+        return 0  # nothing was asked to match (as for an empty library)
+    store = open_store(args.home, read_only=True)
     index = store.open_index()  # answers from the index: the library is never loaded
     states = store.states()
     if not len(index) and not args.query.strip():
@@ -249,16 +273,14 @@ def cmd_state(args: argparse.Namespace) -> int:
         else:
             store.set_read(ids, args.command == "read")
         print(f"{done[args.command]}: {escape_controls(', '.join(ids))}")
-    if unknown:
-        what = "not an arXiv id in the library: " + ", ".join(unknown)
-        raise CommandError(what + ("" if ids else "; nothing changed"))
+    refuse_unknown_ids(unknown, ids)
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from .cli_index import stats_lines
 
-    store = open_store(args.home)
+    store = open_store(args.home, read_only=True)
     out = [*stats_lines(store, store.open_index()), *_device_lines(store)]
     write_text("".join(escape_controls(line) + "\n" for line in out))  # categories, dates, devices: from files
     return 0
@@ -279,7 +301,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core.index.universe import IndexUniverse
     from .export import run_export
 
-    store = open_store(args.home)
+    store = open_store(args.home, read_only=True)
     states = store.states()
     reading = reading_snapshot(store)
     if uses_reading_list(args.query, reading):  # tags, notes, @name, muting: the loaded library answers

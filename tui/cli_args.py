@@ -4,6 +4,7 @@ before argparse sees them (a query may start with ``-`` or be ``--``)."""
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,28 @@ SUBCOMMANDS = (
     "tag", "tags", "note", "search", "alerts",
 )
 EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
+
+
+def seconds(value: str) -> float:
+    """An argparse type: a finite number of seconds, 0 or more (not nan, inf or -1)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, 0 or more, not {value!r}")
+    return number
+
+
+def port(value: str) -> int:
+    """An argparse type: a TCP port from 1 to 65535."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {value}")
+    return number
 
 
 def _common_options(default: object = None) -> argparse.ArgumentParser:
@@ -84,7 +107,7 @@ def build_command_parser() -> argparse.ArgumentParser:
         help="then keep watching PATH: import each new or changed day file once it is finished (Ctrl-C stops)",
     )
     p_import.add_argument(
-        "--settle", type=float, default=1.0, metavar="SECONDS",
+        "--settle", type=seconds, default=1.0, metavar="SECONDS",
         help="with --watch: how long a changed file must stay unchanged before it is read (default 1)",
     )
 
@@ -134,10 +157,10 @@ def build_command_parser() -> argparse.ArgumentParser:
     p_serve = add("serve")
     p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
                          "machine only; any other is reachable by others, and a warning says so)")
-    p_serve.add_argument("--port", type=int, default=8537, help="port to listen on (default: 8537)")
+    p_serve.add_argument("--port", type=port, default=8537, help="port to listen on (default: 8537)")
     p_serve.add_argument("--public-url", metavar="URL", help="the address browsers use to reach the server, "
                          "when not http://HOST:PORT (behind a proxy, or listening on 0.0.0.0)")
-    p_serve.add_argument("--mark-read-delay", type=float, default=1.5, metavar="SECONDS",
+    p_serve.add_argument("--mark-read-delay", type=seconds, default=1.5, metavar="SECONDS",
                          help="as for the reader (default 1.5)")
     _add_reading_list(add, common)
     return parser
@@ -180,7 +203,10 @@ def _add_reading_list(add, common: argparse.ArgumentParser) -> None:
     search("list").add_argument(
         "--format", choices=("table", "jsonl"), default="table", help="output (default: table)"
     )
-    search("remove").add_argument("name", metavar="NAME", help="the saved search to forget")
+    p_unsave = search("remove")
+    p_unsave.add_argument("name", metavar="NAME", help="the saved search to forget")
+    p_unsave.add_argument("--force", action="store_true",
+                          help="remove it even when other saved searches use it (they then match nothing)")
 
     p_alerts = add("alerts")
     p_alerts.add_argument(

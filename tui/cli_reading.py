@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import orjson
 
-from .cli import CommandError, new_ids_for, open_store, reading_snapshot, resolve_ids
+from .cli import CommandError, new_ids_for, open_store, reading_snapshot, refuse_unknown_ids, resolve_ids
 from .cli_alerts import cmd_alerts
 from .cli_output import write_data, write_text
 from .core.models import split_arxiv_id
+from .core.store.common import bare_id
 from .core.query import QueryEngine
 from .core.readinglist import BadName, ReadingList, Selector, tag_name
-from .core.readinglist.names import MUTE
+from .core.readinglist.names import MUTE, check_note
 from .core.safetext import escape_controls, inert_json, inert_text
-from .external_editor import EditorError, configured_editor, edit_text
+from .external_editor import EditorError, configured_editor, edit_text, keep_recovery
 
 __all__ = ["COMMANDS", "reading_snapshot"]
 
@@ -51,19 +53,22 @@ def cmd_tag(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     reading = ReadingList(store)
     known = store.known_ids()
-    if args.action == "remove":  # a paper whose digests were removed can still lose its tag
-        known |= reading.tags().get(name, frozenset())
+    carrying = reading.tags().get(name, frozenset()) if args.action == "remove" else frozenset()
+    known |= carrying  # a paper whose digests were removed can still lose its tag
     ids, unknown = resolve_ids(args.ids, known)
     if ids:
         if args.action == "add":
             reading.change_tags(ids, add=[name])
             print(f"tagged {escape_controls(name)}: {_ids_text(ids)}")
         else:
-            reading.change_tags(ids, remove=[name])
-            print(f"untagged {escape_controls(name)}: {_ids_text(ids)}")
-    if unknown:
-        what = "not an arXiv id in the library: " + ", ".join(unknown)
-        raise CommandError(what + ("" if ids else "; nothing changed"))
+            had = [i for i in ids if bare_id(i) in carrying]
+            if had:
+                reading.change_tags(had, remove=[name])
+                print(f"took the tag {escape_controls(name)} off: {_ids_text(had)}")
+            lacking = [i for i in ids if i not in had]
+            if lacking:
+                print(f"not tagged {escape_controls(name)} (nothing to take off): {_ids_text(lacking)}")
+    refuse_unknown_ids(unknown, ids)
     return 0
 
 
@@ -114,19 +119,42 @@ def cmd_note(args: argparse.Namespace) -> int:
         return 0
     if not known:
         raise CommandError(f"not an arXiv id in the library: {escape_controls(args.id)}; nothing changed")
-    text = args.set if args.set is not None else _edit(key, current)
+    text = args.set if args.set is not None else _edit(key, current, store.home)
     if text is None:
         print(f"the note of {key} is unchanged")
         return 0
+    if args.edit:
+        _check_edited(reading, store.home, key, current, text)
     try:
         saved = reading.set_note(key, text)
     except ValueError as error:
         raise CommandError(f"{error}; nothing changed") from None
-    print(f"saved the note of {key} ({len(saved):,} characters)" if saved else f"removed the note of {key}")
+    print(f"saved the note of {key} ({_plural(len(saved), 'character')})" if saved else f"removed the note of {key}")
     return 0
 
 
-def _edit(key: str, current: str) -> str | None:
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def _check_edited(reading: ReadingList, home: Path, key: str, began_with: str, text: str) -> None:
+    """Refuse an edited note that is too long, or whose note changed elsewhere while it was
+    edited; the edited text is then kept in a recovery file whose path the message gives."""
+    problem = ""
+    try:
+        check_note(text)
+    except ValueError as error:
+        problem = str(error)
+    else:
+        now = reading.note(key)
+        if now != began_with and now.rstrip() != text.rstrip():
+            problem = "the note was changed elsewhere (another reader or note command) while you edited it"
+    if problem:
+        kept = keep_recovery(text, home / "recovered", f"note-{key}")
+        raise CommandError(f"{problem}; nothing changed. Your text is kept in {kept}")
+
+
+def _edit(key: str, current: str, home: Path) -> str | None:
     """The note as left in ``$VISUAL`` / ``$EDITOR`` (``None``: left unchanged)."""
     editor = configured_editor()
     if not editor:
@@ -134,7 +162,10 @@ def _edit(key: str, current: str) -> str | None:
     try:
         return edit_text(current, editor, f"note-{key}")
     except EditorError as error:
-        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was") from None
+        kept = ""
+        if error.text is not None and error.text.rstrip() != current.rstrip():  # the user's words: not lost
+            kept = f". What the editor left is kept in {keep_recovery(error.text, home / 'recovered', f'note-{key}')}"
+        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was{kept}") from None
 
 
 # -- saved searches ------------------------------------------------------------------------
@@ -148,12 +179,21 @@ def cmd_search(args: argparse.Namespace) -> int:
     reading = ReadingList(store)
     if args.action == "remove":
         try:
+            users = reading.searches_using(args.name)
+            if users and not args.force:
+                raise CommandError(
+                    f"not removed: @{escape_controls(args.name.casefold())} is used by "
+                    + ", ".join(f"@{name}" for name in users)
+                    + ", which would then match nothing; change them first, or add --force")
             removed = reading.remove_search(args.name)
         except BadName as error:
             raise _bad_name(error) from None
         if not removed:
             raise CommandError(f"there is no saved search named {escape_controls(args.name)}")
         print(f"removed the saved search @{escape_controls(args.name.casefold())}")
+        if users:
+            print("these saved searches use it and now match nothing: " + ", ".join(f"@{name}" for name in users),
+                  file=sys.stderr)
         return 0
     return _list(store, reading, args.format)
 

@@ -9,9 +9,11 @@ with the user's library and state, and is told so.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import shlex
+import socket
 import sys
 from pathlib import Path
 
@@ -37,12 +39,44 @@ def reader_command(home: Path, mark_read_delay: float) -> str:
     ])
 
 
+def is_wildcard(host: str) -> bool:
+    """Whether ``host`` means every address of this machine (``0.0.0.0``, ``::``)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return host == ""
+
+
 def public_url(host: str, port: int, given: str | None) -> str:
-    """The address the page tells the browser to connect back to."""
+    """The address the page tells the browser to connect back to: ``given``, else
+    ``http://HOST:PORT`` (for a wildcard HOST, this machine's name: a browser
+    can't connect to 0.0.0.0)."""
     if given:
         return given.rstrip("/")
+    if is_wildcard(host):
+        host = socket.getfqdn()
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     return f"http://{shown}:{port}"
+
+
+def check_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port`` (``None``: it can), found by
+    binding a socket there for a moment, as the server will."""
+    try:
+        addresses = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        return f"cannot listen on {host}: {error.strerror or error} (give an address of this machine to --host)"
+    for family, kind, proto, _, address in addresses:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                if os.name == "posix":  # (as the server does: a port in TIME_WAIT is free)
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return f"port {port} is in use (another serve?): try --port {port + 1 if port < 65535 else port - 1}"
+            return f"cannot listen on {host} port {port}: {error.strerror or error}"
+    return None
 
 
 def cmd_serve(args) -> int:
@@ -67,14 +101,27 @@ def serve(home: Path, host: str, port: int, url: str | None, mark_read_delay: fl
             file=sys.stderr, flush=True,
         )
     address = public_url(host, port, url)
+    if is_wildcard(host) and not url:
+        print(f"arxiv-reader: browsers are sent to {address}; if that name doesn't lead to this machine from "
+              f"theirs, pass --public-url http://ADDRESS:{port} (an address they can reach)",
+              file=sys.stderr, flush=True)
+    why = check_listen(host, port)
+    if why is not None:
+        print(f"arxiv-reader: {why}", file=sys.stderr, flush=True)
+        return 1
 
     class ReaderServer(Server):
-        async def on_startup(self, app) -> None:  # (textual-serve's own banner replaced)
+        async def on_startup(self, app) -> None:  # (textual-serve's own banner replaced; bind checked above)
             print(f"arxiv-reader: serving the reader on {address} (data folder {os.path.abspath(home)}); "
                   "each browser tab is a reader; Ctrl-C stops", flush=True)
 
     server = ReaderServer(
         reader_command(home, mark_read_delay), host=host, port=port, title="arxiv-reader", public_url=address,
     )
-    server.serve()
+    try:
+        server.serve()
+    except OSError as error:  # (taken between the check and the bind)
+        print(f"arxiv-reader: cannot listen on {host} port {port}: {error.strerror or error}",
+              file=sys.stderr, flush=True)
+        return 1
     return 0

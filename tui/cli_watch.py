@@ -70,7 +70,9 @@ def run_watch(store, paths: list[Path], settle: float) -> int:
             else:
                 _say(event.message, error=event.error)
         waiting = watcher.waiting
-        _say("stopped watching" + (f"; not imported, unfinished: {', '.join(waiting)}" if waiting else ""))
+        _say("stopped watching" + (
+            f"; not imported yet (still changing, unfinished, or the library busy): {', '.join(waiting)}"
+            if waiting else ""))
         return 0
     finally:
         for signum, handler in previous.items():

@@ -67,23 +67,43 @@ class Config:
     path: Path | None = None
     #: ``file:line: message`` for each thing ignored in the file.
     problems: tuple[str, ...] = ()
+    #: ``("section.key", line)`` for each setting read from the file (for messages).
+    lines: tuple[tuple[str, int], ...] = ()
+
+    def where(self, setting: str) -> str:
+        """``file:line`` where ``setting`` (``"library.folders"``) is set, for a message."""
+        line = dict(self.lines).get(setting, 0)
+        return f"{self.path}:{line}" if line else str(self.path)
 
     def folders(self) -> list[Path]:
         """``[library] folders`` as paths: ``~`` and ``$VARS`` expanded, a relative
-        path taken from the config file's folder."""
+        path taken from the config file's folder (one that can't be expanded is
+        left out: :meth:`usable_folders` names it)."""
+        return [path for path in map(self._expand, self.library.folders) if isinstance(path, Path)]
+
+    def _expand(self, folder: str) -> Path | str:
+        """The folder as a path, or why it can't be one (``~nobody/x``: no such user)."""
         base = self.path.parent if self.path is not None else Path.cwd()
-        return [base / Path(os.path.expandvars(folder)).expanduser() for folder in self.library.folders]
+        try:
+            return base / Path(os.path.expandvars(folder)).expanduser()
+        except RuntimeError:  # (pathlib: "Could not determine home directory")
+            user = folder[1:].partition("/")[0]
+            return f"no user {user!r} (for your own home folder write ~/{folder[1:]})"
 
     def usable_folders(self) -> tuple[list[Path], list[str]]:
         """The configured folders that exist, and a message for each that does not."""
         found: list[Path] = []
         missing: list[str] = []
-        for folder in self.folders():
-            if folder.is_dir():
+        where = self.where("library.folders")
+        for name in self.library.folders:
+            folder = self._expand(name)
+            if isinstance(folder, str):
+                missing.append(f"{where}: [library] folder {name}: {folder}; not imported")
+            elif folder.is_dir():
                 found.append(folder)
             else:
                 what = "is not a folder" if folder.exists() else "does not exist"
-                missing.append(f"{self.path}: [library] folder {folder} {what}; not imported")
+                missing.append(f"{where}: [library] folder {folder} {what}; not imported")
         return found, missing
 
 
@@ -131,8 +151,9 @@ def load_config(path: Path | None = None) -> Config:
         return Config(path=path, problems=(f"{path}:{line}: not valid TOML ({error}); using defaults",))
 
     problems: list[str] = []
+    lines: list[tuple[str, int]] = []
     config = Config(path=path)
-    sections = {f.name: f for f in fields(Config) if f.name not in ("path", "problems")}
+    sections = {f.name: f for f in fields(Config) if f.name not in ("path", "problems", "lines")}
     for name, table in data.items():
         if name not in sections:
             problems.append(f"{path}:{_line_of(text, name)}: unknown section [{name}] ignored")
@@ -145,6 +166,7 @@ def load_config(path: Path | None = None) -> Config:
         known = {f.name: f for f in fields(current)}
         for key, value in table.items():
             line = _line_of(text, key, name)
+            lines.append((f"{name}.{key}", line))
             if key not in known:
                 problems.append(f"{path}:{line}: unknown setting {name}.{key} ignored")
                 continue
@@ -161,7 +183,7 @@ def load_config(path: Path | None = None) -> Config:
             except ValueError as error:
                 problems.append(f"{path}:{line}: {name}.{key}: {error}; using {default!r}")
         config = replace(config, **{name: replace(current, **values)})
-    return replace(config, problems=tuple(problems))
+    return replace(config, problems=tuple(problems), lines=tuple(lines))
 
 
 def load_config_for_reader(paths: list[Path]) -> tuple[Config, list[Path]]:
@@ -185,7 +207,7 @@ def describe(config: Config, path: Path) -> str:
         status = "read"
     lines = [f"# config file: {path}", f"# ({status})", f"# (set {CONFIG_ENV} to use another file)"]
     for section in fields(Config):
-        if section.name in ("path", "problems"):
+        if section.name in ("path", "problems", "lines"):
             continue
         lines.append(f"\n[{section.name}]")
         values = getattr(config, section.name)

@@ -196,14 +196,31 @@ def append_export(
             if not plan.added:
                 return ExportResult(written=0, already=len(plan.present))
             if existing.exists and not existing.utf8 and not plan.addition.isascii():
-                raise ExportRefused(
-                    f"{path} is not UTF-8 and the entries to add have non-ASCII characters; nothing written. "
-                    "Convert the file to UTF-8, or use -f bibtex (ASCII)"
-                )
+                raise ExportRefused(_not_ascii_message(path, plan.addition, format_key, bool(notes),
+                                                       lambda: plan_append(existing.text, papers,
+                                                                           FORMATS[format_key][1], key_template,
+                                                                           universe).addition))
             append_to_file(existing, existing.encode(plan.addition), path)
     except UserFileError as error:
         raise ExportRefused(str(error)) from None
     return ExportResult(written=len(plan.added), already=len(plan.present))
+
+
+def _not_ascii_message(path: Path, addition: str, format_key: str, notes: bool, without_notes) -> str:
+    """Why entries cannot go into a file that is not UTF-8, naming the characters and where they
+    come from, with the fixes that would work (``without_notes()``: the addition with no notes)."""
+    odd = sorted({c for c in addition if not c.isascii()})
+    shown = " ".join(odd[:8]) + (" ..." if len(odd) > 8 else "")
+    fixes = ["convert the file to UTF-8"]
+    if notes and without_notes().isascii():
+        where = "your notes"
+        fixes.append("leave out --notes")
+    else:
+        where = "the papers' fields"
+        if format_key != "bibtex":
+            fixes.append("use -f bibtex, which spells what LaTeX can in ASCII")
+    return (f"{path} is not UTF-8 and {where} have characters with no ASCII spelling ({shown}); nothing "
+            f"written. To add them: " + ", or ".join(fixes))
 
 
 def _refuse_odd_bib(path: Path, text: str, scan) -> None:

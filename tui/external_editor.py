@@ -15,7 +15,15 @@ from pathlib import Path
 
 
 class EditorError(Exception):
-    """The editor could not be run or did not finish well; the message says why (nothing was changed)."""
+    """The editor could not be run or did not finish well; the message says why (nothing was changed).
+
+    ``text`` is what the editor left in its file (``None`` when it could not be
+    read), so that the caller can offer it again instead of losing it.
+    """
+
+    def __init__(self, message: str, text: str | None = None) -> None:
+        super().__init__(message)
+        self.text = text
 
 
 def configured_editor() -> str:
@@ -37,7 +45,11 @@ def edit_text(text: str, editor: str, name: str = "note") -> str | None:
         except (OSError, ValueError) as error:  # not found, not executable, bad quoting
             raise EditorError(f"cannot run the editor {editor!r}: {error}") from None
         if status != 0:
-            raise EditorError(f"the editor exited with status {status}")
+            try:
+                left = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                left = None
+            raise EditorError(f"the editor exited with status {status}", left)
         try:
             edited = path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
@@ -45,3 +57,14 @@ def edit_text(text: str, editor: str, name: str = "note") -> str | None:
     finally:
         path.unlink(missing_ok=True)
     return None if edited.rstrip() == text.rstrip() else edited
+
+
+def keep_recovery(text: str, folder: Path, name: str = "note") -> Path:
+    """Write ``text`` to a new file in ``folder`` (made when missing) and answer its path: the
+    user's words when they cannot be saved where they were meant to go."""
+    safe = "".join(c if c.isalnum() or c in ".-_" else "_" for c in name)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, file_name = tempfile.mkstemp(prefix=f"{safe}-", suffix=".md", dir=folder)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(text)
+    return Path(file_name)

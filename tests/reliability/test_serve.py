@@ -142,3 +142,33 @@ def test_public_url() -> None:
     assert public_url("127.0.0.1", 8537, None) == "http://127.0.0.1:8537"
     assert public_url("::1", 8537, None) == "http://[::1]:8537"
     assert public_url("0.0.0.0", 80, "https://reader.example.org/") == "https://reader.example.org"
+
+
+def test_a_port_in_use_is_said_before_any_serving_line(tmp_path: Path, capsys) -> None:
+    import socket
+
+    from tui.cli_serve import serve
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve(tmp_path / "home", "127.0.0.1", port, None, 1.5) == 1
+    out, err = capsys.readouterr()
+    assert "serving" not in out
+    assert f"port {port} is in use (another serve?): try --port {port + 1}" in err
+
+
+def test_a_host_that_is_no_address_is_said(tmp_path: Path, capsys) -> None:
+    from tui.cli_serve import serve
+
+    assert serve(tmp_path / "home", "nonexistent.invalid", free_port(), None, 1.5) == 1
+    out, err = capsys.readouterr()
+    assert "serving" not in out and "cannot listen on nonexistent.invalid" in err
+
+
+def test_a_wildcard_host_sends_browsers_to_the_machine_name() -> None:
+    import socket
+
+    assert public_url("0.0.0.0", 8611, None) == f"http://{socket.getfqdn()}:8611"
+    assert "0.0.0.0" not in public_url("::", 8611, None)

@@ -52,3 +52,10 @@ def loaded_whole(monkeypatch):
 
     monkeypatch.setattr(loader, "open_library", whole)
     monkeypatch.setattr(watching, "open_library", whole)
+
+
+@pytest.fixture
+def no_editor(monkeypatch) -> None:
+    """No $VISUAL or $EDITOR: ``N`` edits the note in the reader's own text area."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)

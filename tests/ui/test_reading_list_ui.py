@@ -79,6 +79,11 @@ async def test_tag_marked_papers_and_take_a_tag_off(make_app, home: Path):
         await settle(app, pilot)
         assert set(reading(home).tags()) == {"keep"}
         assert "#batch" not in counts(screen) and counts(screen)["#keep"] == (3, 3)
+        await type_query(pilot, "-tag:keep")  # the marked papers are now hidden: the dialog says so
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TagInput)
+        assert app.screen.what == "3 marked papers, 3 of them hidden by the filter"
 
 
 async def test_a_bad_tag_name_is_said_and_nothing_is_written(make_app, home: Path):
@@ -94,9 +99,7 @@ async def test_a_bad_tag_name_is_said_and_nothing_is_written(make_app, home: Pat
         assert reading(home).tags() == {}
 
 
-async def test_note_in_the_reader_saved_only_on_save(make_app, home: Path, monkeypatch):
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
+async def test_note_in_the_reader_saved_only_on_save(make_app, home: Path, no_editor):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -197,6 +200,11 @@ async def test_sidebar_applies_a_list_and_toggles(make_app, home: Path):
         await pilot.press("L")  # show, focused
         await pilot.pause()
         assert sidebar.display and sidebar.has_focus
+        sidebar.highlighted = 0
+        await pilot.press("j", "j")  # j/k move in the sidebar as in the list
+        assert sidebar.highlighted == 2
+        await pilot.press("k")
+        assert sidebar.highlighted == 1
         labels = [item.label for item in sidebar.lists]
         assert labels[:5] == ["All", "Unread", "New", "Starred", "@ir"]
         sidebar.highlighted = sidebar.get_option_index("search:ir")
@@ -262,3 +270,84 @@ async def test_changes_from_another_process_reach_the_sidebar(make_app, home: Pa
             if "#elsewhere" in counts(screen):
                 break
         assert counts(screen)["#elsewhere"] == (1, 1)
+
+
+def textual_like_suspend(events: list[str]):
+    """A stand-in for ``App.suspend`` shaped like Textual 8's: a generator context manager with no
+    try/finally, so the terminal is given back only when its body does not raise."""
+
+    @contextlib.contextmanager
+    def suspend():
+        events.append("suspended")
+        yield
+        events.append("resumed")
+
+    return suspend
+
+
+async def test_a_failing_editor_resumes_the_reader_and_keeps_the_text(make_app, home: Path, tmp_path: Path,
+                                                                      monkeypatch):
+    script = tmp_path / "editor.py"  # writes, then fails (like vim's :cq)
+    script.write_text("import sys\nopen(sys.argv[1], 'a').write('typed before failing\\n')\nsys.exit(3)\n")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setattr(reading_list_actions, "terminal_editor_usable", lambda app: True)
+    for editor, draft in [("false", ""), (str(tmp_path / "no-such-editor"), ""),
+                          (f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}", "typed before failing")]:
+        monkeypatch.setenv("EDITOR", editor)
+        events: list[str] = []
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            monkeypatch.setattr(app, "suspend", textual_like_suspend(events))
+            await wait_loaded(app, pilot)
+            paper = app.screen.highlighted.id
+            await pilot.press("N")
+            await settle(app, pilot)
+            assert events == ["suspended", "resumed"], editor
+            assert isinstance(app.screen, NoteEditor)  # the text is not lost: the reader's editor has it
+            assert app.screen.text_area.text.strip() == draft
+            assert "not saved" in " ".join(str(n.message) for n in app._notifications)
+            await pilot.press(*"kept", "ctrl+s")
+            await settle(app, pilot)
+            assert reading(home).note(paper) == (draft + "\n" if draft else "") + "kept"
+            reading(home).set_note(paper, "")
+
+
+async def test_a_too_long_note_keeps_the_dialog_open_with_the_text(make_app, home: Path, no_editor):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = app.screen.highlighted.id
+        await pilot.press("N")
+        await settle(app, pilot)
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        editor.text_area.text = "x" * 100_001
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is editor and len(editor.text_area.text) == 100_001
+        assert "at most 100,000" in str(editor.query_one("#note-error").render())
+        assert reading(home).note(paper) == ""
+        editor.text_area.move_cursor(editor.text_area.document.end)
+        await pilot.press("backspace", "ctrl+s")
+        await settle(app, pilot)
+        assert reading(home).note(paper) == "x" * 100_000
+
+
+async def test_a_note_changed_elsewhere_meanwhile_is_not_overwritten_unasked(make_app, home: Path, no_editor):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = app.screen.highlighted.id
+        await pilot.press("N")
+        await settle(app, pilot)
+        reading(home).set_note(paper, "from the other terminal")
+        await pilot.press(*"mine", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert reading(home).note(paper) == "from the other terminal"
+        await pilot.press("n")  # keep editing: the text is still there
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteEditor) and app.screen.text_area.text == "mine"
+        await pilot.press("ctrl+s")  # now it replaces the note it was shown
+        await settle(app, pilot)
+        assert reading(home).note(paper) == "mine"

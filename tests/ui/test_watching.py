@@ -59,3 +59,49 @@ async def test_the_reader_watches_only_when_asked(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         assert not hasattr(app.screen, "digest_arrivals")
+
+
+async def test_a_burst_of_files_gives_one_notice_and_the_ui_stays_free(make_app, tmp_path: Path) -> None:
+    """Many day files at once (a git pull, a weekend's catch-up): one notice saying how many
+    files and new papers, not one per file; keys are answered meanwhile."""
+    folder = tmp_path / "digests"
+    (folder / "cs.CL").mkdir(parents=True)
+    app = make_app(paths=[folder], watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await _until(pilot, screen.digest_arrivals.started.is_set, "the watch began")
+        before = len(app._notifications)
+        shutil.copytree(DATA / "cs.CL" / "2026", folder / "cs.CL" / "2026", dirs_exist_ok=True)
+        shutil.copytree(DATA / "cs.IR", folder / "cs.IR")
+        files = len(list(folder.rglob("*.md")))
+        assert files > 3
+        await pilot.press("slash", *"model", "enter")  # the UI answers while the files come in
+        await _until(pilot, lambda: any("day files arrived" in str(n.message) for n in app._notifications),
+                     "the burst said")
+        await settle(app, pilot)
+        said = [str(n.message) for n in list(app._notifications)[before:]]
+        assert len(said) <= 2, said  # (one burst; the copy may fall in two)
+        assert screen.query_text == "model"
+        assert sum(int(m.split(": ")[1].split()[0].replace(",", "")) for m in said if "arrived" in m) == len(
+            screen.library)
+        await app.action_quit()
+
+
+async def test_another_readers_import_reloads_this_one(make_app, home: Path, tmp_path: Path) -> None:
+    """Another process imports into the same library (files this reader doesn't watch):
+    the list follows, with one notice."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    app = make_app(paths=[folder], watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await _until(pilot, screen.digest_arrivals.started.is_set, "the watch began")
+        await pilot.pause(1.5)  # (the watcher has looked at the library once)
+        Store(home, device="other").import_paths([DATA / "cs.IR"])
+        await _until(pilot, lambda: len(screen.library) == Store(home, device="x").paper_count(),
+                     "this reader's list follows")
+        await _until(pilot, lambda: any("The library changed" in str(n.message) for n in app._notifications),
+                     "said")
+        await app.action_quit()

@@ -102,3 +102,20 @@ def test_no_saved_search_and_a_bad_limit(capsys, tmp_path: Path) -> None:
     assert "no saved search to alert on" in run(capsys, home, "alerts")[2]  # mute alerts nothing
     run(capsys, home, "search", "save", "x", "cat:cs.CV")
     assert run(capsys, home, "alerts", "--limit", "0")[0] == 2
+
+
+def test_a_search_whose_saved_search_was_removed_alerts_nothing(capsys, home: Path) -> None:
+    assert run(capsys, home, "search", "save", "seg", "ti:segmentation")[0] == 0
+    assert run(capsys, home, "search", "save", "mine", "@seg")[0] == 0
+    code, _, err = run(capsys, home, "search", "remove", "seg")
+    assert code == 1 and "used by @mine" in err and "--force" in err  # refused: @mine would match nothing
+    code, out, err = run(capsys, home, "search", "remove", "seg", "--force")
+    assert (code, out) == (0, "removed the saved search @seg\n") and "@mine" in err
+    run(capsys, home, "alerts")
+    run(capsys, home, "import", str(DAY2))
+    code, out, err = run(capsys, home, "alerts")
+    assert "@mine" not in out  # not the 130 new papers of the whole library
+    assert "unknown saved search @seg" in err
+    code, out, _ = run(capsys, home, "search", "list", "--format", "jsonl")
+    mine = next(row for row in map(json.loads, out.splitlines()) if row["name"] == "mine")
+    assert mine["papers"] == 0 and any("unknown saved search @seg" in w for w in mine["warnings"])

@@ -15,6 +15,7 @@ import pytest
 
 import tui.cli
 from tui.cli import build_command_parser, main
+from tui.core.store import Store
 
 KNOWN_OPTIONS = getattr(tui.cli, "KNOWN_OPTIONS", frozenset())
 
@@ -109,6 +110,11 @@ def test_list_says_when_nothing_matches(capsys, home: Path, tmp_path: Path) -> N
     code, out, err = run(capsys, home, "list", "-q", "xyzzy")
     assert code == 1 and out == "" and err == "arxiv-reader: no paper matches the query 'xyzzy'\n"
     code, out, err = run(capsys, tmp_path / "empty", "list")  # nothing asked to match: a note, exit 0
+    assert code == 0 and out == "" and "no library at" in err and not (tmp_path / "empty").exists()
+    code, out, err = run(capsys, tmp_path / "empty", "list", "-q", "graph")
+    assert code == 1 and out == "" and "no library at" in err
+    Store(tmp_path / "empty")
+    code, out, err = run(capsys, tmp_path / "empty", "list")
     assert code == 0 and out == "" and "the library is empty" in err
     code, out, err = run(capsys, tmp_path / "empty", "list", "-q", "graph")
     assert code == 1 and out == "" and "no paper matches" in err

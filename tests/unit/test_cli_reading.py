@@ -45,7 +45,9 @@ def test_tag_add_remove_and_query(capsys, home: Path) -> None:
     assert ids_of(capsys, home, "has:tag") == {CAPTION, GEO}
 
     code, out, _ = run(capsys, home, "tag", "remove", "to-read", CAPTION)
-    assert (code, out) == (0, f"untagged to-read: {CAPTION}\n")
+    assert (code, out) == (0, f"took the tag to-read off: {CAPTION}\n")
+    code, out, _ = run(capsys, home, "tag", "remove", "to-read", CAPTION)  # it no longer has it: said so
+    assert (code, out) == (0, f"not tagged to-read (nothing to take off): {CAPTION}\n")
     assert ids_of(capsys, home, "tag:to-read") == {GEO}
 
 
@@ -165,6 +167,66 @@ def test_note_edit_without_an_editor_or_with_a_failing_one_changes_nothing(
     code, _, err = run(capsys, home, "note", CAPTION, "--edit")
     assert code == 1 and "cannot run the editor" in err
     assert run(capsys, home, "note", CAPTION)[1] == "kept\n"
+
+
+def _recovered(err: str) -> str:
+    """The text of the recovery file the message names."""
+    return Path(err.split("kept in ")[1].split()[0].rstrip(".")).read_text()
+
+
+def test_note_edit_keeps_a_too_long_text_in_a_recovery_file(capsys, home: Path, tmp_path: Path, monkeypatch):
+    run(capsys, home, "note", CAPTION, "--set", "kept")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "y" * 100_001))
+    code, _, err = run(capsys, home, "note", CAPTION, "--edit")
+    assert code == 1 and "at most 100,000" in err and "nothing changed" in err
+    assert _recovered(err) == "y" * 100_001
+    assert run(capsys, home, "note", CAPTION)[1] == "kept\n"
+
+
+def test_note_edit_refuses_when_the_note_changed_meanwhile(capsys, home: Path, tmp_path: Path, monkeypatch):
+    run(capsys, home, "note", CAPTION, "--set", "before")
+    script = tmp_path / "meanwhile.py"  # another process saves the note while the editor is open
+    script.write_text(
+        "import subprocess, sys\n"
+        f"subprocess.run([sys.executable, '-m', 'tui', '--home', {str(home)!r}, 'note', {CAPTION!r}, "
+        "'--set', 'from elsewhere'], check=True, capture_output=True)\n"
+        "open(sys.argv[1], 'w').write('mine\\n')\n"
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    code, _, err = run(capsys, home, "note", CAPTION, "--edit")
+    assert code == 1 and "changed elsewhere" in err
+    assert _recovered(err) == "mine\n"
+    assert run(capsys, home, "note", CAPTION)[1] == "from elsewhere\n"
+
+
+def test_note_edit_keeps_what_a_failing_editor_left(capsys, home: Path, tmp_path: Path, monkeypatch):
+    run(capsys, home, "note", CAPTION, "--set", "kept")
+    script = tmp_path / "fails.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'w').write('half written')\nsys.exit(1)\n")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    code, _, err = run(capsys, home, "note", CAPTION, "--edit")
+    assert code == 1 and "status 1" in err and _recovered(err) == "half written"
+    assert run(capsys, home, "note", CAPTION)[1] == "kept\n"
+
+
+def test_a_non_ascii_note_into_a_latin1_bib_is_refused_with_a_fix_that_works(capsys, home: Path,
+                                                                               tmp_path: Path) -> None:
+    run(capsys, home, "note", GEO, "--set", "unicode: café 日本語 a\u200bb")
+    bib = tmp_path / "latin1.bib"
+    before = b"@misc{old,\n title = {Caf\xe9}\n}\n"
+    bib.write_bytes(before)
+    code, _, err = run(capsys, home, "export", "-q", f"id:{GEO}", "--notes", "--append", str(bib))
+    assert code != 0 and bib.read_bytes() == before
+    assert "your notes" in err and "日" in err and "\u200b" not in err
+    assert "leave out --notes" in err and "use -f bibtex" not in err  # it already is -f bibtex
+    code, _, err = run(capsys, home, "export", "-q", f"id:{GEO}", "--append", str(bib))  # the fix it gave
+    assert code == 0, err
+    assert bib.read_bytes().startswith(before) and GEO in bib.read_text(encoding="latin-1")
+    code, out, _ = run(capsys, home, "export", "-q", f"id:{GEO}", "--notes")
+    assert "a\u200bb" not in out and "ab" in out  # the zero-width space is dropped from the annote
 
 
 # -- saved searches ------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def test_the_reader_without_a_path_imports_the_configured_folders(tmp_path: Path
     seen = _run_reader(monkeypatch, ["--home", str(tmp_path / "home")])
     assert seen["paths"] == [folder] and not seen["sample"]
     assert seen["problems"] == (
-        f"{_own_config_file}: [library] folder {tmp_path / 'gone'} does not exist; not imported",)
+        f"{_own_config_file}:2: [library] folder {tmp_path / 'gone'} does not exist; not imported",)
     # A PATH given wins over the config.
     given = DIGESTS / "cs.CL" / "2026" / "08"
     assert _run_reader(monkeypatch, ["--home", str(tmp_path / "home"), str(given)])["paths"] == [given]
@@ -90,4 +90,36 @@ def test_import_watch_without_a_path_watches_the_configured_folders(tmp_path: Pa
     _own_config_file.write_text(f'[library]\nfolders = ["{folder}", "{tmp_path / "gone"}"]\n')
     assert cli.main([*home, "import", "--watch"]) == 0
     assert seen == [[folder]]
-    assert f"config: {_own_config_file}: [library] folder {tmp_path / 'gone'} does not exist" in capsys.readouterr().err
+    assert f"config: {_own_config_file}:2: [library] folder {tmp_path / 'gone'} does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("folder", ["~digests/cs.CV", "~no-such-user-here/x"])
+def test_a_tilde_user_that_does_not_exist_is_named_with_its_line_not_a_crash(tmp_path: Path, folder: str) -> None:
+    good = tmp_path / "good"
+    good.mkdir()
+    path = tmp_path / "config.toml"
+    path.write_text(f'[library]\n# mine\nfolders = ["{folder}", "{good}"]\n')
+    config = load_config(path)
+    assert config.folders() == [good]
+    found, missing = config.usable_folders()
+    assert found == [good]
+    user = folder[1:].partition("/")[0]
+    assert missing == [f"{path}:3: [library] folder {folder}: no user {user!r} (for your own home folder "
+                       f"write ~/{folder[1:]}); not imported"]
+
+
+def test_a_missing_folder_is_named_with_the_line_of_folders(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[library]\nfolders = ["{tmp_path / "gone"}"]\n')
+    assert load_config(path).usable_folders()[1] == [
+        f"{path}:2: [library] folder {tmp_path / 'gone'} does not exist; not imported"]
+
+
+def test_the_reader_with_a_tilde_user_folder_opens_and_names_it(tmp_path: Path, monkeypatch,
+                                                                 _own_config_file: Path) -> None:
+    folder = tmp_path / "digests"
+    shutil.copytree(DIGESTS / "cs.IR", folder / "cs.IR")
+    _own_config_file.write_text(f'[library]\nfolders = ["~digests/cs.CV", "{folder}"]\n')
+    seen = _run_reader(monkeypatch, ["--home", str(tmp_path / "home")])
+    assert seen["paths"] == [folder]
+    assert any(":2: [library] folder ~digests/cs.CV: no user 'digests'" in p for p in seen["problems"])

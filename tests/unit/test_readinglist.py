@@ -162,3 +162,10 @@ def test_the_alerts_mark_is_per_device(tmp_path: Path) -> None:
 def test_an_empty_snapshot() -> None:
     snapshot = Snapshot()
     assert snapshot.mute_query == "" and snapshot.tags_of("x") == []
+
+
+def test_a_long_bad_name_is_cut_in_the_message_with_its_length() -> None:
+    with pytest.raises(BadName) as error:
+        tag_name("y" * 10_000)
+    message = str(error.value)
+    assert len(message) < 120 and "10,000 characters" in message and "longer than 64" in message

@@ -171,38 +171,23 @@ def test_is_new_from_the_index_follows_the_reader_sessions(tmp_path: Path) -> No
     assert new_from_index(store) == expected
 
 
-def test_a_large_first_import_leaves_the_index_to_the_first_command_that_needs_it(
-    tmp_path: Path, capsys, monkeypatch
-) -> None:
-    """Over BUILD_AT_IMPORT papers the import builds no index (it stays as fast as without one);
-    the first command that needs it says it builds it, builds it once, and later imports keep
-    it current with segments. A re-import of the unchanged library leaves it pending, quietly."""
+def test_a_missing_index_of_a_large_library_is_announced_before_its_build(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The import builds the index (nothing to say); a command that finds it missing in a large
+    library says it builds it, with an estimate of the time, and what was wrong."""
     from tui.core.store import search
 
-    monkeypatch.setattr(search, "BUILD_AT_IMPORT", 0)  # every library counts as large here
-    files = copy_digests(tmp_path, FILES)
-    newest = max(files, key=lambda p: p.stem)
+    monkeypatch.setattr(search, "ANNOUNCE_AT", 0)  # every library counts as large here
     home = tmp_path / "home"
     store = Store(home)
-    store.import_paths([f for f in files if f != newest])
+    store.import_paths(copy_digests(tmp_path, FILES))
     directory = search_dir(home)
-    assert not (directory / "index.json").exists() and not list(directory.glob("seg-*.axs"))
-    assert (directory / "pending").exists()
+    assert (directory / "index.json").exists()
     assert not [m for m in store.messages if "search index" in m], store.messages
-    store = Store(home)
-    store.import_paths([f for f in files if f != newest])  # unchanged: still pending, nothing said
-    assert not (directory / "index.json").exists()
-    assert not [m for m in store.messages if "search index" in m], store.messages
+    (directory / "index.json").unlink()
     assert main(["--home", str(home), "list", "--query", "transf"]) == 0
     out, err = capsys.readouterr()
     assert "2201.13027" in out
-    assert "building the search index of the library's" in err and "(one time, about" in err, err
-    assert "was missing" not in err and "rebuilt" not in err, err  # nothing went wrong: not said so
-    assert not (directory / "pending").exists() and (directory / "index.json").exists()
+    assert "building the search index of the library's" in err and "(about" in err, err
+    assert "was missing" in err, err
     assert main(["--home", str(home), "stats"]) == 0
     assert "search index" not in capsys.readouterr().err  # built once
-    manifest = json.loads((directory / "index.json").read_text())
-    Store(home).import_paths([tmp_path / "digests"])  # the new day: a segment, no rebuild
-    after = json.loads((directory / "index.json").read_text())
-    assert len(after["segments"]) == 2 and after["segments"][1] == manifest["segments"][0]
-    assert_index_is_the_library(Store(home))

@@ -452,3 +452,11 @@ def test_stats_lists_the_devices_and_when_each_last_wrote(tmp_path: Path, capsys
     assert lines[0].startswith("devices (state files read; latest change, UTC)")
     assert lines[1].split() == ["lab", "server", stamp[:10], stamp[11:19]]
     assert lines[2].split()[0] == "laptop" and lines[2].endswith("(this device)")
+
+
+def test_a_file_of_random_bytes_is_no_device(tmp_path: Path) -> None:
+    Store(tmp_path, device="laptop").set_starred(["2201.00001"])
+    (tmp_path / "state" / "garbage.jsonl").write_bytes(bytes(range(256)) * 3)
+    store = Store(tmp_path, device="server")
+    assert set(store.state_devices()) == {"laptop"}
+    assert any("garbage.jsonl" in message for message in store.messages)  # (said, not listed)

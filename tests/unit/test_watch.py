@@ -210,7 +210,7 @@ def test_the_readers_start_import_leaves_a_half_written_file_out(tmp_path: Path)
     report = import_finished(store, [folder])
     assert report.papers_new == 20 and store.paper_count() == 20
     assert [str(problem) for problem in report.problems] == [
-        f"{half}:0: ends in the middle of a line: not imported until it is finished"]
+        f"{half}: ends in the middle of a line: not imported until it is finished"]
     shutil.copy(DAY, half)
     assert import_finished(store, [folder]).papers_new == 24
 
@@ -231,3 +231,168 @@ def test_a_file_another_reader_imported_first_still_changes_the_library(tmp_path
     (notice,) = second.check_pending()
     assert isinstance(notice, Notice) and notice.library_changed and not notice.error
     assert notice.message == f"{target} arrived (imported by another arxiv-reader)"
+
+
+def test_a_touched_folder_or_a_link_to_one_brings_nothing(tmp_path: Path) -> None:
+    """A folder's new time (touch, chmod, a sync tool) or a link to a watched folder
+    is no arrival: nothing queued, nothing said as 'imported by another'."""
+    folder = tmp_path / "digests"
+    shutil.copytree(DIGESTS / "cs.IR", folder / "cs.IR")
+    clock = Clock()
+    watcher = _watcher(tmp_path, folder, clock)
+    assert len(list(watcher.catch_up())) == 2
+    month = folder / "cs.IR" / "2026" / "07"
+    os.utime(month)
+    (month / "loop").symlink_to("..")
+    watcher.note_changes([str(month), str(month / "loop")])
+    clock.now += 5
+    assert list(watcher.check_pending()) == [] and watcher.waiting == []
+    shutil.copy(DAY, month / DAY.name)  # a real arrival in the same folder still comes
+    watcher.note_changes([str(month)])
+    clock.now += 5
+    assert [event.message for event in watcher.check_pending()] == ["24 new papers in cs.CL, 2026-07-25"]
+
+
+def test_files_meeting_a_busy_library_are_tried_again_until_they_are_in(tmp_path: Path, monkeypatch) -> None:
+    from tui.core.store import StoreError
+
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    clock = Clock()
+    watcher = _watcher(tmp_path, folder, clock)
+    real_import = watcher.store.import_paths
+    busy = {"left": 3}
+
+    def import_paths(paths, progress=None):
+        if busy["left"]:
+            busy["left"] -= 1
+            raise StoreError("another arxiv-reader is importing into this library; try again later")
+        return real_import(paths, progress)
+
+    monkeypatch.setattr(watcher.store, "import_paths", import_paths)
+    target = folder / DAY.name
+    shutil.copy(DAY, target)
+    watcher.note_changes([str(target)])
+    clock.now += 1
+    (notice,) = watcher.check_pending()
+    assert notice.error and "not imported yet" in notice.message and "trying again" in notice.message
+    assert watcher.waiting == [str(target)]
+    events = []
+    for _ in range(60):  # a minute of looks, no new change to the file
+        clock.now += 1
+        events += list(watcher.check_pending())
+    assert [event.message for event in events] == ["24 new papers in cs.CL, 2026-07-25"]  # said once, then in
+    assert watcher.store.paper_count() == 24 and watcher.waiting == []
+
+
+def test_a_burst_imported_by_another_reader_is_one_notice(tmp_path: Path) -> None:
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    clock = Clock()
+    first, second = _watcher(tmp_path, folder, clock), _watcher(tmp_path, folder, clock)
+    for name in ("20260725.md", "20260726.md", "20260727.md"):
+        shutil.copy(DAY, folder / name)
+    for watcher in (first, second):
+        watcher.note_changes([str(folder)])
+    clock.now += 1
+    assert len(list(first.check_pending())) == 3
+    (notice,) = second.check_pending()
+    assert notice.library_changed and notice.files == 3
+    assert notice.message == "3 day files arrived (imported by another arxiv-reader)"
+
+
+def test_a_slowly_written_file_is_said_waiting_once(tmp_path: Path) -> None:
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    clock = Clock()
+    watcher = _watcher(tmp_path, folder, clock)
+    data = DAY.read_bytes()
+    target = folder / DAY.name
+    said = []
+    for size in (3000, 9000, 15000):  # each chunk ends mid-line and settles before the next
+        target.write_bytes(data[:size])
+        os.utime(target, ns=(size, size))
+        watcher.note_changes([str(target)])
+        clock.now += 2
+        said += list(watcher.check_pending())
+    assert len(said) == 1 and "waiting for it to be finished" in said[0].message
+
+
+def test_the_library_changed_by_another_process_is_said_when_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    clock = Clock()
+    watcher = DigestWatcher(Store(tmp_path / "home"), [folder], clock=clock, library_changes=True)
+    assert list(watcher.check_library()) == []
+    Store(tmp_path / "home").import_paths([DAY])  # another process, files outside the watched folder
+    clock.now += 0.5
+    assert list(watcher.check_library()) == []  # (looked at once a second at most)
+    clock.now += 1
+    assert list(watcher.check_library()) == []  # (changed since the last look: maybe mid-import)
+    clock.now += 1
+    (notice,) = watcher.check_library()  # the same at two looks: said once
+    assert notice.library_changed
+    clock.now += 2
+    assert list(watcher.check_library()) == []
+
+
+def test_a_watched_folder_removed_is_said_and_watched_again_when_back(tmp_path: Path) -> None:
+    import threading
+
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    watcher = DigestWatcher(Store(tmp_path / "home"), [folder], settle=0.1, poll=0.05)
+    events: list = []
+    thread = threading.Thread(target=lambda: events.extend(watcher.events()), daemon=True)
+    thread.start()
+
+    def wait_for(text: str) -> None:
+        for _ in range(200):
+            if any(text in event.message for event in list(events)):
+                return
+            threading.Event().wait(0.05)
+        raise AssertionError(f"never said {text!r}: {[e.message for e in events]}")
+
+    try:
+        wait_for("watching")
+        shutil.rmtree(folder)
+        wait_for("was removed (or moved): watching for it to come back")
+        (folder / "cs.CL").mkdir(parents=True)
+        shutil.copy(DAY, folder / "cs.CL" / DAY.name)
+        wait_for("is back: watching it again")
+        wait_for("24 new papers in cs.CL, 2026-07-25")
+    finally:
+        watcher.stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_files_another_reader_imported_while_this_one_waited_for_the_lock_are_said(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    """Both readers see the files changed; the other takes the lock first, and this one's
+    import then finds nothing to read: still an arrival for its list (it was silent)."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    clock = Clock()
+    watcher = DigestWatcher(Store(tmp_path / "home"), [folder], clock=clock, library_changes=True)
+    for name in ("20260725.md", "20260726.md"):
+        shutil.copy(DAY, folder / name)
+    watcher.note_changes([str(folder)])
+    real_import = watcher.store.import_paths
+
+    def other_first(paths, progress=None):
+        Store(tmp_path / "home", device="other").import_paths(paths)  # (while this one waited)
+        return real_import(paths, progress)
+
+    monkeypatch.setattr(watcher.store, "import_paths", other_first)
+    clock.now += 1
+    (notice,) = watcher.check_pending()
+    assert notice.library_changed and notice.files == 2
+    assert notice.message == "2 day files arrived (imported by another arxiv-reader)"
+
+
+def test_a_problem_of_the_whole_file_names_no_line_zero() -> None:
+    from tui.core.models import Problem
+
+    assert str(Problem("/d/x.md", 0, "is empty")) == "/d/x.md: is empty"
+    assert str(Problem("/d/x.md", 7, "no title")) == "/d/x.md:7: no title"

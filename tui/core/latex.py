@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .latex_converter import Piece as _Piece
-from .latex_converter import _Converter, _looks_like_math, _plain
+from .latex_converter import LatexConverter
+from .latex_pieces import Piece as _Piece
+from .latex_pieces import looks_like_math as _looks_like_math
+from .latex_pieces import plain_text as _plain
 from .mathspans import math_spans
 
 __all__ = [
@@ -97,7 +99,7 @@ def _convert(text: str, render) -> str:
     """Shared body of :func:`latex_to_markdown` and :func:`latex_to_text`."""
     text = _ENTITY.sub(_decode_entity, text)
     text = _CONTROL.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
-    return re.sub(r" {2,}", " ", render(_Converter(text).convert(False))).strip()
+    return re.sub(r" {2,}", " ", render(LatexConverter(text).convert(False))).strip()
 
 
 def latex_to_markdown(text: str) -> str:

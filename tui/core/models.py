@@ -118,10 +118,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        """``path:line: message``, safe to print (control characters in a file name escaped)."""
+        """``path:line: message`` (``path: message`` for the whole file), safe to print
+        (control characters in a file name escaped)."""
         from .safetext import escape_controls
 
-        return escape_controls(f"{self.path}:{self.line}: {self.message}")
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return escape_controls(f"{where}: {self.message}")
 
 
 #: The ways a person writes one arXiv id: bare, ``arXiv:``-prefixed, or as an

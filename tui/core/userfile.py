@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import create_temporary, fsync_directory, is_stale_temporary
+from .atomic import is_stale_temporary, write_through_temporary
 from .folder_lock import LockTimeout
 from .folder_lock import locked as _folder_locked
 
@@ -223,7 +223,7 @@ def replace_file(existing: FileText, data: bytes, shown: Path | str) -> None:
     path = existing.path
     _remove_stale_temporaries(path)
     try:
-        _replace_through_temporary(path, data, existing.info)
+        write_through_temporary(path, lambda handle: handle.write(data), existing.info, keep_owner=True)
     except PermissionError:
         if existing.info is None:
             raise UserFileError(f"can't create {shown}: permission denied; nothing written") from None
@@ -243,25 +243,6 @@ def _rewrite_in_place(path: Path, data: bytes, shown: Path | str) -> None:
             os.fsync(handle.fileno())
     except OSError as error:
         raise UserFileError(f"can't write {shown}: {error.strerror or error}") from None
-
-
-def _replace_through_temporary(path: Path, data: bytes, info: os.stat_result | None) -> None:
-    fd, tmp = create_temporary(path, None if info is None else info.st_mode & 0o7777)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-                os.fchown(handle.fileno(), info.st_uid, info.st_gid)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    fsync_directory(path.parent)
 
 
 def _remove_stale_temporaries(path: Path) -> None:

@@ -53,6 +53,7 @@ from .reading_list_actions import ReadingListActions
 from .searching import Searching
 from .session import SessionKeeper
 from .user_state import UserState
+from .polling import PollsState
 from .watching import WatchesDigests
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ _SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COM
 POLL_INTERVAL = 1.0
 
 
-class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Screen):
+class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
@@ -190,7 +191,8 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Sc
         report = loaded.report
         if report is not None and report.problems:
             self.notify(
-                f"{len(report.problems):,} problems in the digests; first: {report.problems[0]}",
+                f"a problem in the digests: {report.problems[0]}" if len(report.problems) == 1
+                else f"{len(report.problems):,} problems in the digests; first: {report.problems[0]}",
                 title="Import", severity="warning", markup=False, timeout=10,
             )
         if not len(loaded.library):
@@ -345,12 +347,6 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Sc
     def _change(self, ids: list[str], flag: str, value: bool) -> None:
         if self.user is not None and (changed := self.user.set(ids, flag, value)):
             self._states_changed(changed)
-
-    def _poll_store(self) -> None:
-        """Show what another reader (or the command line) changed since the last look."""
-        if self.user is not None and (keys := self.user.poll()):
-            self.set_reactive(MainScreen.states, self.user.states)
-            self._states_changed(keys, elsewhere=True)
 
     def _states_changed(self, changed: Collection[str] | None = None, elsewhere: bool = False) -> None:
         """Read or starred changed: ``changed`` ids (None: any) by this reader, or

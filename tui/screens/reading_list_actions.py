@@ -13,8 +13,10 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from ..core.readinglist import MUTE
+from ..core.readinglist.names import check_note
 from ..external_editor import EditorError, configured_editor, edit_text
 from ..widgets.sidebar import Sidebar
+from .dialogs import ConfirmDialog
 from .note_editor import NoteEditor
 from .save_search import SaveSearchDialog
 from .tag_input import TagChange, TagInput
@@ -147,7 +149,11 @@ class ReadingListActions(_Base):
         """The marked papers (even those the filter hides), else the highlighted one."""
         if self.marks:
             ids = sorted(self.marks)
-            return ids, _plural(len(ids), "marked paper")
+            what = _plural(len(ids), "marked paper")
+            hidden = self.results.hidden(self.marks) if self.results is not None else 0
+            if hidden:  # the user should know that some are not on screen (as the copy menu says)
+                what += f", {hidden:,} of them hidden by the filter" if len(ids) > 1 else ", hidden by the filter"
+            return ids, what
         paper = self._highlighted_paper()
         if paper is None:
             return None
@@ -192,28 +198,67 @@ class ReadingListActions(_Base):
         if editor and terminal_editor_usable(self.app):
             self._edit_outside(paper, current, editor)
             return
+        self._edit_inside(paper, current)
+
+    def _edit_inside(self, paper: Paper, began_with: str, draft: str | None = None, message: str = "") -> None:
+        """The in-app editor on ``draft`` (else the note); ``began_with`` is the note the edit started from."""
         title = f"Note on {paper.id}: {paper.title}"
-        self.app.push_screen(NoteEditor(title, current), lambda text: self._save_note(paper, text))
+        self.app.push_screen(NoteEditor(title, began_with, draft, message),
+                             lambda text: self._save_note(paper, text, began_with))
 
     def _edit_outside(self, paper: Paper, current: str, editor: str) -> None:
-        """The user's editor in the terminal, the reader suspended meanwhile."""
+        """The user's editor in the terminal, the reader suspended meanwhile. Whatever goes wrong,
+        the reader resumes and the text comes back in the in-app editor: nothing is lost."""
+        outcome: dict[str, object] = {}
         try:
             with self.app.suspend():
-                edited = edit_text(current, editor, f"note-{paper.id}")
-        except EditorError as error:
-            self.notify(f"{error}; the note is left as it was.", severity="warning", markup=False)
-            return
+                # Everything is caught inside: Textual's suspend() does not resume when its body raises.
+                try:
+                    outcome["text"] = edit_text(current, editor, f"note-{paper.id}")
+                except BaseException as error:  # noqa: BLE001 - reported below, after resuming
+                    outcome["error"] = error
         except Exception as error:  # cannot suspend here (no terminal): the dialog instead
             self.notify(f"Cannot open {editor!r} here ({error}); editing in the reader.", markup=False)
-            self.app.push_screen(NoteEditor(f"Note on {paper.id}", current),
-                                 lambda text: self._save_note(paper, text))
+            self._edit_inside(paper, current)
             return
-        self._save_note(paper, edited)
+        error = outcome.get("error")
+        if error is not None:
+            left = error.text if isinstance(error, EditorError) else None
+            reason = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error) or type(error).__name__
+            self.notify(f"{reason}; the note is not saved: it is open in the reader's editor instead.",
+                        severity="warning", markup=False)
+            self._edit_inside(paper, current, left)
+            return
+        self._save_note(paper, outcome.get("text"), current)  # type: ignore[arg-type]
 
-    def _save_note(self, paper: Paper, text: str | None) -> None:
+    def _save_note(self, paper: Paper, text: str | None, began_with: str) -> None:
+        """Save ``text`` as the note of ``paper``, unless it is too long or the note changed
+        elsewhere since the edit began (then the in-app editor, or a question, keeps the text)."""
         if text is None or self.user is None:
             return
-        if self.reading_list.set_note(paper.id, text, self.user.states):
+        try:
+            check_note(text)
+        except ValueError as error:
+            self._edit_inside(paper, began_with, text, f"Not saved: {error}. Shorten it and save again.")
+            return
+        now = self.reading_list.reading.note(paper.id)  # read afresh: another reader or the CLI may have saved
+        if now != began_with and now.rstrip() != text.rstrip():
+            def answered(overwrite: bool | None) -> None:
+                if overwrite:
+                    self._write_note(paper, text)
+                else:
+                    self._edit_inside(paper, now, text, "The note changed elsewhere; its text now is in the "
+                                      "detail panel. Save again to replace it.")
+
+            self.app.push_screen(ConfirmDialog(
+                f"The note on {paper.id} was changed elsewhere (another reader or the note command) since you "
+                f"began editing. Replace it with yours?", yes="Replace", no="Keep editing"), answered)
+            self.reading_list_states_changed([paper.id], elsewhere=True)  # the detail shows the other text
+            return
+        self._write_note(paper, text)
+
+    def _write_note(self, paper: Paper, text: str) -> None:
+        if self.user is not None and self.reading_list.set_note(paper.id, text, self.user.states):
             saved = self.reading_list.note(paper.id)
             self.notify(f"Saved the note on {paper.id}." if saved else f"Removed the note on {paper.id}.",
                         timeout=3, markup=False)

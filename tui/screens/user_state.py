@@ -5,11 +5,15 @@ written by the store at once (a dropped connection loses nothing) and mirrored
 in memory only once it was saved, so the reader never shows a change that is
 not on disk. :meth:`UserState.poll` picks up what another reader or the command
 line wrote; polling happens in this one place so that it can move to a cheaper
-store call without touching the screen.
+store call without touching the screen. The screen reads in a thread
+(:meth:`UserState.read_changes`: another device's file may be large) and shows
+the result on its own (:meth:`UserState.apply`); the store is used by one
+thread at a time (:attr:`UserState.lock`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -20,6 +24,8 @@ from ..core.models import PaperState
 if TYPE_CHECKING:
     from ..core.store import Store
 
+#: What :meth:`UserState.read_changes` read: (version, keys changed, states or None or the error).
+Changes = tuple[int, frozenset[str], "dict[str, PaperState] | None | Exception"]
 #: Called with a message for the user and a severity ("warning", "error").
 Notify = Callable[[str, str], None]
 
@@ -35,6 +41,9 @@ class UserState:
         self.version = 0
         self._notify = notify
         self._messages_shown = 0
+        #: Held while the store is used (a write here, a read of changes in a thread).
+        self.lock = threading.Lock()
+        self._missed: frozenset[str] = frozenset()  # keys read but not applied (a change here came between)
 
     def get(self, paper_id: str) -> PaperState | None:
         return self.states.get(paper_id)
@@ -54,7 +63,8 @@ class UserState:
             return []
         write = self.store.set_read if flag == "read" else self.store.set_starred
         try:
-            write(changed, value)
+            with self.lock:
+                write(changed, value)
         except Exception as error:  # the store reports disk problems by exception
             self._notify(f"Could not save: {error}", "error")
             return []
@@ -66,6 +76,41 @@ class UserState:
             states[paper_id] = replace(states.get(paper_id) or PaperState(paper_id), **stamp)
         self.version += 1
         return changed
+
+    def read_changes(self, full: bool = False) -> Changes:
+        """In a thread: the version of the states it starts from, the state keys that
+        other processes changed since the last look, and the states with them (None:
+        nothing changed; an exception: it could not be read). ``full``: read the
+        states again even when nothing changed."""
+        version = self.version
+        try:
+            with self.lock:
+                changed = frozenset(self.store.refresh_states())
+                if not changed and not full:
+                    return version, changed, None
+                return version, changed, self.store.states()
+        except Exception as error:
+            return version, frozenset(), error
+
+    def apply(self, version: int, changed: frozenset[str], states: dict[str, PaperState] | None | Exception
+              ) -> frozenset[str] | None:
+        """On the UI thread: take what :meth:`read_changes` read; the keys that changed
+        (empty: none), None when a change made here since makes it old (read again, ``full``)."""
+        try:
+            if isinstance(states, Exception):
+                self._notify(f"Could not read the reading state: {states}", "error")
+                return frozenset()
+            if states is None:
+                return frozenset()
+            if version != self.version:  # a star made meanwhile may be missing from it
+                self._missed |= changed  # (consumed by this read: given with the next one)
+                return None
+            changed, self._missed = changed | self._missed, frozenset()
+            self.states = states
+            self.version += 1
+            return changed
+        finally:
+            self.show_store_messages()
 
     def poll(self) -> frozenset[str]:
         """Take what other processes and devices saved since the last look: the state keys

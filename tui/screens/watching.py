@@ -3,19 +3,22 @@
 :class:`DigestArrivals` runs :class:`tui.core.watch.DigestWatcher` over the
 folders the reader was opened with (its PATHs, else the config's folders) in a
 thread worker of the main screen, and posts :class:`DigestArrivals.Arrived` for
-each import (and each notice). The screen then says what arrived and swaps in
-the reloaded library (:func:`load_library`, in a worker), keeping the query,
-view and highlighted paper.
+each import (and each notice). The screen gathers what arrives for
+:data:`BURST_SECONDS` from the first event of a burst, then says it in one
+notice (one file: what it brought; more: how many files and new papers) and
+swaps in the reloaded library (:func:`load_library`, in a worker; one at a
+time, and not at all when the library is still what the screen shows),
+keeping the query, view and highlighted paper.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.message import Message
-from textual.worker import get_current_worker
 
 from ..core.indexed_library import open_library
 from ..core.library import BaseLibrary
@@ -31,6 +34,13 @@ if TYPE_CHECKING:
     _Base = MainScreen
 else:
     _Base = object
+
+#: A burst ends when nothing arrived for this many seconds: then it is said and the library reloaded.
+BURST_SECONDS = 1.0
+#: ...or when it has lasted this long (another reader importing thousands of files for a minute).
+BURST_LONGEST = 15.0
+#: Watch messages (not arrivals) said one by one in a burst; more are counted.
+SAID_PER_BURST = 3
 
 
 class _Stop:
@@ -84,7 +94,8 @@ class DigestArrivals:
             self._stop.event.set()
 
     def _watch(self, stop: _Stop) -> None:
-        watcher = DigestWatcher(self.store, self.paths, settle=self.settle, stop=stop)  # type: ignore[arg-type]
+        watcher = DigestWatcher(self.store, self.paths, settle=self.settle, stop=stop,  # type: ignore[arg-type]
+                                library_changes=True)
         try:
             for event in watcher.events():
                 if isinstance(event, Notice) and event.started:
@@ -114,24 +125,92 @@ class WatchesDigests(_Base):
 
     def watch_digests(self) -> None:
         """Start watching the folders the reader was opened with (not the sample)."""
+        self._burst: list[WatchEvent] = []
+        self._reloading = False
+        self._reload_again = False
+        self._summary: str | None = None  # said once the burst's reload shows how many papers came
         if not self.sample and getattr(self.app, "watch_folders", False):
             self.digest_arrivals = DigestArrivals(self, self.store, list(self.paths or []))
             self.digest_arrivals.start()
 
     def on_digest_arrivals_arrived(self, message: DigestArrivals.Arrived) -> None:
-        event = message.event
-        error = isinstance(event, Notice) and event.error
-        self.notify(event.message, title="New digests" if message.imported else "Watching digests",
-                    severity="error" if error else "information", markup=False, timeout=8)
-        if message.imported:
-            self.run_worker(self._reloaded, thread=True, exclusive=True, group="reload",
-                            name="reload the library", exit_on_error=False)
+        now = time.monotonic()
+        if not self._burst:
+            self._burst_began = now
+            self.set_timer(BURST_SECONDS, self._end_burst, name="arrivals of a burst")
+        self._burst_last = now
+        self._burst.append(message.event)
+
+    def _end_burst(self) -> None:
+        """Say what a burst brought (one notice for its arrivals) and reload once."""
+        now = time.monotonic()
+        quiet_for = now - self._burst_last
+        if quiet_for < BURST_SECONDS and now - self._burst_began < BURST_LONGEST:  # still coming
+            self.set_timer(BURST_SECONDS - quiet_for, self._end_burst, name="arrivals of a burst")
+            return
+        events, self._burst = self._burst, []
+        said = [e for e in events if isinstance(e, Notice) and not e.library_changed]
+        for notice in said[:SAID_PER_BURST]:
+            self.notify(notice.message, title="Watching digests", markup=False, timeout=8,
+                        severity="error" if notice.error else "information")
+        if len(said) > SAID_PER_BURST:
+            self.notify(f"and {len(said) - SAID_PER_BURST:,} more messages from the watch "
+                        "(arxiv-reader import --watch prints each)", title="Watching digests", markup=False)
+        arrivals = [e for e in events if isinstance(e, Arrival)]
+        others = [e for e in events if isinstance(e, Notice) and e.library_changed]
+        if not arrivals and not others:
+            return
+        files = len(arrivals) + sum(e.files for e in others)
+        if self._summary is None:
+            self._summary_from = len(self.library)
+        if files == 1 and len(arrivals) == 1:
+            self.notify(arrivals[0].message, title="New digests", markup=False, timeout=8)
+        elif files == 1:
+            self._summary = next(e.message for e in others if e.files)
+        elif files:
+            self._summary = f"{files:,} day files arrived"
+        elif self._summary is None:
+            self._summary = "The library changed (another arxiv-reader imported or removed digests)"
+        self._request_reload()
+
+    def _request_reload(self) -> None:
+        """Reload in a worker; while one runs, once more after it (never two at once)."""
+        if self._reloading:
+            self._reload_again = True
+            return
+        self._reloading = True
+        self.run_worker(self._reloaded, thread=True, group="reload", name="reload the library",
+                        exit_on_error=False)
 
     def _reloaded(self) -> None:
         reading = self.session_keeper.reading
-        library, mark = load_library(self.store, reading.baseline if reading is not None else None)
-        if not get_current_worker().is_cancelled:  # (a later arrival's reload replaces this one)
-            self.app.call_from_thread(self.swap_library, library, mark)
+        try:
+            shown = reading.loaded if reading is not None else None
+            if shown is not None and self.store.library_mark() == shown:
+                library, mark = None, None  # (a file touched, its papers the same: nothing to load)
+            else:
+                library, mark = load_library(self.store, reading.baseline if reading is not None else None)
+        except Exception as error:  # (said, and the next arrival tries again)
+            self.app.call_from_thread(self._reload_done, None, None, f"cannot reload the library: {error}")
+            return
+        self.app.call_from_thread(self._reload_done, library, mark)
+
+    def _reload_done(self, library: BaseLibrary | None, mark: Seen | None, error: str | None = None) -> None:
+        if library is not None:
+            self.swap_library(library, mark)
+        if error is not None:
+            self.notify(error, title="Watching digests", severity="error", markup=False)
+        self._reloading = False
+        if self._reload_again:
+            self._reload_again = False
+            self._request_reload()
+            return  # (the summary waits for the last reload of the burst)
+        if self._summary is not None:
+            grew = len(self.library) - self._summary_from
+            noun = "paper" if grew == 1 else "papers"
+            what = f"{grew:,} new {noun}" if grew >= 0 else f"{-grew:,} {noun} fewer"
+            self.notify(f"{self._summary}: {what}", title="New digests", markup=False, timeout=8)
+            self._summary = None
 
     def swap_library(self, library: BaseLibrary, mark: Seen | None = None) -> None:
         """Show ``library`` (loaded at ``mark``) instead of the current one, keeping

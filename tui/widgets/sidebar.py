@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
@@ -39,6 +40,12 @@ def row_text(item: ListCount, width: int, current: bool = False) -> Content:
 
 class Sidebar(OptionList):
     """The lists to apply: All, Unread, New, Starred, each saved search (``@name``), each tag (``#name``)."""
+
+    # j/k move here as they do in the paper list (the arrows are the option list's own).
+    BINDINGS = [
+        Binding("j", "cursor_down", "Next list", show=False, id="sidebar.down"),
+        Binding("k", "cursor_up", "Previous list", show=False, id="sidebar.up"),
+    ]
 
     class Applied(Message):
         """The user chose a list (Enter or a click)."""

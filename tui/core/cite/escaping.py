@@ -39,7 +39,9 @@ _LINE_WS_RE = re.compile(r"[\t\n\r\v\f]")
 #: Unicode category Cc (these two ranges), and the bidirectional controls that
 #: would reorder the text around them (U+202A-U+202E, U+2066-U+2069, the marks
 #: U+200E, U+200F, U+061C): a citation must read as its characters.
-_CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+#: Invisible characters with no part in any script go too: the zero-width space,
+#: the word joiner and the zero-width no-break space (U+200B, U+2060, U+FEFF).
+_CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u2060\ufeff]")
 #: MathJax's \unicode{x2013}, which LaTeX does not know: the character itself.
 _UNICODE_RE = re.compile(r"(\$?)\\unicode\s*\{\s*(x[0-9a-fA-F]{1,6}|[0-9]{1,7})\s*\}(\$?)")
 #: Text accents that need a letter (or a group) after them.

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 from . import journal_words as W
 from .escaping import clean_text
+from .journal_parts import SEP, split_parts, trim_part
 
 
 @dataclass(slots=True)
@@ -68,11 +69,10 @@ class JournalRef:
 
     @property
     def parsed(self) -> bool:
+        """Whether the reference was understood (else it is all in ``note``)."""
         return bool(self.kind)
 
 
-#: Separates the pieces while parsing (a "|" in the reference is just text).
-SEP = "\x1f"
 _Y = W.YEAR
 
 #: Pasted citations: authors and a quoted title before the venue.
@@ -154,7 +154,7 @@ def parse_journal_ref(text: str | None) -> JournalRef:
     for kind, pattern in _PATTERNS:
         s = pattern.sub(lambda m, k=kind: _take(ref, years, k, m), s)
     s = re.sub(rf"\((?:\s|{SEP})*\)", SEP, s)  # what a taken date leaves: "( )"
-    parts = _split_parts(s)
+    parts = split_parts(s)
     _take_series(ref, parts)
     venue, forced = "", ""
     leftovers: list[str] = []
@@ -241,57 +241,6 @@ def _take(ref: JournalRef, years: list[str], kind: str, match: re.Match[str]) ->
     return SEP
 
 
-def _split_parts(text: str) -> list[str]:
-    """Comma, semicolon and sentence separated parts, trimmed of punctuation.
-
-    Nothing inside parentheses splits (``Journal of Foo (JFOO, Elsevier)``).  A
-    period ends a part only after a word of 5+ letters that is not an
-    abbreviation (``Proc.``, ``Robot. Autom. Lett.``: a run of words ending in
-    periods is one name), a year or a closing parenthesis."""
-    protected = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(",", "\x1d").replace(";", "\x1e"), text)
-    protected = _split_sentences(protected)
-    protected = re.sub(r"[,;]", SEP, protected)
-    parts = []
-    for part in protected.split(SEP):
-        part = part.replace("\x1d", ",").replace("\x1e", ";")
-        part = _trim(re.sub(r"\s+", " ", part))
-        if re.search(r"[\w&]", part):
-            parts.append(part)  # bare punctuation ("-", "( )") is dropped
-    return parts
-
-
-def _trim(part: str) -> str:
-    """``part`` without surrounding spaces and punctuation, but with the period
-    of an abbreviated name ("IEEE Robot. Autom. Lett.")."""
-    trimmed = part.strip(" .:,;")
-    if part.rstrip(" ,;:").endswith(".") and re.search(r"\b[A-Z][a-z]{0,8}\.\s.*\b[A-Z][a-z]{0,8}$", trimmed):
-        trimmed += "."
-    return trimmed
-
-
-#: Abbreviations of 5+ letters that end with a period inside a venue's name.
-_ABBREVIATIONS = frozenset(
-    "trans proc symp intell comput syst technol appl mach annu assoc inform graph intl "
-    "journ lett anal robot neurosci stati engin autom geosci process learn".split()
-)
-_SENTENCE_RE = re.compile(r"(\b[A-Za-z]{5,}|\)|\d{4})\.\s+(?=[A-Z(])")
-_ABBREVIATED_BEFORE_RE = re.compile(r"\b[A-Z][A-Za-z]{0,8}\.\s+$")
-_ABBREVIATED_AFTER_RE = re.compile(r"[A-Z][A-Za-z]{0,8}\.(?:\s|$)")
-
-
-def _split_sentences(text: str) -> str:
-    def end(match: re.Match[str]) -> str:
-        word = match.group(1)
-        if word.isalpha():
-            if word.lower() in _ABBREVIATIONS:
-                return match.group(0)
-            if _ABBREVIATED_BEFORE_RE.search(text, 0, match.start(1)) or _ABBREVIATED_AFTER_RE.match(text, match.end()):
-                return match.group(0)
-        return word + SEP
-
-    return _SENTENCE_RE.sub(end, text)
-
-
 def _take_series(ref: JournalRef, parts: list[str]) -> None:
     """A book series among the parts becomes ``series``; what follows its name
     in the same part stays (``Proc. SPIE 11313`` -> volume 11313)."""
@@ -347,7 +296,7 @@ def _venue_and_numbers(part: str) -> tuple[str, list[str]]:
             break
         trailing.insert(0, match.group(1))
         part = part[: match.start()]
-    return _trim(part), trailing
+    return trim_part(part), trailing
 
 
 def _extend_venue(parts: list[str], index: int) -> None:

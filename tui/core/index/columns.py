@@ -78,8 +78,30 @@ def add_columns(sections: dict[str, Any], papers: Sequence[Paper], imported: Seq
     _table(sections, "days.dates", [latest[k] for k in starts])
     sections["days.starts"] = np.array(starts, dtype=np.uint32)
     for field in BLOB_FIELDS:
-        texts = [getattr(p, field) or "" for p in papers]
-        sections[f"plain.{field}"] = np.packbits(np.fromiter((not _plain(t) for t in texts), bool, n))
+        blob = sections.get(f"{_BLOB_SECTIONS[field]}.blob")
+        if blob is not None:  # the field's blob is written already: one pass over its bytes
+            not_plain = _not_plain(blob, sections[f"{_BLOB_SECTIONS[field]}.offsets"])
+        else:
+            not_plain = np.fromiter((not _plain(getattr(p, field) or "") for p in papers), bool, n)
+        sections[f"plain.{field}"] = np.packbits(not_plain)
+
+
+#: The segment's section of each blob field (see :mod:`.segment`).
+_BLOB_SECTIONS = {"summary": "abstract"}
+#: Bytes that make a text not plain: non-ASCII, and ASCII control characters other than white space.
+_NOT_PLAIN_BYTES = np.array([b >= 0x80 or b == 0x7F or (b < 0x20 and not chr(b).isspace()) for b in range(256)])
+_CHUNK = 1 << 24
+
+
+def _not_plain(blob: bytes, offsets: np.ndarray) -> np.ndarray:
+    """Per text of ``blob`` (UTF-8, text ``i`` from ``offsets[i]``): whether it is not :func:`_plain`."""
+    data = np.frombuffer(blob, np.uint8)
+    bad = np.concatenate([
+        np.flatnonzero(_NOT_PLAIN_BYTES[data[start : start + _CHUNK]]) + start  # (bounded temporaries)
+        for start in range(0, len(data), _CHUNK)
+    ] or [np.zeros(0, np.int64)])
+    bounds = np.searchsorted(bad, offsets.astype(np.int64))
+    return bounds[1:] > bounds[:-1]
 
 
 def _plain(text: str) -> bool:

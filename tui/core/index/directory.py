@@ -24,7 +24,8 @@ from filelock import FileLock
 
 from ..atomic import atomic_write_text
 from ..models import Paper
-from .segment import Segment, build_segment, sort_key
+from .segment import Segment, sort_key
+from .writer import build_segment
 from .segment_file import FORMAT, IndexDamaged, IndexMissing, IndexStale, IndexUnavailable
 
 MANIFEST = "index.json"
@@ -84,7 +85,7 @@ def build_index(
     """Replace the index in ``directory`` by one segment of ``papers`` (merged, one per id).
 
     ``imported``: paper id -> its first import (see :mod:`.columns`); ``extra``:
-    more keys for the manifest (the store's own bookkeeping, see :func:`manifest_extra`).
+    more keys for the manifest (the store's own bookkeeping, see :func:`manifest_extra`);
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -291,3 +291,4 @@ def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
         return low
     high = (keys[low] >> 16).astype(np.uint16)
     return low[np.argsort(high, kind="stable")]
+

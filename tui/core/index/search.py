@@ -315,10 +315,9 @@ class _Evaluator:
                     break
             return acc
         if isinstance(node, Or):
-            out = None
+            out = np.zeros_like(self.index.live)  # an OR of nothing (an unusable @name) matches nothing
             for child in node.children:
-                bits = self.run(child, within)
-                out = bits if out is None else out | bits
+                out = out | self.run(child, within)
             return out
         raise TypeError(node)  # pragma: no cover - the parser builds no other nodes
 

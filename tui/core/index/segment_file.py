@@ -25,11 +25,11 @@ import os
 import struct
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
-from ..atomic import create_temporary, fsync_directory
+from ..atomic import write_through_temporary
 
 MAGIC = b"AXRINDEX"
 #: Bump on any change of layout or meaning: older files then read as stale.
@@ -66,7 +66,7 @@ def write_segment(path: Path, sections: dict[str, np.ndarray | bytes], meta: dic
     """Write ``sections`` (arrays or bytes) with ``meta`` into ``path`` atomically; returns its size.
 
     Streams to a temporary file in the same directory, fsyncs it, renames it
-    over ``path`` and fsyncs the directory (as :mod:`tui.core.atomic` does,
+    over ``path`` and fsyncs the directory (:func:`tui.core.atomic.write_through_temporary`,
     without first joining hundreds of megabytes into one bytes object).
     """
     table: dict[str, list[Any]] = {}
@@ -91,30 +91,20 @@ def write_segment(path: Path, sections: dict[str, np.ndarray | bytes], meta: dic
     header_fields["size"] = start + offset
     header = json.dumps(header_fields, separators=(",", ":")).encode()
     prefix = _PREFIX.pack(MAGIC, FORMAT, len(header), zlib.crc32(header))
-    fd, tmp = create_temporary(path)  # the user's umask, cleaned up after a kill
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(prefix + header + b"\0" * (start - _PREFIX.size - len(header)))
-            position = 0
-            for rel, data in views:
-                if rel > position:
-                    handle.write(b"\0" * (rel - position))
-                handle.write(data)
-                position = rel + data.nbytes
-            if offset > position:
-                handle.write(b"\0" * (offset - position))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    fsync_directory(path.parent)
-    return start + offset
 
+    def fill(handle: BinaryIO) -> None:
+        handle.write(prefix + header + b"\0" * (start - _PREFIX.size - len(header)))
+        position = 0
+        for rel, data in views:
+            if rel > position:
+                handle.write(b"\0" * (rel - position))
+            handle.write(data)
+            position = rel + data.nbytes
+        if offset > position:
+            handle.write(b"\0" * (offset - position))
+
+    write_through_temporary(path, fill)  # the user's umask, cleaned up after a kill
+    return start + offset
 
 
 class SegmentFile:

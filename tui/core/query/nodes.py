@@ -88,6 +88,10 @@ class Or:
 
 Node = Term | Not | And | Or
 
+#: Matches no paper: what an ``@name`` that cannot be used stands for (an OR of nothing), so that a
+#: removed or misspelt saved search never widens a query to the whole library.
+NOTHING = Or(())
+
 
 @dataclass(slots=True)
 class Query:

@@ -28,8 +28,8 @@ Syntax (the filter bar and ``--query`` share it):
   off for the query).
 * ``@name`` stands for the saved search ``name`` (given to :func:`parse_query`
   as ``saved``), as if its text were typed in parentheses; saved searches may
-  use others. One that refers back to itself, or is unknown, is ignored with a
-  warning.
+  use others. When one refers back to itself or is unknown, the whole query
+  matches nothing, with a warning (never the whole library, even as ``-@name``).
 
 Malformed input never raises: unknown fields (``foo:bar``) are searched as plain
 text, and anything ignored (unmatched parentheses, empty ``ti:``, a lone ``-``,
@@ -50,7 +50,7 @@ from collections.abc import Mapping
 
 from ..models import ARXIV_ID_RE
 from ..textfold import fold
-from .nodes import FIELD_ALIASES, And, Node, Not, Or, Query, Term
+from .nodes import FIELD_ALIASES, NOTHING, And, Node, Not, Or, Query, Term
 
 _IS_VALUES = {
     "starred": "starred", "star": "starred", "read": "read", "unread": "unread", "new": "new", "muted": "muted",
@@ -81,7 +81,11 @@ def parse_query(text: str, saved: Mapping[str, str] | None = None, *, inside: st
     ``saved`` maps saved-search names (lower case) to their text, for ``@name``.
     ``inside``: the text is that saved search's own (``@inside`` in it is a cycle).
     """
-    return _parse(text, _Expander(saved or {}, (inside,) if inside else (), [0]))
+    expander = _Expander(saved or {}, (inside,) if inside else (), [0, 0])
+    query = _parse(text, expander)
+    if expander.used[1]:  # an @name that cannot be used: the whole query matches nothing, even under a NOT
+        query.root = NOTHING
+    return query
 
 
 def _parse(text: str, expander: _Expander) -> Query:
@@ -110,23 +114,30 @@ class _Expander:
     def __init__(self, saved: Mapping[str, str], chain: tuple[str, ...], used: list[int]) -> None:
         self.saved = saved
         self.chain = chain
-        self.used = used
+        self.used = used  # [expansions so far, @names that could not be used], shared by the whole query
+
+    def _failed(self) -> Node:
+        self.used[1] += 1
+        return NOTHING
 
     def expand(self, raw: str, warnings: list[str]) -> Node | None:
-        """The syntax tree of saved search ``raw``, or ``None`` (with a warning why)."""
+        """The syntax tree of saved search ``raw``; :data:`.nodes.NOTHING` (with a warning why) when it is
+        unknown, refers back to itself or is one too many, and then the whole query matches nothing
+        (see :func:`parse_query`): an @name never widens a query, not even as ``-@name``."""
         name = unicodedata.normalize("NFC", raw).casefold()
         text = self.saved.get(name)
         if text is None:
-            warnings.append(f"unknown saved search @{raw}")
-            return None
+            warnings.append(f"unknown saved search @{raw}: the query matches nothing")
+            return self._failed()
         if name in self.chain:
             path = " -> ".join(f"@{n}" for n in (*self.chain[self.chain.index(name):], name))
-            warnings.append(f"ignored @{name}: it refers back to itself ({path})")
-            return None
+            warnings.append(f"@{name} refers back to itself ({path}): the query matches nothing")
+            return self._failed()
         self.used[0] += 1
         if self.used[0] > _MAX_EXPANSIONS:
-            warnings.append(f"ignored @{name}: more than {_MAX_EXPANSIONS} saved searches in one query")
-            return None
+            warnings.append(f"more than {_MAX_EXPANSIONS} saved searches in one query (at @{name}): "
+                            "the query matches nothing")
+            return self._failed()
         sub = _parse(text, _Expander(self.saved, (*self.chain, name), self.used))
         warnings.extend(f"in @{name}: {warning}" for warning in sub.warnings)
         return sub.root
@@ -186,7 +197,7 @@ def _tokenize(text: str, default_field: str, warnings: list[str], expander: _Exp
                 continue
             if word.startswith("@") and len(word) > 1:  # a saved search, as if in parentheses
                 node = expander.expand(word[1:], warnings)
-                if node is not None:
+                if node is not None:  # None: a saved search whose text is empty of terms
                     tokens.append(node)
                 continue
             name, colon, rest = word.partition(":")

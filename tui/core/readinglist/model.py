@@ -10,6 +10,8 @@ which picks up other processes' changes first.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -19,6 +21,15 @@ from .names import (
     ALERTS_FIELD, MUTE, NOTE_FIELD, QUERY_FIELD, SEARCH_PREFIX, TAG_PREFIX, alerts_key, check_note, is_name,
     search_key, search_name, tag_field, tag_name,
 )
+
+
+#: ``@name`` at the start of a word of a query (after space, a parenthesis, ``-`` or ``|``).
+_REFERENCE = re.compile(r'(?:^|(?<=[\s(|-]))@([^\s()"|]+)')
+
+
+def _references(text: str) -> set[str]:
+    """The saved-search names a query's text refers to, as kept (folded, NFC)."""
+    return {unicodedata.normalize("NFC", found).casefold() for found in _REFERENCE.findall(text)}
 
 
 class StateAccess(Protocol):
@@ -145,6 +156,16 @@ class ReadingList:
             raise ValueError("a saved search needs a query")
         self.store.change_state([(search_key(name), QUERY_FIELD, text)])
         return name
+
+    def searches_using(self, name: str) -> list[str]:
+        """The other saved searches whose query says ``@name`` (sorted): they would match
+        nothing once ``name`` is removed."""
+        name = search_name(name)
+        users = []
+        for other, text in self.searches().items():
+            if other != name and name in _references(text):
+                users.append(other)
+        return sorted(users)
 
     def remove_search(self, name: str) -> bool:
         """Forget the saved search ``name``; False when there was none (nothing written)."""

@@ -40,15 +40,22 @@ class BadName(ValueError):
     """A tag or saved-search name the query language could not carry; the message says why."""
 
 
+def _shown(text: str) -> str:
+    """A name as a message shows it: quoted, a long one cut (its length said)."""
+    if len(text) <= 40:
+        return repr(text)
+    return f"{text[:32]!r}… ({len(text):,} characters)"
+
+
 def _name(text: str, what: str) -> str:
     name = unicodedata.normalize("NFC", text.strip()).casefold()
     if not name:
         raise BadName(f"a {what} name cannot be empty")
     if len(name) > MAX_NAME:
-        raise BadName(f"{what} name {text!r} is longer than {MAX_NAME} characters")
+        raise BadName(f"{what} name {_shown(text)} is longer than {MAX_NAME} characters")
     if not _NAME_RE.fullmatch(name):
         raise BadName(
-            f"{what} name {text!r} must be one word of letters, digits and _ . + / & - "
+            f"{what} name {_shown(text)} must be one word of letters, digits and _ . + / & - "
             "(starting with a letter, a digit or _)"
         )
     return name

@@ -21,7 +21,7 @@ from typing import Any
 
 from filelock import Timeout
 
-from ..atomic import remove_stale_temporaries
+from ..atomic import flush_file_system, remove_stale_temporaries
 from ..models import DigestRef, Paper, Problem
 from ..regular import read_regular
 from ..storage import SCHEMA, CorruptDatabase, decode_database
@@ -149,9 +149,10 @@ class LibraryStore:
         stale_shards: list[Path] = []
         since_checkpoint = 0
         keep = [index.files.get(path, {}).get("papers", 0) > 0 for path in todo]
-        from .parsepool import parse_files  # (worker processes: only an import needs them)
+        from .parsepool import FLUSH_ONCE_FILES, parse_files  # (worker processes: only an import needs them)
 
-        for result in parse_files(todo, todo_bytes, str(self.library), keep):
+        durable = len(todo) < FLUSH_ONCE_FILES
+        for result in parse_files(todo, todo_bytes, str(self.library), keep, durable):
             done += 1
             since_checkpoint += 1
             report.problems.extend(result.problems)
@@ -174,6 +175,8 @@ class LibraryStore:
                 report.digests[result.path] = DigestOutcome(
                     result.category, result.date, new, updated, len(result.versions))
             if since_checkpoint >= CHECKPOINT_FILES:
+                if not durable:
+                    flush_file_system(self.library)  # the shards, before the index names them
                 self.index_file.save(index)
                 since_checkpoint = 0
                 # A reader may load what is saved now: later papers are another generation.
@@ -181,6 +184,8 @@ class LibraryStore:
             if progress:
                 progress(done, total)
         if todo or unresolved:
+            if not durable:
+                flush_file_system(self.library)
             self.index_file.save(index)
             self.search.after_import(index, before, touched, first)
         else:

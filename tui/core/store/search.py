@@ -7,14 +7,11 @@ save of ``index.json``), and its manifest also keeps the stat stamp of
 ``index.json`` as it was then, the import times and the number of digests, so
 a reader checks freshness with one stat and never parses the library index.
 
-Built on first need, not by a large import: an import that would have to build
-the index whole (the first import, or one that changed a large share of the
-library) of a library over :data:`BUILD_AT_IMPORT` papers removes the index
-instead, and the first command that needs it builds it, saying so first
-(``building the search index ... (one time, about N s)``). A build takes about
-as long as the import itself (10 s per 100,000 papers on a 2-core machine):
-an import from scratch stays as fast as without an index. A current index is
-kept current by every import (one small segment, never a rebuild).
+Built by the import: the first import (or one that changed a large share of
+the library) builds it whole from the papers it just wrote (see
+:mod:`tui.core.index.writer`); every later import adds one small segment. A
+reader or command that finds it missing or damaged rebuilds it first, saying
+so (with an estimate of the time when the library is large).
 
 Writers (import, remove, a rebuild) hold the library lock. An import that
 read files adds one segment for the papers they brought or changed, merged
@@ -37,7 +34,7 @@ from typing import Any
 from filelock import Timeout
 
 from ..index import (
-    IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, clear_index, open_index, read_manifest,
+    IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, open_index, read_manifest,
 )
 from ..merge import merge_papers
 from ..models import Paper
@@ -47,15 +44,12 @@ from .index import LibraryIndex
 from .shards import papers_from_docs
 
 SEARCH_DIR = "search"
-#: Left in ``library/search`` by an import that did not build the index (the first need builds it).
-PENDING = "pending"
 #: An import that changed more than this share of the library's papers rebuilds the index whole.
 REBUILD_SHARE = 0.3
-#: A whole build of a library of more papers than this waits for the first command that needs
-#: the index (see the module docstring); smaller ones are built by the import (under 2 s).
-BUILD_AT_IMPORT = 20_000
+#: A rebuild of more papers than this, found needed by a reader or command, is announced first.
+ANNOUNCE_AT = 20_000
 #: Papers a whole build indexes per second on a 2-core machine (for the estimate said before one).
-BUILD_RATE = 10_000
+BUILD_RATE = 40_000
 
 
 class SearchFiles:
@@ -109,7 +103,7 @@ class SearchFiles:
                 return open_index(self.directory)  # another process rebuilt it meanwhile
         except IndexUnavailable as exc:
             problem = exc
-        self.rebuild(index, problem)
+        self.rebuild(index, problem, announce=True)
         return open_index(self.directory)
 
     def _fresh(self, manifest: dict[str, Any], index: LibraryIndex | None = None) -> bool:
@@ -126,50 +120,30 @@ class SearchFiles:
     # -- writers (the library lock held) --------------------------------------------
 
     def ensure(self, index: LibraryIndex) -> None:
-        """Rebuild the index (with a message; or leave it to the first need, see
-        :meth:`rebuild_or_defer`) unless it is the current one of ``index``."""
+        """Rebuild the index (with a message) unless it is the current one of ``index``."""
         try:
             if self._fresh(read_manifest(self.directory), index):
                 return
             problem: IndexUnavailable = IndexStale("built from another state of the library")
         except IndexUnavailable as exc:
             problem = exc
-        self.rebuild_or_defer(index, problem)
+        self.rebuild(index, problem)
 
-    def rebuild_or_defer(self, index: LibraryIndex, problem: IndexUnavailable | None = None) -> None:
-        """Rebuild the index now if the library is small, else remove it: the first command
-        that needs it builds it (:meth:`open`). A damaged index removed is said."""
-        if len(index.versions) <= BUILD_AT_IMPORT:
-            self.rebuild(index, problem)
-            return
-        clear_index(self.directory)
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            (self.directory / PENDING).touch()
-        except OSError:
-            pass  # (then the build says the index was missing)
-        if problem is not None and problem.reason == "damaged":
-            self.messages.append(
-                f"the search index was damaged ({problem.message}); it is rebuilt when first needed"
-            )
-
-    def rebuild(self, index: LibraryIndex, problem: IndexUnavailable | None = None) -> None:
+    def rebuild(self, index: LibraryIndex, problem: IndexUnavailable | None = None, announce: bool = False) -> None:
         """Build the index whole from the shards; ``problem``: why (said in the messages).
 
-        A large build is announced before it starts (with an estimate of its time).
+        ``announce``: a large build is said before it starts, with an estimate of its time
+        (a reader or command waits for it; an import says what it does itself).
         """
         count = len(index.versions)
-        if count > BUILD_AT_IMPORT:
+        if announce and count > ANNOUNCE_AT:
             self.messages.append(
                 f"building the search index of the library's {count:,} papers "
-                f"(one time, about {max(1, round(count / BUILD_RATE))} s)..."
+                f"(about {max(1, round(count / BUILD_RATE))} s)..."
             )
-        pending = self.directory / PENDING
-        expected = problem is not None and problem.reason == "missing" and pending.exists()
         papers = self.library.merged_papers(index)
         build_index(self.directory, papers, index.revision, _first_imports(index), self._extra(index))
-        pending.unlink(missing_ok=True)
-        if problem is not None and not expected and (papers or problem.reason != "missing"):
+        if problem is not None and (papers or problem.reason != "missing"):
             self.messages.append(
                 f"the search index was {problem.reason} ({problem.message}); rebuilt it from the "
                 f"{len(papers):,} papers of the library"
@@ -185,7 +159,7 @@ class SearchFiles:
         try:
             search = open_index(self.directory, before)
         except IndexUnavailable as exc:
-            self.rebuild_or_defer(index, None if first else exc)
+            self.rebuild(index, None if first else exc)
             return
         try:
             papers, removed = changed_papers(self.library, index, touched, search)
@@ -201,13 +175,13 @@ class SearchFiles:
     def _apply(self, index: LibraryIndex, before: str, papers: Sequence[Paper], removed: list[str],
                total: int) -> None:
         if len(papers) > REBUILD_SHARE * max(total, 1):
-            self.rebuild_or_defer(index)
+            self.rebuild(index)
             return
         try:
             add_segment(self.directory, papers, index.revision, before, _first_imports(index, papers), removed,
                         self._extra(index))
         except IndexUnavailable as exc:
-            self.rebuild_or_defer(index, exc)
+            self.rebuild(index, exc)
 
     def _extra(self, index: LibraryIndex) -> dict[str, Any]:
         stamp = file_stamp(self.library.index_path)

@@ -54,6 +54,7 @@ class Cursor:
     migrated: bool = False  # it records the migration of state.json
     repair: bool = False  # this device's own file is damaged or in the old layout
     held: list[Change] = field(default_factory=list)  # stamped beyond the horizon
+    headed: bool = False  # its first line is a state file's header (else: garbage, or an old layout)
 
 
 class DeviceFiles:
@@ -119,6 +120,7 @@ class DeviceFiles:
             cursor = Cursor(stat, rows=result.rows, migrated=bool(meta.get("migrated")),
                             device=meta["device"] if isinstance(meta.get("device"), str) else path.stem)
             cursor.repair = own and type(meta.get("rows")) is not int  # the old layout, or no line 1
+            cursor.headed = isinstance(result.meta, dict)
         cursor.stat, cursor.position, cursor.inode, cursor.error = stat, result.position, result.inode, None
         cursor.journal_lines = (0 if result.whole else cursor.journal_lines) + result.journal_lines
         self.cursors[path.name] = cursor
@@ -159,5 +161,7 @@ class DeviceFiles:
         return changed
 
     def devices(self) -> dict[str, str]:
-        """Device name -> the stamp of its latest change applied, for every file read."""
-        return {c.device: c.last_stamp for c in self.cursors.values() if not c.refused and not c.error}
+        """Device name -> the stamp of its latest change applied, for every file read
+        that is a state file (a header, or changes: not a file of random bytes)."""
+        return {c.device: c.last_stamp for c in self.cursors.values()
+                if not c.refused and not c.error and (c.headed or c.last_stamp)}

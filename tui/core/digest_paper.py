@@ -1,0 +1,98 @@
+"""Build one :class:`Paper` from the raw pieces of a digest paper block."""
+
+from __future__ import annotations
+
+from .digest_fields import clean_text, optional_value, pdf_url, split_categories, split_dois, unescape_entities
+from .digest_problems import ProblemReporter
+from .models import ARXIV_ID_RE, DigestRef, Paper
+
+__all__ = ["FIELDS", "KNOWN_FIELDS", "build_paper"]
+
+#: The field names of a paper block, in their usual order.
+FIELDS = (
+    "Arxiv ID",
+    "DOI",
+    "Categories",
+    "Links",
+    "Published",
+    "Updated",
+    "Authors",
+    "Comment",
+    "Journal",
+    "Summary",
+)
+KNOWN_FIELDS = frozenset(FIELDS)
+
+
+def build_paper(
+    title_parts: list[str],
+    fields: dict[str, list[str]],
+    field_lines: dict[str, int],
+    start: int,
+    last_line: int,
+    ref: list[DigestRef],
+    report: ProblemReporter,
+) -> Paper | None:
+    """Turn one block's raw pieces into a Paper, or None (reported) without an id."""
+    raw_id = fields.get("Arxiv ID")
+    if raw_id is None:
+        report(start, "paper block without an Arxiv ID: skipped")
+        return None
+    id_text = " ".join(raw_id)
+    match = ARXIV_ID_RE.search(id_text)
+    if match is None:
+        report(field_lines["Arxiv ID"], f"unrecognised Arxiv ID {id_text!r}: block skipped")
+        return None
+    version_text = match.group("version")
+    if version_text is None:
+        report(field_lines["Arxiv ID"], f"Arxiv ID {id_text!r} has no version: assuming v1")
+
+    missing = [name for name in FIELDS if name not in fields]
+    if missing:
+        report(start, f"paper {match.group('id')} lacks field(s) {', '.join(missing)}"
+               f" (block ends at line {last_line})")
+
+    def value(name: str) -> str:
+        # Every field is cleaned here, once: control characters (ESC above all)
+        # must never reach a terminal, whatever field they hide in.
+        pieces = fields.get(name)
+        if pieces is None:
+            return ""
+        return clean_text(pieces[0] if len(pieces) == 1 else " ".join(p for p in pieces if p))
+
+    title = clean_text(" ".join(title_parts) if len(title_parts) > 1 else title_parts[0])
+    if not title:
+        report(start, f"paper {match.group('id')} has an empty title")
+
+    categories_text = value("Categories")
+    if categories_text and categories_text != "None":
+        primary, categories, classes = split_categories(categories_text)
+    else:
+        primary, categories, classes = "", [], []
+
+    authors_text = value("Authors")
+    authors = (
+        [name for name in (a.strip() for a in authors_text.split(", ")) if name]
+        if authors_text and authors_text != "None"
+        else []
+    )
+    comment = optional_value(value("Comment"))
+    journal = optional_value(value("Journal"))
+    summary = optional_value(value("Summary"))
+    return Paper(
+        id=match.group("id"),
+        version=int(version_text) if version_text else 1,
+        title=title,
+        authors=authors,
+        primary_category=primary,
+        categories=categories,
+        classes=classes,
+        dois=split_dois(value("DOI")) if "DOI" in fields else [],
+        published=optional_value(value("Published")),
+        updated=optional_value(value("Updated")),
+        comment=comment,
+        journal_ref=journal,
+        summary=unescape_entities(summary) if summary else "",
+        digests=list(ref),
+        pdf_url=pdf_url(value("Links")),
+    )
