@@ -438,8 +438,8 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         self.mutate_reactive(MainScreen.states)
         self.reading_list_states_changed(changed, elsewhere)
         if self.results is not None:
-            self._counts = self.results.counts(self.user.states)
-        self._update_detail()
+            self._counts = self.results.counts(self.user.states, changed)
+        self._update_detail(defer_same=True)  # the same paper: after the rows and the sidebar are painted
         self._update_status()
 
     # -- status ---------------------------------------------------------------------------
