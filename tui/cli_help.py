@@ -115,8 +115,8 @@ COMMAND_HELP: dict[str, CommandHelp] = {
     # -- the reading list ----------------------------------------------------------------
     "tag": CommandHelp(
         "add a tag to papers or take it off (tag add|remove NAME ID...)",
-        "Add a tag to papers, or take it off. A tag is one word (letters, digits and _ . + / & -), "
-        "case-insensitive; the query language finds tagged papers with tag:NAME. Ids are as for star; "
+        "Add a tag to papers, or take it off. A tag is one word (letters, digits and _ . + / & -, "
+        "not starting with -), case-insensitive; the query language finds tagged papers with tag:NAME. Ids are as for star; "
         "ids not in the library are named and the command exits with 1, the others are still tagged. "
         "Every paper is tagged in one write, at once on disk.",
         (
