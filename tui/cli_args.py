@@ -178,7 +178,8 @@ class _TagParser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         given = self._given[: self._given.index("--")] if "--" in self._given else self._given
-        dashed = [arg for arg in given if arg.startswith("-") and arg.split("=", 1)[0] not in self._option_string_actions]
+        known = self._option_string_actions
+        dashed = [arg for arg in given if arg.startswith("-") and arg.split("=", 1)[0] not in known]
         if dashed and not dashed[0][1:2].isdigit():
             name = dashed[0].lstrip("-")
             super().error(

@@ -383,3 +383,17 @@ async def test_a_note_changed_elsewhere_meanwhile_is_not_overwritten_unasked(mak
         await pilot.press("ctrl+s")  # now it replaces the note it was shown
         await settle(app, pilot)
         assert reading(home).note(paper) == "mine"
+
+
+async def test_the_reading_lists_notices_are_titled_as_its_own(make_app, home: Path):
+    """A too-long note refused by the keeper is a reading-list notice, not a "Library" one."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        said: list[tuple[str, str]] = []
+        screen.notify = lambda message, title="", **_: said.append((title, message))
+        paper = screen.highlighted.id
+        assert not screen.reading_list.set_note(paper, "x" * 100_001, screen.user.states)
+        assert said and said[0][0] == "Reading list" and "at most 100,000 characters" in said[0][1]
+        assert reading(home).note(paper) == ""

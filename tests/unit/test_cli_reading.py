@@ -81,6 +81,19 @@ def test_names_with_combining_marks_are_tags(capsys, home: Path) -> None:
     assert ids_of(capsys, home, "tag:हिन्दी") == {GEO}
 
 
+def test_tags_table_lines_up_wide_characters_by_cell(capsys, home: Path) -> None:
+    from rich.cells import cell_len
+
+    for name, paper in (("機械学習", CAPTION), ("ml", GEO), ("café", S2ME)):
+        assert run(capsys, home, "tag", "add", name, paper)[0] == 0
+    code, out, _ = run(capsys, home, "tags")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 3
+    columns = {cell_len(line.split(" paper")[0]) for line in lines}  # where "paper" starts, in cells
+    assert len(columns) == 1, lines
+
+
 def test_a_tag_name_written_with_a_dash_is_said_for_what_it_is(capsys, home: Path) -> None:
     with pytest.raises(SystemExit) as exited:
         run(capsys, home, "tag", "add", "-neg", CAPTION)

@@ -107,7 +107,7 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         self.user: UserState | None = None
         self.session_keeper = SessionKeeper(self, store)
         #: Tags, notes, saved searches, muting and the sidebar's counts (see :mod:`.reading_list`).
-        self.reading_list = ReadingListKeeper(store, self._notify_store)
+        self.reading_list = ReadingListKeeper(store, self.notify_reading_list)
         #: How many muted papers the shown result leaves out (the status line says it).
         self.muted_hidden = 0
         self._generation = 0
