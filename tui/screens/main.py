@@ -50,6 +50,7 @@ from .loader import Loaded, LibraryLoader
 from .read_timer import ReadTimer
 from .reading_list import ReadingListKeeper
 from .reading_list_actions import ReadingListActions
+from .detail_follow import FollowsDetail, _id
 from .searching import Searching
 from .session import SessionKeeper
 from .user_state import UserState
@@ -65,7 +66,7 @@ _SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COM
 POLL_INTERVAL = 1.0
 
 
-class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
+class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
@@ -271,38 +272,6 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Po
             return f"No papers on {self.day} under this query and view (Esc: every day)"
         return "No papers match"
 
-    # -- the highlighted paper -------------------------------------------------------
-    def watch_highlighted(self, old: Paper | None, paper: Paper | None) -> None:
-        if _id(paper) != _id(old):
-            self.read_timer.cancel()
-        self._update_detail(defer_same=True)
-
-    def _update_detail(self, defer_same: bool = False) -> None:
-        """Show the highlighted paper in the detail.
-
-        With ``defer_same``, when the detail shows that paper already (a
-        keystroke that kept it highlighted), or a new result put another one
-        under the cursor, rendering it waits until the new rows are painted:
-        the key's frame doesn't pay for it (the user moving the cursor does).
-        """
-        paper = self.highlighted
-        if defer_same and paper is not None and (self.arranging or _id(self.detail.paper) == paper.id):
-            if not self._detail_pending:
-                self._detail_pending = True
-                self.call_after_refresh(self._deferred_detail)
-            return
-        state = self.user.get(paper.id) if paper is not None and self.user is not None else None
-        spans = self.results.spans if self.results is not None else None
-        if paper is None:
-            self.detail.show_paper(None)
-        else:
-            keeper = self.reading_list
-            self.detail.show_paper(paper, state, spans, keeper.tags_of(paper.id), keeper.note(paper.id))
-
-    def _deferred_detail(self) -> None:
-        self._detail_pending = False
-        self._update_detail()
-
     def _move_requested(self, request: MoveRequest | None) -> None:
         """A key or a click in the list asked for another paper."""
         if request is not None and self.results is not None:
@@ -385,7 +354,3 @@ class MainScreen(Searching, ReadingListActions, PaperActions, WatchesDigests, Po
 
 SAMPLE_BANNER = "Sample digests, nothing kept. Import yours: arxiv-reader import ~/digests"
 
-
-def _id(paper: Paper | None) -> str | None:
-    """A paper's id (papers read from the index are equal by id, not always the same object)."""
-    return paper.id if paper is not None else None
