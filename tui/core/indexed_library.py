@@ -192,7 +192,7 @@ class IndexedLibrary(BaseLibrary):
         found = as_array(positions) if isinstance(positions, Sequence) else np.fromiter(positions, np.int64)
         return bitsets.from_docs(found if self._dense else self.docs[found], self.index.nbytes)
 
-    def _positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
+    def positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
         docs = self.index.docs_of_ids(ids)
         return (docs if self._dense else np.searchsorted(self.docs, docs)).tolist()
 

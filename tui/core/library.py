@@ -68,7 +68,7 @@ class BaseLibrary:
     mapped search index. Subclasses set :attr:`papers`, :attr:`by_id`,
     :attr:`days`, :attr:`engine`, :attr:`new_indices` and :attr:`all_new`, and
     implement :meth:`match`, :meth:`order`, :meth:`warm_steps`, :meth:`is_quick`
-    and :meth:`_positions_of_ids`.
+    and :meth:`positions_of_ids`.
     """
 
     #: Whether a search may be limited to the previous result when the query narrows
@@ -125,8 +125,8 @@ class BaseLibrary:
         """Index builds to run in the background after the first paint, one callable each."""
         raise NotImplementedError
 
-    def _positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
-        """The positions of those of ``ids`` that are in the library."""
+    def positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
+        """The positions of those of ``ids`` that are in the library (one pass for many ids)."""
         raise NotImplementedError
 
     def search(self, query: Query, view: str, sort: str, states: Mapping[str, PaperState]) -> list[int]:
@@ -143,8 +143,8 @@ class BaseLibrary:
         cached = self._state_cache
         if cached is not None and cached[0] is states and cached[1] == len(states):
             return cached[2], cached[3]
-        read = frozenset(self._positions_of_ids([k for k, state in states.items() if state.read]))
-        starred = frozenset(self._positions_of_ids([k for k, state in states.items() if state.starred]))
+        read = frozenset(self.positions_of_ids([k for k, state in states.items() if state.read]))
+        starred = frozenset(self.positions_of_ids([k for k, state in states.items() if state.starred]))
         self._state_cache = (states, len(states), read, starred)
         return read, starred
 
@@ -264,7 +264,7 @@ class Library(BaseLibrary):
             return False
         return search_cost(query, len(self) if candidates is None else candidates, self.engine.built) <= QUICK_SEARCH_COST
 
-    def _positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
+    def positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
         by_id = self.by_id
         return [by_id[k] for k in ids if k in by_id]
 

@@ -144,10 +144,8 @@ class ListCounts:
         return int(np.count_nonzero(mask & unread)), int(np.count_nonzero(mask & visible))
 
     def _mask_of(self, ids: Iterable[str]) -> np.ndarray:
-        by_id = self.library.by_id
         mask = np.zeros(self._n, bool)
-        found = [index for index in map(by_id.get, ids) if index is not None]
-        mask[np.array(found, np.int64)] = True
+        mask[np.array(list(self.library.positions_of_ids(ids)), np.int64)] = True
         return mask
 
     def _update_flags(self, states: Mapping[str, PaperState], changed: list[str] | None) -> None:
@@ -155,8 +153,9 @@ class ListCounts:
         if changed is None:
             self._read[:] = False
             self._starred[:] = False
-            read = [by_id[k] for k, state in states.items() if state.read and k in by_id]
-            starred = [by_id[k] for k, state in states.items() if state.starred and k in by_id]
+            positions = self.library.positions_of_ids
+            read = list(positions([k for k, state in states.items() if state.read]))
+            starred = list(positions([k for k, state in states.items() if state.starred]))
             self._read[np.array(read, np.int64)] = True
             self._starred[np.array(starred, np.int64)] = True
             return
