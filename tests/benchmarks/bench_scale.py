@@ -742,15 +742,20 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     try:
         home = bench_import(info, work, args.runs, rows)
-        # A large first import leaves the search index to the first command that needs it.
+        # The reader reads through the search index: it must be there (an import builds it;
+        # a command finding it missing builds it first).
         elapsed, _ = run_cli(home, "stats")
-        rows.append(Row("search index built on first need (CLI stats)", "s", [elapsed],
-                        note="once per library; the reader reads through it from then on"))
-        log(f"search index built by the first stats: {elapsed:.1f} s")
+        rows.append(Row("stats (CLI), from the search index", "s", [elapsed],
+                        note="builds the index first if an import left none"))
+        log(f"stats: {elapsed:.2f} s")
         rows.append(Row("peak RSS, importing process", "MB", [peak_rss_mb()], targets=[("<", 1200)]))
+        peak = 0.0
+        if not args.skip_ui:  # a library read through its index, the user's state still empty
+            peak = bench_startup(f"{info.papers:,} papers, no state yet", home, args.runs, 0.6, rows)
         bench_state(home, rows)
         if not args.skip_ui:
-            peak = bench_startup(f"{info.papers:,} papers", home, args.runs, 0.6, rows)
+            peak = max(peak, bench_startup(f"{info.papers:,} papers, every paper in the state", home, args.runs,
+                                           0.6, rows))
             small_home, label = few_days_library(info, work, days=5)
             bench_startup(label, small_home, args.runs, 0.5, rows)
             peak = max(peak, bench_ui(home, rows))
