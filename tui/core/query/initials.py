@@ -41,7 +41,7 @@ def is_one_letter(needle: bytes) -> bool:
 class Initials:
     """Each paper's initials, NUL-terminated, in one byte string with offsets (as a haystack)."""
 
-    __slots__ = ("text", "offsets")
+    __slots__ = ("text", "offsets", "_bytes", "_starts")
 
     def __init__(self, text: bytes | bytearray, offsets: array) -> None:
         import numpy as np  # (only a one-letter query pays for numpy)
@@ -88,9 +88,20 @@ class Initials:
         for size in sizes:
             total += size
             self.offsets.append(total)
+        self._bytes = np.frombuffer(self.text, np.uint8)
+        # Where each paper's initials start (never empty: each ends in its NUL), for reduceat.
+        self._starts = np.frombuffer(self.offsets, np.uint32 if self.offsets.itemsize == 4 else np.uint64)[:-1].astype(np.intp)
 
     def find_all(self, needle: bytes, should_stop: Callable[[], bool] | None = None) -> list[int]:
         """Ascending indices of the papers with a word starting with the letter ``needle``."""
+        if len(needle) == 1:  # an ASCII letter or digit: where it is, and whose, vectorised
+            import numpy as np
+
+            if should_stop is not None and should_stop():
+                raise SearchStopped
+            if not len(self._starts):
+                return []
+            return np.flatnonzero(np.logical_or.reduceat(self._bytes == needle[0], self._starts)).tolist()
         pattern = re.compile(re.escape(needle) + b"[^\\x00]*")
         text, offsets = self.text, self.offsets
         out: list[int] = []
