@@ -90,7 +90,8 @@ class Initials:
             self.offsets.append(total)
         self._bytes = np.frombuffer(self.text, np.uint8)
         # Where each paper's initials start (never empty: each ends in its NUL), for reduceat.
-        self._starts = np.frombuffer(self.offsets, np.uint32 if self.offsets.itemsize == 4 else np.uint64)[:-1].astype(np.intp)
+        ends = np.frombuffer(self.offsets, np.uint32 if self.offsets.itemsize == 4 else np.uint64)
+        self._starts = ends[:-1].astype(np.intp)
 
     def find_all(self, needle: bytes, should_stop: Callable[[], bool] | None = None) -> list[int]:
         """Ascending indices of the papers with a word starting with the letter ``needle``."""
