@@ -454,7 +454,9 @@ def test_haystack_is_one_joined_byte_string_with_offsets(papers) -> None:
     engine.prepare(["default", "summary"])
     for key in ("default", "summary"):
         hay = engine._haystacks[key]
-        assert set(hay.__slots__) == {"text", "offsets"}  # nothing else kept per paper
+        # Nothing else kept per paper (the words' initials: only once a one-letter needle asks).
+        assert set(hay.__slots__) == {"text", "offsets", "_initials", "_initials_lock"}
+        assert hay._initials is None
         assert isinstance(hay.text, (bytes, bytearray))
         assert isinstance(hay.offsets, array) and hay.offsets.itemsize <= 8
         assert len(hay) == len(papers) and hay.offsets[-1] == len(hay.text)

@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 import tui.core.digest as digest_module
+import tui.core.store.importer as importer_module
 import tui.core.store.library as library_module
 from tui.core.models import DigestRef, Paper
 from tui.core.store import Store, StoreError, default_home, paper_to_doc, papers_from_docs
@@ -598,7 +599,7 @@ def test_a_large_import_flushes_its_shards_once_before_the_index_names_them(
         shutil.copy(SMALL_DAY, archive / f"{20260101 + day}.md")
     events: list[str] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(library_module, "flush_file_system", lambda folder: events.append("flush"))
+    monkeypatch.setattr(importer_module, "flush_file_system", lambda folder: events.append("flush"))
     monkeypatch.setattr(atomic_module.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
     real_save = library_module.IndexFile.save
     monkeypatch.setattr(library_module.IndexFile, "save", lambda self, index: (events.append("save"),
@@ -612,7 +613,7 @@ def test_a_large_import_flushes_its_shards_once_before_the_index_names_them(
 
 def test_a_small_import_fsyncs_each_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     flushes: list[Path] = []
-    monkeypatch.setattr(library_module, "flush_file_system", flushes.append)
+    monkeypatch.setattr(importer_module, "flush_file_system", flushes.append)
     store = Store(tmp_path / "home")
     store.import_paths([SMALL_DAY])
     assert flushes == [] and len(store.load_papers()) == 4

@@ -3,16 +3,21 @@
 The engine's text index: see :class:`_Haystack`. A needle matches where it
 starts a word (:mod:`tui.core.query.words`): each occurrence ``bytes.find``
 reports is kept only when the character before it is not a letter or digit.
+A one-letter needle is looked for in the words' initials instead (:mod:`.initials`).
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from array import array
 from bisect import bisect_right
-import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
+
+from .initials import Initials, SearchStopped, is_one_letter
+
 
 class SearchCancelled(Exception):
     """Raised by :meth:`QueryEngine.search` when its ``should_stop`` callback answers True.
@@ -89,9 +94,11 @@ class _Haystack:
     kept besides the offsets (4 bytes each).
     """
 
-    __slots__ = ("text", "offsets")
+    __slots__ = ("text", "offsets", "_initials", "_initials_lock")
 
     def __init__(self, texts: Iterable[str]) -> None:
+        self._initials: Initials | None = None  # (built on the first one-letter needle)
+        self._initials_lock = threading.Lock()
         # A bytearray grows in place (realloc), so the build never holds two
         # copies of the joined text; it is never written after this.
         buf = bytearray()
@@ -138,6 +145,11 @@ class _Haystack:
         start is checked, and after a hit the search goes on at the next paper.
         ``bisect`` maps a position to its paper.
         """
+        if is_one_letter(needle):
+            try:
+                return self.initials().find_all(needle, should_stop)
+            except SearchStopped:
+                raise SearchCancelled from None
         out: list[int] = []
         n = len(offsets := self.offsets) - 1
         for lo in range(0, n, _SEGMENT):
@@ -181,12 +193,24 @@ class _Haystack:
         self, needle: bytes, candidates: Sequence[int], should_stop: Callable[[], bool] | None = None
     ) -> list[int]:
         """Those of ``candidates`` (ascending) whose text contains ``needle`` at a word start."""
+        one_letter = is_one_letter(needle)
         out: list[int] = []
         for lo in range(0, len(candidates), _SEGMENT):
             if should_stop is not None and should_stop():
                 raise SearchCancelled
-            out += self._each_paper(needle, candidates[lo : lo + _SEGMENT])
+            some = candidates[lo : lo + _SEGMENT]
+            out += self.initials().find_in(needle, some) if one_letter else self._each_paper(needle, some)
         return out
+
+    def initials(self) -> Initials:
+        """The first character of every word of each text (see :mod:`.initials`), built once."""
+        found = self._initials
+        if found is None:
+            with self._initials_lock:
+                found = self._initials
+                if found is None:
+                    found = self._initials = Initials(self.text, self.offsets)
+        return found
 
     def _each_paper(self, needle: bytes, papers: Iterable[int]) -> list[int]:
         """Those of ``papers`` whose text holds ``needle`` at a word start: one bounded regex

@@ -49,7 +49,7 @@ REBUILD_SHARE = 0.3
 #: A rebuild of more papers than this, found needed by a reader or command, is announced first.
 ANNOUNCE_AT = 20_000
 #: Papers a whole build indexes per second on a 2-core machine (for the estimate said before one).
-BUILD_RATE = 40_000
+BUILD_RATE = 15_000
 
 
 class SearchFiles:
