@@ -136,3 +136,16 @@ async def test_through_the_index_abstracts_are_matched_with_the_key_and_phrases_
         await settle(app, pilot)
         assert calls[-1] == ('abs:retr OR "large language"', False)  # the phrase: in the worker
         assert screen.query_obj.text == 'abs:retr OR "large language"'
+
+
+async def test_through_the_index_a_pasted_flood_is_searched_off_the_ui_thread(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        calls = _record_threads(screen)
+        flood = " ".join(["z in OR"] * 2000)
+        await _paste(pilot, screen, flood)
+        await settle(app, pilot)
+        assert calls == [(flood, False)]  # once, in the worker
+        assert screen.query_obj is not None and screen.query_obj.text == flood

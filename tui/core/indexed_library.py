@@ -35,6 +35,8 @@ from .readinglist.sets import UserSets, bitset_states
 
 __all__ = ["IndexedLibrary"]
 
+#: More terms than this (a pasted list of ids...) are searched in a worker.
+QUICK_TERMS = 64
 #: Papers read whole kept at hand (the rows on screen, the highlighted one, recent moves).
 PAPER_CACHE = 512
 
@@ -218,12 +220,14 @@ class IndexedLibrary(BaseLibrary):
 
     # -- searching ------------------------------------------------------------------------
     def is_quick(self, query: Query, candidates: int | None) -> bool:
-        """Every query is quick but a phrase (several words, checked against the text)."""
-        return not any(
-            term.field in TEXT_FIELDS or term.field == "any"
-            for term in query.terms()
-            if not is_single_word(term.needle)
-        ) if query.root is not None else True
+        """Every query is quick but a phrase (several words, checked against the text) and a
+        pasted flood of terms (each a lookup)."""
+        if query.root is None:
+            return True
+        terms = query.terms()
+        return len(terms) <= QUICK_TERMS and not any(
+            term.field in TEXT_FIELDS or term.field == "any" for term in terms if not is_single_word(term.needle)
+        )
 
     def _states_bits(self, states: Mapping[str, PaperState]) -> tuple[np.ndarray, np.ndarray]:
         read, starred = self.state_indices(states)
