@@ -182,9 +182,10 @@ class IndexedLibrary(BaseLibrary):
 
     def positions_of_bits(self, bits: np.ndarray) -> list[int]:
         """Ascending positions of the live documents in ``bits``."""
-        return self.array_of_bits(bits).tolist()
+        return self.array_of_bits(bits & self.index.live).tolist()
 
     def array_of_bits(self, bits: np.ndarray) -> np.ndarray:
+        """Ascending positions of the documents in ``bits`` (live ones only: see :meth:`match`)."""
         docs = bitsets.to_docs(bits)
         return docs if self._dense else np.searchsorted(self.docs, docs)
 
