@@ -155,6 +155,8 @@ class IndexedLibrary(BaseLibrary):
         self._state_cache = None
         #: (read positions, starred positions) -> their bitsets, for the searches.
         self._state_bits: tuple[frozenset[int], frozenset[int], np.ndarray, np.ndarray] | None = None
+        #: (another states mapping, its size, read bits, starred bits): a worker's snapshot.
+        self._other_bits: tuple[Mapping[str, PaperState], int, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -231,6 +233,20 @@ class IndexedLibrary(BaseLibrary):
         )
 
     def _states_bits(self, states: Mapping[str, PaperState]) -> tuple[np.ndarray, np.ndarray]:
+        """Bitsets of the read and the starred papers of ``states``. The screen's own states
+        go through :meth:`state_indices` (cached, kept current by :meth:`update_states`);
+        another mapping (a worker's snapshot) gets bitsets of its own, the cache left alone."""
+        cached_states = self._state_cache
+        if cached_states is not None and cached_states[0] is not states:
+            other = self._other_bits
+            if other is None or other[0] is not states or other[1] != len(states):
+                index = self.index
+                other = self._other_bits = (
+                    states, len(states),
+                    index.bits_of_ids([k for k, state in states.items() if state.read]),
+                    index.bits_of_ids([k for k, state in states.items() if state.starred]),
+                )
+            return other[2], other[3]
         read, starred = self.state_indices(states)
         cached = self._state_bits
         if cached is None or cached[0] is not read or cached[1] is not starred:
