@@ -617,3 +617,32 @@ def test_a_small_import_fsyncs_each_shard(tmp_path: Path, monkeypatch: pytest.Mo
     store = Store(tmp_path / "home")
     store.import_paths([SMALL_DAY])
     assert flushes == [] and len(store.load_papers()) == 4
+
+
+@pytest.mark.parametrize(
+    "versions, valid",
+    [
+        ({}, True),
+        ({"a": [1, "fp", 2]}, True),
+        ({"a": [1, "fp"]}, True),
+        ({"a": [1, "fp"], "b": [2, "fp", 3]}, True),
+        ({"a": [1, "fp"], "b": [2, "fp", "3"]}, False),
+        ({"a": [1, "fp", 2], "b": [2, "fp", None]}, False),
+        ({"a": [1]}, False),
+        ({"a": ["1", "fp"]}, False),
+        ({"a": (1, "fp")}, False),
+        ({"a": [1, "fp", 2, 3]}, False),
+        ({"a": [True, "fp", 2]}, False),
+    ],
+)
+def test_index_versions_checked_column_by_column(versions, valid) -> None:
+    """The library index's per-paper versions are validated exactly as the former per-paper test did."""
+    from tui.core.storage import CorruptDatabase
+    from tui.core.store.index import index_from_raw
+
+    data = {"papers": {"1": {"versions": versions}}}
+    if valid:
+        assert index_from_raw(data, "index.json").versions == versions
+    else:
+        with pytest.raises(CorruptDatabase):
+            index_from_raw(data, "index.json")

@@ -118,10 +118,15 @@ def citation_keys(
         finder = getattr(universe, "key_candidates", None)
         candidates = (lambda p: finder(p, template)) if finder is not None else _index(universe, template).candidates
         by_age = _ByAge()
+        # A candidate's key, once: papers of one first author share their candidates.
+        keys: dict[int, tuple[Paper, str]] = {}  # id of the object -> (it, kept alive; its key)
         for paper, base in zip(papers, bases):
             # Oldest first: the first candidate with the same key is the oldest one.
             for other in by_age.older(candidates(paper), id_age(oldest[base.lower()].id)):
-                if citation_key(other, template).lower() == base.lower():
+                known = keys.get(id(other))
+                if known is None or known[0] is not other:
+                    known = keys[id(other)] = (other, citation_key(other, template).lower())
+                if known[1] == base.lower():
                     oldest[base.lower()] = other
                     break
     reserved = {k.lower() for k in taken}

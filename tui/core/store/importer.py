@@ -45,9 +45,9 @@ class _ImportRun:
 
 
 def import_locked(
-    library: LibraryStore, index: LibraryIndex, files: list[Path], report: ImportReport, progress: Progress | None
+    library: LibraryStore, index: LibraryIndex, files: list[str], report: ImportReport, progress: Progress | None
 ) -> None:
-    """Parse the new or changed ``files`` into shards and record them in ``index`` (the lock held);
+    """Parse the new or changed ``files`` (resolved paths) into shards and record them in ``index`` (the lock held);
     then bring the search index up to date (see :meth:`.library.LibraryStore.import_paths`)."""
     total = len(files)
     todo: list[str] = []
@@ -58,7 +58,7 @@ def import_locked(
         _resolve_keys(library, index)
     _remove_stale_shard_temporaries(library.library)
     for file in files:
-        key = os.path.abspath(file)
+        key = os.path.abspath(file) if not os.path.isabs(file) else file  # (resolved already: realpath)
         entry = index.files.get(key)
         try:
             st = os.stat(key)
@@ -72,8 +72,8 @@ def import_locked(
             and entry["size"] == st.st_size
             and entry["mtime_ns"] == st.st_mtime_ns
             and entry["written"] is not None  # else re-parsed once, to record its checksum
-            and (shard := library.shard_file(entry)) is not None
-            and shard.is_file()
+            and (shard := library.shard_text(entry)) is not None
+            and os.path.isfile(shard)
         ):
             report.files_unchanged += 1
             done += 1

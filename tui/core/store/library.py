@@ -67,10 +67,10 @@ class LibraryStore:
         Problems in the input (missing paths, bad blocks) are reported, never
         raised. Raises :class:`StoreError` when the library cannot be written.
         """
-        from ..digest import find_digest_files
+        from ..digest_files import find_digest_paths
 
         report = ImportReport()
-        files, problems = find_digest_files(paths)
+        files, problems = find_digest_paths(paths)
         report.problems.extend(problems)
         try:
             self.library.mkdir(parents=True, exist_ok=True)
@@ -87,6 +87,11 @@ class LibraryStore:
         """The shard of an index entry; ``None`` unless it lies inside ``library/shards``,
         by its text and by its folder's real path (its own name is never followed either:
         see :meth:`_read_shard_checked`)."""
+        text = self.shard_text(entry)
+        return None if text is None else Path(text)
+
+    def shard_text(self, entry: dict[str, Any]) -> str | None:
+        """:meth:`shard_file` as text (an unchanged import checks thousands: no ``Path`` each)."""
         relpath = entry["shard"]
         if not is_shard_path(relpath):
             return None
@@ -94,7 +99,7 @@ class LibraryStore:
         inside = self._inside.get(folder)
         if inside is None:  # (cached until the index is loaded again: 5,892 shards share a few folders)
             inside = self._inside[folder] = folder_inside_shards(self.library, self.library / folder)
-        return self.library / relpath if inside else None
+        return os.path.join(self.library, relpath) if inside else None
 
     def shard_papers(self, entry: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The paper dicts of one digest's shard; ``None`` when missing or unreadable."""
