@@ -398,15 +398,17 @@ def test_results_are_fresh_lists(papers, engine) -> None:
 
 
 def test_concurrent_abstract_searches_build_the_index_once(papers, monkeypatch) -> None:
+    from tui.core.query import lazy_indexes  # where the engine's haystacks are built
+
     builds: list[str] = []
-    real_build = query_module._build_haystack
+    real_build = lazy_indexes._build_haystack
 
     def slow_build(papers_, key):
         builds.append(key)
         time.sleep(0.2)  # keep the build running while the other thread arrives
         return real_build(papers_, key)
 
-    monkeypatch.setattr(query_module, "_build_haystack", slow_build)
+    monkeypatch.setattr(lazy_indexes, "_build_haystack", slow_build)
     engine = QueryEngine(papers)
     query = parse_query("abs:contrastive")
     barrier = threading.Barrier(3)
