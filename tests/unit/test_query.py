@@ -358,7 +358,9 @@ def test_filter_papers(papers) -> None:
 
 # -- robustness ----------------------------------------------------------------------
 
-_QUERY_ALPHABET = st.sampled_from(list('ab -()"|:.Ü\x7f') + ["OR", "NOT", "ti:", "date:", "cat:", "..", "is:", "2022-01"])
+_QUERY_ALPHABET = st.sampled_from(
+    list('ab -()"|:.Ü\x7f') + ["OR", "NOT", "ti:", "date:", "cat:", "..", "is:", "2022-01"]
+)
 
 
 @settings(max_examples=300, deadline=None)

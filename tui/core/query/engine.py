@@ -110,19 +110,19 @@ class QueryEngine(LazyIndexes):
         key = term.field
         user_key = user_set_key(term)
         if user_key is not None:
-            found = states.sets.get(user_key) if states.sets is not None else None
+            ids = (states.sets.get(user_key) if states.sets is not None else None) or frozenset()
             if cands is not None and len(cands) * 8 < len(self.papers):  # few: look each one up
-                papers, ids = self.papers, found or frozenset()
+                papers = self.papers
                 return [i for i in cands if papers[i].id in ids]
-            return _intersect(sorted(self._indices_of(found or ())), cands)
+            return _intersect(sorted(self._indices_of(ids)), cands)
         if key in TEXT_FIELDS:
             hay = self._haystack(key)
-            needle = term.needle.encode()
+            encoded = term.needle.encode()
             if cands is not None and len(cands) < len(self.papers) * _FIND_IN_SHARE:
                 # Checking each candidate costs about 1.2x its share of a full
                 # scan, which also pays an intersection: measured break-even ~0.8.
-                return hay.find_in(needle, cands, stop)
-            return _intersect(hay.find_all(needle, stop), cands, len(self.papers))
+                return hay.find_in(encoded, cands, stop)
+            return _intersect(hay.find_all(encoded, stop), cands, len(self.papers))
         if key == "any":
             found: set[int] = set()
             for sub in ANY_FIELDS:
@@ -166,12 +166,13 @@ class QueryEngine(LazyIndexes):
         return []  # pragma: no cover - parse_query builds no other fields
 
     def _eval_state(self, state: str, cands: list[int] | None, states: Mapping[str, PaperState]) -> list[int]:
-        if state == "new" and self.new_ids is None:  # every paper is new
+        new_ids = self.new_ids
+        if state == "new" and new_ids is None:  # every paper is new
             return list(cands) if cands is not None else list(range(len(self.papers)))
         if cands is not None and len(cands) * 8 < len(self.papers):  # few: look each one up
             return self._state_of_each(state, cands, states)
-        if state == "new":
-            wanted = list(self.new_ids)
+        if state == "new" and new_ids is not None:
+            wanted = list(new_ids)
         else:
             attr = "starred" if state == "starred" else "read"
             wanted = [paper_id for paper_id, st in states.items() if getattr(st, attr, False)]

@@ -14,7 +14,8 @@ Syntax (the filter bar and ``--query`` share it):
   ``cat:cs.LG`` exact category or ``cat:cs`` a whole archive (primary or
   cross-list), ``id:2201.129`` id prefix, ``is:starred`` / ``is:read`` /
   ``is:unread``, ``is:new`` (new: not yet shown by a reader that was
-  closed since; see :mod:`tui.core.store.readers`), ``date:latest`` (the newest digest day), ``date:2022-01-31`` / ``date:2022-01`` / ``date:2022`` /
+  closed since; see :mod:`tui.core.store.readers`), ``date:latest`` (the
+  newest digest day), ``date:2022-01-31`` / ``date:2022-01`` / ``date:2022`` /
   ``date:2022-01..2022-03`` (inclusive, either side may be open) matched
   against every digest date and the published date.
 * A query starting with ``?`` makes its bare words search everywhere, like
@@ -45,7 +46,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from .nodes import NOTHING, And, Node, Not, Or, Query
+from .nodes import NOTHING, And, Node, Not, Or, Query, Term
 from .tokens import AND, LPAREN, MAX_TERMS, NOT, OR, RPAREN, tokenize
 
 __all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "parse_query"]
@@ -220,7 +221,7 @@ class _Parser:
             if node is None:
                 self.warnings.append("ignored empty ()")
             return node
-        return tok  # a Term
+        return tok if isinstance(tok, (Term, And, Or, Not)) else None  # a Term, or a saved search's tree
 
 
 def _and(parts: list[Node]) -> Node | None:

@@ -19,6 +19,11 @@ _IS_VALUES = {
     "starred": "starred", "star": "starred", "read": "read", "unread": "unread", "new": "new", "muted": "muted",
 }
 _HAS_VALUES = {"tag": "tag", "tags": "tag", "note": "note", "notes": "note"}
+#: Per field: the names its value may be (as typed -> as meant), and the choices a warning lists.
+_NAMED_VALUES = {
+    "is": (_IS_VALUES, "starred, read, unread, new, muted"),
+    "has": (_HAS_VALUES, "tag, note"),
+}
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _ARXIV_FULL = re.compile(r"(?:arxiv:)?(" + ARXIV_ID_RE.pattern + r")", re.IGNORECASE)
 
@@ -28,18 +33,13 @@ def make_term(key: str, value: str, warnings: list[str], label: str) -> Term | N
     ``None`` when nothing can be searched (why, in ``warnings``, naming the field as typed: ``label``)."""
     if key == "date":
         return _date_term(value, warnings)
-    if key == "is":
-        state = _IS_VALUES.get(value.lower())
-        if state is None:
-            warnings.append(f"unknown is:{value} (use starred, read, unread, new, muted)")
+    if key in _NAMED_VALUES:  # is: and has: take one of a few names
+        names, choices = _NAMED_VALUES[key]
+        named = names.get(value.lower())
+        if named is None:
+            warnings.append(f"unknown {key}:{value} (use {choices})")
             return None
-        return Term("is", value, state)
-    if key == "has":
-        what = _HAS_VALUES.get(value.lower())
-        if what is None:
-            warnings.append(f"unknown has:{value} (use tag, note)")
-            return None
-        return Term("has", value, what)
+        return Term(key, value, named)
     if key == "tag":
         name = unicodedata.normalize("NFC", value.strip()).casefold()
         return Term("tag", value, name) if name else None

@@ -158,8 +158,8 @@ class LibraryStore:
             else:
                 report.files_read += 1
                 old = index.files.get(result.path)
-                if old is not None and old["shard"] != result.shard and self.shard_file(old) is not None:
-                    stale_shards.append(self.shard_file(old))
+                if old is not None and old["shard"] != result.shard and (stale := self.shard_file(old)) is not None:
+                    stale_shards.append(stale)
                 index.files[result.path] = result.index_entry()
                 new, updated = self._count_versions(index, result.versions, statuses, run)
                 report.digests[result.path] = DigestOutcome(
