@@ -223,7 +223,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         raise CommandError("nothing removed")
     write_text(
         f"removed {len(report.removed):,} digest(s): {report.papers_removed:,} papers left the library, "
-        f"{report.papers_kept:,} stay through other digests; read and starred marks are kept\n"
+        f"{report.papers_kept:,} stay through other digests; read and starred marks, tags and notes are kept\n"
     )
     if report.whole_library:
         write_text("the library is empty now: the reader shows its sample until you import digests again\n")

@@ -169,11 +169,35 @@ def build_command_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _TagParser(argparse.ArgumentParser):
+    """``tag add|remove``: a NAME written ``-name`` (the reader's way of taking a tag off)
+    is said for what it is, not as argparse's "the following arguments are required"."""
+
+    _given: list[str] = []
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str):  # type: ignore[override]
+        given = self._given[: self._given.index("--")] if "--" in self._given else self._given
+        known = self._option_string_actions
+        dashed = [arg for arg in given if arg.startswith("-") and arg.split("=", 1)[0] not in known]
+        if dashed and not dashed[0][1:2].isdigit():
+            name = dashed[0].lstrip("-")
+            super().error(
+                f"a tag name cannot start with '-' ({dashed[0]!r}); to take the tag {name!r} off: "
+                f"arxiv-reader tag remove {name} ID..."
+            )
+        super().error(message)
+
+
 def _add_reading_list(add, common: argparse.ArgumentParser) -> None:
     """The reading list's subcommands: tag, tags, note, search, alerts."""
 
     def actions(parser: argparse.ArgumentParser, command: str):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        parser_class = _TagParser if command == "tag" else argparse.ArgumentParser
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=parser_class)
 
         def action(name: str) -> argparse.ArgumentParser:
             help_: CommandHelp = ACTION_HELP[f"{command} {name}"]

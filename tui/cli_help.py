@@ -36,8 +36,8 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "take digest files or folders back out of the library",
         "Take the digests that are these files, or lie under these folders, back out of the library "
         "(as they were imported: the files need not exist any more). The files are not touched, and "
-        "read and starred marks are kept: a paper imported again finds them. Taking out the whole "
-        "library (of more than one digest), or more than 31 digests, is asked first (--yes: don't ask).",
+        "read and starred marks, tags and notes are kept: a paper imported again finds them. Taking out "
+        "the whole library (of more than one digest), or more than 31 digests, is asked first (--yes: don't ask).",
         ("arxiv-reader remove ~/digests/cs.CV/2026/07", "arxiv-reader remove ~/digests/cs.CL/2026/07/20260701.md",
          "arxiv-reader remove --yes ~/digests        # everything, without asking"),
     ),
@@ -115,8 +115,9 @@ COMMAND_HELP: dict[str, CommandHelp] = {
     # -- the reading list ----------------------------------------------------------------
     "tag": CommandHelp(
         "add a tag to papers or take it off (tag add|remove NAME ID...)",
-        "Add a tag to papers, or take it off. A tag is one word (letters, digits and _ . + / & -), "
-        "case-insensitive; the query language finds tagged papers with tag:NAME. Ids are as for star; "
+        "Add a tag to papers, or take it off. A tag is one word (letters, digits and _ . + / & -, "
+        "not starting with -), case-insensitive; the query language finds tagged papers with tag:NAME. "
+        "Ids are as for star; "
         "ids not in the library are named and the command exits with 1, the others are still tagged. "
         "Every paper is tagged in one write, at once on disk.",
         (

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import orjson
+from rich.cells import cell_len
 
 from .cli import CommandError, new_ids_for, open_store, reading_snapshot, refuse_unknown_ids, resolve_ids
 from .cli_alerts import cmd_alerts
@@ -87,10 +88,12 @@ def cmd_tags(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         write_data("".join(inert_json(orjson.dumps(row).decode()) + "\n" for row in rows))
         return 0
-    width = max(len(row["tag"]) for row in rows)
+    shown = {row["tag"]: escape_controls(row["tag"]) for row in rows}
+    width = max(cell_len(name) for name in shown.values())  # cells: a CJK character takes two
     lines = []
     for row in rows:
-        line = f"{escape_controls(row['tag']):<{width}}  {_papers(row['papers'])}  {row['unread']:>7,} unread"
+        name = shown[row["tag"]]
+        line = f"{name}{' ' * (width - cell_len(name))}  {_papers(row['papers'])}  {row['unread']:>7,} unread"
         if row["elsewhere"]:
             line += f"  (and {row['elsewhere']:,} not in the library)"
         lines.append(line)

@@ -165,5 +165,10 @@ def test_a_narrow_status_line_keeps_the_counts_the_view_and_the_day():
     # Cold review C5 at 80 columns: the view and the day are there, whatever is cut at the end.
     c5 = status_text(78, shown=112, total=3069, unread=112, new=0, starred=1, day="2026-07-18", view="unread",
                      marked=1, marked_hidden=1)
-    assert len(c5) <= 78 and c5.startswith("112/3,069 · unread only · Sat 07-18 · 0 new · 112 unread")
+    # The marks are no longer cut at the end: "112 unread" goes first (the unread view of 112 says it).
+    assert c5 == "112/3,069 · unread only · Sat 07-18 · 0 new · 1★ · 1 marked, 1 hidden"
+    big = status_text(78, shown=1157, total=200406, unread=1157, starred=10, new=1157, view="unread",
+                      day="2026-07-02", marked=1003, marked_hidden=1002)
+    assert len(big) <= 78 and not big.endswith("…"), big
+    assert all(part in big for part in ("1,157/200,406", "unread", "Thu 07-02", "10★", "1,003 marked", "1,002 hid"))
     assert status_text(40, **values).startswith("9/2,770 · unread only · Fri 07-31")  # too narrow: cut at the end

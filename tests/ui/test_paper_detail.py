@@ -230,3 +230,20 @@ async def test_micro_benchmark_update_to_repaint(monkeypatch) -> None:
         print(f"\npaper_markdown: median {build_ms:.2f} ms; show_paper to repaint: median {median_ms:.2f} ms, "
               f"max {max(latency) * 1000:.2f} ms over {len(papers)} papers")
         assert papers[-1].title.split()[0] in shown_text(detail)
+
+
+def test_html_in_a_note_shows_as_text() -> None:
+    """A note's "<baseline>" (inline HTML to Markdown) and an HTML block show as typed."""
+    from rich.console import Console
+    from rich.style import Style
+
+    from tui.widgets.markdown_view import _Document
+
+    console = Console(width=70, record=True, color_system=None)
+    note = "compare with <baseline> on a<b\n\n<div>\nblock <i>x</i>\n</div>\n\n`code <c>` and **bold**"
+    paper = find("cs.CV/2022/01/20220131.md", "2201.12944")
+    console.print(_Document(paper_markdown(paper, None, None, (), note), Style()))
+    shown = console.export_text()
+    assert "compare with <baseline> on a<b" in shown
+    assert "<div>" in shown and "block <i>x</i>" in shown and "code <c>" in shown
+    assert "**" not in shown  # still Markdown

@@ -68,3 +68,58 @@ def test_counts_of_a_replaced_library_are_ignored(tmp_path: Path) -> None:
     keeper.load(newer, {})
     assert not keeper.counted(lib, old_job(), {})
     assert keeper.counting  # still waiting for the newer library's counts
+
+
+def test_a_polled_change_is_taken_for_the_changed_papers_alone(tmp_path: Path, monkeypatch) -> None:
+    """Another process tags a paper: the poll's thread reads the reading list for the
+    changed keys; the keeper takes that without reading it all and recounts those papers."""
+    lib = library()
+    ids = [p.id for p in lib.papers]
+    home = tmp_path / "home"
+    store = Store(home)
+    ReadingList(store).change_tags(ids[:3], add=["ml"])
+    ReadingList(store).save_search("todo", "tag:ml is:unread")
+    keeper = ReadingListKeeper(store, lambda text, severity: None)
+    states: dict[str, PaperState] = {}
+    keeper.counted(lib, keeper.load(lib, states)(), states)
+
+    ReadingList(Store(home, device="other")).change_tags([ids[7]], add=["ml", "elsewhere"])
+    keys = store.refresh_states()
+    change = keeper.read_change(keys)  # (in the poll's thread)
+    whole_reads: list[int] = []
+    monkeypatch.setattr(keeper.reading, "snapshot", lambda: whole_reads.append(1))
+    seen: list[tuple] = []
+    update = ListCounts.update
+
+    def recording(self, states, snapshot, changed=None, touched=None):
+        seen.append((changed, None if touched is None else list(touched)))
+        return update(self, states, snapshot, changed, touched)
+
+    monkeypatch.setattr(ListCounts, "update", recording)
+    keeper.take_polled(change, keys)
+    assert keeper.reload(states, keys)
+
+    assert whole_reads == [] and seen == [([ids[7]], [ids[7]])]
+    assert keeper.tags_of(ids[7]) == ("elsewhere", "ml")
+    got = {c.key: (c.unread, c.total) for c in keeper.lists}
+    assert got == fresh_counts(lib, states, keeper.snapshot)
+    assert got["tag:ml"] == (4, 4) and got["search:todo"] == (4, 4) and got["tag:elsewhere"] == (1, 1)
+
+
+def test_a_polled_change_read_before_a_change_of_ours_is_not_taken(tmp_path: Path) -> None:
+    """The poll read against an older reading list (we tagged meanwhile): all of it is read again."""
+    lib = library()
+    ids = [p.id for p in lib.papers]
+    home = tmp_path / "home"
+    store = Store(home)
+    keeper = ReadingListKeeper(store, lambda text, severity: None)
+    states: dict[str, PaperState] = {}
+    keeper.counted(lib, keeper.load(lib, states)(), states)
+    ReadingList(Store(home, device="other")).change_tags([ids[1]], add=["theirs"])
+    keys = store.refresh_states()
+    change = keeper.read_change(keys)
+    assert keeper.change_tags([ids[2]], ["ours"], [], states)  # before the poll's answer is taken
+    keeper.take_polled(change, keys)
+    keeper.reload(states, keys)
+    assert keeper.tag_names == ["ours", "theirs"]
+    assert {c.key: (c.unread, c.total) for c in keeper.lists} == fresh_counts(lib, states, keeper.snapshot)

@@ -99,6 +99,38 @@ async def test_a_bad_tag_name_is_said_and_nothing_is_written(make_app, home: Pat
         assert reading(home).tags() == {}
 
 
+async def test_a_bidi_control_in_the_tag_dialog_is_refused_as_on_the_command_line(make_app, home: Path):
+    """Textual's input drops a character it cannot print: the dialog says why instead,
+    with the command line's message, and puts nothing of it in (typed or pasted)."""
+    from textual import events
+
+    from tui.core.readinglist import BadName, tag_name
+
+    try:
+        tag_name("ok\u202e")
+    except BadName as error:
+        expected = str(error)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("t", "o", "k")
+        field = app.screen.query_one("#tag-field")
+        field.post_message(events.Key("right_to_left_override", "\u202e"))
+        await pilot.pause()
+        error = app.screen.query_one("#tag-error")
+        assert str(error.render()) == expected and "\\u202e" in expected
+        assert field.value == "ok"
+        field.value = ""
+        error.update("")
+        field.post_message(events.Paste("ok\u202eevil"))
+        await pilot.pause()
+        assert "'ok\\u202eevil' must be one word" in str(error.render())
+        assert field.value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reading(home).tags() == {}
+
+
 async def test_note_in_the_reader_saved_only_on_save(make_app, home: Path, no_editor):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -351,3 +383,17 @@ async def test_a_note_changed_elsewhere_meanwhile_is_not_overwritten_unasked(mak
         await pilot.press("ctrl+s")  # now it replaces the note it was shown
         await settle(app, pilot)
         assert reading(home).note(paper) == "mine"
+
+
+async def test_the_reading_lists_notices_are_titled_as_its_own(make_app, home: Path):
+    """A too-long note refused by the keeper is a reading-list notice, not a "Library" one."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        said: list[tuple[str, str]] = []
+        screen.notify = lambda message, title="", **_: said.append((title, message))
+        paper = screen.highlighted.id
+        assert not screen.reading_list.set_note(paper, "x" * 100_001, screen.user.states)
+        assert said and said[0][0] == "Reading list" and "at most 100,000 characters" in said[0][1]
+        assert reading(home).note(paper) == ""

@@ -71,6 +71,41 @@ def test_a_bad_tag_name_is_a_usage_error_and_writes_nothing(capsys, home: Path, 
     assert ids_of(capsys, home, "has:tag") == set()
 
 
+def test_names_with_combining_marks_are_tags(capsys, home: Path) -> None:
+    """İstanbul folds to i + U+0307 (as the query folds it), Hindi carries vowel signs: both are words."""
+    code, out, err = run(capsys, home, "tag", "add", "İstanbul", CAPTION)
+    assert code == 0, err
+    assert out == f"tagged i\u0307stanbul: {CAPTION}\n"
+    assert ids_of(capsys, home, "tag:İstanbul") == {CAPTION}
+    assert run(capsys, home, "tag", "add", "हिन्दी", GEO)[0] == 0
+    assert ids_of(capsys, home, "tag:हिन्दी") == {GEO}
+
+
+def test_tags_table_lines_up_wide_characters_by_cell(capsys, home: Path) -> None:
+    from rich.cells import cell_len
+
+    for name, paper in (("機械学習", CAPTION), ("ml", GEO), ("café", S2ME)):
+        assert run(capsys, home, "tag", "add", name, paper)[0] == 0
+    code, out, _ = run(capsys, home, "tags")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 3
+    columns = {cell_len(line.split(" paper")[0]) for line in lines}  # where "paper" starts, in cells
+    assert len(columns) == 1, lines
+
+
+def test_a_tag_name_written_with_a_dash_is_said_for_what_it_is(capsys, home: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(capsys, home, "tag", "add", "-neg", CAPTION)
+    out, err = capsys.readouterr()
+    assert (exited.value.code, out) == (2, "")
+    assert "a tag name cannot start with '-' ('-neg')" in err and "tag remove neg ID" in err
+    assert "arguments are required" not in err
+    code, _, err = run(capsys, home, "tag", "add", "--", "-neg", CAPTION)  # as a name: refused as one
+    assert code == 2 and "tag name '-neg' must be one word" in err
+    assert ids_of(capsys, home, "has:tag") == set()
+
+
 def test_tags_lists_counts_as_table_and_jsonl(capsys, home: Path) -> None:
     code, _, err = run(capsys, home, "tags")
     assert code == 0 and "no paper is tagged yet" in err

@@ -258,7 +258,7 @@ def test_cli_remove_and_is_new(tmp_path: Path, capsys):
 
     assert main(["--home", home, "remove", str(IR / "20260701.md")]) == 0  # one digest: not asked
     out = capsys.readouterr().out
-    assert "removed 1 digest(s): 16 papers left the library" in out and "marks are kept" in out
+    assert "removed 1 digest(s): 16 papers left the library" in out and "marks, tags and notes are kept" in out
     assert "the library is empty now" in out
     assert main(["--home", home, "remove", str(IR)]) == 1
     assert "nothing removed" in capsys.readouterr().err

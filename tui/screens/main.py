@@ -107,7 +107,7 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         self.user: UserState | None = None
         self.session_keeper = SessionKeeper(self, store)
         #: Tags, notes, saved searches, muting and the sidebar's counts (see :mod:`.reading_list`).
-        self.reading_list = ReadingListKeeper(store, self._notify_store)
+        self.reading_list = ReadingListKeeper(store, self.notify_reading_list)
         #: How many muted papers the shown result leaves out (the status line says it).
         self.muted_hidden = 0
         self._generation = 0
@@ -438,8 +438,8 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         self.mutate_reactive(MainScreen.states)
         self.reading_list_states_changed(changed, elsewhere)
         if self.results is not None:
-            self._counts = self.results.counts(self.user.states)
-        self._update_detail()
+            self._counts = self.results.counts(self.user.states, changed)
+        self._update_detail(defer_same=True)  # the same paper: after the rows and the sidebar are painted
         self._update_status()
 
     # -- status ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from ..core.library import Library
 from ..core.models import PaperState, bare_id
 from ..core.query import Query, parse_query
 from ..core.readinglist import BadName, ListCount, ListCounts, Muting, ReadingList, Selector, Snapshot, UserSets
+from ..core.readinglist.delta import SnapshotChange, read_change
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -53,6 +54,8 @@ class ReadingListKeeper:
         self._tags_by_paper: dict[str, tuple[str, ...]] = {}
         #: (changed, touched) ids while the lists are counted (None: unknown).
         self._pending: tuple[list[str] | None, list[str] | None] = ([], [])
+        #: What the poll's thread read of the reading list, for the next :meth:`reload`.
+        self._polled: tuple[SnapshotChange, frozenset[str]] | None = None
 
     # -- loading and refreshing --------------------------------------------------------
     def load(self, library: Library, states: Mapping[str, PaperState]) -> Callable[[], ListCounts]:
@@ -103,10 +106,31 @@ class ReadingListKeeper:
             self._notify(f"Could not read the reading list: {error}", "error")
             return None
 
+    def read_change(self, keys: Iterable[str]) -> SnapshotChange | None:
+        """In the poll's thread: the reading list after other processes changed the state
+        ``keys``, read for those keys alone (None: it could not be read; :meth:`reload`
+        then reads it all and says what is wrong). Hand it to :meth:`take_polled`."""
+        try:
+            return read_change(self.reading, self.snapshot, keys)
+        except Exception:  # the store reports disk problems by exception
+            return None
+
+    def take_polled(self, change: SnapshotChange | None, keys: frozenset[str]) -> None:
+        """What :meth:`read_change` read for ``keys``, for the next :meth:`reload` with those keys."""
+        self._polled = None if change is None else (change, keys)
+
     def reload(self, states: Mapping[str, PaperState], keys: Iterable[str] | None = None) -> bool:
         """After other processes changed the state (``keys``: the state keys they changed;
-        None: unknown): read the reading list again and recount; True when the reading
+        None: unknown): take what the poll read of the reading list (see :meth:`take_polled`),
+        else read it all again; recount only the papers that changed. True when the reading
         list or the muted papers changed (searches may need re-running)."""
+        polled, self._polled = self._polled, None
+        if polled is not None and keys is not None:
+            change, read_for = polled
+            keys = list(keys)
+            if change.base is self.snapshot and read_for == frozenset(keys):
+                self.snapshot = change.snapshot
+                return self._recount(states, keys, sorted(change.papers)) or change.changed
         snapshot = self._read()
         changed = snapshot is not None and snapshot != self.snapshot
         if changed:

@@ -49,6 +49,11 @@ class ReadingListActions(_Base):
     _reading_basis: tuple[int, int] = (0, 0)
 
     # -- hooks the screen calls ---------------------------------------------------------
+    def notify_reading_list(self, message: str, severity: str) -> None:
+        """What the reading list's keeper says (a refused name or note, a disk problem), titled as its own."""
+        title = "Error" if severity == "error" else "Reading list"
+        self.notify(message, title=title, severity=severity, markup=False, timeout=10)  # type: ignore[arg-type]
+
     def reading_list_loaded(self) -> None:
         """A library is loaded: read the reading list (the muted papers at once) and count
         the sidebar's lists in a worker (a second at 200,000 papers: not before the first paint)."""

@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
 from ..core.readinglist import BadName, tag_name
+from ..core.safetext import escape_controls
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +69,50 @@ class TagSuggester(Suggester):
         return None
 
 
+def _unsafe(text: str) -> bool:
+    """Whether ``text`` holds a character that must not reach a tag, nor the terminal
+    (bidi and other format controls, C1 controls, line separators)."""
+    return escape_controls(text.replace("\t", " ")) != text.replace("\t", " ")
+
+
 class TagField(Input):
-    """The input of the tag dialog: Tab accepts the completion and starts the next word."""
+    """The input of the tag dialog: Tab accepts the completion and starts the next word.
+
+    A bidi control (or another character no tag name may hold) typed or pasted
+    is not put in: the field posts :class:`Refused` with the word it would
+    have made, which the dialog refuses with the command line's own message.
+    """
 
     BINDINGS = [Binding("tab", "complete", "Complete the tag", show=False)]
+
+    class Refused(Message):
+        """A character no tag may hold was typed or pasted: ``word`` is what it would have made."""
+
+        def __init__(self, word: str) -> None:
+            super().__init__()
+            self.word = word
+
+    def _refuse(self, text: str) -> None:
+        head = self.value[: self.cursor_position]
+        word = (head.rsplit(" ", 1)[-1] + text).split()
+        unsafe = [w for w in word if _unsafe(w)]
+        self.post_message(self.Refused(unsafe[0] if unsafe else text))
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual's input drops a character it cannot print, silently: say so instead.
+        char = event.character
+        if char is not None and len(char) == 1 and not event.key.startswith("ctrl+") and _unsafe(char) \
+                and char not in "\r\n\x1b\x7f\x08":
+            event.stop()
+            event.prevent_default()
+            self._refuse(char)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        line = event.text.splitlines()[0] if event.text else ""
+        if _unsafe(line):
+            event.stop()
+            event.prevent_default()
+            self._refuse(line)
 
     def action_complete(self) -> None:
         before = self.value
@@ -103,6 +145,17 @@ class TagInput(ModalScreen[TagChange | None]):
 
     def on_mount(self) -> None:
         self.query_one(TagField).focus()
+
+    @on(TagField.Refused)
+    def _refused(self, event: TagField.Refused) -> None:
+        """The command line's message for the name, and nothing typed in."""
+        event.stop()
+        try:
+            parse_tag_words(event.word)
+        except BadName as error:
+            self.query_one("#tag-error", Label).update(escape_controls(str(error)))
+        else:  # (cannot happen: no tag name holds such a character)
+            self.query_one("#tag-error", Label).update(f"{escape_controls(event.word)!r} is not a tag name")
 
     @on(Input.Submitted, "#tag-field")
     def _submitted(self, event: Input.Submitted) -> None:

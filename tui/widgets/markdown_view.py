@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Markdown
 from rich.style import Style
@@ -42,12 +43,43 @@ __all__ = ["MarkdownView", "SYNC_RENDER_CHARS"]
 SYNC_RENDER_CHARS = 16_000
 
 
+def _html_as_text(tokens: list[Token]) -> list[Token]:
+    """Inline HTML and HTML blocks shown as the text they are: a note saying "compare with
+    <baseline>" keeps its word (rich's Markdown drops what it takes for HTML)."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.type == "html_block":
+            text = Token("text", "", 0, content=token.content.rstrip("\n"))
+            out += [Token("paragraph_open", "p", 1, block=True),
+                    Token("inline", "", 0, content=text.content, children=_lines_of(text)),
+                    Token("paragraph_close", "p", -1, block=True)]
+            continue
+        if token.children:
+            token.children = [
+                Token("text", "", 0, content=child.content) if child.type == "html_inline" else child
+                for child in token.children
+            ]
+        out.append(token)
+    return out
+
+
+def _lines_of(text: Token) -> list[Token]:
+    """A block's text as inline tokens, its line breaks kept."""
+    children: list[Token] = []
+    for number, line in enumerate(text.content.split("\n")):
+        if number:
+            children.append(Token("hardbreak", "br", 0))
+        children.append(Token("text", "", 0, content=line))
+    return children
+
+
 class _Document:
     """A Markdown renderable whose strikethrough is drawn as the highlight style."""
 
     def __init__(self, source: str, highlight: Style) -> None:
         # hyperlinks=False: links show their address as text (works over any SSH terminal).
         self.markdown = Markdown(source, hyperlinks=False)
+        self.markdown.parsed = _html_as_text(self.markdown.parsed)
         self.theme = Theme({"markdown.s": highlight}, inherit=False)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

@@ -42,7 +42,8 @@ def status_parts(
     if marked:
         if marked_hidden:
             parts["marked"] = [f"{marked:,} marked ({marked_hidden:,} hidden by the filter)",
-                               f"{marked:,} marked, {marked_hidden:,} hidden"]
+                               f"{marked:,} marked, {marked_hidden:,} hidden",
+                               f"{marked:,} marked/{marked_hidden:,} hid"]
         else:
             parts["marked"] = [f"{marked:,} marked"]
     if muted:  # the saved search "mute" hides them from this result
@@ -54,21 +55,27 @@ def status_parts(
 
 
 #: How the line is made shorter, step by step: a part left out (None) or its next form.
+#: ("same" leaves out the count the view already says: "12 unread" in the unread view of 12.)
 _SHORTER: list[tuple[str, int | None]] = [
     ("escape", None), ("sort", None), ("marked", 1), ("muted", 1), ("shown", 1), ("day", 1), ("starred", 1), ("day", 2),
-    ("shown", 2),
+    ("shown", 2), ("same", None), ("marked", 2), ("new", None),
 ]
+#: The count each view makes the same as the papers shown.
+_VIEW_COUNT = {"unread": "unread", "new": "new", "starred": "starred"}
 
 
 def status_text(width: int | None = None, **values) -> str:
     """``"39 of 1,234 papers · 5 new · 12 unread · 3 starred · ..."`` in ``width`` cells.
 
-    Hints are left out and parts written shorter until the line fits; the
-    counts, the view and the day are always there (a line still too long is cut
-    at its end, with an ellipsis).
+    Hints are left out and parts written shorter until the line fits; then the
+    count the view already says, then the count of new papers; what is shown,
+    the view, the day, the marks and the other counts stay (a line still too long
+    is cut at its end, with an ellipsis).
     """
     parts = status_parts(**values)
     chosen = {name: 0 for name in parts}
+    view_count = _VIEW_COUNT.get(str(values.get("view", "all")))
+    same = view_count if view_count and values.get(view_count, 0) == values.get("shown") else None
 
     def line() -> str:
         return " · ".join(parts[name][form] for name, form in chosen.items())
@@ -76,6 +83,8 @@ def status_text(width: int | None = None, **values) -> str:
     for name, form in _SHORTER:
         if width is None or len(line()) <= width:
             break
+        if name == "same":
+            name = same or ""
         if name not in chosen:
             continue
         if form is None:

@@ -1,9 +1,12 @@
 """Names in the reading list: tags and saved searches, and where each lives in the state.
 
 A tag or a saved search name is one word the query language can carry
-(``tag:to-read``, ``@mine``): letters, digits and ``_ . + / & -``, starting
-with a letter, a digit or ``_``, at most 64 characters. Names are
-case-insensitive: they are kept folded to lower case (``ML`` is ``ml``).
+(``tag:to-read``, ``@mine``): letters (with their combining marks), digits and
+``_ . + / & -``, starting with a letter, a digit or ``_``, at most 64
+characters. Names are case-insensitive: they are kept as the query language
+folds them, NFC then case-folded (``ML`` is ``ml``; ``İstanbul`` is
+``i̇stanbul``, an ``i`` and a combining dot, which ``tag:İstanbul`` finds). A
+name cannot start with ``-``: in the dialog ``-name`` takes a tag off.
 
 The state keeps (see :mod:`tui.core.store.state`):
 
@@ -34,6 +37,17 @@ MAX_NAME = 64
 MAX_NOTE = 100_000
 
 _NAME_RE = re.compile(r"[^\W][\w.+/&-]*")
+#: Combining marks: letters of many scripts carry them (Devanagari vowel signs), and
+#: folding makes some (``İ`` folds to ``i`` + U+0307); ``\w`` does not match them.
+_MARKS = frozenset(("Mn", "Mc", "Me"))
+
+
+def _is_word(name: str) -> bool:
+    """One word of the query language: :data:`_NAME_RE`, combining marks allowed after the first letter."""
+    if _NAME_RE.fullmatch(name):
+        return True
+    bare = "".join(c for c in name[1:] if unicodedata.category(c) not in _MARKS)
+    return bool(_NAME_RE.fullmatch(name[:1] + bare))
 
 
 class BadName(ValueError):
@@ -53,7 +67,7 @@ def _name(text: str, what: str) -> str:
         raise BadName(f"a {what} name cannot be empty")
     if len(name) > MAX_NAME:
         raise BadName(f"{what} name {_shown(text)} is longer than {MAX_NAME} characters")
-    if not _NAME_RE.fullmatch(name):
+    if not _is_word(name):
         raise BadName(
             f"{what} name {_shown(text)} must be one word of letters, digits and _ . + / & - "
             "(starting with a letter, a digit or _)"
@@ -73,7 +87,7 @@ def search_name(text: str) -> str:
 
 def is_name(text: str) -> bool:
     """Whether ``text`` is already a valid name as kept (folded, NFC)."""
-    return bool(_NAME_RE.fullmatch(text)) and len(text) <= MAX_NAME and text == unicodedata.normalize(
+    return _is_word(text) and len(text) <= MAX_NAME and text == unicodedata.normalize(
         "NFC", text
     ).casefold()
 
