@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .digest_files import find_digest_files
 from .models import Problem
-from .store import DigestOutcome, ImportReport, Store, StoreError
+from .store import DigestOutcome, ImportReport, Progress, Store, StoreError
 
 #: Seconds a changed file must keep its size and time before it is read.
 SETTLE_SECONDS = 1.0
@@ -117,9 +117,7 @@ def unfinished(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def import_finished(
-    store: Store, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
-) -> ImportReport:
+def import_finished(store: Store, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
     """``store.import_paths(paths)`` leaving out the changed files that look unfinished
     (each named in the report's problems): what the reader imports as it opens."""
     files, _ = find_digest_files(paths)
