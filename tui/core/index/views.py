@@ -28,20 +28,31 @@ def live_mask(index: SearchIndex, at: int) -> np.ndarray:
     return np.unpackbits(index.live[base // 8 : base // 8 + segment.nbytes])[: segment.n].astype(bool)
 
 
+#: Up to this many ids are looked up by bisection in each segment's id terms; more, in one
+#: vectorised search over all of them (built once per segment, then cached).
+_BISECT_IDS = 256
+
+
 def docs_of_ids(index: SearchIndex, paper_ids: Iterable[str]) -> np.ndarray:
     """The live documents of ``paper_ids`` (ids without version, exact), ascending; vectorised."""
     wanted = [i for i in dict.fromkeys(paper_ids) if isinstance(i, str) and i]
     if not wanted:
         return np.zeros(0, np.int64)
-    keys = np.array([_value(i.lower()).encode() for i in wanted])
+    encoded = [_value(i.lower()).encode() for i in wanted]
+    keys = np.array(encoded)
     found: list[np.ndarray] = []
     for at, (base, segment) in enumerate(zip(index.bases, index.segments)):
-        terms = segment.id_terms()
-        if not len(terms):
-            continue
-        pos = np.minimum(np.searchsorted(terms, keys), len(terms) - 1)
-        hit = terms[pos] == keys
         postings = segment.postings("id")
+        if not postings.size:
+            continue
+        if len(encoded) <= _BISECT_IDS:  # a day's import: no array of the segment's 200,000 ids (50 ms)
+            ranges = [postings.exact_range(key) for key in encoded]
+            pos = np.array([lo if hi > lo else 0 for lo, hi in ranges], np.int64)
+            hit = np.array([hi > lo for lo, hi in ranges], bool)
+        else:
+            terms = segment.id_terms()
+            pos = np.minimum(np.searchsorted(terms, keys), len(terms) - 1)
+            hit = terms[pos] == keys
         starts = postings.offsets[pos[hit]].astype(np.int64)
         locals_ = postings.docs[starts].astype(np.int64)
         exact = [loc for loc, key in zip(locals_.tolist(), np.array(wanted)[hit].tolist())
