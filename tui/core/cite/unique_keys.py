@@ -123,10 +123,10 @@ def citation_keys(
         for paper, base in zip(papers, bases):
             # Oldest first: the first candidate with the same key is the oldest one.
             for other in by_age.older(candidates(paper), id_age(oldest[base.lower()].id)):
-                known = keys.get(id(other))
-                if known is None or known[0] is not other:
-                    known = keys[id(other)] = (other, citation_key(other, template).lower())
-                if known[1] == base.lower():
+                cached = keys.get(id(other))
+                if cached is None or cached[0] is not other:
+                    cached = keys[id(other)] = (other, citation_key(other, template).lower())
+                if cached[1] == base.lower():
                     oldest[base.lower()] = other
                     break
     reserved = {k.lower() for k in taken}

@@ -185,9 +185,11 @@ def _absorb_overlapping(
     lowest = sort_key(new[-1])
     count = 0
     for entry, segment in zip(entries, segments):
-        live = [d for d in range(segment.n) if d not in entry["deleted"]]
-        if live and segment.key(live[0]) < lowest:
+        deleted = entry["deleted"]
+        first = next((d for d in range(segment.n) if d not in deleted), None)  # (the big segment: no list of 200,000)
+        if first is not None and segment.key(first) < lowest:
             break
+        live = [d for d in range(first, segment.n) if d not in deleted] if first is not None else []
         imported = segment.columns.imported
         for d in live:
             paper = segment.paper(d)

@@ -72,8 +72,8 @@ def import_locked(
             and entry["size"] == st.st_size
             and entry["mtime_ns"] == st.st_mtime_ns
             and entry["written"] is not None  # else re-parsed once, to record its checksum
-            and (shard := library.shard_text(entry)) is not None
-            and os.path.isfile(shard)
+            and (shard_path := library.shard_text(entry)) is not None
+            and os.path.isfile(shard_path)
         ):
             report.files_unchanged += 1
             done += 1

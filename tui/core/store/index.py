@@ -71,6 +71,9 @@ class LibraryIndex:
 _FILE_FIELDS = {"path": str, "size": int, "mtime_ns": int, "category": str, "date": str, "shard": str, "papers": int}
 
 
+_FIELD_NAMES, _FIELD_TYPES = tuple(_FILE_FIELDS), tuple(_FILE_FIELDS.values())  # (checked with map: C loops)
+
+
 def _typed(doc: dict[str, Any], name: str, kind: type, default: Any) -> Any:
     """``doc[name]`` when it has exactly type ``kind``, else ``default``."""
     value = doc.get(name)
@@ -101,11 +104,11 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
     revision = meta.get("revision")
     index.revision = revision if isinstance(revision, str) else ""
     for doc in data.get("files", {}).values():
-        if not isinstance(doc, dict) or any(not isinstance(doc.get(k), t) for k, t in _FILE_FIELDS.items()):
+        if not isinstance(doc, dict) or not all(map(isinstance, map(doc.get, _FIELD_NAMES), _FIELD_TYPES)):
             raise CorruptDatabase(f"{path}: malformed entry in table 'files'")
         if not is_shard_path(doc["shard"]):
             raise CorruptDatabase(f"{path}: an entry names a shard outside the library ({doc['shard']!r})")
-        entry = {k: doc[k] for k in _FILE_FIELDS}
+        entry = dict(zip(_FIELD_NAMES, map(doc.__getitem__, _FIELD_NAMES)))
         entry["path"] = decode_path(entry["path"])
         written = doc.get("written")
         ok = type(written) is list and 3 <= len(written) <= 4 and all(type(n) is int for n in written)
