@@ -16,9 +16,10 @@ no gaps).
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -51,7 +52,13 @@ class LazyPapers(Sequence[Paper]):
     def __len__(self) -> int:
         return len(self._library.docs)
 
-    def __getitem__(self, position):  # type: ignore[override]
+    @overload
+    def __getitem__(self, position: int) -> Paper: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Paper]: ...
+
+    def __getitem__(self, position: int | slice) -> Paper | list[Paper]:
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
         if position < 0:
@@ -147,9 +154,7 @@ class IndexedLibrary(BaseLibrary):
         self.days = self._day_index()
         self.all_new = new is None
         self._new_bits = index.live if new is None else new & index.live
-        self.new_indices: AbstractSet[int] = (
-            range(len(self.docs)) if new is None else frozenset(self.positions_of_bits(self._new_bits))
-        )
+        self.new_indices = range(len(self.docs)) if new is None else frozenset(self.positions_of_bits(self._new_bits))
         self._ranks: dict[str, np.ndarray] = {}
         self._universe: object | None = None
         self._state_cache = None
@@ -321,7 +326,7 @@ class IndexedLibrary(BaseLibrary):
 
     def warm_steps(self, abstracts: bool = True) -> list[Callable[[], object]]:
         """The sort orders (the index itself needs no warming)."""
-        return [lambda sort=sort: self._rank(sort) for sort in SORTS[1:]]
+        return [partial(self._rank, sort) for sort in SORTS[1:]]
 
 
 class _StateBits(Mapping[str, Any]):
@@ -354,7 +359,8 @@ class _SetsAdapter(UserSets):
         self._given = sets
 
     def get(self, key: str) -> AbstractSet[str]:
-        return self._given.get(key) if self._given is not None else frozenset()
+        found = self._given.get(key) if self._given is not None else None
+        return found if found is not None else frozenset()
 
 
 

@@ -11,8 +11,7 @@ from heapq import merge
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import partial
-from operator import itemgetter
-from typing import overload
+from typing import Any, overload
 
 from .days import DayIndex, paper_day
 from .models import Paper, PaperState
@@ -37,7 +36,7 @@ class PaperView(Sequence[Paper]):
 
     __slots__ = ("_papers", "_found")
 
-    def __init__(self, papers: list[Paper], found: list[int]) -> None:
+    def __init__(self, papers: Sequence[Paper], found: Sequence[int]) -> None:
         self._papers = papers
         self._found = found
 
@@ -85,7 +84,10 @@ class BaseLibrary:
     papers: Sequence[Paper]
     by_id: Mapping[str, int]
     days: DayIndex
-    new_indices: AbstractSet[int]
+    #: What the reading list searches with: ``search(query, states, candidates, ...)`` and ``papers``
+    #: (a :class:`QueryEngine`, or the index's :class:`~tui.core.indexed_library.IndexEngine`).
+    engine: Any
+    new_indices: frozenset[int] | range
     all_new: bool
     _state_cache: tuple[Mapping[str, PaperState], int, frozenset[int], frozenset[int]] | None = None
 
@@ -198,7 +200,7 @@ class BaseLibrary:
         papers = self.papers
         return [papers[i] for i in found]
 
-    def view(self, found: list[int]) -> PaperView:
+    def view(self, found: Sequence[int]) -> PaperView:
         """The papers at indices ``found`` as a sequence that copies nothing."""
         return PaperView(self.papers, found)
 
@@ -271,7 +273,8 @@ class Library(BaseLibrary):
     def is_quick(self, query: Query, candidates: int | None) -> bool:
         if query.uses_abstract:
             return False
-        return search_cost(query, len(self) if candidates is None else candidates, self.engine.built) <= QUICK_SEARCH_COST
+        size = len(self) if candidates is None else candidates
+        return search_cost(query, size, self.engine.built) <= QUICK_SEARCH_COST
 
     def positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
         by_id = self.by_id

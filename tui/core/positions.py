@@ -12,6 +12,7 @@ answers the day questions on it with vectorised searches.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import cast, overload
 from collections.abc import Set as AbstractSet
 
 import numpy as np
@@ -37,7 +38,13 @@ class Positions(Sequence[int]):
     def __bool__(self) -> bool:
         return len(self.array) > 0
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Positions: ...
+
+    def __getitem__(self, index: int | slice) -> int | Positions:
         if isinstance(index, slice):
             return Positions(self.array[index])
         return int(self.array[index])
@@ -48,7 +55,7 @@ class Positions(Sequence[int]):
     def __contains__(self, value: object) -> bool:
         return isinstance(value, int) and bool(np.any(self.array == value))
 
-    def index(self, value: object, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
+    def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
         found = np.flatnonzero(self.array[start:stop] == value)
         if not len(found):
             raise ValueError(f"{value!r} is not in the positions")
@@ -86,12 +93,13 @@ class ArrayDays(DayIndex):
     :class:`Positions` (any other sequence is answered as the base class does)."""
 
     __slots__ = ("_starts",)
+    _starts: np.ndarray
 
     @classmethod
     def from_starts(cls, days: list[str], starts: list[int]) -> ArrayDays:
-        index = super().from_starts(days, starts)
+        index = cast(ArrayDays, super().from_starts(days, starts))
         index._starts = np.asarray(starts, np.int64)
-        return index  # type: ignore[return-value]
+        return index
 
     def within(self, found: Sequence[int], day: str) -> list[int]:
         if not isinstance(found, Positions):
@@ -99,13 +107,13 @@ class ArrayDays(DayIndex):
         k = self._position.get(day)
         if k is None:
             return Positions(found.array[:0])  # type: ignore[return-value]
-        low, high = np.searchsorted(found.array, self._starts[k : k + 2])
-        return Positions(found.array[low:high])  # type: ignore[return-value]
+        bounds: np.ndarray = np.searchsorted(found.array, self._starts[k : k + 2])
+        return Positions(found.array[int(bounds[0]) : int(bounds[1])])  # type: ignore[return-value]
 
     def groups(self, found: Sequence[int]) -> list[tuple[int, int]]:
         if not isinstance(found, Positions):
             return super().groups(found)
         # Where each day's papers begin in ``found``: one search per day, not per paper.
-        cuts = np.searchsorted(found.array, self._starts)
+        cuts: np.ndarray = np.searchsorted(found.array, self._starts)
         days = np.flatnonzero(cuts[1:] > cuts[:-1])
         return list(zip(days.tolist(), cuts[days].tolist()))
