@@ -168,7 +168,8 @@ def _edit(key: str, current: str, home: Path) -> str | None:
         kept = ""
         if error.text is not None and error.text.rstrip() != current.rstrip():  # the user's words: not lost
             kept = f". What the editor left is kept in {keep_recovery(error.text, home / 'recovered', f'note-{key}')}"
-        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was{kept}") from None
+        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was{kept}",
+                           status=130 if error.interrupted else 1) from None
 
 
 # -- saved searches ------------------------------------------------------------------------

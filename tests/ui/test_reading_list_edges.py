@@ -1,0 +1,61 @@
+"""The reading list in the reader, at its edges: Ctrl-C in the user's editor, an editor that
+writes another encoding, replacing a saved search, what the tag dialog says."""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import sys
+from pathlib import Path
+
+from test_reading_list_ui import reading, textual_like_suspend
+from ui_helpers import SIZE, settle, wait_loaded
+
+from tui.screens import reading_list_actions
+from tui.screens.note_editor import NoteEditor
+
+
+def _editor(tmp_path: Path, body: str) -> str:
+    script = tmp_path / "editor.py"
+    script.write_text("import os, pathlib, signal, sys, time\npath = pathlib.Path(sys.argv[1])\n" + body)
+    return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
+
+
+def _notices(app) -> str:
+    return " ".join(str(notification.message) for notification in app._notifications)
+
+
+async def test_ctrl_c_in_the_editor_leaves_the_reader_running(make_app, home: Path, tmp_path: Path, monkeypatch):
+    """Ctrl-C reaches the reader too while the editor runs (the terminal is cooked then): the
+    reader lets it pass, the editor (one that ignores it, like ed) goes on and its note is saved."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, (
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "os.kill(os.getppid(), signal.SIGINT)\n"
+        "time.sleep(0.3)\n"
+        "path.write_text('typed after Ctrl-C\\n')\n"
+    )))
+    monkeypatch.setattr(reading_list_actions, "terminal_editor_usable", lambda app: True)
+    reached: list[int] = []  # stands for asyncio's handler, which would cancel the app
+
+    def reader_handler(signum, frame) -> None:
+        reached.append(signum)
+
+    previous = signal.signal(signal.SIGINT, reader_handler)
+    try:
+        events: list[str] = []
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            monkeypatch.setattr(app, "suspend", textual_like_suspend(events))
+            await wait_loaded(app, pilot)
+            paper = app.screen.highlighted.id
+            await pilot.press("N")
+            await settle(app, pilot)
+            assert events == ["suspended", "resumed"]
+            assert reached == []
+            assert signal.getsignal(signal.SIGINT) is reader_handler  # put back after the editor
+            assert not isinstance(app.screen, NoteEditor)
+            assert app.is_running
+            assert reading(home).note(paper) == "typed after Ctrl-C"
+    finally:
+        signal.signal(signal.SIGINT, previous)
