@@ -265,10 +265,7 @@ def protect_query_values(argv: list[str]) -> tuple[list[str], list[str]]:
 
     def keep(value: str) -> None:
         out.append(f"--query={_QUERY_MARK}{len(queries)}")
-        readable = _readable_argument(value)
-        if readable != value:
-            print(f"arxiv-reader: the query is not UTF-8; read as Latin-1: {readable!r}", file=sys.stderr)
-        queries.append(readable)
+        queries.append(readable_text(value, "the query"))
 
     index = 0
     while index < len(argv):
@@ -312,8 +309,36 @@ def _readable_argument(value: str) -> str:
             return raw.decode("latin-1")
 
 
+def readable_text(value: str, what: str) -> str:
+    """``value`` read by :func:`_readable_argument`, saying on standard error when its bytes
+    were not UTF-8 (``what`` names it: "the query")."""
+    readable = _readable_argument(value)
+    if readable != value:
+        shown = readable if len(readable) <= 60 else readable[:59] + "…"
+        print(f"arxiv-reader: {what} is not UTF-8; read as Latin-1: {shown!r}", file=sys.stderr)
+    return readable
+
+
+#: The subcommands' options and arguments that are text (not file names, which may be any
+#: bytes, nor ids, which are named as given when unknown), by their ``dest``, with what they are.
+_TEXT_ARGUMENTS = {
+    "name": "the name", "set": "the note", "key_template": "the key template",
+    "host": "the host", "public_url": "the public URL",
+}
+
+
 def restore_query(args: argparse.Namespace, queries: list[str]) -> None:
-    """Put back the query value :func:`protect_query_values` took out."""
+    """Put back the query value :func:`protect_query_values` took out, and read every other
+    text argument whose bytes are not UTF-8 as Latin-1, with a note (as the query): such a
+    value cannot be stored or printed as it is."""
     query = getattr(args, "query", None)
     if isinstance(query, str) and query.startswith(_QUERY_MARK):
         args.query = queries[int(query[len(_QUERY_MARK) :])]
+    elif isinstance(query, list):  # search save NAME QUERY...: every word after the name
+        args.query = [readable_text(word, "the query") for word in query]
+    for dest, what in _TEXT_ARGUMENTS.items():
+        value = getattr(args, dest, None)
+        if isinstance(value, str):
+            if dest == "name":
+                what = "the tag name" if args.command == "tag" else "the saved search's name"
+            setattr(args, dest, readable_text(value, what))

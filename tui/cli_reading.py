@@ -203,9 +203,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _save(args: argparse.Namespace) -> int:
-    from .cli_args import _readable_argument
-
-    text = " ".join(_readable_argument(word) for word in args.query)
+    text = " ".join(args.query)  # bytes that were not UTF-8 already read as Latin-1 (cli_args.restore_query)
     store = open_store(args.home)
     reading = ReadingList(store)
     try:

@@ -1,0 +1,62 @@
+"""The reading list's commands at their edges: arguments that are not UTF-8, replacing a
+saved search, tagging what is already tagged, a broken mute search, notes through a pipe.
+
+As in ``test_cli_reading``, ``main`` runs in-process on the ``home`` fixture (two cs.CV days).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+CAPTION = "2201.12944"
+GEO = "2202.00067"
+
+
+def run(capsys, home: Path, *argv: str) -> tuple[int, str, str]:
+    code = main(["--home", str(home), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def latin1(text: str) -> str:
+    """``text`` as Python shows a Latin-1 command-line argument on a UTF-8 system (lone surrogates)."""
+    return os.fsdecode(text.encode("latin-1"))
+
+
+# -- arguments that are not UTF-8 ---------------------------------------------------------------
+
+
+def test_a_latin1_note_is_read_as_latin1_and_said(capsys, home: Path) -> None:
+    code, out, err = run(capsys, home, "note", CAPTION, "--set", latin1("Café"))
+    assert code == 0, err
+    assert err == "arxiv-reader: the note is not UTF-8; read as Latin-1: 'Café'\n"
+    assert run(capsys, home, "note", CAPTION)[1] == "Café\n"
+
+
+@pytest.mark.parametrize("argv", [
+    ("tag", "add", latin1("café"), CAPTION),
+    ("tag", "remove", latin1("café"), CAPTION),
+    ("search", "save", latin1("café"), "x"),
+    ("search", "save", "latq", latin1("café")),
+    ("search", "remove", latin1("café")),
+    ("export", "-q", CAPTION, "--key-template", latin1("{auth}é")),
+    ("list", "-q", latin1("café")),
+])
+def test_every_text_argument_that_is_not_utf8_gets_one_line_never_a_traceback(capsys, home: Path, argv) -> None:
+    code, _, err = run(capsys, home, *argv)
+    assert code in (0, 1, 2)
+    assert "read as Latin-1" in err.splitlines()[0]
+    assert "\\udc" not in err and "Traceback" not in err
+
+
+def test_latin1_names_and_queries_are_stored_readable(capsys, home: Path) -> None:
+    run(capsys, home, "tag", "add", latin1("Café"), CAPTION)
+    run(capsys, home, "search", "save", latin1("Thé"), latin1("café"))
+    assert run(capsys, home, "tags")[1].startswith("café ")
+    assert "@thé" in run(capsys, home, "search", "list")[1]
+    assert " café" in run(capsys, home, "search", "list")[1]
