@@ -88,17 +88,31 @@ def edit_text(text: str, editor: str, name: str = "note") -> str | None:
             raise EditorError(f"cannot run the editor {editor!r}: {error}") from None
         if status != 0:
             try:
-                left = path.read_text(encoding="utf-8", errors="replace")
+                left = _decode(path.read_bytes())[0]
             except OSError:
                 left = None
             raise EditorError(_describe_status(status), left, interrupted=status == -signal.SIGINT)
         try:
-            edited = path.read_text(encoding="utf-8", errors="replace")
+            edited, bad_line = _decode(path.read_bytes())
         except FileNotFoundError:
             raise EditorError("the editor removed the file") from None
     finally:
         path.unlink(missing_ok=True)
+    if bad_line:  # an editor set to Latin-1: saving it would keep a guess, or lose characters
+        raise EditorError(f"the editor wrote text that is not UTF-8 (first at line {bad_line}), read here as "
+                          "Latin-1 where it is not (set the editor to write UTF-8)", edited)
     return None if edited.rstrip() == text.rstrip() else edited
+
+
+def _decode(data: bytes) -> tuple[str, int]:
+    """``data`` as text, and the line of its first byte that is not UTF-8 (0: none). Such bytes
+    are read as Latin-1 (each one a character, so nothing is lost) rather than replaced."""
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+    kept = data.decode("utf-8", errors="surrogateescape")
+    return "".join(chr(ord(c) - 0xDC00) if "\udc80" <= c <= "\udcff" else c for c in kept), line
 
 
 def keep_recovery(text: str, folder: Path, name: str = "note") -> Path:

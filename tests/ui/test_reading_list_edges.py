@@ -59,3 +59,24 @@ async def test_ctrl_c_in_the_editor_leaves_the_reader_running(make_app, home: Pa
             assert reading(home).note(paper) == "typed after Ctrl-C"
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+async def test_an_editor_writing_latin1_is_not_saved_but_offered_again(make_app, home: Path, tmp_path: Path,
+                                                                       monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "path.write_bytes(b'Caf\\xe9 na\\xefve\\n')\n"))
+    monkeypatch.setattr(reading_list_actions, "terminal_editor_usable", lambda app: True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app, "suspend", textual_like_suspend([]))
+        await wait_loaded(app, pilot)
+        paper = app.screen.highlighted.id
+        await pilot.press("N")
+        await settle(app, pilot)
+        assert reading(home).note(paper) == ""  # nothing saved with replacement characters
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.text_area.text.strip() == "Café naïve"
+        assert "not UTF-8" in _notices(app) and "Latin-1" in _notices(app) and "not saved" in _notices(app)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert reading(home).note(paper).strip() == "Café naïve"

@@ -7,6 +7,8 @@ As in ``test_cli_reading``, ``main`` runs in-process on the ``home`` fixture (tw
 from __future__ import annotations
 
 import os
+import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,17 @@ def test_latin1_names_and_queries_are_stored_readable(capsys, home: Path) -> Non
     assert run(capsys, home, "tags")[1].startswith("café ")
     assert "@thé" in run(capsys, home, "search", "list")[1]
     assert " café" in run(capsys, home, "search", "list")[1]
+
+
+def test_note_edit_refuses_an_editors_latin1_text_and_keeps_it(capsys, home: Path, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    run(capsys, home, "note", CAPTION, "--set", "kept")
+    script = tmp_path / "latin1.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'wb').write(b'Caf\\xe9 na\\xefve\\n')\n")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    code, out, err = run(capsys, home, "note", CAPTION, "--edit")
+    assert code == 1 and out == ""
+    assert "not UTF-8 (first at line 1)" in err and "the note is left as it was" in err
+    assert Path(err.split("kept in ")[1].split()[0]).read_text(encoding="utf-8") == "Café naïve\n"
+    assert run(capsys, home, "note", CAPTION)[1] == "kept\n"

@@ -50,3 +50,13 @@ def test_an_editor_ended_by_ctrl_c_is_said_so(tmp_path: Path) -> None:
         edit_text("", editor)
     assert "ended by SIGINT (Ctrl-C)" in str(caught.value)
     assert caught.value.interrupted and caught.value.text == "half"
+
+
+def test_an_editor_writing_latin1_is_refused_with_the_text_read_as_latin1(tmp_path: Path) -> None:
+    """Not saved with replacement characters: refused, with the text read as Latin-1 where it is
+    not UTF-8 (the UTF-8 part as it is), for the caller to offer again."""
+    editor = _editor(tmp_path, "path.write_bytes('日本\\n'.encode() + b'Caf\\xe9 na\\xefve\\n')\n")
+    with pytest.raises(EditorError) as caught:
+        edit_text("日本", editor)
+    assert "not UTF-8 (first at line 2)" in str(caught.value) and "Latin-1" in str(caught.value)
+    assert caught.value.text == "日本\nCafé naïve\n" and not caught.value.interrupted
