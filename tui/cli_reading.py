@@ -21,7 +21,8 @@ from .cli_output import write_data, write_text
 from .core.models import split_arxiv_id
 from .core.store.common import bare_id
 from .core.query import QueryEngine
-from .core.readinglist import BadName, ReadingList, Selector, tag_name
+from .core.query.nodes import NOTHING
+from .core.readinglist import BadName, ReadingList, Selector, mute_query, search_name, tag_name
 from .core.readinglist.names import MUTE, check_note
 from .core.safetext import escape_controls, inert_json, inert_text
 from .external_editor import EditorError, configured_editor, edit_text, keep_recovery
@@ -203,22 +204,45 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _save(args: argparse.Namespace) -> int:
-    text = " ".join(args.query)  # bytes that were not UTF-8 already read as Latin-1 (cli_args.restore_query)
+    words = list(args.query)  # bytes that were not UTF-8 already read as Latin-1 (cli_args.restore_query)
+    force = args.force
+    if words and words[-1] == "--force":  # the query is every word after NAME: --force may end it
+        words.pop()
+        force = True
+    text = " ".join(" ".join(words).split())
     store = open_store(args.home)
     reading = ReadingList(store)
     try:
-        name = reading.save_search(args.name, text)
+        name = search_name(args.name)
     except BadName as error:
         raise _bad_name(error) from None
+    before = reading.searches().get(name)
+    if text and before == text:
+        print(f"@{escape_controls(name)} already holds this query; nothing changed")
+        return 0
+    if text and before is not None and not force:
+        raise CommandError(f"not saved: @{escape_controls(name)} already holds: {escape_controls(before)}; "
+                           "to replace it, add --force")
+    try:
+        name = reading.save_search(name, text)
     except ValueError as error:
         raise CommandError(f"{error}: arxiv-reader search save NAME QUERY", status=2) from None
     snapshot = reading.snapshot()
     selector = Selector(QueryEngine([]), snapshot, {})
     for warning in selector.parse(snapshot.searches[name], inside=name).warnings:
         print(f"arxiv-reader: query: {escape_controls(warning)}", file=sys.stderr)
-    print(f"saved @{escape_controls(name)}: {escape_controls(snapshot.searches[name])}")
+    shown = escape_controls(snapshot.searches[name])
+    if before is None:
+        print(f"saved @{escape_controls(name)}: {shown}")
+    else:
+        print(f"replaced @{escape_controls(name)} (was: {escape_controls(before)}): {shown}")
     if name == MUTE:
-        print("its matches are now hidden everywhere, unless a query says is:muted")
+        muting = mute_query(snapshot)
+        if muting is None or muting.root is NOTHING:  # a cycle or an unknown @name: it matches nothing
+            print("it hides nothing: the query matches nothing (see above); to fix it: "
+                  "arxiv-reader search save --force mute QUERY")
+        else:
+            print("its matches are now hidden everywhere, unless a query says is:muted")
     return 0
 
 

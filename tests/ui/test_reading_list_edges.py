@@ -8,11 +8,14 @@ import signal
 import sys
 from pathlib import Path
 
-from test_reading_list_ui import reading, textual_like_suspend
+from test_reading_list_ui import reading, textual_like_suspend, type_query
+from textual.widgets import Button, Label
 from ui_helpers import SIZE, settle, wait_loaded
 
 from tui.screens import reading_list_actions
+from tui.screens.dialogs import ConfirmDialog
 from tui.screens.note_editor import NoteEditor
+from tui.screens.save_search import SaveSearchDialog
 
 
 def _editor(tmp_path: Path, body: str) -> str:
@@ -80,3 +83,42 @@ async def test_an_editor_writing_latin1_is_not_saved_but_offered_again(make_app,
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert reading(home).note(paper).strip() == "Café naïve"
+
+
+async def test_saving_a_search_under_a_used_name_asks_first_showing_the_old_query(make_app, home: Path):
+    reading(home).save_search("llmq", "ti:llm")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await type_query(pilot, "cat:cs.IR")
+        await pilot.press("at", *"llmq", "enter")
+        await settle(app, pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)
+        assert "ti:llm" in question.question and "cat:cs.IR" in question.question
+        assert question.focused is question.query_one("#no", Button)  # a stray Enter keeps the old query
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SaveSearchDialog)
+        assert "kept as it was" in str(app.screen.query_one("#save-search-note", Label).render())
+        assert reading(home).searches() == {"llmq": "ti:llm"}
+        await pilot.press("enter", "y")  # asked again: yes replaces
+        await settle(app, pilot)
+        assert reading(home).searches() == {"llmq": "cat:cs.IR"}
+        assert "Replaced @llmq (was: ti:llm): cat:cs.IR" in _notices(app)
+
+
+async def test_discarding_a_note_is_not_the_default(make_app, home: Path, no_editor):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = app.screen.highlighted.id
+        await pilot.press("N", *"draft", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # Escape then Enter: the draft is kept
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteEditor) and app.screen.text_area.text == "draft"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert reading(home).note(paper) == "draft"

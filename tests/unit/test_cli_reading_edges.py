@@ -76,3 +76,54 @@ def test_note_edit_refuses_an_editors_latin1_text_and_keeps_it(capsys, home: Pat
     assert "not UTF-8 (first at line 1)" in err and "the note is left as it was" in err
     assert Path(err.split("kept in ")[1].split()[0]).read_text(encoding="utf-8") == "Café naïve\n"
     assert run(capsys, home, "note", CAPTION)[1] == "kept\n"
+
+
+# -- replacing a saved search ------------------------------------------------------------------
+
+
+def test_search_save_over_an_existing_name_needs_force_and_says_the_old_query(capsys, home: Path) -> None:
+    assert run(capsys, home, "search", "save", "llmq", "ti:llm")[:2] == (0, "saved @llmq: ti:llm\n")
+    code, out, err = run(capsys, home, "search", "save", "llmq", "ti:other")
+    assert (code, out) == (1, "")
+    assert err == "arxiv-reader: not saved: @llmq already holds: ti:llm; to replace it, add --force\n"
+    assert "@llmq" in run(capsys, home, "search", "list")[1] and "ti:llm" in run(capsys, home, "search", "list")[1]
+    assert run(capsys, home, "search", "save", "llmq", "ti:llm")[:2] == (
+        0, "@llmq already holds this query; nothing changed\n")
+    assert run(capsys, home, "search", "save", "--force", "llmq", "ti:other")[:2] == (
+        0, "replaced @llmq (was: ti:llm): ti:other\n")
+    assert run(capsys, home, "search", "save", "LLMQ", "ti:third", "--force")[:2] == (  # --force last, too
+        0, "replaced @llmq (was: ti:other): ti:third\n")
+
+
+def test_a_mute_search_that_matches_nothing_says_it_hides_nothing(capsys, home: Path) -> None:
+    code, out, err = run(capsys, home, "search", "save", "mute", "@mute")
+    assert code == 0 and "refers back to itself" in err
+    assert "it hides nothing" in out and "now hidden" not in out
+    run(capsys, home, "search", "save", "--force", "mute", "@nosuch")
+    code, _, err = run(capsys, home, "export", "-q", "cat:cs.CV", "-f", "id")
+    assert code == 2 and "in @mute, the saved search that hides papers (not in your query)" in err
+    code, out, _ = run(capsys, home, "search", "save", "--force", "mute", f"id:{CAPTION}")
+    assert "its matches are now hidden everywhere" in out
+
+
+# -- a name written -name -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv, said", [
+    (("tag", "add", "-x", CAPTION), "a tag name cannot start with '-' ('-x')"),
+    (("tag", "add", "-x", CAPTION, GEO), "a tag name cannot start with '-' ('-x')"),
+    (("tag", "remove", "-x", CAPTION, GEO), "a tag name cannot start with '-' ('-x')"),
+    (("search", "save", "-x", "ti:llm"), "a saved search's name cannot start with '-' ('-x')"),
+    (("search", "save", "-x", "ti:llm", "cat:cs.CV"), "a saved search's name cannot start with '-' ('-x')"),
+    (("search", "remove", "-x"), "a saved search's name cannot start with '-' ('-x')"),
+])
+def test_a_name_written_with_a_dash_is_said_however_many_words_follow(capsys, home: Path, argv, said) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--home", str(home), *argv])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "unrecognized" not in err
+
+
+def test_a_query_word_starting_with_a_dash_is_still_a_query(capsys, home: Path) -> None:
+    assert run(capsys, home, "search", "save", "no-deep", "-deep", "-x")[:2] == (0, "saved @no-deep: -deep -x\n")

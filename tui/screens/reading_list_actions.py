@@ -257,7 +257,7 @@ class ReadingListActions(_Base):
 
             self.app.push_screen(ConfirmDialog(
                 f"The note on {paper.id} was changed elsewhere (another reader or the note command) since you "
-                f"began editing. Replace it with yours?", yes="Replace", no="Keep editing"), answered)
+                f"began editing. Replace it with yours?", yes="Replace", no="Keep editing", destructive=True), answered)
             self.reading_list_states_changed([paper.id], elsewhere=True)  # the detail shows the other text
             return
         self._write_note(paper, text)
@@ -281,11 +281,16 @@ class ReadingListActions(_Base):
         def answered(name: str | None) -> None:
             if name is None or self.user is None:
                 return
-            replaced = name in saved
+            before = self.reading_list.snapshot.searches.get(name)  # afresh: the CLI may have saved meanwhile
+            if before == " ".join(text.split()):
+                self.notify(f"@{name} already holds this query; nothing changed.", markup=False)
+                return
             kept = self.reading_list.save_search(name, text, self.user.states)
             if kept is not None:
                 what = "hidden everywhere unless a query says is:muted" if kept == MUTE else f"@{kept} finds it"
-                self.notify(f"{'Replaced' if replaced else 'Saved'} @{kept}: {text} ({what}).", markup=False)
+                was = "" if before is None else f" (was: {before})"
+                self.notify(f"{'Saved' if before is None else 'Replaced'} @{kept}{was}: {text} ({what}).",
+                            markup=False)
                 self.reading_list_changed()
 
         self.app.push_screen(SaveSearchDialog(text, saved), answered)
