@@ -17,7 +17,7 @@ from rich.cells import cell_len
 
 from .cli import CommandError, new_ids_for, open_store, reading_snapshot, refuse_unknown_ids, resolve_ids
 from .cli_alerts import cmd_alerts
-from .cli_output import write_data, write_text
+from .cli_output import stdout_is_terminal, write_data, write_text
 from .core.models import split_arxiv_id
 from .core.store.common import bare_id
 from .core.query import QueryEngine
@@ -55,13 +55,19 @@ def cmd_tag(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     reading = ReadingList(store)
     known = store.known_ids()
-    carrying = reading.tags().get(name, frozenset()) if args.action == "remove" else frozenset()
-    known |= carrying  # a paper whose digests were removed can still lose its tag
+    carrying = reading.tags().get(name, frozenset())
+    if args.action == "remove":
+        known |= carrying  # a paper whose digests were removed can still lose its tag
     ids, unknown = resolve_ids(args.ids, known)
     if ids:
         if args.action == "add":
-            reading.change_tags(ids, add=[name])
-            print(f"tagged {escape_controls(name)}: {_ids_text(ids)}")
+            lacking = [i for i in ids if bare_id(i) not in carrying]
+            if lacking:
+                reading.change_tags(lacking, add=[name])
+                print(f"tagged {escape_controls(name)}: {_ids_text(lacking)}")
+            had = [i for i in ids if i not in lacking]
+            if had:
+                print(f"already tagged {escape_controls(name)} (nothing to add): {_ids_text(had)}")
         else:
             had = [i for i in ids if bare_id(i) in carrying]
             if had:
@@ -119,7 +125,10 @@ def cmd_note(args: argparse.Namespace) -> int:
     if args.set is None and not args.edit:
         if not current:
             raise CommandError(f"{key} has no note" + ("" if known else " (and is not in the library)"))
-        write_text(inert_text(current) + "\n")
+        if stdout_is_terminal():  # shown: nothing in it may drive the terminal
+            write_text(inert_text(current) + "\n")
+        else:  # into a file or a pipe: the note as stored (as export does)
+            write_data(current + "\n")
         return 0
     if not known:
         raise CommandError(f"not an arXiv id in the library: {escape_controls(args.id)}; nothing changed")

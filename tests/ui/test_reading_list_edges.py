@@ -122,3 +122,31 @@ async def test_discarding_a_note_is_not_the_default(make_app, home: Path, no_edi
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert reading(home).note(paper) == "draft"
+
+
+def test_the_tag_notice_says_only_what_changed():
+    from tui.screens.reading_list_actions import tag_notice
+    from tui.screens.tag_input import parse_tag_words
+
+    change = parse_tag_words("good keep -old -nonexist")
+    one = tag_notice(change, "2607.00292", {"good": 0, "keep": 1, "old": 1, "nonexist": 0}, 1)
+    assert one == ("2607.00292: tagged #good; already tagged #keep; untagged #old; "
+                   "nothing to take off: #nonexist (saved).")
+    many = tag_notice(change, "3 marked papers", {"good": 1, "keep": 3, "old": 2, "nonexist": 0}, 3)
+    assert many == ("3 marked papers: tagged #good (1 already was); all already tagged #keep; "
+                    "untagged #old (only 2 had it); no paper had #nonexist (saved).")
+    two = tag_notice(parse_tag_words("a b"), "3 marked papers", {"a": 2, "b": 0}, 3)
+    assert two == "3 marked papers: tagged #a #b (#a: 2 already were) (saved)."
+    assert tag_notice(parse_tag_words("keep"), "2607.00292", {"keep": 1}, 1).endswith(
+        "already tagged #keep (nothing changed).")
+
+
+async def test_the_tag_dialog_does_not_say_untagged_for_a_tag_never_there(make_app, home: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = app.screen.highlighted.id
+        await pilot.press("t", *"good -nonexist", "enter")
+        await settle(app, pilot)
+        assert reading(home).tags() == {"good": frozenset({paper})}
+        assert "untagged" not in _notices(app) and "nothing to take off: #nonexist" in _notices(app)

@@ -127,3 +127,22 @@ def test_a_name_written_with_a_dash_is_said_however_many_words_follow(capsys, ho
 
 def test_a_query_word_starting_with_a_dash_is_still_a_query(capsys, home: Path) -> None:
     assert run(capsys, home, "search", "save", "no-deep", "-deep", "-x")[:2] == (0, "saved @no-deep: -deep -x\n")
+
+
+def test_tag_add_says_which_papers_already_had_the_tag(capsys, home: Path) -> None:
+    assert run(capsys, home, "tag", "add", "keep", CAPTION)[:2] == (0, f"tagged keep: {CAPTION}\n")
+    code, out, _ = run(capsys, home, "tag", "add", "keep", CAPTION, GEO)
+    assert (code, out) == (0, f"tagged keep: {GEO}\nalready tagged keep (nothing to add): {CAPTION}\n")
+    assert run(capsys, home, "tag", "add", "keep", CAPTION)[1] == f"already tagged keep (nothing to add): {CAPTION}\n"
+
+
+def test_note_prints_the_stored_text_into_a_pipe_and_escapes_it_only_on_a_terminal(capsys, home: Path,
+                                                                                     monkeypatch) -> None:
+    import tui.cli_reading
+
+    note = "bold \x1b[1mword\x1b[0m and \u202eevil"
+    run(capsys, home, "note", CAPTION, "--set", note)
+    assert run(capsys, home, "note", CAPTION)[1] == note + "\n"  # capsys is not a terminal
+    monkeypatch.setattr(tui.cli_reading, "stdout_is_terminal", lambda: True)
+    shown = run(capsys, home, "note", CAPTION)[1]
+    assert "\x1b" not in shown and "\u202e" not in shown and "\\x1b[1mword" in shown
