@@ -150,3 +150,41 @@ async def test_the_tag_dialog_does_not_say_untagged_for_a_tag_never_there(make_a
         await settle(app, pilot)
         assert reading(home).tags() == {"good": frozenset({paper})}
         assert "untagged" not in _notices(app) and "nothing to take off: #nonexist" in _notices(app)
+
+
+def test_sidebar_rows_line_up_by_terminal_cells():
+    """CJK names take two cells a character, combining marks none: every row is exactly as
+    wide as asked, its counts ending at the same column (a long name is cut by cells)."""
+    from rich.cells import cell_len
+
+    from tui.core.readinglist import ListCount
+    from tui.widgets.sidebar import row_text
+
+    labels = ["#abc", "#i\u0307stanbul", "#日本語", "#" + "長い名前" * 10, "@" + "e\u0301" * 40]
+    for current in (False, True):
+        rows = [row_text(ListCount(f"tag:{n}", n, n, 1, 12), 28, current).plain for n in labels]
+        assert {cell_len(row) for row in rows} == {28}, rows
+        assert all(row.endswith("1/12") for row in rows)
+    assert rows[3].rstrip("1/2 ").endswith("…")
+
+
+async def test_the_sidebar_lists_mute_as_what_it_hides_and_enter_shows_them(make_app, home: Path):
+    from tui.widgets.sidebar import Sidebar
+
+    reading(home).save_search("mute", "cat:cs.CL")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await settle(app, pilot)
+        screen = app.screen
+        sidebar = screen.query_one(Sidebar)
+        item = next(item for item in sidebar.lists if item.key == "search:mute")
+        assert item.label == "@mute (hidden)" and item.query == "is:muted"
+        assert item.total == screen.reading_list.muted_count > 0
+        sidebar.focus()
+        sidebar.highlighted = sidebar.get_option_index("search:mute")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.query_text == "is:muted"
+        shown = screen.paper_list.papers
+        assert len(shown) == item.total and all("cs.CL" in paper.categories for paper in shown)
