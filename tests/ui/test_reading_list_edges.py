@@ -188,3 +188,25 @@ async def test_the_sidebar_lists_mute_as_what_it_hides_and_enter_shows_them(make
         assert screen.query_text == "is:muted"
         shown = screen.paper_list.papers
         assert len(shown) == item.total and all("cs.CL" in paper.categories for paper in shown)
+
+
+async def test_a_typed_bidi_control_stops_the_next_enter_from_tagging(make_app, home: Path):
+    """A bidi control typed (not pasted) in a burst that ends in Enter: the character is left
+    out and said, and that Enter does not tag; the next one applies what the field shows."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        paper = app.screen.highlighted.id
+        await pilot.press("t", "o", "k")
+        field = app.screen.query_one("#tag-field")
+        field.post_message(events.Key("right_to_left_override", "\u202e"))
+        await pilot.press(*"evil", "enter")
+        await settle(app, pilot)
+        assert reading(home).tags() == {}
+        assert field.value == "okevil"
+        assert "Not applied" in str(app.screen.query_one("#tag-error").render())
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert reading(home).tags() == {"okevil": frozenset({paper})}
