@@ -40,6 +40,9 @@ QUERIES = [
     "zzzqx",
     "segmentation",
     "e",
+    "q",
+    "abs:e",
+    "abs:q",
     "au:wang",
     '"neural radiance"',
     "cat:cs.LG",
@@ -150,13 +153,15 @@ def main() -> None:
     engine = QueryEngine(papers)
     start = time.perf_counter()
     engine.prepare(["default"])
-    print(f"default haystack built in {(time.perf_counter() - start) * 1000:.0f} ms")
+    engine.search(parse_query("a"), {})  # the words' initials, as the reader's warm-up builds them
+    print(f"default haystack built in {(time.perf_counter() - start) * 1000:.0f} ms (with its initials)")
     start = time.perf_counter()
     engine.search(parse_query("ti:x au:x cat:x id:x date:2022"), {})
     print(f"title/authors/cat/id/date indexes built in {(time.perf_counter() - start) * 1000:.0f} ms")
     start = time.perf_counter()
     engine.prepare(["summary"])
-    print(f"summary haystack built in {(time.perf_counter() - start) * 1000:.0f} ms")
+    engine.search(parse_query("abs:a"), {})
+    print(f"summary haystack built in {(time.perf_counter() - start) * 1000:.0f} ms (with its initials)")
     print(f"{'query':32} {'median ms':>10} {'p95 ms':>8} {'hits':>8}")
     for text in QUERIES:
         median, p95, hits = time_query(engine, text, args.runs)

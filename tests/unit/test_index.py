@@ -15,8 +15,8 @@ from tui.core.index import build_index, open_index
 from tui.core.index.bitsets import first_docs, from_docs, to_docs
 from tui.core.index.segment import sort_key
 from tui.core.merge import merge_papers
-from tui.core.models import Paper
-from tui.core.query import Query, parse_query
+from tui.core.models import Paper, PaperState
+from tui.core.query import Query, QueryEngine, parse_query
 from tui.core.query.nodes import ANY_FIELDS, And, Not, Or, Term, cat_matches
 from tui.core.textfold import fold
 
@@ -102,8 +102,18 @@ def brute(paper: Paper, node, states) -> bool:
     raise TypeError(node)
 
 
-def check(index, papers, text: str, states: dict[str, set[str]] | None = None) -> list[str]:
-    """Index answer == brute force for ``text``; returns the matched ids in index order."""
+def engine_answer(engine: QueryEngine, papers, query: Query, states: dict[str, set[str]]) -> list[str]:
+    """What the reader's :class:`QueryEngine` answers, with the same read/starred/new sets."""
+    paper_states = {key: PaperState(key, read=key in states.get("read", ()), starred=key in states.get("starred", ()))
+                    for key in set(states.get("read", ())) | set(states.get("starred", ()))}
+    engine.new_ids = frozenset(states.get("new", ()))
+    return [papers[i].id for i in engine.search(query, paper_states)]
+
+
+def check(index, papers, text: str, states: dict[str, set[str]] | None = None,
+          engine: QueryEngine | None = None) -> list[str]:
+    """Index answer == brute force (and == the QueryEngine's, when given) for ``text``;
+    returns the matched ids in index order."""
     states = states or {}
     query = parse_query(text)
     bits = {name: index.bits_of_ids(ids) for name, ids in states.items()}
@@ -115,6 +125,8 @@ def check(index, papers, text: str, states: dict[str, set[str]] | None = None) -
     else:
         expected = [p.id for p in papers if brute(p, query.root, states)]
     assert got == expected, text
+    if engine is not None:
+        assert engine_answer(engine, papers, query, states) == got, text
     assert result.count == len(docs)
     assert result.first == docs[:7]
     return got
@@ -168,7 +180,7 @@ def leaf(draw, vocabulary) -> str:
         month = draw(st.integers(1, 12))
         return draw(st.sampled_from([f"date:{year}", f"date:{year}-{month:02d}", f"date:{year}..{year + 1}-{month}",
                                      f"date:..{year}", f"date:{year}-{month:02d}.."]))
-    return "is:" + draw(st.sampled_from(["read", "unread", "starred"]))
+    return "is:" + draw(st.sampled_from(["read", "unread", "starred", "new"]))
 
 
 @st.composite
@@ -183,13 +195,21 @@ def query_text(draw, vocabulary) -> str:
     return text
 
 
-def test_property_index_answers_like_brute_force(index, papers, vocabulary) -> None:
-    states = {"read": {p.id for p in papers[::5]}, "starred": {p.id for p in papers[::17]}}
+@pytest.fixture(scope="module")
+def engine(papers) -> QueryEngine:
+    return QueryEngine(papers)
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+def test_property_index_answers_like_brute_force_and_the_engine(index, papers, vocabulary, engine) -> None:
+    """Random queries from the real vocabulary: the index, a brute-force check of the documented
+    semantics and the reader's QueryEngine give the same papers in the same order."""
+    states = {"read": {p.id for p in papers[::5]}, "starred": {p.id for p in papers[::17]},
+              "new": {p.id for p in papers[::3]}}
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(text=query_text(vocabulary))
     def run(text: str) -> None:
-        check(index, papers, text, states)
+        check(index, papers, text, states, engine)
 
     run()
 
@@ -201,10 +221,11 @@ def test_property_index_answers_like_brute_force(index, papers, vocabulary) -> N
     "text",
     ["transf", "segmentation", "au:wang", "abs:diffusion", "any:hallucin", '"neural field"', "vision-language",
      "cat:cs", "cat:cs.CL", "id:2201.1", "date:2022-01", "-cat:cs.CV", "c++", "3d", "dunnwald", "ti:a OR au:b",
-     "", "   ", "zzzzqqq", 'abs:"of the"', "doi:10.1145", "jr:ieee", "co:accepted", '"pl"'],
+     "", "   ", "zzzzqqq", 'abs:"of the"', "doi:10.1145", "jr:ieee", "co:accepted", '"pl"',
+     "ti:former", "abs:based", "abs:δ", "abs:α", 'abs:"(a"', 'abs:"-based"', "au:jr", "abs:2d"],
 )
-def test_named_queries(index, papers, text: str) -> None:
-    check(index, papers, text)
+def test_named_queries(index, papers, engine, text: str) -> None:
+    check(index, papers, text, engine=engine)
 
 
 def test_word_prefix_not_substring(index, papers) -> None:

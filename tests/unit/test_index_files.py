@@ -197,6 +197,7 @@ def test_segments_and_deletions_answer_like_a_full_build(papers, tmp_path) -> No
         assert len(index) == len(final)
         assert all(index.paper(index.doc_of(p.id)) == p for p in final[::50] + relisted)
         assert index.search("ti:revised").count == len(relisted)
+        assert_sorts_like_the_library(index, final)
     finally:
         index.close()
 
@@ -209,6 +210,26 @@ def test_segments_and_deletions_answer_like_a_full_build(papers, tmp_path) -> No
     index = open_index(step)
     try:
         assert index.all_docs().tolist() == list(range(len(final)))  # ids are rows again
+    finally:
+        index.close()
+
+
+def assert_sorts_like_the_library(index, newest_first) -> None:
+    """Title and category orders, whole and of a result, as the reader's Library sorts
+    (stable sorts of the newest-first list: ties newest first)."""
+    for sort, key in (("title", lambda p: p.title.casefold()), ("category", lambda p: p.primary_category)):
+        want = [p.id for p in sorted(newest_first, key=key)]
+        assert [index.row(d).id for d in index.sort_order(sort).tolist()] == want, sort
+        found = index.search("transf").docs()
+        assert [index.row(d).id for d in index.in_order(found, sort).tolist()] == [
+            i for i in want if i in {index.row(d).id for d in found.tolist()}], sort
+    assert index.in_order(index.all_docs(), "date").tolist() == index.all_docs().tolist()
+
+
+def test_sort_orders_of_one_segment(built, papers) -> None:
+    index = open_index(built)
+    try:
+        assert_sorts_like_the_library(index, papers)
     finally:
         index.close()
 

@@ -142,7 +142,7 @@ def test_clocks_do_not_decide_what_is_new(tmp_path: Path, monkeypatch):
     """Hostile 2f: an import stamped 10 minutes before the last session "ended" is still new."""
     from datetime import datetime, timedelta, timezone
 
-    from tui.core.store import library as library_module
+    from tui.core.store import importer as importer_module
 
     home = tmp_path / "home"
     Store(home).import_paths([IR / "20260701.md"])
@@ -155,7 +155,7 @@ def test_clocks_do_not_decide_what_is_new(tmp_path: Path, monkeypatch):
         def now(cls, tz=None):
             return skewed
 
-    monkeypatch.setattr(library_module, "datetime", SkewedClock)
+    monkeypatch.setattr(importer_module, "datetime", SkewedClock)
     Store(home).import_paths([IR / "20260718.md"])
     assert new_now(home) and new_now(home) == ids_of(Store(home)) - {
         p.id for p in Store(home).load_papers() if p.digests[-1].date == "2026-07-01"
@@ -318,9 +318,9 @@ def test_remove_needs_a_path(tmp_path: Path, command):
 
 def test_every_checkpoint_of_a_long_import_is_its_own_generation(tmp_path: Path, monkeypatch):
     """A reader may load what a checkpoint saved: what the import adds after it is a later generation."""
-    from tui.core.store import library as library_module
+    from tui.core.store import importer as importer_module
 
-    monkeypatch.setattr(library_module, "CHECKPOINT_FILES", 1)
+    monkeypatch.setattr(importer_module, "CHECKPOINT_FILES", 1)
     store = Store(tmp_path / "home")
     store.import_paths([IR])  # two files: a checkpoint after each
     index = store.library_files.load_index()

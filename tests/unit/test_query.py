@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tui.core.query.engine as query_module
-import tui.core.query.haystack as haystack_module
 from tui.core.digest import find_digest_files, parse_digest_file
 from tui.core.merge import merge_papers
 from tui.core.models import Paper, PaperState
@@ -28,6 +27,7 @@ from tui.core.query import (
     highlight_spans,
     parse_query,
 )
+from tui.core.query.words import needle_pattern
 from tui.core.textfold import fold_with_map
 
 DIGESTS = Path(__file__).resolve().parents[1] / "data" / "digests"
@@ -90,9 +90,12 @@ def test_bare_words_are_anded_case_insensitive(papers, engine) -> None:
     assert ids(papers, engine, "Captioning REVIEW") == {"2201.12944"}
 
 
-def test_prefix_substring_matching(papers, engine) -> None:
+def test_word_prefix_matching(papers, engine) -> None:
     assert "2201.13027" in ids(papers, engine, "transf")  # BOAT: ... Vision Transformer
     assert ids(papers, engine, "bilateral local attent") == {"2201.13027"}
+    # The start of a word only: "former" is inside "Transformer", not a word start there.
+    assert "2201.13027" not in ids(papers, engine, "ti:former")
+    assert "2201.13027" in ids(papers, engine, 'ti:"vision transf"')  # a phrase from a word start
 
 
 def test_accent_insensitive_both_ways(papers, engine) -> None:
@@ -451,7 +454,9 @@ def test_haystack_is_one_joined_byte_string_with_offsets(papers) -> None:
     engine.prepare(["default", "summary"])
     for key in ("default", "summary"):
         hay = engine._haystacks[key]
-        assert set(hay.__slots__) == {"text", "offsets"}  # nothing else kept per paper
+        # Nothing else kept per paper (the words' initials: only once a one-letter needle asks).
+        assert set(hay.__slots__) == {"text", "offsets", "_initials", "_initials_lock"}
+        assert hay._initials is None
         assert isinstance(hay.text, (bytes, bytearray))
         assert isinstance(hay.offsets, array) and hay.offsets.itemsize <= 8
         assert len(hay) == len(papers) and hay.offsets[-1] == len(hay.text)
@@ -466,14 +471,14 @@ def test_haystack_is_one_joined_byte_string_with_offsets(papers) -> None:
 
 
 def test_dense_and_narrowed_text_searches_match_a_naive_scan(papers) -> None:
-    """The dense single-byte path, find_in and the full scan + mask agree with `in`."""
+    """The dense path, find_in and the full scan + mask agree with a regex for word starts."""
     engine = QueryEngine(papers)
     engine.prepare(["default", "authors"])
     for key, prefix in (("default", ""), ("authors", "au:")):
         texts = engine._haystacks[key].texts()
-        # "e"/"a" are in nearly every paper (the regex path), "x"/"w" in some, "an" two bytes.
+        # "e"/"a" are in nearly every paper (mostly not at a word start), "x"/"w" in some, "an" two bytes.
         for needle in ("e", "a", "n", "x", "w", "an", "zzzq"):
-            expected = [i for i, text in enumerate(texts) if needle in text]
+            expected = [i for i, text in enumerate(texts) if needle_pattern(needle).search(text)]
             assert engine.search(parse_query(prefix + needle), {}) == expected, (key, needle)
             for step in (1, 2, 3, 17):  # candidate shares 100%, 50%, 33% (full scan / find_in), 6%
                 cands = list(range(0, len(papers), step))
@@ -481,17 +486,20 @@ def test_dense_and_narrowed_text_searches_match_a_naive_scan(papers) -> None:
                 assert engine.search(parse_query(prefix + needle), {}, cands) == want, (key, needle, step)
 
 
-def test_dense_byte_path_finds_the_papers_without_it() -> None:
-    """Papers lacking a byte found in 90%+ of them are left out, at segment edges too."""
-    titles = ["tea"] * 9000
+def test_dense_path_keeps_only_word_starts_at_segment_edges() -> None:
+    """A needle found in nearly every paper, but inside a word in some, at segment edges too."""
+    titles = ["teacup"] * 9000
     for gap in (1, 2, 33, 4095, 4096, 4097, 5000, 8191, 8999):
-        titles[gap] = "oops"
+        titles[gap] = "steacup"  # inside a word: no match
+    titles[7] = "δteacup"  # after a Greek letter: inside a word
+    titles[8] = "–teacup"  # after a dash: a word start
+    titles[9] = "δteacup teacup"  # inside a word, then at a word start
     papers = [Paper(id=f"2201.{i:05d}", version=1, title=title) for i, title in enumerate(titles)]
-    haystack_module._MISSING_BYTE.clear()
-    hits = QueryEngine(papers).search(parse_query("ti:e"), {})
-    assert b"e" in haystack_module._MISSING_BYTE  # the regex path ran
-    assert hits == [i for i, title in enumerate(titles) if "e" in title]
-    assert len(hits) == 9000 - 9
+    engine = QueryEngine(papers)
+    for needle in ("te", "teacu"):  # a short needle (one regex pass) and a longer one (find)
+        hits = engine.search(parse_query("ti:" + needle), {})
+        assert hits == [i for i, title in enumerate(titles) if needle_pattern(needle).search(title)]
+        assert len(hits) == 9000 - 10 and 8 in hits and 9 in hits and 7 not in hits
 
 
 def test_intersect_mask_and_whole_library_candidates() -> None:

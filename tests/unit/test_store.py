@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 import tui.core.digest as digest_module
+import tui.core.store.importer as importer_module
 import tui.core.store.library as library_module
 from tui.core.models import DigestRef, Paper
 from tui.core.store import Store, StoreError, default_home, paper_to_doc, papers_from_docs
@@ -584,3 +585,35 @@ def test_a_shard_is_validated_only_when_its_bytes_may_have_changed(tmp_path: Pat
     assert len(Store(tmp_path / "home").load_papers()) == 4 and checked == []
     shard.write_bytes(raw.replace(b"2607.16633", b"2607.16634"))
     assert len(Store(tmp_path / "home").load_papers()) == 4 and checked == [4]
+
+
+def test_a_large_import_flushes_its_shards_once_before_the_index_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.core.atomic as atomic_module
+    from tui.core.store.parsepool import FLUSH_ONCE_FILES
+
+    archive = tmp_path / "digests"
+    archive.mkdir()
+    for day in range(FLUSH_ONCE_FILES):  # one small real day, copied as many times
+        shutil.copy(SMALL_DAY, archive / f"{20260101 + day}.md")
+    events: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(importer_module, "flush_file_system", lambda folder: events.append("flush"))
+    monkeypatch.setattr(atomic_module.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    real_save = library_module.IndexFile.save
+    monkeypatch.setattr(library_module.IndexFile, "save", lambda self, index: (events.append("save"),
+                                                                                  real_save(self, index))[1])
+    store = Store(tmp_path / "home")
+    assert store.import_paths([archive]).files_read == FLUSH_ONCE_FILES
+    first_save = events.index("save")
+    assert events[:first_save] == ["flush"]  # no shard was fsynced on its own; all flushed before the save
+    assert len(store.load_papers()) == 4
+
+
+def test_a_small_import_fsyncs_each_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flushes: list[Path] = []
+    monkeypatch.setattr(importer_module, "flush_file_system", flushes.append)
+    store = Store(tmp_path / "home")
+    store.import_paths([SMALL_DAY])
+    assert flushes == [] and len(store.load_papers()) == 4

@@ -83,9 +83,12 @@ class AtomicJSONStorage(Storage):
     A missing file reads as an empty database (``None``).
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], durable: bool = True) -> None:
         super().__init__()
         self.path = Path(path)
+        #: False: writes are not fsynced (the caller flushes a batch of them, see
+        #: :func:`~.atomic.flush_file_system`).
+        self.durable = durable
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
@@ -98,4 +101,4 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         data.setdefault(META_TABLE, {"1": {"schema": SCHEMA}})
-        atomic_write_bytes(self.path, orjson.dumps(data))
+        atomic_write_bytes(self.path, orjson.dumps(data), durable=self.durable)

@@ -9,6 +9,10 @@ paper and the library, never on which other papers an export holds: the same
 paper gets the same key alone or among all of them, and a paper added to the
 library later (a newer id) never changes the keys already given.
 
+``universe`` may also be an object with ``key_candidates(paper, template)``
+giving the library's papers that could share the paper's key (the search
+index answers that without loading the library: :mod:`tui.core.index.universe`).
+
 Keys already in a file (``taken``, for ``--append``) are avoided the same way:
 a clashing paper gets its id appended (then ``a``, ``b``... in the unlikely
 case that is taken too).
@@ -16,6 +20,7 @@ case that is taken too).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Sequence
 
 from ..models import Paper
@@ -77,6 +82,23 @@ def _index(universe: Sequence[Paper], template: str) -> _UniverseIndex:
     return index
 
 
+class _ByAge:
+    """Candidate lists sorted oldest first, once each (a library's group of one
+    author can hold thousands of papers, asked about for every exported paper)."""
+
+    def __init__(self) -> None:
+        # id of a list -> (the list, kept so that its id stays its own; sorted; their ages)
+        self._sorted: dict[int, tuple[list[Paper], list[Paper], list[tuple]]] = {}
+
+    def older(self, candidates: list[Paper], age: tuple) -> list[Paper]:
+        """The papers of ``candidates`` older than ``age``, oldest first."""
+        entry = self._sorted.get(id(candidates))
+        if entry is None or entry[0] is not candidates:
+            ordered = sorted(candidates, key=lambda p: id_age(p.id))
+            entry = self._sorted[id(candidates)] = (candidates, ordered, [id_age(p.id) for p in ordered])
+        return entry[1][: bisect_left(entry[2], age)]
+
+
 def citation_keys(
     papers: Sequence[Paper],
     template: str = DEFAULT_KEY_TEMPLATE,
@@ -93,12 +115,15 @@ def citation_keys(
         if known is None or id_age(paper.id) < id_age(known.id):
             oldest[base.lower()] = paper
     if universe:
-        index = _index(universe, template)
+        finder = getattr(universe, "key_candidates", None)
+        candidates = (lambda p: finder(p, template)) if finder is not None else _index(universe, template).candidates
+        by_age = _ByAge()
         for paper, base in zip(papers, bases):
-            for other in index.candidates(paper):
-                known = oldest[base.lower()]
-                if id_age(other.id) < id_age(known.id) and citation_key(other, template).lower() == base.lower():
+            # Oldest first: the first candidate with the same key is the oldest one.
+            for other in by_age.older(candidates(paper), id_age(oldest[base.lower()].id)):
+                if citation_key(other, template).lower() == base.lower():
                     oldest[base.lower()] = other
+                    break
     reserved = {k.lower() for k in taken}
     natural = set(oldest)
     used = set(reserved)

@@ -40,21 +40,17 @@ ascending document ids stay newest-first order. :func:`merge_segments`
 (background) merges the smallest adjacent segments and drops deleted
 documents; merging never reorders anything.
 
-Phase 2 (the store and the Library), in short::
+The store keeps an index under ``library/search`` current through every
+import and removal, and rebuilds it when it is missing, stale or damaged
+(:mod:`tui.core.store.search`); :class:`tui.core.store.Store` documents how a
+caller reads through it (``open_index``, ``index_states``, ``search``, ``rows``,
+``paper``, ``sort_rank``...).
 
-    try:
-        index = open_index(library_dir / "index", source=store_fingerprint)
-    except IndexUnavailable as exc:          # missing / stale / damaged: say so, rebuild
-        build_index(library_dir / "index", store.load_papers(), source=store_fingerprint)
-        index = open_index(library_dir / "index", source=store_fingerprint)
-    result = index.search("abs:diffusion", states={"read": read_bits, "starred": starred_bits})
-    result.count, index.rows(result.first), index.paper(result.first[0])
-
-Matching is by word prefix (:mod:`.words`), not substring.
+Matching is by word prefix (:mod:`tui.core.query.words`), not substring.
 """
 
 from .bitsets import count as count_bits
-from .directory import add_segment, build_index, index_status, merge_segments, read_manifest
+from .directory import add_segment, build_index, clear_index, index_status, merge_segments, read_manifest
 from .search import SearchIndex, SearchResult, open_index
 from .segment import Row
 from .segment_file import FORMAT, IndexDamaged, IndexMissing, IndexStale, IndexUnavailable
@@ -70,6 +66,7 @@ __all__ = [
     "SearchResult",
     "add_segment",
     "build_index",
+    "clear_index",
     "count_bits",
     "index_status",
     "merge_segments",

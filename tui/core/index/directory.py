@@ -4,7 +4,7 @@ Files::
 
     <directory>/index.json       manifest, replaced atomically on every change
     <directory>/seg-<gen>.axs    segment files (see :mod:`.segment_file`), never rewritten
-    <directory>/.index.lock      held by writers (import, background merge)
+    <directory>/index.json.lock  held by writers (import, background merge)
 
 The manifest is the single commit point: a writer first writes new segment
 files, then the manifest naming them (with the deleted documents of older
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,13 @@ from filelock import FileLock
 
 from ..atomic import atomic_write_text
 from ..models import Paper
-from .segment import Segment, build_segment, sort_key
+from .segment import Segment, sort_key
+from .writer import build_segment
 from .segment_file import FORMAT, IndexDamaged, IndexMissing, IndexStale, IndexUnavailable
 
 MANIFEST = "index.json"
 _KIND = "arxiv-reader search index"
-_LOCK = ".index.lock"
+_LOCK = "index.json.lock"
 
 
 def read_manifest(directory: Path, source: str | None = None) -> dict[str, Any]:
@@ -74,25 +75,61 @@ def index_status(directory: Path, source: str | None = None) -> tuple[str, str]:
     return "ok", ""
 
 
-def build_index(directory: Path, papers: Iterable[Paper], source: str) -> None:
-    """Replace the index in ``directory`` by one segment of ``papers`` (merged, one per id)."""
+def build_index(
+    directory: Path,
+    papers: Iterable[Paper],
+    source: str,
+    imported: Mapping[str, int] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Replace the index in ``directory`` by one segment of ``papers`` (merged, one per id).
+
+    ``imported``: paper id -> its first import (see :mod:`.columns`); ``extra``:
+    more keys for the manifest (the store's own bookkeeping, see :func:`manifest_extra`);
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     with FileLock(str(directory / _LOCK)):
         generation = _next_generation(directory)
         name = _segment_name(generation)
-        build_segment(directory / name, _newest_first(papers), {"source": source})
-        _commit(directory, generation, source, [{"file": name, "docs": _docs_of(directory / name), "deleted": []}])
+        new = _newest_first(papers)
+        build_segment(directory / name, new, {"source": source}, _numbers(new, imported or {}))
+        entry = {"file": name, "docs": len(new), "deleted": []}
+        _commit(directory, generation, source, [entry], extra or {})
 
 
-def add_segment(directory: Path, papers: Iterable[Paper], source: str, expect_source: str | None = None) -> None:
+def clear_index(directory: Path) -> None:
+    """Remove the index in ``directory`` (manifest first, then its segment files): it is
+    missing until the next :func:`build_index`. Readers keep the files they mapped."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return
+    with FileLock(str(directory / _LOCK)):
+        for path in [directory / MANIFEST, *directory.glob("seg-*.axs")]:
+            try:
+                os.unlink(path)
+            except OSError:  # gone already, or still mapped on Windows: the next commit removes it
+                pass
+
+
+def add_segment(
+    directory: Path,
+    papers: Iterable[Paper],
+    source: str,
+    expect_source: str | None = None,
+    imported: Mapping[str, int] | None = None,
+    removed: Iterable[str] = (),
+    extra: dict[str, Any] | None = None,
+) -> None:
     """Add the papers of an import (merged, one per id) as a new segment, without a rebuild.
 
-    Older copies of these papers are marked deleted in their segments. Normally
-    the new papers are all newer than the indexed ones and the segment goes in
-    front; papers that sort among older ones (a back-filled day, a second
-    category of the same day) are rebuilt together with the newest segments
-    they interleave with, so segments never overlap in newest-first order.
+    Older copies of these papers, and the papers of ``removed`` (ids that left
+    the library), are marked deleted in their segments. Normally the new
+    papers are all newer than the indexed ones and the segment goes in front;
+    papers that sort among older ones (a back-filled day, a second category of
+    the same day) are rebuilt together with the newest segments they
+    interleave with, so segments never overlap in newest-first order. Then
+    small segments are merged when enough of them piled up (:func:`_tiers`).
     ``expect_source``: the source the index must have been built from (else
     :class:`IndexStale`: the caller rebuilds).
     """
@@ -100,27 +137,42 @@ def add_segment(directory: Path, papers: Iterable[Paper], source: str, expect_so
     with FileLock(str(directory / _LOCK)):
         manifest = read_manifest(directory, expect_source)
         new = _newest_first(papers)
+        numbers = dict(imported or {})
         entries = [dict(e, deleted=set(e["deleted"])) for e in manifest["segments"]]
         segments = [Segment(directory / e["file"]) for e in entries]
+        gone = [p.id for p in new] + list(removed)
         try:
             for entry, segment in zip(entries, segments):
-                for paper in new:
-                    local = segment.find_id(paper.id)
+                for paper_id in gone:
+                    local = segment.find_id(paper_id)
                     if local is not None:
                         entry["deleted"].add(local)
-            keep = _absorb_overlapping(new, entries, segments)
+            keep = _absorb_overlapping(new, entries, segments, numbers)
             generation = _next_generation(directory, manifest)
-            name = _segment_name(generation)
-            build_segment(directory / name, new, {"source": source})
+            out: list[dict[str, Any]] = []
+            if new:
+                name = _segment_name(generation)
+                build_segment(directory / name, new, {"source": source}, _numbers(new, numbers))
+                out.append({"file": name, "docs": len(new), "deleted": []})
         finally:
             for segment in segments:
                 segment.close()
-        kept = [_entry(e) for e in entries[keep:] if len(e["deleted"]) < int(e["docs"])]
-        _commit(directory, generation, source, [{"file": name, "docs": len(new), "deleted": []}, *kept])
+        out += [_entry(e) for e in entries[keep:] if len(e["deleted"]) < int(e["docs"])]
+        out, generation = _merge_tiers(directory, out, generation, source)
+        _commit(directory, generation, source, out, _extra(manifest, extra))
 
 
-def _absorb_overlapping(new: list[Paper], entries: list[dict[str, Any]], segments: list[Segment]) -> int:
-    """Move into ``new`` the live papers of the leading segments it interleaves with; how many."""
+def _numbers(papers: list[Paper], imported: Mapping[str, int]) -> list[int]:
+    return [imported.get(p.id, -1) for p in papers]
+
+
+def _absorb_overlapping(
+    new: list[Paper], entries: list[dict[str, Any]], segments: list[Segment], numbers: dict[str, int]
+) -> int:
+    """Move into ``new`` the live papers of the leading segments it interleaves with; how many.
+
+    Their first imports go into ``numbers``.
+    """
     if not new:
         return 0
     lowest = sort_key(new[-1])
@@ -129,13 +181,73 @@ def _absorb_overlapping(new: list[Paper], entries: list[dict[str, Any]], segment
         live = [d for d in range(segment.n) if d not in entry["deleted"]]
         if live and segment.key(live[0]) < lowest:
             break
-        new.extend(segment.paper(d) for d in live)
+        imported = segment.columns.imported
+        for d in live:
+            paper = segment.paper(d)
+            new.append(paper)
+            numbers.setdefault(paper.id, int(imported[d]))
         count += 1
         if live:
             lowest = min(lowest, segment.key(live[-1]))
     if count:
         new.sort(key=sort_key, reverse=True)
     return count
+
+
+#: Segments merge in tiers: when this many adjacent segments of one tier (live
+#: documents below ``FANOUT ** (tier + 1)``, from a day's file of ~35 papers)
+#: are there, they become one; so a day's import merges at most a few thousand
+#: papers, and segments stay a few dozen at most.
+FANOUT = 8
+
+
+def _tier(entry: dict[str, Any]) -> int:
+    live = int(entry["docs"]) - len(entry["deleted"])
+    tier = 0
+    while live >= FANOUT ** (tier + 2):
+        tier += 1
+    return tier
+
+
+def _merge_tiers(
+    directory: Path, entries: list[dict[str, Any]], generation: int, source: str
+) -> tuple[list[dict[str, Any]], int]:
+    """Merge runs of :data:`FANOUT` adjacent segments of the same tier (smallest tiers first)."""
+    while True:
+        tiers = [_tier(e) for e in entries]
+        run = None
+        for tier in sorted(set(tiers)):
+            for start in range(len(entries) - FANOUT + 1):
+                if all(t == tier for t in tiers[start : start + FANOUT]):
+                    run = (start, start + FANOUT)
+                    break
+            if run:
+                break
+        if run is None:
+            return entries, generation
+        generation += 1
+        merged = _merge_group(directory, entries[run[0] : run[1]], generation, source)
+        entries[run[0] : run[1]] = [merged]
+
+
+def _merge_group(directory: Path, group: list[dict[str, Any]], generation: int, source: str) -> dict[str, Any]:
+    """One segment of the live papers of ``group`` (adjacent segments, newest first)."""
+    papers: list[Paper] = []
+    numbers: list[int] = []
+    for entry in group:
+        segment = Segment(directory / entry["file"])
+        try:
+            deleted = set(entry["deleted"])
+            imported = segment.columns.imported
+            for d in range(segment.n):
+                if d not in deleted:
+                    papers.append(segment.paper(d))
+                    numbers.append(int(imported[d]))
+        finally:
+            segment.close()
+    name = _segment_name(generation)
+    build_segment(directory / name, papers, {"source": source}, numbers)
+    return {"file": name, "docs": len(papers), "deleted": []}
 
 
 def merge_segments(directory: Path, max_segments: int = 1) -> bool:
@@ -164,20 +276,20 @@ def merge_segments(directory: Path, max_segments: int = 1) -> bool:
             if len(group) == 1 and not entries[group[0]]["deleted"]:
                 out.append(entries[group[0]])
                 continue
-            papers: list[Paper] = []
-            for i in group:
-                segment = Segment(directory / entries[i]["file"])
-                try:
-                    deleted = set(entries[i]["deleted"])
-                    papers.extend(segment.paper(d) for d in range(segment.n) if d not in deleted)
-                finally:
-                    segment.close()
-            name = _segment_name(generation)
+            out.append(_merge_group(directory, [entries[i] for i in group], generation, manifest["source"]))
             generation += 1
-            build_segment(directory / name, papers, {"source": manifest["source"]})
-            out.append({"file": name, "docs": len(papers), "deleted": []})
-        _commit(directory, generation - 1, manifest["source"], out)
+        _commit(directory, generation - 1, manifest["source"], out, _extra(manifest, None))
         return True
+
+
+_CORE_KEYS = ("kind", "format", "generation", "source", "segments")
+
+
+def _extra(manifest: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """The manifest's own extra keys, updated by ``extra``."""
+    kept = {k: v for k, v in manifest.items() if k not in _CORE_KEYS}
+    kept.update(extra or {})
+    return kept
 
 
 def _newest_first(papers: Iterable[Paper]) -> list[Paper]:
@@ -217,9 +329,12 @@ def _next_generation(directory: Path, manifest: dict[str, Any] | None = None) ->
     return highest + 1
 
 
-def _commit(directory: Path, generation: int, source: str, segments: list[dict[str, Any]]) -> None:
+def _commit(
+    directory: Path, generation: int, source: str, segments: list[dict[str, Any]], extra: dict[str, Any]
+) -> None:
     """Write the manifest naming ``segments`` (newest first), then drop unnamed segment files."""
-    manifest = {"kind": _KIND, "format": FORMAT, "generation": generation, "source": source, "segments": segments}
+    manifest = {**extra, "kind": _KIND, "format": FORMAT, "generation": generation, "source": source,
+                "segments": segments}
     atomic_write_text(directory / MANIFEST, json.dumps(manifest, indent=1))
     named = {s["file"] for s in segments}
     for path in directory.glob("seg-*.axs"):

@@ -15,7 +15,7 @@ documents still ascending, and drops a word's repeats within a document.
 
 Exactness: the table compares the full 16 bytes, never a hash alone; words
 longer than 16 bytes (rare: formulas, long numbers) go through a Python dict.
-Texts are tokenised as :mod:`.words` defines it; plain-ASCII text is lowered
+Texts are tokenised as :mod:`tui.core.query.words` defines it; plain-ASCII text is lowered
 byte-wise (what :func:`~tui.core.textfold.fold` does to ASCII), anything else
 (accents, control characters) is folded and split in Python and re-joined
 with spaces, which the byte tokeniser splits identically.
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..textfold import fold
-from .words import words
+from ..query.words import words
 
 #: Documents tokenised per batch (bounds the temporary arrays).
 _BATCH_DOCS = 4096
@@ -262,7 +262,7 @@ class _Inverter:
 def invert(texts: Sequence[str], values: bool = False) -> Inverted:
     """The inverted index of ``texts`` (document ``i`` is ``texts[i]``).
 
-    By default texts are prose, split into folded words (:mod:`.words`).
+    By default texts are prose, split into folded words (:mod:`tui.core.query.words`).
     With ``values``, each text is a space-separated list of exact values
     (categories, ids, dates) that must not contain spaces or newlines.
     """
@@ -291,3 +291,4 @@ def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
         return low
     high = (keys[low] >> 16).astype(np.uint16)
     return low[np.argsort(high, kind="stable")]
+

@@ -20,21 +20,22 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Paper
-from ..query.haystack import SearchCancelled
 from ..query.nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term, user_set_key
 from ..query.syntax import parse_query
-from ..textfold import fold
-from . import bitsets
+from . import bitsets, views
 from .directory import read_manifest
 from .segment import Row, Segment, _value
+from .columns import BLOB_FIELDS
+from .phrases import blob_pattern, check_texts, scan_segment
 from .segment_file import IndexDamaged, IndexMissing
-from .words import is_single_word, needle_parts, needle_pattern
+from ..query.words import is_single_word, needle_parts
 
 #: State sets for ``is:`` terms: name (``read``, ``starred``, ``new``) -> bitset or document ids;
 #: also the reading list's (``tag:ml``, ``has:note``, ``muted``...: see ``nodes.user_set_key``).
 States = Mapping[str, "np.ndarray | Iterable[int]"]
 _CACHE_SIZE = 64
-_CHECK_EVERY = 512
+#: A segment's blob is scanned whole when more than 1/BULK_SHARE of its documents are candidates.
+BULK_SHARE = 8
 
 
 @dataclass(slots=True)
@@ -76,6 +77,9 @@ class SearchIndex:
         self._count = bitsets.count(self.live)
         self._cache: OrderedDict[tuple[str, str, str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._ranks: dict[str, np.ndarray] = {}
+        #: The manifest it was opened from (with the store's keys: ``imports``, ``digests``...).
+        self.manifest: dict = {}
 
     def __len__(self) -> int:
         """Papers in the index (deleted ones not counted)."""
@@ -94,6 +98,14 @@ class SearchIndex:
         segment, local = self._locate(doc)
         try:
             return segment.row(local, doc)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IndexDamaged(f"{segment.file.path}: row {local} unreadable ({exc})") from None
+
+    def paper_id(self, doc: int) -> str:
+        """The id (without version) of document ``doc``: cheaper than its :meth:`row`."""
+        segment, local = self._locate(doc)
+        try:
+            return segment.paper_id(local)
         except (ValueError, UnicodeDecodeError) as exc:
             raise IndexDamaged(f"{segment.file.path}: row {local} unreadable ({exc})") from None
 
@@ -118,8 +130,46 @@ class SearchIndex:
 
     def bits_of_ids(self, paper_ids: Iterable[str]) -> np.ndarray:
         """The bitset of the live documents of ``paper_ids`` (e.g. the starred ones), for ``states``."""
-        docs = [d for d in map(self.doc_of, paper_ids) if d is not None]
-        return bitsets.from_docs(docs, self.nbytes)
+        return bitsets.from_docs(views.docs_of_ids(self, paper_ids), self.nbytes)
+
+    def docs_of_ids(self, paper_ids: Iterable[str]) -> np.ndarray:
+        """The live documents of ``paper_ids`` (without version), ascending."""
+        return views.docs_of_ids(self, paper_ids)
+
+    def docs_listed_in(self, pairs) -> list[int]:
+        """The live documents listed in a digest of one of ``pairs`` ((category, date) tuples)."""
+        return views.docs_listed_in(self, pairs)
+
+    def imported_after(self, imports: Iterable[int]) -> np.ndarray:
+        """Bitset of the live documents first brought by the imports numbered ``imports`` (``is:new``)."""
+        return views.imported_after(self, imports)
+
+    def sort_rank(self, sort: str) -> np.ndarray:
+        """Each document's position in ``sort`` order (int64 by document id; deleted ones last), cached."""
+        with self._cache_lock:
+            found = self._ranks.get(sort)
+        if found is None:
+            found = self._ranks[sort] = views.sort_rank(self, sort)
+        return found
+
+    def in_order(self, docs: np.ndarray, sort: str) -> np.ndarray:
+        """``docs`` (e.g. :meth:`SearchResult.docs`) in ``sort`` order (``date``: as given, ascending)."""
+        if sort == "date":
+            return docs
+        return docs[np.argsort(self.sort_rank(sort)[docs], kind="stable")]
+
+    def sort_order(self, sort: str) -> np.ndarray:
+        """Every live document in ``sort`` order: ``date`` (newest first), ``title`` or ``category``
+        (the reader's keys, ties newest first); precomputed per segment, merged here."""
+        return views.sort_order(self, sort)
+
+    def day_runs(self) -> list[tuple[str, int, int]]:
+        """``(date, first doc, end doc)`` of each latest digest day, newest first (see :func:`.views.day_runs`)."""
+        return views.day_runs(self)
+
+    def stats(self) -> dict:
+        """Figures for ``stats`` (see :func:`.views.library_stats`), from the columns alone."""
+        return views.library_stats(self)
 
     def all_docs(self) -> np.ndarray:
         return bitsets.to_docs(self.live)
@@ -147,6 +197,10 @@ class SearchIndex:
         bits = self.match(query, states, should_stop)
         return SearchResult(bitsets.count(bits), bitsets.first_docs(bits, limit), bits)
 
+    def search_bits(self, bits: np.ndarray) -> np.ndarray:
+        """The live documents of ``bits``, ascending."""
+        return bitsets.to_docs(bits & self.live)
+
     def match(self, query: Query, states: States | None = None, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
         """The bitset of the live documents matching ``query``."""
         if query.root is None:
@@ -161,7 +215,7 @@ class SearchIndex:
             if found is not None:
                 self._cache.move_to_end(key)
                 return found
-        if field == "cat":
+        if field in ("cat", "auth"):
             found = self._lookup(field, lambda p: p.exact_range(_value(needle).encode()))
         elif field == "id":
             found = self._lookup(field, lambda p: p.prefix_range(needle.encode()))
@@ -197,23 +251,28 @@ class SearchIndex:
         return self.live if result is None else result
 
     def phrase_bits(self, field: str, needle: str, within: np.ndarray | None, stop: Callable[[], bool] | None) -> np.ndarray:
-        """Documents whose ``field`` holds ``needle`` at a word start, checked against the text."""
+        """Documents whose ``field`` holds ``needle`` at a word start, checked against the text.
+
+        Bounded for phrases of common words: where a segment has many
+        candidates, its whole blob of that field is scanned once (:mod:`.phrases`).
+        """
         candidates = self.term_bits(field, needle)
         if within is not None:
             candidates = candidates & within
-        pattern = needle_pattern(needle)
-        found = []
-        for k, doc in enumerate(bitsets.to_docs(candidates & self.live).tolist()):
-            if stop is not None and k % _CHECK_EVERY == 0 and stop():
-                raise SearchCancelled
-            segment, local = self._locate(doc)
-            try:
-                texts = segment.texts(local, field)
-            except (ValueError, TypeError, UnicodeDecodeError) as exc:
-                raise IndexDamaged(f"{segment.file.path}: text of {local} unreadable ({exc})") from None
-            if any(pattern.search(fold(text)) for text in texts):
-                found.append(doc)
-        return bitsets.from_docs(found, self.nbytes)
+        candidates = candidates & self.live
+        pattern = blob_pattern(needle) if field in BLOB_FIELDS else None
+        parts = []
+        for base, segment in zip(self.bases, self.segments):
+            local = candidates[base // 8 : base // 8 + segment.nbytes]
+            docs = bitsets.to_docs(local)
+            docs = docs[docs < segment.n]
+            found: list[int] = []
+            if pattern is not None and len(docs) * BULK_SHARE > segment.n:
+                matched, docs = scan_segment(segment, field, pattern, local, stop)
+                found = matched.tolist()
+            found += check_texts(segment, field, needle, docs.tolist(), stop)
+            parts.append(bitsets.from_docs(found, segment.nbytes))
+        return np.concatenate(parts) if len(parts) != 1 else parts[0]
 
     def verify(self) -> None:
         """Check every section's checksum (reads everything); raises :class:`IndexDamaged`."""
@@ -318,4 +377,6 @@ def open_index(directory: Path, source: str | None = None) -> SearchIndex:
         for segment in segments:
             segment.close()
         raise
-    return SearchIndex(directory, manifest["source"], segments, [e["deleted"] for e in manifest["segments"]])
+    index = SearchIndex(directory, manifest["source"], segments, [e["deleted"] for e in manifest["segments"]])
+    index.manifest = manifest
+    return index

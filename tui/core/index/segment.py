@@ -15,7 +15,6 @@ A segment's documents are numbered 0..n-1 in newest-first order. Sections:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -23,13 +22,13 @@ import numpy as np
 import orjson
 
 from ..models import DigestRef, Paper
-from .invert import Inverted, invert
-from .segment_file import IndexDamaged, SegmentFile, write_segment
+from .columns import Columns
+from .segment_file import IndexDamaged, SegmentFile
 
 #: Fields searched by word prefix (the query language's text fields).
 WORD_FIELDS = ("default", "title", "authors", "summary", "comment", "journal", "doi")
 #: Fields of exact values: categories (and their archives), ids (prefix), dates (ranges).
-VALUE_FIELDS = ("cat", "id", "date")
+VALUE_FIELDS = ("cat", "id", "date", "auth")
 ROW_FIELDS = ("id", "version", "title", "first_author", "authors", "category", "first_date", "latest_date")
 _F = len(ROW_FIELDS)
 #: A prefix with at least this many postings gets a precomputed bitset: beyond
@@ -56,138 +55,8 @@ def sort_key(paper: Paper) -> tuple[str, str]:
     return (paper.digests[-1].date if paper.digests else "", paper.id)
 
 
-def field_texts(papers: Sequence[Paper], field: str) -> list[str]:
-    """The text indexed for ``field``, per paper (raw: folding happens in :func:`invert`)."""
-    if field == "default":
-        return [f"{p.title}\n{', '.join(p.authors)}\n{p.id}\n{' '.join(p.categories)}" for p in papers]
-    if field == "title":
-        return [p.title for p in papers]
-    if field == "authors":
-        return [", ".join(p.authors) for p in papers]
-    if field == "summary":
-        return [p.summary or "" for p in papers]
-    if field == "comment":
-        return [p.comment or "" for p in papers]
-    if field == "journal":
-        return [p.journal_ref or "" for p in papers]
-    if field == "doi":
-        return [" ".join(p.dois) for p in papers]
-    if field == "cat":
-        return [" ".join(_category_values(p.categories)) for p in papers]
-    if field == "id":
-        return [_value(p.id.lower()) for p in papers]
-    if field == "date":
-        return [" ".join(_date_values(p)) for p in papers]
-    raise ValueError(field)
-
-
 def _value(text: str) -> str:
     return "_".join(text.split()) if (" " in text or "\n" in text) else text
-
-
-def _category_values(categories: list[str]) -> list[str]:
-    """``cs.CV`` -> ``cs.cv`` and its archive ``cs`` (what ``cat:`` matches)."""
-    out = dict.fromkeys(_value(c.lower()) for c in categories)
-    out.update(dict.fromkeys(_value(c.lower().split(".", 1)[0]) for c in categories))
-    return [v for v in out if v]
-
-
-def _date_values(paper: Paper) -> list[str]:
-    values = dict.fromkeys(d.date for d in paper.digests)
-    if paper.published:
-        values[paper.published[:10]] = None
-    return [_value(v) for v in values if v]
-
-
-def build_segment(path: Path, papers: Sequence[Paper], meta: dict[str, Any]) -> int:
-    """Write the segment of ``papers`` (already in newest-first order) to ``path``; returns its size."""
-    sections: dict[str, np.ndarray | bytes] = {}
-    _add_blob(sections, "rows", _row_strings(papers))
-    _add_blob(sections, "abstract", [p.summary or "" for p in papers])
-    _add_blob(sections, "detail", [_detail(p) for p in papers])
-    for field in (*WORD_FIELDS, *VALUE_FIELDS):
-        inverted = invert(field_texts(papers, field), values=field in VALUE_FIELDS)
-        _add_postings(sections, field, inverted, len(papers))
-    return write_segment(path, sections, dict(meta, docs=len(papers)))
-
-
-def _row_strings(papers: Sequence[Paper]) -> list[str]:
-    out: list[str] = []
-    for p in papers:
-        first = p.digests[0].date if p.digests else ""
-        latest = p.digests[-1].date if p.digests else ""
-        author = p.authors[0] if p.authors else ""
-        out += (p.id, str(p.version), p.title, author, str(len(p.authors)), p.primary_category, first, latest)
-    return out
-
-
-def _detail(p: Paper) -> bytes:
-    return orjson.dumps([
-        p.authors, p.categories, p.classes, p.dois, p.published, p.updated, p.comment,
-        p.journal_ref, [[d.category, d.date] for d in p.digests], p.pdf_url,
-    ])
-
-
-def _add_blob(sections: dict[str, Any], name: str, items: Sequence[str | bytes]) -> None:
-    encoded = [i.encode() if isinstance(i, str) else i for i in items]
-    offsets = np.zeros(len(encoded) + 1, np.uint64)
-    np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    sections[f"{name}.offsets"] = _narrow(offsets)
-    sections[f"{name}.blob"] = b"".join(encoded)
-
-
-def _narrow(offsets: np.ndarray) -> np.ndarray:
-    return offsets.astype(np.uint32) if offsets[-1] < 2**32 else offsets
-
-
-def _add_postings(sections: dict[str, Any], field: str, inv: Inverted, docs: int) -> None:
-    _add_blob(sections, f"{field}.term", inv.terms)
-    sections[f"{field}.offsets"] = _narrow(inv.offsets)
-    sections[f"{field}.docs"] = inv.docs
-    ranges = _common_ranges(inv)
-    bits = np.zeros((len(ranges), (docs + 7) // 8), np.uint8)
-    for row, (lo, hi) in enumerate(ranges):
-        mask = np.zeros(docs, bool)
-        mask[inv.docs[inv.offsets[lo] : inv.offsets[hi]]] = True
-        bits[row] = np.packbits(mask)
-    sections[f"{field}.common"] = np.array(ranges, np.int64).reshape(-1, 2)
-    sections[f"{field}.common_bits"] = bits
-
-
-def _common_ranges(inv: Inverted) -> list[tuple[int, int]]:
-    """Term ranges ``[lo, hi)`` of the prefixes with at least :data:`COMMON_POSTINGS` postings.
-
-    Walks the prefix tree from the root, descending only into prefixes that
-    qualify; each child range is found by bisection, so the cost is per
-    qualifying prefix, not per term.
-    """
-    terms, offsets = inv.terms, inv.offsets
-    found: set[tuple[int, int]] = set()
-    stack: list[tuple[bytes, int, int]] = [(b"", 0, len(terms))]
-    while stack:
-        prefix, lo, hi = stack.pop()
-        depth = len(prefix) + 1
-        i = lo
-        while i < hi:
-            if len(terms[i]) < depth:  # the prefix itself is a term
-                i += 1
-                continue
-            child = terms[i][:depth]
-            j = bisect_left(terms, child + b"\xff", i, hi)
-            if int(offsets[j]) - int(offsets[i]) >= COMMON_POSTINGS:
-                if _is_text(child):
-                    found.add((i, j))
-                stack.append((child, i, j))
-            i = j
-    return sorted(found)
-
-
-def _is_text(prefix: bytes) -> bool:
-    try:
-        prefix.decode()
-    except UnicodeDecodeError:  # ends inside a character: no query asks for it
-        return False
-    return True
 
 
 class FieldPostings:
@@ -206,6 +75,18 @@ class FieldPostings:
 
     def term(self, k: int) -> bytes:
         return bytes(self._terms[self._term_offsets[k] : self._term_offsets[k + 1]])
+
+    def term_array(self) -> np.ndarray:
+        """Every term as a fixed-width numpy bytes array (for vectorised exact lookups)."""
+        bounds = np.asarray(self._term_offsets, dtype=np.int64)
+        lengths = np.diff(bounds)
+        width = int(lengths.max()) if len(lengths) else 1
+        blob = np.frombuffer(self._terms, np.uint8)
+        grid = bounds[:-1, None] + np.arange(width)
+        inside = np.arange(width) < lengths[:, None]
+        out = np.zeros((len(lengths), width), np.uint8)
+        out[inside] = blob[grid[inside]]
+        return out.view(f"S{width}").ravel()
 
     def prefix_range(self, prefix: bytes) -> tuple[int, int]:
         """Terms starting with ``prefix``: ``[lo, hi)``."""
@@ -265,6 +146,18 @@ class Segment:
         if len(self._row_offsets) != self.n * _F + 1 or len(self._abstract_offsets) != self.n + 1:
             raise IndexDamaged(f"{path}: column sizes disagree with the header")
         self._fields: dict[str, FieldPostings] = {}
+        self._columns: Columns | None = None
+        self._id_terms: np.ndarray | None = None
+
+    @property
+    def columns(self) -> Columns:
+        """First imports, listings, sort orders (see :mod:`.columns`)."""
+        if self._columns is None:
+            try:
+                self._columns = Columns(self.file, self.n)
+            except (KeyError, TypeError, ValueError, UnicodeDecodeError):
+                raise IndexDamaged(f"{self.file.path}: unreadable columns") from None
+        return self._columns
 
     @property
     def nbytes(self) -> int:
@@ -277,15 +170,32 @@ class Segment:
             found = self._fields[field] = FieldPostings(self.file, field, self.n)
         return found
 
+    def id_terms(self) -> np.ndarray:
+        """The lower-cased ids of the documents, sorted (``postings("id")`` terms), cached."""
+        if self._id_terms is None:
+            self._id_terms = self.postings("id").term_array()
+        return self._id_terms
+
     def row_values(self, local: int) -> list[str]:
         """The :data:`ROW_FIELDS` of document ``local``, as strings."""
         bounds = self._row_offsets[local * _F : local * _F + _F + 1].tolist()
         rows = self._rows
         return [str(rows[a:b], "utf-8") for a, b in zip(bounds, bounds[1:])]
 
+    def paper_id(self, local: int) -> str:
+        """The id of document ``local`` (one field of its row)."""
+        a, b = self._row_offsets[local * _F : local * _F + 2].tolist()
+        return str(self._rows[a:b], "utf-8")
+
     def row(self, local: int, doc: int) -> Row:
         v = self.row_values(local)
         return Row(doc, v[0], int(v[1]), v[2], v[3], int(v[4]), v[5], v[6], v[7])
+
+    def blob_offsets(self, field: str) -> np.ndarray:
+        """Offsets of each document's text in the blob of ``field`` (``summary`` only)."""
+        if field != "summary":
+            raise ValueError(field)
+        return self._abstract_offsets
 
     def abstract(self, local: int) -> str:
         a, b = self._abstract_offsets[local : local + 2].tolist()
@@ -343,4 +253,5 @@ class Segment:
 
     def close(self) -> None:
         self._fields.clear()
+        self._columns = None
         self.file.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .words import needle_pattern
 from ..textfold import fold_with_map
 from .nodes import Query, _terms, cat_matches
 from .syntax import _CATEGORY_TOKEN
@@ -51,12 +52,9 @@ def highlight_spans(query: Query, text: str, field_name: str) -> list[tuple[int,
             continue
         if folded is None:
             folded, index = fold_with_map(text)
-        needle = term.needle
-        pos = folded.find(needle)
-        while pos != -1:
-            end = pos + len(needle)
-            spans.append((index[pos], index[end - 1] + 1))
-            pos = folded.find(needle, end)
+        for match in needle_pattern(term.needle).finditer(folded):  # word starts only, as the search
+            if match.end() > match.start():
+                spans.append((index[match.start()], index[match.end() - 1] + 1))
     return _merge(spans)
 
 

@@ -37,7 +37,7 @@ FIELD_ALIASES: dict[str, str] = {
     "note": "note",
 }
 
-#: Text haystacks searched by substring; "default" is title+authors+id+categories.
+#: Text fields searched by word prefix; "default" is title+authors+id+categories.
 TEXT_FIELDS = ("default", "title", "authors", "summary", "comment", "journal", "doi")
 #: What ``any:`` searches (each haystack in turn, so no phrase spans two fields).
 ANY_FIELDS = ("default", "summary", "comment", "journal", "doi")

@@ -3,9 +3,11 @@
 Syntax (the filter bar and ``--query`` share it):
 
 * ``graph neural`` -- every bare word must match (AND), case- and
-  accent-insensitive (``dunnwald`` finds "Dünnwald"), as a substring
-  (``transf`` finds "transformer") of the title, authors, id or categories.
-* ``"neural field"`` -- a phrase; ``-word``, ``-ti:x``, ``-(a b)``, ``NOT x`` exclude.
+  accent-insensitive (``dunnwald`` finds "Dünnwald"), as the start of a word
+  (``transf`` finds "transformer", ``former`` does not) of the title,
+  authors, id or categories (:mod:`.words` says what a word is).
+* ``"neural field"`` -- a phrase, matched from a word start too (it finds
+  "neural fields"); ``-word``, ``-ti:x``, ``-(a b)``, ``NOT x`` exclude.
 * ``a OR b`` (also ``a | b``) and parentheses group; AND binds tighter than OR.
   ``AND`` may be written but is implicit.  ``OR``/``AND``/``NOT`` only in capitals.
 * Fields (names case-insensitive, values may be quoted: ``ti:"neural field"``):

@@ -5,6 +5,9 @@ Only the store writes to disk. Layout under ``home``::
     library/index.json          the library index (see :mod:`.index`)
     library/shards/<cat>/<YYYYMMDD>-<hash>.json
                                 the parsed papers of one digest file (see :mod:`.shards`)
+    library/search/             the search index, derived from the shards (see :mod:`.search`
+                                and :mod:`tui.core.index`); rebuilt, with a message, when
+                                missing, stale, damaged or of an older format
     state/<device>.jsonl        the user's state, one file per device (see :mod:`.state`)
     session.json                where the reader was (see :mod:`.session`)
     readers.json, readers/      the reader sessions: what "new" is measured from (see :mod:`.readers`)
@@ -13,6 +16,33 @@ Every write is atomic (temporary file, fsync, rename) or an fsynced append. A
 database that cannot be read is set aside with a message in
 :attr:`Store.messages`, never replaced silently; temporaries left by a killed
 write are removed when a store opens.
+
+Reading through the search index (what the command line does, and the API the
+reader is meant to use; no call loads the library)::
+
+    store = Store(home)
+    index = store.open_index()               # mapped; the same object until an import or
+                                             # removal changes it (then a new one; the old
+                                             # one keeps working until closed)
+    query = parse_query("abs:diffusion -is:read")
+    states = store.index_states(index, {t.needle for t in query.terms() if t.field == "is"})
+    result = index.search(query, states, limit=50)   # count, first 50 documents, bitset
+    rows = index.rows(result.first)          # list columns: id, version, title, first author,
+                                             # author count, category, first and latest date
+    paper = index.paper(result.first[0])     # the whole Paper (abstract read from the file)
+    more = result.after(result.first[-1], 50)   # scrolling on
+    order = index.sort_order("title")        # every live document in the reader's title
+                                             # order ("category" too); newest first is ascending ids
+    days = index.day_runs()                  # (date, first doc, end doc) per latest-digest day
+    index.stats(); index.doc_of("2201.12944"); index.all_docs()
+
+Documents are ids in newest-first order (latest digest date, then id,
+descending), the order :meth:`Store.load_papers` returns. ``index_states``
+turns the user's state (re-read when another process changed it) and the
+import times into bitsets for ``is:read``, ``is:starred``, ``is:unread`` and
+``is:new``; pass a fresh one after a state change. Text matches by word
+prefix (:mod:`tui.core.query.words`), exactly as the :class:`QueryEngine`
+does on loaded papers.
 """
 
 from __future__ import annotations
@@ -25,7 +55,9 @@ from typing import Any
 from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
 from ..safetext import Notices
+from ..index import SearchIndex
 from .common import ImportReport, Progress
+from .dbfiles import file_stamp
 from .index import changed_files, first_imported_from, generation_at
 from .library import LibraryStore
 from .readers import Readers, ReaderSession, Seen
@@ -56,6 +88,8 @@ class Store:
         self.state_path = self._state.path
         #: The name of this device (``$ARXIV_READER_DEVICE``, else the host name).
         self.device_name = self._state.device
+        self._index: SearchIndex | None = None
+        self._index_stamp: tuple[int, int, int] | None = None
         self._session = SessionFile(self.home, self.messages)
         self.session_path = self._session.path
         self._readers = Readers(self.home, self.messages)
@@ -152,6 +186,49 @@ class Store:
     def library_stats(self) -> dict[str, Any]:
         """Cheap library figures from the index (see :meth:`LibraryStore.library_stats`)."""
         return self.library_files.library_stats()
+
+    # -- search index (see :mod:`.search`) ---------------------------------------------
+    def open_index(self) -> SearchIndex:
+        """The library's search index, mapped (rebuilt first, with a message, when missing, stale
+        or damaged). The same object while the index on disk is unchanged; a new one after an
+        import or removal changed it (the old one keeps working on the files it mapped)."""
+        stamp = file_stamp(self.library_files.search.directory / "index.json")
+        if self._index is not None and stamp is not None and stamp == self._index_stamp:
+            return self._index
+        self._index = self.library_files.search.open()
+        self._index_stamp = file_stamp(self.library_files.search.directory / "index.json")
+        return self._index
+
+    def index_states(self, index: SearchIndex, names: Iterable[str] = ("read", "starred", "new")) -> dict[str, Any]:
+        """Bitsets over ``index``'s documents for ``is:`` terms: ``read``, ``starred`` (the state,
+        re-read when changed on disk) and ``new`` (:meth:`new_bits`), for ``index.search(states=...)``."""
+        names = set(names)
+        out: dict[str, Any] = {}
+        if names & {"read", "starred", "unread"}:
+            states = self._state.states()
+            if names & {"read", "unread"}:
+                out["read"] = index.bits_of_ids([k for k, state in states.items() if state.read])
+            if "starred" in names:
+                out["starred"] = index.bits_of_ids([k for k, state in states.items() if state.starred])
+        if "new" in names:
+            out["new"] = self.new_bits(index)
+        return out
+
+    def new_bits(self, index: SearchIndex) -> Any:
+        """Bitset of ``is:new`` by the reader's rule (:meth:`new_baseline`, :meth:`new_paper_ids`):
+        the papers first imported after what the ended reader sessions loaded, every paper when
+        none has ended; from the import history the index's manifest keeps (the library index is
+        read only for an index that does not keep it)."""
+        epoch, imports = index.manifest.get("epoch"), index.manifest.get("imports")
+        if not isinstance(epoch, str) or not isinstance(imports, list):
+            return index.bits_of_ids(self.new_paper_ids(self.new_baseline()))
+        end = session_end(self._session.load())
+        legacy = Seen(epoch, sum(1 for stamp in imports if stamp <= end)) if end is not None else None
+        baseline = self._readers.baseline(epoch, legacy)
+        if baseline is None:
+            return index.live.copy()
+        generation = baseline.generation if baseline.epoch == epoch else 0  # another history: all known
+        return index.imported_after(range(generation, len(imports)))
 
     # -- state -------------------------------------------------------------------
     def states(self) -> dict[str, PaperState]:

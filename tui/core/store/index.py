@@ -21,6 +21,7 @@ index starts a new ``epoch``.
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 import zlib
 from collections.abc import Iterable
@@ -61,6 +62,9 @@ class LibraryIndex:
     #: Every path is resolved (symbolic links followed); older indexes may hold
     #: a path through a link, which the next import re-keys once.
     resolved: bool = True
+    #: A random token renewed by every save: the search index records the one
+    #: it was built from, so any change of the library it missed makes it stale.
+    revision: str = ""
 
 
 _FILE_FIELDS = {"path": str, "size": int, "mtime_ns": int, "category": str, "date": str, "shard": str, "papers": int}
@@ -76,6 +80,8 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
     """Validate raw index contents; raise CorruptDatabase on a malformed entry."""
     meta = next(iter(data.get(META_TABLE, {}).values()), {})
     index = LibraryIndex(schema=meta_schema(data) or 1, resolved=meta.get("paths") == "resolved", epoch="")
+    revision = meta.get("revision")
+    index.revision = revision if isinstance(revision, str) else ""
     for doc in data.get("files", {}).values():
         if not isinstance(doc, dict) or any(not isinstance(doc.get(k), t) for k, t in _FILE_FIELDS.items()):
             raise CorruptDatabase(f"{path}: malformed entry in table 'files'")
@@ -241,7 +247,8 @@ class IndexFile:
         db = TinyDB(self.path, storage=CachingMiddleware(AtomicJSONStorage))
         try:
             db.drop_tables()
-            meta = {"schema": SCHEMA, "kind": "index"}
+            index.revision = secrets.token_hex(8)
+            meta = {"schema": SCHEMA, "kind": "index", "revision": index.revision}
             if index.resolved:
                 meta["paths"] = "resolved"
             db.table(META_TABLE).insert(meta)

@@ -1,4 +1,4 @@
-"""The parsed digests on disk: importing, loading and repairing the library.
+"""The parsed digests on disk: the library folder, its shards loaded and repaired (importing: :mod:`.importer`).
 
 Layout under ``library/``: ``index.json`` (see :mod:`.index`) and one shard per
 digest file under ``shards/`` (see :mod:`.shards`).
@@ -15,43 +15,23 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from filelock import Timeout
 
-from ..atomic import remove_stale_temporaries
-from ..models import DigestRef, Paper, Problem
+from ..models import DigestRef, Paper
 from ..regular import read_regular
-from ..storage import SCHEMA, CorruptDatabase, decode_database
-from .common import DigestOutcome, ImportReport, Progress, StoreError, gc_paused
+from ..storage import CorruptDatabase, decode_database
+from .common import ImportReport, Progress, StoreError, gc_paused
 from .dbfiles import lock_for, quarantine
+from .importer import import_locked
 from .index import IndexFile, LibraryIndex, first_imported_from
-from .parsepool import parse_files
+from .search import SearchFiles
 from .shards import (
     PAPER_FIELDS, as_written, folder_inside_shards, is_shard_path, papers_from_docs, papers_from_rows, parse_to_shard,
     shard_docs, shard_rows, validate_rows,
 )
-
-#: During a long import the index is saved every so many parsed files, so a
-#: crash or Ctrl-C loses little work.
-CHECKPOINT_FILES = 1000
-
-
-class _ImportRun:
-    """This import's generation (see :mod:`.index`), added when it first brings a new paper."""
-
-    def __init__(self, index: LibraryIndex) -> None:
-        self.index = index
-        self._number: int | None = None
-        self.started = datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-    def number(self) -> int:
-        if self._number is None:
-            self.index.imports.append(self.started)
-            self._number = len(self.index.imports) - 1
-        return self._number
 
 
 class LibraryStore:
@@ -66,7 +46,11 @@ class LibraryStore:
         self.messages = messages
         self.index_file = IndexFile(library, messages)
         self.index_path = self.index_file.path
+        #: The import lock (``index.json.lock``), one object so that it is re-entrant in this thread.
+        self.lock = lock_for(self.index_path)
         self._inside: dict[str, bool] = {}  # shard folder -> inside library/shards (see shard_file)
+        #: The search index under ``library/search`` (see :mod:`.search`).
+        self.search = SearchFiles(self)
 
     def load_index(self) -> LibraryIndex:
         """The library index (cached; re-read when another process changed it).
@@ -90,112 +74,14 @@ class LibraryStore:
         report.problems.extend(problems)
         try:
             self.library.mkdir(parents=True, exist_ok=True)
-            with lock_for(self.index_path), gc_paused():
+            with self.lock, gc_paused():
                 index = self.load_index()  # re-read if another process imported
-                self._import_locked(index, files, report, progress)
+                import_locked(self, index, files, report, progress)
         except Timeout:
             raise StoreError("another arxiv-reader is importing into this library; try again later") from None
         except OSError as exc:
             raise StoreError(f"cannot write the library in {self.library}: {exc.strerror or exc}") from None
         return report
-
-    def _import_locked(
-        self, index: LibraryIndex, files: list[Path], report: ImportReport, progress: Progress | None
-    ) -> None:
-        total = len(files)
-        todo: list[str] = []
-        todo_bytes = 0
-        done = 0
-        unresolved = not index.resolved  # an older index: paths checked (and the index saved) once
-        if unresolved:
-            self._resolve_keys(index)
-        self._remove_stale_shard_temporaries()
-        for file in files:
-            key = os.path.abspath(file)
-            entry = index.files.get(key)
-            try:
-                st = os.stat(key)
-            except OSError as exc:
-                report.problems.append(Problem(str(file), 0, f"cannot read: {exc.strerror or exc}"))
-                done += 1
-                continue
-            if (
-                entry is not None
-                and index.schema >= SCHEMA  # else: re-parse once to write the compact layout
-                and entry["size"] == st.st_size
-                and entry["mtime_ns"] == st.st_mtime_ns
-                and entry["written"] is not None  # else re-parsed once, to record its checksum
-                and (shard := self.shard_file(entry)) is not None
-                and shard.is_file()
-            ):
-                report.files_unchanged += 1
-                done += 1
-                if progress:
-                    progress(done, total)
-            else:
-                todo.append(key)
-                todo_bytes += st.st_size
-        if progress and done < total:
-            progress(done, total)
-
-        statuses: dict[str, str] = {}
-        run = _ImportRun(index)
-        stale_shards: list[Path] = []
-        since_checkpoint = 0
-        keep = [index.files.get(path, {}).get("papers", 0) > 0 for path in todo]
-        for result in parse_files(todo, todo_bytes, str(self.library), keep):
-            done += 1
-            since_checkpoint += 1
-            report.problems.extend(result.problems)
-            if result.error:
-                report.problems.append(Problem(result.path, 0, result.error))
-            elif result.kept:  # its entry stays as it was: tried again at the next import
-                report.files_read += 1
-                report.problems.append(Problem(result.path, 0, (
-                    f"holds no paper now (emptied, or no longer a digest); the "
-                    f"{index.files[result.path]['papers']} papers imported from it before are kept "
-                    "('arxiv-reader remove' takes them out)")))
-            else:
-                report.files_read += 1
-                old = index.files.get(result.path)
-                if old is not None and old["shard"] != result.shard and self.shard_file(old) is not None:
-                    stale_shards.append(self.shard_file(old))
-                index.files[result.path] = result.index_entry()
-                new, updated = self._count_versions(index, result.versions, statuses, run)
-                report.digests[result.path] = DigestOutcome(
-                    result.category, result.date, new, updated, len(result.versions))
-            if since_checkpoint >= CHECKPOINT_FILES:
-                self.index_file.save(index)
-                since_checkpoint = 0
-                # A reader may load what is saved now: later papers are another generation.
-                run = _ImportRun(index)
-            if progress:
-                progress(done, total)
-        if todo or unresolved:
-            self.index_file.save(index)
-        for shard in stale_shards:
-            if not any(e["shard"] == shard.relative_to(self.library).as_posix() for e in index.files.values()):
-                try:
-                    shard.unlink()
-                except OSError:
-                    pass
-        for status in statuses.values():
-            if status == "new":
-                report.papers_new += 1
-            elif status == "updated":
-                report.papers_updated += 1
-            else:
-                report.papers_unchanged += 1
-
-    def _remove_stale_shard_temporaries(self) -> None:
-        """Delete what imports killed mid-write left in the shard folders (under the import lock)."""
-        try:
-            folders = [entry.path for entry in os.scandir(self.library / "shards")
-                       if entry.is_dir(follow_symlinks=False)]  # never a link leading elsewhere
-        except OSError:
-            return
-        for folder in folders:
-            remove_stale_temporaries(Path(folder))
 
     def shard_file(self, entry: dict[str, Any]) -> Path | None:
         """The shard of an index entry; ``None`` unless it lies inside ``library/shards``,
@@ -209,60 +95,6 @@ class LibraryStore:
         if inside is None:  # (cached until the index is loaded again: 5,892 shards share a few folders)
             inside = self._inside[folder] = folder_inside_shards(self.library, self.library / folder)
         return self.library / relpath if inside else None
-
-    def _resolve_keys(self, index: LibraryIndex) -> None:
-        """Re-key entries recorded under a path through a symbolic link.
-
-        Indexes written before paths were resolved may hold the same file twice
-        (imported directly and through a link): the copy under the link's path
-        is dropped, its shard deleted.
-        """
-        for key in list(index.files):
-            real = os.path.realpath(key)
-            if real == key:
-                continue
-            entry = index.files.pop(key)
-            if real in index.files:
-                shard = self.shard_file(entry)
-                if shard is not None and entry["shard"] != index.files[real]["shard"]:
-                    try:
-                        shard.unlink()
-                    except OSError:
-                        pass
-            else:
-                entry["path"] = real
-                index.files[real] = entry
-        index.resolved = True
-
-    @staticmethod
-    def _count_versions(
-        index: LibraryIndex, versions: dict[str, tuple[int, str]], statuses: dict[str, str], run: _ImportRun
-    ) -> tuple[int, int]:
-        """Record the file's papers in the index; classify each id once per import.
-
-        A paper seen for the first time records this import's generation (a
-        paper removed before gets back the generation that first brought it);
-        a new version keeps the generation the paper was first imported by.
-        Returns how many of the file's papers were new, and how many a newer version.
-        """
-        known = index.versions
-        new = updated = 0
-        for key, (version, fp) in versions.items():
-            old = known.get(key)
-            if old is None:
-                first = index.gone.pop(key, None)
-                known[key] = [version, fp, first if first is not None else run.number()]
-                statuses[key] = "new"
-                new += 1
-                continue
-            if version > old[0] or (version == old[0] and fp != old[1]):
-                known[key] = [version, fp, *old[2:3]]
-                if statuses.get(key) != "new":
-                    updated += statuses.get(key) != "updated"
-                    statuses[key] = "updated"
-            else:
-                statuses.setdefault(key, "unchanged")
-        return new, updated
 
     def shard_papers(self, entry: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The paper dicts of one digest's shard; ``None`` when missing or unreadable."""
@@ -315,23 +147,30 @@ class LibraryStore:
         library = str(self.library)
         repaired = dropped = 0
         try:
-            with lock_for(self.index_path):
+            with self.lock:
                 index = self.load_index()  # the latest, under the lock
+                before = index.revision
+                touched: dict[str, dict[str, Any] | None] = {}
                 for path in dict.fromkeys(entry["path"] for entry in entries):
                     if not os.path.isfile(path):
                         self.messages.append(f"the stored papers of {path} were lost and the file is gone")
-                        dropped += index.files.pop(path, None) is not None
+                        gone = index.files.pop(path, None)
+                        if gone is not None:
+                            touched[path] = gone
+                            dropped += 1
                         continue
                     result = parse_to_shard(path, library)
                     if result.error:
                         self.messages.append(result.error)
                         continue
                     entry = result.index_entry()
+                    touched[path] = index.files.get(path)
                     index.files[path] = entry
                     docs.extend(self._read_shard(entry) or [])
                     repaired += 1
                 if repaired or dropped:
                     self.index_file.save(index)
+                    self.search.after_import(index, before, touched, first=False)
         except (Timeout, OSError) as exc:
             self.messages.append(f"cannot repair the library: {exc}")
         if repaired:
@@ -348,9 +187,12 @@ class LibraryStore:
             return self._load_papers(progress)
 
     def _load_papers(self, progress: Progress | None) -> list[Paper]:
+        return self.merged_papers(self.load_index(), progress)
+
+    def merged_papers(self, index: LibraryIndex, progress: Progress | None = None) -> list[Paper]:
+        """Every paper of ``index``'s shards, merged, newest first (see :meth:`load_papers`)."""
         from ..merge import merge_papers
 
-        index = self.load_index()
         entries = sorted(index.files.values(), key=lambda e: (e["date"], e["category"], e["path"]))
         total = len(entries)
         papers: list[Paper] = []

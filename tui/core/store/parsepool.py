@@ -9,11 +9,12 @@ whose importer is gone exits within a second.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 
 from .shards import FileResult, parse_to_shard
@@ -21,6 +22,11 @@ from .shards import FileResult, parse_to_shard
 #: Imports with at least this many bytes to parse use worker processes (below
 #: it, starting them costs more than it saves).
 PARALLEL_MIN_BYTES = 32_000_000
+#: Imports of at least this many files write their shards without an fsync each and
+#: flush them all at once before the library index refers to them
+#: (:func:`~tui.core.atomic.flush_file_system`): two fsyncs per file cost a third of
+#: an import's time, and one flush of a few files costs more than their own fsyncs.
+FLUSH_ONCE_FILES = 64
 #: How often a worker looks whether the importing process is still there (seconds).
 WATCH_SECONDS = 0.5
 
@@ -41,25 +47,43 @@ def _start_worker(importer: int) -> None:
     threading.Thread(target=_exit_with, args=(importer,), name="watch importer", daemon=True).start()
 
 
-def parse_files(todo: list[str], todo_bytes: int, library: str, keep: list[bool]) -> Iterable[FileResult]:
-    """:func:`parse_to_shard` of every path of ``todo``, in order (``keep``: see its ``keep_papers``)."""
+@contextlib.contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[concurrent.futures.Executor | None]:
+    """Worker processes as above (one per core, at most 8), or None on a single core.
+
+    Shut down (waiting for their tasks) when the block ends.
+    """
+    workers = workers or min(os.cpu_count() or 1, 8)
+    if workers < 2:
+        yield None
+        return
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
+        yield pool
+
+
+def parse_files(
+    todo: list[str], todo_bytes: int, library: str, keep: list[bool], durable: bool = True
+) -> Iterable[FileResult]:
+    """:func:`parse_to_shard` of every path of ``todo``, in order (``keep``: see its
+    ``keep_papers``; ``durable``: whether each shard is fsynced)."""
     workers = min(os.cpu_count() or 1, 8)
     if todo_bytes < PARALLEL_MIN_BYTES or len(todo) < 2 or workers < 2:
         for path, keep_papers in zip(todo, keep):
-            yield parse_to_shard(path, library, keep_papers)
+            yield parse_to_shard(path, library, keep_papers, durable)
         return
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
     done = 0
     try:
-        with concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
-        ) as pool:
-            for result in pool.map(parse_to_shard, todo, [library] * len(todo), keep, chunksize=4):
+        with worker_pool(workers) as pool:
+            assert pool is not None
+            for result in pool.map(parse_to_shard, todo, [library] * len(todo), keep, [durable] * len(todo),
+                                   chunksize=4):
                 done += 1
                 yield result
     except (BrokenProcessPool, OSError, RuntimeError):
         # Workers could not start (e.g. the main script can't be re-imported
         # by them): finish in this process; rewriting a shard is harmless.
         for path, keep_papers in zip(todo[done:], keep[done:]):
-            yield parse_to_shard(path, library, keep_papers)
+            yield parse_to_shard(path, library, keep_papers, durable)

@@ -18,8 +18,8 @@ from pathlib import Path
 from filelock import Timeout
 
 from .common import StoreError, gc_paused
-from .dbfiles import lock_for
 from .library import LibraryStore
+from .search import merge_in_library_order
 from .shards import versions_of
 
 
@@ -58,8 +58,9 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path], dry_run: bool =
     """
     report = RemoveReport()
     try:
-        with lock_for(library.index_path), gc_paused():
+        with library.lock, gc_paused():
             index = library.load_index()
+            before = index.revision
             report.library_digests = len(index.files)
             chosen: list[dict] = []
             for path in paths:
@@ -78,8 +79,11 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path], dry_run: bool =
                 report.removed.append(entry["path"])
             # The papers' versions from the digests that remain (they may list some of them too).
             remaining: dict[str, tuple[int, str]] = {}
+            listed: list[tuple[dict, list[dict]]] = []  # (entry, its docs of affected papers)
             for entry in index.files.values():
                 docs = [doc for doc in library.shard_papers(entry) or [] if doc.get("id") in affected]
+                if docs:
+                    listed.append((entry, docs))
                 for key, (version, fingerprint) in versions_of(docs).items():
                     if key not in remaining or version > remaining[key][0]:
                         remaining[key] = (version, fingerprint)
@@ -93,6 +97,8 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path], dry_run: bool =
             report.papers_kept = len(remaining)
             report.papers_removed = len(affected) - len(remaining)
             library.index_file.save(index)
+            library.search.after_removal(index, before, merge_in_library_order(listed, set(remaining)),
+                                         affected - set(remaining))
             used = {entry["shard"] for entry in index.files.values()}
             for entry in chosen:
                 shard = library.shard_file(entry)  # only ever inside library/shards (real path)

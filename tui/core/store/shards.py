@@ -167,7 +167,7 @@ def versions_of(docs: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
     return versions
 
 
-def parse_to_shard(path: str, library: str, keep_papers: bool = False) -> FileResult:
+def parse_to_shard(path: str, library: str, keep_papers: bool = False, durable: bool = True) -> FileResult:
     """Parse the digest at ``path`` and write its shard under ``library``.
 
     Module-level so worker processes can run it. Never raises: a file that
@@ -176,6 +176,8 @@ def parse_to_shard(path: str, library: str, keep_papers: bool = False) -> FileRe
     With ``keep_papers`` (the library holds papers of this file), a file
     that yields no paper now (emptied, zeroed, no longer a digest) writes
     nothing and comes back ``kept``: papers are never lost to a damaged file.
+    Without ``durable`` the shard is not fsynced: the importer flushes all the
+    shards it wrote at once before its index refers to them.
     """
     from ..digest import parse_digest_file
 
@@ -201,7 +203,7 @@ def parse_to_shard(path: str, library: str, keep_papers: bool = False) -> FileRe
         result.papers = len(docs)
         result.versions = versions_of(docs)
         shard = Path(library) / result.shard
-        _write_shard(shard, result, docs)
+        _write_shard(shard, result, docs, durable)
         raw, st = read_regular(shard, follow=False)  # (from the page cache: cheap)
         result.written = [st.st_size, st.st_mtime_ns, zlib.crc32(raw), st.st_ctime_ns]
     except OSError as exc:
@@ -274,12 +276,12 @@ def folder_inside_shards(library: str | os.PathLike[str], folder: str | os.PathL
     return real == root or real.startswith(root + os.sep)
 
 
-def _write_shard(shard: Path, result: FileResult, docs: list[dict[str, Any]]) -> None:
+def _write_shard(shard: Path, result: FileResult, docs: list[dict[str, Any]], durable: bool = True) -> None:
     shard.parent.mkdir(parents=True, exist_ok=True)
     if not folder_inside_shards(shard.parents[2], shard.parent):
         raise OSError(errno.ELOOP, "the folder is a symbolic link leading outside the library", str(shard.parent))
     # CachingMiddleware batches the TinyDB operations into one atomic write on close.
-    db = TinyDB(shard, storage=CachingMiddleware(AtomicJSONStorage))
+    db = TinyDB(shard, storage=CachingMiddleware(AtomicJSONStorage), durable=durable)
     try:
         db.drop_tables()  # fresh contents; never reads the old file
         db.table(META_TABLE).insert(

@@ -1,0 +1,73 @@
+"""The library as the universe of citation keys, answered from the index (``export``).
+
+:func:`~tui.core.cite.unique_keys.citation_keys` needs, for each exported
+paper, the library's papers that could give the same key. With the default
+template (and any starting with ``{auth}`` or ``{Auth}``) those are the papers
+whose first author gives the same ``{auth}`` value: one exact lookup in the
+index's ``auth`` field. Other templates need every paper (``load_all``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..cite.keys import first_placeholder, placeholder_value
+from ..models import Paper
+from .search import SearchIndex
+
+
+class IndexUniverse:
+    """Every paper of ``index`` as a key universe (truthy when the library has any)."""
+
+    def __init__(self, index: SearchIndex, load_all: Callable[[], Sequence[Paper]]) -> None:
+        self.index = index
+        self._load_all = load_all
+        self._all: Sequence[Paper] | None = None
+        self._groups: dict[tuple[str, str], list[Paper]] = {}
+        self._template_groups: dict[str, dict[str, list[Paper]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def key_candidates(self, paper: Paper, template: str) -> list[Paper]:
+        """The library's papers whose key under ``template`` could be ``paper``'s."""
+        first = first_placeholder(template)
+        if first is None or first[0] not in ("auth", "Auth"):
+            return self._by_value(paper, template, first)
+        value = placeholder_value(paper, "auth").lower()
+        found = self._groups.get(("auth", value))
+        if found is None:
+            result = self.index.search_bits(self.index.term_bits("auth", value))
+            found = self._groups[("auth", value)] = [_Candidate(self.index, d) for d in result.tolist()]
+        return found  # type: ignore[return-value]  (each one reads as a Paper)
+
+    def _by_value(self, paper: Paper, template: str, first: tuple[str, str | None] | None) -> list[Paper]:
+        """Any other template: every paper grouped once by its first placeholder's value."""
+        groups = self._template_groups.get(template)
+        if groups is None:
+            if self._all is None:
+                self._all = self._load_all()
+            groups = self._template_groups[template] = {}
+            for other in self._all:
+                value = placeholder_value(other, *first).lower() if first else ""
+                groups.setdefault(value, []).append(other)
+        return groups.get(placeholder_value(paper, *first).lower() if first else "", [])
+
+
+class _Candidate:
+    """A library paper as a key candidate: its id read at once, the rest of the paper only when
+    a key needs it (most candidates are ruled out by their id's age alone)."""
+
+    __slots__ = ("id", "_index", "_doc", "_paper")
+
+    def __init__(self, index: SearchIndex, doc: int) -> None:
+        self.id = index.paper_id(doc)
+        self._index = index
+        self._doc = doc
+        self._paper: Paper | None = None
+
+    def __getattr__(self, name: str):
+        # Only called for what the slots do not hold: a field of the paper.
+        if self._paper is None:
+            self._paper = self._index.paper(self._doc)
+        return getattr(self._paper, name)

@@ -1,0 +1,241 @@
+"""The search index as part of the library: kept current by every import and removal.
+
+Files: ``library/search/`` (see :mod:`tui.core.index`). The shards stay the
+record; the index is derived from them and says which library it was built
+from: its ``source`` is the library index's ``revision`` (renewed by every
+save of ``index.json``), and its manifest also keeps the stat stamp of
+``index.json`` as it was then, the import times and the number of digests, so
+a reader checks freshness with one stat and never parses the library index.
+
+Built by the import: the first import (or one that changed a large share of
+the library) builds it whole from the papers it just wrote (see
+:mod:`tui.core.index.writer`); every later import adds one small segment. A
+reader or command that finds it missing or damaged rebuilds it first, saying
+so (with an estimate of the time when the library is large).
+
+Writers (import, remove, a rebuild) hold the library lock. An import that
+read files adds one segment for the papers they brought or changed, merged
+across every digest that lists them exactly as :func:`~tui.core.merge.merge_papers`
+merges them when the library is loaded (the other digests of those papers
+are found through the index's own listings), and marks superseded documents
+deleted; a removal does the same for the papers it touched. An index found
+missing, stale (built from another state of the library) or damaged is rebuilt
+from the shards, and :attr:`messages` says so. Readers keep the files they
+mapped: a writer never rewrites a segment file, it writes new ones and a new
+manifest, and deletes the old files (their mappings stay valid until closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from filelock import Timeout
+
+from ..index import (
+    IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, open_index, read_manifest,
+)
+from ..merge import merge_papers
+from ..models import Paper
+from .common import StoreError
+from .dbfiles import file_stamp
+from .index import LibraryIndex
+from .shards import papers_from_docs
+
+SEARCH_DIR = "search"
+#: An import that changed more than this share of the library's papers rebuilds the index whole.
+REBUILD_SHARE = 0.3
+#: A rebuild of more papers than this, found needed by a reader or command, is announced first.
+ANNOUNCE_AT = 20_000
+#: Papers a whole build indexes per second on a 2-core machine (for the estimate said before one).
+BUILD_RATE = 15_000
+
+
+class SearchFiles:
+    """``library/search``: open it fresh for readers, keep it current for writers."""
+
+    def __init__(self, library: Any) -> None:
+        #: The :class:`~.library.LibraryStore` (its shards, its lock, its index file).
+        self.library = library
+        self.directory: Path = library.library / SEARCH_DIR
+        self.messages: list[str] = library.messages
+
+    # -- readers -------------------------------------------------------------------
+
+    def open(self) -> SearchIndex:
+        """The current index, mapped; rebuilt first (with a message) when missing, stale or damaged.
+
+        While another process holds the library lock (an import), a usable
+        index is opened as it is, even if that import will change it.
+        """
+        try:
+            manifest = read_manifest(self.directory)
+            if self._fresh(manifest):
+                return open_index(self.directory)
+            problem: IndexUnavailable = IndexStale("built from another state of the library")
+        except IndexUnavailable as exc:
+            problem = exc
+        try:
+            with self.library.lock:
+                return self._open_or_rebuild(problem)
+        except Timeout:
+            try:
+                return open_index(self.directory)
+            except IndexUnavailable:
+                raise StoreError("another arxiv-reader is importing into this library; try again later") from None
+
+    def _open_or_rebuild(self, problem: IndexUnavailable) -> SearchIndex:
+        index = self.library.load_index()
+        try:
+            if self._fresh(read_manifest(self.directory), index):
+                return open_index(self.directory)  # another process rebuilt it meanwhile
+        except IndexUnavailable as exc:
+            problem = exc
+        self.rebuild(index, problem, announce=True)
+        return open_index(self.directory)
+
+    def _fresh(self, manifest: dict[str, Any], index: LibraryIndex | None = None) -> bool:
+        stamp = manifest.get("library_stamp")
+        current = file_stamp(self.library.index_path)
+        if index is None and current is not None and stamp == list(current):
+            return True
+        if index is None:
+            index = self.library.load_index()
+        if current is None and not index.files and not manifest["segments"]:
+            return True  # no library yet, an empty index
+        return bool(index.revision) and manifest["source"] == index.revision
+
+    # -- writers (the library lock held) --------------------------------------------
+
+    def ensure(self, index: LibraryIndex) -> None:
+        """Rebuild the index (with a message) unless it is the current one of ``index``."""
+        try:
+            if self._fresh(read_manifest(self.directory), index):
+                return
+            problem: IndexUnavailable = IndexStale("built from another state of the library")
+        except IndexUnavailable as exc:
+            problem = exc
+        self.rebuild(index, problem)
+
+    def rebuild(self, index: LibraryIndex, problem: IndexUnavailable | None = None, announce: bool = False) -> None:
+        """Build the index whole from the shards; ``problem``: why (said in the messages).
+
+        ``announce``: a large build is said before it starts, with an estimate of its time
+        (a reader or command waits for it; an import says what it does itself).
+        """
+        count = len(index.versions)
+        if announce and count > ANNOUNCE_AT:
+            self.messages.append(
+                f"building the search index of the library's {count:,} papers "
+                f"(about {max(1, round(count / BUILD_RATE))} s)..."
+            )
+        papers = self.library.merged_papers(index)
+        build_index(self.directory, papers, index.revision, _first_imports(index), self._extra(index))
+        if problem is not None and (papers or problem.reason != "missing"):
+            self.messages.append(
+                f"the search index was {problem.reason} ({problem.message}); rebuilt it from the "
+                f"{len(papers):,} papers of the library"
+            )
+
+    def after_import(self, index: LibraryIndex, before: str, touched: dict[str, dict[str, Any] | None],
+                     first: bool) -> None:
+        """Bring the index from library revision ``before`` to ``index``'s after an import that
+        wrote the shards of ``touched`` (digest path -> its entry before, None if new).
+
+        ``first``: the library held nothing before (the index is created, not rebuilt).
+        """
+        try:
+            search = open_index(self.directory, before)
+        except IndexUnavailable as exc:
+            self.rebuild(index, None if first else exc)
+            return
+        try:
+            papers, removed = changed_papers(self.library, index, touched, search)
+            total = len(search)
+        finally:
+            search.close()
+        self._apply(index, before, papers, removed, total)
+
+    def after_removal(self, index: LibraryIndex, before: str, papers: Sequence[Paper], removed: Iterable[str]) -> None:
+        """Bring the index up to date after a removal: ``papers`` re-merged, ``removed`` ids gone."""
+        self._apply(index, before, papers, list(removed), len(index.versions))
+
+    def _apply(self, index: LibraryIndex, before: str, papers: Sequence[Paper], removed: list[str],
+               total: int) -> None:
+        if len(papers) > REBUILD_SHARE * max(total, 1):
+            self.rebuild(index)
+            return
+        try:
+            add_segment(self.directory, papers, index.revision, before, _first_imports(index, papers), removed,
+                        self._extra(index))
+        except IndexUnavailable as exc:
+            self.rebuild(index, exc)
+
+    def _extra(self, index: LibraryIndex) -> dict[str, Any]:
+        stamp = file_stamp(self.library.index_path)
+        return {"library_stamp": list(stamp) if stamp else None, "imports": list(index.imports),
+                "epoch": index.epoch, "digests": len(index.files)}
+
+
+def _first_imports(index: LibraryIndex, papers: Sequence[Paper] | None = None) -> dict[str, int]:
+    versions = index.versions
+    keys = versions if papers is None else (p.id for p in papers)
+    out = {}
+    for key in keys:
+        entry = versions.get(key)
+        if entry is not None and len(entry) > 2:
+            out[key] = entry[2]
+    return out
+
+
+def merge_in_library_order(shard_docs: list[tuple[dict[str, Any], list[dict[str, Any]]]], wanted: set[str]) -> list[Paper]:
+    """The papers ``wanted`` merged from ``(entry, docs)`` pairs of shards, in the library's load order.
+
+    The order is the one :meth:`LibraryStore.load_papers` reads shards in (date,
+    category, path), so each paper merges exactly as there.
+    """
+    shard_docs = sorted(shard_docs, key=lambda pair: (pair[0]["date"], pair[0]["category"], pair[0]["path"]))
+    refs: dict = {}
+    blocks = [doc for _, docs in shard_docs for doc in docs if doc.get("id") in wanted]
+    return list(merge_papers(papers_from_docs(blocks, refs)).values())
+
+
+def changed_papers(library: Any, index: LibraryIndex, touched: dict[str, dict[str, Any] | None],
+                         search: SearchIndex | None) -> tuple[list[Paper], set[str]]:
+    """The merged papers an import changed, and the ids that left the library.
+
+    ``touched``: the digest paths whose shards the import wrote -> their entry
+    before (None: new). A paper is affected when a touched shard lists it now
+    or (by the index's listings) listed it before; it is merged from every
+    digest that lists it now.
+    """
+    cache: dict[str, list[dict[str, Any]]] = {}
+
+    def docs_of(entry: dict[str, Any]) -> list[dict[str, Any]]:
+        found = cache.get(entry["path"])
+        if found is None:
+            found = cache[entry["path"]] = [d for d in library.shard_papers(entry) or [] if isinstance(d, dict)]
+        return found
+
+    affected: set[str] = set()
+    for path in touched:
+        entry = index.files.get(path)
+        if entry is not None:
+            affected.update(d.get("id") for d in docs_of(entry))
+    before_pairs = {(old["category"], old["date"]) for old in touched.values() if old is not None}
+    listing: set[tuple[str, str]] = set()
+    if search is not None:
+        old_docs = search.docs_listed_in(before_pairs) if before_pairs else []
+        affected.update(search.row(d).id for d in old_docs)
+        for doc in search.docs_of_ids(affected).tolist():
+            listing.update((ref.category, ref.date) for ref in search.paper(doc).digests)
+    by_pair: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for entry in index.files.values():
+        by_pair.setdefault((entry["category"], entry["date"]), []).append(entry)
+    entries = {e["path"]: e for pair in listing for e in by_pair.get(pair, [])}
+    entries.update({path: index.files[path] for path in touched if path in index.files})
+    affected.discard(None)  # type: ignore[arg-type]
+    pairs = [(entry, docs_of(entry)) for entry in entries.values()]
+    papers = merge_in_library_order(pairs, affected)
+    return papers, affected - {p.id for p in papers}
