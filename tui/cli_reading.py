@@ -59,23 +59,21 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if args.action == "remove":
         known |= carrying  # a paper whose digests were removed can still lose its tag
     ids, unknown = resolve_ids(args.ids, known)
-    if ids:
-        if args.action == "add":
-            lacking = [i for i in ids if bare_id(i) not in carrying]
-            if lacking:
-                reading.change_tags(lacking, add=[name])
-                print(f"tagged {escape_controls(name)}: {_ids_text(lacking)}")
-            had = [i for i in ids if i not in lacking]
-            if had:
-                print(f"already tagged {escape_controls(name)} (nothing to add): {_ids_text(had)}")
-        else:
-            had = [i for i in ids if bare_id(i) in carrying]
-            if had:
-                reading.change_tags(had, remove=[name])
-                print(f"took the tag {escape_controls(name)} off: {_ids_text(had)}")
-            lacking = [i for i in ids if i not in had]
-            if lacking:
-                print(f"not tagged {escape_controls(name)} (nothing to take off): {_ids_text(lacking)}")
+    had = [i for i in ids if bare_id(i) in carrying]
+    lacking = [i for i in ids if i not in had]
+    shown = escape_controls(name)
+    # Only the papers it changes are written; the others are said for what they are.
+    if args.action == "add":
+        change, done = lacking, f"tagged {shown}"
+        unchanged, said = had, f"already tagged {shown} (nothing to add)"
+    else:
+        change, done = had, f"took the tag {shown} off"
+        unchanged, said = lacking, f"not tagged {shown} (nothing to take off)"
+    if change:
+        reading.change_tags(change, **{args.action: [name]})
+        print(f"{done}: {_ids_text(change)}")
+    if unchanged:
+        print(f"{said}: {_ids_text(unchanged)}")
     refuse_unknown_ids(unknown, ids)
     return 0
 

@@ -63,7 +63,8 @@ def tag_notice(change: TagChange, what: str, had: Mapping[str, int], count: int)
     parts = []
     added = [name for name in change.add if had[name] < count]
     if added:
-        parts.append("tagged " + names(added) + how_many(added, lambda n: f"{n:,} already {'was' if n == 1 else 'were'}"))
+        parts.append("tagged " + names(added)
+                     + how_many(added, lambda n: f"{n:,} already {'was' if n == 1 else 'were'}"))
     already = [name for name in change.add if had[name] == count]
     if already:
         parts.append(("already tagged " if one else "all already tagged ") + names(already))
