@@ -80,7 +80,9 @@ def _jsonl(alerts: list[Alert], reading: Snapshot, states, limit: int | None) ->
     lines = []
     for alert in alerts:
         for paper in alert.papers[:limit]:
-            record = paper_record(paper, states.get(paper.id), reading.tags_of(paper.id), reading.notes.get(paper.id, ""))
+            record = paper_record(
+                paper, states.get(paper.id), reading.tags_of(paper.id), reading.notes.get(paper.id, "")
+            )
             lines.append(orjson.dumps({"search": alert.name, "query": alert.query, **record}).decode("utf-8"))
     return inert_json("".join(line + "\n" for line in lines))
 

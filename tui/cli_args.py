@@ -61,10 +61,13 @@ def build_reader_parser() -> argparse.ArgumentParser:
             "A keyboard-driven terminal reader for daily arXiv digests. With no PATH and an empty "
             "library, the bundled sample digests are opened."
         ),
-        epilog=SUBCOMMAND_LIST + "\n\nexamples:\n  arxiv-reader ~/digests/cs.CV/2026/07\n  arxiv-reader export -q is:starred -o refs.bib",
+        epilog=SUBCOMMAND_LIST
+        + "\n\nexamples:\n  arxiv-reader ~/digests/cs.CV/2026/07\n  arxiv-reader export -q is:starred -o refs.bib",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="digest files or folders to import and open")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="digest files or folders to import and open"
+    )
     parser.add_argument(
         "--mark-read-delay",
         type=float,

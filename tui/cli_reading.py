@@ -18,8 +18,7 @@ from rich.cells import cell_len
 from .cli import CommandError, new_ids_for, open_store, reading_snapshot, refuse_unknown_ids, resolve_ids
 from .cli_alerts import cmd_alerts
 from .cli_output import stdout_is_terminal, write_data, write_text
-from .core.models import split_arxiv_id
-from .core.store.common import bare_id
+from .core.models import bare_id, split_arxiv_id
 from .core.query import QueryEngine
 from .core.query.nodes import NOTHING
 from .core.readinglist import BadName, ReadingList, Selector, mute_query, search_name, tag_name

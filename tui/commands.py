@@ -104,7 +104,9 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "Show only the new papers: imported since the last closed reader showed the library.",
         show=False,
     ),
-    Command("sort", "S", "cycle_sort", "Sort", "Cycle the sort order: date, title, category.", show=False, key_display="S"),
+    Command(
+        "sort", "S", "cycle_sort", "Sort", "Cycle the sort order: date, title, category.", show=False, key_display="S"
+    ),
     Command(
         "open_abs", "o", "open_url('abs')", "Open", "Open the arXiv page of the paper (or copy its URL over SSH).",
         show=False,
@@ -149,7 +151,8 @@ MAIN_COMMANDS: tuple[Command, ...] = (
 READING_LIST_COMMANDS: tuple[Command, ...] = (
     Command("tag", "t", "tag", "Tag", "Tag the marked papers, else the highlighted one (-name takes a tag off)."),
     Command(
-        "note", "N", "edit_note", "Note", "Edit the note of the highlighted paper ($EDITOR when set, else in the reader).",
+        "note", "N", "edit_note", "Note",
+        "Edit the note of the highlighted paper ($EDITOR when set, else in the reader).",
         key_display="N",
     ),
     Command(
@@ -173,7 +176,8 @@ READING_COMMANDS: tuple[Command, ...] = (
         show=False,
     ),
     Command(
-        "reading_all", "x", "show_all", "Show all", "Show long fields whole (an abstract over 5,000 characters is cut).",
+        "reading_all", "x", "show_all", "Show all",
+        "Show long fields whole (an abstract over 5,000 characters is cut).",
         show=False,
     ),
     Command("reading_star", "s", "star", "Star", "Star or unstar this paper."),

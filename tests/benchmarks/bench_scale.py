@@ -127,7 +127,8 @@ def print_table(rows: list[Row], title: str) -> str:
     out.append("  ".join(h.ljust(w) for h, w in zip(header, widths)))
     out.append("  ".join("-" * w for w in widths))
     for line in lines:
-        out.append("  ".join(cell.rjust(w) if 0 < i < 4 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))))
+        cells = enumerate(zip(line, widths))
+        out.append("  ".join(cell.rjust(w) if 0 < i < 4 else cell.ljust(w) for i, (cell, w) in cells))
     notes = [f"  {r.name}: {r.note}" for r in rows if r.note]
     if notes:
         out += ["", "notes:", *notes]
@@ -246,7 +247,8 @@ def bench_import(info: ArchiveInfo, work: Path, runs: int, rows: list[Row]) -> P
         written.append(changed_bytes(before, snapshot(home)))
         again.samples.append(elapsed)
         log(f"re-import #{run + 1}: {elapsed * 1000:.0f} ms ({out})")
-    again.note = f"library files written per re-import: {max(f for f, _ in written)} files, {max(b for _, b in written):,} bytes"
+    again.note = (f"library files written per re-import: {max(f for f, _ in written)} files, "
+                  f"{max(b for _, b in written):,} bytes")
     rows.append(again)
 
     new_day = Row("a new day added (CLI)", "s", targets=[("<", 0.5)])
@@ -262,7 +264,8 @@ def bench_import(info: ArchiveInfo, work: Path, runs: int, rows: list[Row]) -> P
         files, size = changed_bytes(before, snapshot(home))
         new_day.samples.append(elapsed)
         written_kb.samples.append(size / 1000)
-        log(f"new day ({len(day_files)} file(s)): {elapsed * 1000:.0f} ms, wrote {files} library files, {size:,} bytes ({out})")
+        log(f"new day ({len(day_files)} file(s)): {elapsed * 1000:.0f} ms, "
+            f"wrote {files} library files, {size:,} bytes ({out})")
     written_kb.note = f"of a library of {sum(s[0] for s in snapshot(home).values()) / MB:.1f} MB"
     rows += [new_day, written_kb]
     return home
@@ -287,7 +290,8 @@ def bench_state(home: Path, rows: list[Row]) -> list[str]:
         started = time.perf_counter()
         store.set_starred([paper_id], n % 2 == 0)
         toggle.samples.append((time.perf_counter() - started) * 1000)
-    toggle.note = f"{len(store.states()):,} state entries, {store.state_path.name} {store.state_path.stat().st_size / 1000:.0f} KB"
+    size_kb = store.state_path.stat().st_size / 1000
+    toggle.note = f"{len(store.states()):,} state entries, {store.state_path.name} {size_kb:.0f} KB"
     rows.append(toggle)
     return ids
 
@@ -410,9 +414,10 @@ async def _type(pilot, probe: RepaintProbe, screen, text: str, wait_result: bool
         expected = text[:end]
         calls = probe.set_papers_calls
         if wait_result:
-            probe.arm(lambda: probe.set_papers_calls > calls and screen.filter_bar.text == expected)
+            probe.arm(lambda calls=calls, expected=expected: (
+                probe.set_papers_calls > calls and screen.filter_bar.text == expected))
         else:
-            probe.arm(lambda: screen.filter_bar.text == expected)
+            probe.arm(lambda expected=expected: screen.filter_bar.text == expected)
         await pilot.press(text[end - 1])
         latencies.append(await probe.wait(pilot))
     if screen.filter_bar.text != text:
@@ -455,7 +460,8 @@ async def child_ui(home: Path) -> dict:
         for _ in range(60):
             target = paper_list.cursor + 1
             previous = detail.source
-            probe.arm(lambda: paper_list.cursor == target and detail.source != previous)
+            probe.arm(lambda target=target, previous=previous: (
+                paper_list.cursor == target and detail.source != previous))
             await pilot.press("j")
             moves.append(await probe.wait(pilot))
         results["cursor_ms"] = moves[5:]  # the first moves warm the caches
@@ -468,7 +474,8 @@ async def child_ui(home: Path) -> dict:
                 target = days.days[days.day_of(screen.library.by_id[screen.highlighted.id])]
             else:
                 target = days.step(screen.results.matches, screen.day, older=key == "left_square_bracket")
-            probe.arm(lambda: screen.results.day == target and screen.paper_list.results is screen.results)
+            probe.arm(lambda target=target: (
+                screen.results.day == target and screen.paper_list.results is screen.results))
             await pilot.press(key)
             steps.append(await probe.wait(pilot))
         results["day_step_ms"] = steps[1:]
@@ -488,7 +495,7 @@ async def child_ui(home: Path) -> dict:
         nexts = []
         for _ in range(20):
             target = paper_list.cursor + 1
-            probe.arm(lambda: paper_list.cursor == target and paper_list.highlighted.id in body.source)
+            probe.arm(lambda target=target: paper_list.cursor == target and paper_list.highlighted.id in body.source)
             await pilot.press("n")
             nexts.append(await probe.wait(pilot))
         results["reading_next_ms"] = nexts[2:]
@@ -523,7 +530,6 @@ async def child_ui(home: Path) -> dict:
         text = "abs:contrastive"
         await _focus_filter(pilot, screen, paper_list)
         typed_at = time.perf_counter()
-        calls = probe.set_papers_calls
         typed = await _type(pilot, probe, screen, text, wait_result=False)
         # "a", "ab", "abs", "abs:" are still plain (synchronous) queries; keep the abs: keys only.
         results["abs_prefix_ms"] = typed[:4]
@@ -532,7 +538,7 @@ async def child_ui(home: Path) -> dict:
         busy = []
         for key, expected in (("backspace", text[:-1]), ("e", text), ("backspace", text[:-1]), ("e", text)):
             busy_seen |= any(w.name == "search" and not w.is_finished for w in screen.workers)
-            probe.arm(lambda: screen.filter_bar.text == expected)
+            probe.arm(lambda expected=expected: screen.filter_bar.text == expected)
             await pilot.press(key)
             busy.append(await probe.wait(pilot))
         results["abs_busy_keystroke_ms"] = busy

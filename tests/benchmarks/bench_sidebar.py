@@ -161,7 +161,7 @@ async def run(papers: list, home: Path, runs: int) -> list[tuple[str, list[float
         def painted(label: str, before: tuple[int, int]):
             def done() -> bool:
                 shown = {item.label: (item.unread, item.total) for item in sidebar.lists}
-                return shown.get(label) != before and not sidebar._shown is None
+                return shown.get(label) != before and sidebar._shown is not None
             return done
 
         async def measure(name: str, label: str, act) -> None:

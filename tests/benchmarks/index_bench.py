@@ -136,13 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="index-bench-"))
     try:
         builds = []
-        for run in range(args.runs):
+        for _ in range(args.runs):
             started = time.perf_counter()
             build_index(work / "index", papers, source="bench")
             builds.append(time.perf_counter() - started)
         size = sum(p.stat().st_size for p in (work / "index").iterdir())
         print(f"\nnaive regex parse of the files: {ms(naive)}")
-        print(f"index build from parsed papers: {ms(builds)}   ({statistics.median(builds) / statistics.median(naive):.2f}x the naive parse)")
+        ratio = statistics.median(builds) / statistics.median(naive)
+        print(f"index build from parsed papers: {ms(builds)}   ({ratio:.2f}x the naive parse)")
         print(f"index on disk: {size / 1e6:.0f} MB")
         target("index build <= naive regex parse (the import's parse comes on top)",
                statistics.median(builds) <= statistics.median(naive),
@@ -153,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         rss = statistics.median(f[1] for f in fresh)
         print(f"\nfresh process, start to count + first 50 rows: {ms(ready)}")
         print(f"fresh process after open + 6 queries + 50 papers: RSS {rss:.0f} MB "
-              f"(anon {statistics.median(f[2] for f in fresh):.0f}, mapped files {statistics.median(f[3] for f in fresh):.0f}, "
+              f"(anon {statistics.median(f[2] for f in fresh):.0f}, "
+              f"mapped files {statistics.median(f[3] for f in fresh):.0f}, "
               f"peak {statistics.median(f[4] for f in fresh):.0f})")
         target("start-up to usable rows <= 0.6 s (index part: no Textual yet)", statistics.median(ready) <= 0.6,
                f"{statistics.median(ready):.2f} s")

@@ -133,7 +133,8 @@ def main() -> None:
           f"{sum(non_ascii_to_latex(c) != c for c in chars)}")
     wide = [chr(cp) for cp in (*range(0xA0, 0x250), *range(0x370, 0x400), *range(0x2000, 0x2300))]
     print(f"  U+00A0-024F, Greek, U+2000-22FF ({len(wide)} characters): hand-written "
-          f"{sum(map(hand, wide))}, pylatexenc {sum(map(lib, wide))}, both used {sum(non_ascii_to_latex(c) != c for c in wide)}")
+          f"{sum(map(hand, wide))}, pylatexenc {sum(map(lib, wide))}, "
+          f"both used {sum(non_ascii_to_latex(c) != c for c in wide)}")
 
 
 if __name__ == "__main__":

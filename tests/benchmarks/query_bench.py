@@ -122,7 +122,8 @@ def measure_memory(papers: list[Paper]) -> None:
     engine = QueryEngine(papers)
     tracemalloc.reset_peak()
     base = tracemalloc.get_traced_memory()[0]
-    threads = [threading.Thread(target=engine.search, args=(parse_query(q), {})) for q in ("abs:c", "abs:co", "abs:con")]
+    queries = ("abs:c", "abs:co", "abs:con")
+    threads = [threading.Thread(target=engine.search, args=(parse_query(q), {})) for q in queries]
     start = time.perf_counter()
     for thread in threads:
         thread.start()

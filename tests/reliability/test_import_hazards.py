@@ -214,7 +214,9 @@ def test_a_digest_that_could_not_be_read_is_retried(tmp_path: Path, monkeypatch)
 # -- the index's shard paths are not trusted ---------------------------------------------------
 
 
-@pytest.mark.parametrize("shard", ["../../victim.txt", "/tmp/victim.txt", "shards/../../victim.txt", "x/../../victim.txt"])
+@pytest.mark.parametrize(
+    "shard", ["../../victim.txt", "/tmp/victim.txt", "shards/../../victim.txt", "x/../../victim.txt"]
+)
 def test_a_tampered_shard_path_never_touches_files_outside_the_library(tmp_path: Path, shard: str) -> None:
     path = digest_with(tmp_path, "fine")
     home = tmp_path / "home"

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -217,7 +216,7 @@ def test_devices_exchanging_files_in_any_order_converge_and_lose_no_act(devices,
                 _at_least_as_new(stores[n], homes[n])
             elif kind == "restart":
                 stores[n] = Store(homes[n], device=names[n])
-        for n, store in enumerate(stores):  # finally, every file reaches every home
+        for n in range(len(stores)):  # finally, every file reaches every home
             for m in range(devices):
                 if m != n and stores[m].state_path.exists():
                     deliver(stores[m].state_path, homes[n] / "state" / stores[m].state_path.name,

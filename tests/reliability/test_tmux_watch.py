@@ -9,7 +9,7 @@ from pathlib import Path
 from test_tmux import DATA, Tmux, list_loaded, pytestmark, tmux  # noqa: F401 (the fixture and the skips)
 
 
-def test_a_day_file_dropped_in_appears_in_the_running_reader(tmux: Tmux, tmp_path: Path) -> None:
+def test_a_day_file_dropped_in_appears_in_the_running_reader(tmux: Tmux, tmp_path: Path) -> None:  # noqa: F811 (fixture)
     folder = tmp_path / "digests"
     shutil.copytree(DATA / "cs.IR" / "2026" / "07", folder / "cs.IR" / "2026" / "07")
     (folder / "cs.IR" / "2026" / "07" / "20260718.md").unlink()  # 16 papers of 2026-07-01 left

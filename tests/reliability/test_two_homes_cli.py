@@ -47,7 +47,8 @@ def test_star_on_a_copy_unstar_and_star_on_b_copy_back(tmp_path: Path) -> None:
     shutil.copy(b / "state" / "server.jsonl", a / "state")
 
     for side in (on_a, on_b):
-        starred = [json.loads(line)["id"] for line in side("list", "-q", "is:starred", "--format", "jsonl").splitlines()]
+        listed = side("list", "-q", "is:starred", "--format", "jsonl")
+        starred = [json.loads(line)["id"] for line in listed.splitlines()]
         assert starred == ["2607.16660"]
         stats = side("stats")
         devices = stats[stats.index("devices"):].splitlines()[1:]

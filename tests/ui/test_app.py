@@ -14,7 +14,7 @@ from tui.core.store import Store
 from tui.screens.dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
-from tui.widgets.paper_list import MoveRequest, PaperList
+from tui.widgets.paper_list import MoveRequest
 from tui.widgets.status_line import StatusLine
 from ui_helpers import SIZE, settle, wait_loaded
 

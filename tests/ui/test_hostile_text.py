@@ -33,7 +33,7 @@ def _digest(folder: Path) -> Path:
     category = f"cs.{TITLE_CLEAR}X"
     path = folder / "cs.CL" / "2026" / "07" / f"2026070{OSC52}1.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    blocks = [f"# Arxiv Papers in cs.CL on 2026-07-01", ""]
+    blocks = ["# Arxiv Papers in cs.CL on 2026-07-01", ""]
     for number in ("2607.00001", "2607.00002"):
         blocks += [
             f"### Evil \u202eelttit{OSC52} title \x9b31m red \u2028 {number}",
@@ -43,7 +43,7 @@ def _digest(folder: Path) -> Path:
             f"- **Links**: [PDF](https://arxiv.org/pdf/{number}v1)",
             "- **Published**: 2026-07-01 00:00:00+00:00",
             "- **Updated**: 2026-07-01 00:00:00+00:00",
-            f"- **Authors**: Ada \x1b[2JLovelace\u202e, Alan \u2066Turing\x07",
+            "- **Authors**: Ada \x1b[2JLovelace\u202e, Alan \u2066Turing\x07",
             f"- **Comment**: 12 pages {OSC52}\x1b[31m",
             "- **Journal**: None",
             f"- **Summary**: An abstract with {OSC52} a bell \x07 and \u202ereversed text\x1b[0m.",

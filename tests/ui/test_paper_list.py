@@ -242,7 +242,8 @@ async def test_200k_rows_are_instant() -> None:
                 plist.render_line(y)
         per_move = (time.perf_counter() - start) / 200
         # Speed is checked by tests/benchmarks/bench_scale.py, not here (shared, noisy machines).
-        print(f"\n200,000 rows shown in {shown_s * 1000:.0f} ms; cursor move + screenful of rows {per_move * 1000:.2f} ms")
+        print(f"\n200,000 rows shown in {shown_s * 1000:.0f} ms; "
+              f"cursor move + screenful of rows {per_move * 1000:.2f} ms")
 
         await pilot.press("G")
         await pilot.pause()

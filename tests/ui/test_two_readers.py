@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
 from tui.core.store import Store
-from ui_helpers import SIZE, settle, wait_loaded
+from ui_helpers import SIZE, wait_loaded
 
 LIMIT = 2.0  # seconds: what the issue allows
 

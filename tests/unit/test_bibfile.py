@@ -24,23 +24,28 @@ from tui.core.cite.bibread import scan_bib
 #: error (a quirk of its line buffer no other reader shares).
 CASES: dict[str, tuple[str, list[str]]] = {
     "comment with an unbalanced brace hides nothing": (
-        "@comment{ TODO: fix the { in titles }\n\n@book{knuth1984texbook, title={The TeXbook}}\n", ["knuth1984texbook"]),
+        "@comment{ TODO: fix the { in titles }\n\n@book{knuth1984texbook, title={The TeXbook}}\n",
+        ["knuth1984texbook"]),
     "a backslash before a closing brace escapes nothing": (
-        "@misc{mine, title={Mine}, file={C:\\papers\\}, eprint={2608.05013}}\n@misc{two, title={Two}}\n", ["mine", "two"]),
+        "@misc{mine, title={Mine}, file={C:\\papers\\}, eprint={2608.05013}}\n@misc{two, title={Two}}\n",
+        ["mine", "two"]),
     "a quote inside braces inside quotes": ('@misc{q, title="A {"} b", year=2020}\n@misc{r, title={R}}\n', ["q", "r"]),
     "parenthesised entry": ('@misc(p, title={x)y}, note="a)")\n@misc{r2, title={R}}\n', ["p", "r2"]),
     "an @ inside a value": ("@misc{a1, title={x @misc{inner, title={y}} z}}\n@misc{a2, title={R}}\n", ["a1", "a2"]),
-    "an entry without its closing brace": ("@misc{u1, title={x}\n@misc{u2, title={R}}\n@misc{u3, title={S}}\n", ["u1", "u2", "u3"]),
+    "an entry without its closing brace": (
+        "@misc{u1, title={x}\n@misc{u2, title={R}}\n@misc{u3, title={S}}\n", ["u1", "u2", "u3"]),
     "a value never closed swallows the rest": ("@misc{u1, title={x\n@misc{u2, title={R}}\n", ["u1"]),
     "junk and a stray @": ("hello world @ foo\n@misc{j1, title={x}}\n@misc{j2, title={x}}\n", ["j1", "j2"]),
     "@comment( with a brace": ("@comment(hi { there)\n@misc{k2, title={x}}\n", ["k2"]),
-    "@comment hides nothing, even an entry": ("@comment{ @misc{hidden, title={x}} }\n@misc{k4, title={x}}\n", ["hidden", "k4"]),
+    "@comment hides nothing, even an entry": (
+        "@comment{ @misc{hidden, title={x}} }\n@misc{k4, title={x}}\n", ["hidden", "k4"]),
     "a key with parentheses": ("@misc(k(1), title={x})\n@misc{k3, title={x}}\n", ["k(1)", "k3"]),
     "strings and concatenation": ('@string{j = "Jour"}\n@misc{s1, journal = j # " of " # {X}, year = 2020}\n', ["s1"]),
     "trailing commas": ("@misc{t1, title={x},}\n@misc{t2, title={x},\n}\n", ["t1", "t2"]),
     "entries without fields": ("@misc{nf}\n@misc{nf2,}\n", ["nf", "nf2"]),
     "spaces around the parts": ("@ misc { sp1 , title = {x} }\n", ["sp1"]),
-    "a bad field name keeps the entry read so far": ("@misc{bf1, title={x}, 9bad={y}}\n@misc{bf2, title={x}}\n", ["bf1", "bf2"]),
+    "a bad field name keeps the entry read so far": (
+        "@misc{bf1, title={x}, 9bad={y}}\n@misc{bf2, title={x}}\n", ["bf1", "bf2"]),
     "a closing brace inside quotes": ('@misc{qb, title="a } b"}\n@misc{qb2, title={x}}\n', ["qb", "qb2"]),
     "a preamble": ('@preamble{ "\\newcommand{\\x}{y}" }\n@misc{pr1, title={x}}\n', ["pr1"]),
     "a missing equals sign": ("@misc{me, title {x}}\n@misc{me2, title={x}}\n", ["me", "me2"]),

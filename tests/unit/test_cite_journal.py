@@ -97,17 +97,20 @@ REVIEWED = [
           note="Athens, Greece")),
     ("Proc. of CVPR, 2021", dict(kind="inproceedings", venue="Proc. of CVPR", year="2021")),
     ("In Proc. ICCV, pages 1-9, 2019", dict(kind="inproceedings", venue="Proc. ICCV", pages="1--9", year="2019")),
-    ("Conf. on Robot Learning (CoRL), 2021", dict(kind="inproceedings", venue="Conf. on Robot Learning (CoRL)", year="2021")),
+    ("Conf. on Robot Learning (CoRL), 2021",
+     dict(kind="inproceedings", venue="Conf. on Robot Learning (CoRL)", year="2021")),
     ("IEEE Robot. Autom. Lett. 8(3), 2023",
      dict(kind="article", venue="IEEE Robot. Autom. Lett.", volume="8", number="3", year="2023")),
     ("Adv. Neural Inf. Process. Syst. 35, 2022",
      dict(kind="inproceedings", venue="Adv. Neural Inf. Process. Syst.", volume="35", year="2022")),
-    ("IEEE Trans. Geosci. Remote Sens. 61", dict(kind="article", venue="IEEE Trans. Geosci. Remote Sens.", volume="61")),
+    ("IEEE Trans. Geosci. Remote Sens. 61",
+     dict(kind="article", venue="IEEE Trans. Geosci. Remote Sens.", volume="61")),
     ("J. Mach. Learn. Res. 21(140):1-67",
      dict(kind="article", venue="J. Mach. Learn. Res.", volume="21", number="140", pages="1--67")),
     ("Journal of Foo (JFOO, Elsevier)", dict(kind="article", venue="Journal of Foo (JFOO, Elsevier)")),
     ("Applications in Electronics Pervading Industry, Environment and Society. ApplePies 2023",
-     dict(kind="inproceedings", venue="Applications in Electronics Pervading Industry, Environment and Society, ApplePies 2023",
+     dict(kind="inproceedings",
+          venue="Applications in Electronics Pervading Industry, Environment and Society, ApplePies 2023",
           year="2023")),
     ("Accepted at CVPR 2026", dict(kind="inproceedings", venue="CVPR 2026", year="2026", note="Accepted")),
     ("To appear in NeurIPS 2025", dict(kind="inproceedings", venue="NeurIPS 2025", year="2025", note="To appear")),
@@ -135,7 +138,8 @@ REVIEWED = [
     ("Medical Image Computing and Computer Assisted Intervention, MICCAI 2025. MICCAI 2025. "
      "Lecture Notes in Computer Science, vol 15971. Springer, Cham",
      dict(kind="inproceedings", venue="Medical Image Computing and Computer Assisted Intervention, MICCAI 2025",
-          series="Lecture Notes in Computer Science", volume="15971", publisher="Springer", address="Cham", year="2025")),
+          series="Lecture Notes in Computer Science", volume="15971", publisher="Springer", address="Cham",
+          year="2025")),
     ("Communications in Computer and Information Science (CCIS), vol. 1474, pp. 353-371, Springer, 2022",
      dict(kind="inproceedings", series="Communications in Computer and Information Science (CCIS)", volume="1474",
           pages="353--371", publisher="Springer", year="2022")),
@@ -156,7 +160,8 @@ _ALL_FIELDS = ("kind", "venue", "series", "volume", "number", "pages", "eid", "y
 @pytest.mark.parametrize(("ref", "expected"), REVIEWED, ids=[r for r, _ in REVIEWED])
 def test_reviewed_references_give_the_whole_entry(ref: str, expected: dict) -> None:
     parsed = parse_journal_ref(ref)
-    assert {name: getattr(parsed, name) for name in _ALL_FIELDS} == {name: expected.get(name, "") for name in _ALL_FIELDS}
+    got = {name: getattr(parsed, name) for name in _ALL_FIELDS}
+    assert got == {name: expected.get(name, "") for name in _ALL_FIELDS}
 
 
 def test_a_series_and_a_range_of_years_in_the_entries() -> None:
@@ -178,7 +183,8 @@ def test_a_series_and_a_range_of_years_in_the_entries() -> None:
     assert bibtex([paper]).startswith("@inproceedings{")
     fields = _fields(biblatex([_paper("Journal of X, 2021-2022")]))
     assert fields["date"] == "2021/2022" and fields["@type"] == "article"
-    assert _fields(bibtex([_paper("Computer Vision | ECCV 2020")]))["booktitle"] == "Computer Vision \\textbar{} ECCV 2020"
+    booktitle = _fields(bibtex([_paper("Computer Vision | ECCV 2020")]))["booktitle"]
+    assert booktitle == "Computer Vision \\textbar{} ECCV 2020"
 
 
 def test_biblatex_types_and_date() -> None:

@@ -17,9 +17,9 @@ import tui.cli
 from tui.cli import build_command_parser, main
 from tui.core.store import Store
 
-KNOWN_OPTIONS = getattr(tui.cli, "KNOWN_OPTIONS", frozenset())
-
 from test_cli_export import DATA, run
+
+KNOWN_OPTIONS = getattr(tui.cli, "KNOWN_OPTIONS", frozenset())
 
 READER = [sys.executable, "-m", "tui"]
 
@@ -149,7 +149,8 @@ def test_a_closed_pipe_is_141_for_every_command_that_writes_a_lot(tmp_path: Path
     capsys.readouterr()
     for command in ("list", "list --format jsonl", "export", "export -f biblatex", "export -f text"):
         result = subprocess.run(
-            ["bash", "-c", " ".join(READER) + f" --home {home} {command} | head -1 > /dev/null; exit ${{PIPESTATUS[0]}}"],
+            ["bash", "-c",
+             " ".join(READER) + f" --home {home} {command} | head -1 > /dev/null; exit ${{PIPESTATUS[0]}}"],
             capture_output=True, timeout=120,
         )
         assert result.returncode == 141, (command, result.stderr)

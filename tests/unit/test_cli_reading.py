@@ -348,7 +348,8 @@ def test_export_with_notes_in_every_format(capsys, home: Path, tmp_path: Path) -
     assert "annote      = {Uses *Big Data* labels, see §3 \\& 50\\% off}" in out
     code, out, _ = run(capsys, home, "export", "-q", query, "-f", "text", "--notes")
     lines = out.splitlines()
-    assert lines[lines.index(next(l for l in lines if GEO in l)) + 1] == "    Note: Uses *Big Data* labels, see §3 & 50% off"
+    geo_line = lines.index(next(line for line in lines if GEO in line))
+    assert lines[geo_line + 1] == "    Note: Uses *Big Data* labels, see §3 & 50% off"
     code, out, _ = run(capsys, home, "export", "-q", query, "-f", "markdown", "--notes")
     assert "    Note: Uses \\*Big Data\\* labels, see §3 & 50% off" in out
 

@@ -90,7 +90,8 @@ def test_import_watch_without_a_path_watches_the_configured_folders(tmp_path: Pa
     _own_config_file.write_text(f'[library]\nfolders = ["{folder}", "{tmp_path / "gone"}"]\n')
     assert cli.main([*home, "import", "--watch"]) == 0
     assert seen == [[folder]]
-    assert f"config: {_own_config_file}:2: [library] folder {tmp_path / 'gone'} does not exist" in capsys.readouterr().err
+    said = f"config: {_own_config_file}:2: [library] folder {tmp_path / 'gone'} does not exist"
+    assert said in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("folder", ["~digests/cs.CV", "~no-such-user-here/x"])

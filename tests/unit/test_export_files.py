@@ -47,7 +47,10 @@ def _device(tmp_path: Path, name: str, minor: int) -> Path:
 
 # -- a .bib read as BibTeX reads it (hostile review 1, 2, 5) ------------------------------------
 
-KNUTH = "@comment{ TODO: fix the { in titles }\n\n@book{knuth1984texbook,\n  title = {The {\\TeX}book},\n  year = {1984}\n}\n"
+KNUTH = (
+    "@comment{ TODO: fix the { in titles }\n\n"
+    "@book{knuth1984texbook,\n  title = {The {\\TeX}book},\n  year = {1984}\n}\n"
+)
 
 
 def test_an_unbalanced_comment_does_not_hide_the_entries_after_it(capsys, home: Path, tmp_path: Path) -> None:

@@ -160,7 +160,8 @@ def _known_macros() -> set[str]:
     from tui.core import latex_tables as T
 
     return (set(T.SYMBOLS) | set(T.STYLED) | set(T.MATH_ACCENTS) | set(T.INVISIBLE) | set(T.SPACE_MACROS)
-            | set(T.SHORTHANDS) | latex_macros.SPECIAL_MACROS | set(T.ACCENTS) | {"sqrt", "frac", "dfrac", "tfrac", "begin", "end"})
+            | set(T.SHORTHANDS) | latex_macros.SPECIAL_MACROS | set(T.ACCENTS)
+            | {"sqrt", "frac", "dfrac", "tfrac", "begin", "end"})
 
 
 def _real_texts() -> list[str]:

@@ -361,7 +361,9 @@ def test_filter_papers(papers) -> None:
 
 # -- robustness ----------------------------------------------------------------------
 
-_QUERY_ALPHABET = st.sampled_from(list('ab -()"|:.Ü\x7f') + ["OR", "NOT", "ti:", "date:", "cat:", "..", "is:", "2022-01"])
+_QUERY_ALPHABET = st.sampled_from(
+    list('ab -()"|:.Ü\x7f') + ["OR", "NOT", "ti:", "date:", "cat:", "..", "is:", "2022-01"]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -401,15 +403,17 @@ def test_results_are_fresh_lists(papers, engine) -> None:
 
 
 def test_concurrent_abstract_searches_build_the_index_once(papers, monkeypatch) -> None:
+    from tui.core.query import lazy_indexes  # where the engine's haystacks are built
+
     builds: list[str] = []
-    real_build = query_module._build_haystack
+    real_build = lazy_indexes._build_haystack
 
     def slow_build(papers_, key):
         builds.append(key)
         time.sleep(0.2)  # keep the build running while the other thread arrives
         return real_build(papers_, key)
 
-    monkeypatch.setattr(query_module, "_build_haystack", slow_build)
+    monkeypatch.setattr(lazy_indexes, "_build_haystack", slow_build)
     engine = QueryEngine(papers)
     query = parse_query("abs:contrastive")
     barrier = threading.Barrier(3)

@@ -114,7 +114,8 @@ def test_tags_survive_a_new_version_and_a_reimport(tmp_path: Path) -> None:
 def test_notes_set_read_and_remove(tmp_path: Path) -> None:
     reading = ReadingList(Store(tmp_path))
     assert reading.note("2201.12944") == ""
-    assert reading.set_note("2201.12944v2", "Uses **ResNet**.\r\nCompare with [1].\n") == "Uses **ResNet**.\nCompare with [1]."
+    kept = reading.set_note("2201.12944v2", "Uses **ResNet**.\r\nCompare with [1].\n")
+    assert kept == "Uses **ResNet**.\nCompare with [1]."
     assert ReadingList(Store(tmp_path)).note("2201.12944") == "Uses **ResNet**.\nCompare with [1]."
     assert reading.notes() == {"2201.12944": "Uses **ResNet**.\nCompare with [1]."}
     reading.set_note("2201.12944", "")

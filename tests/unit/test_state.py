@@ -428,7 +428,8 @@ def test_damaged_lines_are_named_by_their_number_also_in_an_appended_tail(tmp_pa
     reader = Store(tmp_path, device="here")
     assert reader.states()
     with open(other.state_path, "ab") as handle:  # as a file-sync tool might deliver it
-        handle.write(b"garbage\n" + orjson.dumps(["2201.00002", "starred", True, "2026-11-29T10:00:00.000000Z"]) + b"\n")
+        change = orjson.dumps(["2201.00002", "starred", True, "2026-11-29T10:00:00.000000Z"])
+        handle.write(b"garbage\n" + change + b"\n")
     assert reader.refresh_states() == {"2201.00002"}
     assert any("other.jsonl: damaged line(s) 3" in m for m in reader.messages), reader.messages
 

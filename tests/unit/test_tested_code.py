@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import tui
-from _checkout import CHECKOUT, SOURCE, digest_of
+from _checkout import SOURCE, digest_of
 
 
 def test_the_package_under_test_is_this_checkouts_code() -> None:

@@ -91,9 +91,10 @@ def _parse(text: str, path: str, report: ProblemReporter) -> ParsedDigest:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
-        text = without_nuls(text, report)
-        if text is None:
+        kept = without_nuls(text, report)
+        if kept is None:
             return result
+        text = kept
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text or text.isspace():  # (no strip(): it would copy a huge text)

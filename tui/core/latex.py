@@ -11,6 +11,7 @@ be converted.  Headless: no Textual import here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from .latex_converter import LatexConverter
@@ -95,7 +96,7 @@ def _split_math(text: str) -> list[tuple[bool, str, str]]:
 # --------------------------------------------------------------------------- API
 
 
-def _convert(text: str, render) -> str:
+def _convert(text: str, render: Callable[[list[_Piece]], str]) -> str:
     """Shared body of :func:`latex_to_markdown` and :func:`latex_to_text`."""
     text = _ENTITY.sub(_decode_entity, text)
     text = _CONTROL.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))

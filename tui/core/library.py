@@ -10,7 +10,9 @@ from bisect import bisect_left
 from heapq import merge
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from functools import partial
 from operator import itemgetter
+from typing import overload
 
 from .days import DayIndex, paper_day
 from .models import Paper, PaperState
@@ -38,7 +40,13 @@ class PaperView(Sequence[Paper]):
     def __len__(self) -> int:
         return len(self._found)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Paper]: ...
+
+    def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
         if isinstance(index, slice):
             return [self._papers[i] for i in self._found[index]]
         return self._papers[self._found[index]]
@@ -76,7 +84,7 @@ class Library:
         self._state_cache: tuple[Mapping[str, PaperState], int, frozenset[int], frozenset[int]] | None = None
         #: The ids of the papers new to the user, and their indices (``is:new``, the new view).
         self.new_ids: AbstractSet[str] = frozenset()
-        self.new_indices: AbstractSet[int] = frozenset()
+        self.new_indices: frozenset[int] | range = frozenset()
         #: Every paper is new (the first session): nothing is built for it.
         self.all_new = False
         self.set_new(new_ids)
@@ -95,9 +103,10 @@ class Library:
 
     def count_new(self, found: Sequence[int], ascending: bool = False) -> int:
         """How many of the papers at indices ``found`` (unique) are new."""
-        if self.all_new:
+        new = self.new_indices
+        if self.all_new or isinstance(new, range):  # (a range: every paper is new)
             return len(found)
-        return count_in(self.new_indices, found, ascending)  # type: ignore[arg-type]
+        return count_in(new, found, ascending)
 
     def warm_steps(self, abstracts: bool = True) -> list[Callable[[], object]]:
         """The index builds of :meth:`warm_up`, most useful first, one callable each.
@@ -107,11 +116,11 @@ class Library:
         """
         search = self.engine.search
         steps: list[Callable[[], object]] = [
-            lambda text=text: search(parse_query(text), {}) for text in ("a", "au:a", "cat:a", "id:0")
+            partial(search, parse_query(text), {}) for text in ("a", "au:a", "cat:a", "id:0")
         ]
         if abstracts:
             steps.append(lambda: search(parse_query("abs:a"), {}))
-            steps.extend(lambda sort=sort: self._rank(sort) for sort in SORTS[1:])
+            steps.extend(partial(self._rank, sort) for sort in SORTS[1:])
         # Last: the least used index (bucketed per date, ~50-100 ms at 200,000 papers).
         steps.append(lambda: search(parse_query("date:2000"), {}))
         return steps
@@ -284,7 +293,7 @@ def _stable_order(keys: list) -> list[int]:
     return list(merge(*runs, key=keys.__getitem__))
 
 
-def count_in(indices: AbstractSet[int], found: Sequence[int], ascending: bool = False) -> int:
+def count_in(indices: frozenset[int], found: Sequence[int], ascending: bool = False) -> int:
     """How many of ``indices`` are in ``found``, scanning the smaller side."""
     if not indices or not found:
         return 0

@@ -29,14 +29,14 @@ def math_spans(text: str, accept: MathFilter | None = None) -> list[tuple[bool, 
         if char == "\\":
             opener = text[index + 1 : index + 2]
             if opener in ("(", "[") and opener not in missing:
-                close = text.find("\\)" if opener == "(" else "\\]", index + 2)
-                if close < 0:
+                end = text.find("\\)" if opener == "(" else "\\]", index + 2)
+                if end < 0:
                     missing.add(opener)
-                if close > index + 2:
+                if end > index + 2:
                     if start < index:
                         spans.append((False, start, index))
-                    spans.append((True, index, close + 2))
-                    index = start = close + 2
+                    spans.append((True, index, end + 2))
+                    index = start = end + 2
                     continue
             index += 2
             continue

@@ -150,3 +150,10 @@ def split_arxiv_id(text: str) -> tuple[str, int | None] | None:
         return None
     version = match.group("version")
     return match.group("id"), int(version) if version else None
+
+
+def bare_id(text: str) -> str:
+    """``2201.12944v5`` -> ``2201.12944``; anything else is returned stripped."""
+    text = text.strip()
+    found = split_arxiv_id(text)
+    return found[0] if found else text

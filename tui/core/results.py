@@ -46,7 +46,7 @@ class Results:
     cursor: int
     _positions: dict[str, int] = field(default_factory=dict)
     #: The last :meth:`counts`: [(states, their size, read indices, starred indices, counts)] (empty: none yet).
-    _counted: list[tuple[Mapping[str, PaperState], int, AbstractSet[int], AbstractSet[int], tuple[int, int, int]]] = (
+    _counted: list[tuple[Mapping[str, PaperState], int, frozenset[int], frozenset[int], tuple[int, int, int]]] = (
         field(default_factory=list))
 
     def __len__(self) -> int:

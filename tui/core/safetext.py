@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 
 # C0 and C1 controls, DEL, bidi embeddings/overrides/isolates and marks, line and
 # paragraph separators, and lone surrogates.
@@ -66,28 +67,28 @@ def show_path(path: str | os.PathLike[str]) -> str:
     return escape_controls(os.fspath(path) if not isinstance(path, bytes) else os.fsdecode(path))
 
 
-class Notices(list):
+class Notices(list[str]):
     """A list of messages for the user that escapes each message as it is added.
 
     Subscribers (:meth:`subscribe`) are called with each message as it comes,
     so a command line can print a notice raised at any moment.
     """
 
-    def __init__(self, *args) -> None:
+    def __init__(self, *args: Iterable[str]) -> None:
         super().__init__(*args)
-        self._subscribers: list = []
+        self._subscribers: list[Callable[[str], object]] = []
 
-    def subscribe(self, callback) -> None:
+    def subscribe(self, callback: Callable[[str], object]) -> None:
         """Call ``callback(message)`` for every message added from now on."""
         self._subscribers.append(callback)
 
-    def append(self, message: str) -> None:  # type: ignore[override]
+    def append(self, message: str) -> None:
         message = escape_controls(str(message))
         super().append(message)
         for callback in self._subscribers:
             callback(message)
 
-    def extend(self, messages) -> None:  # type: ignore[override]
+    def extend(self, messages: Iterable[str]) -> None:
         for message in messages:
             self.append(message)
 

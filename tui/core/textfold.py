@@ -18,7 +18,7 @@ import unicodedata
 try:  # Listed in the project dependencies; folding still works without it.
     from unidecode import unidecode as _unidecode
 except ImportError:  # pragma: no cover - only without the dependency
-    _unidecode = None
+    _unidecode = None  # type: ignore[assignment]  # (folding then skips the transliteration)
 
 #: Latin letters that NFKD leaves alone; spelled out so ``ø`` finds ``o``.
 _SPECIAL = {

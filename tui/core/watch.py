@@ -28,13 +28,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .digest_files import find_digest_files
 from .models import Problem
-from .store import DigestOutcome, ImportReport, Store, StoreError
+from .store import DigestOutcome, ImportReport, Progress, Store, StoreError
 
 #: Seconds a changed file must keep its size and time before it is read.
 SETTLE_SECONDS = 1.0
@@ -117,7 +117,7 @@ def unfinished(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def import_finished(store: Store, paths: Sequence[Path], progress=None) -> ImportReport:
+def import_finished(store: Store, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
     """``store.import_paths(paths)`` leaving out the changed files that look unfinished
     (each named in the report's problems): what the reader imports as it opens."""
     files, _ = find_digest_files(paths)
@@ -247,7 +247,7 @@ class DigestWatcher:
             present = now
 
     def _watch(self, paths: list[Path], present: dict[str, tuple[int, int] | None], started: bool
-               ) -> Iterator[WatchEvent]:
+               ) -> Generator[WatchEvent, None, dict[str, tuple[int, int] | None]]:
         """Watch ``paths`` until :attr:`stop` or until a watched folder comes or goes;
         returns the folders' identities then."""
         from watchfiles import watch

@@ -17,11 +17,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..core.library import Library
-from ..core.models import PaperState
+from ..core.models import PaperState, bare_id
 from ..core.query import Query, parse_query
 from ..core.readinglist import BadName, ListCount, ListCounts, Muting, ReadingList, Selector, Snapshot, UserSets
 from ..core.readinglist.delta import SnapshotChange, read_change
-from ..core.store.common import bare_id
 
 if TYPE_CHECKING:
     from ..core.store import Store

@@ -58,7 +58,9 @@ class UserState:
 
     def set(self, ids: Iterable[str], flag: str, value: bool) -> list[str]:
         """Set ``flag`` ("read" or "starred") to ``value``; the ids that changed (saved)."""
-        changed = [paper_id for paper_id in dict.fromkeys(ids) if getattr(self.states.get(paper_id), flag, False) != value]
+        changed = [
+            paper_id for paper_id in dict.fromkeys(ids) if getattr(self.states.get(paper_id), flag, False) != value
+        ]
         if not changed:
             return []
         write = self.store.set_read if flag == "read" else self.store.set_starred

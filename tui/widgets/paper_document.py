@@ -4,7 +4,8 @@ Pure functions of a paper, its state and the query's highlight spans, testable
 without an app. What they show is bounded, so a hostile digest (a 1 MB abstract,
 thousands of authors) costs no more to show than a long real paper: each prose
 field is cut at a word near its limit with a note saying how much was left out,
-and only the reading view's ``x`` (``full=True``) shows everything. Everything from the data is escaped; query matches are wrapped
+and only the reading view's ``x`` (``full=True``) shows everything. Everything
+from the data is escaped; query matches are wrapped
 in :data:`HIGHLIGHT_MARK` (Markdown strikethrough, which the data can't produce
 since every ``~`` in it is escaped), drawn as a highlight by the views.
 """

@@ -42,7 +42,8 @@ def status_parts(
     if marked:
         if marked_hidden:
             parts["marked"] = [f"{marked:,} marked ({marked_hidden:,} hidden by the filter)",
-                               f"{marked:,} marked, {marked_hidden:,} hidden", f"{marked:,} marked/{marked_hidden:,} hid"]
+                               f"{marked:,} marked, {marked_hidden:,} hidden",
+                               f"{marked:,} marked/{marked_hidden:,} hid"]
         else:
             parts["marked"] = [f"{marked:,} marked"]
     if muted:  # the saved search "mute" hides them from this result

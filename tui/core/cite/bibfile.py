@@ -22,7 +22,7 @@ file (:mod:`tui.core.userfile`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..models import Paper
@@ -47,7 +47,10 @@ _DOI_RE = re.compile(r"(?:^|doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s{}]+)", re.I)
 _ID_FIELDS = ("eprint", "arxivid", "arxiv_id", "arxiv", "eprintid")
 #: Free-text fields that describe other works or the user's notes: never searched.
 _NOT_SEARCHED = frozenset(
-    {"abstract", "annote", "annotation", "comment", "comments", "review", "keywords", "file", "related", "mendeley-tags"}
+    {
+        "abstract", "annote", "annotation", "comment", "comments", "review", "keywords", "file", "related",
+        "mendeley-tags",
+    }
 )
 
 
@@ -124,7 +127,7 @@ class AppendPlan:
 def plan_append(
     existing: str,
     papers: Sequence[Paper],
-    render,
+    render: Callable[[Sequence[Paper], str, Sequence[str], Sequence[Paper] | None], str],
     key_template: str = DEFAULT_KEY_TEMPLATE,
     universe: Sequence[Paper] | None = None,
 ) -> AppendPlan:

@@ -30,9 +30,13 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..mathspans import math_spans
 from ..texmap import MATH_SYMBOLS, latin_to_latex
+
+if TYPE_CHECKING:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 _WS_RE = re.compile(r"\s+")
 _LINE_WS_RE = re.compile(r"[\t\n\r\v\f]")
@@ -205,7 +209,7 @@ def non_ascii_to_latex(ch: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _library_encoder():
+def _library_encoder() -> UnicodeToLatexEncoder:
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     # The library logs every character it can't spell (CJK...): we keep those as UTF-8.

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from . import journal_words as W
 from .escaping import clean_text
@@ -83,7 +84,8 @@ _APA_CITATION_RE = re.compile(rf"^[^()]{{3,300}}\(({_Y})\)\.\s.+?\.\s+In:?\s+(?P
 _NOT_A_YEAR = rf"(?!{_Y}\))"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "Vol. 16(3)", "volume 45 (2026)" (a year in parentheses is not an issue)
-    ("volume", re.compile(rf"(?<!\()\b(?:vol(?:ume)?\.?)\s*:?\s*(\d+)(?:\s*\({_NOT_A_YEAR}(\d{{1,4}})\))?(?![\w-])", re.I)),
+    ("volume",
+     re.compile(rf"(?<!\()\b(?:vol(?:ume)?\.?)\s*:?\s*(\d+)(?:\s*\({_NOT_A_YEAR}(\d{{1,4}})\))?(?![\w-])", re.I)),
     # "39(21): 22732-22740", "57(8): 5813-5828", "7(11), 101462"
     ("vnp", re.compile(rf"\b(\d{{1,4}})\s*\({_NOT_A_YEAR}(\d{{1,4}})\)(?:\s*:\s*(\d+)(?:{W.DASH}(\d+))?)?")),
     # "pp. 10-20", "Pages: 3 to 9", and a dangling "pp. 10-"
@@ -152,7 +154,7 @@ def parse_journal_ref(text: str | None) -> JournalRef:
     # "Machine.Learning.for.Biomedical.Imaging" reads better with spaces.
     s = re.sub(r"\b[A-Za-z]{2,}(?:\.[A-Za-z]{2,}){2,}\b\.?", lambda m: m.group(0).replace(".", " ").strip(), s)
     for kind, pattern in _PATTERNS:
-        s = pattern.sub(lambda m, k=kind: _take(ref, years, k, m), s)
+        s = pattern.sub(partial(_take, ref, years, kind), s)
     s = re.sub(rf"\((?:\s|{SEP})*\)", SEP, s)  # what a taken date leaves: "( )"
     parts = split_parts(s)
     _take_series(ref, parts)

@@ -8,7 +8,7 @@ the detail panel does; the year is the entry's year, as in BibTeX
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..latex import latex_to_text
 from ..models import Paper
@@ -42,7 +42,11 @@ def _author_list(authors: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def _head(paper: Paper, escape=lambda text: text) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def _head(paper: Paper, escape: Callable[[str], str] = _same) -> str:
     """``Authors (year).`` ("" when neither is known)."""
     authors = escape(_author_list(paper.authors))
     year = entry_year(paper).replace("--", "–")
@@ -64,7 +68,7 @@ def _plain_line(paper: Paper) -> str:
     return " ".join(parts)
 
 
-def _with_note(line: str, note: str, escape=lambda text: text) -> str:
+def _with_note(line: str, note: str, escape: Callable[[str], str] = _same) -> str:
     """The line of a paper, and its note on an indented line of its own (if it has one)."""
     note = one_line(clean_text(note))
     return f"{line}\n    Note: {escape(note)}" if note else line

@@ -128,8 +128,8 @@ def citation_keys(
     natural = set(oldest)
     used = set(reserved)
     chosen: list[str] = [""] * len(papers)
-    for index in sorted(range(len(papers)), key=lambda i: (id_age(papers[i].id), i)):
-        paper, base = papers[index], bases[index]
+    for at in sorted(range(len(papers)), key=lambda i: (id_age(papers[i].id), i)):
+        paper, base = papers[at], bases[at]
         key = base
         if oldest[base.lower()].id != paper.id or key.lower() in used:
             key = f"{base}-{_id_suffix(paper)}"
@@ -138,5 +138,5 @@ def citation_keys(
                 n += 1
                 key = f"{base}-{_id_suffix(paper)}{_letters(n)}"
         used.add(key.lower())
-        chosen[index] = key
+        chosen[at] = key
     return chosen

@@ -119,7 +119,9 @@ def scan_segment(
     return np.flatnonzero(matched & wanted & ~recheck), np.flatnonzero(recheck & wanted)
 
 
-def check_texts(segment: Segment, field: str, needle: str, docs: list[int], stop: Callable[[], bool] | None) -> list[int]:
+def check_texts(
+    segment: Segment, field: str, needle: str, docs: list[int], stop: Callable[[], bool] | None
+) -> list[int]:
     """Those of ``docs`` (local) whose text of ``field`` holds ``needle`` at a word start."""
     pattern = needle_pattern(needle)
     found = []

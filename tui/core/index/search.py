@@ -136,7 +136,7 @@ class SearchIndex:
         """The live documents of ``paper_ids`` (without version), ascending."""
         return views.docs_of_ids(self, paper_ids)
 
-    def docs_listed_in(self, pairs) -> list[int]:
+    def docs_listed_in(self, pairs: Iterable[tuple[str, str]]) -> list[int]:
         """The live documents listed in a digest of one of ``pairs`` ((category, date) tuples)."""
         return views.docs_listed_in(self, pairs)
 
@@ -201,7 +201,9 @@ class SearchIndex:
         """The live documents of ``bits``, ascending."""
         return bitsets.to_docs(bits & self.live)
 
-    def match(self, query: Query, states: States | None = None, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
+    def match(
+        self, query: Query, states: States | None = None, should_stop: Callable[[], bool] | None = None
+    ) -> np.ndarray:
         """The bitset of the live documents matching ``query``."""
         if query.root is None:
             return self.live
@@ -246,11 +248,15 @@ class SearchIndex:
         result = None
         for word, prefix in parts:
             data = word.encode()
-            bits = self._lookup(field, lambda p: p.prefix_range(data) if prefix else p.exact_range(data))
+            bits = self._lookup(
+                field, lambda p, data=data, prefix=prefix: p.prefix_range(data) if prefix else p.exact_range(data)
+            )
             result = bits if result is None else result & bits
         return self.live if result is None else result
 
-    def phrase_bits(self, field: str, needle: str, within: np.ndarray | None, stop: Callable[[], bool] | None) -> np.ndarray:
+    def phrase_bits(
+        self, field: str, needle: str, within: np.ndarray | None, stop: Callable[[], bool] | None
+    ) -> np.ndarray:
         """Documents whose ``field`` holds ``needle`` at a word start, checked against the text.
 
         Bounded for phrases of common words: where a segment has many
@@ -305,7 +311,7 @@ class _Evaluator:
                 acc = bits if acc is None else acc & bits
                 if not acc.any():
                     break
-            return acc
+            return self.index.live if acc is None else acc  # (None: an AND of nothing, unrestricted)
         if isinstance(node, Or):
             out = np.zeros_like(self.index.live)  # an OR of nothing (an unusable @name) matches nothing
             for child in node.children:
@@ -318,10 +324,9 @@ class _Evaluator:
         if field in TEXT_FIELDS:
             return self.text(field, term.needle, within)
         if field == "any":
-            out = None
-            for sub in ANY_FIELDS:
-                bits = self.text(sub, term.needle, within)
-                out = bits if out is None else out | bits
+            out = self.text(ANY_FIELDS[0], term.needle, within)
+            for sub in ANY_FIELDS[1:]:
+                out = out | self.text(sub, term.needle, within)
             return out
         if field == "is":
             return self.state(term.needle)

@@ -74,7 +74,7 @@ def write_segment(path: Path, sections: dict[str, np.ndarray | bytes], meta: dic
     offset = 0
     for name, value in sections.items():
         if isinstance(value, np.ndarray):
-            data = memoryview(np.ascontiguousarray(value).reshape(-1).view(np.uint8))
+            data = np.ascontiguousarray(value).reshape(-1).view(np.uint8).data  # (a memoryview of its bytes)
             dtype = value.dtype.str
         else:
             data = memoryview(value).cast("B")

@@ -10,6 +10,7 @@ index's ``auth`` field. Other templates need every paper (``load_all``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 from ..cite.keys import first_placeholder, placeholder_value
 from ..models import Paper
@@ -23,7 +24,7 @@ class IndexUniverse:
         self.index = index
         self._load_all = load_all
         self._all: Sequence[Paper] | None = None
-        self._groups: dict[tuple[str, str], list[Paper]] = {}
+        self._groups: dict[tuple[str, str], list[_Candidate]] = {}
         self._template_groups: dict[str, dict[str, list[Paper]]] = {}
 
     def __len__(self) -> int:
@@ -39,7 +40,7 @@ class IndexUniverse:
         if found is None:
             result = self.index.search_bits(self.index.term_bits("auth", value))
             found = self._groups[("auth", value)] = [_Candidate(self.index, d) for d in result.tolist()]
-        return found  # type: ignore[return-value]  (each one reads as a Paper)
+        return cast("list[Paper]", found)  # each candidate reads as a Paper
 
     def _by_value(self, paper: Paper, template: str, first: tuple[str, str | None] | None) -> list[Paper]:
         """Any other template: every paper grouped once by its first placeholder's value."""
@@ -66,7 +67,7 @@ class _Candidate:
         self._doc = doc
         self._paper: Paper | None = None
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         # Only called for what the slots do not hold: a field of the paper.
         if self._paper is None:
             self._paper = self._index.paper(self._doc)

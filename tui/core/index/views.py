@@ -96,7 +96,8 @@ def sort_order(index: SearchIndex, sort: str) -> np.ndarray:
         return index.all_docs()
     if sort not in SORTS:
         raise ValueError(sort)
-    runs, keys = [], []
+    runs: list[np.ndarray] = []
+    keys: list[str] = []
     for at, (base, segment) in enumerate(zip(index.bases, index.segments)):
         order = segment.columns.order(sort).astype(np.int64)
         live = live_mask(index, at)[order]
@@ -150,7 +151,8 @@ def library_stats(index: SearchIndex) -> dict[str, Any]:
         for cat_id, count in enumerate(np.bincount(cats, minlength=len(columns.ref_cats)).tolist()):
             if count:
                 listings[columns.ref_cats[cat_id]] += count
-        for name_id, count in enumerate(np.bincount(columns.primary[live], minlength=len(columns.primary_names)).tolist()):
+        per_name = np.bincount(columns.primary[live], minlength=len(columns.primary_names)).tolist()
+        for name_id, count in enumerate(per_name):
             if count:
                 primary[columns.primary_names[name_id]] += count
         if len(dates):

@@ -1,5 +1,6 @@
-"""The filter language: parse a query (:mod:`.syntax`), match papers (:mod:`.engine`),
-find the spans to highlight (:mod:`.highlight`). The syntax is documented in :mod:`.syntax`.
+"""The filter language: parse a query (:mod:`.syntax`, on :mod:`.tokens` and :mod:`.terms`),
+match papers (:mod:`.engine`, on :mod:`.lazy_indexes`), find the spans to highlight
+(:mod:`.highlight`). The syntax is documented in :mod:`.syntax`.
 """
 
 from ..textfold import fold

@@ -151,7 +151,7 @@ class _Haystack:
             except SearchStopped:
                 raise SearchCancelled from None
         out: list[int] = []
-        n = len(offsets := self.offsets) - 1
+        n = len(self.offsets) - 1
         for lo in range(0, n, _SEGMENT):
             if should_stop is not None and should_stop():
                 raise SearchCancelled
@@ -221,7 +221,8 @@ class _Haystack:
         return [
             i for i in papers
             if (m := search(text, offsets[i], offsets[i + 1])) is not None
-            and (m.start() == 0 or text[m.start() - 1] < 0x80 or _find_word(text, needle, m.start(), offsets[i + 1]) != -1)
+            and (m.start() == 0 or text[m.start() - 1] < 0x80
+                 or _find_word(text, needle, m.start(), offsets[i + 1]) != -1)
         ]
 
 

@@ -89,7 +89,8 @@ class ListCounts:
         self._update_flags(states, changed_ids)
         previous = self._snapshot
         searches_changed = previous is None or previous.searches != snapshot.searches
-        lists_changed = searches_changed or previous.tags != snapshot.tags or previous.notes != snapshot.notes
+        lists_changed = (previous is None or searches_changed
+                         or previous.tags != snapshot.tags or previous.notes != snapshot.notes)
         # The papers whose state-derived answers may differ (None: any paper).
         if changed_ids is None or (lists_changed and touched is None):
             dirty: list[int] | None = None

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..store.common import bare_id
+from ..models import bare_id
 from .names import (
     ALERTS_FIELD, MUTE, NOTE_FIELD, QUERY_FIELD, SEARCH_PREFIX, TAG_PREFIX, alerts_key, check_note, is_name,
     search_key, search_name, tag_field, tag_name,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..models import Problem, split_arxiv_id
+from ..models import Problem
 
 #: Called as ``progress(done, total)`` during long operations.
 Progress = Callable[[int, int], None]
@@ -90,10 +90,3 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
 def utc_now() -> str:
     """The current time as an ISO timestamp in UTC, to the second."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def bare_id(text: str) -> str:
-    """``2201.12944v5`` -> ``2201.12944``; anything else is returned stripped."""
-    text = text.strip()
-    found = split_arxiv_id(text)
-    return found[0] if found else text

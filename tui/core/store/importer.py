@@ -110,8 +110,8 @@ def import_locked(
         else:
             report.files_read += 1
             old = index.files.get(result.path)
-            if old is not None and old["shard"] != result.shard and library.shard_file(old) is not None:
-                stale_shards.append(library.shard_file(old))
+            if old is not None and old["shard"] != result.shard and (stale := library.shard_file(old)) is not None:
+                stale_shards.append(stale)
             touched.setdefault(result.path, dict(old) if old is not None else None)
             index.files[result.path] = result.index_entry()
             new, updated = _count_versions(index, result.versions, statuses, run)

@@ -78,7 +78,7 @@ def _typed(doc: dict[str, Any], name: str, kind: type, default: Any) -> Any:
 
 def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
     """Validate raw index contents; raise CorruptDatabase on a malformed entry."""
-    meta = next(iter(data.get(META_TABLE, {}).values()), {})
+    meta: dict[str, Any] = next(iter(data.get(META_TABLE, {}).values()), {})
     index = LibraryIndex(schema=meta_schema(data) or 1, resolved=meta.get("paths") == "resolved", epoch="")
     revision = meta.get("revision")
     index.revision = revision if isinstance(revision, str) else ""
@@ -137,7 +137,7 @@ def generation_at(index: LibraryIndex, when: str) -> int:
 def _shard_files(shards_dir: Path) -> list[Path]:
     """Every ``*.json`` file under ``shards_dir``, never through a symbolic link."""
     found = []
-    for folder, subfolders, names in os.walk(shards_dir):  # (links to folders are not entered)
+    for folder, _subfolders, names in os.walk(shards_dir):  # (links to folders are not entered)
         found += [Path(folder, n) for n in names if n.endswith(".json") and not os.path.islink(os.path.join(folder, n))]
     return sorted(found)
 
@@ -199,7 +199,7 @@ class IndexFile:
             except OSError as exc:
                 self.messages.append(f"cannot read {shard}: {exc.strerror or exc}")
                 continue
-            meta = next(iter(data.get(META_TABLE, {}).values()), {})
+            meta: dict[str, Any] = next(iter(data.get(META_TABLE, {}).values()), {})
             try:
                 docs = shard_docs(data)
                 rows = shard_rows(data)

@@ -141,10 +141,10 @@ class MergedState:
     def _update_paper(self, key: str) -> None:
         assert self._papers is not None
         read, starred = self.get("read", key), self.get("starred", key)
+        read_at = read[1] if read is not None and read[0] else None
+        starred_at = starred[1] if starred is not None and starred[0] else None
         is_read, is_starred = bool(read and read[0]), bool(starred and starred[0])
         if is_read or is_starred:
-            self._papers[key] = PaperState(
-                key, is_read, read[1] if is_read else None, is_starred, starred[1] if is_starred else None
-            )
+            self._papers[key] = PaperState(key, is_read, read_at, is_starred, starred_at)
         else:
             self._papers.pop(key, None)

@@ -27,7 +27,7 @@ manifest, and deletes the old files (their mappings stay valid until closed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +161,7 @@ class SearchFiles:
         """Bring the index up to date after a removal: ``papers`` re-merged, ``removed`` ids gone."""
         self._apply(index, before, papers, list(removed), len(index.versions))
 
-    def _apply(self, index: LibraryIndex, before: str, papers: Sequence[Paper], removed: list[str],
+    def _apply(self, index: LibraryIndex, before: str, papers: Sequence[Paper], removed: Collection[str],
                total: int) -> None:
         if len(papers) > REBUILD_SHARE * max(total, 1):
             self.rebuild(index)
@@ -189,7 +189,9 @@ def _first_imports(index: LibraryIndex, papers: Sequence[Paper] | None = None) -
     return out
 
 
-def merge_in_library_order(shard_docs: list[tuple[dict[str, Any], list[dict[str, Any]]]], wanted: set[str]) -> list[Paper]:
+def merge_in_library_order(
+    shard_docs: list[tuple[dict[str, Any], list[dict[str, Any]]]], wanted: set[str]
+) -> list[Paper]:
     """The papers ``wanted`` merged from ``(entry, docs)`` pairs of shards, in the library's load order.
 
     The order is the one :meth:`LibraryStore.load_papers` reads shards in (date,
@@ -222,7 +224,7 @@ def changed_papers(library: Any, index: LibraryIndex, touched: dict[str, dict[st
     for path in touched:
         entry = index.files.get(path)
         if entry is not None:
-            affected.update(d.get("id") for d in docs_of(entry))
+            affected.update(paper_id for d in docs_of(entry) if isinstance(paper_id := d.get("id"), str))
     before_pairs = {(old["category"], old["date"]) for old in touched.values() if old is not None}
     listing: set[tuple[str, str]] = set()
     if search is not None:
@@ -235,7 +237,6 @@ def changed_papers(library: Any, index: LibraryIndex, touched: dict[str, dict[st
         by_pair.setdefault((entry["category"], entry["date"]), []).append(entry)
     entries = {e["path"]: e for pair in listing for e in by_pair.get(pair, [])}
     entries.update({path: index.files[path] for path in touched if path in index.files})
-    affected.discard(None)  # type: ignore[arg-type]
     pairs = [(entry, docs_of(entry)) for entry in entries.values()]
     papers = merge_in_library_order(pairs, affected)
     return papers, affected - {p.id for p in papers}

@@ -61,12 +61,13 @@ def papers_from_docs(docs: Iterable[dict[str, Any]], refs: dict[tuple[str, str],
     ``refs`` caches one DigestRef per (category, date); pass the same dict for a
     whole load so 200,000 papers share a few thousand DigestRef objects.
     """
-    papers = []
+    papers: list[Paper] = []
     append = papers.append
     for doc in docs:
         paper = Paper(*_get_items(doc))
-        digests = []
-        for category, date in paper.digests:
+        digests: list[DigestRef] = []
+        pairs: Any = paper.digests  # still the document's [category, date] pairs
+        for category, date in pairs:
             ref = refs.get((category, date))
             if ref is None:
                 ref = refs[(category, date)] = DigestRef(category, date)
@@ -93,13 +94,14 @@ def papers_from_rows(
     if shared is None:
         shared = {}
     intern = shared.setdefault
-    papers = []
+    papers: list[Paper] = []
     append = papers.append
     get_ref = refs.get
     for row in rows:
         paper = Paper(*row)
-        digests = []
-        for category, date in paper.digests:
+        digests: list[DigestRef] = []
+        pairs: Any = paper.digests  # still the row's [category, date] pairs
+        for category, date in pairs:
             ref = get_ref((category, date))
             if ref is None:
                 ref = refs[(category, date)] = DigestRef(intern(category, category), intern(date, date))

@@ -24,9 +24,11 @@ right again (see :mod:`.staterepair`), so no act of its user is lost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 #: How far ahead of this machine's clock a stamp may be and still apply now.
@@ -35,7 +37,7 @@ _ONE = timedelta(microseconds=1)
 
 _DIGITS = str.maketrans("0123456789", "0000000000")
 _SHAPE = "0000-00-00T00:00:00.000000Z\n"
-_DATE = itemgetter(slice(0, 10))
+_DATE: Callable[[Any], str] = itemgetter(slice(0, 10))  # a stamp's date
 
 
 def stamp_now() -> str:

@@ -62,8 +62,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ..models import PaperState
-from .common import StoreError, bare_id, gc_paused
+from ..models import PaperState, bare_id
+from .common import StoreError, gc_paused
 from .dbfiles import LOCK_TIMEOUT
 from .legacy import LegacyStateError, read_legacy_state
 from .merged import MergedState

@@ -28,7 +28,9 @@ def columns_changes(
     skipped = 0
     problem: str | None = None
     for number, doc in table.items():
-        parts = [doc.get(k) for k in ("field", "keys", "values", "stamps")] if type(doc) is dict else None
+        parts: list[Any] | None = (
+            [doc.get(k) for k in ("field", "keys", "values", "stamps")] if type(doc) is dict else None
+        )
         if (parts is None or type(parts[0]) is not str or not all(type(p) is list for p in parts[1:])
                 or not len(parts[1]) == len(parts[2]) == len(parts[3])):
             # Without lists of one length, which value belongs to which key is unknown.

@@ -252,7 +252,7 @@ def _decode_lines(body: bytes, rows: int, first_number: int, result: StateFileRe
 
 
 def _read_from(fd: int, start: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         chunk = os.pread(fd, 1 << 22, start)
         if not chunk:
