@@ -161,14 +161,21 @@ class ReadingListActions(_Base):
 
     # -- the sidebar --------------------------------------------------------------------------
     def action_toggle_sidebar(self) -> None:
-        """Show or hide the sidebar (shown by default from 120 columns)."""
+        """Go to the sidebar (showing it if hidden); from inside it, hide it.
+
+        From 120 columns the sidebar is shown but the list has the keys: the
+        first ``L`` must take the user into it, not hide what they want to use.
+        """
         sidebar = self.query_one(Sidebar)
+        if sidebar.display and not sidebar.has_focus:
+            sidebar.focus()
+            return
         shown = sidebar.display
         self.set_class(shown, "-sidebar-off")
         self.set_class(not shown, "-sidebar-on")
         if not shown:
             sidebar.focus()
-        elif sidebar.has_focus:
+        else:
             self.paper_list.focus()
 
     def on_sidebar_applied(self, event: Sidebar.Applied) -> None:
