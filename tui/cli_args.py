@@ -169,34 +169,53 @@ def build_command_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _TagParser(argparse.ArgumentParser):
-    """``tag add|remove``: a NAME written ``-name`` (the reader's way of taking a tag off)
-    is said for what it is, not as argparse's "the following arguments are required"."""
+class _NameParser(argparse.ArgumentParser):
+    """``tag add|remove NAME ID...``, ``search save|remove NAME``: a NAME written ``-name`` (the
+    reader's way of taking a tag off) is said for what it is, however many ids follow, not as
+    argparse's "the following arguments are required" or "unrecognized arguments"."""
 
     _given: list[str] = []
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
         self._given = list(sys.argv[1:] if args is None else args)
-        return super().parse_known_args(args, namespace)
+        namespace, extras = super().parse_known_args(args, namespace)
+        if any(arg.startswith("-") for arg in extras):
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
 
     def error(self, message: str):  # type: ignore[override]
         given = self._given[: self._given.index("--")] if "--" in self._given else self._given
         known = self._option_string_actions
+        takes_name = any(action.dest == "name" for action in self._actions)
         dashed = [arg for arg in given if arg.startswith("-") and arg.split("=", 1)[0] not in known]
-        if dashed and not dashed[0][1:2].isdigit():
+        if takes_name and dashed and not dashed[0][1:2].isdigit() and not self._after_name(dashed[0]):
             name = dashed[0].lstrip("-")
-            super().error(
-                f"a tag name cannot start with '-' ({dashed[0]!r}); to take the tag {name!r} off: "
-                f"arxiv-reader tag remove {name} ID..."
-            )
+            if self.prog.split()[-2:-1] == ["tag"]:
+                super().error(
+                    f"a tag name cannot start with '-' ({dashed[0]!r}); to take the tag {name!r} off: "
+                    f"arxiv-reader tag remove {name} ID..."
+                )
+            super().error(f"a saved search's name cannot start with '-' ({dashed[0]!r})")
         super().error(message)
+
+    def _after_name(self, arg: str) -> bool:
+        """Whether ``arg`` came after the name (a query word of ``search save``, such as ``-video``)."""
+        takes_value = {option for option, action in self._option_string_actions.items() if action.nargs != 0}
+        previous = ""
+        for word in self._given:
+            if word == arg:
+                return False
+            if not word.startswith("-") and previous not in takes_value:  # the name (not --home's DIR)
+                return True
+            previous = word
+        return False
 
 
 def _add_reading_list(add, common: argparse.ArgumentParser) -> None:
     """The reading list's subcommands: tag, tags, note, search, alerts."""
 
     def actions(parser: argparse.ArgumentParser, command: str):
-        parser_class = _TagParser if command == "tag" else argparse.ArgumentParser
+        parser_class = _NameParser
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=parser_class)
 
         def action(name: str) -> argparse.ArgumentParser:
@@ -227,6 +246,8 @@ def _add_reading_list(add, common: argparse.ArgumentParser) -> None:
     p_save = search("save")
     p_save.add_argument("name", metavar="NAME", help="the name (@NAME in queries)")
     p_save.add_argument("query", nargs=argparse.REMAINDER, metavar="QUERY", help="the query: every word after NAME")
+    p_save.add_argument("--force", action="store_true",
+                        help="replace the saved search NAME when it holds another query (before NAME, or last)")
     search("list").add_argument(
         "--format", choices=("table", "jsonl"), default="table", help="output (default: table)"
     )
@@ -268,10 +289,7 @@ def protect_query_values(argv: list[str]) -> tuple[list[str], list[str]]:
 
     def keep(value: str) -> None:
         out.append(f"--query={_QUERY_MARK}{len(queries)}")
-        readable = _readable_argument(value)
-        if readable != value:
-            print(f"arxiv-reader: the query is not UTF-8; read as Latin-1: {readable!r}", file=sys.stderr)
-        queries.append(readable)
+        queries.append(readable_text(value, "the query"))
 
     index = 0
     while index < len(argv):
@@ -315,8 +333,36 @@ def _readable_argument(value: str) -> str:
             return raw.decode("latin-1")
 
 
+def readable_text(value: str, what: str) -> str:
+    """``value`` read by :func:`_readable_argument`, saying on standard error when its bytes
+    were not UTF-8 (``what`` names it: "the query")."""
+    readable = _readable_argument(value)
+    if readable != value:
+        shown = readable if len(readable) <= 60 else readable[:59] + "…"
+        print(f"arxiv-reader: {what} is not UTF-8; read as Latin-1: {shown!r}", file=sys.stderr)
+    return readable
+
+
+#: The subcommands' options and arguments that are text (not file names, which may be any
+#: bytes, nor ids, which are named as given when unknown), by their ``dest``, with what they are.
+_TEXT_ARGUMENTS = {
+    "name": "the name", "set": "the note", "key_template": "the key template",
+    "host": "the host", "public_url": "the public URL",
+}
+
+
 def restore_query(args: argparse.Namespace, queries: list[str]) -> None:
-    """Put back the query value :func:`protect_query_values` took out."""
+    """Put back the query value :func:`protect_query_values` took out, and read every other
+    text argument whose bytes are not UTF-8 as Latin-1, with a note (as the query): such a
+    value cannot be stored or printed as it is."""
     query = getattr(args, "query", None)
     if isinstance(query, str) and query.startswith(_QUERY_MARK):
         args.query = queries[int(query[len(_QUERY_MARK) :])]
+    elif isinstance(query, list):  # search save NAME QUERY...: every word after the name
+        args.query = [readable_text(word, "the query") for word in query]
+    for dest, what in _TEXT_ARGUMENTS.items():
+        value = getattr(args, dest, None)
+        if isinstance(value, str):
+            if dest == "name":
+                what = "the tag name" if args.command == "tag" else "the saved search's name"
+            setattr(args, dest, readable_text(value, what))

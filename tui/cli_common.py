@@ -81,7 +81,7 @@ def filter_with_query(
     if warnings and strict:
         raise CommandError(
             f"query {text!r}: " + "; ".join(warnings) + ". Nothing written "
-            "(fix the query, or add --lenient to export what the rest of it selects)",
+            "(fix the query or the saved search named, or add --lenient to export what the rest of it selects)",
             status=2,
         )
     for warning in warnings:

@@ -187,10 +187,13 @@ ACTION_HELP: dict[str, CommandHelp] = {
         ("arxiv-reader tag remove to-read 2201.12944",),
     ),
     "search save": CommandHelp(
-        "save QUERY under NAME (replacing what it held)",
+        "save QUERY under NAME",
         "Save QUERY (everything after NAME, so it may start with -) under NAME; parts of it that could not "
-        "be understood, unknown @names and cycles are said, but it is saved as typed.",
-        ("arxiv-reader search save mine au:wang cat:cs.CV", "arxiv-reader search save no-video -video"),
+        "be understood, unknown @names and cycles are said, but it is saved as typed. A NAME that already "
+        "holds another query is not replaced (exit status 1, the old query said) unless --force is given, "
+        "before NAME or as the last word.",
+        ("arxiv-reader search save mine au:wang cat:cs.CV", "arxiv-reader search save no-video -video",
+         "arxiv-reader search save --force mine au:wang"),
     ),
     "search list": CommandHelp(
         "list the saved searches with their counts",

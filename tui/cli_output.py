@@ -25,6 +25,15 @@ def write_text(text: str) -> None:
     _write_bytes(text.encode(encoding, errors="replace"), text)
 
 
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (text is then made inert before it is shown;
+    into a file or a pipe it is the data, as it is)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed, or a stand-in without a terminal
+        return False
+
+
 def _write_bytes(data: bytes, text: str) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (tests, an embedding program)

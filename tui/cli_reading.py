@@ -17,10 +17,11 @@ from rich.cells import cell_len
 
 from .cli import CommandError, new_ids_for, open_store, reading_snapshot, refuse_unknown_ids, resolve_ids
 from .cli_alerts import cmd_alerts
-from .cli_output import write_data, write_text
+from .cli_output import stdout_is_terminal, write_data, write_text
 from .core.models import bare_id, split_arxiv_id
 from .core.query import QueryEngine
-from .core.readinglist import BadName, ReadingList, Selector, tag_name
+from .core.query.nodes import NOTHING
+from .core.readinglist import BadName, ReadingList, Selector, mute_query, search_name, tag_name
 from .core.readinglist.names import MUTE, check_note
 from .core.safetext import escape_controls, inert_json, inert_text
 from .external_editor import EditorError, configured_editor, edit_text, keep_recovery
@@ -53,21 +54,25 @@ def cmd_tag(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     reading = ReadingList(store)
     known = store.known_ids()
-    carrying = reading.tags().get(name, frozenset()) if args.action == "remove" else frozenset()
-    known |= carrying  # a paper whose digests were removed can still lose its tag
+    carrying = reading.tags().get(name, frozenset())
+    if args.action == "remove":
+        known |= carrying  # a paper whose digests were removed can still lose its tag
     ids, unknown = resolve_ids(args.ids, known)
-    if ids:
-        if args.action == "add":
-            reading.change_tags(ids, add=[name])
-            print(f"tagged {escape_controls(name)}: {_ids_text(ids)}")
-        else:
-            had = [i for i in ids if bare_id(i) in carrying]
-            if had:
-                reading.change_tags(had, remove=[name])
-                print(f"took the tag {escape_controls(name)} off: {_ids_text(had)}")
-            lacking = [i for i in ids if i not in had]
-            if lacking:
-                print(f"not tagged {escape_controls(name)} (nothing to take off): {_ids_text(lacking)}")
+    had = [i for i in ids if bare_id(i) in carrying]
+    lacking = [i for i in ids if i not in had]
+    shown = escape_controls(name)
+    # Only the papers it changes are written; the others are said for what they are.
+    if args.action == "add":
+        change, done = lacking, f"tagged {shown}"
+        unchanged, said = had, f"already tagged {shown} (nothing to add)"
+    else:
+        change, done = had, f"took the tag {shown} off"
+        unchanged, said = lacking, f"not tagged {shown} (nothing to take off)"
+    if change:
+        reading.change_tags(change, **{args.action: [name]})
+        print(f"{done}: {_ids_text(change)}")
+    if unchanged:
+        print(f"{said}: {_ids_text(unchanged)}")
     refuse_unknown_ids(unknown, ids)
     return 0
 
@@ -117,7 +122,10 @@ def cmd_note(args: argparse.Namespace) -> int:
     if args.set is None and not args.edit:
         if not current:
             raise CommandError(f"{key} has no note" + ("" if known else " (and is not in the library)"))
-        write_text(inert_text(current) + "\n")
+        if stdout_is_terminal():  # shown: nothing in it may drive the terminal
+            write_text(inert_text(current) + "\n")
+        else:  # into a file or a pipe: the note as stored (as export does)
+            write_data(current + "\n")
         return 0
     if not known:
         raise CommandError(f"not an arXiv id in the library: {escape_controls(args.id)}; nothing changed")
@@ -167,7 +175,8 @@ def _edit(key: str, current: str, home: Path) -> str | None:
         kept = ""
         if error.text is not None and error.text.rstrip() != current.rstrip():  # the user's words: not lost
             kept = f". What the editor left is kept in {keep_recovery(error.text, home / 'recovered', f'note-{key}')}"
-        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was{kept}") from None
+        raise CommandError(f"{escape_controls(str(error))}; the note is left as it was{kept}",
+                           status=130 if error.interrupted else 1) from None
 
 
 # -- saved searches ------------------------------------------------------------------------
@@ -201,24 +210,45 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _save(args: argparse.Namespace) -> int:
-    from .cli_args import _readable_argument
-
-    text = " ".join(_readable_argument(word) for word in args.query)
+    words = list(args.query)  # bytes that were not UTF-8 already read as Latin-1 (cli_args.restore_query)
+    force = args.force
+    if words and words[-1] == "--force":  # the query is every word after NAME: --force may end it
+        words.pop()
+        force = True
+    text = " ".join(" ".join(words).split())
     store = open_store(args.home)
     reading = ReadingList(store)
     try:
-        name = reading.save_search(args.name, text)
+        name = search_name(args.name)
     except BadName as error:
         raise _bad_name(error) from None
+    before = reading.searches().get(name)
+    if text and before == text:
+        print(f"@{escape_controls(name)} already holds this query; nothing changed")
+        return 0
+    if text and before is not None and not force:
+        raise CommandError(f"not saved: @{escape_controls(name)} already holds: {escape_controls(before)}; "
+                           "to replace it, add --force")
+    try:
+        name = reading.save_search(name, text)
     except ValueError as error:
         raise CommandError(f"{error}: arxiv-reader search save NAME QUERY", status=2) from None
     snapshot = reading.snapshot()
     selector = Selector(QueryEngine([]), snapshot, {})
     for warning in selector.parse(snapshot.searches[name], inside=name).warnings:
         print(f"arxiv-reader: query: {escape_controls(warning)}", file=sys.stderr)
-    print(f"saved @{escape_controls(name)}: {escape_controls(snapshot.searches[name])}")
+    shown = escape_controls(snapshot.searches[name])
+    if before is None:
+        print(f"saved @{escape_controls(name)}: {shown}")
+    else:
+        print(f"replaced @{escape_controls(name)} (was: {escape_controls(before)}): {shown}")
     if name == MUTE:
-        print("its matches are now hidden everywhere, unless a query says is:muted")
+        muting = mute_query(snapshot)
+        if muting is None or muting.root is NOTHING:  # a cycle or an unknown @name: it matches nothing
+            print("it hides nothing: the query matches nothing (see above); to fix it: "
+                  "arxiv-reader search save --force mute QUERY")
+        else:
+            print("its matches are now hidden everywhere, unless a query says is:muted")
     return 0
 
 

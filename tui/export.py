@@ -32,6 +32,7 @@ from .core.cite.bibfile import overwrite_losses, plan_append
 from .core.cite.bibread import line_of
 from .core.models import Paper, PaperState
 from .core.records import jsonl
+from .cli_output import stdout_is_terminal
 from .core.safetext import escape_controls, inert_text
 from .core.userfile import (
     UserFileError,
@@ -254,13 +255,6 @@ def key_template_from(args: argparse.Namespace) -> str:
     return config.citations.key_template
 
 
-def _on_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):  # closed, or a stand-in without a terminal
-        return False
-
-
 def run_export(
     args: argparse.Namespace,
     papers: Sequence[Paper],
@@ -283,7 +277,7 @@ def run_export(
         else:
             text = render(args.format, papers, states, key_template, universe, reading, getattr(args, "notes", False))
             if args.output == "-" or args.output == "/dev/stdout":  # on a terminal: inert
-                write_data(inert_text(text) if _on_terminal() else text)
+                write_data(inert_text(text) if stdout_is_terminal() else text)
                 return 0
             result = write_export(args.output, text, args.format, len(papers), force=args.force)
             target = args.output

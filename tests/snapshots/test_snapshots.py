@@ -161,7 +161,8 @@ def test_cursor_row_without_colour(tmp_path, snap_compare, monkeypatch):
 
 def test_sidebar_and_note(tmp_path, snap_compare):
     """The reading list at 130x35: the sidebar at the left, focused (All 166/166, Unread,
-    New, Starred; @llm; #survey 1/1 and #to-read 2/2, counts without the 28 muted papers),
+    New, Starred; @llm; "@mute (hidden)" counting the 28 muted papers; #survey 1/1 and #to-read
+    2/2, counts without the muted papers),
     "#to-read" highlighted and applied: two papers with their tags after the title, the
     second under the cursor; the detail shows "Tags: #survey #to-read" and "Your note"
     above the abstract; the status line ends "1 muted hidden" (a third to-read paper)."""

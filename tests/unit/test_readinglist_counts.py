@@ -67,7 +67,7 @@ def brute(library: Library, states, snapshot: Snapshot) -> dict[str, tuple[int, 
     selector = Selector(library.engine, snapshot, states)
     out = {}
     queries = {"all": "", "unread": "is:unread", "new": "is:new", "starred": "is:starred"}
-    queries |= {f"search:{n}": f"@{n}" for n in snapshot.searches if n != "mute"}
+    queries |= {f"search:{n}": f"@{n}" if n != "mute" else "is:muted" for n in snapshot.searches}  # mute: what it hides
     queries |= {f"tag:{n}": f"tag:{n}" for n in snapshot.tags}
     for key, text in queries.items():
         found = selector.select(text).indices

@@ -16,18 +16,20 @@ from ..core.safetext import escape_controls, inert_text
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Asks a yes/no question; dismisses with True (yes) or False."""
+    """Asks a yes/no question; dismisses with True (yes) or False. When yes would throw
+    something away (``destructive``), the no button has the focus, so that a stray Enter keeps it."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", destructive: bool = False) -> None:
         super().__init__()
         self.question = question
         self.yes_label = yes
         self.no_label = no
+        self.destructive = destructive
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -37,7 +39,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.no_label, id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no" if self.destructive else "#yes", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

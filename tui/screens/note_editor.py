@@ -94,5 +94,6 @@ class NoteEditor(ModalScreen[str | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog("Discard the changes to this note?", yes="Discard", no="Keep editing"),
+        self.app.push_screen(ConfirmDialog("Discard the changes to this note?", yes="Discard", no="Keep editing",
+                                           destructive=True),
                              answered)

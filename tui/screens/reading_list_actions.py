@@ -9,7 +9,7 @@ the detail and the status line and searches again when the result may differ.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from ..core.readinglist import MUTE
@@ -40,6 +40,41 @@ def terminal_editor_usable(app) -> bool:
 
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def tag_notice(change: TagChange, what: str, had: Mapping[str, int], count: int) -> str:
+    """What a tag change did to ``count`` papers (``what``), ``had`` saying how many of them
+    had each tag before: only what changed is said as done (not "untagged" for a tag that
+    was not there)."""
+    one = count == 1
+
+    def names(tags: list[str]) -> str:
+        return " ".join(f"#{name}" for name in tags)
+
+    def how_many(tags: list[str], say) -> str:
+        """The partial counts, for several papers: " (2 already were)", " (#a: 2 ...; #b: 1 ...)"."""
+        partial = [name for name in tags if 0 < had[name] < count] if not one else []
+        if not partial:
+            return ""
+        if len(tags) == 1:
+            return f" ({say(had[tags[0]])})"
+        return " (" + "; ".join(f"#{name}: {say(had[name])}" for name in partial) + ")"
+
+    parts = []
+    added = [name for name in change.add if had[name] < count]
+    if added:
+        parts.append("tagged " + names(added)
+                     + how_many(added, lambda n: f"{n:,} already {'was' if n == 1 else 'were'}"))
+    already = [name for name in change.add if had[name] == count]
+    if already:
+        parts.append(("already tagged " if one else "all already tagged ") + names(already))
+    removed = [name for name in change.remove if had[name]]
+    if removed:
+        parts.append("untagged " + names(removed) + how_many(removed, lambda n: f"only {n:,} had it"))
+    absent = [name for name in change.remove if not had[name]]
+    if absent:
+        parts.append(f"nothing to take off: {names(absent)}" if one else f"no paper had {names(absent)}")
+    return f"{what}: " + "; ".join(parts) + (" (saved)." if added or removed else " (nothing changed).")
 
 
 class ReadingListActions(_Base):
@@ -126,14 +161,21 @@ class ReadingListActions(_Base):
 
     # -- the sidebar --------------------------------------------------------------------------
     def action_toggle_sidebar(self) -> None:
-        """Show or hide the sidebar (shown by default from 120 columns)."""
+        """Go to the sidebar (showing it if hidden); from inside it, hide it.
+
+        From 120 columns the sidebar is shown but the list has the keys: the
+        first ``L`` must take the user into it, not hide what they want to use.
+        """
         sidebar = self.query_one(Sidebar)
+        if sidebar.display and not sidebar.has_focus:
+            sidebar.focus()
+            return
         shown = sidebar.display
         self.set_class(shown, "-sidebar-off")
         self.set_class(not shown, "-sidebar-on")
         if not shown:
             sidebar.focus()
-        elif sidebar.has_focus:
+        else:
             self.paper_list.focus()
 
     def on_sidebar_applied(self, event: Sidebar.Applied) -> None:
@@ -177,20 +219,12 @@ class ReadingListActions(_Base):
 
         def answered(change: TagChange | None) -> None:
             if change is not None and self.user is not None:
+                had = {name: sum(1 for i in ids if name in keeper.tags_of(i)) for name in change.add + change.remove}
                 if keeper.change_tags(ids, change.add, change.remove, self.user.states):
-                    self.notify(self._tag_notice(change, what), timeout=4, markup=False)
+                    self.notify(tag_notice(change, what, had, len(ids)), timeout=4, markup=False)
                     self.reading_list_changed()
 
         self.app.push_screen(TagInput(what, current, keeper.tag_names), answered)
-
-    @staticmethod
-    def _tag_notice(change: TagChange, what: str) -> str:
-        parts = []
-        if change.add:
-            parts.append("tagged " + " ".join(f"#{name}" for name in change.add))
-        if change.remove:
-            parts.append("untagged " + " ".join(f"#{name}" for name in change.remove))
-        return f"{what}: " + "; ".join(parts) + " (saved)."
 
     # -- notes ------------------------------------------------------------------------------------
     def action_edit_note(self) -> None:
@@ -257,7 +291,7 @@ class ReadingListActions(_Base):
 
             self.app.push_screen(ConfirmDialog(
                 f"The note on {paper.id} was changed elsewhere (another reader or the note command) since you "
-                f"began editing. Replace it with yours?", yes="Replace", no="Keep editing"), answered)
+                f"began editing. Replace it with yours?", yes="Replace", no="Keep editing", destructive=True), answered)
             self.reading_list_states_changed([paper.id], elsewhere=True)  # the detail shows the other text
             return
         self._write_note(paper, text)
@@ -281,11 +315,16 @@ class ReadingListActions(_Base):
         def answered(name: str | None) -> None:
             if name is None or self.user is None:
                 return
-            replaced = name in saved
+            before = self.reading_list.snapshot.searches.get(name)  # afresh: the CLI may have saved meanwhile
+            if before == " ".join(text.split()):
+                self.notify(f"@{name} already holds this query; nothing changed.", markup=False)
+                return
             kept = self.reading_list.save_search(name, text, self.user.states)
             if kept is not None:
                 what = "hidden everywhere unless a query says is:muted" if kept == MUTE else f"@{kept} finds it"
-                self.notify(f"{'Replaced' if replaced else 'Saved'} @{kept}: {text} ({what}).", markup=False)
+                was = "" if before is None else f" (was: {before})"
+                self.notify(f"{'Saved' if before is None else 'Replaced'} @{kept}{was}: {text} ({what}).",
+                            markup=False)
                 self.reading_list_changed()
 
         self.app.push_screen(SaveSearchDialog(text, saved), answered)

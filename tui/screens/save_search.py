@@ -1,8 +1,9 @@
 """Naming the current query as a saved search (``@`` or the palette).
 
 Enter answers the name typed (checked as the store will keep it; a bad one is
-said under the input); a name already saved is replaced, and the dialog says
-so before. Escape answers ``None``.
+said under the input). A name already saved for another query is said as it is
+typed, and replaced only when the user says yes to a question that shows the
+old query (no has the focus). Escape answers ``None``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from ..core.readinglist import MUTE, BadName, search_name
+from .dialogs import ConfirmDialog
 
 
 class SaveSearchDialog(ModalScreen[str | None]):
@@ -61,4 +63,18 @@ class SaveSearchDialog(ModalScreen[str | None]):
         except BadName as error:
             self.query_one("#save-search-note", Label).update(str(error))
             return
-        self.dismiss(name)
+        old = self.saved.get(name)
+        if old is None or old == " ".join(self.query_text.split()):
+            self.dismiss(name)
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self.dismiss(name)
+            else:
+                self.query_one("#save-search-note", Label).update(f"@{name} kept as it was; type another name")
+
+        what = "hides its matches everywhere" if name == MUTE else "is saved"
+        self.app.push_screen(ConfirmDialog(
+            f"@{name} {what} as: {old}\nReplace it with: {self.query_text}?", yes="Replace", no="Keep it",
+            destructive=True), answered)

@@ -98,8 +98,10 @@ class TagField(Input):
         unsafe = [w for w in word if _unsafe(w)]
         self.post_message(self.Refused(unsafe[0] if unsafe else text))
 
-    async def _on_key(self, event: events.Key) -> None:
-        # Textual's input drops a character it cannot print, silently: say so instead.
+    # ``on_key``/``on_paste`` run before Input's own handlers (a subclass's come first), and
+    # prevent_default() keeps those from running: Textual's input would drop the character silently.
+    async def on_key(self, event: events.Key) -> None:
+        """Refuse a character no tag may hold (typed) instead of dropping it silently."""
         char = event.character
         if char is not None and len(char) == 1 and not event.key.startswith("ctrl+") and _unsafe(char) \
                 and char not in "\r\n\x1b\x7f\x08":
@@ -107,7 +109,8 @@ class TagField(Input):
             event.prevent_default()
             self._refuse(char)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        """Refuse a pasted line holding a character no tag may hold (nothing of it is put in)."""
         line = event.text.splitlines()[0] if event.text else ""
         if _unsafe(line):
             event.stop()
@@ -146,10 +149,15 @@ class TagInput(ModalScreen[TagChange | None]):
     def on_mount(self) -> None:
         self.query_one(TagField).focus()
 
+    #: The word a refused character would have made, until Enter says it again (a burst of
+    #: keys may end in Enter before the error could be read: the first Enter does not apply).
+    _refused_word: str | None = None
+
     @on(TagField.Refused)
     def _refused(self, event: TagField.Refused) -> None:
         """The command line's message for the name, and nothing typed in."""
         event.stop()
+        self._refused_word = event.word
         try:
             parse_tag_words(event.word)
         except BadName as error:
@@ -160,6 +168,12 @@ class TagInput(ModalScreen[TagChange | None]):
     @on(Input.Submitted, "#tag-field")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._refused_word is not None:
+            self.query_one("#tag-error", Label).update(
+                f"Not applied: a character no tag name may hold was left out ({escape_controls(self._refused_word)}"
+                "). Check the names; Enter applies them as they are now.")
+            self._refused_word = None
+            return
         try:
             change = parse_tag_words(event.value)
         except BadName as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len, set_cell_size
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -27,12 +28,17 @@ _DEFAULT_WIDTH = 30
 
 
 def row_text(item: ListCount, width: int, current: bool = False) -> Content:
-    """One row: the list's name, then ``unread/total`` at the right edge (``width`` cells)."""
+    """One row: the list's name, then ``unread/total`` at the right edge (``width`` cells).
+
+    Measured in terminal cells, not characters: a CJK character takes two, a combining
+    mark none (``#i̇stanbul``), so every row's counts end at the same column."""
     counts = f"{item.unread:,}/{item.total:,}" if item.key != "unread" else f"{item.total:,}"
     mark = "▸ " if current else "  "
     room = max(width - len(counts) - len(mark) - 1, 4)
-    label = item.label if len(item.label) <= room else item.label[: room - 1] + "…"
-    gap = " " * max(width - len(mark) - len(label) - len(counts), 1)
+    label = item.label
+    if cell_len(label) > room:
+        label = set_cell_size(label, room - 1).rstrip() + "…"  # a wide character cut in two is left out
+    gap = " " * max(width - len(mark) - cell_len(label) - len(counts), 1)
     return Content.assemble(
         (mark, "bold"), (label, "bold" if current else ""), gap, (counts, "$text-muted" if not current else "bold"),
     )

@@ -25,7 +25,7 @@ class Selection:
     query: Query
     indices: list[int]
     hidden: int = 0
-    #: What the query and the mute search ignored (the mute search's prefixed "mute search:").
+    #: What the query and the mute search ignored (the mute search's said as @mute's).
     warnings: list[str] = field(default_factory=list)
 
 
@@ -84,5 +84,7 @@ class Selector:
         hidden = 0
         if muting is not None:
             found, hidden = muting.apply(query, found)
-            warnings += [f"mute search: {warning}" for warning in muting.warnings]
+            # Said as @mute's, not the query's: a typo in mute must not send the user to their own query.
+            warnings += [f"in @mute, the saved search that hides papers (not in your query): {warning}"
+                         for warning in muting.warnings]
         return Selection(query, found, hidden, warnings)
