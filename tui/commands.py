@@ -157,7 +157,8 @@ READING_LIST_COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "sidebar", "L", "toggle_sidebar", "Lists",
-        "Go to the sidebar of lists (views, saved searches and tags with their counts); inside it, hide it.", key_display="L",
+        "Go to the sidebar of lists (views, saved searches and tags with their counts); inside it, hide it.",
+        key_display="L",
     ),
     Command(
         "save_search", "at", "save_search", "Save search", "Save the query in the filter under a name (@name).",
