@@ -186,6 +186,9 @@ class SearchFiles:
         try:
             papers, removed = changed_papers(self.library, index, touched, search)
             total = len(search)
+        except IndexDamaged as exc:  # found while reading its listings (a checksum, a row)
+            self.rebuild(index, exc)
+            return
         finally:
             search.close()
         self._apply(index, before, papers, removed, total)
