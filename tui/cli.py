@@ -119,9 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:
+        from .core.index import IndexUnavailable
         from .core.store import StoreError
 
-        if not isinstance(error, (StoreError, OSError)):
+        if not isinstance(error, (StoreError, OSError, IndexUnavailable)):  # (the index: see Store.answer)
             raise
         # A full disk, a read-only remount, a data folder that is a file...: one line, exit 1.
         _notice(_describe_failure(error))

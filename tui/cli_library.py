@@ -84,23 +84,28 @@ def cmd_list(args: argparse.Namespace) -> int:
         _notice(f"no library at {args.home or default_home()}: import digests first (arxiv-reader import PATH)")
         return 0  # nothing was asked to match (as for an empty library)
     store = open_store(args.home, read_only=True)
-    index = store.open_index()  # answers from the index: the library is never loaded
     states = store.states()
-    if not len(index) and not args.query.strip():
+    if not len(store.open_index()) and not args.query.strip():  # (answers from the index: nothing loaded)
         _notice("the library is empty: import digests first (arxiv-reader import PATH)")
         return 0  # nothing was asked to match
     reading = reading_snapshot(store)
     if uses_reading_list(args.query, reading):  # tags, notes, @name, muting: the loaded library answers
         return _list_loaded(args, store, states, reading)
-    docs = query_docs(store, index, args.query)
-    if not docs:
+
+    def answer(index) -> str | None:
+        docs = query_docs(store, index, args.query)
+        if args.limit is not None:
+            docs = docs[: max(args.limit, 0)]
+        if not docs:
+            return None
+        if args.format == "jsonl":  # (whole before printed: damage found on the way is repaired first)
+            return jsonl([index.paper(d) for d in docs], states, reading.tags, reading.notes)
+        return table_lines(index.rows(docs), states)
+
+    out = store.answer(answer)  # asked again of a rebuilt index if this one is found damaged
+    if out is None:
         raise CommandError(f"no paper matches the query {args.query!r}")
-    if args.limit is not None:
-        docs = docs[: max(args.limit, 0)]
-    if args.format == "jsonl":
-        write_data(jsonl((index.paper(d) for d in docs), states, reading.tags, reading.notes))
-    else:
-        write_text(table_lines(index.rows(docs), states))
+    (write_data if args.format == "jsonl" else write_text)(out)
     return 0
 
 
@@ -141,7 +146,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from .cli_index import stats_lines
 
     store = open_store(args.home, read_only=True)
-    out = [*stats_lines(store, store.open_index()), *_device_lines(store)]
+    out = [*store.answer(lambda index: stats_lines(store, index)), *_device_lines(store)]
     write_text("".join(escape_controls(line) + "\n" for line in out))  # categories, dates, devices: from files
     return 0
 
@@ -172,20 +177,23 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not papers:
             raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
         return run_export(args, papers, states, universe=library, reading=reading)
-    index = store.open_index()
-    try:
-        docs = query_docs(store, index, args.query, strict=not args.lenient)
-    except QueryRefused as refused:
-        raise CommandError(
-            f"query {args.query!r}: {refused}. Nothing written "
-            "(fix the query, or add --lenient to export what the rest of it selects)",
-            status=2,
-        ) from None
-    if not docs:
-        raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
-    papers = [index.paper(d) for d in docs]
-    return run_export(args, papers, states, universe=IndexUniverse(index, store.load_papers),
-                      reading=reading)
+
+    def answer(index) -> int:
+        try:
+            docs = query_docs(store, index, args.query, strict=not args.lenient)
+        except QueryRefused as refused:
+            raise CommandError(
+                f"query {args.query!r}: {refused}. Nothing written "
+                "(fix the query, or add --lenient to export what the rest of it selects)",
+                status=2,
+            ) from None
+        if not docs:
+            raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
+        papers = [index.paper(d) for d in docs]
+        return run_export(args, papers, states, universe=IndexUniverse(index, store.load_papers),
+                          reading=reading)
+
+    return store.answer(answer)  # asked again of a rebuilt index if this one is found damaged
 
 
 def cmd_config(args: argparse.Namespace) -> int:

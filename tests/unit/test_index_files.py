@@ -105,14 +105,18 @@ def test_damaged_header_and_section(built) -> None:
     path.write_bytes(bytes(data))
     assert index_status(built)[0] == "damaged"
     data = bytearray(original)
-    data[len(data) // 2] ^= 0xFF  # inside a section: caught by the deep check
+    data[len(data) // 2] ^= 0xFF  # inside a section: caught by its checksum, when opened or first read
     path.write_bytes(bytes(data))
-    index = open_index(built)
-    try:
-        with pytest.raises(IndexDamaged, match="checksum"):
+
+    def open_and_verify() -> None:
+        index = open_index(built)
+        try:
             index.verify()
-    finally:
-        index.close()
+        finally:
+            index.close()
+
+    with pytest.raises(IndexDamaged, match="checksum"):
+        open_and_verify()
 
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b"[]", b'{"kind": "something else"}'])

@@ -35,6 +35,9 @@ reader is meant to use; no call loads the library)::
                                              # order ("category" too); newest first is ascending ids
     days = index.day_runs()                  # (date, first doc, end doc) per latest-digest day
     index.stats(); index.doc_of("2201.12944"); index.all_docs()
+    rows = store.answer(lambda index: index.rows(index.search(query).first))
+                                             # the same, asked again of a rebuilt index when
+                                             # reading finds the index damaged (with a message)
 
 Documents are ids in newest-first order (latest digest date, then id,
 descending), the order :meth:`Store.load_papers` returns. ``index_states``
@@ -48,9 +51,9 @@ does on loaded papers.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
@@ -64,6 +67,8 @@ from .readers import Readers, ReaderSession, Seen
 from .removal import RemoveReport, remove_digests
 from .session import SessionFile, session_end
 from .state import StateStore
+
+T = TypeVar("T")
 
 
 class Store:
@@ -220,6 +225,12 @@ class Store:
             self._index = index
             self._index_stamp = stamp
         return index
+
+    def answer(self, question: Callable[[SearchIndex], T]) -> T:
+        """``question(self.open_index())``, asked once more of a rebuilt index (with a message) when it
+        finds the index damaged while reading it: how every reader of the index should ask
+        (see :meth:`.search.SearchFiles.answer`). ``question`` may run twice: no writes before reading."""
+        return self.library_files.search.answer(self.open_index, question)
 
     def index_states(self, index: SearchIndex, names: Iterable[str] = ("read", "starred", "new")) -> dict[str, Any]:
         """Bitsets over ``index``'s documents for ``is:`` terms: ``read``, ``starred`` (the state,

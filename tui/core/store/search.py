@@ -27,14 +27,14 @@ manifest, and deletes the old files (their mappings stay valid until closed).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from filelock import Timeout
 
 from ..index import (
-    IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, open_index, read_manifest,
+    IndexDamaged, IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, open_index, read_manifest,
 )
 from ..merge import merge_papers
 from ..models import Paper
@@ -50,6 +50,7 @@ REBUILD_SHARE = 0.3
 ANNOUNCE_AT = 20_000
 #: Papers a whole build indexes per second on a 2-core machine (for the estimate said before one).
 BUILD_RATE = 15_000
+T = TypeVar("T")
 
 
 class SearchFiles:
@@ -95,6 +96,38 @@ class SearchFiles:
         except IndexUnavailable:
             pass
         return None
+
+    def answer(self, open_index: Callable[[], SearchIndex], question: Callable[[SearchIndex], T]) -> T:
+        """``question(open_index())``; when it finds the index damaged (a row or paper that cannot
+        be decoded, a section failing its checksum: :class:`IndexDamaged` raised while reading),
+        the index is rebuilt from the shards (with the message, as for damage found at opening)
+        and the question is asked once more, of the new index. Damage found again: a
+        :class:`StoreError` naming the file and what to do (never a traceback).
+
+        ``question`` must not have written anything before it reads the index (it may run twice).
+        """
+        try:
+            return question(open_index())
+        except IndexDamaged as exc:
+            self.repair(exc)
+        try:
+            return question(open_index())
+        except IndexDamaged as exc:
+            raise StoreError(
+                f"the search index is damaged ({exc.message}) even after a rebuild; remove the folder "
+                f"{self.directory} (derived data, rebuilt from the library by the next command)"
+            ) from None
+
+    def repair(self, problem: IndexUnavailable) -> None:
+        """Rebuild the index (with the message) after ``problem`` was found while reading it."""
+        try:
+            with self.library.lock:
+                self.rebuild(self.library.load_index(), problem, announce=True)
+        except Timeout:
+            raise StoreError(
+                f"the search index is damaged ({problem.message}) and another arxiv-reader is importing "
+                "into this library; try again when it is done"
+            ) from None
 
     def _open_or_rebuild(self, problem: IndexUnavailable) -> SearchIndex:
         index = self.library.load_index()
@@ -164,6 +197,9 @@ class SearchFiles:
         try:
             papers, removed = changed_papers(self.library, index, touched, search)
             total = len(search)
+        except IndexDamaged as exc:  # found while reading its listings (a checksum, a row)
+            self.rebuild(index, exc)
+            return
         finally:
             search.close()
         self._apply(index, before, papers, removed, total)
