@@ -209,3 +209,28 @@ def test_an_import_whose_index_update_fails_leaves_no_segment_behind(tmp_path, m
     except Exception:  # (what the import says is the next finding's)
         pass
     assert sorted(p.name for p in search_dir(home).iterdir()) == before
+
+
+@pytest.mark.parametrize("where", ["search a file", "index.json a folder"])
+def test_something_in_the_way_of_the_index_is_moved_aside_with_a_message(intact, home, capsys, where) -> None:
+    """``library/search`` a plain file, or ``search/index.json`` a folder: every command failed
+    ('File exists'), or rebuilt a whole segment each time and failed. Now it is moved aside
+    (never deleted: it may be the user's), named, and the index rebuilt."""
+    expected = run(intact, capsys, "list", "-q", "transf")[:2]
+    directory = search_dir(home)
+    if where == "search a file":
+        shutil.rmtree(directory)
+        directory.write_text("hi\n")
+        in_the_way = directory
+    else:
+        in_the_way = directory / "index.json"
+        in_the_way.unlink()
+        in_the_way.mkdir()
+        (in_the_way / "note").write_text("hi\n")
+    status, out, err = run(home, capsys, "list", "-q", "transf")
+    assert (status, out) == expected and "Traceback" not in err, err
+    assert str(in_the_way) in err and "safe to remove" in err and "moved it to" in err, err
+    moved = [p for p in in_the_way.parent.iterdir() if p.name.startswith(in_the_way.name + ".corrupt-")]
+    assert len(moved) == 1 and "hi" in (moved[0].read_text() if moved[0].is_file() else (moved[0] / "note").read_text())
+    assert len(list(directory.glob("seg-*.axs"))) == 1
+    assert run(home, capsys, "stats")[2] == ""  # once

@@ -39,11 +39,12 @@ from ..index import (
 from ..merge import merge_papers
 from ..models import Paper
 from .common import StoreError
-from .dbfiles import file_stamp
+from .dbfiles import file_stamp, quarantine
 from .index import LibraryIndex
 from .shards import papers_from_docs
 
 SEARCH_DIR = "search"
+MANIFEST = "index.json"
 #: An import that changed more than this share of the library's papers rebuilds the index whole.
 REBUILD_SHARE = 0.3
 #: A rebuild of more papers than this, found needed by a reader or command, is announced first.
@@ -164,12 +165,25 @@ class SearchFiles:
                 f"(about {max(1, round(count / BUILD_RATE))} s)..."
             )
         papers = self.library.merged_papers(index)
+        self._make_way()
         build_index(self.directory, papers, index.revision, _first_imports(index), self._extra(index))
         if problem is not None and (papers or problem.reason != "missing"):
             self.messages.append(
                 f"the search index was {problem.reason} ({problem.message}); rebuilt it from the "
                 f"{len(papers):,} papers of the library"
             )
+
+    def _make_way(self) -> None:
+        """Move aside what stands where the index's folder or manifest must be (a file named
+        ``search``, a folder named ``index.json``), saying so: it is not ours to delete."""
+        manifest = self.directory / MANIFEST
+        if self.directory.is_symlink() or self.directory.exists():
+            if not self.directory.is_dir():
+                quarantine(self.directory, f"{self.directory} is not a folder, where the search index (derived "
+                           "data, safe to remove) must be", self.messages)
+            elif manifest.is_dir() or (manifest.exists() and not manifest.is_file()):
+                quarantine(manifest, f"{manifest} is not a file, where the search index's manifest (derived "
+                           "data, safe to remove) must be", self.messages)
 
     def after_import(self, index: LibraryIndex, before: str, touched: dict[str, dict[str, Any] | None],
                      first: bool) -> None:
