@@ -234,3 +234,54 @@ def test_something_in_the_way_of_the_index_is_moved_aside_with_a_message(intact,
     assert len(moved) == 1 and "hi" in (moved[0].read_text() if moved[0].is_file() else (moved[0] / "note").read_text())
     assert len(list(directory.glob("seg-*.axs"))) == 1
     assert run(home, capsys, "stats")[2] == ""  # once
+
+
+def test_a_full_disk_during_an_import_says_what_was_stored_and_answers_after(tmp_path, capsys, monkeypatch) -> None:
+    """The review's tmpfs run: the import said 'cannot write the library' though the papers were
+    stored (only the index update failed), then list and stats failed outright."""
+    import errno
+
+    from tui.core.index import segment_file
+
+    files = sorted(DATA.rglob("*.md"))
+    home = tmp_path / "home"
+    Store(home).import_paths(files[:-1])
+    old = run(home, capsys, "list", "-q", "transf")[1]
+    real = segment_file.write_through_temporary
+
+    def full(path, fill):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(segment_file, "write_through_temporary", full)
+    status, out, err = run(home, capsys, "import", str(files[-1]))
+    assert status == 0 and "cannot write the library" not in err, err
+    assert "the papers were imported and the library saved, but the search index could not be updated" in err, err
+    assert "No space left on device" in err and "rebuilds it" in err, err
+    assert "papers new: " in out and "papers new: 0" not in out, out
+    # Still full: the old index (intact, out of date) answers, and says so.
+    status, out, err = run(home, capsys, "list", "-q", "transf")
+    assert (status, out) == (0, old) and "out of date" in err and "could not be rebuilt" in err, err
+    # No usable index at all and still full: one line naming the folder and what to do.
+    (search_dir(home) / "index.json").unlink()
+    status, out, err = run(home, capsys, "stats")
+    assert status == 1 and "Traceback" not in err and "make room" in err and str(search_dir(home)) in err, err
+    monkeypatch.setattr(segment_file, "write_through_temporary", real)  # room again
+    status, out, err = run(home, capsys, "list", "-q", "transf")
+    assert status == 0 and "rebuilt it" in err, err
+    from test_search_store import assert_index_is_the_library
+
+    assert_index_is_the_library(Store(home))
+
+
+def test_no_room_for_a_build_is_found_before_building(home, capsys, monkeypatch) -> None:
+    import os
+    from types import SimpleNamespace
+
+    from tui.core.index import directory as index_directory
+
+    monkeypatch.setattr(os, "statvfs", lambda path: SimpleNamespace(f_bavail=10, f_frsize=4096))
+    built = []
+    monkeypatch.setattr(index_directory, "build_segment", lambda *a, **k: built.append(a))
+    (search_dir(home) / "index.json").unlink()
+    status, _out, err = run(home, capsys, "list", "-q", "transf")
+    assert status == 1 and "a build needs about" in err and not built, err

@@ -91,21 +91,34 @@ def build_index(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     with FileLock(str(directory / _LOCK)):
-        check_writable(directory)  # before minutes of building, not after
+        new = _newest_first(papers)
+        check_writable(directory, len(new) * BYTES_PER_PAPER)  # before minutes of building, not after
         generation = _next_generation(directory)
         name = _segment_name(generation)
-        new = _newest_first(papers)
         with _discarded_on_failure(directory, generation):
             build_segment(directory / name, new, {"source": source}, _numbers(new, imported or {}))
             entry = {"file": name, "docs": len(new), "deleted": []}
             _commit(directory, generation, source, [entry], extra or {})
 
 
-def check_writable(directory: Path) -> None:
-    """Raise ``OSError`` (naming the file) unless a new manifest can replace the one in ``directory``."""
+#: Bytes of index per paper, about (583 MB for 200,000 real-shaped papers): the room a build needs.
+BYTES_PER_PAPER = 3_000
+
+
+def check_writable(directory: Path, need: int = 0) -> None:
+    """Raise ``OSError`` (naming the file) unless a new manifest can replace the one in ``directory``
+    and the file system has about ``need`` bytes free."""
     manifest = directory / MANIFEST
     if manifest.is_dir() or (manifest.exists() and not manifest.is_file()):
         raise IsADirectoryError(errno.EISDIR, "not a file: the index's manifest cannot be written", str(manifest))
+    try:
+        stats = os.statvfs(directory)
+    except (OSError, AttributeError):  # (no statvfs: Windows)
+        pass
+    else:
+        if stats.f_bavail * stats.f_frsize < need:
+            raise OSError(errno.ENOSPC, f"No space left on device (a build needs about {need / 1e6:,.0f} MB)",
+                          str(directory))
     probe = directory / f".{MANIFEST}.probe-{os.getpid()}"
     with open(probe, "wb"):
         pass
