@@ -14,9 +14,11 @@ Readers that mapped an old segment keep reading it until they reopen.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +91,58 @@ def build_index(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     with FileLock(str(directory / _LOCK)):
+        new = _newest_first(papers)
+        check_writable(directory, len(new) * BYTES_PER_PAPER)  # before minutes of building, not after
         generation = _next_generation(directory)
         name = _segment_name(generation)
-        new = _newest_first(papers)
-        build_segment(directory / name, new, {"source": source}, _numbers(new, imported or {}))
-        entry = {"file": name, "docs": len(new), "deleted": []}
-        _commit(directory, generation, source, [entry], extra or {})
+        with _discarded_on_failure(directory, generation):
+            build_segment(directory / name, new, {"source": source}, _numbers(new, imported or {}))
+            entry = {"file": name, "docs": len(new), "deleted": []}
+            _commit(directory, generation, source, [entry], extra or {})
+
+
+#: Bytes of index per paper, about (583 MB for 200,000 real-shaped papers): the room a build needs.
+BYTES_PER_PAPER = 3_000
+
+
+def check_writable(directory: Path, need: int = 0) -> None:
+    """Raise ``OSError`` (naming the file) unless a new manifest can replace the one in ``directory``
+    and the file system has about ``need`` bytes free."""
+    manifest = directory / MANIFEST
+    if manifest.is_dir() or (manifest.exists() and not manifest.is_file()):
+        raise IsADirectoryError(errno.EISDIR, "not a file: the index's manifest cannot be written", str(manifest))
+    try:
+        stats = os.statvfs(directory)
+    except (OSError, AttributeError):  # (no statvfs: Windows)
+        pass
+    else:
+        if stats.f_bavail * stats.f_frsize < need:
+            raise OSError(errno.ENOSPC, f"No space left on device (a build needs about {need / 1e6:,.0f} MB)",
+                          str(directory))
+    probe = directory / f".{MANIFEST}.probe-{os.getpid()}"
+    with open(probe, "wb"):
+        pass
+    os.unlink(probe)
+
+
+@contextmanager
+def _discarded_on_failure(directory: Path, first: int) -> Iterator[None]:
+    """Remove the segment files of generation ``first`` and later that no manifest names, when the
+    block fails (a full disk, a manifest that cannot be replaced): a failed write leaves nothing."""
+    try:
+        yield
+    except BaseException:
+        try:
+            named = {e["file"] for e in read_manifest(directory)["segments"]}
+        except IndexUnavailable:
+            named = set()
+        for path in directory.glob("seg-*.axs"):
+            try:
+                if int(path.stem[4:]) >= first and path.name not in named:
+                    os.unlink(path)
+            except (ValueError, OSError):
+                continue
+        raise
 
 
 def clear_index(directory: Path) -> None:
@@ -135,30 +183,43 @@ def add_segment(
     directory = Path(directory)
     with FileLock(str(directory / _LOCK)):
         manifest = read_manifest(directory, expect_source)
-        new = _newest_first(papers)
-        numbers = dict(imported or {})
-        entries = [dict(e, deleted=set(e["deleted"])) for e in manifest["segments"]]
-        segments = [Segment(directory / e["file"]) for e in entries]
-        gone = [p.id for p in new] + list(removed)
-        try:
-            for entry, segment in zip(entries, segments):
-                for paper_id in gone:
-                    local = segment.find_id(paper_id)
-                    if local is not None:
-                        entry["deleted"].add(local)
-            keep = _absorb_overlapping(new, entries, segments, numbers)
-            generation = _next_generation(directory, manifest)
-            out: list[dict[str, Any]] = []
-            if new:
-                name = _segment_name(generation)
-                build_segment(directory / name, new, {"source": source}, _numbers(new, numbers))
-                out.append({"file": name, "docs": len(new), "deleted": []})
-        finally:
-            for segment in segments:
-                segment.close()
-        out += [_entry(e) for e in entries[keep:] if len(e["deleted"]) < int(e["docs"])]
-        out, generation = _merge_tiers(directory, out, generation, source)
-        _commit(directory, generation, source, out, _extra(manifest, extra))
+        with _discarded_on_failure(directory, _next_generation(directory, manifest)):
+            _add_segment(directory, manifest, papers, source, imported, removed, extra)
+
+
+def _add_segment(
+    directory: Path,
+    manifest: dict[str, Any],
+    papers: Iterable[Paper],
+    source: str,
+    imported: Mapping[str, int] | None,
+    removed: Iterable[str],
+    extra: dict[str, Any] | None,
+) -> None:
+    new = _newest_first(papers)
+    numbers = dict(imported or {})
+    entries = [dict(e, deleted=set(e["deleted"])) for e in manifest["segments"]]
+    segments = [Segment(directory / e["file"]) for e in entries]
+    gone = [p.id for p in new] + list(removed)
+    try:
+        for entry, segment in zip(entries, segments):
+            for paper_id in gone:
+                local = segment.find_id(paper_id)
+                if local is not None:
+                    entry["deleted"].add(local)
+        keep = _absorb_overlapping(new, entries, segments, numbers)
+        generation = _next_generation(directory, manifest)
+        out: list[dict[str, Any]] = []
+        if new:
+            name = _segment_name(generation)
+            build_segment(directory / name, new, {"source": source}, _numbers(new, numbers))
+            out.append({"file": name, "docs": len(new), "deleted": []})
+    finally:
+        for segment in segments:
+            segment.close()
+    out += [_entry(e) for e in entries[keep:] if len(e["deleted"]) < int(e["docs"])]
+    out, generation = _merge_tiers(directory, out, generation, source)
+    _commit(directory, generation, source, out, _extra(manifest, extra))
 
 
 def build_segment(*args: Any, **kwargs: Any) -> None:
@@ -280,15 +341,21 @@ def merge_segments(directory: Path, max_segments: int = 1) -> bool:
         if all(len(g) == 1 and not entries[g[0]]["deleted"] for g in groups):
             return False
         generation = _next_generation(directory, manifest)
-        out: list[dict[str, Any]] = []
-        for group in groups:
-            if len(group) == 1 and not entries[group[0]]["deleted"]:
-                out.append(entries[group[0]])
-                continue
-            out.append(_merge_group(directory, [entries[i] for i in group], generation, manifest["source"]))
-            generation += 1
-        _commit(directory, generation - 1, manifest["source"], out, _extra(manifest, None))
+        with _discarded_on_failure(directory, generation):
+            _merge_groups(directory, manifest, entries, groups, generation)
         return True
+
+
+def _merge_groups(directory: Path, manifest: dict[str, Any], entries: list[dict[str, Any]],
+                  groups: list[list[int]], generation: int) -> None:
+    out: list[dict[str, Any]] = []
+    for group in groups:
+        if len(group) == 1 and not entries[group[0]]["deleted"]:
+            out.append(entries[group[0]])
+            continue
+        out.append(_merge_group(directory, [entries[i] for i in group], generation, manifest["source"]))
+        generation += 1
+    _commit(directory, generation - 1, manifest["source"], out, _extra(manifest, None))
 
 
 _CORE_KEYS = ("kind", "format", "generation", "source", "segments")

@@ -130,9 +130,11 @@ def import_locked(
         if not durable:
             flush_file_system(library.library)
         library.index_file.save(index)
-        library.search.after_import(index, before, touched, first)
+        library.search.keep_current(  # (the papers are stored now, whatever happens to the index)
+            "the papers were imported and the library saved",
+            lambda: library.search.after_import(index, before, touched, first))
     else:
-        library.search.ensure(index)
+        library.search.keep_current("the library is unchanged", lambda: library.search.ensure(index))
     for shard in stale_shards:
         if not any(e["shard"] == shard.relative_to(library.library).as_posix() for e in index.files.values()):
             try:

@@ -97,8 +97,10 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path], dry_run: bool =
             report.papers_kept = len(remaining)
             report.papers_removed = len(affected) - len(remaining)
             library.index_file.save(index)
-            library.search.after_removal(index, before, merge_in_library_order(listed, set(remaining)),
-                                         affected - set(remaining))
+            kept = merge_in_library_order(listed, set(remaining))
+            library.search.keep_current(
+                "the digests were removed from the library",
+                lambda: library.search.after_removal(index, before, kept, affected - set(remaining)))
             used = {entry["shard"] for entry in index.files.values()}
             for entry in chosen:
                 shard = library.shard_file(entry)  # only ever inside library/shards (real path)

@@ -39,11 +39,12 @@ from ..index import (
 from ..merge import merge_papers
 from ..models import Paper
 from .common import StoreError
-from .dbfiles import file_stamp
+from .dbfiles import file_stamp, quarantine
 from .index import LibraryIndex
 from .shards import papers_from_docs
 
 SEARCH_DIR = "search"
+MANIFEST = "index.json"
 #: An import that changed more than this share of the library's papers rebuilds the index whole.
 REBUILD_SHARE = 0.3
 #: A rebuild of more papers than this, found needed by a reader or command, is announced first.
@@ -136,8 +137,33 @@ class SearchFiles:
                 return open_index(self.directory)  # another process rebuilt it meanwhile
         except IndexUnavailable as exc:
             problem = exc
-        self.rebuild(index, problem, announce=True)
+        try:
+            self.rebuild(index, problem, announce=True)
+        except OSError as exc:  # a full disk, a read-only folder
+            return self._unbuildable(problem, exc)
         return open_index(self.directory)
+
+    def _unbuildable(self, problem: IndexUnavailable, exc: OSError) -> SearchIndex:
+        """The index that could not be rebuilt (``exc``): the one on disk when it is only out of
+        date (intact, from before the library's last change), said so; else a :class:`StoreError`
+        naming the file and what to do."""
+        where = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else f"{exc.strerror or exc}"
+        if problem.reason == "stale":
+            try:
+                found = open_index(self.directory)
+            except IndexUnavailable:
+                pass
+            else:
+                self.messages.append(
+                    f"the search index is out of date (built before the library's last change) and could not be "
+                    f"rebuilt ({where}); these answers come from it as it was: make room in {self.directory} "
+                    "and the next command rebuilds it"
+                )
+                return found
+        raise StoreError(
+            f"the search index is {problem.reason} and could not be rebuilt in {self.directory} ({where}); "
+            "make room there (the library itself is intact) and run the command again"
+        )
 
     def _fresh(self, manifest: dict[str, Any], index: LibraryIndex | None = None) -> bool:
         stamp = manifest.get("library_stamp")
@@ -175,11 +201,36 @@ class SearchFiles:
                 f"(about {max(1, round(count / BUILD_RATE))} s)..."
             )
         papers = self.library.merged_papers(index)
+        self._make_way()
         build_index(self.directory, papers, index.revision, _first_imports(index), self._extra(index))
         if problem is not None and (papers or problem.reason != "missing"):
             self.messages.append(
                 f"the search index was {problem.reason} ({problem.message}); rebuilt it from the "
                 f"{len(papers):,} papers of the library"
+            )
+
+    def _make_way(self) -> None:
+        """Move aside what stands where the index's folder or manifest must be (a file named
+        ``search``, a folder named ``index.json``), saying so: it is not ours to delete."""
+        manifest = self.directory / MANIFEST
+        if self.directory.is_symlink() or self.directory.exists():
+            if not self.directory.is_dir():
+                quarantine(self.directory, f"{self.directory} is not a folder, where the search index (derived "
+                           "data, safe to remove) must be", self.messages)
+            elif manifest.is_dir() or (manifest.exists() and not manifest.is_file()):
+                quarantine(manifest, f"{manifest} is not a file, where the search index's manifest (derived "
+                           "data, safe to remove) must be", self.messages)
+
+    def keep_current(self, done: str, update: Callable[[], None]) -> None:
+        """Run ``update`` (bringing the index up to date after ``done``, which is on disk already);
+        if it cannot write (a full disk), say that ``done`` holds and the index is rebuilt later."""
+        try:
+            update()
+        except OSError as exc:
+            where = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else f"{exc.strerror or exc}"
+            self.messages.append(
+                f"{done}, but the search index could not be updated ({where}); the next command that can "
+                f"write {self.directory} rebuilds it"
             )
 
     def after_import(self, index: LibraryIndex, before: str, touched: dict[str, dict[str, Any] | None],
