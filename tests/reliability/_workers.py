@@ -119,6 +119,9 @@ def run_writer(home: str, seed: int, ids: list[str], toggles: int) -> None:
 def main(argv: list[str]) -> None:
     mode, home = argv[0], argv[1]
     if mode == "loop":
+        # The tests send SIGHUP for its default action (an SSH link dropping); a test run
+        # started under nohup would otherwise pass SIG_IGN down and the worker never ends.
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
         run_loop(home, int(argv[2]))
     elif mode == "forkserver":
         run_forkserver(home)
