@@ -218,7 +218,7 @@ def _add_segment(
         for segment in segments:
             segment.close()
     out += [_entry(e) for e in entries[keep:] if len(e["deleted"]) < int(e["docs"])]
-    out, generation = _merge_tiers(directory, out, generation, source)
+    out, generation = _merge_runs(directory, out, generation, source)
     _commit(directory, generation, source, out, _extra(manifest, extra))
 
 
@@ -294,7 +294,7 @@ def _alike(lives: list[int]) -> bool:
     return max(lives) <= FANOUT * max(1, min(lives))
 
 
-def _merge_tiers(
+def _merge_runs(
     directory: Path, entries: list[dict[str, Any]], generation: int, source: str
 ) -> tuple[list[dict[str, Any]], int]:
     """Merge runs of segments as :func:`merge_run` picks them until it picks none."""
