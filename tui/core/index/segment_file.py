@@ -17,7 +17,8 @@ data is checked on its first use in the process, so that no answer is built
 from bytes no checksum vouched for: a section handed out whole
 (:meth:`SegmentFile.array`, :meth:`SegmentFile.blob`) has all its blocks
 checked then; a section read a piece at a time (:meth:`SegmentFile.read`: the
-abstracts and details) has the blocks of each piece checked. Both are
+abstracts and details; and the postings, :meth:`SegmentFile.check_part`, of
+which a query reads a few runs) has the blocks of each piece checked. Both are
 remembered, so each byte is checked once per process; a mismatch raises
 :class:`IndexDamaged` (the store rebuilds the index and asks again).
 """
@@ -182,6 +183,31 @@ class SegmentFile:
         self.check(name)
         kind = np.dtype(dtype)
         return np.frombuffer(self._map, kind, nbytes // kind.itemsize, self._start + offset)
+
+    def array_in_parts(self, name: str) -> np.ndarray:
+        """Section ``name`` as an array **not checked**: the caller checks what it reads with
+        :meth:`check_part` (large postings, of which a query reads a few runs)."""
+        offset, nbytes, dtype, _crcs = self._section(name)
+        kind = np.dtype(dtype)
+        return np.frombuffer(self._map, kind, nbytes // kind.itemsize, self._start + offset)
+
+    def check_part(self, name: str, start: int, stop: int) -> None:
+        """Check the blocks holding bytes ``start:stop`` of section ``name`` (once each); raises
+        :class:`IndexDamaged`."""
+        if name in self._checked or stop <= start:
+            return
+        offset, nbytes, _dtype, crcs = self._section(name)
+        done = self._checked_blocks.setdefault(name, set())
+        for k in range(start // BLOCK, (min(stop, nbytes) - 1) // BLOCK + 1):
+            if k not in done:
+                at = self._start + offset + k * BLOCK
+                view = memoryview(self._map)[at : at + min(BLOCK, nbytes - k * BLOCK)]
+                try:
+                    if zlib.crc32(view) != crcs[k]:
+                        raise IndexDamaged(f"{self.path}: section {name} is damaged (checksum of block {k})")
+                finally:
+                    view.release()
+                done.add(k)
 
     def blob(self, name: str) -> memoryview:
         """Section ``name`` as bytes (a memoryview over the mapping; checked on first use)."""
