@@ -41,7 +41,7 @@ MAGIC = b"AXRINDEX"
 #: Bump on any change of layout or meaning: older files then read as stale.
 FORMAT = 4
 #: Bytes per checksum block: a paper read from a large section checks one or two blocks.
-BLOCK = 1 << 18
+BLOCK = 1 << 16
 _PREFIX = struct.Struct("<8sIII4x")
 _ALIGN = 64
 
@@ -139,6 +139,7 @@ class SegmentFile:
             self.close()
             raise
         self._start = int(self.meta["data_start"])
+        self._block = int(self.meta["block"])  # (the writer's BLOCK)
         #: Sections whose every block was checked; blocks checked of the others (by :meth:`read`).
         self._checked: set[str] = set()
         self._checked_blocks: dict[str, set[int]] = {}
@@ -198,10 +199,10 @@ class SegmentFile:
             return
         offset, nbytes, _dtype, crcs = self._section(name)
         done = self._checked_blocks.setdefault(name, set())
-        for k in range(start // BLOCK, (min(stop, nbytes) - 1) // BLOCK + 1):
+        for k in range(start // self._block, (min(stop, nbytes) - 1) // self._block + 1):
             if k not in done:
-                at = self._start + offset + k * BLOCK
-                view = memoryview(self._map)[at : at + min(BLOCK, nbytes - k * BLOCK)]
+                at = self._start + offset + k * self._block
+                view = memoryview(self._map)[at : at + min(self._block, nbytes - k * self._block)]
                 try:
                     if zlib.crc32(view) != crcs[k]:
                         raise IndexDamaged(f"{self.path}: section {name} is damaged (checksum of block {k})")
@@ -224,7 +225,7 @@ class SegmentFile:
         view = memoryview(self._map)[self._start + offset : self._start + offset + nbytes]
         try:
             for k, crc in enumerate(crcs):
-                if k not in done and zlib.crc32(view[k * BLOCK : (k + 1) * BLOCK]) != crc:
+                if k not in done and zlib.crc32(view[k * self._block : (k + 1) * self._block]) != crc:
                     raise IndexDamaged(f"{self.path}: section {name} is damaged (checksum of block {k})")
         finally:
             view.release()
@@ -246,16 +247,18 @@ class SegmentFile:
         if name in self._checked:
             return self._pread(self._start + offset + start, stop - start)
         done = self._checked_blocks.setdefault(name, set())
-        first, last = start // BLOCK, max(start, stop - 1) // BLOCK
+        first, last = start // self._block, max(start, stop - 1) // self._block
         if all(k in done for k in range(first, last + 1)):
             return self._pread(self._start + offset + start, stop - start)
-        span = self._pread(self._start + offset + first * BLOCK, min(nbytes, (last + 1) * BLOCK) - first * BLOCK)
+        block = self._block
+        span = self._pread(self._start + offset + first * block, min(nbytes, (last + 1) * block) - first * block)
+        pieces = memoryview(span)
         for k in range(first, last + 1):
             if k not in done:
-                if zlib.crc32(span[(k - first) * BLOCK : (k - first + 1) * BLOCK]) != crcs[k]:
+                if zlib.crc32(pieces[(k - first) * block : (k - first + 1) * block]) != crcs[k]:
                     raise IndexDamaged(f"{self.path}: section {name} is damaged (checksum of block {k})")
                 done.add(k)
-        return span[start - first * BLOCK : stop - first * BLOCK]
+        return span[start - first * block : stop - first * block]
 
     def _pread(self, at: int, count: int) -> bytes:
         if self._fd is None:
