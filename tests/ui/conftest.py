@@ -40,6 +40,21 @@ def make_app(home: Path):
 
 
 @pytest.fixture
+def loaded_whole(monkeypatch):
+    """The reader on the library loaded whole into memory (what it shows while a large
+    library's search index is built aside), not read through the index."""
+    import tui.screens.loader as loader
+    import tui.screens.watching as watching
+    from tui.core.indexed_library import loaded_library
+
+    def whole(store, baseline, progress=None):
+        return loaded_library(store, baseline, progress), False
+
+    monkeypatch.setattr(loader, "open_library", whole)
+    monkeypatch.setattr(watching, "open_library", whole)
+
+
+@pytest.fixture
 def no_editor(monkeypatch) -> None:
     """No $VISUAL or $EDITOR: ``N`` edits the note in the reader's own text area."""
     monkeypatch.delenv("VISUAL", raising=False)

@@ -30,9 +30,10 @@ async def test_loading_reports_progress(make_app):
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await wait_loaded(app, pilot)
     stages = {m.stage for m in seen}
-    assert {"Importing digests", "Loading papers", "Indexing papers"} <= stages
+    assert {"Importing digests", "Opening the library"} <= stages
+    assert "Loading papers" not in stages  # read through the search index: nothing loaded whole
     # The last progress of each stage says it is complete (never skipped by throttling).
-    for stage in ("Importing digests", "Loading papers"):
+    for stage in ("Importing digests",):
         last = [m for m in seen if m.stage == stage][-1]
         assert last.total > 0 and last.done == last.total
 
@@ -53,7 +54,7 @@ class FailingLoadStore(Store):
         raise OSError("disk on fire")
 
 
-async def test_a_failing_load_is_reported_not_raised(home: Path):
+async def test_a_failing_load_is_reported_not_raised(home: Path, loaded_whole):
     app = ArxivReaderApp(FailingLoadStore(home), mark_read_delay=0, clipboard=Clipboard("osc52"))
     async with app.run_test(size=SIZE) as pilot:
         # (Not workers.wait_for_complete(): it raises the failed worker's error when it is
@@ -196,7 +197,7 @@ def test_clipboard_mode_from_the_environment(monkeypatch):
     assert Clipboard("osc52").mode == "osc52"  # an explicit mode wins
 
 
-async def test_loading_state_while_the_library_loads(home: Path, make_app):
+async def test_loading_state_while_the_library_loads(home: Path, make_app, loaded_whole):
     import threading
 
     async with make_app().run_test(size=SIZE) as pilot:  # import once
@@ -223,3 +224,66 @@ async def test_loading_state_while_the_library_loads(home: Path, make_app):
         assert not screen.has_class("-loading")
         assert len(screen.paper_list.papers) == 194
         assert not screen.states
+
+
+class FailingIndexStore(Store):
+    def current_index(self):
+        raise OSError("index on fire")
+
+
+async def test_a_failing_index_is_reported_not_raised(home: Path):
+    app = ArxivReaderApp(FailingIndexStore(home), mark_read_delay=0, clipboard=Clipboard("osc52"))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(600):
+            if any("index on fire" in n for n in notices(app)):
+                break
+            await pilot.pause(0.05)
+        assert app.is_running
+        assert "index on fire" in str(app.screen.query_one("#loading-label", Label).render())
+
+
+async def test_a_large_library_without_its_index_is_shown_loaded_then_through_the_index(
+    home: Path, make_app, monkeypatch
+):
+    """Too large to build the index before the rows: loaded whole, said, the index built
+    aside, then the reader switches to it keeping the query and the highlighted paper."""
+    import threading
+
+    import tui.core.indexed_library as indexed
+
+    async with make_app().run_test(size=SIZE) as pilot:  # import once (the index is built then)
+        await wait_loaded(pilot.app, pilot)
+    monkeypatch.setattr(indexed, "BUILD_BEFORE_SHOWING", 10)
+    building = threading.Event()
+
+    class StaleIndexStore(Store):
+        def current_index(self):
+            return None  # as if missing or stale
+
+        def open_index(self):
+            building.wait(10)
+            return super().open_index()
+
+    app = ArxivReaderApp(StaleIndexStore(home), mark_read_delay=0, clipboard=Clipboard("osc52"))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(400):  # (not wait_loaded: it waits for the build, held here)
+            await pilot.pause(0.02)
+            screen = app.screen
+            if isinstance(screen, MainScreen) and screen.loaded and screen.results is not None:
+                break
+        assert type(screen.library).__name__ == "Library"
+        assert any("Building the search index" in n for n in notices(app))
+        await pilot.press("slash", *"retrieval", "enter", "j")
+        await pilot.pause()
+        kept = screen.highlighted.id
+        building.set()
+        for _ in range(400):
+            if type(screen.library).__name__ == "IndexedLibrary":
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert type(screen.library).__name__ == "IndexedLibrary"
+        assert any("search index is ready" in n for n in notices(app))
+        assert screen.query_obj.text == "retrieval" and screen.highlighted.id == kept
+        assert all("retrieval" in (p.title + p.summary).lower() or "retriev" in p.title.lower()
+                   for p in screen.paper_list.papers)

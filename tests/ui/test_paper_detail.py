@@ -247,3 +247,28 @@ def test_html_in_a_note_shows_as_text() -> None:
     assert "compare with <baseline> on a<b" in shown
     assert "<div>" in shown and "block <i>x</i>" in shown and "code <c>" in shown
     assert "**" not in shown  # still Markdown
+
+
+async def test_the_papers_next_to_the_cursor_are_rendered_ahead(make_app):
+    """After a move, the neighbours' documents are rendered in a thread: the next j shows
+    lines already drawn (the same lines a render on the spot gives)."""
+    from ui_helpers import SIZE, wait_for_workers, wait_loaded
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        await pilot.press("j")
+        await wait_for_workers(app)
+        await pilot.pause()
+        detail = screen.detail
+        assert len(detail._prepared) >= 2  # the next paper and the previous one
+        await pilot.press("j")
+        await pilot.pause()
+        lines = [strip.text for strip in detail._strips]
+        key = (detail.source, detail._strips_width, detail._strips_style)
+        assert key in detail._prepared  # shown from what was rendered ahead
+        detail._prepared.clear()
+        detail._strips_width = -1
+        detail._layout_document()  # rendered again on the spot: the same lines
+        assert [strip.text for strip in detail._strips] == lines

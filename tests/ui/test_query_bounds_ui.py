@@ -1,5 +1,10 @@
 """Hostile queries in the reader: the filter bar says what was cut, dear searches run in a
-worker, and the next key cancels a search that is still running."""
+worker, and the next key cancels a search that is still running.
+
+Through the search index every query but a phrase is quick (matched with its key);
+the library loaded whole (while a large library's index is built) sends dear ones
+to the worker (``loaded_whole``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import threading
 
 from textual import events
 
-import tui.screens.main as main_module
+import tui.core.library as library_module
 from tui.core.query import SearchCancelled
 from tui.core.query.syntax import MAX_TERMS
 from tui.screens.main import MainScreen
@@ -34,9 +39,9 @@ async def _paste(pilot, screen: MainScreen, text: str) -> None:
     await pilot.pause()
 
 
-async def test_a_pasted_flood_of_terms_is_cut_said_and_searched_off_the_ui_thread(make_app, monkeypatch):
+async def test_a_pasted_flood_of_terms_is_cut_said_and_searched_off_the_ui_thread(make_app, loaded_whole, monkeypatch):
     # The conftest library is small: a lower bar makes its dear queries dear.
-    monkeypatch.setattr(main_module, "QUICK_SEARCH_COST", 5_000)
+    monkeypatch.setattr(library_module, "QUICK_SEARCH_COST", 5_000)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -55,8 +60,8 @@ async def test_a_pasted_flood_of_terms_is_cut_said_and_searched_off_the_ui_threa
                    for p in screen.paper_list.papers)
 
 
-async def test_a_cheap_query_is_matched_at_once_on_the_ui_thread(make_app, monkeypatch):
-    monkeypatch.setattr(main_module, "QUICK_SEARCH_COST", 5_000)
+async def test_a_cheap_query_is_matched_at_once_on_the_ui_thread(make_app, loaded_whole, monkeypatch):
+    monkeypatch.setattr(library_module, "QUICK_SEARCH_COST", 5_000)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -69,8 +74,8 @@ async def test_a_cheap_query_is_matched_at_once_on_the_ui_thread(make_app, monke
         assert screen.query_obj.text == "re"
 
 
-async def test_the_next_key_cancels_a_running_search(make_app, monkeypatch):
-    monkeypatch.setattr(main_module, "QUICK_SEARCH_COST", 0)  # every search in the worker
+async def test_the_next_key_cancels_a_running_search(make_app, loaded_whole, monkeypatch):
+    monkeypatch.setattr(library_module, "QUICK_SEARCH_COST", 0)  # every search in the worker
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -100,7 +105,7 @@ async def test_the_next_key_cancels_a_running_search(make_app, monkeypatch):
         assert shown and all("y" in (p.title + " ".join(p.authors)).lower() for p in shown)
 
 
-async def test_an_index_not_built_yet_is_never_built_on_the_ui_thread(make_app):
+async def test_an_index_not_built_yet_is_never_built_on_the_ui_thread(make_app, loaded_whole):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -112,3 +117,35 @@ async def test_an_index_not_built_yet_is_never_built_on_the_ui_thread(make_app):
         await settle(app, pilot)
         assert calls[0] == ("c", True) and ("co:p", False) in calls
         assert screen.query_obj.text == "co:pages" and screen.paper_list.papers
+
+
+async def test_through_the_index_abstracts_are_matched_with_the_key_and_phrases_in_the_worker(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        assert type(screen.library).__name__ == "IndexedLibrary"
+        calls = _record_threads(screen)
+        await pilot.press("slash", *"abs:retr")
+        # No pause: every key's own handling showed its rows, abstracts and any: included.
+        assert calls and all(on_ui for _, on_ui in calls) and calls[-1][0] == "abs:retr"
+        assert "Searching" not in str(screen.query_one("#status").render())
+        assert screen.query_obj.text == "abs:retr" and screen.paper_list.papers
+        assert all("retr" in paper.summary.lower() for paper in screen.paper_list.papers)
+        await pilot.press(*' OR "large language"')
+        await settle(app, pilot)
+        assert calls[-1] == ('abs:retr OR "large language"', False)  # the phrase: in the worker
+        assert screen.query_obj.text == 'abs:retr OR "large language"'
+
+
+async def test_through_the_index_a_pasted_flood_is_searched_off_the_ui_thread(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        calls = _record_threads(screen)
+        flood = " ".join(["z in OR"] * 2000)
+        await _paste(pilot, screen, flood)
+        await settle(app, pilot)
+        assert calls == [(flood, False)]  # once, in the worker
+        assert screen.query_obj is not None and screen.query_obj.text == flood

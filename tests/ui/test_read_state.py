@@ -268,12 +268,13 @@ async def test_a_is_refused_while_a_search_runs_and_acts_on_the_shown_result(mak
         match = screen.library.match
 
         def slow_match(query, *args, **kwargs):
-            if query.uses_abstract:
+            if query.text == 'abs:"language model"':
                 release.wait(30)
             return match(query, *args, **kwargs)
 
         screen.library.match = slow_match
-        await pilot.press("slash", *"abs:retrieval", "enter", "A")
+        # A phrase: checked against the text, in a worker (held here until released).
+        await pilot.press("slash", *'abs:"language model"', "enter", "A")
         await pilot.pause()
         assert screen.searching  # (the search is held until released)
         assert app.screen is screen  # no dialog for the result still shown

@@ -67,6 +67,17 @@ class DayIndex:
         self.starts = starts
         self._position = {day: k for k, day in enumerate(days)}
 
+    @classmethod
+    def from_starts(cls, days: list[str], starts: list[int]) -> DayIndex:
+        """The index of days already known: ``days`` newest first, ``starts`` their first
+        indices plus the end (the search index's day runs, see ``SearchIndex.day_runs``)."""
+        index = cls(())
+        index.days, index.starts = days, starts
+        index._position = {}
+        for k, day in enumerate(days):
+            index._position.setdefault(day, k)
+        return index
+
     @staticmethod
     def is_sorted(papers: Sequence[Paper]) -> bool:
         """Whether ``papers`` are newest day first (the precondition of the index)."""

@@ -11,17 +11,20 @@ from heapq import merge
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import partial
-from operator import itemgetter
-from typing import overload
+from typing import Any, overload
 
 from .days import DayIndex, paper_day
 from .models import Paper, PaperState
-from .query import Query, QueryEngine, parse_query
+from .query import Query, QueryEngine, parse_query, search_cost
 from .query.engine import UserSetsLike
 
 #: The views of the library, in the order of their keys (1 2 3 4).
 VIEWS = ("all", "unread", "starred", "new")
 SORTS = ("date", "title", "category")
+#: Searches estimated dearer than this many paper scans (see :mod:`tui.core.query.cost`) run in
+#: a worker that the next key cancels; cheaper ones at once, their rows painted with the key.
+#: 300,000: ~25 ms here (a default-field term over 200,000 papers costs ~10 ms).
+QUICK_SEARCH_COST = 300_000
 
 
 class PaperView(Sequence[Paper]):
@@ -33,7 +36,7 @@ class PaperView(Sequence[Paper]):
 
     __slots__ = ("_papers", "_found")
 
-    def __init__(self, papers: list[Paper], found: list[int]) -> None:
+    def __init__(self, papers: Sequence[Paper], found: Sequence[int]) -> None:
         self._papers = papers
         self._found = found
 
@@ -62,7 +65,151 @@ class PaperView(Sequence[Paper]):
     __hash__ = None  # type: ignore[assignment]
 
 
-class Library:
+class BaseLibrary:
+    """What the main screen asks of a library, whatever holds the papers.
+
+    Papers are known by their *position*: ``0 .. len - 1``, newest digest day
+    first (then id descending), the order of :meth:`Store.load_papers`. Search
+    results are ascending positions. :class:`Library` holds every paper in
+    memory; :class:`tui.core.indexed_library.IndexedLibrary` reads them from the
+    mapped search index. Subclasses set :attr:`papers`, :attr:`by_id`,
+    :attr:`days`, :attr:`engine`, :attr:`new_indices` and :attr:`all_new`, and
+    implement :meth:`match`, :meth:`order`, :meth:`warm_steps`, :meth:`is_quick`
+    and :meth:`positions_of_ids`.
+    """
+
+    #: Whether a search may be limited to the previous result when the query narrows
+    #: (worth it where a search scans papers; not where it reads an index).
+    narrows = True
+    papers: Sequence[Paper]
+    by_id: Mapping[str, int]
+    days: DayIndex
+    #: What the reading list searches with: ``search(query, states, candidates, ...)`` and ``papers``
+    #: (a :class:`QueryEngine`, or the index's :class:`~tui.core.indexed_library.IndexEngine`).
+    engine: Any
+    new_indices: frozenset[int] | range
+    all_new: bool
+    _state_cache: tuple[Mapping[str, PaperState], int, frozenset[int], frozenset[int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+    @property
+    def latest_day(self) -> str | None:
+        """The newest digest day (``None``: an empty library)."""
+        return self.days.latest
+
+    def paper(self, paper_id: str) -> Paper | None:
+        index = self.by_id.get(paper_id)
+        return None if index is None else self.papers[index]
+
+    def ids(self, found: Iterable[int]) -> list[str]:
+        """The ids of the papers at positions ``found``, in that order (no paper is read whole)."""
+        papers = self.papers
+        return [papers[i].id for i in found]
+
+    def key_universe(self) -> object:
+        """The library as citation keys see it (``universe`` of :mod:`tui.core.cite.unique_keys`)."""
+        return self.papers
+
+    def count_new(self, found: Sequence[int], ascending: bool = False) -> int:
+        """How many of the papers at indices ``found`` (unique) are new."""
+        new = self.new_indices
+        if self.all_new or isinstance(new, range):  # (a range: every paper is new)
+            return len(found)
+        return count_in(new, found, ascending)
+
+    def match(self, query: Query, view: str, states: Mapping[str, PaperState],
+              within: Sequence[int] | None = None, should_stop: Callable[[], bool] | None = None,
+              sets: UserSetsLike | None = None) -> list[int]:
+        raise NotImplementedError
+
+    def order(self, found: list[int], sort: str) -> list[int]:
+        raise NotImplementedError
+
+    def is_quick(self, query: Query, candidates: int | None) -> bool:
+        """Whether searching ``query`` (over ``candidates`` papers, None: all) is quick enough
+        to run with the key that typed it (else a worker runs it, the next key cancels it)."""
+        raise NotImplementedError
+
+    def warm_steps(self, abstracts: bool = True) -> list[Callable[[], object]]:
+        """Index builds to run in the background after the first paint, one callable each."""
+        raise NotImplementedError
+
+    def positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
+        """The positions of those of ``ids`` that are in the library (one pass for many ids)."""
+        raise NotImplementedError
+
+    def search(self, query: Query, view: str, sort: str, states: Mapping[str, PaperState]) -> list[int]:
+        """Indices of the papers to show, in ``sort`` order."""
+        return self.order(self.match(query, view, states), sort)
+
+    def state_indices(self, states: Mapping[str, PaperState]) -> tuple[frozenset[int], frozenset[int]]:
+        """Library indices of the read and of the starred papers.
+
+        Cached for the same ``states`` object while its size is unchanged; a
+        caller that changes states in place without adding or removing keys
+        must call :meth:`forget_states`.
+        """
+        cached = self._state_cache
+        if cached is not None and cached[0] is states and cached[1] == len(states):
+            return cached[2], cached[3]
+        read = frozenset(self.positions_of_ids([k for k, state in states.items() if state.read]))
+        starred = frozenset(self.positions_of_ids([k for k, state in states.items() if state.starred]))
+        self._state_cache = (states, len(states), read, starred)
+        return read, starred
+
+    def update_states(self, states: Mapping[str, PaperState], ids: Iterable[str]) -> None:
+        """``states`` differs from the states last seen only at ``ids`` (changed in place,
+        or a fresh mapping that says so): keep :meth:`state_indices` current by looking
+        at those ids alone (a pass over 200,000 states costs ~150 ms)."""
+        cached = self._state_cache
+        if cached is None:
+            return  # computed when next asked
+        read, starred = set(cached[2]), set(cached[3])
+        by_id = self.by_id
+        for paper_id in ids:
+            index = by_id.get(paper_id)
+            if index is None:
+                continue
+            state = states.get(paper_id)
+            (read.add if state is not None and state.read else read.discard)(index)
+            (starred.add if state is not None and state.starred else starred.discard)(index)
+        self._state_cache = (states, len(states), frozenset(read), frozenset(starred))
+
+    def forget_states(self) -> None:
+        """Drop the cache of :meth:`state_indices` (the states changed in place)."""
+        self._state_cache = None
+
+    def counts(
+        self, found: Sequence[int], states: Mapping[str, PaperState], ascending: bool = False
+    ) -> tuple[int, int]:
+        """``(unread, starred)`` among the papers at indices ``found`` (unique).
+
+        Works from the states (usually far fewer than the papers): with
+        ``ascending`` (``found`` sorted) and few states, each read or starred
+        paper is looked up by bisection; else a set intersection (in C).
+        """
+        read, starred = self.state_indices(states)
+        if len(found) == len(self):  # everything is shown: everything counts
+            return len(found) - len(read), len(starred)
+        return len(found) - count_in(read, found, ascending), count_in(starred, found, ascending)
+
+    def take(self, found: Sequence[int]) -> list[Paper]:
+        """The papers at indices ``found``, in that order."""
+        papers = self.papers
+        return [papers[i] for i in found]
+
+    def view(self, found: Sequence[int]) -> PaperView:
+        """The papers at indices ``found`` as a sequence that copies nothing."""
+        return PaperView(self.papers, found)
+
+    def starred(self, states: Mapping[str, PaperState]) -> list[Paper]:
+        """Every starred paper of the library, in library order."""
+        return self.take(sorted(self.state_indices(states)[1]))
+
+
+class Library(BaseLibrary):
     """Every paper, newest digest day first, with a query engine and a day index.
 
     The store returns papers in that order already; any other order is sorted
@@ -101,13 +248,6 @@ class Library:
             self.new_indices = frozenset(by_id[paper_id] for paper_id in self.new_ids)
         self.engine.new_ids = None if self.all_new else self.new_ids
 
-    def count_new(self, found: Sequence[int], ascending: bool = False) -> int:
-        """How many of the papers at indices ``found`` (unique) are new."""
-        new = self.new_indices
-        if self.all_new or isinstance(new, range):  # (a range: every paper is new)
-            return len(found)
-        return count_in(new, found, ascending)
-
     def warm_steps(self, abstracts: bool = True) -> list[Callable[[], object]]:
         """The index builds of :meth:`warm_up`, most useful first, one callable each.
 
@@ -130,12 +270,15 @@ class Library:
         for step in self.warm_steps(abstracts):
             step()
 
-    def __len__(self) -> int:
-        return len(self.papers)
+    def is_quick(self, query: Query, candidates: int | None) -> bool:
+        if query.uses_abstract:
+            return False
+        size = len(self) if candidates is None else candidates
+        return search_cost(query, size, self.engine.built) <= QUICK_SEARCH_COST
 
-    def paper(self, paper_id: str) -> Paper | None:
-        index = self.by_id.get(paper_id)
-        return None if index is None else self.papers[index]
+    def positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
+        by_id = self.by_id
+        return [by_id[k] for k in ids if k in by_id]
 
     def in_view(self, view: str, states: Mapping[str, PaperState]) -> list[int] | None:
         """Indices of the papers a view shows (None: all of them)."""
@@ -183,10 +326,6 @@ class Library:
         rank = self._rank(sort)
         return sorted(found, key=rank.__getitem__)
 
-    def search(self, query: Query, view: str, sort: str, states: Mapping[str, PaperState]) -> list[int]:
-        """Indices of the papers to show, in ``sort`` order."""
-        return self.order(self.match(query, view, states), sort)
-
     def _rank(self, sort: str) -> list[int]:
         """Position of every paper in ``sort`` order (computed once per sort)."""
         rank = self._ranks.get(sort)
@@ -202,75 +341,6 @@ class Library:
                 rank[index] = position
             self._ranks[sort] = rank
         return rank
-
-    def state_indices(self, states: Mapping[str, PaperState]) -> tuple[frozenset[int], frozenset[int]]:
-        """Library indices of the read and of the starred papers.
-
-        Cached for the same ``states`` object while its size is unchanged; a
-        caller that changes states in place without adding or removing keys
-        must call :meth:`forget_states`.
-        """
-        cached = self._state_cache
-        if cached is not None and cached[0] is states and cached[1] == len(states):
-            return cached[2], cached[3]
-        by_id = self.by_id
-        read = frozenset(by_id[k] for k, state in states.items() if state.read and k in by_id)
-        starred = frozenset(by_id[k] for k, state in states.items() if state.starred and k in by_id)
-        self._state_cache = (states, len(states), read, starred)
-        return read, starred
-
-    def update_states(self, states: Mapping[str, PaperState], ids: Iterable[str]) -> None:
-        """``states`` differs from the states last seen only at ``ids`` (changed in place,
-        or a fresh mapping that says so): keep :meth:`state_indices` current by looking
-        at those ids alone (a pass over 200,000 states costs ~150 ms)."""
-        cached = self._state_cache
-        if cached is None:
-            return  # computed when next asked
-        read, starred = set(cached[2]), set(cached[3])
-        by_id = self.by_id
-        for paper_id in ids:
-            index = by_id.get(paper_id)
-            if index is None:
-                continue
-            state = states.get(paper_id)
-            (read.add if state is not None and state.read else read.discard)(index)
-            (starred.add if state is not None and state.starred else starred.discard)(index)
-        self._state_cache = (states, len(states), frozenset(read), frozenset(starred))
-
-    def forget_states(self) -> None:
-        """Drop the cache of :meth:`state_indices` (the states changed in place)."""
-        self._state_cache = None
-
-    def counts(
-        self, found: Sequence[int], states: Mapping[str, PaperState], ascending: bool = False
-    ) -> tuple[int, int]:
-        """``(unread, starred)`` among the papers at indices ``found`` (unique).
-
-        Works from the states (usually far fewer than the papers): with
-        ``ascending`` (``found`` sorted) and few states, each read or starred
-        paper is looked up by bisection; else a set intersection (in C).
-        """
-        read, starred = self.state_indices(states)
-        if len(found) == len(self.papers):  # everything is shown: everything counts
-            return len(found) - len(read), len(starred)
-        return len(found) - count_in(read, found, ascending), count_in(starred, found, ascending)
-
-    def take(self, found: Sequence[int]) -> list[Paper]:
-        """The papers at indices ``found``, in that order."""
-        if not found:
-            return []
-        if len(found) == 1:
-            return [self.papers[found[0]]]
-        return list(itemgetter(*found)(self.papers))
-
-    def view(self, found: list[int]) -> PaperView:
-        """The papers at indices ``found`` as a sequence that copies nothing."""
-        return PaperView(self.papers, found)
-
-    def starred(self, states: Mapping[str, PaperState]) -> list[Paper]:
-        """Every starred paper of the library, in library order."""
-        return [paper for paper in self.papers if (state := states.get(paper.id)) and state.starred]
-
 
 #: Keys sorted per chunk by :func:`_stable_order` (one C sort holds the GIL).
 _SORT_CHUNK = 16_384

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from .library import Library, PaperView, count_in
+from .library import BaseLibrary, PaperView, count_in
 from .models import Paper, PaperState
 from .query import Query, SpanCache
 
@@ -25,7 +25,7 @@ __all__ = ["Results", "arrange"]
 class Results:
     """What the list shows for one query, view, sort and day."""
 
-    library: Library
+    library: BaseLibrary
     query: Query | None
     view: str
     sort: str
@@ -84,17 +84,23 @@ class Results:
         its read indices answer it: two set intersections in C instead of a
         look-up per paper (a day of thousands of papers on every repaint).
         """
+        found = self.order[start:end]
         if self._counted and self._counted[0][0] is states and self._counted[0][1] == len(states):
-            chunk = self.order[start:end]
             read = self._counted[0][2]
-            return end - start, end - start - count_in(read, chunk), self.library.count_new(chunk)
-        unread = new = 0
-        is_new = self.library.new_ids
-        for paper in self.papers[start:end]:
-            state = states.get(paper.id)
+            return end - start, end - start - count_in(read, found), self.library.count_new(found)
+        unread = 0
+        for paper_id in self.library.ids(found):
+            state = states.get(paper_id)
             unread += state is None or not state.read
-            new += paper.id in is_new
-        return end - start, unread, new
+        return end - start, unread, self.library.count_new(found)
+
+    def paper_id(self, position: int) -> str:
+        """The id of the paper at ``position`` (not read whole)."""
+        return self.library.ids((self.order[position],))[0]
+
+    def paper_ids(self) -> list[str]:
+        """The ids of every shown paper, in display order (not read whole)."""
+        return self.library.ids(self.order)
 
     def hidden(self, ids: AbstractSet[str]) -> int:
         """How many of ``ids`` (in the library) are not shown."""
@@ -137,7 +143,7 @@ class Results:
 
 
 def arrange(
-    library: Library,
+    library: BaseLibrary,
     matches: list[int],
     *,
     query: Query | None,

@@ -80,7 +80,7 @@ class PaperActions(_Base):
             self.notify("No papers are shown: nothing to mark read.", timeout=3)
             return
         is_read = self.user.is_read
-        ids = [paper.id for paper in results.papers if not is_read(paper.id)]
+        ids = [paper_id for paper_id in results.paper_ids() if not is_read(paper_id)]
         if not ids:
             self.notify("Every shown paper is already read.", timeout=3)
             return
@@ -117,11 +117,11 @@ class PaperActions(_Base):
     def _jump_unread(self, step: int) -> None:
         if self.results is None or self.user is None:
             return
-        shown = self.results.papers
+        results = self.results
         is_read = self.user.is_read
         index = self.cursor + step
-        while 0 <= index < len(shown):
-            if not is_read(shown[index].id):
+        while 0 <= index < len(results):
+            if not is_read(results.paper_id(index)):
                 self.move_to(index)
                 return
             index += step
@@ -194,7 +194,7 @@ class PaperActions(_Base):
             return
         # Read first, then moved onto (no timer: it is opened): the reading view then lays
         # out the next paper once, already read, instead of once unread and again read.
-        self.mark_read([self.results.papers[position].id], True)
+        self.mark_read([self.results.paper_id(position)], True)
         self.move_to(position, timer=False)
 
     def action_open_url(self, which: str) -> None:

@@ -12,7 +12,7 @@ from textual.worker import Worker
 
 from ..clipboard import Asked, tmux_blocks
 from ..core.cite import BIB_FORMATS, DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
-from ..core.library import Library
+from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
 from ..core.results import Results
 from ..export import ExportRefused, append_export
@@ -37,7 +37,7 @@ def key_template(app: App) -> str:
 
 
 def copy_targets(
-    library: Library,
+    library: BaseLibrary,
     marked: Collection[str],
     states: Mapping[str, PaperState],
     highlighted: Paper | None,
@@ -154,10 +154,10 @@ def _copied(app: App, text: str, what: str, asked: Asked, path: str | None) -> N
         app.push_screen(CopyFallbackDialog(what, text, tmux=copied.tmux if copied.tmux_blocks else None, path=path))
 
 
-def _library_papers(app: App) -> list[Paper] | None:
-    """Every paper of the reader's library (keys are unique and stable in it)."""
+def _library_papers(app: App) -> object | None:
+    """Every paper of the reader's library (keys are unique and stable in it), as a key universe."""
     library = getattr(getattr(app, "main_screen", None), "library", None)
-    return library.papers if library is not None else None
+    return library.key_universe() if library is not None else None
 
 
 def _count(n: int, noun: str) -> str:

@@ -25,7 +25,8 @@ from textual.message import Message
 from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.library import Library
+from ..core.indexed_library import IndexedLibrary, indexed_library, open_library
+from ..core.library import BaseLibrary
 from ..core.safetext import escape_controls
 from ..core.models import PaperState
 from ..core.watch import import_finished
@@ -48,12 +49,14 @@ WARM_SWITCH_INTERVAL = 0.001
 class Loaded:
     """What loading produced."""
 
-    library: Library
+    library: BaseLibrary
     states: dict[str, PaperState]
     session: dict[str, Any]
     report: ImportReport | None = None
     #: This reader's session (what is new to it; ended on quit).
     reading: ReaderSession | None = None
+    #: The search index is to be built (the library was loaded whole meanwhile).
+    index_pending: bool = False
 
 
 class LibraryLoader(Vertical):
@@ -93,13 +96,12 @@ class LibraryLoader(Vertical):
         # (changed files that look half-written are left for the watcher: said, never half-imported)
         report = import_finished(store, paths, self._progress("Importing digests")) if paths else None
         # Registered before loading: what it loads is at least what it records as loaded.
-        reading = store.begin_reading()
-        papers = store.load_papers(self._progress("Loading papers"))
-        self.post_message(self.Progress("Indexing papers", 0, 0))
-        baseline = reading.baseline
-        # No session ended before this one: every paper is new (said without listing 200,000 ids).
-        library = Library(papers, new_ids=store.new_paper_ids(baseline) if baseline is not None else None)
-        return Loaded(library, store.states(), session, report, reading)
+        reading = store.begin_reading(store.current_index())
+        self.post_message(self.Progress("Opening the library", 0, 0))
+        # Through the search index (built first when small or missing); else loaded whole.
+        # No session ended before this one (baseline None): every paper is new.
+        library, pending = open_library(store, reading.baseline, self._progress("Loading papers"))
+        return Loaded(library, store.states(), session, report, reading, pending)
 
     def _progress(self, stage: str) -> Callable[[int, int], None]:
         def report(done: int, total: int) -> None:
@@ -127,8 +129,30 @@ class LibraryLoader(Vertical):
         elif event.state == WorkerState.SUCCESS and worker.name == "load":
             self.post_message(self.Finished(worker.result))
 
+    @work(thread=True, exclusive=True, group="index", name="build the search index", exit_on_error=False)
+    def build_index(self, store: Store, reading: ReaderSession | None) -> None:
+        """Build the library's search index aside (the reader shows the loaded library
+        meanwhile), then post :class:`IndexReady` with the library read through it."""
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, WARM_SWITCH_INTERVAL))  # the interface keeps the GIL close
+        try:
+            mark = store.library_mark()
+            library = indexed_library(store, reading.baseline if reading is not None else None)
+        finally:
+            sys.setswitchinterval(interval)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.IndexReady(library, mark))
+
+    class IndexReady(Message):
+        """The search index was built aside: ``library`` reads through it (loaded at ``mark``)."""
+
+        def __init__(self, library: IndexedLibrary, mark: object) -> None:
+            super().__init__()
+            self.library = library
+            self.mark = mark
+
     @work(thread=True, exclusive=True, group="warm", name="index papers", exit_on_error=False)
-    def warm(self, library: Library, last_input: Callable[[], float]) -> None:
+    def warm(self, library: BaseLibrary, last_input: Callable[[], float]) -> None:
         """Build the search indexes and sort orders in the background, one at a time.
 
         A search that needs an index first waits for its build (the engine

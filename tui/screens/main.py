@@ -25,24 +25,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
 
 from ..commands import MAIN_COMMANDS, bindings
-from ..core.library import Library
+from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
-from ..core.query import Query, SearchCancelled, search_cost
-from ..core.readinglist import UserSets
-from ..core.results import Results, arrange
+from ..core.query import Query
+from ..core.results import Results
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import MoveRequest, PaperList
@@ -53,6 +50,8 @@ from .loader import Loaded, LibraryLoader
 from .read_timer import ReadTimer
 from .reading_list import ReadingListKeeper
 from .reading_list_actions import ReadingListActions
+from .detail_follow import FollowsDetail, _id
+from .searching import Searching
 from .session import SessionKeeper
 from .user_state import UserState
 from .polling import PollsState
@@ -65,13 +64,9 @@ if TYPE_CHECKING:
 _SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COMMANDS)
 #: Seconds between two looks at the store for changes made by another reader.
 POLL_INTERVAL = 1.0
-#: Searches estimated dearer than this many paper scans (see :mod:`tui.core.query.cost`) run in
-#: a worker that the next key cancels; cheaper ones at once, their rows painted with the key.
-#: 300,000: ~25 ms here (a default-field term over 200,000 papers costs ~10 ms).
-QUICK_SEARCH_COST = 300_000
 
 
-class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
+class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
@@ -103,7 +98,7 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
                                     lambda paper_id: self.mark_read([paper_id], True))
         #: True when showing the bundled sample instead of the user's library.
         self.sample = sample
-        self.library: Library | None = None
+        self.library: BaseLibrary | None = None
         self.user: UserState | None = None
         self.session_keeper = SessionKeeper(self, store)
         #: Tags, notes, saved searches, muting and the sidebar's counts (see :mod:`.reading_list`).
@@ -120,6 +115,8 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         #: edit began (``(None,)``: none), kept by every result it is in. None: no edit.
         self._edit_anchor: tuple[str | None] | None = None
         self._detail_pending = False
+        #: A new result is being shown (its cursor's paper reaches the detail after the rows).
+        self.arranging = False
         self._counts = (0, 0, 0)
         #: Monotonic time of the last key that moved the cursor or changed the query.
         self.last_input = 0.0
@@ -199,14 +196,27 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
                 else f"{len(report.problems):,} problems in the digests; first: {report.problems[0]}",
                 title="Import", severity="warning", markup=False, timeout=10,
             )
-        if not loaded.library.papers:
+        if not len(loaded.library):
             self.notify("The library is empty: import a folder of digests.", markup=False)
+        elif loaded.index_pending:
+            # The index is missing or out of date and too large to build before the rows.
+            self.notify(
+                f"Building the search index of the {len(loaded.library):,} papers in the background "
+                "(one time); searches use the slower loaded library until it is ready.",
+                title="Library", markup=False, timeout=10,
+            )
+            self.query_one(LibraryLoader).build_index(self.store, loaded.reading)
         self.session_keeper.restore(loaded.session)
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
         self.watch_digests()
         # After the first paint: the rows must not wait for the indexes.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
+
+    def on_library_loader_index_ready(self, event: LibraryLoader.IndexReady) -> None:
+        """The search index built aside: read the library through it from now on."""
+        self.swap_library(event.library, event.mark)  # type: ignore[arg-type]
+        self.notify("The search index is ready.", title="Library", markup=False)
 
     def _notify_store(self, message: str, severity: str) -> None:
         title = "Error" if severity == "error" else "Library"
@@ -245,94 +255,6 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
     def watch_day(self) -> None:
         self._rearrange()
 
-    def refilter(self, keep: str | None = None) -> None:
-        """Search again with the current query and view, keeping ``keep``, else the paper
-        the filter edit began on, else the highlighted paper, when it is in the result."""
-        if self.library is None or self.user is None:
-            return
-        if keep is None:
-            if self._edit_anchor is not None:
-                keep = self._edit_anchor[0]
-            elif self.highlighted is not None:
-                keep = self.highlighted.id
-        query = self.reading_list.parse(self.query_text)  # @name: the saved searches
-        self.filter_bar.set_warnings(list(query.warnings))
-        self._generation += 1
-        self._search_basis = (self.view, self.user.version)
-        self.workers.cancel_group(self, "search")
-        within = self._narrowing(query)
-        engine = self.library.engine
-        cost = search_cost(query, len(within) if within is not None else len(self.library), engine.built)
-        if query.uses_abstract or cost > QUICK_SEARCH_COST:
-            # The abstracts, a pasted list of ids, an index not built yet: never on this thread.
-            self.query_one(StatusLine).show_message(
-                "Searching the abstracts…" if query.uses_abstract else "Searching…"
-            )
-            # A snapshot of the states only when the search reads them (a view, is:):
-            # copying 200,000 of them costs ~10 ms per keystroke.
-            needs_states = self.view != "all" or any(term.field == "is" for term in query.terms())
-            states = dict(self.user.states) if needs_states else {}
-            self._search_thread(_SearchJob(query, self.view, within, states, keep, self._generation,
-                                           self.reading_list.sets))
-        else:
-            matches = self.library.match(query, self.view, self.user.states, within, sets=self.reading_list.sets)
-            self._show(self._generation, matches, query, keep)
-
-    def _narrowing(self, query: Query) -> list[int] | None:
-        """The previous matches when ``query`` can only match fewer papers (typing on)."""
-        if self._last_match is None or self.user is None:
-            return None
-        previous, view, version, matches = self._last_match
-        if view != self.view or version != self.user.version or not query.narrows(previous):
-            return None
-        return matches
-
-    @work(thread=True, exclusive=True, group="search", name="search", exit_on_error=False)
-    def _search_thread(self, job: _SearchJob) -> None:
-        # One argument with a short repr: Textual's @work writes the repr of every
-        # argument into the worker's description, 440 ms for 200,000 states.
-        assert self.library is not None
-        worker = get_current_worker()
-        try:
-            matches = self.library.match(
-                job.query, job.view, job.states, job.within, should_stop=lambda: worker.is_cancelled, sets=job.sets
-            )
-        except SearchCancelled:
-            return  # a newer query replaced this one
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, job.generation, matches, job.query, job.keep)
-
-    def _show(self, generation: int, matches: list[int], query: Query, keep: str | None) -> None:
-        """Show a search result (ascending matches) unless a newer search has started since."""
-        if generation != self._generation or self.library is None:
-            return
-        view, version = self._search_basis  # what the matches were computed on
-        self._last_match = (query, view, version, matches)  # with the muted: narrowing counts them again
-        matches, self.muted_hidden = self.reading_list.hide_muted(query, matches)
-        self._shown_generation = generation
-        self._arrange(matches, None if query.is_empty else query, keep)
-
-    @property
-    def searching(self) -> bool:
-        """Whether a search runs whose result will replace the one shown."""
-        return self._shown_generation != self._generation
-
-    def _rearrange(self) -> None:
-        """The same matches in another order or day (``[`` ``]``, sort): no search."""
-        if self.results is not None:
-            keep = self.highlighted.id if self.highlighted is not None else None
-            self._arrange(self.results.matches, self.results.query, keep)
-
-    def _arrange(self, matches: list[int], query: Query | None, keep: str | None) -> None:
-        assert self.library is not None
-        previous = self.results
-        spans = previous.spans if previous is not None and previous.query is query else None
-        results = arrange(self.library, matches, query=query, view=self.view, sort=self.sort,
-                          day=self.day, keep=keep, spans=spans)
-        self.read_timer.cancel()  # never read because of a new result, whatever lands under the cursor
-        self.results = results
-        self.cursor = results.cursor  # after the list has the new rows
-
     def watch_results(self, results: Results | None) -> None:
         if results is None or self.user is None:
             return
@@ -349,38 +271,6 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         if self.day:
             return f"No papers on {self.day} under this query and view (Esc: every day)"
         return "No papers match"
-
-    # -- the highlighted paper -------------------------------------------------------
-    def watch_highlighted(self, old: Paper | None, paper: Paper | None) -> None:
-        if paper is not old:
-            self.read_timer.cancel()
-        self._update_detail(defer_same=True)
-
-    def _update_detail(self, defer_same: bool = False) -> None:
-        """Show the highlighted paper in the detail.
-
-        With ``defer_same``, when the detail shows that paper already (a
-        keystroke that kept it highlighted), re-rendering it with the new
-        query's highlights waits until the new rows are painted: the key's
-        frame doesn't pay for it.
-        """
-        paper = self.highlighted
-        if defer_same and paper is not None and self.detail.paper is paper:
-            if not self._detail_pending:
-                self._detail_pending = True
-                self.call_after_refresh(self._deferred_detail)
-            return
-        state = self.user.get(paper.id) if paper is not None and self.user is not None else None
-        spans = self.results.spans if self.results is not None else None
-        if paper is None:
-            self.detail.show_paper(None)
-        else:
-            keeper = self.reading_list
-            self.detail.show_paper(paper, state, spans, keeper.tags_of(paper.id), keeper.note(paper.id))
-
-    def _deferred_detail(self) -> None:
-        self._detail_pending = False
-        self._update_detail()
 
     def _move_requested(self, request: MoveRequest | None) -> None:
         """A key or a click in the list asked for another paper."""
@@ -411,7 +301,7 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
 
     def _chosen(self, paper: Paper | None) -> None:
         """Enter (or a double click) on the list's highlighted paper."""
-        if paper is not None and paper is self.highlighted:
+        if paper is not None and paper.id == _id(self.highlighted):
             self.open_reading_view()
 
     # -- state changes ------------------------------------------------------------------
@@ -462,20 +352,5 @@ class MainScreen(ReadingListActions, PaperActions, WatchesDigests, PollsState, S
         self.session_keeper.save()
 
 
-@dataclass(frozen=True, slots=True)
-class _SearchJob:
-    """What a search in the worker needs (its repr stays short, whatever the sizes)."""
-
-    query: Query
-    view: str
-    within: list[int] | None
-    states: Mapping[str, PaperState]
-    keep: str | None
-    generation: int
-    sets: UserSets | None = None
-
-    def __repr__(self) -> str:
-        return f"SearchJob({self.query.text!r}, {self.view})"
-
-
 SAMPLE_BANNER = "Sample digests, nothing kept. Import yours: arxiv-reader import ~/digests"
+

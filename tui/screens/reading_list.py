@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..core.library import Library
+from ..core.library import BaseLibrary
 from ..core.models import PaperState, bare_id
+from ..core.positions import Positions
 from ..core.query import Query, parse_query
 from ..core.readinglist import BadName, ListCount, ListCounts, Muting, ReadingList, Selector, Snapshot, UserSets
 from ..core.readinglist.delta import SnapshotChange, read_change
@@ -48,7 +49,7 @@ class ReadingListKeeper:
         self.searches_version = 0
         #: Seconds the last count update took (the benchmark reads it).
         self.last_update = 0.0
-        self._library: Library | None = None
+        self._library: BaseLibrary | None = None
         self._counts: ListCounts | None = None
         self._muted: frozenset[int] = frozenset()
         self._tags_by_paper: dict[str, tuple[str, ...]] = {}
@@ -58,7 +59,7 @@ class ReadingListKeeper:
         self._polled: tuple[SnapshotChange, frozenset[str]] | None = None
 
     # -- loading and refreshing --------------------------------------------------------
-    def load(self, library: Library, states: Mapping[str, PaperState]) -> Callable[[], ListCounts]:
+    def load(self, library: BaseLibrary, states: Mapping[str, PaperState]) -> Callable[[], ListCounts]:
         """Read the reading list for ``library`` and find its muted papers now (the first
         result hides them). Returns the counting of every list, to run in a worker
         (a second at 200,000 papers); :meth:`counted` takes its result."""
@@ -82,7 +83,7 @@ class ReadingListKeeper:
         """The lists are being counted (after :meth:`load`, before :meth:`counted`)."""
         return self._library is not None and self._counts is None
 
-    def counted(self, library: Library, counts: ListCounts, states: Mapping[str, PaperState]) -> bool:
+    def counted(self, library: BaseLibrary, counts: ListCounts, states: Mapping[str, PaperState]) -> bool:
         """Take the counts made by :meth:`load`'s job, brought up to date with what
         changed meanwhile; True when the muted papers changed. Ignored when another
         library was loaded since."""
@@ -200,6 +201,9 @@ class ReadingListKeeper:
     def hide_muted(self, query: Query, found: Sequence[int]) -> tuple[list[int], int]:
         """``found`` (the matches of ``query``) without the muted papers, unless the
         query says ``is:muted``; and how many were hidden."""
+        if isinstance(found, Positions):  # (through the search index: kept as an array)
+            kept = found if query.mentions_muted else found.without(self._muted)
+            return kept, len(found) - len(kept)  # type: ignore[return-value]
         if not self._muted or query.mentions_muted:
             return list(found), 0
         muted = self._muted

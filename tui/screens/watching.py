@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..core.library import Library
+from ..core.indexed_library import open_library
+from ..core.library import BaseLibrary
 from ..core.watch import Arrival, DigestWatcher, Notice, WatchEvent
 
 if TYPE_CHECKING:
@@ -106,13 +107,12 @@ class DigestArrivals:
                                                          error=True)))
 
 
-def load_library(store: Store, baseline: Seen | None) -> tuple[Library, Seen]:
-    """The library as the loader builds it (in a worker), what is new measured from
-    ``baseline`` (None: everything), and the library's mark before it was loaded
-    (what it loaded is at least that)."""
+def load_library(store: Store, baseline: Seen | None) -> tuple[BaseLibrary, Seen]:
+    """The library as the loader opens it (in a worker), what is new measured from
+    ``baseline`` (None: everything), and the library's mark before it was opened
+    (what it shows is at least that)."""
     mark = store.library_mark()
-    papers = store.load_papers()
-    return Library(papers, new_ids=store.new_paper_ids(baseline) if baseline is not None else None), mark
+    return open_library(store, baseline)[0], mark
 
 
 class WatchesDigests(_Base):
@@ -195,7 +195,7 @@ class WatchesDigests(_Base):
             return
         self.app.call_from_thread(self._reload_done, library, mark)
 
-    def _reload_done(self, library: Library | None, mark: Seen | None, error: str | None = None) -> None:
+    def _reload_done(self, library: BaseLibrary | None, mark: Seen | None, error: str | None = None) -> None:
         if library is not None:
             self.swap_library(library, mark)
         if error is not None:
@@ -211,7 +211,8 @@ class WatchesDigests(_Base):
             what = f"{grew:,} new {noun}" if grew >= 0 else f"{-grew:,} {noun} fewer"
             self.notify(f"{self._summary}: {what}", title="New digests", markup=False, timeout=8)
             self._summary = None
-    def swap_library(self, library: Library, mark: Seen | None = None) -> None:
+
+    def swap_library(self, library: BaseLibrary, mark: Seen | None = None) -> None:
         """Show ``library`` (loaded at ``mark``) instead of the current one, keeping
         what the user sees; this session has now shown what ``mark`` holds."""
         from .loader import LibraryLoader

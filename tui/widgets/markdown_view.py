@@ -20,7 +20,8 @@ meanwhile and keeps answering keys (a 1 MB abstract took 3 s to render).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -41,6 +42,8 @@ __all__ = ["MarkdownView", "SYNC_RENDER_CHARS"]
 #: Documents longer than this (characters of Markdown) are rendered in a thread
 #: (16,000 characters: ~80 ms at 80 columns here; the real abstracts are under 3,400).
 SYNC_RENDER_CHARS = 16_000
+#: Documents rendered ahead (:meth:`MarkdownView.prepare`) kept for their turn.
+PREPARED = 8
 
 
 def _html_as_text(tokens: list[Token]) -> list[Token]:
@@ -118,6 +121,8 @@ class MarkdownView(ScrollView, can_focus=True):
         self._job_width = -1
         #: The styles the strips were rendered with (see :meth:`_style_key`).
         self._strips_style: tuple[Style, Style] | None = None
+        #: Documents rendered ahead: (source, width, styles) -> strips.
+        self._prepared: OrderedDict[tuple[str, int, tuple[Style, Style]], list[Strip]] = OrderedDict()
 
     @property
     def source(self) -> str:
@@ -197,7 +202,11 @@ class MarkdownView(ScrollView, can_focus=True):
         width = self._content_width()
         if width != self._strips_width:
             self._strips_style = self._style_key()
-            if self._build is None and len(self._source) <= SYNC_RENDER_CHARS:
+            prepared = self._prepared.get((self._source, width, self._strips_style))
+            if self._build is None and prepared is not None:
+                self._job = None
+                self._strips = prepared
+            elif self._build is None and len(self._source) <= SYNC_RENDER_CHARS:
                 self._job = None
                 console = self.app.console
                 lines = console.render_lines(
@@ -212,6 +221,46 @@ class MarkdownView(ScrollView, can_focus=True):
         set_virtual_size(self, Size(width, len(self._strips)), scrollbar_may_change=False)
         self.refresh()
 
+    def prepare(self, sources: Sequence[str]) -> None:
+        """Render ``sources`` ahead, in a thread, for :meth:`show_source` to show at once
+        (the documents the user is likely to move to next; a newer call replaces this one)."""
+        width = self._content_width()
+        style_key = self._style_key()
+        wanted = [source for source in dict.fromkeys(sources)
+                  if len(source) <= SYNC_RENDER_CHARS and (source, width, style_key) not in self._prepared]
+        if not wanted or self.scrollable_content_region.width <= 0:
+            return
+        console = self._thread_console(width)
+        style, highlight = style_key
+
+        def render() -> None:
+            worker = get_current_worker()
+            for source in wanted:
+                if worker.is_cancelled:
+                    return
+                lines = console.render_lines(_Document(source, highlight), console.options.update_width(width),
+                                             style=style, pad=True)
+                strips = [Strip(line, width) for line in lines]
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(self._keep_prepared, (source, width, style_key), strips)
+
+        self.run_worker(render, thread=True, exclusive=True, group="markdown-prepare", exit_on_error=False,
+                        name="markdown-prepare", description="render ahead")
+
+    def _keep_prepared(self, key: tuple[str, int, tuple[Style, Style]], strips: list[Strip]) -> None:
+        self._prepared[key] = strips
+        self._prepared.move_to_end(key)
+        while len(self._prepared) > PREPARED:
+            self._prepared.popitem(last=False)
+
+    def _thread_console(self, width: int) -> Console:
+        """A console of its own for a thread (the app's is not for other threads: a theme is
+        pushed while rendering)."""
+        return Console(
+            color_system=self.app.console.color_system, file=io.StringIO(), width=width, markup=False,
+            highlight=False, emoji=False, legacy_windows=False, force_terminal=True, safe_box=False,
+        )
+
     def _render_in_thread(self, width: int) -> None:
         """Show a note now; build and render the document in a thread, then show it."""
         job = self._job = object()
@@ -223,11 +272,7 @@ class MarkdownView(ScrollView, can_focus=True):
         self._strips = [Strip(list(note.render(self.app.console))).adjust_cell_length(width, self.rich_style)]
         highlight = self.get_component_rich_style("markdown-view--highlight", partial=True)
         style = self.rich_style
-        # Its own console: the app's is not for other threads (a theme is pushed while rendering).
-        console = Console(
-            color_system=self.app.console.color_system, file=io.StringIO(), width=width, markup=False,
-            highlight=False, emoji=False, legacy_windows=False, force_terminal=True, safe_box=False,
-        )
+        console = self._thread_console(width)
 
         def render() -> None:
             text = build() if build is not None else source

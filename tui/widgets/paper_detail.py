@@ -46,7 +46,7 @@ class PaperDetail(MarkdownView):
         key = (paper, None if state is None else (state.read, state.starred), spans, tuple(tags), note)
         if self._shown_key is not None and all(a is b or a == b for a, b in zip(key, self._shown_key)):
             return
-        same_paper = paper is not None and paper is self._paper
+        same_paper = paper is not None and self._paper is not None and paper.id == self._paper.id
         self._shown_key = key
         self._paper = paper
         self.show_source(paper_markdown(paper, state, spans, tags, note), keep_scroll=same_paper)

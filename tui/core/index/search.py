@@ -167,6 +167,14 @@ class SearchIndex:
         """``(date, first doc, end doc)`` of each latest digest day, newest first (see :func:`.views.day_runs`)."""
         return views.day_runs(self)
 
+    def latest_day(self) -> str | None:
+        """The newest latest-digest day of the live papers (``date:latest``), None when empty."""
+        for day, first, end in self.day_runs():
+            found = bitsets.first_docs(self.live, 1, first)
+            if found and found[0] < end:
+                return day or None
+        return None
+
     def stats(self) -> dict:
         """Figures for ``stats`` (see :func:`.views.library_stats`), from the columns alone."""
         return views.library_stats(self)
@@ -330,6 +338,11 @@ class _Evaluator:
             return out
         if field == "is":
             return self.state(term.needle)
+        if field == "date" and term.needle == "latest":  # the newest digest day of the library
+            latest = self.index.latest_day()
+            if latest is None:
+                return bitsets.empty(self.index.nbytes)
+            return self.index.term_bits(field, term.needle, latest, latest + "~")
         user_key = user_set_key(term)  # tag:, has:, note: (is:muted is "muted" above)
         if user_key is not None:
             return self.state(user_key)

@@ -34,11 +34,24 @@ _BISECT_IDS = 256
 
 
 def docs_of_ids(index: SearchIndex, paper_ids: Iterable[str]) -> np.ndarray:
-    """The live documents of ``paper_ids`` (ids without version, exact), ascending; vectorised."""
+    """The live documents of ``paper_ids`` (ids without version, exact), ascending; vectorised.
+
+    The id column holds ids lower-cased: a wanted id already in lower case (every
+    arXiv id) matches its term exactly; the others are checked against the row.
+    """
     wanted = [i for i in dict.fromkeys(paper_ids) if isinstance(i, str) and i]
     if not wanted:
         return np.zeros(0, np.int64)
-    encoded = [_value(i.lower()).encode() for i in wanted]
+    joined = "\x00".join(wanted)
+    if joined.isascii() and not any(space in joined for space in " \t\n\r\x0b\x0c"):
+        lowered = joined.lower()  # (what _value gives for these: the lower-cased text)
+        encoded = lowered.encode().split(b"\x00")
+        check = np.zeros(len(wanted), bool)
+        if lowered != joined:
+            check = np.array([low != i for low, i in zip(lowered.split("\x00"), wanted)])
+    else:
+        encoded = [_value(i.lower()).encode() for i in wanted]
+        check = np.ones(len(wanted), bool)
     keys = np.array(encoded)
     found: list[np.ndarray] = []
     for at, (base, segment) in enumerate(zip(index.bases, index.segments)):
@@ -54,11 +67,15 @@ def docs_of_ids(index: SearchIndex, paper_ids: Iterable[str]) -> np.ndarray:
             pos = np.minimum(np.searchsorted(terms, keys), len(terms) - 1)
             hit = terms[pos] == keys
         starts = postings.offsets[pos[hit]].astype(np.int64)
-        locals_ = postings.docs[starts].astype(np.int64)
-        exact = [loc for loc, key in zip(locals_.tolist(), np.array(wanted)[hit].tolist())
-                 if segment.row_values(loc)[0] == key]
-        if exact:
-            docs = np.array(exact, np.int64)
+        docs = postings.docs[starts].astype(np.int64)
+        checked = check[hit]
+        if checked.any():  # a mixed-case id: the row must say exactly that id
+            keep = ~checked
+            asked = [i for i, h in zip(wanted, hit.tolist()) if h]
+            for k in np.flatnonzero(checked).tolist():
+                keep[k] = segment.row_values(int(docs[k]))[0] == asked[k]
+            docs = docs[keep]
+        if len(docs):
             found.append(docs[live_mask(index, at)[docs]] + base)
     return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..library import Library
+from ..library import BaseLibrary
 from ..models import PaperState
 from ..query import Query
 from .model import Snapshot
@@ -52,7 +52,7 @@ class ListCounts:
     """The sidebar's counts for one :class:`~tui.core.library.Library` (build a new one
     when the library changes). Call :meth:`update` after every change; not thread-safe."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: BaseLibrary) -> None:
         self.library = library
         n = len(library)
         self._n = n
@@ -149,10 +149,8 @@ class ListCounts:
         return int(np.count_nonzero(mask & unread)), int(np.count_nonzero(mask & visible))
 
     def _mask_of(self, ids: Iterable[str]) -> np.ndarray:
-        by_id = self.library.by_id
         mask = np.zeros(self._n, bool)
-        found = [index for index in map(by_id.get, ids) if index is not None]
-        mask[np.array(found, np.int64)] = True
+        mask[np.array(list(self.library.positions_of_ids(ids)), np.int64)] = True
         return mask
 
     def _update_flags(self, states: Mapping[str, PaperState], changed: list[str] | None) -> None:
@@ -160,8 +158,9 @@ class ListCounts:
         if changed is None:
             self._read[:] = False
             self._starred[:] = False
-            read = [by_id[k] for k, state in states.items() if state.read and k in by_id]
-            starred = [by_id[k] for k, state in states.items() if state.starred and k in by_id]
+            positions = self.library.positions_of_ids
+            read = list(positions([k for k, state in states.items() if state.read]))
+            starred = list(positions([k for k, state in states.items() if state.starred]))
             self._read[np.array(read, np.int64)] = True
             self._starred[np.array(starred, np.int64)] = True
             return
@@ -188,9 +187,8 @@ class ListCounts:
         self._muted[np.array(dirty, np.int64)] = False
         self._muted[np.array(found, np.int64)] = True
         indices = np.flatnonzero(self._muted).tolist()
-        papers = self.library.papers
         assert self._muting is not None
-        self._muting = Muting(frozenset(indices), frozenset(papers[i].id for i in indices), self._muting.warnings)
+        self._muting = Muting(frozenset(indices), frozenset(self.library.ids(indices)), self._muting.warnings)
 
     def _update_searches(
         self, selector: Selector, snapshot: Snapshot, searches_changed: bool, state_moved: bool,

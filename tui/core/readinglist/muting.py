@@ -11,14 +11,14 @@ muting (``is:muted`` inside it matches nothing, and says so).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..index import bitsets
-from ..models import PaperState
+from ..models import Paper, PaperState
 from ..query import Query, QueryEngine, parse_query
 from .model import Snapshot
 from .names import MUTE
@@ -78,5 +78,11 @@ def muting_in(
     if query is None:
         return Muting(warnings=[])
     found = engine.search(query, states, sets=(sets or UserSets(snapshot)).with_muted(frozenset()))
-    papers = engine.papers
-    return Muting(frozenset(found), frozenset(papers[i].id for i in found), list(query.warnings))
+    return Muting(frozenset(found), frozenset(paper_ids(engine.papers, found)), list(query.warnings))
+
+
+def paper_ids(papers: Sequence[Paper], found: Iterable[int]) -> list[str]:
+    """The ids of ``papers`` at ``found``: from the id column alone when ``papers`` can
+    (:class:`tui.core.indexed_library.LazyPapers`), else from the papers."""
+    ids = getattr(papers, "ids", None)
+    return ids(found) if ids is not None else [papers[i].id for i in found]

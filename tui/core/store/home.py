@@ -163,9 +163,19 @@ class Store:
             return self.library_files.new_paper_ids(None)
         return self.library_files.new_paper_ids(baseline.generation, baseline.epoch)
 
-    def begin_reading(self) -> ReaderSession:
-        """Register a reader about to load the library; its ``baseline`` says what is new to it."""
-        return self._readers.begin(self.library_mark(), self._legacy_mark())
+    def begin_reading(self, index: SearchIndex | None = None) -> ReaderSession:
+        """Register a reader about to load the library; its ``baseline`` says what is new to it.
+
+        With a current ``index`` (:meth:`current_index`) the library's import history is
+        read from its manifest: the library index itself (megabytes) is not read.
+        """
+        history = _import_history(index)
+        if history is None:
+            return self._readers.begin(self.library_mark(), self._legacy_mark())
+        epoch, imports = history
+        end = session_end(self._session.load())
+        legacy = Seen(epoch, sum(1 for stamp in imports if stamp <= end)) if end is not None else None
+        return self._readers.begin(Seen(epoch, len(imports)), legacy)
 
     def end_reading(self, session: ReaderSession) -> None:
         """The reader quits: the papers it loaded are no longer new to the next one."""
@@ -204,6 +214,18 @@ class Store:
         self._index_stamp = file_stamp(self.library_files.search.directory / "index.json")
         return self._index
 
+    def current_index(self) -> SearchIndex | None:
+        """:meth:`open_index` when the index on disk is current; None (nothing built) when it
+        is missing, pending, stale or damaged (the reader then says so and builds it aside)."""
+        stamp = file_stamp(self.library_files.search.directory / "index.json")
+        if self._index is not None and stamp is not None and stamp == self._index_stamp:
+            return self._index
+        index = self.library_files.search.open_current()
+        if index is not None:
+            self._index = index
+            self._index_stamp = stamp
+        return index
+
     def answer(self, question: Callable[[SearchIndex], T]) -> T:
         """``question(self.open_index())``, asked once more of a rebuilt index (with a message) when it
         finds the index damaged while reading it: how every reader of the index should ask
@@ -230,12 +252,20 @@ class Store:
         the papers first imported after what the ended reader sessions loaded, every paper when
         none has ended; from the import history the index's manifest keeps (the library index is
         read only for an index that does not keep it)."""
-        epoch, imports = index.manifest.get("epoch"), index.manifest.get("imports")
-        if not isinstance(epoch, str) or not isinstance(imports, list):
+        history = _import_history(index)
+        if history is None:
             return index.bits_of_ids(self.new_paper_ids(self.new_baseline()))
+        epoch, imports = history
         end = session_end(self._session.load())
         legacy = Seen(epoch, sum(1 for stamp in imports if stamp <= end)) if end is not None else None
-        baseline = self._readers.baseline(epoch, legacy)
+        return self.new_bits_since(index, self._readers.baseline(epoch, legacy))
+
+    def new_bits_since(self, index: SearchIndex, baseline: Seen | None) -> Any:
+        """Bitset of the papers first imported after ``baseline`` (a reader's: see
+        :meth:`begin_reading`); every paper when None."""
+        epoch, imports = index.manifest.get("epoch"), index.manifest.get("imports")
+        if not isinstance(epoch, str) or not isinstance(imports, list):
+            return index.live.copy() if baseline is None else index.bits_of_ids(self.new_paper_ids(baseline))
         if baseline is None:
             return index.live.copy()
         generation = baseline.generation if baseline.epoch == epoch else 0  # another history: all known
@@ -320,3 +350,13 @@ class Store:
         Raises :class:`StoreError` when it cannot be saved.
         """
         self._session.save(session)
+
+
+def _import_history(index: SearchIndex | None) -> tuple[str, list[str]] | None:
+    """``(epoch, import times)`` of the library as ``index``'s manifest keeps them (None: it does not)."""
+    if index is None:
+        return None
+    epoch, imports = index.manifest.get("epoch"), index.manifest.get("imports")
+    if not isinstance(epoch, str) or not isinstance(imports, list):
+        return None
+    return epoch, imports

@@ -87,6 +87,17 @@ class SearchFiles:
             except IndexUnavailable:
                 raise StoreError("another arxiv-reader is importing into this library; try again later") from None
 
+    def open_current(self) -> SearchIndex | None:
+        """The index mapped when it is current and usable; None when it would have to be
+        built first (missing, pending, stale, damaged): never builds."""
+        try:
+            manifest = read_manifest(self.directory)
+            if self._fresh(manifest):
+                return open_index(self.directory)
+        except IndexUnavailable:
+            pass
+        return None
+
     def answer(self, open_index: Callable[[], SearchIndex], question: Callable[[SearchIndex], T]) -> T:
         """``question(open_index())``; when it finds the index damaged (a row or paper that cannot
         be decoded, a section failing its checksum: :class:`IndexDamaged` raised while reading),
