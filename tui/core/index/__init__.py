@@ -28,7 +28,8 @@ then id, descending; as ``Store.load_papers`` orders them):
 Every file is written to a temporary name, fsynced and renamed; the manifest
 is written last and is the commit point. Segment files carry a header with
 magic, format version, CRC of the header and their exact size (so a truncated
-file is caught at open) and a CRC per section (:meth:`SearchIndex.verify`).
+file is caught at open) and a CRC per 64 KiB block of every section, checked when the data is
+first used in a process (:mod:`.segment_file`; :meth:`SearchIndex.verify` checks everything).
 
 Incremental updates: an import calls :func:`add_segment` with the merged
 papers it added or changed. They become one small new segment in front (their

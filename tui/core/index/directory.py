@@ -176,7 +176,7 @@ def add_segment(
     papers that sort among older ones (a back-filled day, a second category of
     the same day) are rebuilt together with the newest segments they
     interleave with, so segments never overlap in newest-first order. Then
-    small segments are merged when enough of them piled up (:func:`_tiers`).
+    small segments are merged when enough of them piled up (:func:`merge_run`).
     ``expect_source``: the source the index must have been built from (else
     :class:`IndexStale`: the caller rebuilds).
     """
@@ -218,7 +218,7 @@ def _add_segment(
         for segment in segments:
             segment.close()
     out += [_entry(e) for e in entries[keep:] if len(e["deleted"]) < int(e["docs"])]
-    out, generation = _merge_tiers(directory, out, generation, source)
+    out, generation = _merge_runs(directory, out, generation, source)
     _commit(directory, generation, source, out, _extra(manifest, extra))
 
 
@@ -264,40 +264,45 @@ def _absorb_overlapping(
     return count
 
 
-#: Segments merge in tiers: when this many adjacent segments of one tier (live
-#: documents below ``FANOUT ** (tier + 1)``, from a day's file of ~35 papers)
-#: are there, they become one; so a day's import merges at most a few thousand
-#: papers, and segments stay a few dozen at most.
+#: Segments merge :data:`FANOUT` at a time: adjacent ones whose live sizes lie within a factor
+#: of FANOUT of each other (real days of 33 to 157 papers do; tiers with fixed bounds, as
+#: before, let days straddling a bound never merge), the run with the fewest papers first;
+#: and, whatever their sizes, the cheapest run while more than :data:`MAX_SEGMENTS` are left.
+#: A year of daily imports keeps about 15 segments; most merges are of a few hundred papers.
 FANOUT = 8
+MAX_SEGMENTS = 24
 
 
-def _tier(entry: dict[str, Any]) -> int:
-    live = int(entry["docs"]) - len(entry["deleted"])
-    tier = 0
-    while live >= FANOUT ** (tier + 2):
-        tier += 1
-    return tier
+def _live(entry: dict[str, Any]) -> int:
+    return int(entry["docs"]) - len(entry["deleted"])
 
 
-def _merge_tiers(
+def merge_run(lives: list[int]) -> tuple[int, int] | None:
+    """The adjacent run ``[start, stop)`` of segments (their live sizes, newest first) to merge next, or None."""
+    runs = [(sum(lives[i : i + FANOUT]), i) for i in range(len(lives) - FANOUT + 1)]
+    alike = [(total, i) for total, i in runs if _alike(lives[i : i + FANOUT])]
+    if alike:
+        start = min(alike)[1]
+    elif len(lives) > MAX_SEGMENTS:
+        start = min(runs)[1]
+    else:
+        return None
+    return start, start + FANOUT
+
+
+def _alike(lives: list[int]) -> bool:
+    return max(lives) <= FANOUT * max(1, min(lives))
+
+
+def _merge_runs(
     directory: Path, entries: list[dict[str, Any]], generation: int, source: str
 ) -> tuple[list[dict[str, Any]], int]:
-    """Merge runs of :data:`FANOUT` adjacent segments of the same tier (smallest tiers first)."""
-    while True:
-        tiers = [_tier(e) for e in entries]
-        run = None
-        for tier in sorted(set(tiers)):
-            for start in range(len(entries) - FANOUT + 1):
-                if all(t == tier for t in tiers[start : start + FANOUT]):
-                    run = (start, start + FANOUT)
-                    break
-            if run:
-                break
-        if run is None:
-            return entries, generation
+    """Merge runs of segments as :func:`merge_run` picks them until it picks none."""
+    while (run := merge_run([_live(e) for e in entries])) is not None:
         generation += 1
         merged = _merge_group(directory, entries[run[0] : run[1]], generation, source)
         entries[run[0] : run[1]] = [merged]
+    return entries, generation
 
 
 def _merge_group(directory: Path, group: list[dict[str, Any]], generation: int, source: str) -> dict[str, Any]:

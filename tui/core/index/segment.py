@@ -66,12 +66,24 @@ class FieldPostings:
         self._terms = file.blob(f"{field}.term.blob")
         self._term_offsets = file.array(f"{field}.term.offsets").data  # (a memoryview: fast item reads)
         self.offsets = file.array(f"{field}.offsets")
-        self.docs = file.array(f"{field}.docs")
+        self._docs = file.array_in_parts(f"{field}.docs")  # (the largest part: checked run by run)
         self._file = file
         self._field = field
         self._n = docs
         self._common: dict[tuple[int, int], int] | None = None
         self.size = len(self._term_offsets) - 1
+
+    @property
+    def docs(self) -> np.ndarray:
+        """Every posting (all checked first); :meth:`docs_range` checks only the run it reads."""
+        self._file.check(f"{self._field}.docs")
+        return self._docs
+
+    def docs_range(self, start: int, stop: int) -> np.ndarray:
+        """Postings ``start:stop`` (their blocks checked)."""
+        size = self._docs.itemsize
+        self._file.check_part(f"{self._field}.docs", start * size, stop * size)
+        return self._docs[start:stop]
 
     def term(self, k: int) -> bytes:
         return bytes(self._terms[self._term_offsets[k] : self._term_offsets[k + 1]])
@@ -117,9 +129,11 @@ class FieldPostings:
         if stop - start >= COMMON_POSTINGS:
             row = self._common_rows().get((lo, hi))
             if row is not None:
-                return self._file.array(f"{self._field}.common_bits").reshape(-1, nbytes)[row]
+                name = f"{self._field}.common_bits"
+                self._file.check_part(name, row * nbytes, (row + 1) * nbytes)
+                return self._file.array_in_parts(name).reshape(-1, nbytes)[row]
         mask = np.zeros(nbytes * 8, bool)
-        mask[self.docs[start:stop]] = True
+        mask[self.docs_range(start, stop)] = True
         return np.packbits(mask)
 
     def _common_rows(self) -> dict[tuple[int, int], int]:
@@ -221,7 +235,7 @@ class Segment:
         postings = self.postings("id")
         lo, hi = postings.exact_range(_value(paper_id.lower()).encode())
         if hi > lo:
-            for local in postings.docs[int(postings.offsets[lo]) : int(postings.offsets[hi])].tolist():
+            for local in postings.docs_range(int(postings.offsets[lo]), int(postings.offsets[hi])).tolist():
                 if self.row_values(local)[0] == paper_id:
                     return local
         return None

@@ -17,7 +17,8 @@ data is checked on its first use in the process, so that no answer is built
 from bytes no checksum vouched for: a section handed out whole
 (:meth:`SegmentFile.array`, :meth:`SegmentFile.blob`) has all its blocks
 checked then; a section read a piece at a time (:meth:`SegmentFile.read`: the
-abstracts and details) has the blocks of each piece checked. Both are
+abstracts and details; and the postings, :meth:`SegmentFile.check_part`, of
+which a query reads a few runs) has the blocks of each piece checked. Both are
 remembered, so each byte is checked once per process; a mismatch raises
 :class:`IndexDamaged` (the store rebuilds the index and asks again).
 """
@@ -40,7 +41,7 @@ MAGIC = b"AXRINDEX"
 #: Bump on any change of layout or meaning: older files then read as stale.
 FORMAT = 4
 #: Bytes per checksum block: a paper read from a large section checks one or two blocks.
-BLOCK = 1 << 18
+BLOCK = 1 << 16
 _PREFIX = struct.Struct("<8sIII4x")
 _ALIGN = 64
 
@@ -138,6 +139,7 @@ class SegmentFile:
             self.close()
             raise
         self._start = int(self.meta["data_start"])
+        self._block = int(self.meta["block"])  # (the writer's BLOCK)
         #: Sections whose every block was checked; blocks checked of the others (by :meth:`read`).
         self._checked: set[str] = set()
         self._checked_blocks: dict[str, set[int]] = {}
@@ -183,6 +185,31 @@ class SegmentFile:
         kind = np.dtype(dtype)
         return np.frombuffer(self._map, kind, nbytes // kind.itemsize, self._start + offset)
 
+    def array_in_parts(self, name: str) -> np.ndarray:
+        """Section ``name`` as an array **not checked**: the caller checks what it reads with
+        :meth:`check_part` (large postings, of which a query reads a few runs)."""
+        offset, nbytes, dtype, _crcs = self._section(name)
+        kind = np.dtype(dtype)
+        return np.frombuffer(self._map, kind, nbytes // kind.itemsize, self._start + offset)
+
+    def check_part(self, name: str, start: int, stop: int) -> None:
+        """Check the blocks holding bytes ``start:stop`` of section ``name`` (once each); raises
+        :class:`IndexDamaged`."""
+        if name in self._checked or stop <= start:
+            return
+        offset, nbytes, _dtype, crcs = self._section(name)
+        done = self._checked_blocks.setdefault(name, set())
+        for k in range(start // self._block, (min(stop, nbytes) - 1) // self._block + 1):
+            if k not in done:
+                at = self._start + offset + k * self._block
+                view = memoryview(self._map)[at : at + min(self._block, nbytes - k * self._block)]
+                try:
+                    if zlib.crc32(view) != crcs[k]:
+                        raise IndexDamaged(f"{self.path}: section {name} is damaged (checksum of block {k})")
+                finally:
+                    view.release()
+                done.add(k)
+
     def blob(self, name: str) -> memoryview:
         """Section ``name`` as bytes (a memoryview over the mapping; checked on first use)."""
         offset, nbytes, _dtype, _crcs = self._section(name)
@@ -198,7 +225,7 @@ class SegmentFile:
         view = memoryview(self._map)[self._start + offset : self._start + offset + nbytes]
         try:
             for k, crc in enumerate(crcs):
-                if k not in done and zlib.crc32(view[k * BLOCK : (k + 1) * BLOCK]) != crc:
+                if k not in done and zlib.crc32(view[k * self._block : (k + 1) * self._block]) != crc:
                     raise IndexDamaged(f"{self.path}: section {name} is damaged (checksum of block {k})")
         finally:
             view.release()
@@ -220,16 +247,18 @@ class SegmentFile:
         if name in self._checked:
             return self._pread(self._start + offset + start, stop - start)
         done = self._checked_blocks.setdefault(name, set())
-        first, last = start // BLOCK, max(start, stop - 1) // BLOCK
+        first, last = start // self._block, max(start, stop - 1) // self._block
         if all(k in done for k in range(first, last + 1)):
             return self._pread(self._start + offset + start, stop - start)
-        span = self._pread(self._start + offset + first * BLOCK, min(nbytes, (last + 1) * BLOCK) - first * BLOCK)
+        block = self._block
+        span = self._pread(self._start + offset + first * block, min(nbytes, (last + 1) * block) - first * block)
+        pieces = memoryview(span)
         for k in range(first, last + 1):
             if k not in done:
-                if zlib.crc32(span[(k - first) * BLOCK : (k - first + 1) * BLOCK]) != crcs[k]:
+                if zlib.crc32(pieces[(k - first) * block : (k - first + 1) * block]) != crcs[k]:
                     raise IndexDamaged(f"{self.path}: section {name} is damaged (checksum of block {k})")
                 done.add(k)
-        return span[start - first * BLOCK : stop - first * BLOCK]
+        return span[start - first * block : stop - first * block]
 
     def _pread(self, at: int, count: int) -> bytes:
         if self._fd is None:
