@@ -25,7 +25,7 @@ import numpy as np
 
 from .days import DayIndex
 from .positions import ArrayDays, Positions, as_array
-from .index import SearchIndex, bitsets
+from .index import IndexDamaged, SearchIndex, bitsets
 from .library import BaseLibrary, SORTS
 from .models import Paper, PaperState
 from .query import Query
@@ -69,7 +69,10 @@ class LazyPapers(Sequence[Paper]):
             cache.move_to_end(position)
             return paper
         library = self._library
-        paper = library.index.paper(int(library.docs[position]))
+        try:
+            paper = library.index.paper(int(library.docs[position]))
+        except IndexDamaged as exc:  # (a placeholder, not cached: the screen rebuilds the index)
+            return library.unreadable(exc, position)
         cache[position] = paper
         if len(cache) > PAPER_CACHE:
             cache.popitem(last=False)
@@ -92,7 +95,11 @@ class IdPositions(Mapping[str, int]):
     def __getitem__(self, paper_id: str) -> int:
         if not isinstance(paper_id, str):
             raise KeyError(paper_id)
-        doc = self._library.index.doc_of(paper_id)
+        try:
+            doc = self._library.index.doc_of(paper_id)
+        except IndexDamaged as exc:
+            self._library.note_damage(exc)
+            doc = None
         if doc is None:
             raise KeyError(paper_id)
         return self._library.position_of_doc(doc)
@@ -101,8 +108,7 @@ class IdPositions(Mapping[str, int]):
         return len(self._library.docs)
 
     def __iter__(self) -> Iterator[str]:
-        index = self._library.index
-        return (index.paper_id(int(doc)) for doc in self._library.docs)
+        return iter(self._library.ids(range(len(self._library.docs))))
 
 
 class IndexEngine:
@@ -145,6 +151,11 @@ class IndexedLibrary(BaseLibrary):
 
     def __init__(self, index: SearchIndex, new: np.ndarray | None = None) -> None:
         self.index = index
+        #: The first damage found while reading the index (a block failing its checksum, a row
+        #: that cannot be decoded): the reads answer safe values meanwhile, the screen rebuilds it.
+        self.damage: str | None = None
+        #: The screen started rebuilding the index after that damage (said once).
+        self.repairing = False
         #: Position -> document id (ascending).
         self.docs: np.ndarray = index.all_docs().astype(np.int64)
         self._dense = not len(self.docs) or int(self.docs[-1]) == len(self.docs) - 1
@@ -183,6 +194,18 @@ class IndexedLibrary(BaseLibrary):
             universe = self._universe = IndexUniverse(self.index, lambda: list(self.papers))
         return universe
 
+    # -- damage -------------------------------------------------------------------------
+    def note_damage(self, exc: IndexDamaged) -> None:
+        """Remember damage found while reading the index (the first message wins)."""
+        if self.damage is None:
+            self.damage = exc.message
+
+    def unreadable(self, exc: IndexDamaged, position: int) -> Paper:
+        """The placeholder drawn for the paper at ``position`` that could not be read."""
+        self.note_damage(exc)
+        return Paper(id=f"unreadable-{position}", version=1,
+                     title="(this entry could not be read: the search index is damaged and is being rebuilt)")
+
     # -- positions and documents ------------------------------------------------------
     def position_of_doc(self, doc: int) -> int:
         return doc if self._dense else int(np.searchsorted(self.docs, doc))
@@ -209,7 +232,14 @@ class IndexedLibrary(BaseLibrary):
     def ids(self, found: Iterable[int]) -> list[str]:
         """The ids at positions ``found``, read from the id column alone."""
         paper_id, docs = self.index.paper_id, self.docs
-        return [paper_id(int(docs[i])) for i in found]
+        out: list[str] = []
+        for i in found:
+            try:
+                out.append(paper_id(int(docs[i])))
+            except IndexDamaged as exc:
+                self.note_damage(exc)
+                out.append(f"unreadable-{i}")
+        return out
 
     def _day_index(self) -> DayIndex:
         runs = self.index.day_runs()
@@ -269,7 +299,11 @@ class IndexedLibrary(BaseLibrary):
         list's terms from ``sets``)."""
         given = _StateBits(self, states)
         user = sets if isinstance(sets, UserSets) else _SetsAdapter(sets)
-        return self.index.match(query, bitset_states(given, user, self.index.bits_of_ids), should_stop)
+        try:
+            return self.index.match(query, bitset_states(given, user, self.index.bits_of_ids), should_stop)
+        except IndexDamaged as exc:  # nothing found until the index is rebuilt
+            self.note_damage(exc)
+            return np.zeros_like(self.index.live)
 
     def match(
         self,
@@ -309,7 +343,11 @@ class IndexedLibrary(BaseLibrary):
     ) -> tuple[int, int]:
         """``(unread, starred)`` among the papers at ``found``: two population counts."""
         bits = self.bits_of_positions(found)
-        read, starred = self._states_bits(states)
+        try:
+            read, starred = self._states_bits(states)
+        except IndexDamaged as exc:
+            self.note_damage(exc)
+            return len(found), 0
         return len(found) - bitsets.count(bits & read), bitsets.count(bits & starred)
 
     def count_new(self, found: Sequence[int], ascending: bool = False) -> int:
@@ -320,7 +358,11 @@ class IndexedLibrary(BaseLibrary):
     def _rank(self, sort: str) -> np.ndarray:
         rank = self._ranks.get(sort)
         if rank is None:
-            by_doc = self.index.sort_rank(sort)
+            try:
+                by_doc = self.index.sort_rank(sort)
+            except IndexDamaged as exc:  # date order meanwhile (not kept: the index is rebuilt)
+                self.note_damage(exc)
+                return np.arange(len(self.docs), dtype=np.int64)
             rank = self._ranks[sort] = by_doc[self.docs] if len(self.docs) else by_doc[:0]
         return rank
 

@@ -130,13 +130,16 @@ class LibraryLoader(Vertical):
             self.post_message(self.Finished(worker.result))
 
     @work(thread=True, exclusive=True, group="index", name="build the search index", exit_on_error=False)
-    def build_index(self, store: Store, reading: ReaderSession | None) -> None:
+    def build_index(self, store: Store, reading: ReaderSession | None, damage: str | None = None) -> None:
         """Build the library's search index aside (the reader shows the loaded library
-        meanwhile), then post :class:`IndexReady` with the library read through it."""
+        meanwhile), then post :class:`IndexReady` with the library read through it.
+        ``damage``: the index was found damaged while read; rebuilt whatever it looks like."""
         interval = sys.getswitchinterval()
         sys.setswitchinterval(min(interval, WARM_SWITCH_INTERVAL))  # the interface keeps the GIL close
         try:
             mark = store.library_mark()
+            if damage is not None:
+                store.rebuild_index(damage)
             library = indexed_library(store, reading.baseline if reading is not None else None)
         finally:
             sys.setswitchinterval(interval)

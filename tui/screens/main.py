@@ -263,9 +263,12 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self._update_status()
         self.update_sidebar()
         self.session_keeper.schedule()
+        self.call_after_refresh(self.check_index_damage)  # (the rows drawn read the index too)
 
     def watch_cursor(self, position: int) -> None:
         self.highlighted = self.results.paper(position) if self.results is not None else None
+        if getattr(self.library, "damage", None) is not None:
+            self.check_index_damage()
 
     def _empty_message(self) -> str:
         if self.day:

@@ -30,6 +30,7 @@ class PollsState(_Base):
     def _poll_store(self, full: bool = False) -> None:
         """Show what another reader (or the command line) changed since the last look:
         read in a thread (another device's file may be large), shown here."""
+        self.check_index_damage()  # (found while drawing rows: a cheap look)
         if self.user is None or self._polling:
             return
         self._polling = True

@@ -212,6 +212,24 @@ class WatchesDigests(_Base):
             self.notify(f"{self._summary}: {what}", title="New digests", markup=False, timeout=8)
             self._summary = None
 
+    def check_index_damage(self) -> None:
+        """When reading the search index found it damaged (the library answered safe values
+        meanwhile): say so once and rebuild it aside; the rebuilt library is swapped in as a
+        missing index's is (the query and highlighted paper kept)."""
+        from .loader import LibraryLoader
+
+        library = self.library
+        damage = getattr(library, "damage", None)
+        if damage is None or getattr(library, "repairing", True):
+            return
+        library.repairing = True  # type: ignore[union-attr]  # (once per library)
+        self.notify(
+            f"the search index is damaged ({damage}): rebuilding it from the library; "
+            "the list comes back when it is done",
+            title="Library", severity="warning", markup=False, timeout=10,
+        )
+        self.query_one(LibraryLoader).build_index(self.store, self.session_keeper.reading, damage)
+
     def swap_library(self, library: BaseLibrary, mark: Seen | None = None) -> None:
         """Show ``library`` (loaded at ``mark``) instead of the current one, keeping
         what the user sees; this session has now shown what ``mark`` holds."""

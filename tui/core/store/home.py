@@ -226,6 +226,13 @@ class Store:
             self._index_stamp = stamp
         return index
 
+    def rebuild_index(self, damage: str) -> None:
+        """Rebuild the search index from the library (with the message) after ``damage`` was found
+        while reading it outside :meth:`answer` (the reader); :class:`StoreError` when it cannot."""
+        from ..index import IndexDamaged
+
+        self.library_files.search.repair(IndexDamaged(damage))
+
     def answer(self, question: Callable[[SearchIndex], T]) -> T:
         """``question(self.open_index())``, asked once more of a rebuilt index (with a message) when it
         finds the index damaged while reading it: how every reader of the index should ask

@@ -1,0 +1,53 @@
+"""Damage inside the search index found while the reader reads it (a block failing its
+checksum): never a crash; the reader says so, rebuilds the index aside and shows the rows
+again, the query kept (review of issue 12, the reader's side)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.core.store import Store
+from tui.screens.main import MainScreen
+
+from conftest import DIGEST_DIRS
+from ui_helpers import SIZE, settle, wait_loaded
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from test_index_damage import damage  # noqa: E402
+
+
+def notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+@pytest.mark.parametrize("section", ["detail.blob", "abstract.blob"])
+async def test_damaged_index_is_said_rebuilt_and_rows_come_back(home: Path, make_app, section: str) -> None:
+    store = Store(home)
+    store.import_paths(DIGEST_DIRS)
+    index = store.open_index()
+    expected = [index.paper(int(d)).title for d in index.all_docs()[:20]]
+    index.close()
+    segment = next((home / "library" / "search").glob("seg-*.axs"))
+    damage(segment, section)
+
+    app = make_app(paths=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("j", "j")
+        for _ in range(100):
+            await settle(app, pilot)
+            library = screen.library
+            if getattr(library, "damage", "x") is None and screen.results is not None and len(screen.results):
+                titles = [screen.results.paper(i).title for i in range(min(20, len(screen.results)))]
+                if titles == expected:
+                    break
+        said = " | ".join(notices(app))
+        assert "the search index is damaged" in said and "rebuilding it" in said, said
+        assert getattr(screen.library, "damage", "x") is None
+        assert [screen.results.paper(i).title for i in range(20)] == expected
+        assert screen.cursor == 2 and screen.highlighted.title == expected[2]
