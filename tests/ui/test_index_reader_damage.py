@@ -51,3 +51,36 @@ async def test_damaged_index_is_said_rebuilt_and_rows_come_back(home: Path, make
         assert getattr(screen.library, "damage", "x") is None
         assert [screen.results.paper(i).title for i in range(20)] == expected
         assert screen.cursor == 2 and screen.highlighted.title == expected[2]
+
+
+@pytest.mark.parametrize("section", ["summary.docs", "summary.term.blob"])
+async def test_damaged_postings_found_by_a_search_are_rebuilt(home: Path, make_app, section: str) -> None:
+    from tui.core.indexed_library import IndexedLibrary
+    from tui.core.query import parse_query
+
+    store = Store(home)
+    store.import_paths(DIGEST_DIRS)
+    index = store.open_index()
+    library = IndexedLibrary(index)
+    query = "abs:retrieval"
+    expected = [library.papers[p].title for p in library.match(parse_query(query), "all", {})]
+    assert expected and library.damage is None
+    index.close()
+    segment = next((home / "library" / "search").glob("seg-*.axs"))
+    damage(segment, section, every=13)
+
+    app = make_app(paths=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", *query, "enter")
+        for _ in range(100):
+            await settle(app, pilot)
+            results = screen.results
+            if getattr(screen.library, "damage", "x") is None and results is not None and len(results) == len(expected):
+                break
+        said = " | ".join(notices(app))
+        assert "the search index is damaged" in said, said
+        assert screen.query_text == query
+        assert [screen.results.paper(i).title for i in range(len(screen.results))] == expected
