@@ -285,3 +285,24 @@ def test_no_room_for_a_build_is_found_before_building(home, capsys, monkeypatch)
     (search_dir(home) / "index.json").unlink()
     status, _out, err = run(home, capsys, "list", "-q", "transf")
     assert status == 1 and "a build needs about" in err and not built, err
+
+
+def test_indexed_library_answers_safe_values_on_damage(home) -> None:
+    """The reader's library never raises on a damaged block: a placeholder paper, an empty
+    search, and the first damage remembered for the screen to rebuild the index."""
+    from tui.core.indexed_library import IndexedLibrary
+    from tui.core.query import parse_query
+
+    segment = next(search_dir(home).glob("seg-*.axs"))
+    damage(segment, "detail.blob")
+    damage(segment, "summary.docs", every=13)
+    library = IndexedLibrary(Store(home).open_index())
+    paper = library.papers[0]
+    assert "could not be read" in paper.title
+    assert library.damage is not None and "detail.blob" in library.damage
+    first = library.damage
+    assert list(library.match(parse_query("abs:diffusion"), "all", {})) == []
+    assert library.damage == first  # the first message wins
+    searched = IndexedLibrary(Store(home).open_index())
+    assert list(searched.match(parse_query("abs:diffusion"), "all", {})) == []
+    assert searched.damage is not None and "summary.docs" in searched.damage
