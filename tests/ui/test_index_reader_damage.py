@@ -4,7 +4,8 @@ again, the query kept (review of issue 12, the reader's side)."""
 
 from __future__ import annotations
 
-import sys
+import json
+import struct
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,25 @@ import pytest
 from tui.core.store import Store
 from tui.screens.main import MainScreen
 
-from conftest import DIGEST_DIRS
 from ui_helpers import SIZE, settle, wait_loaded
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from test_index_damage import damage  # noqa: E402
+DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
+#: What the app fixture imports (tests/ui/conftest.py).
+DIGEST_DIRS = [DATA / "cs.IR" / "2026" / "07", DATA / "cs.CL" / "2026" / "07"]
+
+
+def damage(segment: Path, name: str, every: int = 97, data: bytes = b"\xff\xfe\x8d") -> None:
+    """Overwrite bytes every ``every`` bytes of section ``name`` of a segment file in place
+    (as tests/unit/test_index_damage.py does)."""
+    raw = segment.read_bytes()
+    length = struct.unpack_from("<I", raw, 12)[0]
+    header = json.loads(raw[24 : 24 + length])
+    offset, nbytes = header["sections"][name][:2]
+    start = header["data_start"] + offset
+    with open(segment, "r+b") as handle:
+        for at in range(0, nbytes - len(data), every):
+            handle.seek(start + at)
+            handle.write(data)
 
 
 def notices(app) -> list[str]:

@@ -226,7 +226,11 @@ class IndexedLibrary(BaseLibrary):
         return bitsets.from_docs(found if self._dense else self.docs[found], self.index.nbytes)
 
     def positions_of_ids(self, ids: Iterable[str]) -> Iterable[int]:
-        docs = self.index.docs_of_ids(ids)
+        try:
+            docs = self.index.docs_of_ids(ids)
+        except IndexDamaged as exc:
+            self.note_damage(exc)
+            return []
         return (docs if self._dense else np.searchsorted(self.docs, docs)).tolist()
 
     def ids(self, found: Iterable[int]) -> list[str]:
@@ -317,10 +321,13 @@ class IndexedLibrary(BaseLibrary):
         """Ascending positions of the papers of ``view`` matching ``query`` (see :meth:`Library.match`)."""
         index = self.index
         bits = index.live if query.root is None else self.match_bits(query, states, should_stop, sets)
-        if view == "unread":
-            bits = bits & ~self._states_bits(states)[0]
-        elif view == "starred":
-            bits = bits & self._states_bits(states)[1]
+        if view in ("unread", "starred"):
+            try:
+                read, starred = self._states_bits(states)
+                bits = bits & (~read if view == "unread" else starred)
+            except IndexDamaged as exc:  # (the ids of the read or starred papers looked up)
+                self.note_damage(exc)
+                bits = np.zeros_like(index.live)
         elif view == "new" and not self.all_new:
             bits = bits & self._new_bits
         if within is not None:
