@@ -45,7 +45,7 @@ def loaded_whole(monkeypatch):
     library's search index is built aside), not read through the index."""
     import tui.screens.loader as loader
     import tui.screens.watching as watching
-    from tui.core.indexed_library import loaded_library
+    from tui.core.library_open import loaded_library
 
     def whole(store, baseline, progress=None):
         return loaded_library(store, baseline, progress), False

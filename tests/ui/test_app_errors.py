@@ -249,7 +249,7 @@ async def test_a_large_library_without_its_index_is_shown_loaded_then_through_th
     aside, then the reader switches to it keeping the query and the highlighted paper."""
     import threading
 
-    import tui.core.indexed_library as indexed
+    import tui.core.library_open as indexed
 
     async with make_app().run_test(size=SIZE) as pilot:  # import once (the index is built then)
         await wait_loaded(pilot.app, pilot)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.indexed_library import IndexedLibrary, open_library
+from tui.core.indexed_library import IndexedLibrary
+from tui.core.library_open import open_library
 from tui.core.library import Library
 from tui.core.models import PaperState
 from tui.core.positions import Positions

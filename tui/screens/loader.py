@@ -25,7 +25,8 @@ from textual.message import Message
 from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.indexed_library import IndexedLibrary, indexed_library, open_library
+from ..core.indexed_library import IndexedLibrary
+from ..core.library_open import indexed_library, open_library
 from ..core.library import BaseLibrary
 from ..core.safetext import escape_controls
 from ..core.models import PaperState

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..core.indexed_library import open_library
+from ..core.library_open import open_library
 from ..core.library import BaseLibrary
 from ..core.watch import Arrival, DigestWatcher, Notice, WatchEvent
 
