@@ -26,6 +26,7 @@ from filelock import FileLock
 
 from ..atomic import atomic_write_text
 from ..models import Paper
+from .merge_policy import live, merge_run
 from .segment import Segment, sort_key
 from .segment_file import FORMAT, IndexDamaged, IndexMissing, IndexStale, IndexUnavailable
 
@@ -264,41 +265,11 @@ def _absorb_overlapping(
     return count
 
 
-#: Segments merge :data:`FANOUT` at a time: adjacent ones whose live sizes lie within a factor
-#: of FANOUT of each other (real days of 33 to 157 papers do; tiers with fixed bounds, as
-#: before, let days straddling a bound never merge), the run with the fewest papers first;
-#: and, whatever their sizes, the cheapest run while more than :data:`MAX_SEGMENTS` are left.
-#: A year of daily imports keeps about 15 segments; most merges are of a few hundred papers.
-FANOUT = 8
-MAX_SEGMENTS = 24
-
-
-def _live(entry: dict[str, Any]) -> int:
-    return int(entry["docs"]) - len(entry["deleted"])
-
-
-def merge_run(lives: list[int]) -> tuple[int, int] | None:
-    """The adjacent run ``[start, stop)`` of segments (their live sizes, newest first) to merge next, or None."""
-    runs = [(sum(lives[i : i + FANOUT]), i) for i in range(len(lives) - FANOUT + 1)]
-    alike = [(total, i) for total, i in runs if _alike(lives[i : i + FANOUT])]
-    if alike:
-        start = min(alike)[1]
-    elif len(lives) > MAX_SEGMENTS:
-        start = min(runs)[1]
-    else:
-        return None
-    return start, start + FANOUT
-
-
-def _alike(lives: list[int]) -> bool:
-    return max(lives) <= FANOUT * max(1, min(lives))
-
-
 def _merge_runs(
     directory: Path, entries: list[dict[str, Any]], generation: int, source: str
 ) -> tuple[list[dict[str, Any]], int]:
     """Merge runs of segments as :func:`merge_run` picks them until it picks none."""
-    while (run := merge_run([_live(e) for e in entries])) is not None:
+    while (run := merge_run([live(e) for e in entries])) is not None:
         generation += 1
         merged = _merge_group(directory, entries[run[0] : run[1]], generation, source)
         entries[run[0] : run[1]] = [merged]
