@@ -14,7 +14,6 @@ Readers that mapped an old segment keep reading it until they reopen.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -75,55 +74,6 @@ def index_status(directory: Path, source: str | None = None) -> tuple[str, str]:
     except IndexUnavailable as exc:
         return exc.reason, exc.message
     return "ok", ""
-
-
-def build_index(
-    directory: Path,
-    papers: Iterable[Paper],
-    source: str,
-    imported: Mapping[str, int] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """Replace the index in ``directory`` by one segment of ``papers`` (merged, one per id).
-
-    ``imported``: paper id -> its first import (see :mod:`.columns`); ``extra``:
-    more keys for the manifest (the store's own bookkeeping, see :func:`manifest_extra`);
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(directory / _LOCK)):
-        new = _newest_first(papers)
-        check_writable(directory, len(new) * BYTES_PER_PAPER)  # before minutes of building, not after
-        generation = _next_generation(directory)
-        name = _segment_name(generation)
-        with _discarded_on_failure(directory, generation):
-            build_segment(directory / name, new, {"source": source}, _numbers(new, imported or {}))
-            entry = {"file": name, "docs": len(new), "deleted": []}
-            _commit(directory, generation, source, [entry], extra or {})
-
-
-#: Bytes of index per paper, about (583 MB for 200,000 real-shaped papers): the room a build needs.
-BYTES_PER_PAPER = 3_000
-
-
-def check_writable(directory: Path, need: int = 0) -> None:
-    """Raise ``OSError`` (naming the file) unless a new manifest can replace the one in ``directory``
-    and the file system has about ``need`` bytes free."""
-    manifest = directory / MANIFEST
-    if manifest.is_dir() or (manifest.exists() and not manifest.is_file()):
-        raise IsADirectoryError(errno.EISDIR, "not a file: the index's manifest cannot be written", str(manifest))
-    try:
-        stats = os.statvfs(directory)
-    except (OSError, AttributeError):  # (no statvfs: Windows)
-        pass
-    else:
-        if stats.f_bavail * stats.f_frsize < need:
-            raise OSError(errno.ENOSPC, f"No space left on device (a build needs about {need / 1e6:,.0f} MB)",
-                          str(directory))
-    probe = directory / f".{MANIFEST}.probe-{os.getpid()}"
-    with open(probe, "wb"):
-        pass
-    os.unlink(probe)
 
 
 @contextmanager
@@ -351,14 +301,6 @@ def _newest_first(papers: Iterable[Paper]) -> list[Paper]:
 
 def _entry(entry: dict[str, Any]) -> dict[str, Any]:
     return dict(entry, deleted=sorted(entry["deleted"]))
-
-
-def _docs_of(path: Path) -> int:
-    segment = Segment(path)
-    try:
-        return segment.n
-    finally:
-        segment.close()
 
 
 def _segment_name(generation: int) -> str:

@@ -33,7 +33,7 @@ from ..textfold import fold
 from ..query.words import words
 
 #: Documents tokenised per batch (bounds the temporary arrays).
-_BATCH_DOCS = 4096
+_BATCH_DOCS = 1024
 _MAX_SHORT = 16
 _PAD = b"\x00" * 24
 #: ASCII control characters that fold() deletes (so they glue words together).
@@ -83,9 +83,11 @@ class _TermTable:
         self.owner = np.zeros(1 << bits, np.int64)
 
     def lookup(self, w0: np.ndarray, w1: np.ndarray) -> np.ndarray:
-        """The id of each word (new words get the next ids)."""
-        while (self.count + len(w0)) * 2 > (1 << self.bits):
-            self._grow()
+        """The id of each word (new words get the next ids).
+
+        The table grows when more than half full (sized by the distinct words, not by the
+        words looked up: a batch of abstracts holds a million words, some thousands new).
+        """
         return self._insert(w0, w1, record=True)
 
     def _grow(self) -> None:
@@ -140,6 +142,11 @@ class _TermTable:
                 if record:
                     self.keys0.append(w0[wp])
                     self.keys1.append(w1[wp])
+                if self.count * 2 > (1 << self.bits):  # the words claimed so far move with the rest
+                    self._grow()
+                    mask = (1 << self.bits) - 1
+                    slot = self._slot(p0, p1)
+                    continue
                 c0 = self.w0[slot]
             hit = (c0 == p0) & (self.w1[slot] == p1)
             out[pending[hit]] = self.ids[slot[hit]]

@@ -34,12 +34,15 @@ from typing import Any, TypeVar
 from filelock import Timeout
 
 from ..index import (
-    IndexDamaged, IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, open_index, read_manifest,
+    IndexDamaged, IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, build_index_chunked, open_index,
+    read_manifest,
 )
+from ..index.builder import CHUNK_DOCS
 from ..merge import merge_papers
 from ..models import Paper
-from .common import StoreError
+from .common import StoreError, gc_paused
 from .dbfiles import file_stamp, quarantine
+from .chunks import ChunksUnavailable, merged_chunks
 from .index import LibraryIndex
 from .shards import papers_from_docs
 
@@ -200,13 +203,20 @@ class SearchFiles:
                 f"building the search index of the library's {count:,} papers "
                 f"(about {max(1, round(count / BUILD_RATE))} s)..."
             )
-        papers = self.library.merged_papers(index)
         self._make_way()
-        build_index(self.directory, papers, index.revision, _first_imports(index), self._extra(index))
-        if problem is not None and (papers or problem.reason != "missing"):
+        imported, extra = _first_imports(index), self._extra(index)
+        try:  # a chunk of papers at a time (bounded memory), else the library loaded whole
+            with gc_paused():  # (millions of short-lived objects, no cycles)
+                count, chunks = merged_chunks(self.library, index, CHUNK_DOCS)
+                build_index_chunked(self.directory, chunks, count, index.revision, imported, extra)
+        except ChunksUnavailable:
+            papers = self.library.merged_papers(index)
+            count = len(papers)
+            build_index(self.directory, papers, index.revision, imported, extra)
+        if problem is not None and (count or problem.reason != "missing"):
             self.messages.append(
                 f"the search index was {problem.reason} ({problem.message}); rebuilt it from the "
-                f"{len(papers):,} papers of the library"
+                f"{count:,} papers of the library"
             )
 
     def _make_way(self) -> None:
