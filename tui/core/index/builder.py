@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
@@ -58,13 +59,37 @@ class ChunkParts(NamedTuple):
     detail: bytes
     detail_lengths: np.ndarray
     columns: ColumnChunk
-    #: field -> (its terms in one blob, each term's length, postings per term, documents: local numbers)
-    postings: dict[str, tuple[bytes, np.ndarray, np.ndarray, np.ndarray]]
+    #: The process whose word numbers the postings use (see :class:`~.invert.Vocabulary`).
+    numbering: int
+    #: field -> (the words that process numbered since its previous chunk, in one blob; each
+    #: one's length; the numbers of the words present; documents per word; documents, local)
+    postings: dict[str, tuple[bytes, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 
 
-def chunk_parts(papers: Sequence[Paper], imported: Sequence[int] | None) -> ChunkParts:
-    """The parts of one chunk of papers (newest first); ``imported`` as in :func:`build_segment`."""
-    from .invert import invert  # (here: a command that only reads never loads the tokeniser)
+#: This process's word numbering for the build in progress: (build, field -> its vocabulary).
+_NUMBERING: dict[str, Any] = {"build": None, "fields": {}}
+
+
+def _vocabulary(build: str, field: str) -> Any:
+    from .invert import Vocabulary  # (here: a command that only reads never loads the tokeniser)
+
+    if _NUMBERING["build"] != build:  # another build: numbered afresh
+        _NUMBERING["build"], _NUMBERING["fields"] = build, {}
+    fields = _NUMBERING["fields"]
+    if field not in fields:
+        fields[field] = Vocabulary(values=field in VALUE_FIELDS)
+    return fields[field]
+
+
+def forget_numbering() -> None:
+    """Drop this process's word numbering (a build is done)."""
+    _NUMBERING["build"], _NUMBERING["fields"] = None, {}
+
+
+def chunk_parts(papers: Sequence[Paper], imported: Sequence[int] | None, build: str) -> ChunkParts:
+    """The parts of one chunk of papers (newest first); ``imported`` as in :func:`build_segment`;
+    ``build``: names the build, whose chunks this process numbers words for alike."""
+    from .invert import chunk_postings
     from .writer import _detail, _row_strings, field_texts
 
     abstract, abstract_lengths = _joined([p.summary or "" for p in papers])
@@ -75,32 +100,34 @@ def chunk_parts(papers: Sequence[Paper], imported: Sequence[int] | None) -> Chun
     detail, detail_lengths = _joined([_detail(p) for p in papers])
     postings = {}
     for field in (*WORD_FIELDS, *VALUE_FIELDS):
-        inv = invert(field_texts(papers, field), values=field in VALUE_FIELDS)
-        terms, term_lengths = _joined(inv.terms)  # (one blob: not a bytes object per term, per chunk)
-        postings[field] = (terms, term_lengths.astype(np.uint32), np.diff(inv.offsets).astype(np.uint32), inv.docs)
+        vocabulary = _vocabulary(build, field)
+        present, counts, local = chunk_postings(field_texts(papers, field), vocabulary)
+        words, word_lengths = _joined(vocabulary.new_words())
+        postings[field] = (words, word_lengths.astype(np.uint32), present, counts, local)
     return ChunkParts(len(papers), abstract, abstract_lengths, rows, rows_lengths, detail, detail_lengths,
-                      columns, postings)
+                      columns, os.getpid(), postings)
 
 
 def _joined(items: Sequence[str | bytes]) -> tuple[bytes, np.ndarray]:
     """The items as one UTF-8 blob, and each one's length in bytes."""
-    encoded = [i.encode() if isinstance(i, str) else i for i in items]
+    encoded = items if not items or isinstance(items[0], bytes) else list(map(str.encode, items))  # type: ignore
     return b"".join(encoded), np.fromiter(map(len, encoded), np.int64, len(encoded))
 
 
 def build_segment_from_parts(
     path: Path, parts: Iterable[ChunkParts], meta: dict[str, Any], expect_docs: int = 0
-) -> int:
+) -> tuple[int, int]:
     """Write the segment of the chunks whose parts ``parts`` yields (in document order) to ``path``,
-    atomically; returns its size. ``expect_docs``: about how many documents (the header's room)."""
-    size = 0
+    atomically; returns its size and how many documents it holds. ``expect_docs``: about how many
+    documents (the header's room)."""
+    size = docs = 0
 
     def fill(handle: BinaryIO) -> None:
-        nonlocal size
-        size = _SegmentAssembly(handle, Path(path).parent, expect_docs).run(parts, meta)
+        nonlocal size, docs
+        size, docs = _SegmentAssembly(handle, Path(path).parent, expect_docs).run(parts, meta)
 
     write_through_temporary(Path(path), fill, readable=True)  # (the header may move the data: read back)
-    return size
+    return size, docs
 
 
 class _Spool:
@@ -131,14 +158,16 @@ class _SegmentAssembly:
         self.writer = SegmentWriter(handle, (1 << 16) + expect_docs * _HEADER_PER_DOC)
         self.directory = directory
 
-    def run(self, parts: Iterable[ChunkParts], meta: dict[str, Any]) -> int:
+    def run(self, parts: Iterable[ChunkParts], meta: dict[str, Any]) -> tuple[int, int]:
         writer = self.writer
         rows, detail, docs = _Spool(self.directory), _Spool(self.directory), _Spool(self.directory)
         lengths: dict[str, list[np.ndarray]] = {"abstract": [], "rows": [], "detail": []}
         columns = ColumnsBuilder()
-        #: field -> per chunk: (terms blob, term lengths, postings per term, where its documents are in ``docs``)
-        postings: dict[str, list[tuple[bytes, np.ndarray, np.ndarray, int]]] = {
+        #: field -> per chunk: (numbering, words present, documents per word, where its documents are in ``docs``)
+        postings: dict[str, list[tuple[int, np.ndarray, np.ndarray, int]]] = {
             f: [] for f in (*WORD_FIELDS, *VALUE_FIELDS)}
+        #: field -> numbering -> its words, in number order
+        words: dict[str, dict[int, list[bytes]]] = {f: {} for f in postings}
         base = 0
         try:
             writer.begin("abstract.blob")
@@ -150,9 +179,10 @@ class _SegmentAssembly:
                 lengths["rows"].append(part.rows_lengths)
                 lengths["detail"].append(part.detail_lengths)
                 columns.add(part.columns)
-                for field, (terms, term_lengths, counts, local) in part.postings.items():
+                for field, (new, new_lengths, present, counts, local) in part.postings.items():
                     at = docs.write((local.astype(np.uint32) + np.uint32(base)).data)
-                    postings[field].append((terms, term_lengths, counts, at))
+                    postings[field].append((part.numbering, present, counts, at))
+                    words[field].setdefault(part.numbering, []).extend(_split(new, new_lengths))
                 base += part.docs
                 del part
             writer.end()
@@ -169,14 +199,14 @@ class _SegmentAssembly:
 
             for field, chunks in postings.items():
                 sections: dict[str, Any] = {}
-                _add_postings(sections, field, _merged(chunks, docs), base)
+                _add_postings(sections, field, _merged(chunks, words.pop(field), docs), base)
                 for name, value in sections.items():
                     writer.add(name, value)
                 chunks.clear()
         finally:
             for spool in (rows, detail, docs):
                 spool.file.close()
-        return writer.finish(dict(meta, docs=base))
+        return writer.finish(dict(meta, docs=base)), base
 
 
 def _offsets(pieces: list[np.ndarray]) -> np.ndarray:
@@ -191,41 +221,37 @@ def _narrow(offsets: np.ndarray) -> np.ndarray:
     return offsets.astype(np.uint32) if offsets[-1] < 2**32 else offsets
 
 
-def _merged(chunks: list[tuple[bytes, np.ndarray, np.ndarray, int]], spool: _Spool) -> Inverted:
-    """One field's postings over every chunk: the union vocabulary, each term's documents in chunk order."""
+def _split(blob: bytes, lengths: np.ndarray) -> list[bytes]:
+    ends = np.cumsum(lengths, dtype=np.int64).tolist()
+    return [blob[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+
+
+def _merged(chunks: list[tuple[int, np.ndarray, np.ndarray, int]], words: dict[int, list[bytes]],
+            spool: _Spool) -> Inverted:
+    """One field's postings over every chunk: the words of every numbering sorted into one
+    vocabulary, each term's documents chunk after chunk (ascending: chunks are consecutive)."""
     from .invert import Inverted
 
-    def documents(counts: np.ndarray, at: int) -> np.ndarray:
-        total = int(counts.sum())
-        return np.frombuffer(spool.read(at, total * 4), np.uint32, total)
-
-    def split(blob: bytes, lengths: np.ndarray) -> list[bytes]:
-        ends = np.cumsum(lengths, dtype=np.int64).tolist()
-        return [blob[a:b] for a, b in zip([0, *ends[:-1]], ends)]
-
-    if len(chunks) == 1:
-        blob, lengths, counts, at = chunks[0]
-        offsets = np.zeros(len(counts) + 1, np.uint64)
-        np.cumsum(counts, out=offsets[1:])
-        return Inverted(split(blob, lengths), offsets, documents(counts, at).copy())
-    vocab = sorted({term for blob, lengths, _, _ in chunks for term in split(blob, lengths)})
-    position = {term: k for k, term in enumerate(vocab)}
-    ranks = [np.fromiter(map(position.__getitem__, split(blob, lengths)), np.int64, len(lengths))
-             for blob, lengths, _, _ in chunks]
+    vocab = sorted({word for numbered in words.values() for word in numbered})
+    position = {word: k for k, word in enumerate(vocab)}
+    ranks = {owner: np.fromiter(map(position.__getitem__, numbered), np.int64, len(numbered))
+             for owner, numbered in words.items()}
     del position
     totals = np.zeros(len(vocab), np.int64)
-    for rank, (_, _, counts, _) in zip(ranks, chunks):
-        totals[rank] += counts  # (a term once per chunk: no repeated index)
+    for owner, present, counts, _ in chunks:
+        totals[ranks[owner][present]] += counts  # (a word once per chunk: no repeated index)
     offsets = np.zeros(len(vocab) + 1, np.uint64)
     np.cumsum(totals, out=offsets[1:])
     del totals
     cursor = offsets[:-1].astype(np.int64)
     out = np.empty(int(offsets[-1]), np.uint32)
-    for rank, (_, _, counts, at) in zip(ranks, chunks):
-        found = documents(counts, at)
+    for owner, present, counts, at in chunks:
+        total = int(counts.sum(dtype=np.int64))
+        found = np.frombuffer(spool.read(at, total * 4), np.uint32, total)
+        rank = ranks[owner][present]
         starts = np.zeros(len(counts), np.int64)
         np.cumsum(counts[:-1], out=starts[1:])
-        out[np.repeat(cursor[rank] - starts, counts) + np.arange(len(found))] = found
+        out[np.repeat(cursor[rank] - starts, counts) + np.arange(total)] = found
         cursor[rank] += counts
     return Inverted(vocab, offsets, out)
 
@@ -234,8 +260,13 @@ def build_segment_chunked(path: Path, papers: Sequence[Paper], meta: dict[str, A
                           imported: Sequence[int] | None = None, chunk: int = CHUNK_DOCS) -> int:
     """:func:`build_segment_from_parts` of ``papers`` cut into chunks of ``chunk`` papers, made here."""
     numbers = list(imported) if imported is not None else [-1] * len(papers)
-    parts = (chunk_parts(papers[at : at + chunk], numbers[at : at + chunk]) for at in range(0, len(papers), chunk))
-    return build_segment_from_parts(path, parts, meta, len(papers))
+    build = uuid.uuid4().hex
+    parts = (chunk_parts(papers[at : at + chunk], numbers[at : at + chunk], build)
+             for at in range(0, len(papers), chunk))
+    try:
+        return build_segment_from_parts(path, parts, meta, len(papers))[0]
+    finally:
+        forget_numbering()
 
 
 # -- the whole index as one segment ----------------------------------------------------
@@ -268,17 +299,31 @@ def build_index_chunked(
 ) -> None:
     """:func:`build_index` of ``count`` papers given as consecutive ``chunks`` (lists of merged
     papers, newest first, one per id), consumed one at a time: the index of a whole library
-    is built without holding it (see :mod:`.builder`)."""
+    is built without holding it."""
+    numbers = imported or {}
+    build = uuid.uuid4().hex
+    parts = (chunk_parts(chunk, _numbers(chunk, numbers), build) for chunk in chunks)
+    try:
+        build_index_from_parts(directory, parts, count, source, extra)
+    finally:
+        forget_numbering()
+
+
+def build_index_from_parts(
+    directory: Path, parts: Iterable[ChunkParts], count: int, source: str, extra: dict[str, Any] | None = None
+) -> None:
+    """Replace the index in ``directory`` by one segment of the chunks whose parts ``parts`` yields
+    (``count`` papers in all; the parts may be made in other processes)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    numbers = imported or {}
     with FileLock(str(directory / _LOCK)):
         check_writable(directory, count * BYTES_PER_PAPER)  # before minutes of building, not after
         generation = _next_generation(directory)
         name = _segment_name(generation)
         with _discarded_on_failure(directory, generation):
-            parts = (chunk_parts(chunk, _numbers(chunk, numbers)) for chunk in chunks)
-            build_segment_from_parts(directory / name, parts, {"source": source}, count)
+            docs = build_segment_from_parts(directory / name, parts, {"source": source}, count)[1]
+            if docs != count:
+                raise ValueError(f"{docs} papers indexed where {count} were announced")
             entry = {"file": name, "docs": count, "deleted": []}
             _commit(directory, generation, source, [entry], extra or {})
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..merge import merge_papers
 from ..models import DigestRef, Paper
@@ -54,15 +55,19 @@ def _rows(library: LibraryStore, entry: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def merged_chunks(library: LibraryStore, index: LibraryIndex, size: int) -> tuple[int, Iterator[list[Paper]]]:
-    """``(how many papers, chunks of at most size papers)``: the library's merged papers,
-    newest first, as :meth:`~.library.LibraryStore.merged_papers` returns them whole.
+class ChunkTask(NamedTuple):
+    """What one chunk needs: the shards listing its papers (in load order) and its ids, newest first."""
 
-    The first pass runs now (raising :class:`ChunksUnavailable`); the chunks are read as consumed.
-    """
+    entries: list[dict[str, Any]]
+    wanted: list[str]
+
+
+def plan_chunks(library: LibraryStore, index: LibraryIndex, size: int) -> tuple[int, list[ChunkTask]]:
+    """``(how many papers, the tasks of chunks of at most size papers)``: the first pass (see
+    the module docstring); raises :class:`ChunksUnavailable`."""
     entries = sorted(index.files.values(), key=lambda e: (e["date"], e["category"], e["path"]))
     latest: dict[str, str] = {}
-    where: dict[str, int] = {}  # id -> the one shard listing it
+    where: dict[str, int] = {}  # id -> the first shard listing it
     more: dict[str, list[int]] = {}  # id -> every shard listing it, for ids listed by several
     get_latest, get_where = latest.get, where.get
     for k, entry in enumerate(entries):
@@ -70,48 +75,71 @@ def merged_chunks(library: LibraryStore, index: LibraryIndex, size: int) -> tupl
             key = row[_ID]
             dates = row[_DIGESTS]
             date = max(pair[1] for pair in dates) if dates else ""
-            if date > get_latest(key, ""):
-                latest[key] = date
-            elif key not in latest:
+            if date > get_latest(key, "") or key not in latest:
                 latest[key] = date
             first = get_where(key)
             if first is None:
                 where[key] = k
-            elif first != k or key in more:
+            elif first != k:
                 listed = more.setdefault(key, [first])
                 if listed[-1] != k:
                     listed.append(k)
     order = sorted(latest, key=lambda key: (latest[key], key), reverse=True)
     latest.clear()
-    return len(order), _chunks(library, entries, order, where, more, size)
-
-
-def _chunks(library: LibraryStore, entries: list[dict[str, Any]], order: list[str], where: dict[str, int],
-            more: dict[str, list[int]], size: int) -> Iterator[list[Paper]]:
-    from ..index.segment import sort_key
-
-    refs: dict[tuple[str, str], DigestRef] = {}
-    shared: dict[str, str] = {}
-    kept: OrderedDict[int, list[list[Any]]] = OrderedDict()
+    tasks = []
     for start in range(0, len(order), size):
         wanted = order[start : start + size]
-        ids = set(wanted)
         shards = sorted({k for key in wanted for k in more.get(key, (where[key],))})
-        rows: list[list[Any]] = []
-        for k in shards:
-            found = kept.get(k)
-            if found is None:
-                found = kept[k] = _rows(library, entries[k])
+        tasks.append(ChunkTask([entries[k] for k in shards], wanted))
+    return len(order), tasks
+
+
+def merge_chunk(library: LibraryStore, task: ChunkTask, refs: dict[tuple[str, str], DigestRef] | None = None,
+                shared: dict[str, str] | None = None, kept: OrderedDict[str, list[list[Any]]] | None = None,
+                ) -> list[Paper]:
+    """The merged papers of ``task``, newest first (``refs``, ``shared``: see
+    :func:`~.shards.papers_from_rows`; ``kept``: rows of shards read lately, by path)."""
+    from ..index.segment import sort_key
+
+    ids = set(task.wanted)
+    rows: list[list[Any]] = []
+    for entry in task.entries:
+        found = kept.get(entry["path"]) if kept is not None else None
+        if found is None:
+            found = _rows(library, entry)
+            if kept is not None:
+                kept[entry["path"]] = found
                 if len(kept) > _KEEP_SHARDS:
                     kept.popitem(last=False)
-            else:
-                kept.move_to_end(k)
-            rows += [row for row in found if row[_ID] in ids]
-        try:
-            merged = list(merge_papers(papers_from_rows(rows, refs, shared)).values())
-        except (TypeError, ValueError) as exc:
-            raise ChunksUnavailable(f"a shard holds a malformed paper ({exc})") from None
-        merged.sort(key=sort_key, reverse=True)
-        if [p.id for p in merged] != wanted:
-            raise ChunksUnavailable("the shards changed while they were read")
-        yield merged
+        elif kept is not None:
+            kept.move_to_end(entry["path"])
+        rows += [row for row in found if row[_ID] in ids]
+    try:
+        merged = list(merge_papers(papers_from_rows(rows, {} if refs is None else refs, shared)).values())
+    except (TypeError, ValueError) as exc:
+        raise ChunksUnavailable(f"a shard holds a malformed paper ({exc})") from None
+    merged.sort(key=sort_key, reverse=True)
+    if [p.id for p in merged] != task.wanted:
+        raise ChunksUnavailable("the shards changed while they were read")
+    return merged
+
+
+def merged_chunks(library: LibraryStore, tasks: list[ChunkTask]) -> Iterator[list[Paper]]:
+    """The papers of each task in turn, read in this process."""
+    refs: dict[tuple[str, str], DigestRef] = {}
+    shared: dict[str, str] = {}
+    kept: OrderedDict[str, list[list[Any]]] = OrderedDict()
+    for task in tasks:
+        yield merge_chunk(library, task, refs, shared, kept)
+
+
+def chunk_parts_in_worker(library: str, task: ChunkTask, imported: list[int], build: str) -> Any:
+    """In a worker process: the index parts (:func:`~tui.core.index.builder.chunk_parts`) of one
+    chunk of the build ``build``."""
+    from ..index.builder import chunk_parts
+    from .common import gc_paused
+    from .library import LibraryStore
+
+    with gc_paused():
+        papers = merge_chunk(LibraryStore(Path(library), []), task)
+        return chunk_parts(papers, imported, build)

@@ -27,6 +27,7 @@ manifest, and deletes the old files (their mappings stay valid until closed).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,12 +38,12 @@ from ..index import (
     IndexDamaged, IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, build_index_chunked, open_index,
     read_manifest,
 )
-from ..index.builder import CHUNK_DOCS
+from ..index.builder import CHUNK_DOCS, build_index_from_parts
 from ..merge import merge_papers
 from ..models import Paper
 from .common import StoreError, gc_paused
 from .dbfiles import file_stamp, quarantine
-from .chunks import ChunksUnavailable, merged_chunks
+from .chunks import ChunksUnavailable, chunk_parts_in_worker, merged_chunks, plan_chunks
 from .index import LibraryIndex
 from .shards import papers_from_docs
 
@@ -54,6 +55,8 @@ REBUILD_SHARE = 0.3
 ANNOUNCE_AT = 20_000
 #: Papers a whole build indexes per second on a 2-core machine (for the estimate said before one).
 BUILD_RATE = 15_000
+#: A whole build of at least this many papers indexes its chunks on worker processes (one per core).
+PARALLEL_MIN_PAPERS = 3 * CHUNK_DOCS
 T = TypeVar("T")
 
 
@@ -207,8 +210,7 @@ class SearchFiles:
         imported, extra = _first_imports(index), self._extra(index)
         try:  # a chunk of papers at a time (bounded memory), else the library loaded whole
             with gc_paused():  # (millions of short-lived objects, no cycles)
-                count, chunks = merged_chunks(self.library, index, CHUNK_DOCS)
-                build_index_chunked(self.directory, chunks, count, index.revision, imported, extra)
+                count = self._build_in_chunks(index, imported, extra)
         except ChunksUnavailable:
             papers = self.library.merged_papers(index)
             count = len(papers)
@@ -218,6 +220,30 @@ class SearchFiles:
                 f"the search index was {problem.reason} ({problem.message}); rebuilt it from the "
                 f"{count:,} papers of the library"
             )
+
+    def _build_in_chunks(self, index: LibraryIndex, imported: dict[str, int], extra: dict[str, Any]) -> int:
+        """Build the index of ``index``'s papers a chunk at a time, on worker processes when it pays;
+        returns how many papers. Raises :class:`ChunksUnavailable` (the library must be loaded whole)."""
+        count, tasks = plan_chunks(self.library, index, CHUNK_DOCS)
+        if count >= PARALLEL_MIN_PAPERS and len(tasks) > 1:
+            from concurrent.futures.process import BrokenProcessPool  # (worker processes: only a big build)
+
+            from .parsepool import worker_pool
+
+            numbers = [[imported.get(key, -1) for key in task.wanted] for task in tasks]
+            try:
+                with worker_pool() as pool:
+                    if pool is not None:
+                        n, build = len(tasks), uuid.uuid4().hex
+                        parts = pool.map(chunk_parts_in_worker, [str(self.library.library)] * n, tasks, numbers,
+                                         [build] * n)
+                        build_index_from_parts(self.directory, parts, count, index.revision, extra)
+                        return count
+            except BrokenProcessPool:  # workers could not start or died: build here
+                pass
+        build_index_chunked(self.directory, merged_chunks(self.library, tasks), count, index.revision, imported,
+                            extra)
+        return count
 
     def _make_way(self) -> None:
         """Move aside what stands where the index's folder or manifest must be (a file named
