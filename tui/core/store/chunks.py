@@ -55,6 +55,12 @@ def _rows(library: LibraryStore, entry: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def row_key(row: list[Any]) -> tuple[str, str]:
+    """A shard row's id and latest digest date (what orders the papers, newest first)."""
+    dates = row[_DIGESTS]
+    return row[_ID], max(pair[1] for pair in dates) if dates else ""
+
+
 class ChunkTask(NamedTuple):
     """What one chunk needs: the shards listing its papers (in load order) and its ids, newest first."""
 
@@ -62,19 +68,19 @@ class ChunkTask(NamedTuple):
     wanted: list[str]
 
 
-def plan_chunks(library: LibraryStore, index: LibraryIndex, size: int) -> tuple[int, list[ChunkTask]]:
+def plan_chunks(library: LibraryStore, index: LibraryIndex, size: int,
+                keys: dict[str, list[tuple[str, str]]] | None = None) -> tuple[int, list[ChunkTask]]:
     """``(how many papers, the tasks of chunks of at most size papers)``: the first pass (see
-    the module docstring); raises :class:`ChunksUnavailable`."""
+    the module docstring); raises :class:`ChunksUnavailable`. ``keys``: digest path -> its
+    shard's rows as ``(id, latest digest date)``, when known (an import just wrote them)."""
     entries = sorted(index.files.values(), key=lambda e: (e["date"], e["category"], e["path"]))
     latest: dict[str, str] = {}
     where: dict[str, int] = {}  # id -> the first shard listing it
     more: dict[str, list[int]] = {}  # id -> every shard listing it, for ids listed by several
     get_latest, get_where = latest.get, where.get
     for k, entry in enumerate(entries):
-        for row in _rows(library, entry):
-            key = row[_ID]
-            dates = row[_DIGESTS]
-            date = max(pair[1] for pair in dates) if dates else ""
+        known = keys.get(entry["path"]) if keys else None
+        for key, date in known if known is not None else map(row_key, _rows(library, entry)):
             if date > get_latest(key, "") or key not in latest:
                 latest[key] = date
             first = get_where(key)

@@ -27,8 +27,9 @@ manifest, and deletes the old files (their mappings stay valid until closed).
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -68,6 +69,7 @@ class SearchFiles:
         self.library = library
         self.directory: Path = library.library / SEARCH_DIR
         self.messages: list[str] = library.messages
+        self._lent: tuple[Any, dict[str, list[tuple[str, str]]] | None] = (None, None)  # (see lent)
 
     # -- readers -------------------------------------------------------------------
 
@@ -224,7 +226,7 @@ class SearchFiles:
     def _build_in_chunks(self, index: LibraryIndex, imported: dict[str, int], extra: dict[str, Any]) -> int:
         """Build the index of ``index``'s papers a chunk at a time, on worker processes when it pays;
         returns how many papers. Raises :class:`ChunksUnavailable` (the library must be loaded whole)."""
-        count, tasks = plan_chunks(self.library, index, CHUNK_DOCS)
+        count, tasks = plan_chunks(self.library, index, CHUNK_DOCS, self._lent[1])
         if count >= PARALLEL_MIN_PAPERS and len(tasks) > 1:
             from concurrent.futures.process import BrokenProcessPool  # (worker processes: only a big build)
 
@@ -232,7 +234,7 @@ class SearchFiles:
 
             numbers = [[imported.get(key, -1) for key in task.wanted] for task in tasks]
             try:
-                with worker_pool() as pool:
+                with contextlib.nullcontext(self._lent[0]) if self._lent[0] else worker_pool() as pool:
                     if pool is not None:
                         n, build = len(tasks), uuid.uuid4().hex
                         parts = pool.map(chunk_parts_in_worker, [str(self.library.library)] * n, tasks, numbers,
@@ -244,6 +246,17 @@ class SearchFiles:
         build_index_chunked(self.directory, merged_chunks(self.library, tasks), count, index.revision, imported,
                             extra)
         return count
+
+    @contextlib.contextmanager
+    def lent(self, pool: Any, keys: dict[str, list[tuple[str, str]]]) -> Iterator[None]:
+        """While the block runs, a whole build uses an import's worker ``pool`` (None: its own)
+        and ``keys``: digest path -> each row of its shard as ``(id, latest digest date)``, known
+        from the parse (those shards are not read to plan the chunks)."""
+        self._lent = (pool, keys)
+        try:
+            yield
+        finally:
+            self._lent = (None, None)
 
     def _make_way(self) -> None:
         """Move aside what stands where the index's folder or manifest must be (a file named
