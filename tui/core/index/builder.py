@@ -21,7 +21,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
 
 import numpy as np
 
@@ -108,9 +108,10 @@ def chunk_parts(papers: Sequence[Paper], imported: Sequence[int] | None, build: 
                       columns, os.getpid(), postings)
 
 
-def _joined(items: Sequence[str | bytes]) -> tuple[bytes, np.ndarray]:
-    """The items as one UTF-8 blob, and each one's length in bytes."""
-    encoded = items if not items or isinstance(items[0], bytes) else list(map(str.encode, items))  # type: ignore
+def _joined(items: Sequence[str] | Sequence[bytes]) -> tuple[bytes, np.ndarray]:
+    """The items (all text, or all bytes) as one UTF-8 blob, and each one's length in bytes."""
+    encoded = cast("Sequence[bytes]", items if not items or isinstance(items[0], bytes) else
+                   list(map(str.encode, cast("Sequence[str]", items))))
     return b"".join(encoded), np.fromiter(map(len, encoded), np.int64, len(encoded))
 
 
@@ -342,6 +343,7 @@ def build_index_from_parts(
     (``count`` papers in all; the parts may be made in other processes)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    _give_back()  # (what the import before freed: not under the build's own peak)
     with FileLock(str(directory / _LOCK)):
         check_writable(directory, count * BYTES_PER_PAPER)  # before minutes of building, not after
         generation = _next_generation(directory)
