@@ -1,4 +1,6 @@
-"""Writing one segment (see :mod:`.segment` for its sections) from merged papers.
+"""What a segment (see :mod:`.segment` for its sections) holds of merged papers: the text
+each field indexes, the list rows and details, and a field's postings with the bitsets of
+its most common prefixes. :mod:`.builder` writes segments a chunk of papers at a time.
 
 Most of the work is the postings (200,000 abstracts hold about 40 million
 words, see :mod:`.invert`); the rest is one pass per column over the papers.

@@ -8,10 +8,12 @@ save of ``index.json``), and its manifest also keeps the stat stamp of
 a reader checks freshness with one stat and never parses the library index.
 
 Built by the import: the first import (or one that changed a large share of
-the library) builds it whole from the papers it just wrote (see
-:mod:`tui.core.index.writer`); every later import adds one small segment. A
-reader or command that finds it missing or damaged rebuilds it first, saying
-so (with an estimate of the time when the library is large).
+the library) builds it whole from the papers it just wrote, a chunk of papers
+at a time (:mod:`.chunks`, :mod:`tui.core.index.builder`: bounded memory, and
+on the import's worker processes when the library is large); every later
+import adds one small segment. A reader or command that finds it missing or
+damaged rebuilds it first, saying so (with an estimate of the time when the
+library is large).
 
 Writers (import, remove, a rebuild) hold the library lock. An import that
 read files adds one segment for the papers they brought or changed, merged
