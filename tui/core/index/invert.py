@@ -69,7 +69,7 @@ class Inverted:
 class _TermTable:
     """Open-addressing hash table from a word's 16 bytes (two uint64) to a dense id, vectorised."""
 
-    def __init__(self, bits: int = 16) -> None:
+    def __init__(self, bits: int = 12) -> None:  # (grown as words come: small fields stay small)
         self._alloc(bits)
         self.count = 0
         self.keys0: list[np.ndarray] = []  # the words, in id order, per insertion batch
