@@ -33,6 +33,7 @@ SEARCHES = {
     "noted": ["has:note", "note:idea -is:starred", "has:tag -has:note"],
     "phrase": ['"language model" is:unread', 'abs:"large language" OR is:read'],
     "nested": ["@cv tag:ml", "@todo -@cv", "is:new -is:read"],
+    "not": ["is:unread", "-tag:ml", "-is:starred OR has:note", "-(cat:cs.CV is:read)"],
 }
 MUTES = ["tag:skip OR (cat:cs.IR is:read)", "cat:cs.CR", "is:starred ti:graph", "note:baseline tag:skip", ""]
 
@@ -97,7 +98,7 @@ def test_counts_at_the_changed_papers_equal_a_recount_and_the_loaded_library(wor
     fast.update(states, snapshot)
     loaded.update(states, snapshot)
     kinds = ["star", "read", "tag", "untag", "note", "search", "elsewhere"]
-    for step in range(40):
+    for step in range(60):
         kind = rng.choice(kinds)
         changed: list[str] | None = []
         touched: list[str] | None = []
