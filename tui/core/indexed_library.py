@@ -262,8 +262,12 @@ class IndexedLibrary(BaseLibrary):
             return other[2], other[3]
         read, starred = self.state_indices(states)
         cached = self._state_bits
-        if cached is None or cached[0] is not read or cached[1] is not starred:
-            cached = self._state_bits = (read, starred, self.bits_of_positions(read), self.bits_of_positions(starred))
+        if cached is None or cached[0] is not read or cached[1] is not starred:  # (one moved: the other kept)
+            cached = self._state_bits = (
+                read, starred,
+                cached[2] if cached is not None and cached[0] is read else self.bits_of_positions(read),
+                cached[3] if cached is not None and cached[1] is starred else self.bits_of_positions(starred),
+            )
         return cached[2], cached[3]
 
     def match_bits(
