@@ -85,7 +85,7 @@ class BaseLibrary:
     by_id: Mapping[str, int]
     days: DayIndex
     #: What the reading list searches with: ``search(query, states, candidates, ...)`` and ``papers``
-    #: (a :class:`QueryEngine`, or the index's :class:`~tui.core.indexed_library.IndexEngine`).
+    #: (a :class:`QueryEngine`, or the index's :class:`~tui.core.indexed_engine.IndexEngine`).
     engine: Any
     new_indices: frozenset[int] | range
     all_new: bool
