@@ -14,6 +14,7 @@ from tui.core.store import Store
 from tui.screens.dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.widgets.filter_bar import FilterBar
 from tui.widgets.paper_list import MoveRequest
 from tui.widgets.status_line import StatusLine
 from ui_helpers import SIZE, settle, wait_loaded
@@ -159,15 +160,45 @@ async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app)
         assert len(screen.paper_list.papers) == TOTAL
 
 
-async def test_query_warnings_show_in_the_filter_bar(make_app):
+async def test_query_warnings_show_in_the_filter_bar(make_app, monkeypatch):
+    # Typed: a new warning waits for the user to pause (here: never, in the test's time), so the
+    # next key that completes the term ("au:w") lays nothing out; leaving the filter shows it.
+    monkeypatch.setattr(FilterBar, "WARNING_DELAY", 3600)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
+        warnings = app.screen.query_one("#filter-warnings")
         await pilot.press("slash", *"au:")
         await settle(app, pilot)
-        warnings = app.screen.query_one("#filter-warnings")
+        assert not warnings.display
+        await pilot.press("w")
+        await settle(app, pilot)
+        await pilot.press("backspace")
+        await settle(app, pilot)
+        assert not warnings.display
+        await pilot.press("enter")
+        await settle(app, pilot)
         assert warnings.display
         assert "au:" in str(warnings.render())
+        # Gone at once when the query is complete again.
+        await pilot.press("slash", "w")
+        await settle(app, pilot)
+        assert not warnings.display
+
+
+async def test_a_typed_warning_shows_when_the_user_pauses(make_app, monkeypatch):
+    monkeypatch.setattr(FilterBar, "WARNING_DELAY", 0.05)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        warnings = app.screen.query_one("#filter-warnings")
+        await pilot.press("slash", *"au:")
+        for _ in range(200):  # (the timer fires whatever the machine's load; no speed asserted)
+            await pilot.pause(0.05)
+            if warnings.display:
+                break
+        assert warnings.display and "au:" in str(warnings.render())
+        assert app.screen.focused is app.screen.filter_bar.input  # still typing
 
 
 async def test_abstract_query_runs_in_a_worker(make_app):
@@ -568,3 +599,21 @@ async def test_the_filters_placeholder_tells_the_truth_about_help(make_app):
         await pilot.press("escape")
         await settle(app, pilot)
         assert field.placeholder.endswith("(? for help)")
+
+
+async def test_typing_holds_full_collections_until_the_reader_ends(make_app, monkeypatch):
+    import gc
+
+    from tui.screens.collector import CollectorPacing
+
+    monkeypatch.setattr(CollectorPacing, "IDLE", 3600)  # no pause in the test's time
+    before = gc.get_threshold()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", *"au:w")
+        await settle(app, pilot)
+        assert screen.collector.holding and gc.get_threshold()[2] > before[2]
+    assert gc.get_threshold() == before

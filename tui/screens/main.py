@@ -46,6 +46,7 @@ from ..widgets.paper_list import MoveRequest, PaperList
 from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from .actions import PaperActions
+from .collector import CollectorPacing
 from .loader import Loaded, LibraryLoader
 from .read_timer import ReadTimer
 from .reading_list import ReadingListKeeper
@@ -64,6 +65,8 @@ if TYPE_CHECKING:
 _SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COMMANDS)
 #: Seconds between two looks at the store for changes made by another reader.
 POLL_INTERVAL = 1.0
+#: Seconds between two looks at whether the user paused (the collector then catches up).
+PAUSE_CHECK_INTERVAL = 0.1
 
 
 class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
@@ -120,6 +123,8 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self._counts = (0, 0, 0)
         #: Monotonic time of the last key that moved the cursor or changed the query.
         self.last_input = 0.0
+        #: Full garbage collections wait while those keys arrive (see :mod:`.collector`).
+        self.collector = CollectorPacing()
         #: The .bib file papers were last added to (the copy menu's "added to a .bib file").
         self.bib_path = "refs.bib"
 
@@ -151,6 +156,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         # Leaving without q (the app exiting otherwise): as a quit. A process that dies
         # unmounts nothing; the store tells it from its released lock.
         self.session_keeper.end()
+        self.collector.release()
 
     @property
     def paper_list(self) -> PaperList:
@@ -209,6 +215,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.session_keeper.restore(loaded.session)
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
+        self.set_interval(PAUSE_CHECK_INTERVAL, self.collector.tick)
         self.watch_digests()
         # After the first paint: the rows must not wait for the indexes.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
@@ -227,6 +234,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         """The filter bar's text changed: typing, or the screen's own query shown there (then equal)."""
         if text != self.query_text:
             self.last_input = time.monotonic()
+            self.collector.input()
             if self._edit_anchor is None:
                 paper = self.highlighted
                 self._edit_anchor = (paper.id if paper is not None else None,)
@@ -290,6 +298,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         if self.results is None or not 0 <= position < len(self.results):
             return
         self.last_input = time.monotonic()
+        self.collector.input()
         moved = position != self.cursor
         self.cursor = position
         paper = self.highlighted
