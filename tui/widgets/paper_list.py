@@ -26,11 +26,11 @@ day's papers; the cursor steps over headers (it indexes papers, not rows).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from textual import events
 from rich.style import Style
 from textual.binding import Binding
@@ -42,6 +42,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.models import Paper, PaperState
+from tui.core.positions import DayGroups
 
 from .paper_rows import RowStyles, component_style, empty_row, header_row, paper_row
 from .scrolling import set_virtual_size
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
     from tui.core.results import Results
 
 __all__ = ["MoveRequest", "PaperList"]
+
+_NO_ROWS = np.zeros(0, np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +130,10 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(maxsize=1024)
         self._styles: RowStyles | None = None
-        #: Row of each day header (ascending), and the position of each day's first paper.
-        self._header_rows: list[int] = []
-        self._group_starts: list[int] = []
+        #: Row of each day header (ascending), and the position of each day's first paper
+        #: (arrays: a result of 5,000 days makes no 5,000-item lists a keystroke).
+        self._header_rows: np.ndarray = _NO_ROWS
+        self._group_starts: np.ndarray = _NO_ROWS
         self._header_counts: dict[int, tuple[int, int, int]] = {}
         self._new_rows = False
         #: The line shown when there are no rows.
@@ -159,8 +163,13 @@ class PaperList(ScrollView, can_focus=True):
     def watch_results(self, results: Results | None) -> None:
         """A new result: lay out its rows (the screen sets the cursor right after)."""
         groups = results.groups if results is not None else None
-        self._group_starts = [position for _, position in groups] if groups else []
-        self._header_rows = [position + g for g, position in enumerate(self._group_starts)]
+        if isinstance(groups, DayGroups):
+            self._group_starts = groups.starts
+        elif groups:
+            self._group_starts = np.fromiter((position for _, position in groups), np.int64, len(groups))
+        else:
+            self._group_starts = _NO_ROWS
+        self._header_rows = self._group_starts + np.arange(len(self._group_starts), dtype=np.int64)
         self._header_counts.clear()
         self._strips.clear()
         old_height = self.virtual_size.height
@@ -187,16 +196,16 @@ class PaperList(ScrollView, can_focus=True):
 
     def row_of(self, position: int) -> int:
         """The row that shows the paper at ``position``."""
-        if not self._group_starts:
+        if not len(self._group_starts):
             return position
-        return position + bisect_right(self._group_starts, position)
+        return position + int(np.searchsorted(self._group_starts, position, "right"))
 
     def _item_at(self, row: int) -> tuple[bool, int]:
         """``(is_header, group or paper position)`` of ``row``."""
-        if not self._header_rows:
+        if not len(self._header_rows):
             return False, row
-        group = bisect_right(self._header_rows, row) - 1
-        if group >= 0 and self._header_rows[group] == row:
+        group = int(np.searchsorted(self._header_rows, row, "right")) - 1
+        if group >= 0 and int(self._header_rows[group]) == row:
             return True, group
         return False, row - (group + 1)
 
@@ -364,8 +373,8 @@ class PaperList(ScrollView, can_focus=True):
         assert results is not None and results.groups is not None
         counts = self._header_counts.get(group)
         if counts is None:
-            start = self._group_starts[group]
-            end = self._group_starts[group + 1] if group + 1 < len(self._group_starts) else len(results.papers)
+            start = int(self._group_starts[group])
+            end = int(self._group_starts[group + 1]) if group + 1 < len(self._group_starts) else len(results.papers)
             counts = self._header_counts[group] = results.day_counts(start, end, self.states)
         key = ("day", group, width, counts)
         strip = self._strips.get(key)
