@@ -1,8 +1,9 @@
 """New digests while the reader runs: the core's watcher in a worker, the library reloaded.
 
 :class:`DigestArrivals` runs :class:`tui.core.watch.DigestWatcher` over the
-folders the reader was opened with (its PATHs, else the config's folders) in a
-thread worker of the main screen, and posts :class:`DigestArrivals.Arrived` for
+folders the reader was opened with (its PATHs, else the config's folders; with
+none, the library alone: another process's imports and removals are followed)
+in a thread of the main screen, and posts :class:`DigestArrivals.Arrived` for
 each import (and each notice). The screen gathers what arrives for
 :data:`BURST_SECONDS` from the first event of a burst, then says it in one
 notice (one file: what it brought; more: how many files and new papers) and
@@ -79,14 +80,14 @@ class DigestArrivals:
         self.started = threading.Event()
 
     def start(self) -> None:
-        """Begin watching, in a thread of its own (nothing to watch: nothing happens).
+        """Begin watching, in a thread of its own. With no folder to watch it still looks at
+        the library once a second: another process's import or removal is followed.
 
         Not a Textual worker: it runs as long as the reader, and waiting for every
         worker to complete must not wait for it."""
-        if self.paths:
-            self._stop = _Stop(self.screen.app)
-            threading.Thread(target=self._watch, args=(self._stop,), name="watch digest folders",
-                             daemon=True).start()
+        self._stop = _Stop(self.screen.app)
+        threading.Thread(target=self._watch, args=(self._stop,), name="watch digest folders",
+                         daemon=True).start()
 
     def stop(self) -> None:
         """Stop watching (within a fraction of a second)."""
