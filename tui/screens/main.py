@@ -125,6 +125,10 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.last_input = 0.0
         #: Full garbage collections wait while those keys arrive (see :mod:`.collector`).
         self.collector = CollectorPacing()
+        #: Rebuilds of the search index found damaged this session (see :meth:`check_index_damage`).
+        self.index_rebuilds = 0
+        #: The index kept being damaged: every library of this session is loaded whole.
+        self.index_given_up = False
         #: The .bib file papers were last added to (the copy menu's "added to a .bib file").
         self.bib_path = "refs.bib"
 
@@ -221,9 +225,14 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
 
     def on_library_loader_index_ready(self, event: LibraryLoader.IndexReady) -> None:
-        """The search index built aside: read the library through it from now on."""
+        """The search index built aside: read the library through it from now on (or, the
+        index given up, every paper loaded into memory)."""
         self.swap_library(event.library, event.mark)  # type: ignore[arg-type]
-        self.notify("The search index is ready.", title="Library", markup=False)
+        if event.whole:
+            self.notify("The whole library is loaded: it is read from memory for the rest of this session.",
+                        title="Library", markup=False)
+        else:
+            self.notify("The search index is ready.", title="Library", markup=False)
 
     def _notify_store(self, message: str, severity: str) -> None:
         title = "Error" if severity == "error" else "Library"
