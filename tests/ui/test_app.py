@@ -180,6 +180,8 @@ async def test_query_warnings_show_in_the_filter_bar(make_app, monkeypatch):
         await settle(app, pilot)
         assert warnings.display
         assert "au:" in str(warnings.render())
+        # Said as the command line says it (which lists nothing then: review L2).
+        assert "nothing left to search for, so nothing is filtered" in str(warnings.render())
         # Gone at once when the query is complete again.
         await pilot.press("slash", "w")
         await settle(app, pilot)
