@@ -289,6 +289,21 @@ class PaperList(ScrollView, can_focus=True):
         if paper is not None:
             self.chosen = paper
 
+    async def on_key(self, event: events.Key) -> None:
+        """Escape and the next key in one read (typed fast over SSH; ``tmux send-keys Escape 2``)
+        reach the reader as alt+key, a terminal sending Alt as a leading ESC. Nothing here is
+        bound to alt+key, so it is taken for what it most likely was: Escape, then the key,
+        both run here through their bindings, in order, before the keys that came after them."""
+        key = event.key
+        if not key.startswith("alt+") or not event.is_printable or key in self.screen.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        for name in ("escape", key.removeprefix("alt+")):
+            active = self.screen.active_bindings.get(name)  # (again: Escape may change what is enabled)
+            if active is not None and active.enabled:
+                await self.app.run_action(active.binding.action, active.node)
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
