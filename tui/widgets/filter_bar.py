@@ -35,6 +35,8 @@ from textual.widgets import Input, Static
 
 from tui.core.safetext import blank_controls, escape_controls
 
+from .escaped_keys import key_after_escape
+
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
 #: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
 FOCUSED_PLACEHOLDER = "words, au:name, cat:cs.CV, is:new, date:latest… (Esc, then ? for help)"
@@ -79,14 +81,15 @@ class QueryInput(Input):
             event.stop()
             event.prevent_default()
             self.finished = event.key
-        elif event.key.startswith("alt+") and event.is_printable:
+        elif (then := key_after_escape(event, digits=False)) is not None:
             # Escape and the next key in one read (over SSH, typed fast) reach the reader as
             # alt+key: a terminal sends Alt as a leading ESC. No alt+letter means anything
             # in the filter, so take it for what it most likely was: Escape, then the key.
+            # (Not ESC and a digit: Textual makes it ™ or £, characters a query may hold.)
             event.stop()
             event.prevent_default()
             self.finished = "escape"
-            self.app.post_message(events.Key(event.key.removeprefix("alt+"), event.character))
+            self.app.post_message(events.Key(then, event.character))
 
     def on_focus(self) -> None:
         self.placeholder = FOCUSED_PLACEHOLDER
@@ -156,7 +159,7 @@ class FilterBar(Vertical):
             self._pending_timer = self._pending = None
         if warnings == self._warnings:
             return  # unchanged (most keystrokes): no update, no layout
-        if warnings and not self._warnings and typing and self.input.has_focus:
+        if warnings and not self._warnings and typing and self.screen.focused is self.input:
             self._pending = list(warnings)
             self._pending_timer = self.set_timer(self.WARNING_DELAY, self.show_pending_warnings)
             return

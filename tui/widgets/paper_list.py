@@ -44,6 +44,7 @@ from textual.strip import Strip
 from tui.core.models import Paper, PaperState
 from tui.core.positions import DayGroups
 
+from .escaped_keys import key_after_escape
 from .paper_rows import RowStyles, component_style, empty_row, header_row, paper_row
 from .scrolling import set_virtual_size
 
@@ -291,15 +292,15 @@ class PaperList(ScrollView, can_focus=True):
 
     async def on_key(self, event: events.Key) -> None:
         """Escape and the next key in one read (typed fast over SSH; ``tmux send-keys Escape 2``)
-        reach the reader as alt+key, a terminal sending Alt as a leading ESC. Nothing here is
-        bound to alt+key, so it is taken for what it most likely was: Escape, then the key,
+        reach the reader as one key (alt+j, or ™ for a digit: see :mod:`.escaped_keys`). Nothing
+        here is bound to those, so it is taken for what it most likely was: Escape, then the key,
         both run here through their bindings, in order, before the keys that came after them."""
-        key = event.key
-        if not key.startswith("alt+") or not event.is_printable or key in self.screen.active_bindings:
+        then = key_after_escape(event)
+        if then is None or event.key in self.screen.active_bindings:
             return
         event.stop()
         event.prevent_default()
-        for name in ("escape", key.removeprefix("alt+")):
+        for name in ("escape", then):
             active = self.screen.active_bindings.get(name)  # (again: Escape may change what is enabled)
             if active is not None and active.enabled:
                 await self.app.run_action(active.binding.action, active.node)
