@@ -45,7 +45,7 @@ from tui.core.models import Paper, PaperState
 from tui.core.positions import DayGroups
 
 from .escaped_keys import key_after_escape
-from .paper_rows import RowStyles, component_style, empty_row, header_row, paper_row
+from .paper_rows import RowStyles, component_style, empty_row, header_row, paper_row, row_text
 from .scrolling import set_virtual_size
 
 if TYPE_CHECKING:
@@ -171,8 +171,7 @@ class PaperList(ScrollView, can_focus=True):
         else:
             self._group_starts = _NO_ROWS
         self._header_rows = self._group_starts + np.arange(len(self._group_starts), dtype=np.int64)
-        self._header_counts.clear()
-        self._strips.clear()
+        self._header_counts.clear()  # (strips are kept: each is cached by all it shows)
         old_height = self.virtual_size.height
         rows = self.row_count
         height = self.scrollable_content_region.height
@@ -373,15 +372,18 @@ class PaperList(ScrollView, can_focus=True):
         marked = paper.id in self.marks
         is_cursor = position == self.cursor
         tags = self.tags_of(paper.id)
-        key = (row, paper.id, width, is_cursor, unread, starred, marked, self.has_focus, tags)
+        spans = self.results.spans if self.results is not None else None
+        # Everything the row shows is in the key (its text and highlights too): the rows the
+        # next keystroke's result shows alike are not rendered again.
+        text = row_text(paper, width, spans)
+        key = (paper.id, text, width, is_cursor, unread, starred, marked, self.has_focus, tags)
         strip = self._strips.get(key)
         if strip is None:
-            spans = self.results.spans if self.results is not None else None
-            text = paper_row(
+            row_line = paper_row(
                 paper, width, styles, is_cursor=is_cursor, unread=unread, starred=starred, marked=marked, spans=spans,
-                tags=tags,
+                tags=tags, text=text,
             )
-            strip = self._strips[key] = self._to_strip(text, width, styles)
+            strip = self._strips[key] = self._to_strip(row_line, width, styles)
         return strip
 
     def _header_strip(self, group: int, width: int, styles: RowStyles) -> Strip:
@@ -392,10 +394,10 @@ class PaperList(ScrollView, can_focus=True):
             start = int(self._group_starts[group])
             end = int(self._group_starts[group + 1]) if group + 1 < len(self._group_starts) else len(results.papers)
             counts = self._header_counts[group] = results.day_counts(start, end, self.states)
-        key = ("day", group, width, counts)
+        day = results.day_name(group)
+        key = ("day", day, width, counts)
         strip = self._strips.get(key)
         if strip is None:
-            day = results.day_name(group)
             strip = self._strips[key] = self._to_strip(header_row(day, *counts, width, styles), width, styles)
         return strip
 
