@@ -88,3 +88,16 @@ def test_left_alone_when_collections_are_off_or_set_by_someone_else(thresholds):
     gc.set_threshold(500, 5, 5)  # changed meanwhile: not overwritten
     pacing.release()
     assert gc.get_threshold() == (500, 5, 5)
+
+
+def test_keys_alone_release_them_after_longest_even_without_ticks(thresholds, monkeypatch):
+    gc.set_threshold(700, 10, 10)
+    ran = []
+    monkeypatch.setattr(gc, "collect", lambda *a: ran.append(a) or 0)
+    monkeypatch.setattr(gc, "get_count", lambda: (5, 3, 11))
+    clock = Clock()
+    pacing = CollectorPacing(clock)
+    pacing.input()
+    clock.now += pacing.LONGEST + 0.01
+    pacing.input()  # the full collection held back runs, then the keys hold them again
+    assert ran == [()] and pacing.holding

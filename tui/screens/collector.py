@@ -52,6 +52,8 @@ class CollectorPacing:
         """A key the user waits on: hold the full collections (if the collector runs at all)."""
         now = self._clock()
         self._last_input = now
+        if self._saved is not None and now - self._held_since >= self.LONGEST:
+            self.release(collect=True)  # (held too long: no tick came, whatever the reason)
         if self._saved is None and gc.isenabled():
             young, middle, old = gc.get_threshold()
             if old and old != _HELD:  # (0: full collections off already, leave them so)
