@@ -4,7 +4,9 @@ A move by the user renders the paper's detail in the same frame as the list;
 a new result's paper (typing in the filter) waits until the rows are painted.
 Once a move is painted, the papers next to the cursor are rendered ahead in a
 thread (:meth:`~tui.widgets.markdown_view.MarkdownView.prepare`), so the next
-``j`` or ``k`` only swaps in lines already drawn.
+``j`` or ``k`` only swaps in lines already drawn; not while the user types in
+the filter (each key would start a render competing with the next key's
+search), but once they leave it.
 """
 
 from __future__ import annotations
@@ -75,7 +77,9 @@ class FollowsDetail(_Base):
         the next ``j`` or ``k`` shows its paper without rendering it."""
         self._prepare_pending = False
         results = self.results
-        if results is None:
+        if results is None or self._edit_anchor is not None:
+            # (typing in the filter: rendering them in a thread would take the GIL from the next
+            # key's search and paint; done when the user leaves the filter)
             return
         sources = []
         for step in NEIGHBOURS:

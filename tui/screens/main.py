@@ -251,8 +251,10 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
 
     @on(events.DescendantBlur, "#filter-input")
     def _filter_left(self) -> None:
-        """The edit is over: the next results keep whatever paper is highlighted then."""
+        """The edit is over: the next results keep whatever paper is highlighted then (and the
+        papers next to it are rendered ahead now, see :mod:`.detail_follow`)."""
         self._edit_anchor = None
+        self.call_after_refresh(self._prepare_neighbours)
 
     def _filter_finished(self) -> None:
         """Enter or Escape in the filter: back to the list at once (Screen.set_focus, not the
