@@ -115,7 +115,8 @@ async def test_a_keystroke_searches_once(make_app):
 
 
 async def test_detail_highlights_follow_the_query_after_the_rows(make_app):
-    """Same paper, new query: the detail's highlights are redone right after the new rows are painted."""
+    """Same paper, new query: the detail's highlights are redone after the new rows are painted
+    (while the query is typed, once the keys pause: detail_follow.DETAIL_WHILE_TYPING)."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -124,9 +125,32 @@ async def test_detail_highlights_follow_the_query_after_the_rows(make_app):
         word = paper.title.split()[0]
         screen.filter_bar.input.value = word
         assert screen.paper_list.highlighted is paper  # still the first match
-        await settle(app, pilot)
+        assert "~~" not in screen.detail.source  # (not in the key's own frame)
+        for _ in range(200):  # the pause's timer fires whatever the load; no speed asserted
+            await settle(app, pilot)
+            if "~~" in screen.detail.source:
+                break
         assert screen.detail.paper is paper
         assert "~~" in screen.detail.source  # the query's match is highlighted
+
+
+async def test_the_detail_waits_for_the_typed_keys_to_pause_or_the_filter_left(make_app, monkeypatch):
+    import tui.screens.detail_follow as detail_follow
+
+    monkeypatch.setattr(detail_follow, "DETAIL_WHILE_TYPING", 3600)  # no pause in the test's time
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        first = screen.detail.paper
+        await pilot.press("slash", *"ti:zero")
+        await settle(app, pilot)
+        highlighted = screen.paper_list.highlighted
+        assert highlighted is not None and highlighted.id != first.id
+        assert screen.detail.paper.id == first.id  # waiting for the keys to pause
+        await pilot.press("enter")  # leaving the filter: shown at once
+        await settle(app, pilot)
+        assert screen.detail.paper.id == highlighted.id and "~~" in screen.detail.source
 
 
 async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app):

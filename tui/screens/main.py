@@ -254,6 +254,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         """The edit is over: the next results keep whatever paper is highlighted then (and the
         papers next to it are rendered ahead now, see :mod:`.detail_follow`)."""
         self._edit_anchor = None
+        self.show_pending_detail()
         self.call_after_refresh(self._prepare_neighbours)
 
     def _filter_finished(self) -> None:
