@@ -6,6 +6,7 @@ Run from the repository root::
     .venv/bin/python tests/benchmarks/bench_scale.py            # 200,000 papers
     .venv/bin/python tests/benchmarks/bench_scale.py --quick    # 20,000 papers, smoke run
     .venv/bin/python tests/benchmarks/bench_scale.py --skip-ui  # import and state only
+    .venv/bin/python tests/benchmarks/bench_scale.py --keys-only --rounds 5  # filter keys alone
 
 What is measured (medians and p95 against the targets, printed as a table):
 
