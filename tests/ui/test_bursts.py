@@ -136,9 +136,7 @@ async def test_escape_read_with_the_next_key_on_the_list_is_both(make_app):
     both. Escape then a letter (alt+shift+g: Escape G) likewise."""
     from textual import events
 
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         await pilot.press("slash", *"ti:a", "enter")
         await settle(app, pilot)
