@@ -14,7 +14,7 @@ library whole instead.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -149,3 +149,25 @@ def chunk_parts_in_worker(library: str, task: ChunkTask, imported: list[int], bu
     with gc_paused():
         papers = merge_chunk(LibraryStore(Path(library), []), task)
         return chunk_parts(papers, imported, build)
+
+
+def in_window(pool: Any, tasks: list[tuple[Any, ...]], window: int) -> Iterator[Any]:
+    """``pool.map(chunk_parts_in_worker, ...)`` over ``tasks`` (argument tuples), in order, with at
+    most ``window`` tasks submitted and not yet consumed: a consumer slower than the workers (a
+    busy machine) never holds more than a few chunks' parts."""
+    pending: deque[Any] = deque()
+    queue = iter(tasks)
+    try:
+        for args in queue:
+            pending.append(pool.submit(chunk_parts_in_worker, *args))
+            if len(pending) >= window:
+                break
+        while pending:
+            result = pending.popleft().result()
+            args = next(queue, ())
+            if args:
+                pending.append(pool.submit(chunk_parts_in_worker, *args))
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()

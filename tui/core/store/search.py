@@ -46,7 +46,7 @@ from ..merge import merge_papers
 from ..models import Paper
 from .common import StoreError, gc_paused
 from .dbfiles import file_stamp, quarantine
-from .chunks import ChunksUnavailable, chunk_parts_in_worker, merged_chunks, plan_chunks
+from .chunks import ChunksUnavailable, in_window, merged_chunks, plan_chunks
 from .index import LibraryIndex
 from .shards import papers_from_docs
 
@@ -238,9 +238,9 @@ class SearchFiles:
             try:
                 with contextlib.nullcontext(self._lent[0]) if self._lent[0] else worker_pool() as pool:
                     if pool is not None:
-                        n, build = len(tasks), uuid.uuid4().hex
-                        parts = pool.map(chunk_parts_in_worker, [str(self.library.library)] * n, tasks, numbers,
-                                         [build] * n)
+                        build, where = uuid.uuid4().hex, str(self.library.library)
+                        parts = in_window(pool, [(where, task, number, build) for task, number in
+                                                 zip(tasks, numbers)], 3)
                         build_index_from_parts(self.directory, parts, count, index.revision, extra)
                         return count
             except BrokenProcessPool:  # workers could not start or died: build here
