@@ -253,7 +253,7 @@ def bench_import(info: ArchiveInfo, work: Path, runs: int, rows: list[Row]) -> P
         scratch_s.samples.append(elapsed)
         ratio.samples.append(elapsed / naive.samples[-1])
         log(f"import from scratch #{run + 1}: {elapsed:.2f} s = {size_mb / elapsed:.1f} MB/s, "
-            f"naive parse {naive.samples[-1]:.2f} s ({out})")
+            f"naive parse {naive.samples[-1]:.2f} s, this process's peak so far {peak_rss_mb():.0f} MB ({out})")
     library_size = sum(s[0] for s in snapshot(home).values())
     scratch.note = (
         f"{info.papers:,} papers, {info.files:,} files, {size_mb:.1f} MB of Markdown; "
