@@ -31,11 +31,11 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from filelock import Timeout
 
 from ..index import (
     IndexDamaged, IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, open_index, read_manifest,
 )
+from .. import locks
 from ..merge import merge_papers
 from ..models import Paper
 from .common import StoreError
@@ -81,7 +81,7 @@ class SearchFiles:
         try:
             with self.library.lock:
                 return self._open_or_rebuild(problem)
-        except Timeout:
+        except locks.Timeout:
             try:
                 return open_index(self.directory)
             except IndexUnavailable:
@@ -124,7 +124,7 @@ class SearchFiles:
         try:
             with self.library.lock:
                 self.rebuild(self.library.load_index(), problem, announce=True)
-        except Timeout:
+        except locks.Timeout:
             raise StoreError(
                 f"the search index is damaged ({problem.message}) and another arxiv-reader is importing "
                 "into this library; try again when it is done"

@@ -63,8 +63,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 
+from .. import locks
 from ..models import PaperState, bare_id
 from .common import StoreError, gc_paused
 from .dbfiles import LOCK_TIMEOUT
@@ -106,7 +106,7 @@ class StateStore:
         self.legacy_path = home / "state.json"
         self.snapshot_path = home / SNAPSHOT_NAME
         self.messages = messages
-        self._file_lock = FileLock(str(home / "state.lock"), timeout=LOCK_TIMEOUT)
+        self._file_lock = locks.LazyFileLock(str(home / "state.lock"), timeout=LOCK_TIMEOUT)
         self._lock = threading.RLock()
         self._view = MergedState()
         self._files = DeviceFiles(self.folder, self.path, self._view, self._say)
@@ -214,7 +214,7 @@ class StateStore:
                 with self._file_lock.acquire(timeout=1):
                     self._unreported.update(self._files.scan())  # what another process appended meanwhile
                     self._compact_own()
-            except (Timeout, OSError):
+            except (locks.Timeout, OSError):
                 pass  # done at the next change (a damaged file is said already)
         if len(self._said) == said:  # every file read cleanly: the view may be kept
             self._save_snapshot(restored)
@@ -282,7 +282,7 @@ class StateStore:
             try:
                 with self._file_lock:
                     return self._change_locked(wanted)
-            except Timeout:
+            except locks.Timeout:
                 raise StoreError(
                     f"another arxiv-reader holds {self._file_lock.lock_file}; change not saved"
                 ) from None
@@ -377,7 +377,7 @@ class StateStore:
             with self._file_lock:
                 self._compact_own(changes, {"migrated": {"from": str(self.legacy_path), "at": stamp_now(),
                                                         "changes": len(changes)}})
-        except (Timeout, OSError) as exc:
+        except (locks.Timeout, OSError) as exc:
             self._say(f"could not save the reading state moved from {self.legacy_path} ({exc}); "
                       "it will be read from there again next time")
             return
