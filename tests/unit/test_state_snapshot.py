@@ -63,9 +63,11 @@ def test_a_start_up_reads_the_snapshot_not_the_files(tmp_path: Path, reads) -> N
     first = Store(tmp_path, device="laptop")
     expected = flags(first)
     assert (tmp_path / SNAPSHOT_NAME).is_file() and reads == [("laptop.jsonl", True)]
+    devices = first.state_devices()
     reads.clear()
     again = Store(tmp_path, device="laptop")
     assert flags(again) == expected and reads == []  # not a line parsed
+    assert again.state_devices() == devices and set(devices) == {"laptop"}
     assert again.state_values("tag:ml") == {"2201.00001": True}
     assert again.state_values("note") == {"2201.00002": "see §3"}
     assert again.state_values("query") == {"search:x": "au:li"}
