@@ -108,9 +108,8 @@ class ReadingListActions(_Base):
                 return
             self.app.call_from_thread(self._lists_counted, library, counts)
 
-        # Started once the first rows are painted: its thread would take the GIL from the paint.
-        self.call_after_refresh(self.run_worker, work, thread=True, group="reading-list", exclusive=True,
-                                name="count the lists", exit_on_error=False)
+        self.run_worker(work, thread=True, group="reading-list", exclusive=True, name="count the lists",
+                        exit_on_error=False)
 
     def _lists_counted(self, library, counts) -> None:
         if self.user is not None and self.reading_list.counted(library, counts, self.user.states):
