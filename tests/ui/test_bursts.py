@@ -15,7 +15,7 @@ import pytest
 from tui.screens.dialogs import CopyMenu
 from tui.screens.reading import ReadingScreen
 from tui.widgets.paper_list import PaperList
-from ui_helpers import SIZE, burst, settle, wait_loaded
+from ui_helpers import burst, loaded, settle
 
 
 def notices(app) -> str:
@@ -31,9 +31,7 @@ def read(screen) -> list[str]:
 
 
 async def test_star_read_and_mark_land_where_the_moves_of_the_same_read_went(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         papers = list(screen.results.papers)
         burst(app, "j", "s")
@@ -52,9 +50,7 @@ async def test_star_read_and_mark_land_where_the_moves_of_the_same_read_went(mak
 
 
 async def test_next_unread_sort_and_day_start_from_the_moved_to_paper(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         papers = list(screen.results.papers)
         burst(app, "G", "p")  # the previous unread paper above the last one
@@ -75,9 +71,7 @@ async def test_copy_and_open_use_the_moved_to_paper(make_app, monkeypatch):
     import tui.screens.actions as actions
 
     monkeypatch.setattr(actions, "browser_reachable", lambda: False)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         papers = list(screen.results.papers)
         burst(app, "j", "y")
@@ -92,9 +86,7 @@ async def test_copy_and_open_use_the_moved_to_paper(make_app, monkeypatch):
 
 
 async def test_enter_opens_the_moved_to_paper_and_the_next_keys_go_to_the_reading_view(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         papers = list(screen.results.papers)
         burst(app, "j", "j", "enter", "n")  # n: the reading view's next paper
@@ -105,9 +97,7 @@ async def test_enter_opens_the_moved_to_paper_and_the_next_keys_go_to_the_readin
 
 @pytest.mark.parametrize("leave", ["escape", "enter"])
 async def test_keys_right_after_leaving_the_filter_are_list_keys(make_app, leave: str):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         await pilot.press("slash", *"ti:a")
         await settle(app, pilot)
@@ -128,9 +118,7 @@ async def test_keys_right_after_leaving_the_filter_are_list_keys(make_app, leave
 async def test_escape_read_with_the_next_key_as_alt_key_leaves_the_filter(make_app):
     """Escape then ``jjs`` in one read is parsed as alt+j, j, s (a terminal sends Alt as ESC):
     in the filter that is Escape and j, not a "j" typed into the query."""
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         await pilot.press("slash", *"ti:a")
         await settle(app, pilot)

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from tui.screens.note_editor import NoteEditor
 from tui.screens.tag_input import TagInput
-from ui_helpers import SIZE, burst, settle, wait_loaded
+from ui_helpers import burst, loaded, settle
 
 
 async def test_tag_after_two_moves_names_the_moved_to_paper(make_app, no_editor):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         papers = list(screen.results.papers)
         burst(app, "j", "j", "t")
@@ -28,9 +26,7 @@ async def test_tag_after_two_moves_names_the_moved_to_paper(make_app, no_editor)
 
 
 async def test_note_after_two_moves_is_on_the_moved_to_paper(make_app, no_editor):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         papers = list(screen.results.papers)
         burst(app, "j", "j", "N")
@@ -44,9 +40,7 @@ async def test_note_after_two_moves_is_on_the_moved_to_paper(make_app, no_editor
 
 
 async def test_mark_after_two_moves_marks_the_moved_to_paper(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         papers = list(screen.results.papers)
         burst(app, "j", "j", "space")
@@ -56,9 +50,7 @@ async def test_mark_after_two_moves_marks_the_moved_to_paper(make_app):
 
 async def test_text_typed_in_the_same_read_as_ctrl_s_is_saved(make_app, no_editor):
     """A fast typist's last characters and ctrl+s arrive together: the note saved has them all."""
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         paper = screen.highlighted.id
         await pilot.press("N")
@@ -74,9 +66,7 @@ async def test_text_typed_in_the_same_read_as_escape_is_not_dropped_unasked(make
     """Escape right after typing asks before dropping the text, even when they arrive together."""
     from tui.screens.dialogs import ConfirmDialog
 
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         await pilot.press("N")
         await settle(app, pilot)
         burst(app, "h", "i", "escape")

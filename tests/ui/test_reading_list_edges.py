@@ -10,7 +10,7 @@ from pathlib import Path
 
 from test_reading_list_ui import reading, textual_like_suspend, type_query
 from textual.widgets import Button, Label
-from ui_helpers import SIZE, settle, wait_loaded
+from ui_helpers import SIZE, loaded, settle, wait_loaded
 
 from tui.screens import reading_list_actions
 from tui.screens.dialogs import ConfirmDialog
@@ -87,9 +87,7 @@ async def test_an_editor_writing_latin1_is_not_saved_but_offered_again(make_app,
 
 async def test_saving_a_search_under_a_used_name_asks_first_showing_the_old_query(make_app, home: Path):
     reading(home).save_search("llmq", "ti:llm")
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         await type_query(pilot, "cat:cs.IR")
         await pilot.press("at", *"llmq", "enter")
         await settle(app, pilot)
@@ -109,9 +107,7 @@ async def test_saving_a_search_under_a_used_name_asks_first_showing_the_old_quer
 
 
 async def test_discarding_a_note_is_not_the_default(make_app, home: Path, no_editor):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         paper = app.screen.highlighted.id
         await pilot.press("N", *"draft", "escape")
         await pilot.pause()
@@ -142,9 +138,7 @@ def test_the_tag_notice_says_only_what_changed():
 
 
 async def test_the_tag_dialog_does_not_say_untagged_for_a_tag_never_there(make_app, home: Path):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         paper = app.screen.highlighted.id
         await pilot.press("t", *"good -nonexist", "enter")
         await settle(app, pilot)
@@ -172,9 +166,7 @@ async def test_the_sidebar_lists_mute_as_what_it_hides_and_enter_shows_them(make
     from tui.widgets.sidebar import Sidebar
 
     reading(home).save_search("mute", "cat:cs.CL")
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         await settle(app, pilot)
         screen = app.screen
         sidebar = screen.query_one(Sidebar)
@@ -195,9 +187,7 @@ async def test_a_typed_bidi_control_stops_the_next_enter_from_tagging(make_app, 
     out and said, and that Enter does not tag; the next one applies what the field shows."""
     from textual import events
 
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         paper = app.screen.highlighted.id
         await pilot.press("t", "o", "k")
         field = app.screen.query_one("#tag-field")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from textual.widgets import Input, TextArea
-from ui_helpers import SIZE, settle, wait_loaded
+from ui_helpers import SIZE, loaded, settle, wait_loaded
 
 from tui.core.readinglist import ReadingList
 from tui.core.store import Store
@@ -41,9 +41,7 @@ async def type_query(pilot, text: str) -> None:
 
 
 async def test_tag_the_highlighted_paper_with_completion(make_app, home: Path):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         first = screen.highlighted.id
         await pilot.press("t")
@@ -64,9 +62,7 @@ async def test_tag_the_highlighted_paper_with_completion(make_app, home: Path):
 
 
 async def test_tag_marked_papers_and_take_a_tag_off(make_app, home: Path):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         await pilot.press("space", "space", "space")
         marked = set(screen.marks)
@@ -87,9 +83,7 @@ async def test_tag_marked_papers_and_take_a_tag_off(make_app, home: Path):
 
 
 async def test_a_bad_tag_name_is_said_and_nothing_is_written(make_app, home: Path):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         await pilot.press("t", *"a:b", "enter")
         await pilot.pause()
         assert isinstance(app.screen, TagInput)
@@ -110,9 +104,7 @@ async def test_a_bidi_control_in_the_tag_dialog_is_refused_as_on_the_command_lin
         tag_name("ok\u202e")
     except BadName as error:
         expected = str(error)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         await pilot.press("t", "o", "k")
         field = app.screen.query_one("#tag-field")
         field.post_message(events.Key("right_to_left_override", "\u202e"))
@@ -132,9 +124,7 @@ async def test_a_bidi_control_in_the_tag_dialog_is_refused_as_on_the_command_lin
 
 
 async def test_note_in_the_reader_saved_only_on_save(make_app, home: Path, no_editor):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         paper = app.screen.highlighted.id
         await pilot.press("N")
         assert isinstance(app.screen, NoteEditor)
@@ -181,9 +171,7 @@ async def test_note_in_the_users_editor(make_app, home: Path, tmp_path: Path, mo
 
 
 async def test_save_the_query_as_a_search(make_app, home: Path):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         await type_query(pilot, "cat:cs.IR llm")
         found = shown_ids(screen)
@@ -198,9 +186,7 @@ async def test_save_the_query_as_a_search(make_app, home: Path):
 
 
 async def test_sidebar_counts_follow_star_read_and_tag(make_app, home: Path):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         total = len(screen.library)
         assert counts(screen)["All"] == (total, total)
@@ -274,9 +260,7 @@ async def test_muted_papers_are_hidden_and_counted(make_app, home: Path):
         cl = {i for i in everything if app.screen.library.paper(i).primary_category == "cs.CL"}
     assert cl
     reading(home).save_search("mute", "cat:cs.CL")
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         shown = set(shown_ids(screen))
         muted = everything - shown
@@ -294,9 +278,7 @@ async def test_muted_papers_are_hidden_and_counted(make_app, home: Path):
 
 
 async def test_changes_from_another_process_reach_the_sidebar(make_app, home: Path):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         paper = screen.highlighted.id
         reading(home).change_tags([paper], add=["elsewhere"])
@@ -348,9 +330,7 @@ async def test_a_failing_editor_resumes_the_reader_and_keeps_the_text(make_app, 
 
 
 async def test_a_too_long_note_keeps_the_dialog_open_with_the_text(make_app, home: Path, no_editor):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         paper = app.screen.highlighted.id
         await pilot.press("N")
         await settle(app, pilot)
@@ -369,9 +349,7 @@ async def test_a_too_long_note_keeps_the_dialog_open_with_the_text(make_app, hom
 
 
 async def test_a_note_changed_elsewhere_meanwhile_is_not_overwritten_unasked(make_app, home: Path, no_editor):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         paper = app.screen.highlighted.id
         await pilot.press("N")
         await settle(app, pilot)
@@ -390,9 +368,7 @@ async def test_a_note_changed_elsewhere_meanwhile_is_not_overwritten_unasked(mak
 
 async def test_the_reading_lists_notices_are_titled_as_its_own(make_app, home: Path):
     """A too-long note refused by the keeper is a reading-list notice, not a "Library" one."""
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         said: list[tuple[str, str]] = []
         screen.notify = lambda message, title="", **_: said.append((title, message))

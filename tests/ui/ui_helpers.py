@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
 from tui.app import ArxivReaderApp
 
 SIZE = (120, 35)
+
+
+@asynccontextmanager
+async def loaded(make_app: Callable[..., ArxivReaderApp], **overrides) -> AsyncIterator[tuple[ArxivReaderApp, object]]:
+    """``(app, pilot)``: an app of the ``make_app`` fixture (with ``overrides``) running
+    headless at :data:`SIZE`, its library loaded. A context manager rather than a fixture:
+    the test's body must run inside ``run_test`` in its own task."""
+    app = make_app(**overrides)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        yield app, pilot
 
 
 async def wait_loaded(app: ArxivReaderApp, pilot) -> None:

@@ -170,3 +170,10 @@ def test_state_indices_kept_current_from_the_changed_ids(papers) -> None:
     library.update_states(fresh, [ids[3]])
     assert library._state_cache is not None and library._state_cache[0] is fresh
     assert library.state_indices(fresh) == Library(papers).state_indices(fresh)
+    read, starred = library.state_indices(fresh)
+    was = fresh.get(ids[6]) or PaperState(ids[6])
+    fresh[ids[6]] = PaperState(ids[6], read=was.read, starred=not was.starred)  # a star alone
+    library.update_states(fresh, [ids[6]])
+    assert library.state_indices(fresh)[0] is read  # (the read set did not move: kept, its bitsets too)
+    assert library.state_indices(fresh)[1] != starred
+    assert library.state_indices(fresh) == Library(papers).state_indices(fresh)

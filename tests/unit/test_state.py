@@ -99,6 +99,9 @@ def test_tags_notes_and_other_keys(tmp_path: Path) -> None:
     assert again.state_values("tag:ml") == {"2201.00001": True}
     assert again.state_values("note") == {"2201.00001": "read §3"}
     assert again.state_values("query") == {"search:mute": "au:spam"}
+    # Of some keys alone (the poll's delta): keys never set are left out.
+    assert again.state_values("tag:ml", ["2201.00001", "2201.00002"]) == {"2201.00001": True}
+    assert again.state_values("note", ["2201.00002"]) == {} and again.state_values("nothing", ["2201.00001"]) == {}
     assert again.states() == {}  # tags, notes and searches are not read/starred
     with pytest.raises(ValueError):
         store.change_state([("2201.00001", "starred", "yes")])

@@ -26,13 +26,14 @@ import numpy as np
 from .days import DayIndex
 from .positions import ArrayDays, Positions, as_array
 from .index import IndexDamaged, SearchIndex, bitsets
+from .indexed_engine import IndexEngine
 from .library import BaseLibrary, SORTS
 from .models import Paper, PaperState
 from .query import Query
 from .query.nodes import TEXT_FIELDS
 from .query.engine import UserSetsLike
 from .query.words import is_single_word
-from .readinglist.sets import UserSets, bitset_states
+from .readinglist.sets import as_user_sets, bitset_states
 
 __all__ = ["IndexedLibrary"]
 
@@ -111,35 +112,6 @@ class IdPositions(Mapping[str, int]):
         return iter(self._library.ids(range(len(self._library.docs))))
 
 
-class IndexEngine:
-    """The search of a :class:`~tui.core.query.QueryEngine` (positions in, positions out),
-    answered by the index: what the reading list's counts and muting search with."""
-
-    def __init__(self, library: IndexedLibrary) -> None:
-        self.library = library
-        self.papers = library.papers
-
-    def built(self, key: str) -> bool:
-        return True
-
-    def search(
-        self,
-        query: Query,
-        states: Mapping[str, PaperState],
-        candidates: Sequence[int] | None = None,
-        should_stop: Callable[[], bool] | None = None,
-        sets: UserSetsLike | None = None,
-    ) -> list[int]:
-        """Ascending positions of the papers matching ``query`` (among ``candidates``)."""
-        library = self.library
-        if query.root is None:
-            return list(candidates) if candidates is not None else list(range(len(library)))
-        bits = library.match_bits(query, states, should_stop, sets)
-        if candidates is not None:
-            bits = bits & library.bits_of_positions(candidates)
-        return library.positions_of_bits(bits)
-
-
 class IndexedLibrary(BaseLibrary):
     """The papers of a mapped search index, as the main screen asks for them.
 
@@ -173,6 +145,8 @@ class IndexedLibrary(BaseLibrary):
         self._state_bits: tuple[frozenset[int], frozenset[int], np.ndarray, np.ndarray] | None = None
         #: (another states mapping, its size, read bits, starred bits): a worker's snapshot.
         self._other_bits: tuple[Mapping[str, PaperState], int, np.ndarray, np.ndarray] | None = None
+        #: (positions as bytes, their ids): the papers :func:`.indexed_few.match_at` last matched at.
+        self.few_ids: tuple[bytes, list[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -288,8 +262,12 @@ class IndexedLibrary(BaseLibrary):
             return other[2], other[3]
         read, starred = self.state_indices(states)
         cached = self._state_bits
-        if cached is None or cached[0] is not read or cached[1] is not starred:
-            cached = self._state_bits = (read, starred, self.bits_of_positions(read), self.bits_of_positions(starred))
+        if cached is None or cached[0] is not read or cached[1] is not starred:  # (one moved: the other kept)
+            cached = self._state_bits = (
+                read, starred,
+                cached[2] if cached is not None and cached[0] is read else self.bits_of_positions(read),
+                cached[3] if cached is not None and cached[1] is starred else self.bits_of_positions(starred),
+            )
         return cached[2], cached[3]
 
     def match_bits(
@@ -302,7 +280,7 @@ class IndexedLibrary(BaseLibrary):
         """The bitset of the papers matching ``query`` (``is:`` from ``states``, the reading
         list's terms from ``sets``)."""
         given = _StateBits(self, states)
-        user = sets if isinstance(sets, UserSets) else _SetsAdapter(sets)
+        user = as_user_sets(sets)
         try:
             return self.index.match(query, bitset_states(given, user, self.index.bits_of_ids), should_stop)
         except IndexDamaged as exc:  # nothing found until the index is rebuilt
@@ -398,15 +376,3 @@ class _StateBits(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return 3
-
-
-class _SetsAdapter(UserSets):
-    """Any ``sets.get(key)`` object (or none: the terms match nothing) as :class:`UserSets`."""
-
-    def __init__(self, sets: UserSetsLike | None) -> None:
-        super().__init__()
-        self._given = sets
-
-    def get(self, key: str) -> AbstractSet[str]:
-        found = self._given.get(key) if self._given is not None else None
-        return found if found is not None else frozenset()

@@ -85,7 +85,7 @@ class BaseLibrary:
     by_id: Mapping[str, int]
     days: DayIndex
     #: What the reading list searches with: ``search(query, states, candidates, ...)`` and ``papers``
-    #: (a :class:`QueryEngine`, or the index's :class:`~tui.core.indexed_library.IndexEngine`).
+    #: (a :class:`QueryEngine`, or the index's :class:`~tui.core.indexed_engine.IndexEngine`).
     engine: Any
     new_indices: frozenset[int] | range
     all_new: bool
@@ -166,16 +166,20 @@ class BaseLibrary:
         cached = self._state_cache
         if cached is None:
             return  # computed when next asked
-        read, starred = set(cached[2]), set(cached[3])
+        read, starred = cached[2], cached[3]
+        moves: dict[str, tuple[set[int], set[int]]] = {"read": (set(), set()), "starred": (set(), set())}
         by_id = self.by_id
         for paper_id in ids:
             index = by_id.get(paper_id)
             if index is None:
                 continue
             state = states.get(paper_id)
-            (read.add if state is not None and state.read else read.discard)(index)
-            (starred.add if state is not None and state.starred else starred.discard)(index)
-        self._state_cache = (states, len(states), frozenset(read), frozenset(starred))
+            for flag, now in (("read", read), ("starred", starred)):
+                wanted = state is not None and getattr(state, flag)
+                if wanted != (index in now):
+                    moves[flag][0 if wanted else 1].add(index)
+        # A set that did not move stays the same object (its bitsets are kept); one that did is copied once.
+        self._state_cache = (states, len(states), _moved(read, *moves["read"]), _moved(starred, *moves["starred"]))
 
     def forget_states(self) -> None:
         """Drop the cache of :meth:`state_indices` (the states changed in place)."""
@@ -375,3 +379,10 @@ def count_in(indices: frozenset[int], found: Sequence[int], ascending: bool = Fa
             count += pos < end and found[pos] == i
         return count
     return len(indices.intersection(found))
+
+
+def _moved(indices: frozenset[int], added: set[int], removed: set[int]) -> frozenset[int]:
+    """``indices`` with ``added`` and without ``removed`` (itself when neither holds anything)."""
+    if removed:
+        indices = indices - removed
+    return indices | added if added else indices

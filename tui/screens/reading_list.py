@@ -26,6 +26,8 @@ from ..core.readinglist.delta import SnapshotChange, read_change
 if TYPE_CHECKING:
     from ..core.store import Store
 
+#: Papers whose tags :meth:`ReadingListKeeper.tags_of` keeps at most (the rows seen since the last change).
+TAGS_KEPT = 5_000
 #: Called with a message for the user and a severity ("information", "warning", "error").
 Notify = Callable[[str, str], None]
 
@@ -52,6 +54,8 @@ class ReadingListKeeper:
         self._library: BaseLibrary | None = None
         self._counts: ListCounts | None = None
         self._muted: frozenset[int] = frozenset()
+        #: The snapshot's tags by name, and each paper's tags as looked up (see :meth:`tags_of`).
+        self._tag_columns: list[tuple[str, frozenset[str]]] = []
         self._tags_by_paper: dict[str, tuple[str, ...]] = {}
         #: (changed, touched) ids while the lists are counted (None: unknown).
         self._pending: tuple[list[str] | None, list[str] | None] = ([], [])
@@ -68,7 +72,7 @@ class ReadingListKeeper:
         self.lists = []
         self._pending = ([], [])
         self.snapshot = self._read() or Snapshot()
-        self._mute_now(states, None)
+        self._mute_now(states)
         snapshot, frozen = self.snapshot, dict(states)  # the reader changes its states in place
 
         def count() -> ListCounts:
@@ -93,12 +97,12 @@ class ReadingListKeeper:
         changed, touched = self._pending
         return self._recount(states, changed, touched)
 
-    def _mute_now(self, states: Mapping[str, PaperState], touched: list[str] | None) -> bool:
+    def _mute_now(self, states: Mapping[str, PaperState]) -> bool:
         """While the lists are counted: the muted papers found at once (one search);
         True when they changed."""
         assert self._library is not None
         muting = Selector(self._library.engine, self.snapshot, states).muting if self.snapshot.mute_query else None
-        return self._take(muting, touched)
+        return self._take(muting)
 
     def _read(self) -> Snapshot | None:
         try:
@@ -154,11 +158,11 @@ class ReadingListKeeper:
                 return False
             self._remember(changed, touched)
             if self.sets.snapshot is not self.snapshot:
-                return self._mute_now(states, touched)
+                return self._mute_now(states)
             return False
         started = time.perf_counter()
         self.lists = self._counts.update(states, self.snapshot, changed, touched)
-        moved = self._take(self._counts.muting, touched)
+        moved = self._take(self._counts.muting)
         self.last_update = time.perf_counter() - started
         return moved
 
@@ -171,7 +175,7 @@ class ReadingListKeeper:
             was_touched = None if touched is None else was_touched + touched
         self._pending = (was_changed, was_touched)
 
-    def _take(self, muting: Muting | None, touched: list[str] | None) -> bool:
+    def _take(self, muting: Muting | None) -> bool:
         """The muted papers and the snapshot's sets as of now; True when the muted papers changed."""
         muted = muting.indices if muting is not None else frozenset()
         moved = muted != self._muted
@@ -182,7 +186,8 @@ class ReadingListKeeper:
             if old is not self.snapshot:
                 if old.searches != self.snapshot.searches:
                     self.searches_version += 1
-                self._tags_by_paper = _tags_by_paper(self.snapshot, self._tags_by_paper, touched)
+                self._tag_columns = sorted(self.snapshot.tags.items())
+                self._tags_by_paper = {}
             self._muted = muted
             self.sets = UserSets(self.snapshot, muting.ids if muting is not None else frozenset())
             self.version += 1
@@ -212,8 +217,16 @@ class ReadingListKeeper:
 
     # -- what a paper has -------------------------------------------------------------------
     def tags_of(self, paper_id: str) -> tuple[str, ...]:
-        """The tags of one paper, sorted (looked up per painted row: a dict lookup)."""
-        return self._tags_by_paper.get(paper_id, ())
+        """The tags of one paper, sorted: looked up per painted row (once per tag, then
+        kept until the tags change), never for every tagged paper at each change."""
+        columns, known = self._tag_columns, self._tags_by_paper  # (a pair: a worker may ask meanwhile)
+        found = known.get(paper_id)
+        if found is None:
+            found = tuple(name for name, ids in columns if paper_id in ids)
+            if len(known) >= TAGS_KEPT:
+                known.clear()
+            known[paper_id] = found
+        return found
 
     def note(self, paper_id: str) -> str:
         """The note of one paper ("" when none)."""
@@ -254,30 +267,20 @@ class ReadingListKeeper:
         except Exception as error:  # the store reports disk problems by exception
             self._notify(f"Could not save: {error}", "error")
             return False
-        snapshot = self._read()
+        keys = None if touched is None else list(dict.fromkeys(bare_id(i) for i in touched))
+        snapshot = self._read() if keys is None else self._read_keys(keys)
         if snapshot is not None:
             self.snapshot = snapshot
-        self._recount(states, [], None if touched is None else [bare_id(i) for i in touched])
+        self._recount(states, [], keys)
         return True
 
+    def _read_keys(self, keys: list[str]) -> Snapshot | None:
+        """The reading list after this reader changed the papers ``keys``: read for those
+        alone (the other papers' tags stay the same objects; what other processes
+        changed meanwhile comes with the next poll)."""
+        try:
+            return read_change(self.reading, self.snapshot, keys).snapshot
+        except Exception as error:  # the store reports disk problems by exception
+            self._notify(f"Could not read the reading list: {error}", "error")
+            return None
 
-def _tags_by_paper(
-    snapshot: Snapshot, previous: dict[str, tuple[str, ...]], touched: Sequence[str] | None
-) -> dict[str, tuple[str, ...]]:
-    """Paper id -> its tags, sorted (the snapshot keeps tag -> ids): ``previous``
-    with the ``touched`` ids looked up again, or made afresh when they are unknown."""
-    if touched is not None:
-        found_now = dict(previous)
-        tags = snapshot.tags
-        for paper_id in touched:
-            names = tuple(name for name in sorted(tags) if paper_id in tags[name])
-            if names:
-                found_now[paper_id] = names
-            else:
-                found_now.pop(paper_id, None)
-        return found_now
-    found: dict[str, list[str]] = {}
-    for name in sorted(snapshot.tags):
-        for paper_id in snapshot.tags[name]:
-            found.setdefault(paper_id, []).append(name)
-    return {paper_id: tuple(names) for paper_id, names in found.items()}

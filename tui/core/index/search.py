@@ -210,12 +210,17 @@ class SearchIndex:
         return bitsets.to_docs(bits & self.live)
 
     def match(
-        self, query: Query, states: States | None = None, should_stop: Callable[[], bool] | None = None
+        self,
+        query: Query,
+        states: States | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        within: np.ndarray | None = None,
     ) -> np.ndarray:
-        """The bitset of the live documents matching ``query``."""
+        """The bitset of the live documents matching ``query``; with ``within`` (a bitset),
+        exact only at those documents (phrases are checked there alone): AND it with ``within``."""
         if query.root is None:
             return self.live
-        return _Evaluator(self, states or {}, should_stop).run(query.root) & self.live
+        return _Evaluator(self, states or {}, should_stop).run(query.root, within) & self.live
 
     def term_bits(self, field: str, needle: str, lo: str = "", hi: str = "") -> np.ndarray:
         """Bitset of a leaf term over every document (deleted ones included), cached."""

@@ -28,7 +28,7 @@ from ..library import BaseLibrary
 from ..models import PaperState
 from ..query import Query
 from .model import Snapshot
-from .muting import Muting, mute_query
+from .muting import Muting, mute_query, paper_ids
 from .names import MUTE
 from .select import Selector
 from .sets import UserSets
@@ -95,9 +95,8 @@ class ListCounts:
         if changed_ids is None or (lists_changed and touched is None):
             dirty: list[int] | None = None
         else:
-            by_id = self.library.by_id
             ids = set(changed_ids) | (set(touched or ()) if lists_changed else set())
-            dirty = sorted(index for index in map(by_id.get, ids) if index is not None)
+            dirty = self._positions(ids)
         remute = self._muting is None or searches_changed
         stale_mute = (state_changed or lists_changed) and self._mute_uses_state
         if remute or (stale_mute and dirty is None):
@@ -108,12 +107,7 @@ class ListCounts:
                 self._update_muted_at(snapshot, states, dirty)
             selector = Selector(self.library.engine, snapshot, states, self._muting)
         if lists_changed:
-            old = self._tags
-            kept = previous.tags if previous is not None else {}
-            self._tags = {
-                name: old[name] if name in old and kept.get(name) == ids else self._mask_of(ids)
-                for name, ids in snapshot.tags.items()
-            }
+            self._update_tags(previous.tags if previous is not None else {}, snapshot.tags)
         self._update_searches(selector, snapshot, searches_changed, lists_changed or state_changed, dirty)
         self._snapshot = snapshot
         return self.counts()
@@ -148,28 +142,52 @@ class ListCounts:
     def _counts(mask: np.ndarray, visible: np.ndarray, unread: np.ndarray) -> tuple[int, int]:
         return int(np.count_nonzero(mask & unread)), int(np.count_nonzero(mask & visible))
 
+    def _positions(self, ids: Iterable[str]) -> list[int]:
+        """The positions of those of ``ids`` in the library, ascending (one lookup for all)."""
+        return sorted(set(self.library.positions_of_ids(ids)))
+
+    def _at(self, ids: Iterable[str]) -> np.ndarray:
+        return np.array(self._positions(ids), np.int64)
+
     def _mask_of(self, ids: Iterable[str]) -> np.ndarray:
         mask = np.zeros(self._n, bool)
-        mask[np.array(list(self.library.positions_of_ids(ids)), np.int64)] = True
+        mask[self._at(ids)] = True
         return mask
 
+    def _update_tags(self, before: Mapping[str, frozenset[str]], now: Mapping[str, frozenset[str]]) -> None:
+        """Each tag's mask: kept when its ids are the same, else changed at the ids that
+        came or went alone (a tag new to the counts is built from its ids)."""
+        old = self._tags
+        tags: dict[str, np.ndarray] = {}
+        for name, ids in now.items():
+            mask, had = old.get(name), before.get(name)
+            if mask is None or had is None:
+                tags[name] = self._mask_of(ids)
+                continue
+            if had is not ids:
+                gone, came = had - ids, ids - had
+                if gone:
+                    mask[self._at(gone)] = False
+                if came:
+                    mask[self._at(came)] = True
+            tags[name] = mask
+        self._tags = tags
+
     def _update_flags(self, states: Mapping[str, PaperState], changed: list[str] | None) -> None:
-        by_id = self.library.by_id
         if changed is None:
             self._read[:] = False
             self._starred[:] = False
-            positions = self.library.positions_of_ids
-            read = list(positions([k for k, state in states.items() if state.read]))
-            starred = list(positions([k for k, state in states.items() if state.starred]))
-            self._read[np.array(read, np.int64)] = True
-            self._starred[np.array(starred, np.int64)] = True
+            self._read[self._at([k for k, state in states.items() if state.read])] = True
+            self._starred[self._at([k for k, state in states.items() if state.starred])] = True
             return
-        for key in changed:
-            index = by_id.get(key)
-            if index is not None:
-                state = states.get(key)
-                self._read[index] = bool(state and state.read)
-                self._starred[index] = bool(state and state.starred)
+        if not changed:
+            return
+        at = self._at(changed)
+        self._read[at] = False
+        self._starred[at] = False
+        now = [states.get(key) for key in changed]
+        self._read[self._at([k for k, state in zip(changed, now) if state is not None and state.read])] = True
+        self._starred[self._at([k for k, state in zip(changed, now) if state is not None and state.starred])] = True
 
     def _update_muted(self, selector: Selector, snapshot: Snapshot) -> None:
         muting = self._muting = selector.muting
@@ -184,11 +202,18 @@ class ListCounts:
         if query is None:
             return
         found = self.library.engine.search(query, states, dirty, sets=UserSets(snapshot))
-        self._muted[np.array(dirty, np.int64)] = False
+        at = np.array(dirty, np.int64)
+        was = self._muted[at]
+        self._muted[at] = False
         self._muted[np.array(found, np.int64)] = True
-        indices = np.flatnonzero(self._muted).tolist()
-        assert self._muting is not None
-        self._muting = Muting(frozenset(indices), frozenset(self.library.ids(indices)), self._muting.warnings)
+        now = self._muted[at]
+        came, gone = at[now & ~was].tolist(), at[was & ~now].tolist()
+        muting = self._muting
+        assert muting is not None
+        if came or gone:  # (the ids of those papers alone read: the muted may be thousands)
+            ids = paper_ids(self.library.papers, came + gone)
+            self._muting = Muting((muting.indices - set(gone)) | set(came),
+                                  (muting.ids - set(ids[len(came):])) | set(ids[:len(came)]), muting.warnings)
 
     def _update_searches(
         self, selector: Selector, snapshot: Snapshot, searches_changed: bool, state_moved: bool,

@@ -51,7 +51,7 @@ def read_change(reading: ReadingList, base: Snapshot, keys: Iterable[str]) -> Sn
             name = field[len(TAG_PREFIX):]
             if not is_name(name):
                 continue  # as ReadingList.tags: no query could name it
-            values = store.state_values(field)
+            values = store.state_values(field, papers)
             had = base.tags.get(name, frozenset())
             now_on = {key for key in papers if values.get(key) is True}
             now_off = {key for key in papers if key in had} - now_on
@@ -65,7 +65,7 @@ def read_change(reading: ReadingList, base: Snapshot, keys: Iterable[str]) -> Sn
                     tags.pop(name, None)
     notes = base.notes
     if papers:
-        values = store.state_values(NOTE_FIELD)
+        values = store.state_values(NOTE_FIELD, papers)
         moved = {key for key in papers if (values.get(key) or "") != base.notes.get(key, "")}
         if moved:
             touched |= moved

@@ -74,6 +74,23 @@ class UserSets:
         return folded
 
 
+class _GivenSets(UserSets):
+    """Any object with ``get(key)`` (or none: the terms match nothing) as :class:`UserSets`."""
+
+    def __init__(self, sets: Any) -> None:
+        super().__init__()
+        self._given = sets
+
+    def get(self, key: str) -> AbstractSet[str]:
+        found = self._given.get(key) if self._given is not None else None
+        return found if found is not None else _EMPTY
+
+
+def as_user_sets(sets: Any) -> UserSets:
+    """``sets`` as :class:`UserSets`: itself, or any ``sets.get(key)`` object (None: empty sets)."""
+    return sets if isinstance(sets, UserSets) else _GivenSets(sets)
+
+
 class _LazyStates(Mapping[str, Any]):
     """The index's ``states``: given ones as they are, the reading list's made on first use."""
 

@@ -297,9 +297,10 @@ class Store:
         """
         return self._state.refresh()
 
-    def state_values(self, field: str) -> dict[str, Any]:
-        """Every key's current value of a state field (``"starred"``, ``"tag:ml"``, ``"note"``...)."""
-        return self._state.values(field)
+    def state_values(self, field: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
+        """Every key's current value of a state field (``"starred"``, ``"tag:ml"``, ``"note"``...);
+        with ``keys``, of those keys alone (a few looked up, not the whole field copied)."""
+        return self._state.values(field, keys)
 
     def state_fields(self, prefix: str = "") -> list[str]:
         """The state fields ever set whose names start with ``prefix`` (``"tag:"``: every tag), sorted."""

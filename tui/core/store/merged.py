@@ -52,9 +52,12 @@ class MergedState:
         """The names of the fields ever set that start with ``prefix`` (``"tag:"``), sorted."""
         return sorted(name for name in self.winners if name.startswith(prefix))
 
-    def values(self, name: str) -> dict[str, Any]:
-        """Every key's current value of field ``name``."""
-        return {key: record[0] for key, record in self.winners.get(name, {}).items()}
+    def values(self, name: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
+        """Every key's current value of field ``name`` (of ``keys`` alone, when given)."""
+        column = self.winners.get(name, {})
+        if keys is not None:
+            return {key: record[0] for key in keys if (record := column.get(key)) is not None}
+        return {key: record[0] for key, record in column.items()}
 
     def merge(self, device: str, changes: Iterable[Change]) -> set[str]:
         """Let each change win where it is newer; the keys whose value changed."""

@@ -132,11 +132,12 @@ class StateStore:
             state = self._view.paper_states().get(key)
         return state if state is not None else PaperState(key)
 
-    def values(self, name: str) -> dict[str, Any]:
-        """Every key's current value of field ``name`` (keys never set are left out)."""
+    def values(self, name: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
+        """Every key's current value of field ``name`` (keys never set are left out; of
+        ``keys`` alone when given)."""
         with self._lock:
             self._catch_up()
-            return self._view.values(name)
+            return self._view.values(name, keys)
 
     def fields(self, prefix: str = "") -> list[str]:
         """The fields ever set (by any device) whose names start with ``prefix``, sorted."""
