@@ -91,6 +91,25 @@ def filter_with_query(
     return found
 
 
+def refuse_empty_query(text: str, outcome: str) -> None:
+    """A query given (not blank) that has nothing left to search for once its incomplete parts
+    are ignored (a lone ``"``, ``-`` or ``au:``): refused with exit status 2, never answered
+    with every paper (``list -q '"' | wc -l`` would count the library). ``outcome`` says what
+    was not done ("nothing listed")."""
+    if not text.strip():
+        return
+    from .core.query import parse_query
+
+    query = parse_query(text)
+    if query.root is None:
+        said = "; ".join(query.warnings) or "nothing to search for"
+        raise CommandError(
+            f"query {text!r}: {said}, so it has nothing left to search for; {outcome} "
+            "(complete the query, or leave out --query for every paper)",
+            status=2,
+        )
+
+
 def new_ids_for(store, text: str, saved: Collection[str] = ()) -> set[str]:
     """What ``is:new`` means for a query, by the reader's rule: the papers first imported
     after what the ended reader sessions loaded (every paper before any session ended;

@@ -44,7 +44,9 @@ COMMAND_HELP: dict[str, CommandHelp] = {
     "list": CommandHelp(
         "print the papers of the library (or those a query selects)",
         "Print the library as a table (flags: * starred, N unread; id; digest date; primary category; "
-        "title) or as JSON lines.",
+        "title) or as JSON lines. A query that matches nothing exits with 1; one left with nothing to "
+        "search for once its incomplete parts are ignored (a lone '\"', '-' or 'au:') lists nothing "
+        "and exits with 2.",
         (
             "arxiv-reader list --query 'cat:cs.CV is:unread' --limit 20",
             "arxiv-reader list --format jsonl --query 'au:hinton' | jq .title",

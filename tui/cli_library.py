@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .cli_ask import removal_refused
 from .cli_common import (
     CommandError, _missing, _notice, filter_with_query, new_ids_for, open_store, reading_snapshot,
-    refuse_unknown_ids, resolve_ids,
+    refuse_empty_query, refuse_unknown_ids, resolve_ids,
 )
 from .cli_output import write_data, write_text
 from .cli_watch import cmd_watch
@@ -80,6 +80,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from .cli_index import query_docs, table_lines, uses_reading_list
     from .core.store import default_home
 
+    refuse_empty_query(args.query, "nothing listed")
     if not args.query.strip() and _missing(args.home or default_home()):
         _notice(f"no library at {args.home or default_home()}: import digests first (arxiv-reader import PATH)")
         return 0  # nothing was asked to match (as for an empty library)
@@ -166,6 +167,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core.index.universe import IndexUniverse
     from .export import run_export
 
+    refuse_empty_query(args.query, "nothing written")  # (even --lenient: the rest selects nothing)
     store = open_store(args.home, read_only=True)
     reading = reading_snapshot(store)  # (reads the state: a damaged file is said)
     if uses_reading_list(args.query, reading):  # tags, notes, @name, muting: the loaded library answers

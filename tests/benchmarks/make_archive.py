@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -309,11 +310,24 @@ def cached_archive(
     if per_file:
         label += f"-f{per_file}"
     base = cache_root() / f"archive-{label}-{key}"
+    base.parent.mkdir(parents=True, exist_ok=True)
+    # One generator at a time: helpers running benchmarks side by side otherwise delete the
+    # folder another process is still writing (its archive then silently lacks most files).
+    with open(base.parent / f"{base.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _cached_archive(base, papers, days, log, per_file, source)
+
+
+def _cached_archive(
+    base: Path, papers: int | None, days: int | None, log: Callable[[str], None], per_file: int | None, source: Path
+) -> ArchiveInfo:
+    label = base.name.removeprefix("archive-").rsplit("-", 1)[0]
     manifest = base / "manifest.json"
     if manifest.is_file():
         try:
             info = ArchiveInfo(**json.loads(manifest.read_text()))
-            if Path(info.root).is_dir():
+            # (every file there: an archive half deleted by an older, unlocked run is made again)
+            if Path(info.root).is_dir() and sum(1 for _ in Path(info.root).rglob("*.md")) == info.files:
                 log(f"archive: cached at {info.root}")
                 return info
         except (ValueError, TypeError):

@@ -14,6 +14,7 @@ from tui.core.store import Store
 from tui.screens.dialogs import ConfirmDialog, CopyFallbackDialog, CopyMenu
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.widgets.filter_bar import FilterBar
 from tui.widgets.paper_list import MoveRequest
 from tui.widgets.status_line import StatusLine
 from ui_helpers import SIZE, settle, wait_loaded
@@ -114,7 +115,8 @@ async def test_a_keystroke_searches_once(make_app):
 
 
 async def test_detail_highlights_follow_the_query_after_the_rows(make_app):
-    """Same paper, new query: the detail's highlights are redone right after the new rows are painted."""
+    """Same paper, new query: the detail's highlights are redone after the new rows are painted
+    (while the query is typed, once the keys pause: detail_follow.DETAIL_WHILE_TYPING)."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
@@ -123,9 +125,32 @@ async def test_detail_highlights_follow_the_query_after_the_rows(make_app):
         word = paper.title.split()[0]
         screen.filter_bar.input.value = word
         assert screen.paper_list.highlighted is paper  # still the first match
-        await settle(app, pilot)
+        assert "~~" not in screen.detail.source  # (not in the key's own frame)
+        for _ in range(200):  # the pause's timer fires whatever the load; no speed asserted
+            await settle(app, pilot)
+            if "~~" in screen.detail.source:
+                break
         assert screen.detail.paper is paper
         assert "~~" in screen.detail.source  # the query's match is highlighted
+
+
+async def test_the_detail_waits_for_the_typed_keys_to_pause_or_the_filter_left(make_app, monkeypatch):
+    import tui.screens.detail_follow as detail_follow
+
+    monkeypatch.setattr(detail_follow, "DETAIL_WHILE_TYPING", 3600)  # no pause in the test's time
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = main(app)
+        first = screen.detail.paper
+        await pilot.press("slash", *"ti:zero")
+        await settle(app, pilot)
+        highlighted = screen.paper_list.highlighted
+        assert highlighted is not None and highlighted.id != first.id
+        assert screen.detail.paper.id == first.id  # waiting for the keys to pause
+        await pilot.press("enter")  # leaving the filter: shown at once
+        await settle(app, pilot)
+        assert screen.detail.paper.id == highlighted.id and "~~" in screen.detail.source
 
 
 async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app):
@@ -159,15 +184,47 @@ async def test_typing_a_query_narrows_the_list_and_escape_twice_clears(make_app)
         assert len(screen.paper_list.papers) == TOTAL
 
 
-async def test_query_warnings_show_in_the_filter_bar(make_app):
+async def test_query_warnings_show_in_the_filter_bar(make_app, monkeypatch):
+    # Typed: a new warning waits for the user to pause (here: never, in the test's time), so the
+    # next key that completes the term ("au:w") lays nothing out; leaving the filter shows it.
+    monkeypatch.setattr(FilterBar, "WARNING_DELAY", 3600)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
+        warnings = app.screen.query_one("#filter-warnings")
         await pilot.press("slash", *"au:")
         await settle(app, pilot)
-        warnings = app.screen.query_one("#filter-warnings")
+        assert not warnings.display
+        await pilot.press("w")
+        await settle(app, pilot)
+        await pilot.press("backspace")
+        await settle(app, pilot)
+        assert not warnings.display
+        await pilot.press("enter")
+        await settle(app, pilot)
         assert warnings.display
         assert "au:" in str(warnings.render())
+        # Said as the command line says it (which lists nothing then: review L2).
+        assert "nothing left to search for, so nothing is filtered" in str(warnings.render())
+        # Gone at once when the query is complete again.
+        await pilot.press("slash", "w")
+        await settle(app, pilot)
+        assert not warnings.display
+
+
+async def test_a_typed_warning_shows_when_the_user_pauses(make_app, monkeypatch):
+    monkeypatch.setattr(FilterBar, "WARNING_DELAY", 0.05)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        warnings = app.screen.query_one("#filter-warnings")
+        await pilot.press("slash", *"au:")
+        for _ in range(200):  # (the timer fires whatever the machine's load; no speed asserted)
+            await pilot.pause(0.05)
+            if warnings.display:
+                break
+        assert warnings.display and "au:" in str(warnings.render())
+        assert app.screen.focused is app.screen.filter_bar.input  # still typing
 
 
 async def test_abstract_query_runs_in_a_worker(make_app):
@@ -568,3 +625,21 @@ async def test_the_filters_placeholder_tells_the_truth_about_help(make_app):
         await pilot.press("escape")
         await settle(app, pilot)
         assert field.placeholder.endswith("(? for help)")
+
+
+async def test_typing_holds_full_collections_until_the_reader_ends(make_app, monkeypatch):
+    import gc
+
+    from tui.screens.collector import CollectorPacing
+
+    monkeypatch.setattr(CollectorPacing, "IDLE", 3600)  # no pause in the test's time
+    before = gc.get_threshold()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", *"au:w")
+        await settle(app, pilot)
+        assert screen.collector.holding and gc.get_threshold()[2] > before[2]
+    assert gc.get_threshold() == before

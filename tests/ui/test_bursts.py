@@ -127,3 +127,25 @@ async def test_escape_read_with_the_next_key_as_alt_key_leaves_the_filter(make_a
         await settle(app, pilot)
         assert screen.query_text == "ti:a" and isinstance(app.focused, PaperList)
         assert starred(screen) == [shown[2].id]
+
+
+async def test_escape_read_with_the_next_key_on_the_list_is_both(make_app):
+    """On the list, Escape then ``2`` in one read (``tmux send-keys Escape 2``) arrives as one
+    key (Textual 8.2 makes it ™, see tests/ui/test_escaped_keys.py): nothing is bound to it, so
+    it is Escape (the filter cleared) then 2 (the unread view), and the keys after it act after
+    both. Escape then a letter (alt+shift+g: Escape G) likewise."""
+    from textual import events
+
+    async with loaded(make_app) as (app, pilot):
+        screen = app.screen
+        await pilot.press("slash", *"ti:a", "enter")
+        await settle(app, pilot)
+        assert screen.query_text == "ti:a" and isinstance(app.focused, PaperList)
+        app.post_message(events.Key("trade_mark_sign", "™"))  # (what Textual reads of ESC 2)
+        burst(app, "j", "s")
+        await settle(app, pilot)
+        assert screen.query_text == "" and screen.view == "unread"
+        assert screen.cursor == 1 and starred(screen) == [screen.results.papers[1].id]
+        app.post_message(events.Key("alt+shift+g", "G"))  # Escape G: the last paper
+        await settle(app, pilot)
+        assert screen.cursor == len(screen.results) - 1 and screen.view == "unread"

@@ -99,3 +99,91 @@ async def test_damaged_postings_found_by_a_search_are_rebuilt(home: Path, make_a
         assert "the search index is damaged" in said, said
         assert screen.query_text == query
         assert [screen.results.paper(i).title for i in range(len(screen.results))] == expected
+
+
+async def test_damage_found_while_making_citation_keys_is_said_rebuilt_and_copy_works_again(
+    home: Path, make_app
+) -> None:
+    """The keys' look-up of the papers by first author (the ``auth`` postings) meets a damaged
+    block: no citation is made (its key could be wrong), the reader says so and rebuilds the
+    index as for any other damage; the copy works afterwards."""
+    store = Store(home)
+    store.import_paths(DIGEST_DIRS)
+    segment = next((home / "library" / "search").glob("seg-*.axs"))
+    damage(segment, "auth.docs", every=5)
+
+    app = make_app(paths=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        damaged = screen.library
+        assert app.clipboard == ""  # (Textual's copied text: nothing yet)
+        await pilot.press("y")
+        for _ in range(100):
+            await settle(app, pilot)
+            if screen.library is not damaged and getattr(screen.library, "damage", "x") is None:
+                break
+        said = " | ".join(notices(app))
+        assert "Could not make BibTeX" in said and "nothing was written" in said, said
+        assert "the search index is damaged" in said and "rebuilding it" in said, said
+        assert "The search index is ready." in said, said
+        assert app.clipboard == ""  # nothing copied from the damaged index
+        assert screen.library is not damaged and screen.index_rebuilds == 1
+        paper = screen.highlighted
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.clipboard.startswith("@") and paper.id in app.clipboard
+
+
+async def test_an_index_damaged_again_and_again_is_rebuilt_twice_then_the_whole_library_is_kept(
+    home: Path, make_app, monkeypatch
+) -> None:
+    """A disk that damages the index again after each rebuild: two rebuilds in the session,
+    then the reader says it stops and keeps the library loaded whole (no rebuild after that,
+    also when another import reloads the library)."""
+    import tui.screens.loader as loader
+    from tui.core.indexed_library import IndexedLibrary
+    from tui.core.library import Library
+
+    store = Store(home)
+    store.import_paths(DIGEST_DIRS)
+    rebuilds: list[str] = []
+    real = loader.indexed_library
+
+    def damaged_again(store, baseline):  # each rebuilt index is found damaged at once
+        rebuilds.append("built")
+        library = real(store, baseline)
+        library.damage = f"block {len(rebuilds)} failed its checksum (test)"
+        return library
+
+    monkeypatch.setattr(loader, "indexed_library", damaged_again)
+    app = make_app(paths=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and isinstance(screen.library, IndexedLibrary)
+        await pilot.press("slash", *"retrieval", "enter")
+        await settle(app, pilot)
+        expected = len(screen.results)
+        screen.library.damage = "block 0 failed its checksum (test)"  # found while reading
+        screen.check_index_damage()
+        for _ in range(200):
+            await settle(app, pilot)
+            if isinstance(screen.library, Library):
+                break
+        said = " | ".join(notices(app))
+        assert len(rebuilds) == 2 and screen.index_rebuilds == 2, said
+        assert "stops rebuilding it and loads the whole library" in said, said
+        assert "The whole library is loaded" in said, said
+        assert isinstance(screen.library, Library) and screen.index_given_up
+        assert screen.query_text == "retrieval" and len(screen.results) == expected
+        # Another process's import: the reload keeps the library whole, nothing rebuilt.
+        Store(home, device="other").import_paths([DATA / "cs.CL" / "2026" / "08"])
+        screen._request_reload()
+        for _ in range(200):
+            await settle(app, pilot)
+            if len(screen.library) == Store(home, device="x").paper_count():
+                break
+        assert isinstance(screen.library, Library) and len(rebuilds) == 2

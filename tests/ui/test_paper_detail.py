@@ -272,3 +272,28 @@ async def test_the_papers_next_to_the_cursor_are_rendered_ahead(make_app):
         detail._strips_width = -1
         detail._layout_document()  # rendered again on the spot: the same lines
         assert [strip.text for strip in detail._strips] == lines
+
+
+async def test_typing_in_the_filter_renders_no_neighbours_ahead_until_the_user_leaves_it(make_app):
+    """Each key in the filter would start a render of the neighbours in a thread, which takes the
+    GIL from the next key's search and paint: they are rendered once the user leaves the filter."""
+    from ui_helpers import SIZE, wait_for_workers, wait_loaded
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        detail = screen.detail
+        await wait_for_workers(app)
+        await pilot.press("slash", *"ti:a")
+        await wait_for_workers(app)
+        await pilot.pause()
+        detail._prepared.clear()
+        await pilot.press("n")
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert screen.query_text == "ti:an" and detail._prepared == {}
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert len(detail._prepared) >= 1  # the paper after the highlighted one

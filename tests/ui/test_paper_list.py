@@ -196,6 +196,34 @@ async def test_query_highlights_title_matches() -> None:
         assert styled.lower() == "autonomous"
 
 
+async def test_rows_kept_from_the_last_result_show_the_new_highlights() -> None:
+    """Strips are kept from one result to the next (a keystroke's rows are mostly the same
+    papers); a row whose highlight changed is drawn anew, one whose did not is reused."""
+    papers = real_papers()
+    star = next(p for p in papers if p.title.startswith("A*3D"))
+    app = ListApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        plist = app.query_one(PaperList)
+        match_style = plist.get_component_rich_style("paper-list--match", partial=True)
+
+        def highlighted() -> str:
+            strip = plist.render_line(0)
+            return "".join(seg.text for seg in strip if seg.style and match_style.color
+                           and seg.style.color == match_style.color and seg.style.underline)
+
+        for text, expected in (("auto", "auto"), ("autonomous", "autonomous"), ("auto", "auto"), ("", "")):
+            show(plist, [star], query=parse_query(text) if text else None)
+            await pilot.pause()
+            assert highlighted().lower() == expected, text
+        first = plist.render_line(0)
+        show(plist, [star], query=parse_query("3d"))  # "3D" highlighted now: drawn anew
+        await pilot.pause()
+        assert plist.render_line(0) is not first
+        show(plist, [star], query=None)
+        await pilot.pause()
+        assert plist.render_line(0) is first  # the same text, flags and highlights: reused
+
+
 async def test_set_papers_keeps_paper_and_handles_empty() -> None:
     papers = real_papers()
     app = ListApp()

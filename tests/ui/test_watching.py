@@ -105,3 +105,22 @@ async def test_another_readers_import_reloads_this_one(make_app, home: Path, tmp
         await _until(pilot, lambda: any("The library changed" in str(n.message) for n in app._notifications),
                      "said")
         await app.action_quit()
+
+
+async def test_a_reader_opened_without_folders_follows_another_import(make_app, home: Path) -> None:
+    """No PATH and no configured folders (review M5): the reader still looks at the library once
+    a second, and another process's import shows up."""
+    Store(home).import_paths([DATA / "cs.CL" / "2026" / "07"])
+    app = make_app(paths=None, watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        before = len(screen.library)
+        await pilot.pause(1.5)  # (the watcher has looked at the library once)
+        Store(home, device="other").import_paths([DATA / "cs.IR"])
+        await _until(pilot, lambda: len(screen.library) == Store(home, device="x").paper_count() > before,
+                     "this reader's list follows")
+        await _until(pilot, lambda: any("The library changed" in str(n.message) for n in app._notifications),
+                     "said")
+        assert f"{len(screen.library):,}" in str(screen.query_one(StatusLine).render())
+        await app.action_quit()

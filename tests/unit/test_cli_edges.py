@@ -33,11 +33,26 @@ def shell(home: Path, command: str, **env: str) -> subprocess.CompletedProcess[b
 
 
 def test_a_query_of_two_dashes_is_a_query(capsys, home: Path) -> None:
+    # A query (not an option), which leaves nothing to search for: refused, nothing listed.
     code, out, err = run(capsys, home, "list", "-q", "--", "--format", "jsonl")
-    every = run(capsys, home, "list", "--format", "jsonl")[1]
-    assert code == 0 and "ignored lone '-'" in err and out == every
+    assert code == 2 and out == "" and "query '--': ignored lone '-'" in err and "nothing listed" in err
     code, out, err = run(capsys, home, "export", "-q", "--")
-    assert code == 2 and out == "" and "--lenient" in err
+    assert code == 2 and out == "" and "query '--'" in err and "nothing written" in err
+
+
+@pytest.mark.parametrize("query", ['"', 'abs:"', "-", "au:", "tag:", "()", '""', "NOT"])
+def test_a_query_left_with_nothing_to_search_for_lists_nothing(capsys, home: Path, query: str) -> None:
+    """Review L2: a lone '"', '-' or 'au:' listed the whole library with a warning on stderr
+    only (``list -q '"' | wc -l`` counted the library). Refused with exit 2, for list and for
+    export (--lenient too: the rest of the query selects nothing); a blank query still lists all."""
+    code, out, err = run(capsys, home, "list", "-q", query)
+    assert (code, out) == (2, "") and "nothing left to search for" in err and "nothing listed" in err, err
+    code, out, err = run(capsys, home, "export", "-q", query, "--lenient")
+    assert (code, out) == (2, "") and "nothing written" in err, err
+    every = run(capsys, home, "list")[1]
+    assert run(capsys, home, "list", "-q", "  ")[:2] == (0, every) and every
+    code, out, err = run(capsys, home, "list", "-q", "retrieval -")  # something is left: answered
+    assert code == 0 and out and "ignored lone '-'" in err
 
 
 def test_an_option_after_q_is_not_swallowed_as_the_query(capsys, home: Path) -> None:

@@ -306,3 +306,23 @@ def test_indexed_library_answers_safe_values_on_damage(home) -> None:
     searched = IndexedLibrary(Store(home).open_index())
     assert list(searched.match(parse_query("abs:diffusion"), "all", {})) == []
     assert searched.damage is not None and "summary.docs" in searched.damage
+
+
+@pytest.mark.parametrize("template", ["{auth}{year}", "{year}{title}"])
+def test_citation_keys_from_a_damaged_index_are_refused_and_the_damage_noted(home, template) -> None:
+    """The key universe of the reader's library (the ``auth`` postings, or every paper for a
+    template not led by the author): damage raises (no key that could be wrong) and is noted
+    on the library, for the screen to rebuild the index."""
+    from tui.core.cite import render_citations
+    from tui.core.index import IndexDamaged
+    from tui.core.indexed_library import IndexedLibrary
+
+    intact = Store(home).open_index()
+    paper = intact.paper(int(intact.all_docs()[3]))
+    intact.close()
+    segment = next(search_dir(home).glob("seg-*.axs"))
+    damage(segment, "auth.docs" if template.startswith("{auth}") else "detail.blob", every=5)
+    library = IndexedLibrary(Store(home).open_index())
+    with pytest.raises(IndexDamaged):
+        render_citations("bibtex", [paper], template, universe=library.key_universe())
+    assert library.damage is not None and ("auth.docs" in library.damage or "detail.blob" in library.damage)

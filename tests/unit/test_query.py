@@ -80,6 +80,21 @@ def test_fold_with_map_points_back_to_original() -> None:
     assert index[folded.index("ss")] == index[folded.index("ss") + 1] == 18
 
 
+def test_fold_with_map_of_plain_ascii_is_the_same_as_character_by_character() -> None:
+    import random
+
+    from tui.core.textfold import _fold_each
+
+    rng = random.Random(7)
+    alphabet = "abcXYZ 09-:,.'\"()\t\n\x7f\x01  "
+    samples = ["Attention Is All You Need", "A  double  space", "tab\there", "", " ", "x"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))) for _ in range(2000)]
+    for text in samples:
+        folded, index = fold_with_map(text)
+        expected = _fold_each(text)
+        assert (folded, list(index)) == expected, text
+
+
 # -- bare words, phrases, accents -----------------------------------------------
 
 

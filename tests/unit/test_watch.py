@@ -396,3 +396,32 @@ def test_a_problem_of_the_whole_file_names_no_line_zero() -> None:
 
     assert str(Problem("/d/x.md", 0, "is empty")) == "/d/x.md: is empty"
     assert str(Problem("/d/x.md", 7, "no title")) == "/d/x.md:7: no title"
+
+
+def test_with_no_folder_the_watch_still_follows_the_library(tmp_path: Path) -> None:
+    """A reader opened without PATH and configured folders (review M5): nothing to watch, yet
+    another process's import is said."""
+    import threading
+
+    home = tmp_path / "home"
+    Store(home).import_paths([DAY])
+    watcher = DigestWatcher(Store(home), [], poll=0.02, library_changes=True)
+    said: list = []
+
+    def run() -> None:
+        for event in watcher.events():
+            said.append(event)
+            if isinstance(event, Notice) and event.library_changed:
+                watcher.stop.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    for _ in range(1000):  # the first look at the library (once a second at most)
+        if watcher._mark is not None:
+            break
+        thread.join(0.02)
+    assert watcher._mark is not None
+    Store(home, device="other").import_paths([DIGESTS / "cs.IR"])  # another process
+    thread.join(60)
+    assert not thread.is_alive()
+    assert any(isinstance(e, Notice) and e.library_changed for e in said)

@@ -160,13 +160,22 @@ class IndexedLibrary(BaseLibrary):
 
     def key_universe(self) -> object:
         """The papers that could share a citation key, found in the index (every paper read
-        only for a template that does not start with the author)."""
+        only for a template that does not start with the author). Damage found meanwhile is
+        noted (:attr:`damage`: the screen rebuilds the index) and raised: no key is made."""
         from .index.universe import IndexUniverse
 
         universe = self._universe
         if universe is None:
-            universe = self._universe = IndexUniverse(self.index, lambda: list(self.papers))
+            universe = self._universe = IndexUniverse(self.index, self._every_paper, self.note_damage)
         return universe
+
+    def _every_paper(self) -> list[Paper]:
+        """Every paper, read whole (keys of a template not led by the author); raises
+        :class:`IndexDamaged` when one could not be read (its placeholder would give a wrong key)."""
+        papers = list(self.papers)
+        if self.damage is not None:
+            raise IndexDamaged(self.damage)
+        return papers
 
     # -- damage -------------------------------------------------------------------------
     def note_damage(self, exc: IndexDamaged) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from .days import DayIndex
 
-__all__ = ["Positions", "ArrayDays", "as_array"]
+__all__ = ["Positions", "ArrayDays", "DayGroups", "as_array"]
 
 
 class Positions(Sequence[int]):
@@ -116,4 +116,46 @@ class ArrayDays(DayIndex):
         # Where each day's papers begin in ``found``: one search per day, not per paper.
         cuts: np.ndarray = np.searchsorted(found.array, self._starts)
         days = np.flatnonzero(cuts[1:] > cuts[:-1])
-        return list(zip(days.tolist(), cuts[days].tolist()))
+        return DayGroups(days, cuts[days])  # type: ignore[return-value]
+
+
+class DayGroups(Sequence[tuple[int, int]]):
+    """The ``(day k, first position)`` pairs of :meth:`DayIndex.groups` held as two int64
+    arrays: 5,000 days of a large result are two arrays, not 5,000 tuples a keystroke
+    (the list draws its headers from :attr:`starts` with vectorised searches)."""
+
+    __slots__ = ("days", "starts")
+
+    def __init__(self, days: np.ndarray, starts: np.ndarray) -> None:
+        self.days = days.astype(np.int64, copy=False)
+        #: Where each group's first paper is in the result (ascending).
+        self.starts = starts.astype(np.int64, copy=False)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> DayGroups: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | DayGroups:
+        if isinstance(index, slice):
+            return DayGroups(self.days[index], self.starts[index])
+        return int(self.days[index]), int(self.starts[index])
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.days.tolist(), self.starts.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DayGroups):
+            return np.array_equal(self.days, other.days) and np.array_equal(self.starts, other.starts)
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DayGroups({len(self)})"

@@ -14,6 +14,7 @@ the original character it came from: highlighting needs spans in the original.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 try:  # Listed in the project dependencies; folding still works without it.
     from unidecode import unidecode as _unidecode
@@ -90,12 +91,21 @@ def _squeeze(text: str) -> str:
     return text
 
 
-def fold_with_map(text: str) -> tuple[str, list[int]]:
+def fold_with_map(text: str) -> tuple[str, Sequence[int]]:
     """Fold ``text`` like :func:`fold` (without trimming) and map folded chars to original indices.
 
     Returns ``(folded, index)`` where ``index[k]`` is the position in ``text`` of
     the character that produced ``folded[k]``.
     """
+    if text.isascii() and text.isprintable() and "  " not in text:
+        # Most titles and names: each character folds to itself lower-cased, in place
+        # (the highlight of every row drawn after a keystroke: 0.1 ms a title otherwise).
+        return text.lower(), range(len(text))
+    return _fold_each(text)
+
+
+def _fold_each(text: str) -> tuple[str, list[int]]:
+    """:func:`fold_with_map` one character at a time (any text)."""
     table = _TABLE
     pieces: list[str] = []
     index: list[int] = []

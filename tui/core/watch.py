@@ -230,8 +230,9 @@ class DigestWatcher:
             watched = [path for path in self.paths if present.get(str(path)) is not None]
             if watched:
                 now = yield from self._watch(watched, present, started=first)
-            else:  # nothing there to watch: look again now and then
+            else:  # nothing there to watch (or no folder at all): look again now and then
                 time.sleep(self.poll)
+                yield from self.check_library()
                 now = _identities(self.paths)
             if first and not watched:
                 yield Notice("watching " + ", ".join(map(str, self.paths)), started=True)

@@ -12,6 +12,7 @@ from textual.worker import Worker
 
 from ..clipboard import Asked, tmux_blocks
 from ..core.cite import BIB_FORMATS, DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
+from ..core.index import IndexDamaged
 from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
 from ..core.results import Results
@@ -82,6 +83,9 @@ def copy_papers(app: App, papers: list[Paper], format_key: str) -> Worker:
     def make() -> None:
         try:
             text = render_citations(format_key, papers, template, universe=universe)
+        except IndexDamaged as damage:  # (keys from a damaged index could be wrong: none made)
+            app.call_from_thread(_index_damaged, app, f"Could not make {label}", damage)
+            return
         except Exception as error:  # a citation bug must not cost the session
             app.call_from_thread(app.notify, f"Could not format {label}: {error}", severity="error", markup=False)
             return
@@ -108,6 +112,9 @@ def append_papers(
         except ExportRefused as error:
             message = str(error)
             app.call_from_thread(app.notify, message[:1].upper() + message[1:], severity="error", markup=False)
+            return
+        except IndexDamaged as damage:  # (before the file was touched: keys are made first)
+            app.call_from_thread(_index_damaged, app, f"Could not add BibTeX to {path}", damage)
             return
         except Exception as error:  # a citation bug must not cost the session
             app.call_from_thread(
@@ -152,6 +159,20 @@ def _copied(app: App, text: str, what: str, asked: Asked, path: str | None) -> N
         app.notify(copied.message(what), markup=False, timeout=8 if copied.tmux_blocks else 4)
     else:
         app.push_screen(CopyFallbackDialog(what, text, tmux=copied.tmux if copied.tmux_blocks else None, path=path))
+
+
+def _index_damaged(app: App, what: str, damage: IndexDamaged) -> None:
+    """The citation keys met a damaged search index: nothing was made; the screen that
+    reads the library rebuilds it (said there)."""
+    app.notify(
+        f"{what}: the search index is damaged ({damage.message}), so its citation keys could be "
+        "wrong; nothing was written. Try again once the library is ready.",
+        title="Library", severity="error", markup=False, timeout=10,
+    )
+    for screen in app.screen_stack:
+        check = getattr(screen, "check_index_damage", None)
+        if check is not None:
+            check()
 
 
 def _library_papers(app: App) -> object | None:

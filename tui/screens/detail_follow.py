@@ -1,15 +1,21 @@
 """The detail follows the highlighted paper (a mixin of :class:`~tui.screens.main.MainScreen`).
 
 A move by the user renders the paper's detail in the same frame as the list;
-a new result's paper (typing in the filter) waits until the rows are painted.
+a new result's paper waits until the rows are painted, and while the user types
+in the filter until the keys pause (:data:`DETAIL_WHILE_TYPING`) or the user
+leaves the filter.
 Once a move is painted, the papers next to the cursor are rendered ahead in a
 thread (:meth:`~tui.widgets.markdown_view.MarkdownView.prepare`), so the next
-``j`` or ``k`` only swaps in lines already drawn.
+``j`` or ``k`` only swaps in lines already drawn; not while the user types in
+the filter (each key would start a render competing with the next key's
+search), but once they leave it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from textual.timer import Timer
 
 from ..core.models import Paper, PaperState
 from ..core.query import SpanCache
@@ -24,6 +30,9 @@ else:
 
 #: Where the papers rendered ahead are, from the cursor (the likeliest next first).
 NEIGHBOURS = (1, -1, 2)
+#: Seconds the detail waits for the keys typed in the filter to pause before showing the new
+#: highlighted paper (or the same one's new highlights).
+DETAIL_WHILE_TYPING = 0.12
 
 
 def _id(paper: Paper | None) -> str | None:
@@ -35,6 +44,8 @@ class FollowsDetail(_Base):
     """Show the highlighted paper in the detail; render its neighbours ahead."""
 
     _prepare_pending = False
+    #: The detail's update waiting for the keys typed in the filter to pause.
+    _detail_timer: Timer | None = None
 
     def watch_highlighted(self, old: Paper | None, paper: Paper | None) -> None:
         if _id(paper) != _id(old):
@@ -51,7 +62,14 @@ class FollowsDetail(_Base):
         """
         paper = self.highlighted
         if defer_same and paper is not None and (self.arranging or _id(self.detail.paper) == paper.id):
-            if not self._detail_pending:
+            if self._edit_anchor is not None:
+                # Typing in the filter: once the keys pause (each key's render, 5-10 ms at
+                # 200,000 papers, would otherwise hold up the next key's search and paint).
+                if self._detail_timer is not None:
+                    self._detail_timer.stop()
+                self._detail_pending = True
+                self._detail_timer = self.set_timer(DETAIL_WHILE_TYPING, self._deferred_detail)
+            elif not self._detail_pending:
                 self._detail_pending = True
                 self.call_after_refresh(self._deferred_detail)
             return
@@ -75,7 +93,9 @@ class FollowsDetail(_Base):
         the next ``j`` or ``k`` shows its paper without rendering it."""
         self._prepare_pending = False
         results = self.results
-        if results is None:
+        if results is None or self._edit_anchor is not None:
+            # (typing in the filter: rendering them in a thread would take the GIL from the next
+            # key's search and paint; done when the user leaves the filter)
             return
         sources = []
         for step in NEIGHBOURS:
@@ -86,5 +106,14 @@ class FollowsDetail(_Base):
         self.detail.prepare(sources)
 
     def _deferred_detail(self) -> None:
-        self._detail_pending = False
-        self._update_detail()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if self._detail_pending:
+            self._detail_pending = False
+            self._update_detail()
+
+    def show_pending_detail(self) -> None:
+        """The detail waiting for the keys to pause, now (the user left the filter)."""
+        if self._detail_timer is not None:
+            self._deferred_detail()

@@ -25,8 +25,7 @@ from textual.message import Message
 from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.indexed_library import IndexedLibrary
-from ..core.library_open import indexed_library, open_library
+from ..core.library_open import indexed_library, loaded_library, open_library
 from ..core.library import BaseLibrary
 from ..core.safetext import escape_controls
 from ..core.models import PaperState
@@ -147,13 +146,24 @@ class LibraryLoader(Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(self.IndexReady(library, mark))
 
-    class IndexReady(Message):
-        """The search index was built aside: ``library`` reads through it (loaded at ``mark``)."""
+    @work(thread=True, exclusive=True, group="index", name="load the whole library", exit_on_error=False)
+    def load_whole(self, store: Store, reading: ReaderSession | None) -> None:
+        """Load every paper into memory (the search index given up for this session: it kept
+        being damaged), then post :class:`IndexReady` with that library (``whole``)."""
+        mark = store.library_mark()
+        library = loaded_library(store, reading.baseline if reading is not None else None)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.IndexReady(library, mark, whole=True))
 
-        def __init__(self, library: IndexedLibrary, mark: object) -> None:
+    class IndexReady(Message):
+        """The search index was built aside: ``library`` reads through it (loaded at ``mark``);
+        ``whole``: the index given up, ``library`` holds every paper in memory."""
+
+        def __init__(self, library: BaseLibrary, mark: object, whole: bool = False) -> None:
             super().__init__()
             self.library = library
             self.mark = mark
+            self.whole = whole
 
     @work(thread=True, exclusive=True, group="warm", name="index papers", exit_on_error=False)
     def warm(self, library: BaseLibrary, last_input: Callable[[], float]) -> None:

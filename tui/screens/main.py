@@ -46,6 +46,7 @@ from ..widgets.paper_list import MoveRequest, PaperList
 from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from .actions import PaperActions
+from .collector import CollectorPacing
 from .loader import Loaded, LibraryLoader
 from .read_timer import ReadTimer
 from .reading_list import ReadingListKeeper
@@ -64,6 +65,8 @@ if TYPE_CHECKING:
 _SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COMMANDS)
 #: Seconds between two looks at the store for changes made by another reader.
 POLL_INTERVAL = 1.0
+#: Seconds between two looks at whether the user paused (the collector then catches up).
+PAUSE_CHECK_INTERVAL = 0.1
 
 
 class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
@@ -120,6 +123,12 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self._counts = (0, 0, 0)
         #: Monotonic time of the last key that moved the cursor or changed the query.
         self.last_input = 0.0
+        #: Full garbage collections wait while those keys arrive (see :mod:`.collector`).
+        self.collector = CollectorPacing()
+        #: Rebuilds of the search index found damaged this session (see :meth:`check_index_damage`).
+        self.index_rebuilds = 0
+        #: The index kept being damaged: every library of this session is loaded whole.
+        self.index_given_up = False
         #: The .bib file papers were last added to (the copy menu's "added to a .bib file").
         self.bib_path = "refs.bib"
 
@@ -151,6 +160,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         # Leaving without q (the app exiting otherwise): as a quit. A process that dies
         # unmounts nothing; the store tells it from its released lock.
         self.session_keeper.end()
+        self.collector.release()
 
     @property
     def paper_list(self) -> PaperList:
@@ -209,14 +219,20 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.session_keeper.restore(loaded.session)
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
+        self.set_interval(PAUSE_CHECK_INTERVAL, self.collector.tick)
         self.watch_digests()
         # After the first paint: the rows must not wait for the indexes.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
 
     def on_library_loader_index_ready(self, event: LibraryLoader.IndexReady) -> None:
-        """The search index built aside: read the library through it from now on."""
+        """The search index built aside: read the library through it from now on (or, the
+        index given up, every paper loaded into memory)."""
         self.swap_library(event.library, event.mark)  # type: ignore[arg-type]
-        self.notify("The search index is ready.", title="Library", markup=False)
+        if event.whole:
+            self.notify("The whole library is loaded: it is read from memory for the rest of this session.",
+                        title="Library", markup=False)
+        else:
+            self.notify("The search index is ready.", title="Library", markup=False)
 
     def _notify_store(self, message: str, severity: str) -> None:
         title = "Error" if severity == "error" else "Library"
@@ -227,6 +243,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         """The filter bar's text changed: typing, or the screen's own query shown there (then equal)."""
         if text != self.query_text:
             self.last_input = time.monotonic()
+            self.collector.input()
             if self._edit_anchor is None:
                 paper = self.highlighted
                 self._edit_anchor = (paper.id if paper is not None else None,)
@@ -234,8 +251,11 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
 
     @on(events.DescendantBlur, "#filter-input")
     def _filter_left(self) -> None:
-        """The edit is over: the next results keep whatever paper is highlighted then."""
+        """The edit is over: the next results keep whatever paper is highlighted then (and the
+        papers next to it are rendered ahead now, see :mod:`.detail_follow`)."""
         self._edit_anchor = None
+        self.show_pending_detail()
+        self.call_after_refresh(self._prepare_neighbours)
 
     def _filter_finished(self) -> None:
         """Enter or Escape in the filter: back to the list at once (Screen.set_focus, not the
@@ -290,6 +310,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         if self.results is None or not 0 <= position < len(self.results):
             return
         self.last_input = time.monotonic()
+        self.collector.input()
         moved = position != self.cursor
         self.cursor = position
         paper = self.highlighted

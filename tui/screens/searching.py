@@ -45,7 +45,10 @@ class Searching(_Base):
             elif self.highlighted is not None:
                 keep = self.highlighted.id
         query = self.reading_list.parse(self.query_text)  # @name: the saved searches
-        self.filter_bar.set_warnings(list(query.warnings))
+        warnings = list(query.warnings)
+        if warnings and query.root is None and self.query_text.strip():  # ("au:", a lone '"' or '-')
+            warnings.append("nothing left to search for, so nothing is filtered")
+        self.filter_bar.set_warnings(warnings)
         self._generation += 1
         self._search_basis = (self.view, self.user.version)
         self.workers.cancel_group(self, "search")

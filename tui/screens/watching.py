@@ -1,8 +1,9 @@
 """New digests while the reader runs: the core's watcher in a worker, the library reloaded.
 
 :class:`DigestArrivals` runs :class:`tui.core.watch.DigestWatcher` over the
-folders the reader was opened with (its PATHs, else the config's folders) in a
-thread worker of the main screen, and posts :class:`DigestArrivals.Arrived` for
+folders the reader was opened with (its PATHs, else the config's folders; with
+none, the library alone: another process's imports and removals are followed)
+in a thread of the main screen, and posts :class:`DigestArrivals.Arrived` for
 each import (and each notice). The screen gathers what arrives for
 :data:`BURST_SECONDS` from the first event of a burst, then says it in one
 notice (one file: what it brought; more: how many files and new papers) and
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..core.library_open import open_library
+from ..core.library_open import loaded_library, open_library
 from ..core.library import BaseLibrary
 from ..core.watch import Arrival, DigestWatcher, Notice, WatchEvent
 
@@ -41,6 +42,9 @@ BURST_SECONDS = 1.0
 BURST_LONGEST = 15.0
 #: Watch messages (not arrivals) said one by one in a burst; more are counted.
 SAID_PER_BURST = 3
+#: Rebuilds of a damaged search index in one session; damaged once more, the reader loads the
+#: whole library into memory instead (a disk that keeps damaging it must not cost a rebuild a minute).
+MAX_INDEX_REBUILDS = 2
 
 
 class _Stop:
@@ -79,14 +83,14 @@ class DigestArrivals:
         self.started = threading.Event()
 
     def start(self) -> None:
-        """Begin watching, in a thread of its own (nothing to watch: nothing happens).
+        """Begin watching, in a thread of its own. With no folder to watch it still looks at
+        the library once a second: another process's import or removal is followed.
 
         Not a Textual worker: it runs as long as the reader, and waiting for every
         worker to complete must not wait for it."""
-        if self.paths:
-            self._stop = _Stop(self.screen.app)
-            threading.Thread(target=self._watch, args=(self._stop,), name="watch digest folders",
-                             daemon=True).start()
+        self._stop = _Stop(self.screen.app)
+        threading.Thread(target=self._watch, args=(self._stop,), name="watch digest folders",
+                         daemon=True).start()
 
     def stop(self) -> None:
         """Stop watching (within a fraction of a second)."""
@@ -107,11 +111,13 @@ class DigestArrivals:
                                                          error=True)))
 
 
-def load_library(store: Store, baseline: Seen | None) -> tuple[BaseLibrary, Seen]:
+def load_library(store: Store, baseline: Seen | None, whole: bool = False) -> tuple[BaseLibrary, Seen]:
     """The library as the loader opens it (in a worker), what is new measured from
     ``baseline`` (None: everything), and the library's mark before it was opened
-    (what it shows is at least that)."""
+    (what it shows is at least that). ``whole``: every paper loaded, the index not used."""
     mark = store.library_mark()
+    if whole:
+        return loaded_library(store, baseline), mark
     return open_library(store, baseline)[0], mark
 
 
@@ -189,7 +195,8 @@ class WatchesDigests(_Base):
             if shown is not None and self.store.library_mark() == shown:
                 library, mark = None, None  # (a file touched, its papers the same: nothing to load)
             else:
-                library, mark = load_library(self.store, reading.baseline if reading is not None else None)
+                library, mark = load_library(self.store, reading.baseline if reading is not None else None,
+                                             whole=self.index_given_up)
         except Exception as error:  # (said, and the next arrival tries again)
             self.app.call_from_thread(self._reload_done, None, None, f"cannot reload the library: {error}")
             return
@@ -215,7 +222,9 @@ class WatchesDigests(_Base):
     def check_index_damage(self) -> None:
         """When reading the search index found it damaged (the library answered safe values
         meanwhile): say so once and rebuild it aside; the rebuilt library is swapped in as a
-        missing index's is (the query and highlighted paper kept)."""
+        missing index's is (the query and highlighted paper kept). After
+        :data:`MAX_INDEX_REBUILDS` rebuilds in a session the whole library is loaded instead,
+        and stays so until the reader ends."""
         from .loader import LibraryLoader
 
         library = self.library
@@ -223,12 +232,25 @@ class WatchesDigests(_Base):
         if damage is None or getattr(library, "repairing", True):
             return
         library.repairing = True  # type: ignore[union-attr]  # (once per library)
+        loader = self.query_one(LibraryLoader)
+        if self.index_rebuilds >= MAX_INDEX_REBUILDS:
+            self.index_given_up = True
+            self.notify(
+                f"the search index is damaged again ({damage}) after {self.index_rebuilds} rebuilds in this "
+                "session: the reader stops rebuilding it and loads the whole library into memory instead "
+                "(searches are slower); the list comes back when it is loaded. A disk that keeps damaging "
+                "files is worth checking.",
+                title="Library", severity="error", markup=False, timeout=20,
+            )
+            loader.load_whole(self.store, self.session_keeper.reading)
+            return
+        self.index_rebuilds += 1
         self.notify(
             f"the search index is damaged ({damage}): rebuilding it from the library; "
             "the list comes back when it is done",
             title="Library", severity="warning", markup=False, timeout=10,
         )
-        self.query_one(LibraryLoader).build_index(self.store, self.session_keeper.reading, damage)
+        loader.build_index(self.store, self.session_keeper.reading, damage)
 
     def swap_library(self, library: BaseLibrary, mark: Seen | None = None) -> None:
         """Show ``library`` (loaded at ``mark``) instead of the current one, keeping

@@ -26,11 +26,11 @@ day's papers; the cursor steps over headers (it indexes papers, not rows).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from textual import events
 from rich.style import Style
 from textual.binding import Binding
@@ -42,8 +42,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.models import Paper, PaperState
+from tui.core.positions import DayGroups
 
-from .paper_rows import RowStyles, component_style, empty_row, header_row, paper_row
+from .escaped_keys import key_after_escape
+from .paper_rows import RowStyles, component_style, empty_row, header_row, paper_row, row_text
 from .scrolling import set_virtual_size
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     from tui.core.results import Results
 
 __all__ = ["MoveRequest", "PaperList"]
+
+_NO_ROWS = np.zeros(0, np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +131,10 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(maxsize=1024)
         self._styles: RowStyles | None = None
-        #: Row of each day header (ascending), and the position of each day's first paper.
-        self._header_rows: list[int] = []
-        self._group_starts: list[int] = []
+        #: Row of each day header (ascending), and the position of each day's first paper
+        #: (arrays: a result of 5,000 days makes no 5,000-item lists a keystroke).
+        self._header_rows: np.ndarray = _NO_ROWS
+        self._group_starts: np.ndarray = _NO_ROWS
         self._header_counts: dict[int, tuple[int, int, int]] = {}
         self._new_rows = False
         #: The line shown when there are no rows.
@@ -159,10 +164,14 @@ class PaperList(ScrollView, can_focus=True):
     def watch_results(self, results: Results | None) -> None:
         """A new result: lay out its rows (the screen sets the cursor right after)."""
         groups = results.groups if results is not None else None
-        self._group_starts = [position for _, position in groups] if groups else []
-        self._header_rows = [position + g for g, position in enumerate(self._group_starts)]
-        self._header_counts.clear()
-        self._strips.clear()
+        if isinstance(groups, DayGroups):
+            self._group_starts = groups.starts
+        elif groups:
+            self._group_starts = np.fromiter((position for _, position in groups), np.int64, len(groups))
+        else:
+            self._group_starts = _NO_ROWS
+        self._header_rows = self._group_starts + np.arange(len(self._group_starts), dtype=np.int64)
+        self._header_counts.clear()  # (strips are kept: each is cached by all it shows)
         old_height = self.virtual_size.height
         rows = self.row_count
         height = self.scrollable_content_region.height
@@ -187,16 +196,16 @@ class PaperList(ScrollView, can_focus=True):
 
     def row_of(self, position: int) -> int:
         """The row that shows the paper at ``position``."""
-        if not self._group_starts:
+        if not len(self._group_starts):
             return position
-        return position + bisect_right(self._group_starts, position)
+        return position + int(np.searchsorted(self._group_starts, position, "right"))
 
     def _item_at(self, row: int) -> tuple[bool, int]:
         """``(is_header, group or paper position)`` of ``row``."""
-        if not self._header_rows:
+        if not len(self._header_rows):
             return False, row
-        group = bisect_right(self._header_rows, row) - 1
-        if group >= 0 and self._header_rows[group] == row:
+        group = int(np.searchsorted(self._header_rows, row, "right")) - 1
+        if group >= 0 and int(self._header_rows[group]) == row:
             return True, group
         return False, row - (group + 1)
 
@@ -280,6 +289,21 @@ class PaperList(ScrollView, can_focus=True):
         if paper is not None:
             self.chosen = paper
 
+    async def on_key(self, event: events.Key) -> None:
+        """Escape and the next key in one read (typed fast over SSH; ``tmux send-keys Escape 2``)
+        reach the reader as one key (alt+j, or ™ for a digit: see :mod:`.escaped_keys`). Nothing
+        here is bound to those, so it is taken for what it most likely was: Escape, then the key,
+        both run here through their bindings, in order, before the keys that came after them."""
+        then = key_after_escape(event)
+        if then is None or event.key in self.screen.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        for name in ("escape", then):
+            active = self.screen.active_bindings.get(name)  # (again: Escape may change what is enabled)
+            if active is not None and active.enabled:
+                await self.app.run_action(active.binding.action, active.node)
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
@@ -348,15 +372,18 @@ class PaperList(ScrollView, can_focus=True):
         marked = paper.id in self.marks
         is_cursor = position == self.cursor
         tags = self.tags_of(paper.id)
-        key = (row, paper.id, width, is_cursor, unread, starred, marked, self.has_focus, tags)
+        spans = self.results.spans if self.results is not None else None
+        # Everything the row shows is in the key (its text and highlights too): the rows the
+        # next keystroke's result shows alike are not rendered again.
+        text = row_text(paper, width, spans)
+        key = (paper.id, text, width, is_cursor, unread, starred, marked, self.has_focus, tags)
         strip = self._strips.get(key)
         if strip is None:
-            spans = self.results.spans if self.results is not None else None
-            text = paper_row(
+            row_line = paper_row(
                 paper, width, styles, is_cursor=is_cursor, unread=unread, starred=starred, marked=marked, spans=spans,
-                tags=tags,
+                tags=tags, text=text,
             )
-            strip = self._strips[key] = self._to_strip(text, width, styles)
+            strip = self._strips[key] = self._to_strip(row_line, width, styles)
         return strip
 
     def _header_strip(self, group: int, width: int, styles: RowStyles) -> Strip:
@@ -364,13 +391,13 @@ class PaperList(ScrollView, can_focus=True):
         assert results is not None and results.groups is not None
         counts = self._header_counts.get(group)
         if counts is None:
-            start = self._group_starts[group]
-            end = self._group_starts[group + 1] if group + 1 < len(self._group_starts) else len(results.papers)
+            start = int(self._group_starts[group])
+            end = int(self._group_starts[group + 1]) if group + 1 < len(self._group_starts) else len(results.papers)
             counts = self._header_counts[group] = results.day_counts(start, end, self.states)
-        key = ("day", group, width, counts)
+        day = results.day_name(group)
+        key = ("day", day, width, counts)
         strip = self._strips.get(key)
         if strip is None:
-            day = results.day_name(group)
             strip = self._strips[key] = self._to_strip(header_row(day, *counts, width, styles), width, styles)
         return strip
 

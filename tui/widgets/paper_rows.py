@@ -28,7 +28,7 @@ from tui.core.models import Paper
 from tui.core.query import SpanCache
 from tui.core.safetext import escape_controls
 
-__all__ = ["RowStyles", "paper_row", "header_row", "clean"]
+__all__ = ["RowStyles", "RowText", "paper_row", "row_text", "header_row", "clean"]
 
 #: Control characters would corrupt the terminal (U+007F occurs in real titles).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -111,6 +111,47 @@ def component_style(styles: StylesBase, background: Color) -> Style:
     return style
 
 
+Spans = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RowText:
+    """The text of a paper's row at one width, with the query's highlights: everything of the
+    paper its row shows (so, with the flags, the key of its cached strip: a paper drawn again
+    by the next keystroke's result with the same highlights is not rendered again)."""
+
+    title: str
+    title_spans: Spans
+    #: The first author as shown (a surname alone when the name is too long), "" when none.
+    author: str
+    author_spans: Spans
+    #: How many authors (" et al." after the first when more than one).
+    authors: int
+    category: str
+    date: str
+
+
+def row_text(paper: Paper, width: int, spans: SpanCache | None) -> RowText:
+    """What the row of ``paper`` shows at ``width`` cells, highlights of ``spans`` included."""
+    author = steady_width(clean(paper.authors[0])) if paper.authors else ""
+    suffix = len(_ET_AL) if len(paper.authors) > 1 else 0
+    if cell_len(author) + suffix > _author_width(width) and " " in author.strip():
+        author = author.split()[-1]  # the surname reads better than a cut name
+    # A row shows a few hundred characters at most: a 1 MB title costs no more than that.
+    title = steady_width(clean(title_text(paper.title[:_ROW_TITLE])))
+    title_spans: Spans = ()
+    author_spans: Spans = ()
+    if spans:
+        title_spans = tuple(spans.get(paper.id, title, "title"))
+        author_spans = tuple(spans.get(paper.id, author, "authors")) if author else ()
+    return RowText(title, title_spans, author, author_spans, len(paper.authors), clean(paper.primary_category),
+                   paper.first_digest_date)
+
+
+def _author_width(width: int) -> int:
+    return max(12, min(24, width // 5))
+
+
 def paper_row(
     paper: Paper,
     width: int,
@@ -122,8 +163,12 @@ def paper_row(
     marked: bool,
     spans: SpanCache | None,
     tags: tuple[str, ...] = (),
+    text: RowText | None = None,
 ) -> Text:
-    """The row of ``paper``, exactly ``width`` cells (the user's ``tags`` after the title)."""
+    """The row of ``paper``, exactly ``width`` cells (the user's ``tags`` after the title);
+    ``text``: its :func:`row_text` at ``width`` (with ``spans``), when computed already."""
+    if text is None:
+        text = row_text(paper, width, spans)
     base = styles.base + styles.cursor if is_cursor else styles.base
     # On the cursor row the text takes the cursor's colour (chosen for contrast
     # with its background); read and unread differ by weight alone there.
@@ -143,15 +188,10 @@ def paper_row(
     row.append("★" if starred else " ", starred_style if starred else None)
     row.append(" ")
 
-    author = steady_width(clean(paper.authors[0])) if paper.authors else ""
-    author_width = max(12, min(24, width // 5))
-    suffix = len(_ET_AL) if len(paper.authors) > 1 else 0
-    if cell_len(author) + suffix > author_width and " " in author.strip():
-        author = author.split()[-1]  # the surname reads better than a cut name
-    columns: list[tuple[str, int, str]] = [
-        (author, author_width, "authors"),
-        (clean(paper.primary_category), _CATEGORY_WIDTH, ""),
-        (paper.first_digest_date, _DATE_WIDTH, ""),
+    columns: list[tuple[str, int, Spans | None]] = [
+        (text.author, _author_width(width), text.author_spans),
+        (text.category, _CATEGORY_WIDTH, None),
+        (text.date, _DATE_WIDTH, None),
     ]
     # Narrow terminals drop the author first, then the category, then the date:
     # the title is what people scan, so it keeps at least 40% of the row.
@@ -161,24 +201,21 @@ def paper_row(
         columns.pop(0)
     title_width = max(0, available - sum(w + _GAP for _, w, _ in columns))
 
-    # A row shows a few hundred characters at most: a 1 MB title costs no more than that.
-    title = Text(steady_width(clean(title_text(paper.title[:_ROW_TITLE]))), style=title_style)
-    if spans:
-        for start, end in spans.get(paper.id, title.plain, "title"):
-            title.stylize(match_style, start, end)
+    title = Text(text.title, style=title_style)
+    for start, end in text.title_spans:
+        title.stylize(match_style, start, end)
     label = tag_label(tags, title_width // 3)
     title.truncate(title_width - cell_len(label), overflow="ellipsis")
     title.append(label, meta_style)
     title.truncate(title_width, overflow="ellipsis", pad=True)
     row.append_text(title)
 
-    for value, column_width, field_name in columns:
+    for value, column_width, cell_spans in columns:
         cell = Text(value, style=meta_style)
-        if field_name:
-            if spans:
-                for start, end in spans.get(paper.id, value, field_name):
-                    cell.stylize(match_style, start, end)
-            if len(paper.authors) > 1:
+        if cell_spans is not None:  # the author
+            for start, end in cell_spans:
+                cell.stylize(match_style, start, end)
+            if text.authors > 1:
                 # Shorten the name, never the " et al." that says there are more.
                 cell.truncate(column_width - len(_ET_AL), overflow="ellipsis")
                 cell.append(_ET_AL)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .words import needle_pattern
 from ..textfold import fold_with_map
 from .nodes import Query, _terms, cat_matches
@@ -35,7 +37,7 @@ def highlight_spans(query: Query, text: str, field_name: str) -> list[tuple[int,
         return []
     spans: list[tuple[int, int]] = []
     folded: str | None = None
-    index: list[int] = []
+    index: Sequence[int] = ()
     for term, positive in _terms(query.root, True):
         if not positive or field_name not in _HIGHLIGHT_FIELDS.get(term.field, ()):
             continue
