@@ -169,9 +169,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     refuse_empty_query(args.query, "nothing written")  # (even --lenient: the rest selects nothing)
     store = open_store(args.home, read_only=True)
-    states = store.states()
-    reading = reading_snapshot(store)
+    reading = reading_snapshot(store)  # (reads the state: a damaged file is said)
     if uses_reading_list(args.query, reading):  # tags, notes, @name, muting: the loaded library answers
+        states = store.states()
         library = store.load_papers()
         new_ids = new_ids_for(store, args.query, reading.searches.values())
         papers = filter_with_query(library, states, args.query, strict=not args.lenient, new_ids=new_ids,
@@ -192,6 +192,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not docs:
             raise CommandError(f"no paper matches the query {args.query!r}; nothing written")
         papers = [index.paper(d) for d in docs]
+        states = store.states() if args.format == "jsonl" else {}  # only JSON lines carry the flags
         return run_export(args, papers, states, universe=IndexUniverse(index, store.load_papers),
                           reading=reading)
 

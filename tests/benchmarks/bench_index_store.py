@@ -41,7 +41,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.index_bench import naive_parse, pct  # noqa: E402
+from tests.benchmarks.fresh import fresh_env  # noqa: E402
 from tests.benchmarks.make_archive import cached_archive  # noqa: E402
+from tests.benchmarks.targets import Target, print_targets  # noqa: E402
 from tui.core.digest import find_digest_files  # noqa: E402
 
 READ_COMMANDS = {
@@ -115,16 +117,9 @@ def export_query(home: Path) -> tuple[str, int]:
     return best, counts[best]
 
 
-#: Fresh processes find the project's modules compiled, as an installed arxiv-reader does after
-#: its first run: bytecode goes to a cache of the bench's own (the tree stays clean), whatever
-#: PYTHONDONTWRITEBYTECODE says (else every command compiles some 80 modules: 0.1-0.16 s).
-BYTECODE = Path(tempfile.gettempdir()) / "arxiv-reader-bench-bytecode"
-
-
 def fresh_cli(home: Path, args: list[str], module: str = "tui") -> float:
     """Wall time of ``python -m tui --home HOME ARGS`` from process start to exit."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(BYTECODE)
+    env = fresh_env()  # the project's modules compiled, as after an installed reader's first run
     started = time.perf_counter()
     command = [sys.executable, "-m", module, "--home", str(home), *args] if module else [sys.executable, *args]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
@@ -140,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-file", type=int, default=42)
     parser.add_argument("--runs", type=int, default=3, help="imports from scratch and naive parses")
     args = parser.parse_args(argv)
-    results: list[tuple[str, bool, str]] = []
+    results: list[Target] = []
 
     info = cached_archive(papers=args.papers, per_file=args.per_file)
     files, _ = find_digest_files([Path(info.root)])
@@ -219,10 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print("\ntargets:")
-    for name, ok, detail in results:
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
-    return 0 if all(ok for _, ok, _ in results) else 1
+    return print_targets(results)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``tui`` and ``tests`` imp
     sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.index_bench import naive_parse  # noqa: E402
+from tests.benchmarks.fresh import fresh_env  # noqa: E402
 from tests.benchmarks.make_archive import ArchiveInfo, cached_archive  # noqa: E402
 
 MB = 1_000_000
@@ -708,6 +709,7 @@ def run_child(kind: str, home: Path, timeout: float = 600, extra: list[str] | No
             capture_output=True,
             text=True,
             timeout=timeout,
+            env=fresh_env(),  # the project's modules compiled, as after an installed reader's first run
         )
         if proc.returncode:
             raise RuntimeError(f"child {kind} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
@@ -731,7 +733,8 @@ def bench_startup(label: str, home: Path, runs: int, target: float, rows: list[R
             f"({result['imported'] - launched:.2f} s interpreter + imports), {result['shown']:,} rows, "
             f"RSS {result['maxrss_mb']:.0f} MB"
         )
-    row.note = "fresh process each time: interpreter start, imports, Store(), load, index, first paint"
+    row.note = ("fresh process each time (the project's bytecode cached, as installed: see fresh.py): "
+                "interpreter start, imports, Store(), load, index, first paint")
     rows += [row, inner]
     return peak
 

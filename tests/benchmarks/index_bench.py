@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.make_archive import cached_archive  # noqa: E402
+from tests.benchmarks.targets import Target, print_targets  # noqa: E402
 from tui.core.digest import find_digest_files, parse_digest_file  # noqa: E402
 from tui.core.index import add_segment, build_index, merge_segments, open_index  # noqa: E402
 from tui.core.index.segment import sort_key  # noqa: E402
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="builds, fresh processes and typing passes")
     parser.add_argument("--skip-engine", action="store_true", help="do not measure the current engine")
     args = parser.parse_args(argv)
-    results: list[tuple[str, bool, str]] = []
+    results: list[Target] = []
 
     def target(name: str, ok: bool, detail: str) -> None:
         results.append((name, ok, detail))
@@ -228,10 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print("\ntargets:")
-    for name, ok, detail in results:
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
-    return 0 if all(ok for _, ok, _ in results) else 1
+    return print_targets(results)
 
 
 if __name__ == "__main__":

@@ -82,6 +82,7 @@ def run_loop(home: str, seed: int, limit: int = 20_000) -> None:
 
 def run_forkserver(home: str) -> None:
     import tui.core.store  # noqa: F401  (imported once, inherited by every child)
+    import filelock  # noqa: F401  (the store imports it at its first write: warm in the children too)
 
     for line in sys.stdin:
         parts = line.split()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import socket
 import time
 from pathlib import Path
@@ -38,7 +37,7 @@ def create_temporary(path: Path, mode: int | None = None, readable: bool = False
     """
     access = os.O_RDWR if readable else os.O_WRONLY
     while True:
-        tmp = path.with_name(f".{path.name}.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        tmp = path.with_name(f".{path.name}.{_HOST}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(tmp, access | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:

@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
 
 import numpy as np
 
+from .. import locks
 from ..atomic import write_through_temporary
 from ..models import Paper
-from filelock import FileLock
-
 from .columns import ColumnChunk, ColumnsBuilder, column_chunk
 from .directory import (
     _LOCK, MANIFEST, _commit, _discarded_on_failure, _newest_first, _next_generation, _numbers, _segment_name,
@@ -344,7 +343,7 @@ def build_index_from_parts(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     _give_back()  # (what the import before freed: not under the build's own peak)
-    with FileLock(str(directory / _LOCK)):
+    with locks.FileLock(str(directory / _LOCK)):
         check_writable(directory, count * BYTES_PER_PAPER)  # before minutes of building, not after
         generation = _next_generation(directory)
         name = _segment_name(generation)

@@ -21,8 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-
+from .. import locks
 from ..atomic import atomic_write_text
 from ..models import Paper
 from .merge_policy import live, merge_run
@@ -102,7 +101,7 @@ def clear_index(directory: Path) -> None:
     directory = Path(directory)
     if not directory.is_dir():
         return
-    with FileLock(str(directory / _LOCK)):
+    with locks.FileLock(str(directory / _LOCK)):
         for path in [directory / MANIFEST, *directory.glob("seg-*.axs")]:
             try:
                 os.unlink(path)
@@ -132,7 +131,7 @@ def add_segment(
     :class:`IndexStale`: the caller rebuilds).
     """
     directory = Path(directory)
-    with FileLock(str(directory / _LOCK)):
+    with locks.FileLock(str(directory / _LOCK)):
         manifest = read_manifest(directory, expect_source)
         with _discarded_on_failure(directory, _next_generation(directory, manifest)):
             _add_segment(directory, manifest, papers, source, imported, removed, extra)
@@ -255,7 +254,7 @@ def merge_segments(directory: Path, max_segments: int = 1) -> bool:
     with deleted papers are rewritten without them.
     """
     directory = Path(directory)
-    with FileLock(str(directory / _LOCK)):
+    with locks.FileLock(str(directory / _LOCK)):
         manifest = read_manifest(directory)
         entries = manifest["segments"]
         groups = [[i] for i in range(len(entries))]

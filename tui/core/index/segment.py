@@ -201,6 +201,12 @@ class Segment:
         a, b = self._row_offsets[local * _F : local * _F + 2].tolist()
         return str(self._rows[a:b], "utf-8")
 
+    def paper_ids(self, locals_: np.ndarray) -> list[str]:
+        """The ids of documents ``locals_`` (an array), in one pass over the row offsets."""
+        at = locals_.astype(np.int64) * _F
+        offsets, rows = self._row_offsets, self._rows
+        return [str(rows[a:b], "utf-8") for a, b in zip(offsets[at].tolist(), offsets[at + 1].tolist())]
+
     def row(self, local: int, doc: int) -> Row:
         v = self.row_values(local)
         return Row(doc, v[0], int(v[1]), v[2], v[3], int(v[4]), v[5], v[6], v[7])

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
 
+from ..locks import LazyFileLock
 from ..storage import AtomicJSONStorage, CorruptDatabase
 
 #: How long a writer waits for another process's lock before giving up (seconds).
@@ -31,9 +31,9 @@ def file_stamp(path: Path) -> Stamp | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def lock_for(path: Path) -> FileLock:
+def lock_for(path: Path) -> LazyFileLock:
     """The inter-process lock guarding writes to ``path`` (``<path>.lock``)."""
-    return FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
+    return LazyFileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
 
 
 def aside_path(path: Path) -> Path:

@@ -9,6 +9,7 @@ Only the store writes to disk. Layout under ``home``::
                                 and :mod:`tui.core.index`); rebuilt, with a message, when
                                 missing, stale, damaged or of an older format
     state/<device>.jsonl        the user's state, one file per device (see :mod:`.state`)
+    state.snapshot              derived: the merged state as last read (see :mod:`.statesnap`)
     session.json                where the reader was (see :mod:`.session`)
     readers.json, readers/      the reader sessions: what "new" is measured from (see :mod:`.readers`)
 

@@ -21,7 +21,6 @@ index starts a new ``epoch``.
 from __future__ import annotations
 
 import os
-import secrets
 import uuid
 import zlib
 from collections.abc import Iterable
@@ -265,7 +264,7 @@ class IndexFile:
         db = TinyDB(self.path, storage=CachingMiddleware(AtomicJSONStorage))
         try:
             db.drop_tables()
-            index.revision = secrets.token_hex(8)
+            index.revision = os.urandom(8).hex()
             meta = {"schema": SCHEMA, "kind": "index", "revision": index.revision}
             if index.resolved:
                 meta["paths"] = "resolved"

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from filelock import Timeout
 
+from .. import locks
 from ..models import DigestRef, Paper
 from ..regular import read_regular
 from ..storage import CorruptDatabase, decode_database
@@ -77,7 +77,7 @@ class LibraryStore:
             with self.lock, gc_paused():
                 index = self.load_index()  # re-read if another process imported
                 import_locked(self, index, files, report, progress)
-        except Timeout:
+        except locks.Timeout:
             raise StoreError("another arxiv-reader is importing into this library; try again later") from None
         except OSError as exc:
             raise StoreError(f"cannot write the library in {self.library}: {exc.strerror or exc}") from None
@@ -176,7 +176,7 @@ class LibraryStore:
                 if repaired or dropped:
                     self.index_file.save(index)
                     self.search.after_import(index, before, touched, first=False)
-        except (Timeout, OSError) as exc:
+        except (locks.Timeout, OSError) as exc:
             self.messages.append(f"cannot repair the library: {exc}")
         if repaired:
             self.messages.append(f"rebuilt {repaired} damaged digest(s) of the library from their files")

@@ -123,7 +123,9 @@ class MergedState:
     def paper_states(self) -> dict[str, PaperState]:
         """Every paper read or starred (the same dict, kept current by later merges)."""
         if self._papers is None:
-            with gc_paused():  # 200,000 new objects: no collection walking them meanwhile
+            # 200,000 new objects, as long-lived as the view: no collection walking them meanwhile,
+            # nor after (the next full one would, on whatever thread allocates then: the first paint)
+            with gc_paused(freeze=True):
                 self._papers = self._build_papers()
         return self._papers
 

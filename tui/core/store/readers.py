@@ -36,10 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import Timeout
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 
+from .. import locks
 from ..storage import AtomicJSONStorage
 from .common import StoreError
 from .dbfiles import lock_for, read_db
@@ -95,7 +95,7 @@ class Readers:
                 data = self._read()
                 if self._fold_dead(data):
                     self._write(data)
-        except (Timeout, OSError, StoreError):
+        except (locks.Timeout, OSError, StoreError):
             data = self._read()  # a read-only folder, or a long-held lock: what is there
         return _baseline(data["seen"], epoch, legacy)
 
@@ -116,7 +116,7 @@ class Readers:
                     "host": socket.gethostname(), "pid": os.getpid(),
                 }
                 self._write(data)
-        except (Timeout, OSError, StoreError) as exc:
+        except (locks.Timeout, OSError, StoreError) as exc:
             # A read-only data folder: new is measured as the ended sessions left it.
             self.messages.append(f"cannot record this reader session in {self.path}: {exc}")
             self._release(session)
@@ -134,7 +134,7 @@ class Readers:
                 _add(data["seen"], session.loaded)
                 self._fold_dead(data)
                 self._write(data)
-        except (Timeout, OSError, StoreError) as exc:
+        except (locks.Timeout, OSError, StoreError) as exc:
             # The record stays; its released lock tells the next reader it ended.
             self.messages.append(f"cannot record the end of this reader session in {self.path}: {exc}")
         self._release(session)

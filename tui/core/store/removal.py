@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filelock import Timeout
 
+from .. import locks
 from .common import StoreError, gc_paused
 from .library import LibraryStore
 from .search import merge_in_library_order
@@ -109,7 +109,7 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path], dry_run: bool =
                         shard.unlink()
                     except OSError:
                         pass  # an orphan shard is harmless: the index no longer names it
-    except Timeout:
+    except locks.Timeout:
         raise StoreError("another arxiv-reader is importing into this library; try again later") from None
     except OSError as exc:
         raise StoreError(f"cannot write the library in {library.library}: {exc.strerror or exc}") from None

@@ -35,8 +35,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from filelock import Timeout
-
+from .. import locks
 from ..index import (
     IndexDamaged, IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, build_index_chunked, open_index,
     read_manifest,
@@ -44,9 +43,9 @@ from ..index import (
 from ..index.builder import CHUNK_DOCS, build_index_from_parts
 from ..merge import merge_papers
 from ..models import Paper
+from .chunks import ChunksUnavailable, in_window, merged_chunks, plan_chunks
 from .common import StoreError, gc_paused
 from .dbfiles import file_stamp, quarantine
-from .chunks import ChunksUnavailable, in_window, merged_chunks, plan_chunks
 from .index import LibraryIndex
 from .shards import papers_from_docs
 
@@ -91,7 +90,7 @@ class SearchFiles:
         try:
             with self.library.lock:
                 return self._open_or_rebuild(problem)
-        except Timeout:
+        except locks.Timeout:
             try:
                 return open_index(self.directory)
             except IndexUnavailable:
@@ -134,7 +133,7 @@ class SearchFiles:
         try:
             with self.library.lock:
                 self.rebuild(self.library.load_index(), problem, announce=True)
-        except Timeout:
+        except locks.Timeout:
             raise StoreError(
                 f"the search index is damaged ({problem.message}) and another arxiv-reader is importing "
                 "into this library; try again when it is done"

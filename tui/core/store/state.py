@@ -8,6 +8,8 @@ Files under the data directory::
     state.lock             held by a process of this machine while it writes
                            its device's file (kept out of ``state/`` so a sync
                            tool carrying that folder never sees it)
+    state.snapshot         derived: the merged view of the files as last read,
+                           so a start-up need not parse them (see :mod:`.statesnap`)
 
 **Changes.** A change is ``(key, field, value, stamp)``. Keys are arXiv ids
 without version (``2201.12944``) or, for state that is not about a paper, a
@@ -56,12 +58,13 @@ from __future__ import annotations
 
 import os
 import threading
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 
+from .. import locks
 from ..models import PaperState, bare_id
 from .common import StoreError, gc_paused
 from .dbfiles import LOCK_TIMEOUT
@@ -75,12 +78,17 @@ from .statefile import (
 from .statenotices import file_notices
 from .stateread import Cursor, DeviceFiles, stamp_of, stat_of
 from .staterepair import Rewritten, repair_own_file
+from .statesnap import SNAPSHOT_NAME, SnapshotDamaged, load_snapshot, save_snapshot, snapshot_usable
 from .statewrite import FileChanged, append_changes, write_compacted
 
 #: At load, compact this device's file when its journal has this many lines and
 #: at least a quarter as many as its compacted rows; during a write, past the hard limit.
 COMPACT_MIN_LINES = 1_000
 COMPACT_HARD_LINES = 50_000
+#: A snapshot of the merged view is kept (see :mod:`.statesnap`) once the files hold this many
+#: bytes, and written again when this many bytes were read beyond it.
+SNAPSHOT_MIN_BYTES = 512_000
+SNAPSHOT_STALE_BYTES = 256_000
 
 
 class StateStore:
@@ -96,8 +104,9 @@ class StateStore:
         self.device = device or device_name()
         self.path = self.folder / f"{device_file_stem(self.device)}.jsonl"
         self.legacy_path = home / "state.json"
+        self.snapshot_path = home / SNAPSHOT_NAME
         self.messages = messages
-        self._file_lock = FileLock(str(home / "state.lock"), timeout=LOCK_TIMEOUT)
+        self._file_lock = locks.LazyFileLock(str(home / "state.lock"), timeout=LOCK_TIMEOUT)
         self._lock = threading.RLock()
         self._view = MergedState()
         self._files = DeviceFiles(self.folder, self.path, self._view, self._say)
@@ -187,6 +196,8 @@ class StateStore:
 
     def _load(self) -> None:
         self._loaded = True
+        restored = self._restore_snapshot()
+        said = len(self._said)
         self._view.track = False
         try:
             with gc_paused():
@@ -204,8 +215,39 @@ class StateStore:
                 with self._file_lock.acquire(timeout=1):
                     self._unreported.update(self._files.scan())  # what another process appended meanwhile
                     self._compact_own()
-            except (Timeout, OSError):
+            except (locks.Timeout, OSError):
                 pass  # done at the next change (a damaged file is said already)
+        if len(self._said) == said:  # every file read cleanly: the view may be kept
+            self._save_snapshot(restored)
+
+    def _restore_snapshot(self) -> dict[str, int] | None:
+        """The view and cursors from the snapshot, when it is still true of the files (see
+        :mod:`.statesnap`); the files' ends it gave (None: not used)."""
+        try:
+            with gc_paused(freeze=True):  # (the view lives as long as the store: out of the collector's sight)
+                loaded = load_snapshot(self.snapshot_path, self.folder, self.device)
+        except SnapshotDamaged as exc:
+            self._say(f"{exc}: the state files were read instead, and the snapshot is rebuilt from them")
+            return None
+        if loaded is None:
+            return None
+        self._view.winners, cursors = loaded
+        self._cursors.update(cursors)
+        return {name: cursor.position.end for name, cursor in cursors.items()}
+
+    def _save_snapshot(self, restored: dict[str, int] | None) -> None:
+        """Write the snapshot of what was read, when none was used or much was read since."""
+        cursors = self._cursors
+        if restored is not None and set(cursors) == set(restored) and sum(
+                abs(cursor.position.end - restored[name]) for name, cursor in cursors.items()) < SNAPSHOT_STALE_BYTES:
+            return
+        if sum(cursor.position.end for cursor in cursors.values()) < SNAPSHOT_MIN_BYTES:
+            return  # read fast enough without one
+        if snapshot_usable(cursors):
+            try:
+                save_snapshot(self.snapshot_path, self.device, self._view.winners, cursors)
+            except OSError:
+                pass  # only slower next time: the files are the record
 
     def _say(self, message: str) -> None:
         """Add a notice once per store (a file damaged stays so until it changes)."""
@@ -241,7 +283,7 @@ class StateStore:
             try:
                 with self._file_lock:
                     return self._change_locked(wanted)
-            except Timeout:
+            except locks.Timeout:
                 raise StoreError(
                     f"another arxiv-reader holds {self._file_lock.lock_file}; change not saved"
                 ) from None
@@ -272,7 +314,8 @@ class StateStore:
         else:
             raise StoreError(f"{self.path} keeps changing while being written; change not saved")
         old = own.position
-        own.position = FilePosition(end, old.head, (old.tail + data)[-TAIL_BYTES:], old.next_line + len(changes))
+        own.position = FilePosition(end, old.head, (old.tail + data)[-TAIL_BYTES:], old.next_line + len(changes),
+                                    zlib.crc32(data, old.crc))
         own.stat, own.inode = stat_of(info), info.st_ino
         own.journal_lines += len(changes)
         own.last_stamp = max(own.last_stamp, max(map(stamp_of, changes)))
@@ -335,7 +378,7 @@ class StateStore:
             with self._file_lock:
                 self._compact_own(changes, {"migrated": {"from": str(self.legacy_path), "at": stamp_now(),
                                                         "changes": len(changes)}})
-        except (Timeout, OSError) as exc:
+        except (locks.Timeout, OSError) as exc:
             self._say(f"could not save the reading state moved from {self.legacy_path} ({exc}); "
                       "it will be read from there again next time")
             return

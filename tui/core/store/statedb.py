@@ -7,7 +7,7 @@ Meant for tools and tests (the store itself reads with
 
 from __future__ import annotations
 
-import secrets
+import os
 from typing import Any
 
 import orjson
@@ -66,7 +66,7 @@ class StateLogStorage(AtomicJSONStorage):
                             for n, d in head.get(META_TABLE, {}).items()} or {}
         if not head[META_TABLE]:
             del head[META_TABLE]
-        head.setdefault(META_TABLE, {"1": {"generation": secrets.token_hex(16), "schema": STATE_SCHEMA,
+        head.setdefault(META_TABLE, {"1": {"generation": os.urandom(16).hex(), "schema": STATE_SCHEMA,
                                             "kind": "state"}})
         lines = [orjson.dumps(head) + b"\n"]
         lines += [encode_change((d["key"], d["field"], d["value"], d["stamp"])) for d in journal.values()]

@@ -40,6 +40,7 @@ import os
 import re
 import socket
 import stat
+import zlib
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -154,6 +155,7 @@ class FilePosition:
     head: bytes = b""  # the file's first bytes (up to HEAD_BYTES, all read), the generation among them
     tail: bytes = b""  # the last bytes read, up to ``end``
     next_line: int = 1  # the number of the line at ``end``
+    crc: int = 0  # CRC-32 of the file's bytes up to ``end`` (what the state snapshot checks)
 
 
 @dataclass(slots=True)
@@ -289,9 +291,11 @@ def read_state_file(path: Path, previous: FilePosition | None = None) -> StateFi
     if same:
         assert previous is not None
         tail = (previous.tail + raw[:cut])[-TAIL_BYTES:]
-        position = FilePosition(start + cut, previous.head, tail, previous.next_line + lines)
+        position = FilePosition(start + cut, previous.head, tail, previous.next_line + lines,
+                                zlib.crc32(memoryview(raw)[:cut], previous.crc))
     else:
-        position = FilePosition(cut, raw[: min(cut, HEAD_BYTES)], raw[max(0, cut - TAIL_BYTES) : cut], 1 + lines)
+        position = FilePosition(cut, raw[: min(cut, HEAD_BYTES)], raw[max(0, cut - TAIL_BYTES) : cut], 1 + lines,
+                                zlib.crc32(memoryview(raw)[:cut]))
     result = StateFileRead(position, not same, info.st_ino, shrank=shrank, torn=len(raw) - cut)
     number, body = (previous.next_line, raw[:cut]) if same else (1, raw[:cut])  # type: ignore[union-attr]
     if not same and lines and not body.lstrip().startswith(b"["):  # else a file without its line 1
@@ -331,4 +335,4 @@ def encode_change(change: Change) -> bytes:
 
 def position_after(data: bytes) -> FilePosition:
     """The position at the end of a file holding exactly ``data`` (complete lines)."""
-    return FilePosition(len(data), data[:HEAD_BYTES], data[-TAIL_BYTES:], 1 + data.count(b"\n"))
+    return FilePosition(len(data), data[:HEAD_BYTES], data[-TAIL_BYTES:], 1 + data.count(b"\n"), zlib.crc32(data))

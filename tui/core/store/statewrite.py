@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
@@ -74,7 +73,7 @@ def fold(changes: list[Change]) -> dict[tuple[str, str], Change]:
 def compacted_bytes(meta: dict[str, Any], changes: list[Change]) -> bytes:
     """A whole compacted file: a new generation, and the latest change per key and field."""
     rows = [change for _, change in sorted(fold(changes).items())]
-    meta = {"generation": secrets.token_hex(16), **{k: v for k, v in meta.items() if k != "generation"},
+    meta = {"generation": os.urandom(16).hex(), **{k: v for k, v in meta.items() if k != "generation"},
             "schema": STATE_SCHEMA, "kind": "state", "rows": len(rows)}
     return orjson.dumps({META_TABLE: {"1": meta}}) + b"\n" + b"".join(map(encode_change, rows))
 

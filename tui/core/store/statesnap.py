@@ -1,0 +1,179 @@
+"""A derived snapshot of the merged state, so that a start-up need not parse every state file.
+
+``state.snapshot`` (beside ``state/``, never inside it: a sync tool carrying
+that folder must not carry a file derived from this machine's copies) holds
+what reading every device's file produced: the winning change per key and
+field, and for each file the cursor the reading left (its stat, where it
+stopped, and the CRC-32 of every byte up to there). The state files stay the
+record; the snapshot is only ever a faster way to the same view:
+
+* it is used only when every file it names is still there, is the same file
+  (inode) and still holds exactly the bytes it was made from (their CRC-32,
+  checked on every start-up: a few milliseconds); lines appended since are
+  then read as usual, and files it does not name are read whole;
+* anything else (a file compacted, replaced, shortened or removed since, a
+  snapshot of another layout version or of another device) makes it stale: the
+  files are read as they always were and a fresh snapshot is written;
+* a snapshot that cannot be decoded (a wrong checksum, cut short) is said to
+  the user, then ignored and rewritten the same way. No user state is ever lost:
+  nothing but this file is written here.
+
+Layout: one header line of JSON (``kind``, ``version``, ``device``, ``bytes``
+and ``crc32`` of the body), then the body, one JSON document. Written
+atomically (a temporary file renamed over it), so two readers writing it at
+once leave one whole snapshot, valid for the files it names.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..atomic import atomic_write_bytes
+from .statefile import FilePosition
+from .stateread import Cursor
+
+SNAPSHOT_NAME = "state.snapshot"
+SNAPSHOT_KIND = "arxiv-reader state snapshot"
+#: Bump when the body's layout or the meaning of a cursor changes (older snapshots are stale).
+SNAPSHOT_VERSION = 1
+
+#: Winners as the merged view keeps them: field -> key -> (value, stamp, device file stem).
+Winners = dict[str, dict[str, tuple[Any, str, str]]]
+
+
+class SnapshotDamaged(Exception):
+    """The snapshot file is damaged (said to the user; the state files are read instead)."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _cursor_doc(cursor: Cursor) -> dict[str, Any]:
+    position = cursor.position
+    return {
+        "stat": list(cursor.stat or ()), "end": position.end, "head": _b64(position.head),
+        "tail": _b64(position.tail), "next_line": position.next_line, "crc": position.crc,
+        "inode": cursor.inode, "journal_lines": cursor.journal_lines, "rows": cursor.rows,
+        "last_stamp": cursor.last_stamp, "device": cursor.device, "migrated": cursor.migrated,
+        "headed": cursor.headed,
+    }
+
+
+def _cursor_of(doc: dict[str, Any]) -> Cursor:
+    position = FilePosition(doc["end"], base64.b64decode(doc["head"]), base64.b64decode(doc["tail"]),
+                            doc["next_line"], doc["crc"])
+    stat = tuple(doc["stat"])
+    return Cursor(stat if len(stat) == 4 else None, position, inode=doc["inode"],
+                  journal_lines=doc["journal_lines"], rows=doc["rows"], last_stamp=doc["last_stamp"],
+                  device=doc["device"], migrated=doc["migrated"], headed=doc["headed"])
+
+
+def snapshot_bytes(device: str, winners: Winners, cursors: Mapping[str, Cursor]) -> bytes:
+    """The snapshot file's content for this view and these cursors."""
+    devices: dict[str, int] = {}
+    fields: dict[str, list[list[Any]]] = {}
+    for name, column in winners.items():
+        records = column.values()
+        fields[name] = [list(column), [r[0] for r in records], [r[1] for r in records],
+                        [devices.setdefault(r[2], len(devices)) for r in records]]
+    body = orjson.dumps({"devices": list(devices), "fields": fields,
+                         "files": {name: _cursor_doc(c) for name, c in cursors.items()}})
+    header = orjson.dumps({"kind": SNAPSHOT_KIND, "version": SNAPSHOT_VERSION, "device": device,
+                           "bytes": len(body), "crc32": zlib.crc32(body)})
+    return header + b"\n" + body
+
+
+def snapshot_usable(cursors: Mapping[str, Cursor]) -> bool:
+    """Whether a view read through these cursors may be kept as a snapshot: every file read
+    cleanly and whole up to its position (none refused, failed, to repair, or holding changes)."""
+    return all(not (c.refused or c.error or c.repair or c.held) and c.stat is not None for c in cursors.values())
+
+
+def save_snapshot(path: Path, device: str, winners: Winners, cursors: Mapping[str, Cursor]) -> None:
+    """Write the snapshot atomically (not fsynced: a snapshot lost to a crash is only rebuilt).
+    Raises OSError."""
+    atomic_write_bytes(path, snapshot_bytes(device, winners, cursors), durable=False)
+
+
+def _decode(path: Path, data: bytes, device: str) -> dict[str, Any] | None:
+    """The body of a snapshot of this layout and device; None when stale; raises SnapshotDamaged."""
+    end = data.find(b"\n")
+    try:
+        header = orjson.loads(data[:end]) if end > 0 else None
+    except orjson.JSONDecodeError:
+        header = None
+    if type(header) is not dict or header.get("kind") != SNAPSHOT_KIND:
+        raise SnapshotDamaged(f"{path} is not a state snapshot")
+    if header.get("version") != SNAPSHOT_VERSION or header.get("device") != device:
+        return None  # another layout, or another device's view of the files: stale, not damaged
+    body = memoryview(data)[end + 1 :]
+    if header.get("bytes") != len(body) or header.get("crc32") != zlib.crc32(body):
+        raise SnapshotDamaged(f"{path} is damaged (cut short or altered: its checksum does not match)")
+    try:
+        doc = orjson.loads(body)
+        if type(doc) is not dict or type(doc.get("fields")) is not dict or type(doc.get("files")) is not dict:
+            raise ValueError("not a snapshot's body")
+        return doc
+    except (orjson.JSONDecodeError, ValueError) as exc:
+        raise SnapshotDamaged(f"{path} is damaged ({exc})") from None
+
+
+def _still_there(folder: Path, name: str, cursor: Cursor) -> bool:
+    """Whether ``folder/name`` is the file the cursor read, holding the same bytes up to its position."""
+    try:
+        fd = os.open(folder / name, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        end = cursor.position.end
+        if info.st_ino != cursor.inode or info.st_size < end or not os.path.isfile(folder / name):
+            return False
+        crc, at = 0, 0
+        while at < end:
+            chunk = os.pread(fd, min(1 << 22, end - at), at)
+            if not chunk:
+                return False
+            crc, at = zlib.crc32(chunk, crc), at + len(chunk)
+        return crc == cursor.position.crc
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def load_snapshot(path: Path, folder: Path, device: str) -> tuple[Winners, dict[str, Cursor]] | None:
+    """The winners and cursors of the snapshot at ``path``, when it is still true of the files
+    of ``folder``; None when missing or stale. Raises SnapshotDamaged."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SnapshotDamaged(f"cannot read {path}: {exc.strerror or exc}") from None
+    doc = _decode(path, data, device)
+    if doc is None:
+        return None
+    try:
+        cursors = {name: _cursor_of(c) for name, c in doc["files"].items()}
+        devices: list[str] = doc["devices"]
+        winners: Winners = {}
+        for name, (keys, values, stamps, owners) in doc["fields"].items():
+            column = dict(zip(keys, zip(values, stamps, map(devices.__getitem__, owners))))
+            if len(column) != len(keys) or not len(keys) == len(values) == len(stamps) == len(owners):
+                raise ValueError(f"field {name!r} is malformed")
+            winners[name] = column
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise SnapshotDamaged(f"{path} is damaged ({type(exc).__name__}: {exc})") from None
+    if not all(_still_there(folder, name, cursor) for name, cursor in cursors.items()):
+        return None
+    return winners, cursors
+
