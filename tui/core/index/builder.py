@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
@@ -134,6 +132,8 @@ class _Spool:
     """An unnamed temporary file (removed by the system even if the process is killed)."""
 
     def __init__(self, directory: Path) -> None:
+        import tempfile  # (here: it imports random, which a reader never needs)
+
         self.file = tempfile.TemporaryFile(dir=directory)
         self.size = 0
 
@@ -242,6 +242,13 @@ def _offsets(pieces: list[np.ndarray]) -> np.ndarray:
     return _narrow(offsets)
 
 
+def _build_name() -> str:
+    """A name for one build (see :func:`chunk_parts`)."""
+    import uuid
+
+    return uuid.uuid4().hex
+
+
 def _narrow(offsets: np.ndarray) -> np.ndarray:
     """Offsets as uint32 when they fit."""
     return offsets.astype(np.uint32) if offsets[-1] < 2**32 else offsets
@@ -286,7 +293,7 @@ def build_segment_chunked(path: Path, papers: Sequence[Paper], meta: dict[str, A
                           imported: Sequence[int] | None = None, chunk: int = CHUNK_DOCS) -> int:
     """:func:`build_segment_from_parts` of ``papers`` cut into chunks of ``chunk`` papers, made here."""
     numbers = list(imported) if imported is not None else [-1] * len(papers)
-    build = uuid.uuid4().hex
+    build = _build_name()
     parts = (chunk_parts(papers[at : at + chunk], numbers[at : at + chunk], build)
              for at in range(0, len(papers), chunk))
     try:
@@ -327,7 +334,7 @@ def build_index_chunked(
     papers, newest first, one per id), consumed one at a time: the index of a whole library
     is built without holding it."""
     numbers = imported or {}
-    build = uuid.uuid4().hex
+    build = _build_name()
     parts = (chunk_parts(chunk, _numbers(chunk, numbers), build) for chunk in chunks)
     try:
         build_index_from_parts(directory, parts, count, source, extra)
