@@ -13,6 +13,7 @@ import hashlib
 import operator
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterable
 from itertools import chain
@@ -21,12 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
-
 from ..models import DigestRef, Paper, Problem
 from ..regular import read_regular
-from ..storage import META_TABLE, SCHEMA, AtomicJSONStorage
+from ..atomic import atomic_write_bytes
+from ..storage import META_TABLE, SCHEMA
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -186,8 +185,8 @@ def parse_to_shard(path: str, library: str, keep_papers: bool = False, durable: 
     from ..digest import parse_digest_file
 
     try:
-        stat = os.stat(path)  # before reading: a concurrent edit is re-parsed next time
-        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+        info = os.stat(path)  # before reading: a concurrent edit is re-parsed next time
+        size, mtime_ns = info.st_size, info.st_mtime_ns
     except OSError:
         size, mtime_ns = -1, -1
     result = FileResult(path, size, mtime_ns, "unknown", "", "", 0, {}, [])
@@ -208,9 +207,7 @@ def parse_to_shard(path: str, library: str, keep_papers: bool = False, durable: 
         result.versions = versions_of(docs)
         result.keys = [(d["id"], max(pair[1] for pair in d["digests"]) if d["digests"] else "") for d in docs]
         shard = Path(library) / result.shard
-        _write_shard(shard, result, docs, durable)
-        raw, st = read_regular(shard, follow=False)  # (from the page cache: cheap)
-        result.written = [st.st_size, st.st_mtime_ns, zlib.crc32(raw), st.st_ctime_ns]
+        result.written = _write_shard(shard, result, docs, durable)
     except OSError as exc:
         result.error = f"cannot write {Path(library) / result.shard}: {exc.strerror or exc}"
     except Exception as exc:  # a parser or encoder bug must not abort a 5,000-file import
@@ -281,30 +278,40 @@ def folder_inside_shards(library: str | os.PathLike[str], folder: str | os.PathL
     return real == root or real.startswith(root + os.sep)
 
 
-def _write_shard(shard: Path, result: FileResult, docs: list[dict[str, Any]], durable: bool = True) -> None:
+def shard_bytes(result: FileResult, docs: list[dict[str, Any]]) -> bytes:
+    """The bytes of the shard of ``result`` holding ``docs``: the TinyDB layout (table
+    ``_meta``, then ``papers`` with one document of rows), encoded in one call."""
+    meta = {
+        "schema": SCHEMA,
+        "kind": "shard",
+        "source": encode_path(result.path),
+        "size": result.size,
+        "mtime_ns": result.mtime_ns,
+        "category": result.category,
+        "date": result.date,
+    }
+    # One document of rows in field order: no key repeated per paper, so
+    # the shard is smaller and decodes about twice as fast as one dict per paper.
+    rows = {"fields": list(PAPER_FIELDS), _ROWS: [list(_get_items(d)) for d in docs]}
+    return orjson.dumps({META_TABLE: {"1": meta}, "papers": {"1": rows}})
+
+
+def _write_shard(shard: Path, result: FileResult, docs: list[dict[str, Any]], durable: bool = True) -> list[int]:
+    """Write the shard atomically; return ``FileResult.written`` for it.
+
+    The bytes are those TinyDB would write for the same tables (a test checks
+    it), built without its per-operation overhead; the checksum is taken from
+    them rather than from a read back.
+    """
     shard.parent.mkdir(parents=True, exist_ok=True)
     if not folder_inside_shards(shard.parents[2], shard.parent):
         raise OSError(errno.ELOOP, "the folder is a symbolic link leading outside the library", str(shard.parent))
-    # CachingMiddleware batches the TinyDB operations into one atomic write on close.
-    db = TinyDB(shard, storage=CachingMiddleware(AtomicJSONStorage), durable=durable)
-    try:
-        db.drop_tables()  # fresh contents; never reads the old file
-        db.table(META_TABLE).insert(
-            {
-                "schema": SCHEMA,
-                "kind": "shard",
-                "source": encode_path(result.path),
-                "size": result.size,
-                "mtime_ns": result.mtime_ns,
-                "category": result.category,
-                "date": result.date,
-            }
-        )
-        # One document of rows in field order: no key repeated per paper, so
-        # the shard is smaller and decodes about twice as fast as one dict per paper.
-        db.table("papers").insert({"fields": list(PAPER_FIELDS), _ROWS: [list(_get_items(d)) for d in docs]})
-    finally:
-        db.close()
+    data = shard_bytes(result, docs)
+    atomic_write_bytes(shard, data, durable=durable)
+    st = os.lstat(shard)
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):  # replaced meanwhile: say what is there
+        data, st = read_regular(shard, follow=False)
+    return [st.st_size, st.st_mtime_ns, zlib.crc32(data), st.st_ctime_ns]
 
 
 def shard_rows(data: dict[str, Any]) -> list[list[Any]] | None:
