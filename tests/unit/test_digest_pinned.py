@@ -83,3 +83,20 @@ def test_every_digest_parses_exactly_as_pinned():
     assert sorted(pins) == sorted(expected)
     changed = [name for name in pins if pins[name] != expected[name]]
     assert changed == []
+
+
+@pytest.mark.parametrize("odd", ["\x1b", "\x85", "\t", "\x7f", "\x01", ""])
+def test_a_file_cleans_its_fields_as_its_text_does(tmp_path, odd):
+    """Reading a file decides from its bytes whether fields need cleaning: the
+    same papers as parsing its text, controls gone whatever the character."""
+    source = sorted((ROOT / "tests" / "data" / "digests").rglob("*.md"))[0].read_text(encoding="utf-8")
+    text = source.replace("### ", f"### A{odd}B ", 1).replace("- **Authors**: ", f"- **Authors**: X{odd}Y, ", 1)
+    path = tmp_path / "cs.CV" / "2022" / "01" / "20220131.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    from_file = parse_digest_file(path)
+    from_text = parse_digest_text(text, str(path))
+    assert from_file.papers == from_text.papers and from_file.problems == from_text.problems
+    first = from_file.papers[0]
+    assert first.title.startswith("A" + (" " if odd == "\t" else "") + "B")
+    assert first.authors[0] == "X" + (" " if odd == "\t" else "") + "Y"

@@ -34,6 +34,7 @@ input size.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,20 @@ from .digest_header import parse_header, path_fallback
 from .digest_paper import FIELDS, KNOWN_FIELDS, build_paper
 from .digest_problems import MAX_PROBLEMS_PER_FILE, ProblemReporter
 from .models import DigestRef, Paper, Problem
+
+#: The characters :func:`~.digest_fields.clean_text` removes or replaces, but the
+#: line end: a file without any needs no field cleaned.
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+#: The same in UTF-8 bytes, looked for in a file before decoding (several times
+#: faster than on the text): ASCII controls but CR and LF (line ends, gone from
+#: the text), and the two-byte encodings of U+0080..U+009F.
+_ASCII_CONTROL_BYTES = bytes(c for c in range(0x20) if c not in (0x0A, 0x0D)) + b"\x7f"
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _bytes_have_controls(raw: bytes) -> bool:
+    """Whether text decoded from ``raw`` may hold a character :func:`clean_text` changes."""
+    return len(raw.translate(None, _ASCII_CONTROL_BYTES)) != len(raw) or _C1_UTF8.search(raw) is not None
 
 __all__ = [
     "FIELDS",
@@ -86,7 +101,8 @@ def parse_digest_text(text: str, path: str = "<text>") -> ParsedDigest:
     return result
 
 
-def _parse(text: str, path: str, report: ProblemReporter) -> ParsedDigest:
+def _parse(text: str, path: str, report: ProblemReporter, clean: bool | None = None) -> ParsedDigest:
+    # clean: whether the text may need cleaning (None: look).
     result = ParsedDigest(path=path, category=None, date=None)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -102,6 +118,8 @@ def _parse(text: str, path: str, report: ProblemReporter) -> ParsedDigest:
         result.category, result.date = path_fallback(path)
         return result
 
+    if clean is None:
+        clean = _CONTROLS.search(text) is not None
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
@@ -175,7 +193,7 @@ def _parse(text: str, path: str, report: ProblemReporter) -> ParsedDigest:
                 continue
         elif head == "#" and line.startswith("###") and line[3:4] in ("", " ", "\t"):
             if title_parts is not None:
-                paper = build_paper(title_parts, fields, field_lines, start, last_line, ref, report)
+                paper = build_paper(title_parts, fields, field_lines, start, last_line, ref, report, clean)
                 if paper is not None:
                     papers.append(paper)
             start = last_line = index + 1
@@ -193,7 +211,7 @@ def _parse(text: str, path: str, report: ProblemReporter) -> ParsedDigest:
         current = None
 
     if title_parts is not None:
-        paper = build_paper(title_parts, fields, field_lines, start, last_line, ref, report)
+        paper = build_paper(title_parts, fields, field_lines, start, last_line, ref, report, clean)
         if paper is not None:
             papers.append(paper)
     elif not papers:
@@ -226,6 +244,6 @@ def parse_digest_file(path: Path) -> ParsedDigest:
         cat, date = path_fallback(name)
         return ParsedDigest(name, cat, date, [], report.finish(), unreadable=unreadable)
     text = decode_lenient(raw, report)
-    result = _parse(text, name, report)
+    result = _parse(text, name, report, _bytes_have_controls(raw))
     result.problems = report.finish()
     return result

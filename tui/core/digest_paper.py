@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from .digest_fields import clean_text, optional_value, pdf_url, split_categories, split_dois, unescape_entities
 from .digest_problems import ProblemReporter
 from .models import ARXIV_ID_RE, DigestRef, Paper
+
+#: The usual Arxiv ID value, matched anchored (fast). When it matches,
+#: ``ARXIV_ID_RE.search`` finds the same id and version: nothing before the id
+#: can start a match (an old-style id would need ``abs/`` followed by seven
+#: digits, and a new-style id has a dot after four).
+_USUAL_ID_RE = re.compile(r"http://arxiv\.org/abs/(?P<id>\d{4}\.\d{4,5})(?:v(?P<version>\d+))?")
 
 __all__ = ["FIELDS", "KNOWN_FIELDS", "build_paper"]
 
@@ -32,14 +40,19 @@ def build_paper(
     last_line: int,
     ref: list[DigestRef],
     report: ProblemReporter,
+    clean: bool = True,
 ) -> Paper | None:
-    """Turn one block's raw pieces into a Paper, or None (reported) without an id."""
+    """Turn one block's raw pieces into a Paper, or None (reported) without an id.
+
+    ``clean``: whether the text may hold control characters (False: the whole
+    file has none, so cleaning each field would change nothing).
+    """
     raw_id = fields.get("Arxiv ID")
     if raw_id is None:
         report(start, "paper block without an Arxiv ID: skipped")
         return None
-    id_text = " ".join(raw_id)
-    match = ARXIV_ID_RE.search(id_text)
+    id_text = raw_id[0] if len(raw_id) == 1 else " ".join(raw_id)
+    match = _USUAL_ID_RE.match(id_text) or ARXIV_ID_RE.search(id_text)
     if match is None:
         report(field_lines["Arxiv ID"], f"unrecognised Arxiv ID {id_text!r}: block skipped")
         return None
@@ -58,9 +71,12 @@ def build_paper(
         pieces = fields.get(name)
         if pieces is None:
             return ""
-        return clean_text(pieces[0] if len(pieces) == 1 else " ".join(p for p in pieces if p))
+        text = pieces[0] if len(pieces) == 1 else " ".join(p for p in pieces if p)
+        return clean_text(text) if clean else text
 
-    title = clean_text(" ".join(title_parts) if len(title_parts) > 1 else title_parts[0])
+    title = " ".join(title_parts) if len(title_parts) > 1 else title_parts[0]
+    if clean:
+        title = clean_text(title)
     if not title:
         report(start, f"paper {match.group('id')} has an empty title")
 
