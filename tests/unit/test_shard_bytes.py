@@ -44,3 +44,19 @@ def test_shards_hold_tinydbs_bytes_and_their_checksum(tmp_path):
         assert result.written[0] == len(written) and result.written[2] == zlib.crc32(written)
         data = AtomicJSONStorage(tmp_path / "lib" / result.shard).read()
         assert shard_rows(data) == [list(_get_items(d)) for d in docs]
+
+
+def test_versions_carry_the_papers_fingerprints():
+    from tui.core.digest import parse_digest_file
+    from tui.core.store.shards import paper_fingerprint, versions_of
+
+    docs = [paper_to_doc(p) for path in sorted(DIGESTS.rglob("*.md")) for p in parse_digest_file(path).papers]
+    assert len(docs) > 100
+    versions = versions_of(docs)
+    best = {}
+    for doc in docs:
+        if doc["id"] not in best or doc["version"] >= best[doc["id"]]["version"]:
+            best[doc["id"]] = doc
+    assert versions == {key: (doc["version"], paper_fingerprint(doc)) for key, doc in best.items()}
+    odd = [dict(docs[0], extra="x"), {k: v for k, v in docs[1].items() if k != "comment"}]
+    assert versions_of(odd) == {d["id"]: (d["version"], paper_fingerprint(d)) for d in odd}

@@ -160,13 +160,31 @@ def _shard_relpath(path: str, category: str, date: str) -> str:
     return f"shards/{cat}/{_SAFE_NAME.sub('_', day)}-{digest}.json"
 
 
+#: Paper's fields but digests, sorted: what :func:`paper_fingerprint` encodes.
+_FINGERPRINTED = tuple(sorted(name for name in PAPER_FIELDS if name != "digests"))
+_get_fingerprinted = operator.itemgetter(*_FINGERPRINTED)
+_PAPER_FIELD_SET = frozenset(PAPER_FIELDS)
+
+
+def _doc_fingerprint(doc: dict[str, Any]) -> str:
+    """:func:`paper_fingerprint` of a ``paper_to_doc`` dict, without sorting its keys each time
+    (the values hold no dict, so these are the same bytes); any other dict (an old
+    shard's) goes the long way."""
+    if doc.keys() != _PAPER_FIELD_SET:
+        return paper_fingerprint(doc)
+    content = dict(zip(_FINGERPRINTED, _get_fingerprinted(doc)))
+    return hashlib.blake2b(orjson.dumps(content), digest_size=8).hexdigest()
+
+
 def versions_of(docs: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
+    """id -> (version, fingerprint) of the highest version of each id among ``docs``
+    (``paper_to_doc`` dicts; the later block wins a tie)."""
     versions: dict[str, tuple[int, str]] = {}
     for doc in docs:
         key = doc["id"]
         old = versions.get(key)
         if old is None or doc["version"] >= old[0]:
-            versions[key] = (doc["version"], paper_fingerprint(doc))
+            versions[key] = (doc["version"], _doc_fingerprint(doc))
     return versions
 
 
