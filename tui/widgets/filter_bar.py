@@ -36,13 +36,14 @@ from textual.widgets import Input, Static
 from tui.core.safetext import blank_controls, escape_controls
 
 from .escaped_keys import key_after_escape
+from .keys_in_order import KeysInOrder
 
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
 #: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
 FOCUSED_PLACEHOLDER = "words, au:name, cat:cs.CV, is:new, date:latest… (Esc, then ? for help)"
 
 
-class QueryInput(Input):
+class QueryInput(KeysInOrder, Input):
     """The filter's input: a keystroke repaints it without laying out the screen.
 
     Input sets its ``virtual_size`` (the text's width, for horizontal scrolling)
