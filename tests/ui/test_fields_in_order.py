@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
-from ui_helpers import burst, loaded, settle
+from ui_helpers import burst, loaded, settle, terminal_read
 
 from tui.core.readinglist import ReadingList
 from tui.core.store import Store
@@ -99,3 +99,17 @@ async def test_escape_and_a_key_read_together_close_the_note_editor(make_app, ho
         await settle(app, pilot)
         assert app.screen is screen and screen.cursor == 1
         assert ReadingList(Store(home)).note(screen.results.papers[0].id) in ("", None)
+
+
+@pytest.mark.parametrize("read", ["\x1b\r", "\x1b ", "\x1b?", "\x1b2"])
+async def test_escape_and_any_key_read_together_never_apply_the_tag_dialog(make_app, home: Path, read: str):
+    """Escape then Enter typed fast: Textual alone read it as Enter (the Escape lost), which
+    tagged the paper with what the field held."""
+    async with loaded(make_app) as (app, pilot):
+        screen = app.screen
+        await pilot.press("t", *"foo")
+        terminal_read(app, read)
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TagInput)
+        assert ReadingList(Store(home)).tags() == {}
+        assert app.screen is not screen or screen.view == "unread" or read == "\x1b "

@@ -82,11 +82,10 @@ class QueryInput(KeysInOrder, Input):
             event.stop()
             event.prevent_default()
             self.finished = event.key
-        elif (then := key_after_escape(event, digits=False)) is not None:
+        elif (then := key_after_escape(event)) is not None:
             # Escape and the next key in one read (over SSH, typed fast) reach the reader as
-            # alt+key: a terminal sends Alt as a leading ESC. No alt+letter means anything
-            # in the filter, so take it for what it most likely was: Escape, then the key.
-            # (Not ESC and a digit: Textual makes it ™ or £, characters a query may hold.)
+            # alt+key: a terminal sends Alt as a leading ESC. No alt+key means anything in
+            # the filter, so take it for what it most likely was: Escape, then the key.
             event.stop()
             event.prevent_default()
             self.finished = "escape"
