@@ -12,8 +12,8 @@ Enter and Escape leave the filter: :attr:`FilterBar.finished` says so, and the
 screen (watching it) moves the focus to the list while that key is handled.
 Keys of the same read (``Esc j j s`` typed fast over SSH) were sent to the
 input before the focus moved; the input hands them on, in order, to where the
-focus is now instead of typing them into the query. (Escape and a letter in
-one read arrive as alt+letter: taken as both.)
+focus is now instead of typing them into the query. (Escape and a letter or
+digit in one read arrive as alt+key: taken as both; see escaped_keys.py.)
 
 A warning that appears while the user types (``au:`` before the name) waits
 :attr:`FilterBar.WARNING_DELAY` seconds: the next key usually completes the
