@@ -216,6 +216,15 @@ class IndexedLibrary(BaseLibrary):
             return []
         return (docs if self._dense else np.searchsorted(self.docs, docs)).tolist()
 
+    def seed_states(self, states: Mapping[str, PaperState], read: np.ndarray, starred: np.ndarray) -> None:
+        """Set what :meth:`state_indices` answers for ``states``: the index's documents of its
+        read and of its starred papers (as :meth:`.SearchIndex.docs_of_ids` gives them), known
+        already (see :meth:`.Store.states_in`)."""
+        def positions(docs: np.ndarray) -> frozenset[int]:
+            return frozenset((docs if self._dense else np.searchsorted(self.docs, docs)).tolist())
+
+        self._state_cache = (states, len(states), positions(read), positions(starred))
+
     def ids(self, found: Iterable[int]) -> list[str]:
         """The ids at positions ``found``, read from the id column alone."""
         paper_id, docs = self.index.paper_id, self.docs

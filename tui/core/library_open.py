@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .index import IndexDamaged
 from .indexed_library import IndexedLibrary
 from .library import BaseLibrary
+from .models import PaperState
 
 
 #: Up to this many papers the reader builds a missing search index before showing rows
@@ -48,3 +50,17 @@ def indexed_library(store: Any, baseline: Any) -> IndexedLibrary:
     """The library through the search index, built first when it must be (seconds to a minute)."""
     index = store.open_index()
     return IndexedLibrary(index, None if baseline is None else store.new_bits_since(index, baseline))
+
+
+def library_states(store: Any, library: BaseLibrary) -> dict[str, PaperState]:
+    """The user's state (``store.states()``), with where its read and starred papers are in
+    ``library`` told to a library read through the index (kept beside the state snapshot:
+    see :meth:`.Store.states_in`), so its first counts need not look up every key."""
+    if not isinstance(library, IndexedLibrary):
+        return store.states()
+    try:
+        states, read, starred = store.states_in(library.index)
+    except IndexDamaged:
+        return store.states()  # (the library finds the damage itself when it reads there)
+    library.seed_states(states, read, starred)
+    return states

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.library_open import indexed_library, loaded_library, open_library
+from ..core.library_open import indexed_library, library_states, loaded_library, open_library
 from ..core.library import BaseLibrary
 from ..core.safetext import escape_controls
 from ..core.models import PaperState
@@ -101,7 +101,7 @@ class LibraryLoader(Vertical):
         # Through the search index (built first when small or missing); else loaded whole.
         # No session ended before this one (baseline None): every paper is new.
         library, pending = open_library(store, reading.baseline, self._progress("Loading papers"))
-        return Loaded(library, store.states(), session, report, reading, pending)
+        return Loaded(library, library_states(store, library), session, report, reading, pending)
 
     def _progress(self, stage: str) -> Callable[[int, int], None]:
         def report(done: int, total: int) -> None:

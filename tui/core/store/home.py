@@ -10,6 +10,8 @@ Only the store writes to disk. Layout under ``home``::
                                 missing, stale, damaged or of an older format
     state/<device>.jsonl        the user's state, one file per device (see :mod:`.state`)
     state.snapshot              derived: the merged state as last read (see :mod:`.statesnap`)
+    state.positions             derived: where that state's read and starred papers are in the
+                                search index (see :mod:`.statepositions`)
     session.json                where the reader was (see :mod:`.session`)
     readers.json, readers/      the reader sessions: what "new" is measured from (see :mod:`.readers`)
 
@@ -68,6 +70,7 @@ from .readers import Readers, ReaderSession, Seen
 from .removal import RemoveReport, remove_digests
 from .session import SessionFile, session_end
 from .state import StateStore
+from .statepositions import POSITIONS_NAME, PositionsDamaged, index_key, load_positions, save_positions
 
 T = TypeVar("T")
 
@@ -283,6 +286,29 @@ class Store:
     def states(self) -> dict[str, PaperState]:
         """The user's state for every paper that has any (re-read from disk if changed)."""
         return self._state.states()
+
+    def states_in(self, index: SearchIndex) -> tuple[dict[str, PaperState], Any, Any]:
+        """:meth:`states`, and ``index``'s documents of the read and of the starred papers
+        (ascending arrays), kept in ``state.positions`` for the next start-up while neither the
+        state nor the index changes (see :mod:`.statepositions`). Raises IndexDamaged."""
+        states, token = self._state.states_token()
+        key, path = index_key(index.manifest), self.home / POSITIONS_NAME
+        if token is not None:
+            try:
+                kept = load_positions(path, token, key)
+            except PositionsDamaged as exc:
+                self.messages.append(f"{exc}: it was computed again and rewritten")
+                kept = None
+            if kept is not None:
+                return states, kept[0], kept[1]
+        read = index.docs_of_ids([k for k, state in states.items() if state.read])
+        starred = index.docs_of_ids([k for k, state in states.items() if state.starred])
+        if token is not None:
+            try:
+                save_positions(path, token, key, read, starred)
+            except OSError:
+                pass  # only slower next time
+        return states, read, starred
 
     def get_state(self, paper_id: str) -> PaperState:
         """The state of one paper (a fresh unread, unstarred one when it has none)."""

@@ -116,6 +116,8 @@ class StateStore:
         #: Keys other processes changed, read while answering something else (a
         #: write, ``states()``): the next :meth:`refresh` still reports them.
         self._unreported: set[str] = set()
+        #: The token of the snapshot holding exactly the view, and the files' ends it holds for.
+        self._token: tuple[str, dict[str, tuple[int, int, int]]] | None = None
 
     # -- reading -------------------------------------------------------------------
     def states(self) -> dict[str, PaperState]:
@@ -123,6 +125,20 @@ class StateStore:
         with self._lock:
             self._catch_up()
             return dict(self._view.paper_states())
+
+    def states_token(self) -> tuple[dict[str, PaperState], str | None]:
+        """:meth:`states`, and the token of the snapshot (see :mod:`.statesnap`) holding exactly
+        that view (None when none does: something was read or written since)."""
+        with self._lock:
+            self._catch_up()
+            token = self._token
+            if token is not None and token[1] != self._ends():
+                token = self._token = None
+            return dict(self._view.paper_states()), token[0] if token is not None else None
+
+    def _ends(self) -> dict[str, tuple[int, int, int]]:
+        """What says the files read are still as read: each one's inode, end and CRC-32."""
+        return {name: (c.inode, c.position.end, c.position.crc) for name, c in self._cursors.items()}
 
     def get_state(self, paper_id: str) -> PaperState:
         """The state of one paper (a fresh unread, unstarred one when it has none)."""
@@ -219,6 +235,8 @@ class StateStore:
                 pass  # done at the next change (a damaged file is said already)
         if len(self._said) == said:  # every file read cleanly: the view may be kept
             self._save_snapshot(restored)
+        else:
+            self._token = None  # (the view may hold what no file does, e.g. a migration not saved)
 
     def _restore_snapshot(self) -> dict[str, int] | None:
         """The view and cursors from the snapshot, when it is still true of the files (see
@@ -231,8 +249,9 @@ class StateStore:
             return None
         if loaded is None:
             return None
-        self._view.winners, cursors = loaded
+        self._view.winners, cursors, token = loaded
         self._cursors.update(cursors)
+        self._token = (token, self._ends())  # (dropped by states_token() once anything more is read)
         return {name: cursor.position.end for name, cursor in cursors.items()}
 
     def _save_snapshot(self, restored: dict[str, int] | None) -> None:
@@ -245,7 +264,8 @@ class StateStore:
             return  # read fast enough without one
         if snapshot_usable(cursors):
             try:
-                save_snapshot(self.snapshot_path, self.device, self._view.winners, cursors)
+                self._token = (save_snapshot(self.snapshot_path, self.device, self._view.winners, cursors),
+                               self._ends())
             except OSError:
                 pass  # only slower next time: the files are the record
 

@@ -76,6 +76,12 @@ def _cursor_of(doc: dict[str, Any]) -> Cursor:
                   device=doc["device"], migrated=doc["migrated"], headed=doc["headed"])
 
 
+def snapshot_token(body: bytes | memoryview) -> str:
+    """What names one snapshot's content (the CRC-32 and size of its body): derived files keyed
+    by it (see :mod:`.statepositions`) hold only for the view that snapshot holds."""
+    return f"{zlib.crc32(body):08x}-{len(body)}"
+
+
 def snapshot_bytes(device: str, winners: Winners, cursors: Mapping[str, Cursor]) -> bytes:
     """The snapshot file's content for this view and these cursors."""
     devices: dict[str, int] = {}
@@ -97,14 +103,17 @@ def snapshot_usable(cursors: Mapping[str, Cursor]) -> bool:
     return all(not (c.refused or c.error or c.repair or c.held) and c.stat is not None for c in cursors.values())
 
 
-def save_snapshot(path: Path, device: str, winners: Winners, cursors: Mapping[str, Cursor]) -> None:
-    """Write the snapshot atomically (not fsynced: a snapshot lost to a crash is only rebuilt).
-    Raises OSError."""
-    atomic_write_bytes(path, snapshot_bytes(device, winners, cursors), durable=False)
+def save_snapshot(path: Path, device: str, winners: Winners, cursors: Mapping[str, Cursor]) -> str:
+    """Write the snapshot atomically (not fsynced: a snapshot lost to a crash is only rebuilt);
+    its :func:`snapshot_token`. Raises OSError."""
+    data = snapshot_bytes(device, winners, cursors)
+    atomic_write_bytes(path, data, durable=False)
+    return snapshot_token(memoryview(data)[data.find(b"\n") + 1 :])
 
 
-def _decode(path: Path, data: bytes, device: str) -> dict[str, Any] | None:
-    """The body of a snapshot of this layout and device; None when stale; raises SnapshotDamaged."""
+def _decode(path: Path, data: bytes, device: str) -> tuple[dict[str, Any], str] | None:
+    """The body of a snapshot of this layout and device, and its token; None when stale;
+    raises SnapshotDamaged."""
     end = data.find(b"\n")
     try:
         header = orjson.loads(data[:end]) if end > 0 else None
@@ -115,13 +124,14 @@ def _decode(path: Path, data: bytes, device: str) -> dict[str, Any] | None:
     if header.get("version") != SNAPSHOT_VERSION or header.get("device") != device:
         return None  # another layout, or another device's view of the files: stale, not damaged
     body = memoryview(data)[end + 1 :]
-    if header.get("bytes") != len(body) or header.get("crc32") != zlib.crc32(body):
+    crc = zlib.crc32(body)
+    if header.get("bytes") != len(body) or header.get("crc32") != crc:
         raise SnapshotDamaged(f"{path} is damaged (cut short or altered: its checksum does not match)")
     try:
         doc = orjson.loads(body)
         if type(doc) is not dict or type(doc.get("fields")) is not dict or type(doc.get("files")) is not dict:
             raise ValueError("not a snapshot's body")
-        return doc
+        return doc, f"{crc:08x}-{len(body)}"
     except (orjson.JSONDecodeError, ValueError) as exc:
         raise SnapshotDamaged(f"{path} is damaged ({exc})") from None
 
@@ -150,18 +160,19 @@ def _still_there(folder: Path, name: str, cursor: Cursor) -> bool:
         os.close(fd)
 
 
-def load_snapshot(path: Path, folder: Path, device: str) -> tuple[Winners, dict[str, Cursor]] | None:
-    """The winners and cursors of the snapshot at ``path``, when it is still true of the files
-    of ``folder``; None when missing or stale. Raises SnapshotDamaged."""
+def load_snapshot(path: Path, folder: Path, device: str) -> tuple[Winners, dict[str, Cursor], str] | None:
+    """The winners, cursors and :func:`snapshot_token` of the snapshot at ``path``, when it is
+    still true of the files of ``folder``; None when missing or stale. Raises SnapshotDamaged."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise SnapshotDamaged(f"cannot read {path}: {exc.strerror or exc}") from None
-    doc = _decode(path, data, device)
-    if doc is None:
+    decoded = _decode(path, data, device)
+    if decoded is None:
         return None
+    doc, token = decoded
     try:
         cursors = {name: _cursor_of(c) for name, c in doc["files"].items()}
         devices: list[str] = doc["devices"]
@@ -175,5 +186,5 @@ def load_snapshot(path: Path, folder: Path, device: str) -> tuple[Winners, dict[
         raise SnapshotDamaged(f"{path} is damaged ({type(exc).__name__}: {exc})") from None
     if not all(_still_there(folder, name, cursor) for name, cursor in cursors.items()):
         return None
-    return winners, cursors
+    return winners, cursors, token
 
