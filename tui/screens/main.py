@@ -108,6 +108,8 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.reading_list = ReadingListKeeper(store, self.notify_reading_list)
         #: How many muted papers the shown result leaves out (the status line says it).
         self.muted_hidden = 0
+        #: Whether the shown result's query says is:muted (then the muted papers count in the total).
+        self.muted_shown = False
         self._generation = 0
         #: The search generation whose result is shown (below ``_generation``: a search runs).
         self._shown_generation = 0
@@ -366,7 +368,9 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
             return
         unread, starred, new = self._counts
         self.query_one(StatusLine).show_status(
-            shown=len(results), total=len(self.library), unread=unread, starred=starred, new=new,
+            # The total the sidebar's All counts: without the muted papers, unless the query says is:muted.
+            shown=len(results), total=len(self.library) - (0 if self.muted_shown else self.reading_list.muted_count),
+            unread=unread, starred=starred, new=new,
             view=self.view, sort=self.sort, day=self.day, marked=len(self.marks),
             marked_hidden=results.hidden(self.marks) if self.marks else 0, muted=self.muted_hidden,
         )
