@@ -40,6 +40,7 @@ from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
 from ..core.query import Query
 from ..core.results import Results
+from ..core.watch import waiting_files
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import MoveRequest, PaperList
@@ -222,7 +223,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
         self.set_interval(PAUSE_CHECK_INTERVAL, self.collector.tick)
-        self.watch_digests()
+        self.watch_digests(waiting_files(report.problems) if report is not None else frozenset())
         # After the first paint: the rows must not wait for the indexes.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
 
