@@ -241,7 +241,7 @@ def test_a_full_disk_during_an_import_says_what_was_stored_and_answers_after(tmp
     stored (only the index update failed), then list and stats failed outright."""
     import errno
 
-    from tui.core.index import segment_file
+    from tui.core.index import builder as segment_file  # (where segment files are written)
 
     files = sorted(DATA.rglob("*.md"))
     home = tmp_path / "home"
@@ -249,7 +249,7 @@ def test_a_full_disk_during_an_import_says_what_was_stored_and_answers_after(tmp
     old = run(home, capsys, "list", "-q", "transf")[1]
     real = segment_file.write_through_temporary
 
-    def full(path, fill):
+    def full(path, fill, **_options):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(segment_file, "write_through_temporary", full)

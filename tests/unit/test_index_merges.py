@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from tui.core.index import add_segment, build_index, open_index, read_manifest
-from tui.core.index.directory import MAX_SEGMENTS, merge_run
+from tui.core.index.merge_policy import MAX_SEGMENTS, merge_run
 from tui.core.models import DigestRef
 
 from test_index import load_papers

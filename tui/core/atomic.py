@@ -28,17 +28,18 @@ _TAGGED = re.compile(r"^\..+\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[0-9a-f]{8}
 _UNTAGGED = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
-def create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
+def create_temporary(path: Path, mode: int | None = None, readable: bool = False) -> tuple[int, Path]:
     """A new temporary file beside ``path`` for an atomic replace: ``(fd, its path)``.
 
     Named ``.<name>.<host>.<pid>.<random>.tmp`` (so a later start can tell a
     dead writer's leftover from a live one's file) and created with the user's
-    umask, or with permission bits ``mode``.
+    umask, or with permission bits ``mode``; opened write-only, or with ``readable`` for reading too.
     """
+    access = os.O_RDWR if readable else os.O_WRONLY
     while True:
         tmp = path.with_name(f".{path.name}.{_HOST}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            fd = os.open(tmp, access | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:
             continue
         except OSError as exc:  # (a read-only folder...): name the file meant, not our temporary
@@ -58,6 +59,7 @@ def write_through_temporary(
     info: os.stat_result | None = None,
     keep_owner: bool = False,
     durable: bool = True,
+    readable: bool = False,
 ) -> None:
     """Replace ``path`` atomically with what ``fill`` writes into the open temporary.
 
@@ -66,11 +68,12 @@ def write_through_temporary(
     and with ``keep_owner`` the replaced file's owner; it is fsynced before the
     rename and the folder after it, and removed when anything fails. Without
     ``durable`` nothing is fsynced: the caller makes a batch of writes durable
-    at once (:func:`flush_file_system`) before anything refers to them.
+    at once (:func:`flush_file_system`) before anything refers to them. With ``readable``,
+    ``fill`` may read back what it wrote.
     """
-    fd, tmp = create_temporary(path, None if info is None else info.st_mode & 0o7777)
+    fd, tmp = create_temporary(path, None if info is None else info.st_mode & 0o7777, readable)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "w+b" if readable else "wb") as handle:
             fill(handle)
             handle.flush()
             if keep_owner and info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):

@@ -51,7 +51,8 @@ Matching is by word prefix (:mod:`tui.core.query.words`), not substring.
 """
 
 from .bitsets import count as count_bits
-from .directory import add_segment, build_index, clear_index, index_status, merge_segments, read_manifest
+from .builder import build_index, build_index_chunked
+from .directory import add_segment, clear_index, index_status, merge_segments, read_manifest
 from .search import SearchIndex, SearchResult, open_index
 from .segment import Row
 from .segment_file import FORMAT, IndexDamaged, IndexMissing, IndexStale, IndexUnavailable
@@ -67,6 +68,7 @@ __all__ = [
     "SearchResult",
     "add_segment",
     "build_index",
+    "build_index_chunked",
     "clear_index",
     "count_bits",
     "index_status",

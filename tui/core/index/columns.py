@@ -1,6 +1,7 @@
 """Per-document columns beside the postings: first import, listings for stats, sort orders, text kinds.
 
-Sections a segment carries (written by :func:`add_columns`, read by :class:`Columns`):
+Sections a segment carries (made by :class:`ColumnsBuilder` from the :func:`column_chunk` of each
+run of documents, read by :class:`Columns`):
 
 * ``imported``: int32 per document, the position in the library's import
   times of the import that first brought the paper (-1: unknown); ``is:new``
@@ -27,7 +28,7 @@ Sections a segment carries (written by :func:`add_columns`, read by :class:`Colu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -43,47 +44,107 @@ def title_key(title: str) -> str:
     return title.casefold()
 
 
-def add_columns(sections: dict[str, Any], papers: Sequence[Paper], imported: Sequence[int] | None) -> None:
-    """Add this module's sections for ``papers`` (in document order) to ``sections``."""
+class ColumnChunk(NamedTuple):
+    """The columns of a run of documents, with run-local tables (small: crosses processes)."""
+
+    imported: np.ndarray  # int32 per document
+    primary_names: list[str]  # sorted
+    primary: np.ndarray  # uint32 per document, into primary_names
+    ref_counts: np.ndarray  # listings per document
+    ref_cats: list[str]
+    ref_cat: np.ndarray  # uint32 per listing, into ref_cats
+    ref_dates: list[str]
+    ref_date: np.ndarray
+    titles: list[str]  # title keys, per document
+    latest: list[str]  # latest digest date, per document
+    not_plain: dict[str, np.ndarray]  # field -> bool per document
+
+
+def _local_table(values: list[str]) -> tuple[list[str], np.ndarray]:
+    names = sorted(set(values))
+    ids = {name: k for k, name in enumerate(names)}
+    return names, np.fromiter(map(ids.__getitem__, values), np.uint32, len(values))
+
+
+def column_chunk(papers: Sequence[Paper], imported: Sequence[int] | None, abstract_blob: Any = None,
+                 abstract_offsets: np.ndarray | None = None) -> ColumnChunk:
+    """The columns of ``papers`` (``abstract_*``: their abstracts' blob and offsets, when made already)."""
     n = len(papers)
-    sections["imported"] = np.asarray(imported if imported is not None else [-1] * n, dtype=np.int32)
-    primary_names = sorted({p.primary_category for p in papers})
-    primary_id = {name: k for k, name in enumerate(primary_names)}
-    sections["primary"] = np.fromiter((primary_id[p.primary_category] for p in papers), np.uint32, n)
-    _table(sections, "primary_names", primary_names)
-    cats = sorted({ref.category for p in papers for ref in p.digests})
-    dates = sorted({ref.date for p in papers for ref in p.digests})
-    cat_id = {name: k for k, name in enumerate(cats)}
-    date_id = {name: k for k, name in enumerate(dates)}
-    counts = np.fromiter((len(p.digests) for p in papers), np.int64, n)
-    offsets = np.zeros(n + 1, np.uint32)
-    np.cumsum(counts, out=offsets[1:])
-    sections["refs.offsets"] = offsets
-    sections["refs.cat"] = np.fromiter((cat_id[r.category] for p in papers for r in p.digests), np.uint32)
-    sections["refs.date"] = np.fromiter((date_id[r.date] for p in papers for r in p.digests), np.uint32)
-    _table(sections, "ref_cats", cats)
-    _table(sections, "ref_dates", dates)
-    titles = [title_key(p.title) for p in papers]
-    by_title = sorted(range(n), key=titles.__getitem__)
-    sections["order.title"] = np.array(by_title, dtype=np.uint32)
-    keys = [titles[k].encode() for k in by_title]  # for merging the orders of several segments
-    key_offsets = np.zeros(n + 1, np.uint64)
-    np.cumsum([len(k) for k in keys], out=key_offsets[1:])
-    sections["order.title.key_offsets"] = key_offsets
-    sections["order.title.keys"] = b"".join(keys)
-    categories = [p.primary_category for p in papers]
-    sections["order.category"] = np.array(sorted(range(n), key=categories.__getitem__), dtype=np.uint32)
-    latest = [p.digests[-1].date if p.digests else "" for p in papers]
-    starts = [k for k in range(n) if k == 0 or latest[k] != latest[k - 1]]
-    _table(sections, "days.dates", [latest[k] for k in starts])
-    sections["days.starts"] = np.array(starts, dtype=np.uint32)
+    primary_names, primary = _local_table([p.primary_category for p in papers])
+    ref_cats, ref_cat = _local_table([r.category for p in papers for r in p.digests])
+    ref_dates, ref_date = _local_table([r.date for p in papers for r in p.digests])
+    not_plain = {}
     for field in BLOB_FIELDS:
-        blob = sections.get(f"{_BLOB_SECTIONS[field]}.blob")
-        if blob is not None:  # the field's blob is written already: one pass over its bytes
-            not_plain = _not_plain(blob, sections[f"{_BLOB_SECTIONS[field]}.offsets"])
+        if abstract_blob is not None and abstract_offsets is not None and _BLOB_SECTIONS[field] == "abstract":
+            not_plain[field] = _not_plain(abstract_blob, abstract_offsets)
         else:
-            not_plain = np.fromiter((not _plain(getattr(p, field) or "") for p in papers), bool, n)
-        sections[f"plain.{field}"] = np.packbits(not_plain)
+            not_plain[field] = np.fromiter((not _plain(getattr(p, field) or "") for p in papers), bool, n)
+    return ColumnChunk(
+        np.asarray(imported if imported is not None else [-1] * n, dtype=np.int32),
+        primary_names, primary,
+        np.fromiter((len(p.digests) for p in papers), np.int64, n),
+        ref_cats, ref_cat, ref_dates, ref_date,
+        [title_key(p.title) for p in papers],
+        [p.digests[-1].date if p.digests else "" for p in papers],
+        not_plain,
+    )
+
+
+class ColumnsBuilder:
+    """Gathers the :class:`ColumnChunk` of consecutive runs of documents; :meth:`finish` makes the sections."""
+
+    def __init__(self) -> None:
+        self.chunks: list[ColumnChunk] = []
+
+    def add(self, chunk: ColumnChunk) -> None:
+        self.chunks.append(chunk)
+
+    def finish(self) -> dict[str, Any]:
+        """The sections of every document added, in order (see the module docstring)."""
+        chunks, self.chunks = self.chunks, []
+        sections: dict[str, Any] = {}
+        sections["imported"] = np.concatenate([c.imported for c in chunks] or [np.zeros(0, np.int32)])
+        primary_names, primary = _global_ids([(c.primary_names, c.primary) for c in chunks])
+        sections["primary"] = primary
+        _table(sections, "primary_names", primary_names)
+        counts = np.concatenate([c.ref_counts for c in chunks] or [np.zeros(0, np.int64)])
+        n = len(counts)
+        offsets = np.zeros(n + 1, np.uint32)
+        np.cumsum(counts, out=offsets[1:])
+        sections["refs.offsets"] = offsets
+        cats, sections["refs.cat"] = _global_ids([(c.ref_cats, c.ref_cat) for c in chunks])
+        dates, sections["refs.date"] = _global_ids([(c.ref_dates, c.ref_date) for c in chunks])
+        _table(sections, "ref_cats", cats)
+        _table(sections, "ref_dates", dates)
+        titles = [t for c in chunks for t in c.titles]
+        by_title = sorted(range(n), key=titles.__getitem__)
+        sections["order.title"] = np.array(by_title, dtype=np.uint32)
+        keys = [titles[k].encode() for k in by_title]  # for merging the orders of several segments
+        del titles
+        key_offsets = np.zeros(n + 1, np.uint64)
+        np.cumsum([len(k) for k in keys], out=key_offsets[1:])
+        sections["order.title.key_offsets"] = key_offsets
+        sections["order.title.keys"] = b"".join(keys)
+        del keys
+        # Ids follow the names' sorted order: a stable sort of the ids is the sort by name.
+        sections["order.category"] = np.argsort(primary, kind="stable").astype(np.uint32)
+        latest = [d for c in chunks for d in c.latest]
+        starts = [k for k in range(n) if k == 0 or latest[k] != latest[k - 1]]
+        _table(sections, "days.dates", [latest[k] for k in starts])
+        sections["days.starts"] = np.array(starts, dtype=np.uint32)
+        for field in BLOB_FIELDS:
+            sections[f"plain.{field}"] = np.packbits(
+                np.concatenate([c.not_plain[field] for c in chunks] or [np.zeros(0, bool)]))
+        return sections
+
+
+def _global_ids(parts: list[tuple[list[str], np.ndarray]]) -> tuple[list[str], np.ndarray]:
+    """One sorted table for runs with tables of their own, and every id renumbered into it."""
+    names = sorted({name for local, _ in parts for name in local})
+    position = {name: k for k, name in enumerate(names)}
+    renumbered = [np.fromiter(map(position.__getitem__, local), np.uint32, len(local))[ids] if len(ids) else
+                  ids.astype(np.uint32) for local, ids in parts]
+    return names, np.concatenate(renumbered or [np.zeros(0, np.uint32)]).astype(np.uint32)
 
 
 #: The segment's section of each blob field (see :mod:`.segment`).

@@ -14,7 +14,6 @@ Readers that mapped an old segment keep reading it until they reopen.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,10 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-
 from .. import locks
 from ..atomic import atomic_write_text
 from ..models import Paper
+from .merge_policy import live, merge_run
 from .segment import Segment, sort_key
 from .segment_file import FORMAT, IndexDamaged, IndexMissing, IndexStale, IndexUnavailable
 
@@ -74,55 +73,6 @@ def index_status(directory: Path, source: str | None = None) -> tuple[str, str]:
     except IndexUnavailable as exc:
         return exc.reason, exc.message
     return "ok", ""
-
-
-def build_index(
-    directory: Path,
-    papers: Iterable[Paper],
-    source: str,
-    imported: Mapping[str, int] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """Replace the index in ``directory`` by one segment of ``papers`` (merged, one per id).
-
-    ``imported``: paper id -> its first import (see :mod:`.columns`); ``extra``:
-    more keys for the manifest (the store's own bookkeeping, see :func:`manifest_extra`);
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    with locks.FileLock(str(directory / _LOCK)):
-        new = _newest_first(papers)
-        check_writable(directory, len(new) * BYTES_PER_PAPER)  # before minutes of building, not after
-        generation = _next_generation(directory)
-        name = _segment_name(generation)
-        with _discarded_on_failure(directory, generation):
-            build_segment(directory / name, new, {"source": source}, _numbers(new, imported or {}))
-            entry = {"file": name, "docs": len(new), "deleted": []}
-            _commit(directory, generation, source, [entry], extra or {})
-
-
-#: Bytes of index per paper, about (583 MB for 200,000 real-shaped papers): the room a build needs.
-BYTES_PER_PAPER = 3_000
-
-
-def check_writable(directory: Path, need: int = 0) -> None:
-    """Raise ``OSError`` (naming the file) unless a new manifest can replace the one in ``directory``
-    and the file system has about ``need`` bytes free."""
-    manifest = directory / MANIFEST
-    if manifest.is_dir() or (manifest.exists() and not manifest.is_file()):
-        raise IsADirectoryError(errno.EISDIR, "not a file: the index's manifest cannot be written", str(manifest))
-    try:
-        stats = os.statvfs(directory)
-    except (OSError, AttributeError):  # (no statvfs: Windows)
-        pass
-    else:
-        if stats.f_bavail * stats.f_frsize < need:
-            raise OSError(errno.ENOSPC, f"No space left on device (a build needs about {need / 1e6:,.0f} MB)",
-                          str(directory))
-    probe = directory / f".{MANIFEST}.probe-{os.getpid()}"
-    with open(probe, "wb"):
-        pass
-    os.unlink(probe)
 
 
 @contextmanager
@@ -264,41 +214,11 @@ def _absorb_overlapping(
     return count
 
 
-#: Segments merge :data:`FANOUT` at a time: adjacent ones whose live sizes lie within a factor
-#: of FANOUT of each other (real days of 33 to 157 papers do; tiers with fixed bounds, as
-#: before, let days straddling a bound never merge), the run with the fewest papers first;
-#: and, whatever their sizes, the cheapest run while more than :data:`MAX_SEGMENTS` are left.
-#: A year of daily imports keeps about 15 segments; most merges are of a few hundred papers.
-FANOUT = 8
-MAX_SEGMENTS = 24
-
-
-def _live(entry: dict[str, Any]) -> int:
-    return int(entry["docs"]) - len(entry["deleted"])
-
-
-def merge_run(lives: list[int]) -> tuple[int, int] | None:
-    """The adjacent run ``[start, stop)`` of segments (their live sizes, newest first) to merge next, or None."""
-    runs = [(sum(lives[i : i + FANOUT]), i) for i in range(len(lives) - FANOUT + 1)]
-    alike = [(total, i) for total, i in runs if _alike(lives[i : i + FANOUT])]
-    if alike:
-        start = min(alike)[1]
-    elif len(lives) > MAX_SEGMENTS:
-        start = min(runs)[1]
-    else:
-        return None
-    return start, start + FANOUT
-
-
-def _alike(lives: list[int]) -> bool:
-    return max(lives) <= FANOUT * max(1, min(lives))
-
-
 def _merge_runs(
     directory: Path, entries: list[dict[str, Any]], generation: int, source: str
 ) -> tuple[list[dict[str, Any]], int]:
     """Merge runs of segments as :func:`merge_run` picks them until it picks none."""
-    while (run := merge_run([_live(e) for e in entries])) is not None:
+    while (run := merge_run([live(e) for e in entries])) is not None:
         generation += 1
         merged = _merge_group(directory, entries[run[0] : run[1]], generation, source)
         entries[run[0] : run[1]] = [merged]
@@ -380,14 +300,6 @@ def _newest_first(papers: Iterable[Paper]) -> list[Paper]:
 
 def _entry(entry: dict[str, Any]) -> dict[str, Any]:
     return dict(entry, deleted=sorted(entry["deleted"]))
-
-
-def _docs_of(path: Path) -> int:
-    segment = Segment(path)
-    try:
-        return segment.n
-    finally:
-        segment.close()
 
 
 def _segment_name(generation: int) -> str:

@@ -33,7 +33,7 @@ from ..textfold import fold
 from ..query.words import words
 
 #: Documents tokenised per batch (bounds the temporary arrays).
-_BATCH_DOCS = 4096
+_BATCH_DOCS = 1024
 _MAX_SHORT = 16
 _PAD = b"\x00" * 24
 #: ASCII control characters that fold() deletes (so they glue words together).
@@ -69,7 +69,7 @@ class Inverted:
 class _TermTable:
     """Open-addressing hash table from a word's 16 bytes (two uint64) to a dense id, vectorised."""
 
-    def __init__(self, bits: int = 16) -> None:
+    def __init__(self, bits: int = 12) -> None:  # (grown as words come: small fields stay small)
         self._alloc(bits)
         self.count = 0
         self.keys0: list[np.ndarray] = []  # the words, in id order, per insertion batch
@@ -83,9 +83,11 @@ class _TermTable:
         self.owner = np.zeros(1 << bits, np.int64)
 
     def lookup(self, w0: np.ndarray, w1: np.ndarray) -> np.ndarray:
-        """The id of each word (new words get the next ids)."""
-        while (self.count + len(w0)) * 2 > (1 << self.bits):
-            self._grow()
+        """The id of each word (new words get the next ids).
+
+        The table grows when more than half full (sized by the distinct words, not by the
+        words looked up: a batch of abstracts holds a million words, some thousands new).
+        """
         return self._insert(w0, w1, record=True)
 
     def _grow(self) -> None:
@@ -140,6 +142,11 @@ class _TermTable:
                 if record:
                     self.keys0.append(w0[wp])
                     self.keys1.append(w1[wp])
+                if self.count * 2 > (1 << self.bits):  # the words claimed so far move with the rest
+                    self._grow()
+                    mask = (1 << self.bits) - 1
+                    slot = self._slot(p0, p1)
+                    continue
                 c0 = self.w0[slot]
             hit = (c0 == p0) & (self.w1[slot] == p1)
             out[pending[hit]] = self.ids[slot[hit]]
@@ -147,11 +154,13 @@ class _TermTable:
             pending, slot, p0, p1 = pending[miss], (slot[miss] + 1) & mask, p0[miss], p1[miss]
         return out
 
-    def words(self) -> list[bytes]:
-        """Every word, in id order (bytes, trailing padding removed)."""
+    def words(self, start: int = 0) -> list[bytes]:
+        """Every word from id ``start`` on, in id order (bytes, trailing padding removed)."""
         if not self.keys0:
             return []
-        pairs = np.stack([np.concatenate(self.keys0), np.concatenate(self.keys1)], axis=1)
+        if len(self.keys0) > 1:  # (kept as one array: later calls don't join everything again)
+            self.keys0, self.keys1 = [np.concatenate(self.keys0)], [np.concatenate(self.keys1)]
+        pairs = np.stack([self.keys0[0][start:], self.keys1[0][start:]], axis=1)
         return pairs.astype("<u8").view("S16").ravel().tolist()
 
 
@@ -229,11 +238,17 @@ class _Inverter:
         order = sorted(range(size), key=vocab.__getitem__)
         rank = np.empty(size, np.uint32)
         rank[np.array(order, dtype=np.int64)] = np.arange(size, dtype=np.uint32)
+        offsets, postings = self._grouped(rank, size)
+        return Inverted([vocab[i] for i in order], offsets, postings)
+
+    def _grouped(self, rank: np.ndarray | None, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every batch's (word, document) pairs grouped by ``rank[word id]`` (the id itself when
+        None; below ``size``): ``(offsets, documents)`` as in :class:`Inverted`."""
         sorted_batches = []
         totals = np.zeros(size, np.int64)
         while self.batches:
             ids, counts, base = self.batches.pop(0)
-            keys = rank[ids]
+            keys = rank[ids] if rank is not None else ids.astype(np.uint32)
             docs = np.repeat(np.arange(base, base + len(counts), dtype=np.uint32), counts)
             perm = _stable_order(keys, size)
             keys, docs = keys[perm], docs[perm]
@@ -256,7 +271,41 @@ class _Inverter:
             shift = cursor[words_here] - run_starts
             postings[np.repeat(shift, lengths) + np.arange(len(docs))] = docs
             cursor[words_here] += lengths
-        return Inverted([vocab[i] for i in order], offsets, postings)
+        return offsets, postings
+
+
+class Vocabulary:
+    """A field's words numbered across many calls of :func:`chunk_postings` in one process:
+    each chunk is grouped by these numbers, and its new words are reported once, so chunks are
+    merged without a vocabulary of their own each (see :mod:`.builder`)."""
+
+    def __init__(self, values: bool) -> None:
+        self.inverter = _Inverter(values)
+        self.reported = 0  # words before this number were reported
+
+    def new_words(self) -> list[bytes]:
+        """The words numbered since the last call, in number order."""
+        inverter = self.inverter
+        words = inverter.table.words(self.reported)
+        for number, word in inverter.long_words.items():
+            if number >= self.reported:
+                words[number - self.reported] = word
+        self.reported = inverter.table.count
+        return words
+
+
+def chunk_postings(texts: Sequence[str], vocabulary: Vocabulary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The postings of ``texts`` (document ``i`` is ``texts[i]``) by ``vocabulary``'s word numbers:
+    ``(numbers of the words present, ascending; documents per word; the documents)``."""
+    inverter = vocabulary.inverter
+    inverter.batches = []
+    for base in range(0, len(texts), _BATCH_DOCS):
+        inverter.add_batch(texts[base : base + _BATCH_DOCS], base)
+    size = inverter.table.count
+    offsets, postings = inverter._grouped(None, size)
+    counts = np.diff(offsets)
+    present = np.flatnonzero(counts)
+    return present.astype(np.uint32), counts[present].astype(np.uint32), postings
 
 
 def invert(texts: Sequence[str], values: bool = False) -> Inverted:

@@ -35,7 +35,6 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from ..atomic import write_through_temporary
 
 MAGIC = b"AXRINDEX"
 #: Bump on any change of layout or meaning: older files then read as stale.
@@ -70,49 +69,102 @@ class IndexDamaged(IndexUnavailable):
     reason = "damaged"
 
 
-def write_segment(path: Path, sections: dict[str, np.ndarray | bytes], meta: dict[str, Any]) -> int:
-    """Write ``sections`` (arrays or bytes) with ``meta`` into ``path`` atomically; returns its size.
+class SegmentWriter:
+    """Writes a segment (the layout above) into an open file one section at a time, so no
+    section need be held whole with the others (:mod:`.builder` makes the file atomic).
 
-    Streams to a temporary file in the same directory, fsyncs it, renames it
-    over ``path`` and fsyncs the directory (:func:`tui.core.atomic.write_through_temporary`,
-    without first joining hundreds of megabytes into one bytes object).
+    The data starts after ``reserve`` bytes kept for the header (written last,
+    by :meth:`finish`; when it needs more room, the data is moved up). One
+    section at a time may be streamed in pieces (:meth:`begin`, :meth:`append`,
+    :meth:`end`); each block's CRC is taken as its bytes go by.
     """
-    table: dict[str, list[Any]] = {}
-    views: list[tuple[int, memoryview]] = []
-    offset = 0
-    for name, value in sections.items():
+
+    def __init__(self, handle: BinaryIO, reserve: int = 1 << 16) -> None:
+        self._handle = handle
+        self._start = _aligned(max(reserve, _PREFIX.size + 1024))
+        self._offset = 0  # next section's offset, relative to the data start
+        self._table: dict[str, list[Any]] = {}
+        self._open: tuple[str, str, list[int]] | None = None
+        self._pending = b""  # the open section's bytes not yet in a full block
+        self._size = 0  # the open section's bytes so far
+        handle.seek(self._start)
+
+    def add(self, name: str, value: np.ndarray | bytes | memoryview) -> None:
+        """Write a whole section (an array, or bytes)."""
         if isinstance(value, np.ndarray):
-            data = np.ascontiguousarray(value).reshape(-1).view(np.uint8).data  # (a memoryview of its bytes)
-            dtype = value.dtype.str
+            self.begin(name, value.dtype.str)
+            self.append(np.ascontiguousarray(value).reshape(-1).view(np.uint8).data)
         else:
-            data = memoryview(value).cast("B")
-            dtype = "|u1"
-        views.append((offset, data))
-        table[name] = [offset, data.nbytes, dtype, _block_crcs(data)]
-        offset = _aligned(offset + data.nbytes)
-    header_fields = dict(meta, format=FORMAT, block=BLOCK, sections=table)
-    # The data offsets are relative to the data start, which depends on the header's own size.
-    # Sized with the widest numbers the two fields can take, so the real ones always fit.
-    widest = dict(header_fields, data_start=10**20, size=10**20)
-    start = _aligned(_PREFIX.size + len(json.dumps(widest, separators=(",", ":")).encode()))
-    header_fields["data_start"] = start
-    header_fields["size"] = start + offset
-    header = json.dumps(header_fields, separators=(",", ":")).encode()
-    prefix = _PREFIX.pack(MAGIC, FORMAT, len(header), zlib.crc32(header))
+            self.begin(name)
+            self.append(value)
+        self.end()
 
-    def fill(handle: BinaryIO) -> None:
-        handle.write(prefix + header + b"\0" * (start - _PREFIX.size - len(header)))
-        position = 0
-        for rel, data in views:
-            if rel > position:
-                handle.write(b"\0" * (rel - position))
-            handle.write(data)
-            position = rel + data.nbytes
-        if offset > position:
-            handle.write(b"\0" * (offset - position))
+    def begin(self, name: str, dtype: str = "|u1") -> None:
+        """Start section ``name`` (items of ``dtype``), to be filled by :meth:`append`."""
+        assert self._open is None, "one section at a time"
+        self._open = (name, dtype, [])
+        self._pending, self._size = b"", 0
 
-    write_through_temporary(path, fill)  # the user's umask, cleaned up after a kill
-    return start + offset
+    def append(self, data: bytes | memoryview) -> None:
+        """Add bytes to the open section."""
+        assert self._open is not None
+        crcs = self._open[2]
+        view = memoryview(data).cast("B")
+        self._handle.write(view)
+        self._size += view.nbytes
+        if self._pending:  # finish the block a previous piece started
+            need = BLOCK - len(self._pending)
+            self._pending += bytes(view[:need])
+            view = view[need:]
+            if len(self._pending) < BLOCK:
+                return
+            crcs.append(zlib.crc32(self._pending))
+            self._pending = b""
+        whole = view.nbytes - view.nbytes % BLOCK
+        crcs.extend(zlib.crc32(view[at : at + BLOCK]) for at in range(0, whole, BLOCK))
+        self._pending = bytes(view[whole:])
+
+    def end(self) -> None:
+        """Close the open section (padded to the next section's alignment)."""
+        assert self._open is not None
+        name, dtype, crcs = self._open
+        if self._pending:
+            crcs.append(zlib.crc32(self._pending))
+        self._table[name] = [self._offset, self._size, dtype, crcs]
+        following = _aligned(self._offset + self._size)
+        self._handle.write(b"\0" * (following - self._offset - self._size))
+        self._offset = following
+        self._open, self._pending = None, b""
+
+    def finish(self, meta: dict[str, Any]) -> int:
+        """Write the header before the data; returns the file's size."""
+        assert self._open is None
+        fields = dict(meta, format=FORMAT, block=BLOCK, sections=self._table)
+        widest = dict(fields, data_start=10**20, size=10**20)
+        need = _aligned(_PREFIX.size + len(json.dumps(widest, separators=(",", ":")).encode()))
+        if need > self._start:  # more room for the header: move the data up
+            _shift(self._handle, self._start, self._offset, need - self._start)
+            self._start = need
+        fields["data_start"] = self._start
+        fields["size"] = self._start + self._offset
+        header = json.dumps(fields, separators=(",", ":")).encode()
+        self._handle.seek(0)
+        self._handle.write(_PREFIX.pack(MAGIC, FORMAT, len(header), zlib.crc32(header)) + header)
+        self._handle.write(b"\0" * (self._start - _PREFIX.size - len(header)))
+        self._handle.seek(self._start + self._offset)
+        return self._start + self._offset
+
+
+def _shift(handle: BinaryIO, start: int, length: int, by: int) -> None:
+    """Move ``length`` bytes at ``start`` up by ``by`` bytes, last piece first."""
+    handle.flush()
+    fd = handle.fileno()
+    step = 1 << 22
+    end = start + length
+    while end > start:
+        at = max(start, end - step)
+        os.pwrite(fd, os.pread(fd, end - at, at), at + by)
+        end = at
 
 
 class SegmentFile:
@@ -279,10 +331,6 @@ class SegmentFile:
             self._map.close()
         except BufferError:
             pass
-
-
-def _block_crcs(data: memoryview) -> list[int]:
-    return [zlib.crc32(data[at : at + BLOCK]) for at in range(0, data.nbytes, BLOCK)]
 
 
 def _aligned(value: int) -> int:

@@ -1,4 +1,6 @@
-"""Writing one segment (see :mod:`.segment` for its sections) from merged papers.
+"""What a segment (see :mod:`.segment` for its sections) holds of merged papers: the text
+each field indexes, the list rows and details, and a field's postings with the bitsets of
+its most common prefixes. :mod:`.builder` writes segments a chunk of papers at a time.
 
 Most of the work is the postings (200,000 abstracts hold about 40 million
 words, see :mod:`.invert`); the rest is one pass per column over the papers.
@@ -15,10 +17,9 @@ import numpy as np
 import orjson
 
 from ..models import Paper
-from .columns import add_columns
-from .invert import Inverted, invert
-from .segment import COMMON_POSTINGS, VALUE_FIELDS, WORD_FIELDS, _value
-from .segment_file import write_segment
+from .builder import _narrow
+from .invert import Inverted
+from .segment import COMMON_POSTINGS, _value
 
 
 def field_texts(papers: Sequence[Paper], field: str) -> list[str]:
@@ -94,16 +95,11 @@ def build_segment(
     """Write the segment of ``papers`` (already in newest-first order) to ``path``; returns its size.
 
     ``imported``: each paper's first import (see :mod:`.columns`), -1 for all when not given.
+    Made a chunk of papers at a time (:mod:`.builder`).
     """
-    sections: dict[str, np.ndarray | bytes] = {}
-    _add_blob(sections, "abstract", [p.summary or "" for p in papers])  # (first: the columns read it)
-    _add_blob(sections, "rows", _row_strings(papers))
-    _add_blob(sections, "detail", [_detail(p) for p in papers])
-    add_columns(sections, papers, imported)
-    for field in (*WORD_FIELDS, *VALUE_FIELDS):
-        inverted = invert(field_texts(papers, field), values=field in VALUE_FIELDS)
-        _add_postings(sections, field, inverted, len(papers))
-    return write_segment(path, sections, dict(meta, docs=len(papers)))
+    from .builder import build_segment_chunked
+
+    return build_segment_chunked(path, papers, meta, imported)
 
 
 def _row_strings(papers: Sequence[Paper]) -> list[str]:
@@ -129,10 +125,6 @@ def _add_blob(sections: dict[str, Any], name: str, items: Sequence[str | bytes])
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     sections[f"{name}.offsets"] = _narrow(offsets)
     sections[f"{name}.blob"] = b"".join(encoded)
-
-
-def _narrow(offsets: np.ndarray) -> np.ndarray:
-    return offsets.astype(np.uint32) if offsets[-1] < 2**32 else offsets
 
 
 def _add_postings(sections: dict[str, Any], field: str, inv: Inverted, docs: int) -> None:

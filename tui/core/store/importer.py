@@ -9,6 +9,7 @@ is classified new, updated or unchanged once per import.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -85,17 +86,40 @@ def import_locked(
     if progress and done < total:
         progress(done, total)
 
+    keep = [index.files.get(path, {}).get("papers", 0) > 0 for path in todo]
+    from concurrent.futures.process import BrokenProcessPool  # (worker processes: only an import needs them)
+
+    from .parsepool import FLUSH_ONCE_FILES, wants_workers, worker_pool
+
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if wants_workers(todo, todo_bytes):  # one pool for the parse and a whole index build after it
+            try:
+                pool = stack.enter_context(worker_pool())
+            except (BrokenProcessPool, OSError, RuntimeError):  # no workers: all in this process
+                pool = None
+        keys: dict[str, list[tuple[str, str]]] = {}
+        _parse_and_index(library, index, todo, todo_bytes, keep, report, progress, total, done, unresolved,
+                         pool, keys, FLUSH_ONCE_FILES)
+
+
+def _parse_and_index(
+    library: LibraryStore, index: LibraryIndex, todo: list[str], todo_bytes: int, keep: list[bool],
+    report: ImportReport, progress: Progress | None, total: int, done: int, unresolved: bool, pool: Any,
+    keys: dict[str, list[tuple[str, str]]], flush_once_files: int,
+) -> None:
+    """Parse ``todo`` into shards (on ``pool`` if any), record them in ``index``, then bring the
+    search index up to date (see :func:`import_locked`)."""
+    from .parsepool import parse_files
+
     statuses: dict[str, str] = {}
     before, first = index.revision, not index.files
     touched: dict[str, dict[str, Any] | None] = {}
     run = _ImportRun(index)
     stale_shards: list[Path] = []
     since_checkpoint = 0
-    keep = [index.files.get(path, {}).get("papers", 0) > 0 for path in todo]
-    from .parsepool import FLUSH_ONCE_FILES, parse_files  # (worker processes: only an import needs them)
-
-    durable = len(todo) < FLUSH_ONCE_FILES
-    for result in parse_files(todo, todo_bytes, str(library.library), keep, durable):
+    durable = len(todo) < flush_once_files
+    for result in parse_files(todo, todo_bytes, str(library.library), keep, durable, pool):
         done += 1
         since_checkpoint += 1
         report.problems.extend(result.problems)
@@ -114,6 +138,8 @@ def import_locked(
                 stale_shards.append(stale)
             touched.setdefault(result.path, dict(old) if old is not None else None)
             index.files[result.path] = result.index_entry()
+            if result.keys is not None:
+                keys[result.path] = result.keys
             new, updated = _count_versions(index, result.versions, statuses, run)
             report.digests[result.path] = DigestOutcome(
                 result.category, result.date, new, updated, len(result.versions))
@@ -130,9 +156,10 @@ def import_locked(
         if not durable:
             flush_file_system(library.library)
         library.index_file.save(index)
-        library.search.keep_current(  # (the papers are stored now, whatever happens to the index)
-            "the papers were imported and the library saved",
-            lambda: library.search.after_import(index, before, touched, first))
+        with library.search.lent(pool, keys):
+            library.search.keep_current(  # (the papers are stored now, whatever happens to the index)
+                "the papers were imported and the library saved",
+                lambda: library.search.after_import(index, before, touched, first))
     else:
         library.search.keep_current("the library is unchanged", lambda: library.search.ensure(index))
     for shard in stale_shards:

@@ -64,22 +64,28 @@ def worker_pool(workers: int | None = None) -> Iterator[concurrent.futures.Execu
         yield pool
 
 
+def wants_workers(todo: list[str], todo_bytes: int) -> bool:
+    """Whether parsing ``todo`` (``todo_bytes`` in all) pays for worker processes."""
+    return todo_bytes >= PARALLEL_MIN_BYTES and len(todo) >= 2 and min(os.cpu_count() or 1, 8) >= 2
+
+
 def parse_files(
-    todo: list[str], todo_bytes: int, library: str, keep: list[bool], durable: bool = True
+    todo: list[str], todo_bytes: int, library: str, keep: list[bool], durable: bool = True,
+    pool: concurrent.futures.Executor | None = None,
 ) -> Iterable[FileResult]:
     """:func:`parse_to_shard` of every path of ``todo``, in order (``keep``: see its
-    ``keep_papers``; ``durable``: whether each shard is fsynced)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if todo_bytes < PARALLEL_MIN_BYTES or len(todo) < 2 or workers < 2:
+    ``keep_papers``; ``durable``: whether each shard is fsynced; ``pool``: workers
+    to use, else started here when it pays)."""
+    if pool is None and not wants_workers(todo, todo_bytes):
         for path, keep_papers in zip(todo, keep):
             yield parse_to_shard(path, library, keep_papers, durable)
         return
     done = 0
     try:
-        with worker_pool(workers) as pool:
-            assert pool is not None
-            for result in pool.map(parse_to_shard, todo, [library] * len(todo), keep, [durable] * len(todo),
-                                   chunksize=4):
+        with contextlib.nullcontext(pool) if pool is not None else worker_pool() as workers:
+            assert workers is not None
+            for result in workers.map(parse_to_shard, todo, [library] * len(todo), keep, [durable] * len(todo),
+                                      chunksize=4):
                 done += 1
                 yield result
     except (BrokenProcessPool, OSError, RuntimeError):

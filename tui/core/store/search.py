@@ -8,10 +8,12 @@ save of ``index.json``), and its manifest also keeps the stat stamp of
 a reader checks freshness with one stat and never parses the library index.
 
 Built by the import: the first import (or one that changed a large share of
-the library) builds it whole from the papers it just wrote (see
-:mod:`tui.core.index.writer`); every later import adds one small segment. A
-reader or command that finds it missing or damaged rebuilds it first, saying
-so (with an estimate of the time when the library is large).
+the library) builds it whole from the papers it just wrote, a chunk of papers
+at a time (:mod:`.chunks`, :mod:`tui.core.index.builder`: bounded memory, and
+on the import's worker processes when the library is large); every later
+import adds one small segment. A reader or command that finds it missing or
+damaged rebuilds it first, saying so (with an estimate of the time when the
+library is large).
 
 Writers (import, remove, a rebuild) hold the library lock. An import that
 read files adds one segment for the papers they brought or changed, merged
@@ -27,18 +29,22 @@ manifest, and deletes the old files (their mappings stay valid until closed).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+import contextlib
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-
-from ..index import (
-    IndexDamaged, IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, open_index, read_manifest,
-)
 from .. import locks
+from ..index import (
+    IndexDamaged, IndexStale, IndexUnavailable, SearchIndex, add_segment, build_index, build_index_chunked, open_index,
+    read_manifest,
+)
+from ..index.builder import CHUNK_DOCS, build_index_from_parts
 from ..merge import merge_papers
 from ..models import Paper
-from .common import StoreError
+from .chunks import ChunksUnavailable, in_window, merged_chunks, plan_chunks
+from .common import StoreError, gc_paused
 from .dbfiles import file_stamp, quarantine
 from .index import LibraryIndex
 from .shards import papers_from_docs
@@ -51,6 +57,8 @@ REBUILD_SHARE = 0.3
 ANNOUNCE_AT = 20_000
 #: Papers a whole build indexes per second on a 2-core machine (for the estimate said before one).
 BUILD_RATE = 15_000
+#: A whole build of at least this many papers indexes its chunks on worker processes (one per core).
+PARALLEL_MIN_PAPERS = 3 * CHUNK_DOCS
 T = TypeVar("T")
 
 
@@ -62,6 +70,7 @@ class SearchFiles:
         self.library = library
         self.directory: Path = library.library / SEARCH_DIR
         self.messages: list[str] = library.messages
+        self._lent: tuple[Any, dict[str, list[tuple[str, str]]] | None] = (None, None)  # (see lent)
 
     # -- readers -------------------------------------------------------------------
 
@@ -200,14 +209,55 @@ class SearchFiles:
                 f"building the search index of the library's {count:,} papers "
                 f"(about {max(1, round(count / BUILD_RATE))} s)..."
             )
-        papers = self.library.merged_papers(index)
         self._make_way()
-        build_index(self.directory, papers, index.revision, _first_imports(index), self._extra(index))
-        if problem is not None and (papers or problem.reason != "missing"):
+        imported, extra = _first_imports(index), self._extra(index)
+        try:  # a chunk of papers at a time (bounded memory), else the library loaded whole
+            with gc_paused():  # (millions of short-lived objects, no cycles)
+                count = self._build_in_chunks(index, imported, extra)
+        except ChunksUnavailable:
+            papers = self.library.merged_papers(index)
+            count = len(papers)
+            build_index(self.directory, papers, index.revision, imported, extra)
+        if problem is not None and (count or problem.reason != "missing"):
             self.messages.append(
                 f"the search index was {problem.reason} ({problem.message}); rebuilt it from the "
-                f"{len(papers):,} papers of the library"
+                f"{count:,} papers of the library"
             )
+
+    def _build_in_chunks(self, index: LibraryIndex, imported: dict[str, int], extra: dict[str, Any]) -> int:
+        """Build the index of ``index``'s papers a chunk at a time, on worker processes when it pays;
+        returns how many papers. Raises :class:`ChunksUnavailable` (the library must be loaded whole)."""
+        count, tasks = plan_chunks(self.library, index, CHUNK_DOCS, self._lent[1])
+        if count >= PARALLEL_MIN_PAPERS and len(tasks) > 1:
+            from concurrent.futures.process import BrokenProcessPool  # (worker processes: only a big build)
+
+            from .parsepool import worker_pool
+
+            numbers = [[imported.get(key, -1) for key in task.wanted] for task in tasks]
+            try:
+                with contextlib.nullcontext(self._lent[0]) if self._lent[0] else worker_pool() as pool:
+                    if pool is not None:
+                        build, where = uuid.uuid4().hex, str(self.library.library)
+                        parts = in_window(pool, [(where, task, number, build) for task, number in
+                                                 zip(tasks, numbers)], 3)
+                        build_index_from_parts(self.directory, parts, count, index.revision, extra)
+                        return count
+            except BrokenProcessPool:  # workers could not start or died: build here
+                pass
+        build_index_chunked(self.directory, merged_chunks(self.library, tasks), count, index.revision, imported,
+                            extra)
+        return count
+
+    @contextlib.contextmanager
+    def lent(self, pool: Any, keys: dict[str, list[tuple[str, str]]]) -> Iterator[None]:
+        """While the block runs, a whole build uses an import's worker ``pool`` (None: its own)
+        and ``keys``: digest path -> each row of its shard as ``(id, latest digest date)``, known
+        from the parse (those shards are not read to plan the chunks)."""
+        self._lent = (pool, keys)
+        try:
+            yield
+        finally:
+            self._lent = (None, None)
 
     def _make_way(self) -> None:
         """Move aside what stands where the index's folder or manifest must be (a file named

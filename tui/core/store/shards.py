@@ -137,6 +137,8 @@ class FileResult:
     written: list[int] | None = None
     #: The file holds no paper now and its earlier shard was kept (not overwritten).
     kept: bool = False
+    #: Each row of the shard as (id, latest digest date): what orders a whole index build.
+    keys: list[tuple[str, str]] | None = None
 
     def index_entry(self) -> dict[str, Any]:
         """The record of this file in the library index's ``files`` table."""
@@ -204,6 +206,7 @@ def parse_to_shard(path: str, library: str, keep_papers: bool = False, durable: 
         result.shard = _shard_relpath(path, result.category, result.date)
         result.papers = len(docs)
         result.versions = versions_of(docs)
+        result.keys = [(d["id"], max(pair[1] for pair in d["digests"]) if d["digests"] else "") for d in docs]
         shard = Path(library) / result.shard
         _write_shard(shard, result, docs, durable)
         raw, st = read_regular(shard, follow=False)  # (from the page cache: cheap)

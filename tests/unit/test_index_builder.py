@@ -1,0 +1,66 @@
+"""A segment built a chunk of papers at a time is the segment built in one go, section for section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.digest import find_digest_files, parse_digest_file
+from tui.core.index.builder import build_segment_chunked
+from tui.core.index.segment import sort_key
+from tui.core.index.segment_file import SegmentFile, SegmentWriter
+from tui.core.merge import merge_papers
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
+
+
+@pytest.fixture(scope="module")
+def papers():
+    files, _ = find_digest_files([DATA])
+    merged = merge_papers(p for f in files for p in parse_digest_file(f).papers)
+    return sorted(merged.values(), key=sort_key, reverse=True)
+
+
+def _sections(path: Path) -> dict[str, bytes]:
+    segment = SegmentFile(path)
+    try:
+        segment.verify()
+        return {name: bytes(segment.blob(name)) for name in segment.meta["sections"]}
+    finally:
+        segment.close()
+
+
+def test_chunked_builds_write_the_same_sections(papers, tmp_path) -> None:
+    assert len(papers) > 500  # several chunks below, of uneven sizes
+    imported = [k % 5 - 1 for k in range(len(papers))]
+    whole = tmp_path / "whole.axs"
+    build_segment_chunked(whole, papers, {"source": "t"}, imported, chunk=len(papers))
+    expected = _sections(whole)
+    assert SegmentFile(whole).meta["docs"] == len(papers)
+    for chunk in (1, 7, 97, 400):
+        path = tmp_path / f"chunk-{chunk}.axs"
+        build_segment_chunked(path, papers, {"source": "t"}, imported, chunk=chunk)
+        got = _sections(path)
+        assert got.keys() == expected.keys()
+        assert [name for name in expected if got[name] != expected[name]] == [], chunk
+
+
+def test_an_empty_segment(tmp_path) -> None:
+    path = tmp_path / "empty.axs"
+    build_segment_chunked(path, [], {"source": "t"})
+    assert SegmentFile(path).meta["docs"] == 0
+
+
+def test_the_header_makes_room_when_the_reserve_is_too_small(tmp_path) -> None:
+    """More sections than the reserved header room can name: the data moves up, nothing is lost."""
+    path = tmp_path / "tight.axs"
+    with open(path, "w+b") as handle:
+        writer = SegmentWriter(handle, reserve=0)
+        for k in range(200):
+            writer.add(f"section-{k:03d}", bytes([k]) * (k * 1000 + 1))
+        writer.finish({"docs": 0})
+    segment = SegmentFile(path)
+    segment.verify()
+    assert [bytes(segment.blob(f"section-{k:03d}")) == bytes([k]) * (k * 1000 + 1) for k in range(200)] == [True] * 200
+    segment.close()
