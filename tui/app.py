@@ -15,6 +15,7 @@ from .commands import APP_COMMANDS, MainCommands, bindings
 from .core.safetext import escape_controls, inert_text
 from .screens.help import HelpScreen, binding_sections
 from .screens.main import MainScreen
+from .widgets.escaped_keys import read_escape_apart
 from .web import adapt_to_browser
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class ArxivReaderApp(App):
         watch: bool = False,
     ) -> None:
         super().__init__()
+        read_escape_apart()  # Escape and a key read together (see widgets/escaped_keys.py)
         #: The user's settings (``config.toml``); problems with it are shown once mounted.
         self.config = config if config is not None else load_config()
         self.store = store

@@ -15,7 +15,7 @@ import pytest
 from tui.screens.dialogs import CopyMenu
 from tui.screens.reading import ReadingScreen
 from tui.widgets.paper_list import PaperList
-from ui_helpers import burst, loaded, settle
+from ui_helpers import burst, loaded, settle, terminal_read
 
 
 def notices(app) -> str:
@@ -131,21 +131,52 @@ async def test_escape_read_with_the_next_key_as_alt_key_leaves_the_filter(make_a
 
 async def test_escape_read_with_the_next_key_on_the_list_is_both(make_app):
     """On the list, Escape then ``2`` in one read (``tmux send-keys Escape 2``) arrives as one
-    key (Textual 8.2 makes it ™, see tests/ui/test_escaped_keys.py): nothing is bound to it, so
+    key (alt+2, see tests/ui/test_escaped_keys.py): nothing is bound to it, so
     it is Escape (the filter cleared) then 2 (the unread view), and the keys after it act after
     both. Escape then a letter (alt+shift+g: Escape G) likewise."""
-    from textual import events
 
     async with loaded(make_app) as (app, pilot):
         screen = app.screen
         await pilot.press("slash", *"ti:a", "enter")
         await settle(app, pilot)
         assert screen.query_text == "ti:a" and isinstance(app.focused, PaperList)
-        app.post_message(events.Key("trade_mark_sign", "™"))  # (what Textual reads of ESC 2)
-        burst(app, "j", "s")
+        terminal_read(app, "\x1b2js")
         await settle(app, pilot)
         assert screen.query_text == "" and screen.view == "unread"
         assert screen.cursor == 1 and starred(screen) == [screen.results.papers[1].id]
-        app.post_message(events.Key("alt+shift+g", "G"))  # Escape G: the last paper
+        terminal_read(app, "\x1bG")  # Escape G: the last paper
         await settle(app, pilot)
         assert screen.cursor == len(screen.results) - 1 and screen.view == "unread"
+
+
+@pytest.mark.parametrize(("read", "view"), [("\x1b2", "unread"), ("\x1b3", "starred"), ("\x1b1", "all")])
+async def test_escape_and_a_digit_read_together_leave_the_filter_and_switch_the_view(make_app, read, view):
+    async with loaded(make_app) as (app, pilot):
+        screen = app.screen
+        await pilot.press("2", "slash", *"ti:a")  # (from the unread view, so "1" changes it too)
+        await settle(app, pilot)
+        terminal_read(app, read)
+        await settle(app, pilot)
+        assert screen.query_text == "ti:a" and isinstance(app.focused, PaperList)
+        assert screen.view == view
+
+
+async def test_escape_and_question_mark_read_together_leave_the_filter_and_show_help(make_app):
+    from tui.screens.help import HelpScreen
+
+    async with loaded(make_app) as (app, pilot):
+        screen = app.screen
+        await pilot.press("slash", *"ti:a")
+        await settle(app, pilot)
+        terminal_read(app, "\x1b?")
+        await settle(app, pilot)
+        assert screen.query_text == "ti:a" and isinstance(app.screen, HelpScreen)
+
+
+async def test_a_pound_sign_typed_in_the_filter_is_text(make_app):
+    async with loaded(make_app) as (app, pilot):
+        screen = app.screen
+        await pilot.press("slash")
+        terminal_read(app, "x£y™")
+        await settle(app, pilot)
+        assert screen.filter_bar.input.value == "x£y™" and app.focused is screen.filter_bar.input

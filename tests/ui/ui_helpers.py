@@ -73,3 +73,18 @@ def burst(app: ArxivReaderApp, *keys: str) -> None:
         plain = key.removeprefix("alt+")  # a terminal sends alt+j as ESC j: its character is j
         character = _CHARACTERS.get(plain, plain if len(plain) == 1 else None)
         app.post_message(events.Key(key, character))
+
+
+def terminal_read(app: ArxivReaderApp, data: str) -> None:
+    """Put the keys Textual's terminal parser reads in ``data`` (one read: ``"\\x1b2"`` is
+    Escape and 2 typed fast) in the app's queue at once, as its driver does."""
+    from textual import events
+    from textual._xterm_parser import XTermParser
+
+    from tui.widgets.escaped_keys import read_escape_apart
+
+    read_escape_apart()  # (as the app does: a test may parse before any app was made)
+    parser = XTermParser()
+    for event in [*parser.feed(data), *parser.feed("")]:
+        if isinstance(event, events.Key):
+            app.post_message(event)

@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from ..clipboard import tmux_held_back
+from ..widgets.keys_in_order import TextField
 from ..core.safetext import escape_controls, inert_text
 
 
@@ -95,7 +96,7 @@ class BibFileDialog(ModalScreen[str | None]):
                 "nothing else in it changes. A missing file is created.",
                 classes="dialog-text",
             )
-            yield Input(self.suggestion, placeholder="path/to/refs.bib", id="bib-path")
+            yield TextField(self.suggestion, placeholder="path/to/refs.bib", id="bib-path")
             yield Label("Enter: add · Esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:

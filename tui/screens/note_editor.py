@@ -17,10 +17,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from ..core.readinglist.names import MAX_NOTE, check_note
+from ..widgets.keys_in_order import KeysInOrder
 from .dialogs import ConfirmDialog
 
 
-class NoteArea(TextArea):
+class NoteArea(KeysInOrder, TextArea):
     """The note's text area: Escape closes the dialog (a plain text area would move the focus
     on). Handled here, in the area's own queue, so keys typed just before it land first."""
 

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from ..core.readinglist import MUTE, BadName, search_name
+from ..widgets.keys_in_order import TextField
 from .dialogs import ConfirmDialog
 
 
@@ -35,7 +36,7 @@ class SaveSearchDialog(ModalScreen[str | None]):
         with Vertical(id="save-search-dialog", classes="dialog"):
             yield Label("Save this query as a search", classes="dialog-title")
             yield Label(self.query_text, id="save-search-query", classes="dialog-text", markup=False)
-            yield Input(placeholder="name (then @name in any query)", id="save-search-name")
+            yield TextField(placeholder="name (then @name in any query)", id="save-search-name")
             yield Label("", id="save-search-note", markup=False)
             yield Label(f"Enter: save · Esc: cancel · '{MUTE}' hides its matches", classes="dialog-hint",
                         markup=False)

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label
 
 from ..core.readinglist import BadName, tag_name
 from ..core.safetext import escape_controls
+from ..widgets.keys_in_order import KeysInOrder
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def _unsafe(text: str) -> bool:
     return escape_controls(text.replace("\t", " ")) != text.replace("\t", " ")
 
 
-class TagField(Input):
+class TagField(KeysInOrder, Input):
     """The input of the tag dialog: Tab accepts the completion and starts the next word.
 
     A bidi control (or another character no tag name may hold) typed or pasted

@@ -12,8 +12,8 @@ Enter and Escape leave the filter: :attr:`FilterBar.finished` says so, and the
 screen (watching it) moves the focus to the list while that key is handled.
 Keys of the same read (``Esc j j s`` typed fast over SSH) were sent to the
 input before the focus moved; the input hands them on, in order, to where the
-focus is now instead of typing them into the query. (Escape and a letter in
-one read arrive as alt+letter: taken as both.)
+focus is now instead of typing them into the query. (Escape and a letter or
+digit in one read arrive as alt+key: taken as both; see escaped_keys.py.)
 
 A warning that appears while the user types (``au:`` before the name) waits
 :attr:`FilterBar.WARNING_DELAY` seconds: the next key usually completes the
@@ -36,13 +36,14 @@ from textual.widgets import Input, Static
 from tui.core.safetext import blank_controls, escape_controls
 
 from .escaped_keys import key_after_escape
+from .keys_in_order import KeysInOrder
 
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
 #: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
 FOCUSED_PLACEHOLDER = "words, au:name, cat:cs.CV, is:new, date:latest… (Esc, then ? for help)"
 
 
-class QueryInput(Input):
+class QueryInput(KeysInOrder, Input):
     """The filter's input: a keystroke repaints it without laying out the screen.
 
     Input sets its ``virtual_size`` (the text's width, for horizontal scrolling)
@@ -81,11 +82,10 @@ class QueryInput(Input):
             event.stop()
             event.prevent_default()
             self.finished = event.key
-        elif (then := key_after_escape(event, digits=False)) is not None:
+        elif (then := key_after_escape(event)) is not None:
             # Escape and the next key in one read (over SSH, typed fast) reach the reader as
-            # alt+key: a terminal sends Alt as a leading ESC. No alt+letter means anything
-            # in the filter, so take it for what it most likely was: Escape, then the key.
-            # (Not ESC and a digit: Textual makes it ™ or £, characters a query may hold.)
+            # alt+key: a terminal sends Alt as a leading ESC. No alt+key means anything in
+            # the filter, so take it for what it most likely was: Escape, then the key.
             event.stop()
             event.prevent_default()
             self.finished = "escape"

@@ -291,7 +291,7 @@ class PaperList(ScrollView, can_focus=True):
 
     async def on_key(self, event: events.Key) -> None:
         """Escape and the next key in one read (typed fast over SSH; ``tmux send-keys Escape 2``)
-        reach the reader as one key (alt+j, or ™ for a digit: see :mod:`.escaped_keys`). Nothing
+        reach the reader as one key (alt+j, alt+2: see :mod:`.escaped_keys`). Nothing
         here is bound to those, so it is taken for what it most likely was: Escape, then the key,
         both run here through their bindings, in order, before the keys that came after them."""
         then = key_after_escape(event)

@@ -1,0 +1,75 @@
+"""Text fields that take the keys of one terminal read in the order they were typed.
+
+Textual 8.2's Input (and TextArea) types a printable key in its own key handler,
+but Backspace, the arrows, ctrl+a, ctrl+u, Enter... are bindings, run only once
+the key has bubbled up to the app: after the field has typed the letters that
+followed in the same read (fast typing over SSH, key repeat, ``tmux
+send-keys``). ``abc⌫d`` became ``abcd`` then ``abc``; ``ctrl+u xyz`` wiped the
+new text. :class:`KeysInOrder` runs the binding a non-printable key has in the
+field's own turn instead (the one the app would run: ``Screen.active_bindings``,
+the focused widget's first), so each key acts where the one before it left
+the text.
+
+It also gives the rest of the read to the right place:
+
+* a key that reaches the field after an earlier key of the read moved the
+  focus away (Enter submitted, Escape closed the dialog) goes on to the widget
+  that has the focus now, in order, instead of being typed into a field the
+  user has left;
+* Escape and a key read together (Textual reports ``alt+j``, see
+  :mod:`.escaped_keys`) is Escape (whatever it does there: the dialogs close
+  without applying) then the key, never the key typed into the field.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.widgets import Input
+
+from .escaped_keys import key_after_escape
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
+__all__ = ["KeysInOrder", "TextField"]
+
+
+class KeysInOrder:
+    """Mixin, before Input or TextArea in the bases: see the module's docstring.
+
+    (A plain class, not a Widget: a Widget base would hide Input's component classes.)"""
+
+    app: App
+    screen: Screen
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.app.focused is not self:
+            # Queued here before an earlier key of the same read moved the focus.
+            self._pass_on(event, event.key)
+        elif (then := key_after_escape(event)) is not None:
+            self._pass_on(event, then)
+            await self._run_binding("escape")
+        elif not event.is_printable and await self._run_binding(event.key):
+            event.stop()
+            event.prevent_default()
+
+    def _pass_on(self, event: events.Key, key: str) -> None:
+        """Stop ``event`` here and send ``key`` to the app (it goes to the focused widget)."""
+        event.stop()
+        event.prevent_default()
+        self.app.post_message(events.Key(key, event.character))
+
+    async def _run_binding(self, key: str) -> bool:
+        """Run what ``key`` is bound to for this field now, as the app would once the key
+        bubbled up (priority bindings ran before the key got here); False when unbound."""
+        active = self.screen.active_bindings.get(key)
+        if active is None or active.binding.priority or not active.enabled:
+            return False
+        return await self.app.run_action(active.binding.action, active.node)
+
+
+class TextField(KeysInOrder, Input):
+    """A one-line Input that takes the keys of one read in order (the dialogs' fields)."""
