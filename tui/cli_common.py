@@ -102,9 +102,10 @@ def refuse_empty_query(text: str, outcome: str) -> None:
 
     query = parse_query(text)
     if query.root is None:
-        said = "; ".join(query.warnings) or "nothing to search for"
+        said = "; ".join(query.warnings)
+        said = f"{said}, so it has nothing left to search for" if said else "nothing to search for"
         raise CommandError(
-            f"query {text!r}: {said}, so it has nothing left to search for; {outcome} "
+            f"query {text!r}: {said}; {outcome} "
             "(complete the query, or leave out --query for every paper)",
             status=2,
         )

@@ -78,18 +78,25 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
-    """``tags``: every tag with its papers and unread papers."""
+    """``tags``: every tag with its papers and unread papers, the muted ones left out and
+    counted apart (as the sidebar and ``list -q tag:NAME`` count them)."""
     store = open_store(args.home)
-    tags = ReadingList(store).tags()
+    reading = ReadingList(store)
+    snapshot = reading.snapshot()
+    tags = snapshot.tags
     if not tags:
         print("arxiv-reader: no paper is tagged yet (arxiv-reader tag add NAME ID...)", file=sys.stderr)
         return 0
     known = store.known_ids()
-    read = {key for key, state in store.states().items() if state.read}
+    states = store.states()
+    read = {key for key, state in states.items() if state.read}
+    muted = _muted_ids(store, snapshot, states)
     rows = []
     for name, ids in tags.items():
         present = ids & known
-        rows.append({"tag": name, "papers": len(present), "unread": len(present - read), "elsewhere": len(ids - known)})
+        shown = present - muted
+        rows.append({"tag": name, "papers": len(shown), "unread": len(shown - read),
+                     "muted": len(present) - len(shown), "elsewhere": len(ids - known)})
     if args.format == "jsonl":
         write_data("".join(inert_json(orjson.dumps(row).decode()) + "\n" for row in rows))
         return 0
@@ -99,11 +106,29 @@ def cmd_tags(args: argparse.Namespace) -> int:
     for row in rows:
         name = shown[row["tag"]]
         line = f"{name}{' ' * (width - cell_len(name))}  {_papers(row['papers'])}  {row['unread']:>7,} unread"
+        more = []
+        if row["muted"]:
+            more.append(f"{row['muted']:,} muted")
         if row["elsewhere"]:
-            line += f"  (and {row['elsewhere']:,} not in the library)"
+            more.append(f"{row['elsewhere']:,} not in the library")
+        if more:
+            line += f"  (and {', '.join(more)})"
         lines.append(line)
     write_text("".join(line + "\n" for line in lines))
+    hidden = len(frozenset().union(*tags.values()) & muted & known)  # (a paper in two tags once)
+    if hidden:
+        print(f"arxiv-reader: {hidden:,} muted paper(s) left out of the counts "
+              "(the saved search 'mute'; tag:NAME is:muted finds them)", file=sys.stderr)
     return 0
+
+
+def _muted_ids(store, snapshot, states) -> frozenset[str]:
+    """The ids the saved search ``mute`` hides (none without one: the papers are then not loaded)."""
+    if not snapshot.mute_query:
+        return frozenset()
+    engine = QueryEngine(store.load_papers())
+    engine.new_ids = frozenset(new_ids_for(store, snapshot.mute_query))
+    return Selector(engine, snapshot, states).muting.ids
 
 
 # -- notes ---------------------------------------------------------------------------------

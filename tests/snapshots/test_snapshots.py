@@ -165,7 +165,8 @@ def test_sidebar_and_note(tmp_path, snap_compare):
     2/2, counts without the muted papers),
     "#to-read" highlighted and applied: two papers with their tags after the title, the
     second under the cursor; the detail shows "Tags: #survey #to-read" and "Your note"
-    above the abstract; the status line ends "1 muted hidden" (a third to-read paper)."""
+    above the abstract; the status line says "2 of 166 papers" (All's total) and ends
+    "1 muted hidden" (a third to-read paper)."""
     from tui.core.readinglist import ReadingList
 
     home = tmp_path / "home"

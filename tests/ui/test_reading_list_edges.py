@@ -162,6 +162,17 @@ def test_sidebar_rows_line_up_by_terminal_cells():
     assert rows[3].rstrip("1/2 ").endswith("…")
 
 
+def test_the_mute_row_keeps_its_name_whole_beside_long_counts() -> None:
+    """Review F8: at 5-digit counts the row read ``@mute (hi… 16,831/16,831``."""
+    from tui.core.readinglist import ListCount
+    from tui.widgets.sidebar import row_text
+
+    mute = ListCount("search:mute", "@mute (hidden)", "is:muted", 16831, 16831)
+    assert row_text(mute, 26).plain == "  @mute      16,831/16,831"
+    assert row_text(ListCount("search:mute", "@mute (hidden)", "is:muted", 66, 66), 26).plain == (
+        "  @mute (hidden)     66/66")
+
+
 async def test_the_sidebar_lists_mute_as_what_it_hides_and_enter_shows_them(make_app, home: Path):
     from tui.widgets.sidebar import Sidebar
 

@@ -265,12 +265,20 @@ async def test_muted_papers_are_hidden_and_counted(make_app, home: Path):
         shown = set(shown_ids(screen))
         muted = everything - shown
         assert muted and muted >= cl
-        assert f"{len(muted):,} muted hidden" in str(screen.query_one(StatusLine).render())
+        status = str(screen.query_one(StatusLine).render())
+        assert f"{len(muted):,} muted hidden" in status
         assert counts(screen)["All"][1] == len(shown)
+        # The status's total is the sidebar's All (review F8: it counted the muted papers).
+        assert status.startswith(f"{len(shown):,} of {len(shown):,} papers"), status
         await type_query(pilot, "is:muted")
         assert set(shown_ids(screen)) == muted
-        assert "muted hidden" not in str(screen.query_one(StatusLine).render())
+        status = str(screen.query_one(StatusLine).render())
+        assert "muted hidden" not in status and status.startswith(f"{len(muted):,} of {len(everything):,} papers")
         await pilot.press("escape", "escape")  # back to the list, clear the filter
+        await settle(app, pilot)
+        await type_query(pilot, "nothingmatchesthisxyz")  # the total leaves the muted out again
+        assert str(screen.query_one(StatusLine).render()).startswith(f"0 of {len(shown):,} papers")
+        await pilot.press("escape", "escape")
         await settle(app, pilot)
         await type_query(pilot, "cat:cs")  # narrows the empty query: the muted are counted again
         assert shown_ids(screen) and set(shown_ids(screen)).isdisjoint(muted)

@@ -53,6 +53,17 @@ def test_a_query_left_with_nothing_to_search_for_lists_nothing(capsys, home: Pat
     assert run(capsys, home, "list", "-q", "  ")[:2] == (0, every) and every
     code, out, err = run(capsys, home, "list", "-q", "retrieval -")  # something is left: answered
     assert code == 0 and out and "ignored lone '-'" in err
+    code, out, err = run(capsys, home, "list", "-q", "retrieval NOT")
+    assert code == 0 and out and "ignored dangling NOT" in err and "'-'" not in err
+
+
+def test_a_query_of_a_lone_not_or_nothing_names_what_was_typed(capsys, home: Path) -> None:
+    """Review F4: ``NOT`` was reported as a lone '-'; ``?`` said "nothing to search for, so it
+    has nothing left to search for"."""
+    code, _, err = run(capsys, home, "list", "-q", "NOT")
+    assert code == 2 and "query 'NOT': ignored dangling NOT, so it has nothing left to search for" in err, err
+    code, _, err = run(capsys, home, "list", "-q", "?")
+    assert code == 2 and err.count("nothing") == 2 and "query '?': nothing to search for; nothing listed" in err, err
 
 
 def test_an_option_after_q_is_not_swallowed_as_the_query(capsys, home: Path) -> None:

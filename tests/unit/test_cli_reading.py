@@ -118,8 +118,30 @@ def test_tags_lists_counts_as_table_and_jsonl(capsys, home: Path) -> None:
     assert rows == [["ml", "3", "papers", "2", "unread"], ["seg", "1", "paper", "1", "unread"]]
     code, out, _ = run(capsys, home, "tags", "--format", "jsonl")
     assert [json.loads(line) for line in out.splitlines()] == [
-        {"tag": "ml", "papers": 3, "unread": 2, "elsewhere": 0},
-        {"tag": "seg", "papers": 1, "unread": 1, "elsewhere": 0},
+        {"tag": "ml", "papers": 3, "unread": 2, "muted": 0, "elsewhere": 0},
+        {"tag": "seg", "papers": 1, "unread": 1, "muted": 0, "elsewhere": 0},
+    ]
+
+
+def test_tags_leave_the_muted_papers_out_as_list_and_the_sidebar_do(capsys, home: Path) -> None:
+    """``tags`` counts a tag as ``list -q tag:NAME`` lists it: the muted papers apart, said."""
+    run(capsys, home, "tag", "add", "ml", CAPTION, GEO, S2ME)
+    run(capsys, home, "tag", "add", "onlymuted", GEO)
+    run(capsys, home, "read", S2ME)
+    run(capsys, home, "search", "save", "mute", f"id:{GEO}")
+    code, out, err = run(capsys, home, "tags")
+    assert code == 0
+    assert [line.split() for line in out.splitlines()] == [
+        ["ml", "2", "papers", "1", "unread", "(and", "1", "muted)"],
+        ["onlymuted", "0", "papers", "0", "unread", "(and", "1", "muted)"],
+    ]
+    assert "1 muted paper(s) left out of the counts" in err and "is:muted" in err
+    assert len(ids_of(capsys, home, "tag:ml")) == 2 and ids_of(capsys, home, "tag:onlymuted") == set()
+    assert ids_of(capsys, home, "tag:ml is:muted") == {GEO}
+    code, out, _ = run(capsys, home, "tags", "--format", "jsonl")
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"tag": "ml", "papers": 2, "unread": 1, "muted": 1, "elsewhere": 0},
+        {"tag": "onlymuted", "papers": 0, "unread": 0, "muted": 1, "elsewhere": 0},
     ]
 
 

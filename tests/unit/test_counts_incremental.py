@@ -7,7 +7,9 @@ to :class:`ListCounts` over an :class:`IndexedLibrary` (real digests, an index
 of several segments with gaps) exactly as the reader hands them over: the
 changed ids, the touched ids, or nothing known. After every step its counts
 and muted papers must equal a full recount through the index and the counts
-the in-memory :class:`Library` keeps the same way.
+the in-memory :class:`Library` keeps the same way, and every saved search's and
+tag's counts must equal what applying it selects (``search list``'s counts,
+``list -q tag:NAME``): muted papers left out unless the query says ``is:muted``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import pytest
 from tui.core.indexed_library import IndexedLibrary
 from tui.core.library import Library
 from tui.core.models import PaperState
-from tui.core.readinglist import ListCount, ListCounts, ReadingList, Snapshot
+from tui.core.query import QueryEngine
+from tui.core.readinglist import ListCount, ListCounts, ReadingList, Selector, Snapshot
 from tui.core.readinglist.delta import read_change
 from tui.core.store import Store
 
@@ -32,7 +35,8 @@ SEARCHES = {
     "ml-open": ["tag:ml -is:read", "tag:ml OR note:baseline"],
     "noted": ["has:note", "note:idea -is:starred", "has:tag -has:note"],
     "phrase": ['"language model" is:unread', 'abs:"large language" OR is:read'],
-    "nested": ["@cv tag:ml", "@todo -@cv", "is:new -is:read"],
+    "nested": ["@cv tag:ml", "@todo -@cv", "is:new -is:read", "@hidden cat:cs.CV", "@hidden -is:read"],
+    "hidden": ["is:muted", "is:muted cat:cs.CV", "-is:muted", "is:muted OR is:starred", "NOT is:muted tag:ml"],
     "not": ["is:unread", "-tag:ml", "-is:starred OR has:note", "-(cat:cs.CV is:read)"],
 }
 MUTES = ["tag:skip OR (cat:cs.IR is:read)", "cat:cs.CR", "is:starred ti:graph", "note:baseline tag:skip", ""]
@@ -63,6 +67,20 @@ def recount(library, states, snapshot: Snapshot) -> tuple[list[tuple], frozenset
     return rows, counts.muting.indices, counts.muting.ids
 
 
+def as_applied(engine: QueryEngine, states, snapshot: Snapshot) -> dict[str, tuple[int, int]]:
+    """Each saved search's and tag's (unread, total) as applying it selects them: what
+    ``search list`` prints and the list shows (the muted papers hidden unless it says is:muted)."""
+    selector = Selector(engine, snapshot, states)
+    out = {}
+    lists = [(f"search:{name}", f"@{name}") for name in snapshot.searches if name != "mute"]
+    lists += [(f"tag:{name}", f"tag:{name}") for name in snapshot.tags]
+    for key, text in lists:
+        found = selector.select(text).indices
+        unread = sum(1 for i in found if not ((state := states.get(engine.papers[i].id)) and state.read))
+        out[key] = (unread, len(found))
+    return out
+
+
 def pick_search(rng: random.Random) -> tuple[str, str]:
     if rng.random() < 0.3:
         return "mute", rng.choice(MUTES)
@@ -82,6 +100,7 @@ def test_counts_at_the_changed_papers_equal_a_recount_and_the_loaded_library(wor
     ours.save_search("cv", "cat:cs.CV")
     ours.save_search("todo", "is:starred is:unread")
     ours.save_search("mute", MUTES[0])
+    ours.save_search("hidden", "is:muted")
     ours.change_tags(pool[:30], add=["ml"])
     ours.change_tags(pool[25:35], add=["skip"])
     ours.set_note(pool[0], NOTES[0])
@@ -95,9 +114,12 @@ def test_counts_at_the_changed_papers_equal_a_recount_and_the_loaded_library(wor
     for library in (indexed, whole):  # (shared by the seeds: what they know of another test's states dropped)
         library.forget_states()
     fast, loaded = ListCounts(indexed), ListCounts(whole)
+    engine = QueryEngine(whole.papers)  # (as the command line answers a query: a fresh engine)
+    engine.new_ids = whole.new_ids
     fast.update(states, snapshot)
     loaded.update(states, snapshot)
     kinds = ["star", "read", "tag", "untag", "note", "search", "elsewhere"]
+    saw_muted = False
     for step in range(60):
         kind = rng.choice(kinds)
         changed: list[str] | None = []
@@ -158,4 +180,8 @@ def test_counts_at_the_changed_papers_equal_a_recount_and_the_loaded_library(wor
         assert kept == rows, (seed, step, kind)
         assert recount(whole, states, snapshot)[0] == rows, (seed, step, kind)
         assert fast.muting is not None and fast.muting.indices == muted and fast.muting.ids == muted_ids
+        applied = as_applied(engine, states, snapshot)
+        assert {row[0]: row[3:] for row in rows if row[0] in applied} == applied, (seed, step, kind)
+        saw_muted |= any(row[0] == "search:hidden" and row[4] for row in rows)
+    assert saw_muted  # (a saved search that says is:muted counted some muted papers)
     assert any(count.total for count in fast.counts() if count.key.startswith("tag:"))

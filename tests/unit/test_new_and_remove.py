@@ -38,6 +38,22 @@ def test_before_any_session_ended_every_paper_is_new(tmp_path: Path):
     assert new_now(store.home) == set()  # it showed them: not new any more
 
 
+def test_a_damaged_readers_file_says_every_paper_is_new_again(tmp_path: Path):
+    """Review F8: the notice said the file was moved aside "and started afresh", not what that
+    does: every paper becomes new again."""
+    home = tmp_path / "home"
+    store = Store(home)
+    store.import_paths([IR / "20260701.md"])
+    store.end_reading(store.begin_reading())
+    assert new_now(home) == set()
+    (home / "readers.json").write_text("junk {")
+    fresh = Store(home)
+    assert fresh.new_paper_ids(fresh.new_baseline()) == ids_of(fresh)
+    said = " ".join(fresh.messages)
+    assert "readers.json" in said and "moved it to readers.json.corrupt-" in said, fresh.messages
+    assert "every paper counts as new again until a reader session ends" in said
+
+
 def test_papers_imported_while_a_reader_is_open_are_new_after_it_quits(tmp_path: Path):
     """Hostile 2a: the open reader never showed them, however it ends."""
     home = tmp_path / "home"

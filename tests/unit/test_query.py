@@ -267,6 +267,9 @@ def test_tree_shapes() -> None:
         ("OR deblurring", "ignored dangling OR"),
         ("- deblurring", "ignored lone '-'"),
         ("deblurring -", "ignored lone '-'"),
+        ("deblurring NOT", "ignored dangling NOT"),  # (review F4: it said "lone '-'", never typed)
+        ("NOT OR deblurring", "ignored dangling NOT"),
+        ("(deblurring NOT)", "ignored dangling NOT"),
         ("ti: deblurring", "ignored empty 'ti:'"),
         ("deblurring date:2022-13", "bad date 2022-13"),
         ("deblurring date:2022-02-30", "bad date 2022-02-30"),
@@ -280,6 +283,12 @@ def test_malformed_queries_warn_and_keep_the_rest(papers, engine, text, warning)
     query = parse_query(text)
     assert warning in query.warnings
     assert {papers[i].id for i in engine.search(query, {})} == {"2202.07456", "2306.00834", "2505.24407"}
+
+
+@pytest.mark.parametrize("text", ["deblurring NOT", "NOT", "(NOT) deblurring", "deblurring NOT OR x"])
+def test_a_dangling_not_is_named_as_typed(text) -> None:
+    warnings = parse_query(text).warnings
+    assert "ignored dangling NOT" in warnings and not any("'-'" in w for w in warnings), warnings
 
 
 def test_unknown_field_is_searched_as_text(papers, engine) -> None:

@@ -266,3 +266,65 @@ def test_a_device_file_of_an_older_schema_is_said_and_still_read(tmp_path: Path)
     store = Store(tmp_path, device="desk")
     assert starred(store) == {"2608.05013", "2608.05014"}
     assert any("old.jsonl was written by an older arxiv-reader (state schema 2)" in m for m in store.messages)
+
+
+# -- a damaged line of this device's own file (review F5) ---------------------------------
+
+
+def _damage_line(path: Path, needle: bytes, junk: bytes = b'{"this is": junk') -> int:
+    """Replace the line holding ``needle`` by ``junk``; its number (1-based)."""
+    lines = path.read_bytes().split(b"\n")
+    (number,) = [i for i, line in enumerate(lines) if needle in line]
+    lines[number] = junk
+    path.write_bytes(b"\n".join(lines))
+    return number + 1
+
+
+def test_a_repair_keeps_what_the_damaged_line_held_when_this_reader_had_read_it(tmp_path: Path) -> None:
+    """A running reader rewrote its damaged file without the saved search of the damaged line,
+    kept showing it, and the next reader had lost it without a word: it is now written back."""
+    store = Store(tmp_path, device="here")
+    store.change_state([("search:a", "query", "cat:cs.CV"), ("search:nested", "query", "@a OR tag:foo")])
+    store.change_state([("search:b", "query", "is:unread")])
+    store.set_starred(["2608.05013"])
+    line = _damage_line(store.state_path, b"search:nested")
+    store.set_starred(["2608.05014"])  # the next write finds the damage and rewrites the file
+    said = " ".join(store.messages)
+    assert f"damaged line(s) {line}" in said, store.messages
+    assert "and 1 that this reader had read from it before the damage (saved search @nested)" in said
+    assert "a copy of the damaged file was kept as here.jsonl.corrupt-" in said
+    assert list(tmp_path.glob("state/here.jsonl.corrupt-*"))
+    fresh = Store(tmp_path, device="there")
+    assert fresh.state_values("query") == {"search:a": "cat:cs.CV", "search:nested": "@a OR tag:foo",
+                                           "search:b": "is:unread"}
+    assert starred(fresh) == {"2608.05013", "2608.05014"}
+
+
+def test_a_repair_by_a_process_that_never_read_the_line_says_it_is_only_in_the_copy(tmp_path: Path) -> None:
+    first = Store(tmp_path, device="here")
+    first.change_state([("search:a", "query", "cat:cs.CV"), ("search:nested", "query", "@a OR tag:foo")])
+    line = _damage_line(first.state_path, b"search:nested")
+    store = Store(tmp_path, device="here")  # (a new process: the line was damaged before it read it)
+    store.set_starred(["2608.05013"])
+    said = " ".join(store.messages)
+    assert f"what damaged line(s) {line} held is only in the copy" in said, store.messages
+    assert "a copy of the damaged file was kept as here.jsonl.corrupt-" in said
+    assert len(list(tmp_path.glob("state/here.jsonl.corrupt-*"))) == 1
+    assert Store(tmp_path, device="x").state_values("query") == {"search:a": "cat:cs.CV"}
+
+
+def test_a_running_reader_writes_back_what_another_process_rewrote_away(tmp_path: Path) -> None:
+    """Review F5, the other way round: a process that never read the damaged line rewrote the
+    file without it, while a running reader still showed it. That reader says so and writes it back."""
+    running = Store(tmp_path, device="here")
+    running.change_state([("search:a", "query", "cat:cs.CV"), ("search:nested", "query", "@a OR tag:foo")])
+    _damage_line(running.state_path, b"search:nested")
+    Store(tmp_path, device="here").set_starred(["2608.05013"])  # a new process: repairs without it
+    assert "search:nested" not in Store(tmp_path, device="x").state_values("query")
+    running.refresh_states()
+    said = " ".join(running.messages)
+    assert "without 1 change(s) this reader had read from it (saved search @nested)" in said, running.messages
+    running.set_starred(["2608.05014"])
+    fresh = Store(tmp_path, device="x")
+    assert fresh.state_values("query") == {"search:a": "cat:cs.CV", "search:nested": "@a OR tag:foo"}
+    assert starred(fresh) == {"2608.05013", "2608.05014"}

@@ -210,9 +210,33 @@ def test_the_readers_start_import_leaves_a_half_written_file_out(tmp_path: Path)
     report = import_finished(store, [folder])
     assert report.papers_new == 20 and store.paper_count() == 20
     assert [str(problem) for problem in report.problems] == [
-        f"{half}: ends in the middle of a line: not imported until it is finished"]
+        f"{half}: ends in the middle of a line: not imported until it is finished "
+        f"(to take it as it is: arxiv-reader import {half})"]
     shutil.copy(DAY, half)
     assert import_finished(store, [folder]).papers_new == 24
+
+
+def test_a_file_the_start_import_said_unfinished_is_not_said_again_by_the_watch(tmp_path: Path) -> None:
+    """Review F8: the reader said one truncated digest twice (the import's notice, then the
+    watch's); the watch now leaves it unsaid until it changes, then imports it."""
+    from tui.core.watch import import_finished, waiting_files
+
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    half = folder / DAY.name
+    data = DAY.read_bytes()
+    half.write_bytes(data[:3000])
+    os.utime(half, (1_700_000_000, 1_700_000_000))
+    store = Store(tmp_path / "home")
+    told = waiting_files(import_finished(store, [folder]).problems)
+    assert told == {str(half)}
+    clock = Clock()
+    watcher = DigestWatcher(store, [folder], settle=1.0, clock=clock, told=told)
+    assert list(watcher.catch_up()) == [] and watcher.waiting == [str(half)]
+    half.write_bytes(data)
+    watcher.note_changes([str(half)])
+    clock.now += 1
+    assert [event.message for event in watcher.check_pending()] == ["24 new papers in cs.CL, 2026-07-25"]
 
 
 def test_a_file_another_reader_imported_first_still_changes_the_library(tmp_path: Path) -> None:

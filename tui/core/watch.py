@@ -126,9 +126,20 @@ def import_finished(store: Store, paths: Sequence[Path], progress: Progress | No
         return store.import_paths(paths, progress)
     report = store.import_paths([file for file in files if str(file) not in waiting], progress)
     report.problems.extend(
-        Problem(file, 0, f"{why}: not imported until it is finished") for file, why in waiting.items()
+        Problem(file, 0, f"{why}: {WAITING} (to take it as it is: arxiv-reader import {file})")
+        for file, why in waiting.items()
     )
     return report
+
+
+#: What :func:`import_finished` says of a file it left out because it looks unfinished.
+WAITING = "not imported until it is finished"
+
+
+def waiting_files(problems: Iterable[Problem]) -> frozenset[str]:
+    """The files :func:`import_finished` left out as unfinished, named in ``problems``: a
+    watch started next need not say so again (:attr:`DigestWatcher.told`)."""
+    return frozenset(p.path for p in problems if p.line == 0 and WAITING in p.message)
 
 
 @dataclass
@@ -187,6 +198,9 @@ class DigestWatcher:
     clock: Callable[[], float] = time.monotonic
     #: Also say when another process changed the library (a reader's list must follow it).
     library_changes: bool = False
+    #: Files already said to be unfinished (by the import before the watch): not said again
+    #: until they change.
+    told: frozenset[str] = frozenset()
     _pending: dict[str, _Pending] = field(default_factory=dict, init=False)
     #: Files that met a busy library, the clock time they are tried again, and how many tries failed.
     _retry: list[str] = field(default_factory=list, init=False)
@@ -215,7 +229,7 @@ class DigestWatcher:
                 continue
             # Recent: settles from now. Else it is checked at once (settled long ago).
             since = self.clock() if now - signature[1] / 1e9 < self.settle else self.clock() - self.settle
-            self._pending[file] = _Pending(signature, since)
+            self._pending[file] = _Pending(signature, since, said=file in self.told)
         yield from self.check_pending()
 
     def events(self) -> Iterator[WatchEvent]:

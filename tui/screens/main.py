@@ -40,6 +40,7 @@ from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
 from ..core.query import Query
 from ..core.results import Results
+from ..core.watch import waiting_files
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import MoveRequest, PaperList
@@ -108,6 +109,8 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.reading_list = ReadingListKeeper(store, self.notify_reading_list)
         #: How many muted papers the shown result leaves out (the status line says it).
         self.muted_hidden = 0
+        #: Whether the shown result's query says is:muted (then the muted papers count in the total).
+        self.muted_shown = False
         self._generation = 0
         #: The search generation whose result is shown (below ``_generation``: a search runs).
         self._shown_generation = 0
@@ -220,7 +223,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.paper_list.focus()
         self.set_interval(POLL_INTERVAL, self._poll_store)
         self.set_interval(PAUSE_CHECK_INTERVAL, self.collector.tick)
-        self.watch_digests()
+        self.watch_digests(waiting_files(report.problems) if report is not None else frozenset())
         # After the first paint: the rows must not wait for the indexes.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
 
@@ -366,7 +369,9 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
             return
         unread, starred, new = self._counts
         self.query_one(StatusLine).show_status(
-            shown=len(results), total=len(self.library), unread=unread, starred=starred, new=new,
+            # The total the sidebar's All counts: without the muted papers, unless the query says is:muted.
+            shown=len(results), total=len(self.library) - (0 if self.muted_shown else self.reading_list.muted_count),
+            unread=unread, starred=starred, new=new,
             view=self.view, sort=self.sort, day=self.day, marked=len(self.marks),
             marked_hidden=results.hidden(self.marks) if self.marks else 0, muted=self.muted_hidden,
         )

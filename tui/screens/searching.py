@@ -100,6 +100,7 @@ class Searching(_Base):
         view, version = self._search_basis  # what the matches were computed on
         self._last_match = (query, view, version, matches)  # with the muted: narrowing counts them again
         matches, self.muted_hidden = self.reading_list.hide_muted(query, matches)
+        self.muted_shown = query.mentions_muted
         self._shown_generation = generation
         self._arrange(matches, None if query.is_empty else query, keep)
 

@@ -73,11 +73,14 @@ class DigestArrivals:
             """The library changed (imported here, or by another reader first)."""
             return isinstance(self.event, Arrival) or (isinstance(self.event, Notice) and self.event.library_changed)
 
-    def __init__(self, screen: Screen, store: Store, paths: list[Path], settle: float = 1.0) -> None:
+    def __init__(self, screen: Screen, store: Store, paths: list[Path], settle: float = 1.0,
+                 told: frozenset[str] = frozenset()) -> None:
         self.screen = screen
         self.store = store
         self.paths = [path for path in paths if path.exists()]
         self.settle = settle
+        #: Files the import before the watch said were unfinished: not said twice.
+        self.told = told
         self._stop: _Stop | None = None
         #: The watch has begun: files changed from now on are seen.
         self.started = threading.Event()
@@ -99,7 +102,7 @@ class DigestArrivals:
 
     def _watch(self, stop: _Stop) -> None:
         watcher = DigestWatcher(self.store, self.paths, settle=self.settle, stop=stop,  # type: ignore[arg-type]
-                                library_changes=True)
+                                library_changes=True, told=self.told)
         try:
             for event in watcher.events():
                 if isinstance(event, Notice) and event.started:
@@ -129,14 +132,15 @@ class WatchesDigests(_Base):
     papers put its row), and so does a read timer running for it.
     """
 
-    def watch_digests(self) -> None:
-        """Start watching the folders the reader was opened with (not the sample)."""
+    def watch_digests(self, told: frozenset[str] = frozenset()) -> None:
+        """Start watching the folders the reader was opened with (not the sample); ``told``:
+        the files the opening import said it left out as unfinished (not said again)."""
         self._burst: list[WatchEvent] = []
         self._reloading = False
         self._reload_again = False
         self._summary: str | None = None  # said once the burst's reload shows how many papers came
         if not self.sample and getattr(self.app, "watch_folders", False):
-            self.digest_arrivals = DigestArrivals(self, self.store, list(self.paths or []))
+            self.digest_arrivals = DigestArrivals(self, self.store, list(self.paths or []), told=told)
             self.digest_arrivals.start()
 
     def on_digest_arrivals_arrived(self, message: DigestArrivals.Arrived) -> None:

@@ -36,6 +36,9 @@ def row_text(item: ListCount, width: int, current: bool = False) -> Content:
     mark = "▸ " if current else "  "
     room = max(width - len(counts) - len(mark) - 1, 4)
     label = item.label
+    if cell_len(label) > room and label.endswith(")") and " (" in label:
+        # "@mute (hidden)" beside 5-digit counts: the name whole rather than "@mute (hi…"
+        label = label[:label.rindex(" (")]
     if cell_len(label) > room:
         label = set_cell_size(label, room - 1).rstrip() + "…"  # a wide character cut in two is left out
     gap = " " * max(width - len(mark) - cell_len(label) - len(counts), 1)

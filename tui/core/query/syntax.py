@@ -49,7 +49,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from .nodes import NOTHING, And, Node, Not, Or, Query, Term
-from .tokens import AND, LPAREN, MAX_TERMS, NOT, OR, RPAREN, tokenize
+from .tokens import AND, LPAREN, MAX_TERMS, MINUS, NOT, OR, RPAREN, tokenize
 
 __all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "parse_query"]
 
@@ -193,7 +193,7 @@ class _Parser:
     def parse_unary(self) -> Node | None:
         tok = self.peek()
         self.pos += 1
-        if self.depth >= _MAX_DEPTH and (tok is NOT or tok is LPAREN):
+        if self.depth >= _MAX_DEPTH and (tok is NOT or tok is MINUS or tok is LPAREN):
             # Pathological nesting: flatten instead of recursing further.
             if "ignored nesting deeper than 50" not in self.warnings:
                 self.warnings.append("ignored nesting deeper than 50")
@@ -205,10 +205,10 @@ class _Parser:
             self.depth -= 1
 
     def _unary(self, tok: object) -> Node | None:
-        if tok is NOT:
+        if tok is NOT or tok is MINUS:
             nxt = self.peek()
             if nxt is None or nxt is RPAREN or nxt is OR or nxt is AND:
-                self.warnings.append("ignored lone '-'")
+                self.warnings.append("ignored lone '-'" if tok is MINUS else "ignored dangling NOT")
                 return None
             child = self.parse_unary()
             if child is None:

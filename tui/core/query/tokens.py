@@ -12,8 +12,9 @@ from typing import Protocol
 from .nodes import FIELD_ALIASES, Node, Term
 from .terms import make_term
 
-#: The tokens besides terms and expanded saved searches (``-`` is read as NOT, ``|`` as OR).
-LPAREN, RPAREN, OR, AND, NOT = "(", ")", "OR", "AND", "NOT"
+#: The tokens besides terms and expanded saved searches (``|`` is read as OR; ``-`` is a NOT
+#: kept apart from the word only so that a warning names what was typed).
+LPAREN, RPAREN, OR, AND, NOT, MINUS = "(", ")", "OR", "AND", "NOT", "-"
 _WORD_STOP = frozenset(' \t\r\n\f\v()"|')
 #: Terms searched (a term costs a scan of the library); later ones are ignored, with a warning.
 MAX_TERMS = 100
@@ -57,7 +58,7 @@ def tokenize(text: str, default_field: str, warnings: list[str], expander: Expan
             if i + 1 >= n or text[i + 1].isspace() or text[i + 1] == ")":
                 warnings.append("ignored lone '-'")
             else:
-                tokens.append(NOT)
+                tokens.append(MINUS)
             i += 1
         elif ch == '"':
             value, i = _read_quoted(text, i, warnings)
@@ -104,7 +105,7 @@ def tokenize(text: str, default_field: str, warnings: list[str], expander: Expan
 def _cut(tokens: list[object], starts: list[int], text: str, warnings: list[str]) -> None:
     """Drop the term over :data:`MAX_TERMS` and the operators leading to it, and say so."""
     tokens.pop()
-    while tokens and tokens[-1] in (NOT, OR, AND, LPAREN):
+    while tokens and tokens[-1] in (NOT, MINUS, OR, AND, LPAREN):
         tokens.pop()
     ignored = text[starts[len(tokens)]:].strip()
     warnings.append(f"searched the first {MAX_TERMS} terms only; ignored {_clip(ignored)}")

@@ -14,7 +14,8 @@ microseconds each at 200,000 papers). What changes what:
   ``@name`` may use another);
 * everything else is reused.
 
-Counts leave out the muted papers, as the lists themselves do (but ``mute``'s).
+Counts leave out the muted papers, as the lists themselves do (but ``mute``'s, and
+a saved search's that says ``is:muted``, which shows them).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..library import BaseLibrary
 from ..models import PaperState
 from ..query import Query
 from .model import Snapshot
-from .muting import Muting, mute_query, paper_ids
+from .muting import Muting, mute_query, muting_applies, paper_ids
 from .names import MUTE
 from .select import Selector
 from .sets import UserSets
@@ -128,8 +129,12 @@ class ListCounts:
             ListCount("new", "New", "is:new", *self._counts(self._new, visible, unread)),
             ListCount("starred", "Starred", "is:starred", *self._counts(self._starred, visible, unread)),
         ]
-        for name, (_text, _query, mask) in self._searches.items():
-            out.append(ListCount(f"search:{name}", f"@{name}", f"@{name}", *self._counts(mask, visible, unread)))
+        every_unread = ~self._read
+        for name, (_text, query, mask) in self._searches.items():
+            # A search that says is:muted (either way, or through an @name) shows the muted papers
+            # too when applied, as in `search list`: they are counted.
+            seen = (mask, visible, unread) if muting_applies(query) else (mask, mask, every_unread)
+            out.append(ListCount(f"search:{name}", f"@{name}", f"@{name}", *self._counts(*seen)))
         if self._snapshot is not None and self._snapshot.mute_query:  # what it hides, and the way to see it
             muted_unread = int(np.count_nonzero(self._muted & ~self._read))
             out.append(ListCount(f"search:{MUTE}", f"@{MUTE} (hidden)", "is:muted", muted_unread,

@@ -47,23 +47,25 @@ def aside_path(path: Path) -> Path:
     return target
 
 
-def quarantine(path: Path, reason: str, messages: list[str]) -> None:
-    """Move an unreadable database aside (never delete it) and say so."""
+def quarantine(path: Path, reason: str, messages: list[str], afresh: str = "started afresh") -> None:
+    """Move an unreadable database aside (never delete it) and say so (``afresh``: what
+    starting without it means to the user)."""
     target = aside_path(path)
     try:
         os.replace(path, target)
     except OSError as exc:
         messages.append(f"{reason}; could not move it aside ({exc.strerror or exc}); ignoring it")
         return
-    messages.append(f"{reason}; moved it to {target.name} and started afresh")
+    messages.append(f"{reason}; moved it to {target.name} and {afresh}")
 
 
-def read_db(path: Path, messages: list[str]) -> dict[str, Any] | None:
-    """Raw, validated contents of a database (``None`` when missing or unreadable)."""
+def read_db(path: Path, messages: list[str], afresh: str = "started afresh") -> dict[str, Any] | None:
+    """Raw, validated contents of a database (``None`` when missing or unreadable; ``afresh``:
+    what starting without a damaged one means, for the notice)."""
     try:
         return AtomicJSONStorage(path).read()
     except CorruptDatabase as exc:
-        quarantine(path, str(exc), messages)
+        quarantine(path, str(exc), messages, afresh)
     except OSError as exc:
         messages.append(f"cannot read {path}: {exc.strerror or exc}")
     return None

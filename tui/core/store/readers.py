@@ -44,6 +44,10 @@ from ..storage import AtomicJSONStorage
 from .common import StoreError
 from .dbfiles import lock_for, read_db
 
+#: What a damaged readers.json moved aside means to the user.
+_AFRESH = ("started afresh: what earlier sessions had seen was recorded there, so every paper counts as new "
+           "again until a reader session ends")
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: liveness by process id
@@ -146,7 +150,7 @@ class Readers:
     # -- the file ----------------------------------------------------------------------
     def _read(self) -> dict[str, Any]:
         """``{"seen": {epoch: generation}, "open": {id: record}}`` (empty when missing)."""
-        raw = read_db(self.path, self.messages) or {}
+        raw = read_db(self.path, self.messages, _AFRESH) or {}
         data: dict[str, Any] = {"seen": {}, "open": {}}
         for doc in raw.get("readers", {}).values():
             if not isinstance(doc, dict):

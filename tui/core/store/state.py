@@ -324,7 +324,7 @@ class StateStore:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 own = self._compacted(self._create_own())
             elif own.repair or own.held:
-                own = self._compacted(self._compact_own())
+                own = self._compacted(self._compact_own(own.lost))
             changes = self._stamped(wanted, own)
             try:
                 end, data, info = append_changes(self.path, changes, expect=(own.inode, own.position.end))
@@ -369,12 +369,19 @@ class StateStore:
     def _compact_own(self, extra: list[Change] | None = None, meta: dict[str, Any] | None = None) -> Rewritten:
         """Rewrite this device's file compacted (under the file lock)."""
         previous = self._cursors.get(self.path.name)
-        rewritten = repair_own_file(self.path, {**self._own_meta(), **(meta or {})}, extra or [], self._say)
+        rewritten = repair_own_file(self.path, {**self._own_meta(), **(meta or {})}, extra or [], self._say,
+                                    known=self._own_known)
         if previous is None or previous.position.end == 0:
             self._view.merge(self.path.stem, rewritten.rows)  # never read before (else merged already)
         self._view.merge(self.path.stem, rewritten.restamped)
         self._rewritten(rewritten, previous.last_stamp if previous is not None else "")
         return rewritten
+
+    def _own_known(self) -> list[Change]:
+        """The changes of this device's file that win in the view (as read before: kept by a repair)."""
+        stem = self.path.stem
+        return [(key, name, value, stamp) for name, column in self._view.winners.items()
+                for key, (value, stamp, device) in column.items() if device == stem]
 
     def _rewritten(self, rewritten: Rewritten, last_stamp: str = "") -> None:
         """Point this device's cursor past the file just rewritten (its changes are merged)."""

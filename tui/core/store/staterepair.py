@@ -18,6 +18,7 @@ from typing import Any
 
 from ..atomic import atomic_write_bytes
 from ..regular import read_regular_file
+from ..safetext import escape_controls
 from .dbfiles import aside_path
 from .stamps import horizon, stamp_after
 from .statefile import Change, read_state_file
@@ -46,14 +47,41 @@ def _damaged(result: Any) -> bool:
                 or result.torn or (result.position.end == 0 and result.meta is None))
 
 
+def lacking(changes: list[Change], known: list[Change]) -> list[Change]:
+    """Those of ``known`` that ``changes`` lacks (neither it nor a later change of its key and field)."""
+    latest = fold(changes)
+    return [c for c in known if (old := latest.get((c[1], c[0]))) is None or old[3] < c[3]]
+
+
+_FIELD_WORDS = {"read": "read flag", "starred": "star", "note": "note"}
+
+
+def describe_changes(changes: list[Change], most: int = 3) -> str:
+    """A few of ``changes`` in the user's words (``saved search @x``, ``tag #y on ID``)."""
+    words = []
+    for key, name, _value, _ in sorted(changes, key=lambda c: (not c[0].startswith("search:"), c[0], c[1])):
+        if key.startswith("search:") and name == "query":
+            words.append(f"saved search @{key[len('search:'):]}")
+        elif name.startswith("tag:"):
+            words.append(f"tag #{name[4:]} on {key}")
+        else:
+            words.append(f"{_FIELD_WORDS.get(name, name)} of {key}")
+    shown = ", ".join(escape_controls(word) for word in words[:most])
+    return shown + (f" and {len(words) - most} more" if len(words) > most else "")
+
+
 def repair_own_file(
-    path: Path, meta: dict[str, Any], extra: list[Change], say: Callable[[str], None]
+    path: Path, meta: dict[str, Any], extra: list[Change], say: Callable[[str], None],
+    known: Callable[[], list[Change]] | None = None,
 ) -> Rewritten:
     """Rewrite ``path`` compacted: its changes plus ``extra``, far-future stamps renewed.
 
     ``meta`` is laid over the file's own (what it records, such as a migration,
-    is kept). Raises OSError when it cannot write, NewerStateFile for a newer
-    file (which is left as it is).
+    is kept). ``known``: the changes of this file as the caller read them
+    before; when the file is damaged, those its damaged lines no longer give
+    are written too, so nothing the caller still shows is dropped from disk.
+    Raises OSError when it cannot write, NewerStateFile for a newer file
+    (which is left as it is).
     """
     try:
         raw = read_regular_file(path)
@@ -67,8 +95,17 @@ def repair_own_file(
         old_meta = dict(result.meta or {})
         if _damaged(result):
             aside = _copy_aside(path, raw)
-            say(f"{path} was rewritten with the {len(changes)} changes that could be read; a copy of "
-                f"the damaged file was kept as {aside.name}")
+            kept = lacking(changes, known()) if known is not None else []
+            said = f"{path} was rewritten with the {len(changes)} change(s) that could be read"
+            if kept:
+                said += (f" and {len(kept)} that this reader had read from it before the damage "
+                         f"({describe_changes(kept)})")
+            elif result.damaged_lines:
+                numbers = result.damaged_lines
+                lines = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+                said += f"; what damaged line(s) {lines} held is only in the copy"
+            say(f"{said}; a copy of the damaged file was kept as {aside.name}")
+            changes += kept
     for name in ("schema", "rows", "generation"):
         old_meta.pop(name, None)
     meta = {**old_meta, **meta}
