@@ -311,20 +311,3 @@ def test_a_repair_by_a_process_that_never_read_the_line_says_it_is_only_in_the_c
     assert "a copy of the damaged file was kept as here.jsonl.corrupt-" in said
     assert len(list(tmp_path.glob("state/here.jsonl.corrupt-*"))) == 1
     assert Store(tmp_path, device="x").state_values("query") == {"search:a": "cat:cs.CV"}
-
-
-def test_a_running_reader_writes_back_what_another_process_rewrote_away(tmp_path: Path) -> None:
-    """Review F5, the other way round: a process that never read the damaged line rewrote the
-    file without it, while a running reader still showed it. That reader says so and writes it back."""
-    running = Store(tmp_path, device="here")
-    running.change_state([("search:a", "query", "cat:cs.CV"), ("search:nested", "query", "@a OR tag:foo")])
-    _damage_line(running.state_path, b"search:nested")
-    Store(tmp_path, device="here").set_starred(["2608.05013"])  # a new process: repairs without it
-    assert "search:nested" not in Store(tmp_path, device="x").state_values("query")
-    running.refresh_states()
-    said = " ".join(running.messages)
-    assert "without 1 change(s) this reader had read from it (saved search @nested)" in said, running.messages
-    running.set_starred(["2608.05014"])
-    fresh = Store(tmp_path, device="x")
-    assert fresh.state_values("query") == {"search:a": "cat:cs.CV", "search:nested": "@a OR tag:foo"}
-    assert starred(fresh) == {"2608.05013", "2608.05014"}

@@ -324,7 +324,7 @@ class StateStore:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 own = self._compacted(self._create_own())
             elif own.repair or own.held:
-                own = self._compacted(self._compact_own(own.lost))
+                own = self._compacted(self._compact_own())
             changes = self._stamped(wanted, own)
             try:
                 end, data, info = append_changes(self.path, changes, expect=(own.inode, own.position.end))

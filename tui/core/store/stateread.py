@@ -22,7 +22,6 @@ from .merged import MergedState
 from .stamps import horizon
 from .statefile import NO_COLUMNS, Change, FilePosition, NewerStateFile, StateFileRead, read_state_file
 from .statenotices import file_notices
-from .staterepair import describe_changes, lacking
 
 #: How long to wait before reading again a file that ends in a line cut short
 #: (another process may be writing it this very moment).
@@ -56,9 +55,6 @@ class Cursor:
     repair: bool = False  # this device's own file is damaged or in the old layout
     held: list[Change] = field(default_factory=list)  # stamped beyond the horizon
     headed: bool = False  # its first line is a state file's header (else: garbage, or an old layout)
-    #: This device's changes read from the file before, missing from it as another process
-    #: rewrote it (from a damaged copy it could not read whole): written back at the next write.
-    lost: list[Change] = field(default_factory=list)
 
 
 class DeviceFiles:
@@ -119,7 +115,6 @@ class DeviceFiles:
             self.say(failed.error)
             return set()
         own = path == self.own
-        before = cursor
         if result.whole or cursor is None:
             meta = result.meta or {}
             cursor = Cursor(stat, rows=result.rows, migrated=bool(meta.get("migrated")),
@@ -150,23 +145,8 @@ class DeviceFiles:
             cursor.held = []
         cursor.last_stamp = max(cursor.last_stamp, latest)
         stem, view = path.stem, self.view
-        merged = (view.merge_columns(stem, columns) | view.merge_rows(stem, changes[:snapshot])
-                  | view.merge(stem, changes[snapshot:]))
-        if own and result.whole and before is not None and before.position.end:  # replaced since last read
-            self._keep_lost(path, result, cursor)
-        return merged
-
-    def _keep_lost(self, path: Path, result: StateFileRead, cursor: Cursor) -> None:
-        """Note (and say) this device's changes the view holds from ``path`` that its new
-        version lacks, to be written back (another process rewrote it without them)."""
-        stem = path.stem
-        known = [(key, name, value, stamp) for name, column in self.view.winners.items()
-                 for key, (value, stamp, device) in column.items() if device == stem]
-        lost = lacking(result.all_changes(), known)
-        if lost:
-            cursor.lost, cursor.repair = lost, True
-            self.say(f"{path} was rewritten elsewhere without {len(lost)} change(s) this reader had read from "
-                     f"it ({describe_changes(lost)}); they are written back with your next change")
+        return (view.merge_columns(stem, columns) | view.merge_rows(stem, changes[:snapshot])
+                | view.merge(stem, changes[snapshot:]))
 
     def _release_held(self) -> set[str]:
         """Apply the held changes whose time has come."""
