@@ -311,3 +311,22 @@ def test_a_repair_by_a_process_that_never_read_the_line_says_it_is_only_in_the_c
     assert "a copy of the damaged file was kept as here.jsonl.corrupt-" in said
     assert len(list(tmp_path.glob("state/here.jsonl.corrupt-*"))) == 1
     assert Store(tmp_path, device="x").state_values("query") == {"search:a": "cat:cs.CV"}
+
+
+def test_a_running_reader_says_what_another_process_rewrote_away_and_writes_nothing_back(tmp_path: Path) -> None:
+    """Review F5 (re-check F5b): a process that never read the damaged line rewrote the file
+    without it, while a running reader still showed it. That reader names what is gone and that it
+    stays only until the restart; it does not write it back (it may have been removed on purpose)."""
+    running = Store(tmp_path, device="here")
+    running.change_state([("search:a", "query", "cat:cs.CV"), ("search:nested", "query", "@a OR tag:foo")])
+    _damage_line(running.state_path, b"search:nested")
+    Store(tmp_path, device="here").set_starred(["2608.05013"])  # a new process: repairs without it
+    assert "search:nested" not in Store(tmp_path, device="x").state_values("query")
+    running.refresh_states()
+    said = " ".join(running.messages)
+    assert "rewritten by another process without 1 change(s) this reader had read from it" in said, said
+    assert "saved search @nested" in said and "until the reader restarts" in said, said
+    running.set_starred(["2608.05014"])
+    fresh = Store(tmp_path, device="x")
+    assert fresh.state_values("query") == {"search:a": "cat:cs.CV"}
+    assert starred(fresh) == {"2608.05013", "2608.05014"}

@@ -22,6 +22,7 @@ from .merged import MergedState
 from .stamps import horizon
 from .statefile import NO_COLUMNS, Change, FilePosition, NewerStateFile, StateFileRead, read_state_file
 from .statenotices import file_notices
+from .staterepair import describe_changes, lacking
 
 #: How long to wait before reading again a file that ends in a line cut short
 #: (another process may be writing it this very moment).
@@ -115,6 +116,7 @@ class DeviceFiles:
             self.say(failed.error)
             return set()
         own = path == self.own
+        before = cursor
         if result.whole or cursor is None:
             meta = result.meta or {}
             cursor = Cursor(stat, rows=result.rows, migrated=bool(meta.get("migrated")),
@@ -145,8 +147,25 @@ class DeviceFiles:
             cursor.held = []
         cursor.last_stamp = max(cursor.last_stamp, latest)
         stem, view = path.stem, self.view
-        return (view.merge_columns(stem, columns) | view.merge_rows(stem, changes[:snapshot])
-                | view.merge(stem, changes[snapshot:]))
+        merged = (view.merge_columns(stem, columns) | view.merge_rows(stem, changes[:snapshot])
+                  | view.merge(stem, changes[snapshot:]))
+        if own and result.whole and before is not None and before.position.end:  # replaced since last read
+            self._say_lost(path, result)
+        return merged
+
+    def _say_lost(self, path: Path, result: StateFileRead) -> None:
+        """Say which of this device's changes, read from ``path`` before, its new version lacks
+        (another process rewrote it, e.g. repairing a damaged line this reader had read whole).
+        Nothing is written back: the user may have removed them elsewhere on purpose."""
+        stem = path.stem
+        known = [(key, name, value, stamp) for name, column in self.view.winners.items()
+                 for key, (value, stamp, device) in column.items() if device == stem]
+        lost = lacking(result.all_changes(), known)
+        if lost:
+            self.say(f"{path} was rewritten by another process without {len(lost)} change(s) this reader "
+                     f"had read from it ({describe_changes(lost)}): shown here until the reader restarts, "
+                     "then gone; make them again to keep them (a damaged file's lines are kept in its "
+                     ".corrupt copy)")
 
     def _release_held(self) -> set[str]:
         """Apply the held changes whose time has come."""

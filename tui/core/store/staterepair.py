@@ -47,7 +47,7 @@ def _damaged(result: Any) -> bool:
                 or result.torn or (result.position.end == 0 and result.meta is None))
 
 
-def _lacking(changes: list[Change], known: list[Change]) -> list[Change]:
+def lacking(changes: list[Change], known: list[Change]) -> list[Change]:
     """Those of ``known`` that ``changes`` lacks (neither it nor a later change of its key and field)."""
     latest = fold(changes)
     return [c for c in known if (old := latest.get((c[1], c[0]))) is None or old[3] < c[3]]
@@ -95,7 +95,7 @@ def repair_own_file(
         old_meta = dict(result.meta or {})
         if _damaged(result):
             aside = _copy_aside(path, raw)
-            kept = _lacking(changes, known()) if known is not None else []
+            kept = lacking(changes, known()) if known is not None else []
             said = f"{path} was rewritten with the {len(changes)} change(s) that could be read"
             if kept:
                 said += (f" and {len(kept)} that this reader had read from it before the damage "
