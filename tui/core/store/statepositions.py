@@ -26,6 +26,7 @@ import numpy as np
 import orjson
 
 from ..atomic import atomic_write_bytes
+from .checkedfile import framed, read_framed
 
 POSITIONS_NAME = "state.positions"
 POSITIONS_KIND = "arxiv-reader state positions"
@@ -47,10 +48,8 @@ def index_key(manifest: dict[str, Any]) -> str:
 def positions_bytes(snapshot: str, index: str, read: np.ndarray, starred: np.ndarray) -> bytes:
     """The file's content for these documents."""
     body = np.ascontiguousarray(read, _DTYPE).tobytes() + np.ascontiguousarray(starred, _DTYPE).tobytes()
-    header = orjson.dumps({"kind": POSITIONS_KIND, "version": POSITIONS_VERSION, "snapshot": snapshot,
-                           "index": index, "read": len(read), "starred": len(starred),
-                           "bytes": len(body), "crc32": zlib.crc32(body)})
-    return header + b"\n" + body
+    return framed({"kind": POSITIONS_KIND, "version": POSITIONS_VERSION, "snapshot": snapshot,
+                   "index": index, "read": len(read), "starred": len(starred)}, body)
 
 
 def save_positions(path: Path, snapshot: str, index: str, read: np.ndarray, starred: np.ndarray) -> None:
@@ -62,25 +61,14 @@ def save_positions(path: Path, snapshot: str, index: str, read: np.ndarray, star
 def load_positions(path: Path, snapshot: str, index: str) -> tuple[np.ndarray, np.ndarray] | None:
     """The read and the starred documents kept for this snapshot and index; None when the
     file is missing or made for another snapshot, index or version. Raises PositionsDamaged."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    found = read_framed(path, POSITIONS_KIND, "state positions file", PositionsDamaged,
+                        stale=lambda header: (header.get("version") != POSITIONS_VERSION
+                                              or header.get("snapshot") != snapshot or header.get("index") != index))
+    if found is None:
         return None
-    except OSError as exc:
-        raise PositionsDamaged(f"cannot read {path}: {exc.strerror or exc}") from None
-    end = data.find(b"\n")
-    try:
-        header = orjson.loads(data[:end]) if end > 0 else None
-    except orjson.JSONDecodeError:
-        header = None
-    if type(header) is not dict or header.get("kind") != POSITIONS_KIND:
-        raise PositionsDamaged(f"{path} is not a state positions file")
-    if header.get("version") != POSITIONS_VERSION or header.get("snapshot") != snapshot or header.get("index") != index:
-        return None  # made for another state, index or layout: stale, not damaged
-    body = memoryview(data)[end + 1 :]
+    header, body, _ = found
     read, starred = header.get("read"), header.get("starred")
-    if (header.get("bytes") != len(body) or header.get("crc32") != zlib.crc32(body)
-            or type(read) is not int or type(starred) is not int or read < 0 or starred < 0
+    if (type(read) is not int or type(starred) is not int or read < 0 or starred < 0
             or (read + starred) * _DTYPE.itemsize != len(body)):
         raise PositionsDamaged(f"{path} is damaged (cut short or altered: its checksum does not match)")
     docs = np.frombuffer(body, _DTYPE)

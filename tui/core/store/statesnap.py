@@ -36,6 +36,7 @@ from typing import Any
 import orjson
 
 from ..atomic import atomic_write_bytes
+from .checkedfile import framed, read_framed
 from .statefile import FilePosition
 from .stateread import Cursor
 
@@ -92,9 +93,7 @@ def snapshot_bytes(device: str, winners: Winners, cursors: Mapping[str, Cursor])
                         [devices.setdefault(r[2], len(devices)) for r in records]]
     body = orjson.dumps({"devices": list(devices), "fields": fields,
                          "files": {name: _cursor_doc(c) for name, c in cursors.items()}})
-    header = orjson.dumps({"kind": SNAPSHOT_KIND, "version": SNAPSHOT_VERSION, "device": device,
-                           "bytes": len(body), "crc32": zlib.crc32(body)})
-    return header + b"\n" + body
+    return framed({"kind": SNAPSHOT_KIND, "version": SNAPSHOT_VERSION, "device": device}, body)
 
 
 def snapshot_usable(cursors: Mapping[str, Cursor]) -> bool:
@@ -111,22 +110,15 @@ def save_snapshot(path: Path, device: str, winners: Winners, cursors: Mapping[st
     return snapshot_token(memoryview(data)[data.find(b"\n") + 1 :])
 
 
-def _decode(path: Path, data: bytes, device: str) -> tuple[dict[str, Any], str] | None:
-    """The body of a snapshot of this layout and device, and its token; None when stale;
-    raises SnapshotDamaged."""
-    end = data.find(b"\n")
-    try:
-        header = orjson.loads(data[:end]) if end > 0 else None
-    except orjson.JSONDecodeError:
-        header = None
-    if type(header) is not dict or header.get("kind") != SNAPSHOT_KIND:
-        raise SnapshotDamaged(f"{path} is not a state snapshot")
-    if header.get("version") != SNAPSHOT_VERSION or header.get("device") != device:
-        return None  # another layout, or another device's view of the files: stale, not damaged
-    body = memoryview(data)[end + 1 :]
-    crc = zlib.crc32(body)
-    if header.get("bytes") != len(body) or header.get("crc32") != crc:
-        raise SnapshotDamaged(f"{path} is damaged (cut short or altered: its checksum does not match)")
+def _decode(path: Path, device: str) -> tuple[dict[str, Any], str] | None:
+    """The body of the snapshot at ``path`` if of this layout and device, and its token; None
+    when missing or stale; raises SnapshotDamaged."""
+    found = read_framed(path, SNAPSHOT_KIND, "state snapshot", SnapshotDamaged,
+                        stale=lambda header: header.get("version") != SNAPSHOT_VERSION
+                        or header.get("device") != device)  # another layout or device's view: stale
+    if found is None:
+        return None
+    _, body, crc = found
     try:
         doc = orjson.loads(body)
         if type(doc) is not dict or type(doc.get("fields")) is not dict or type(doc.get("files")) is not dict:
@@ -163,13 +155,7 @@ def _still_there(folder: Path, name: str, cursor: Cursor) -> bool:
 def load_snapshot(path: Path, folder: Path, device: str) -> tuple[Winners, dict[str, Cursor], str] | None:
     """The winners, cursors and :func:`snapshot_token` of the snapshot at ``path``, when it is
     still true of the files of ``folder``; None when missing or stale. Raises SnapshotDamaged."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise SnapshotDamaged(f"cannot read {path}: {exc.strerror or exc}") from None
-    decoded = _decode(path, data, device)
+    decoded = _decode(path, device)
     if decoded is None:
         return None
     doc, token = decoded
