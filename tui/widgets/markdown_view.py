@@ -91,6 +91,13 @@ class _Document:
         yield from segments
 
 
+def _strips(console: Console, document: _Document, width: int, style: Style) -> list[Strip]:
+    """``document`` rendered ``width`` cells wide as the view's lines (``pad``: every line is
+    exactly ``width`` cells already)."""
+    lines = console.render_lines(document, console.options.update_width(width), style=style, pad=True)
+    return [Strip(line, width) for line in lines]
+
+
 class MarkdownView(ScrollView, can_focus=True):
     """Shows one Markdown document; :meth:`show_source` replaces it."""
 
@@ -208,12 +215,7 @@ class MarkdownView(ScrollView, can_focus=True):
                 self._strips = prepared
             elif self._build is None and len(self._source) <= SYNC_RENDER_CHARS:
                 self._job = None
-                console = self.app.console
-                lines = console.render_lines(
-                    self.document, console.options.update_width(width), style=self.rich_style, pad=True
-                )
-                # pad=True: every line is exactly ``width`` cells already.
-                self._strips = [Strip(line, width) for line in lines]
+                self._strips = _strips(self.app.console, self.document, width, self.rich_style)
             elif self._job is None or self._job_width != width:
                 self._render_in_thread(width)
             self._strips_width = width
@@ -238,9 +240,7 @@ class MarkdownView(ScrollView, can_focus=True):
             for source in wanted:
                 if worker.is_cancelled:
                     return
-                lines = console.render_lines(_Document(source, highlight), console.options.update_width(width),
-                                             style=style, pad=True)
-                strips = [Strip(line, width) for line in lines]
+                strips = _strips(console, _Document(source, highlight), width, style)
                 if not worker.is_cancelled:
                     self.app.call_from_thread(self._keep_prepared, (source, width, style_key), strips)
 
@@ -279,9 +279,7 @@ class MarkdownView(ScrollView, can_focus=True):
             worker = get_current_worker()
             if worker.is_cancelled:
                 return
-            lines = console.render_lines(_Document(text, highlight), console.options.update_width(width),
-                                         style=style, pad=True)
-            strips = [Strip(line, width) for line in lines]
+            strips = _strips(console, _Document(text, highlight), width, style)
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._rendered, job, text, width, strips)
 
