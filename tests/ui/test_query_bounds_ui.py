@@ -16,7 +16,7 @@ import tui.core.library as library_module
 from tui.core.query import SearchCancelled
 from tui.core.query.syntax import MAX_TERMS
 from tui.screens.main import MainScreen
-from ui_helpers import SIZE, settle, wait_loaded
+from ui_helpers import loaded, settle
 
 
 def _record_threads(screen: MainScreen) -> list[tuple[str, bool]]:
@@ -42,9 +42,7 @@ async def _paste(pilot, screen: MainScreen, text: str) -> None:
 async def test_a_pasted_flood_of_terms_is_cut_said_and_searched_off_the_ui_thread(make_app, loaded_whole, monkeypatch):
     # The conftest library is small: a lower bar makes its dear queries dear.
     monkeypatch.setattr(library_module, "QUICK_SEARCH_COST", 5_000)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         calls = _record_threads(screen)
         flood = " ".join(["z in OR"] * 2000)
@@ -62,9 +60,7 @@ async def test_a_pasted_flood_of_terms_is_cut_said_and_searched_off_the_ui_threa
 
 async def test_a_cheap_query_is_matched_at_once_on_the_ui_thread(make_app, loaded_whole, monkeypatch):
     monkeypatch.setattr(library_module, "QUICK_SEARCH_COST", 5_000)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         calls = _record_threads(screen)
         await pilot.press("slash", "r", "e")
@@ -76,9 +72,7 @@ async def test_a_cheap_query_is_matched_at_once_on_the_ui_thread(make_app, loade
 
 async def test_the_next_key_cancels_a_running_search(make_app, loaded_whole, monkeypatch):
     monkeypatch.setattr(library_module, "QUICK_SEARCH_COST", 0)  # every search in the worker
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         match = screen.library.match
         started, cancelled = threading.Event(), threading.Event()
@@ -106,9 +100,7 @@ async def test_the_next_key_cancels_a_running_search(make_app, loaded_whole, mon
 
 
 async def test_an_index_not_built_yet_is_never_built_on_the_ui_thread(make_app, loaded_whole):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         engine = screen.library.engine
         engine._haystacks.pop("comment", None)  # as if the warm-up had not come to it yet
@@ -120,9 +112,7 @@ async def test_an_index_not_built_yet_is_never_built_on_the_ui_thread(make_app, 
 
 
 async def test_through_the_index_abstracts_are_matched_with_the_key_and_phrases_in_the_worker(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         assert type(screen.library).__name__ == "IndexedLibrary"
         calls = _record_threads(screen)
@@ -139,9 +129,7 @@ async def test_through_the_index_abstracts_are_matched_with_the_key_and_phrases_
 
 
 async def test_through_the_index_a_pasted_flood_is_searched_off_the_ui_thread(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(app, pilot)
+    async with loaded(make_app) as (app, pilot):
         screen = app.screen
         calls = _record_threads(screen)
         flood = " ".join(["z in OR"] * 2000)
