@@ -61,6 +61,7 @@ from typing import Any, TypeVar
 from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
 from ..safetext import Notices
+from ..statemap import StateMap, flagged_keys
 from ..index import SearchIndex
 from .common import ImportReport, Progress
 from .dbfiles import file_stamp
@@ -251,9 +252,9 @@ class Store:
         if names & {"read", "starred", "unread"}:
             states = self._state.states()
             if names & {"read", "unread"}:
-                out["read"] = index.bits_of_ids([k for k, state in states.items() if state.read])
+                out["read"] = index.bits_of_ids(flagged_keys(states, "read"))
             if "starred" in names:
-                out["starred"] = index.bits_of_ids([k for k, state in states.items() if state.starred])
+                out["starred"] = index.bits_of_ids(flagged_keys(states, "starred"))
         if "new" in names:
             out["new"] = self.new_bits(index)
         return out
@@ -283,11 +284,12 @@ class Store:
         return index.imported_after(range(generation, len(imports)))
 
     # -- state -------------------------------------------------------------------
-    def states(self) -> dict[str, PaperState]:
-        """The user's state for every paper that has any (re-read from disk if changed)."""
+    def states(self) -> StateMap:
+        """The user's state for every paper that has any (re-read from disk if changed): a
+        mapping of paper key to PaperState, the caller's own (see :mod:`..statemap`)."""
         return self._state.states()
 
-    def states_in(self, index: SearchIndex) -> tuple[dict[str, PaperState], Any, Any]:
+    def states_in(self, index: SearchIndex) -> tuple[StateMap, Any, Any]:
         """:meth:`states`, and ``index``'s documents of the read and of the starred papers
         (ascending arrays), kept in ``state.positions`` for the next start-up while neither the
         state nor the index changes (see :mod:`.statepositions`). Raises IndexDamaged."""
@@ -301,8 +303,8 @@ class Store:
                 kept = None
             if kept is not None:
                 return states, kept[0], kept[1]
-        read = index.docs_of_ids([k for k, state in states.items() if state.read])
-        starred = index.docs_of_ids([k for k, state in states.items() if state.starred])
+        read = index.docs_of_ids(flagged_keys(states, "read"))
+        starred = index.docs_of_ids(flagged_keys(states, "starred"))
         if token is not None:
             try:
                 save_positions(path, token, key, read, starred)

@@ -15,13 +15,16 @@ from typing import Any
 import orjson
 
 from ..models import PaperState
-from .common import gc_paused
+from ..statemap import state_of
 from .statefile import NO_COLUMNS, Change, Columns
 
 #: A winning change: (value, stamp, device file stem).
 Record = tuple[Any, str, str]
 
 _DEFAULTS: dict[str, Any] = {"note": "", "query": ""}
+_FLAGS = frozenset(("read", "starred"))
+#: Past this many changed read/starred keys, :attr:`MergedState.flag_keys` gives up listing them.
+FLAG_KEYS_MAX = 10_000
 
 
 def default_value(name: str) -> Any:
@@ -35,11 +38,15 @@ def same_value(a: Any, b: Any) -> bool:
 
 
 class MergedState:
-    """The winners of every field, and the read/starred flags as PaperStates (built on first use)."""
+    """The winners of every field; the keys whose read or starred changed are collected in
+    :attr:`flag_keys` (see :class:`~..statemap.StateMap`)."""
 
     def __init__(self) -> None:
         self.winners: dict[str, dict[str, Record]] = {}  # field -> key -> record
-        self._papers: dict[str, PaperState] | None = None
+        #: The keys whose ``read`` or ``starred`` winner changed (a new stamp alone too: it is
+        #: read_at / starred_at) since the owner last emptied it; None: too many to list (a
+        #: whole column merged at once), take the columns again.
+        self.flag_keys: set[str] | None = set()
         #: Whether merges collect the keys they change (not needed while loading).
         self.track = True
 
@@ -76,8 +83,10 @@ class MergedState:
             column[key] = (value, stamp, device)
             if not same_value(value, old[0] if old is not None else default_value(name)):
                 changed.add(key)
-            if self._papers is not None and name in ("read", "starred"):
-                self._update_paper(key)  # also for a new stamp alone: it is read_at / starred_at
+            if name in _FLAGS and self.flag_keys is not None:
+                self.flag_keys.add(key)  # also for a new stamp alone: it is read_at / starred_at
+                if len(self.flag_keys) > FLAG_KEYS_MAX:
+                    self.flag_keys = None
         return changed
 
     def _merge_fresh(self, device: str, name: str, keys: Any, values: Any, stamps: Any) -> set[str] | None:
@@ -91,14 +100,12 @@ class MergedState:
         if len(column) != len(keys):
             return None  # a key twice: the slow way picks the newer
         self.winners[name] = column
+        if name in _FLAGS:
+            self.flag_keys = None
         if not self.track:
             return set()
         default = default_value(name)
-        changed = {key for key, value in zip(keys, values) if not same_value(value, default)}
-        if self._papers is not None and name in ("read", "starred"):
-            for key in changed:
-                self._update_paper(key)
-        return changed
+        return {key for key, value in zip(keys, values) if not same_value(value, default)}
 
     def merge_columns(self, device: str, columns: Columns) -> set[str]:
         """:meth:`merge` for a file's compacted rows as columns (grouped by field, as a
@@ -120,36 +127,10 @@ class MergedState:
         """:meth:`merge_columns` for compacted rows given as changes."""
         return self.merge_columns(device, tuple(zip(*changes)) or NO_COLUMNS)  # type: ignore[arg-type]
 
-    def paper_states(self) -> dict[str, PaperState]:
-        """Every paper read or starred (the same dict, kept current by later merges)."""
-        if self._papers is None:
-            # 200,000 new objects, as long-lived as the view: no collection walking them meanwhile,
-            # nor after (the next full one would, on whatever thread allocates then: the first paint)
-            with gc_paused(freeze=True):
-                self._papers = self._build_papers()
-        return self._papers
+    def flag_columns(self) -> tuple[dict[str, Record], dict[str, Record]]:
+        """Copies of the ``read`` and ``starred`` columns (for a :class:`~..statemap.StateBase`)."""
+        return dict(self.winners.get("read", {})), dict(self.winners.get("starred", {}))
 
-    def _build_papers(self) -> dict[str, PaperState]:
-        papers: dict[str, PaperState] = {}
-        for key, (value, stamp, _) in self.winners.get("read", {}).items():
-            if value:
-                papers[key] = PaperState(key, True, stamp)
-        for key, (value, stamp, _) in self.winners.get("starred", {}).items():
-            if value:
-                state = papers.get(key)
-                if state is None:
-                    papers[key] = PaperState(key, False, None, True, stamp)
-                else:
-                    state.starred, state.starred_at = True, stamp
-        return papers
-
-    def _update_paper(self, key: str) -> None:
-        assert self._papers is not None
-        read, starred = self.get("read", key), self.get("starred", key)
-        read_at = read[1] if read is not None and read[0] else None
-        starred_at = starred[1] if starred is not None and starred[0] else None
-        is_read, is_starred = bool(read and read[0]), bool(starred and starred[0])
-        if is_read or is_starred:
-            self._papers[key] = PaperState(key, is_read, read_at, is_starred, starred_at)
-        else:
-            self._papers.pop(key, None)
+    def paper_state(self, key: str) -> PaperState | None:
+        """The read/starred state of ``key`` as the view holds it (None: neither)."""
+        return state_of(key, self.get("read", key), self.get("starred", key))

@@ -66,10 +66,11 @@ from typing import Any
 
 from .. import locks
 from ..models import PaperState, bare_id
+from ..statemap import StateBase, StateMap
 from .common import StoreError, gc_paused
 from .dbfiles import LOCK_TIMEOUT
 from .legacy import LegacyStateError, read_legacy_state
-from .merged import MergedState
+from .merged import FLAG_KEYS_MAX, MergedState
 from .stamps import stamp_after, stamp_now
 from .statefile import (
     TAIL_BYTES, Change, FilePosition, NewerStateFile, device_file_stem, device_name, position_after,
@@ -118,15 +119,20 @@ class StateStore:
         self._unreported: set[str] = set()
         #: The token of the snapshot holding exactly the view, and the files' ends it holds for.
         self._token: tuple[str, dict[str, tuple[int, int, int]]] | None = None
+        #: What :meth:`states` answers from: the read/starred columns as they stood, and the
+        #: state of every key changed since (see :meth:`_state_map`).
+        self._base: StateBase | None = None
+        self._changed: dict[str, PaperState | None] = {}
 
     # -- reading -------------------------------------------------------------------
-    def states(self) -> dict[str, PaperState]:
-        """Every paper that is read or starred (re-read from disk where files changed)."""
+    def states(self) -> StateMap:
+        """Every paper that is read or starred (re-read from disk where files changed): a
+        :class:`~..statemap.StateMap`, the caller's own to change."""
         with self._lock:
             self._catch_up()
-            return dict(self._view.paper_states())
+            return self._state_map()
 
-    def states_token(self) -> tuple[dict[str, PaperState], str | None]:
+    def states_token(self) -> tuple[StateMap, str | None]:
         """:meth:`states`, and the token of the snapshot (see :mod:`.statesnap`) holding exactly
         that view (None when none does: something was read or written since)."""
         with self._lock:
@@ -134,7 +140,21 @@ class StateStore:
             token = self._token
             if token is not None and token[1] != self._ends():
                 token = self._token = None
-            return dict(self._view.paper_states()), token[0] if token is not None else None
+            return self._state_map(), token[0] if token is not None else None
+
+    def _state_map(self) -> StateMap:
+        """The view's read/starred states: over a base of the two columns as they stood (taken
+        again when many keys changed since), plus the keys changed since. Nothing per paper."""
+        view = self._view
+        keys = view.flag_keys
+        if self._base is None or keys is None or len(self._changed) + len(keys) > FLAG_KEYS_MAX:
+            self._base = StateBase(*view.flag_columns())
+            self._changed = {}
+        else:
+            for key in keys:
+                self._changed[key] = view.paper_state(key)
+        view.flag_keys = set()
+        return StateMap(self._base, dict(self._changed))
 
     def _ends(self) -> dict[str, tuple[int, int, int]]:
         """What says the files read are still as read: each one's inode, end and CRC-32."""
@@ -145,7 +165,7 @@ class StateStore:
         key = bare_id(paper_id)
         with self._lock:
             self._catch_up()
-            state = self._view.paper_states().get(key)
+            state = self._view.paper_state(key)
         return state if state is not None else PaperState(key)
 
     def values(self, name: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
@@ -250,6 +270,7 @@ class StateStore:
         if loaded is None:
             return None
         self._view.winners, cursors, token = loaded
+        self._view.flag_keys = None  # (every column new)
         self._cursors.update(cursors)
         self._token = (token, self._ends())  # (dropped by states_token() once anything more is read)
         return {name: cursor.position.end for name, cursor in cursors.items()}
