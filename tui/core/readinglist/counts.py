@@ -189,7 +189,8 @@ class ListCounts:
             self._read[:] = False
             self._starred[:] = False
             if flags is None:
-                flags = (self._positions(flagged_keys(states, "read")), self._positions(flagged_keys(states, "starred")))
+                flags = (self._positions(flagged_keys(states, "read")),
+                         self._positions(flagged_keys(states, "starred")))
             for mask, positions in zip((self._read, self._starred), flags):
                 mask[np.fromiter(positions, np.int64, len(positions))] = True
             return

@@ -123,6 +123,8 @@ class StateStore:
         #: state of every key changed since (see :meth:`_state_map`).
         self._base: StateBase | None = None
         self._changed: dict[str, PaperState | None] = {}
+        #: How many papers the restored snapshot says are read or starred (see :meth:`_state_map`).
+        self._restored_papers: int | None = None
 
     # -- reading -------------------------------------------------------------------
     def states(self) -> StateMap:
@@ -148,7 +150,9 @@ class StateStore:
         view = self._view
         keys = view.flag_keys
         if self._base is None or keys is None or len(self._changed) + len(keys) > FLAG_KEYS_MAX:
-            self._base = StateBase(*view.flag_columns())
+            # (as restored: the snapshot says how many papers; else counted when first asked)
+            size = self._restored_papers if view.untouched("read", "starred") else None
+            self._base = StateBase(*view.flag_columns(), size=size)
             self._changed = {}
         else:
             for key in keys:
@@ -269,8 +273,8 @@ class StateStore:
             return None
         if loaded is None:
             return None
-        self._view.winners, cursors, token = loaded
-        self._view.flag_keys = None  # (every column new)
+        columns, cursors, token, self._restored_papers = loaded
+        self._view.restore(columns)
         self._cursors.update(cursors)
         self._token = (token, self._ends())  # (dropped by states_token() once anything more is read)
         return {name: cursor.position.end for name, cursor in cursors.items()}
@@ -285,7 +289,8 @@ class StateStore:
             return  # read fast enough without one
         if snapshot_usable(cursors):
             try:
-                self._token = (save_snapshot(self.snapshot_path, self.device, self._view.winners, cursors),
+                papers = len(self._state_map())
+                self._token = (save_snapshot(self.snapshot_path, self.device, self._view.winners, cursors, papers),
                                self._ends())
             except OSError:
                 pass  # only slower next time: the files are the record
