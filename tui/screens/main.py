@@ -224,8 +224,10 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.set_interval(POLL_INTERVAL, self._poll_store)
         self.set_interval(PAUSE_CHECK_INTERVAL, self.collector.tick)
         self.watch_digests(waiting_files(report.problems) if report is not None else frozenset())
-        # After the first paint: the rows must not wait for the indexes.
+        # After the first paint: the rows must not wait for the indexes, nor for the state decoded whole.
         self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
+        self.call_after_refresh(self.run_worker, self.user.warm, thread=True, group="state", name="read the state",
+                                exit_on_error=False)
 
     def on_library_loader_index_ready(self, event: LibraryLoader.IndexReady) -> None:
         """The search index built aside: read the library through it from now on (or, the

@@ -134,6 +134,15 @@ class UserState:
         self.version += 1
         return frozenset(changed)
 
+    def warm(self) -> None:
+        """In a thread, once the first rows are shown: let the store decode what it left
+        packed at start-up, so the first change saved later does not wait for it."""
+        try:
+            with self.lock:
+                self.store.warm_states()
+        except Exception as error:  # a bug, not the user's doing: said (notify is thread-safe)
+            self._notify(f"Could not read the reading state: {error}", "error")
+
     def show_store_messages(self) -> None:
         """Tell the user the store's notices (files moved aside...) not told yet."""
         messages = self.store.messages

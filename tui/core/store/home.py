@@ -316,6 +316,11 @@ class Store:
         """The state of one paper (a fresh unread, unstarred one when it has none)."""
         return self._state.get_state(paper_id)
 
+    def warm_states(self) -> None:
+        """Decode what the state snapshot left packed (see :meth:`.StateStore.warm`): for a
+        thread, once the first rows are shown."""
+        self._state.warm()
+
     def refresh_states(self) -> frozenset[str]:
         """Pick up state changes other processes and devices saved since the last look.
 

@@ -160,6 +160,14 @@ class StateStore:
         view.flag_keys = set()
         return StateMap(self._base, dict(self._changed))
 
+    def warm(self) -> None:
+        """Decode every field the snapshot left packed (see :mod:`.statecolumn`; a tenth of a
+        second at 200,000 papers), so that the first change merged later need not: for a
+        thread, once a start-up has shown what it needed."""
+        with self._lock:
+            if self._loaded:
+                self._view.winners  # noqa: B018 (decodes them)
+
     def _ends(self) -> dict[str, tuple[int, int, int]]:
         """What says the files read are still as read: each one's inode, end and CRC-32."""
         return {name: (c.inode, c.position.end, c.position.crc) for name, c in self._cursors.items()}
