@@ -129,10 +129,10 @@ def test_a_state_change_makes_them_stale(home: Path, lookups: list[int]) -> None
 
 def test_changes_appended_after_the_load_give_no_token(home: Path) -> None:
     store = Store(home, device="laptop")
-    _, token = store._state.states_token()
+    _, token, _ = store._state.states_token()
     assert token is not None
     Store(home, device="laptop").set_starred(["2607.99999"])
-    states, token = store._state.states_token()
+    states, token, _ = store._state.states_token()
     assert token is None and states["2607.99999"].starred
 
 

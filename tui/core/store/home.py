@@ -94,6 +94,9 @@ class Store:
         self.library_files = LibraryStore(self.library, self.messages)
         self.index_path = self.library_files.index_path
         self._state = StateStore(self.home, self.messages, device)
+        #: ``state.positions`` to write with the snapshot held back (see :meth:`warm_states`):
+        #: the files' ends of the view they are of, the index's key, read and starred documents.
+        self._positions_due: tuple[dict[str, tuple[int, int, int]], str, Any, Any] | None = None
         #: This device's state file (every device's are read: see :meth:`state_devices`).
         self.state_path = self._state.path
         #: The name of this device (``$ARXIV_READER_DEVICE``, else the host name).
@@ -293,7 +296,7 @@ class Store:
         """:meth:`states`, and ``index``'s documents of the read and of the starred papers
         (ascending arrays), kept in ``state.positions`` for the next start-up while neither the
         state nor the index changes (see :mod:`.statepositions`). Raises IndexDamaged."""
-        states, token = self._state.states_token()
+        states, token, ends = self._state.states_token()
         key, path = index_key(index.manifest), self.home / POSITIONS_NAME
         if token is not None:
             try:
@@ -310,16 +313,31 @@ class Store:
                 save_positions(path, token, key, read, starred)
             except OSError:
                 pass  # only slower next time
+        else:  # (no snapshot yet: kept for the one warm_states may write)
+            self._positions_due = (ends, key, read, starred)
         return states, read, starred
 
     def get_state(self, paper_id: str) -> PaperState:
         """The state of one paper (a fresh unread, unstarred one when it has none)."""
         return self._state.get_state(paper_id)
 
+    def defer_state_files(self) -> None:
+        """Write the state's derived files (``state.snapshot``, ``state.positions``) only at
+        :meth:`warm_states`, not while the state is first read: for a reader that shows its
+        rows first (a command writes them at once)."""
+        self._state.defer_snapshot = True
+
     def warm_states(self) -> None:
-        """Decode what the state snapshot left packed (see :meth:`.StateStore.warm`): for a
-        thread, once the first rows are shown."""
-        self._state.warm()
+        """Write the derived files held back (see :meth:`defer_state_files`) and decode what
+        the state snapshot left packed (see :meth:`.StateStore.warm`): for a thread, once
+        the first rows are shown."""
+        kept = self._state.warm()
+        due, self._positions_due = self._positions_due, None
+        if kept is not None and due is not None and due[0] == kept[1]:  # the view they were computed for
+            try:
+                save_positions(self.home / POSITIONS_NAME, kept[0], *due[1:])
+            except OSError:
+                pass  # only slower next time
 
     def refresh_states(self) -> frozenset[str]:
         """Pick up state changes other processes and devices saved since the last look.

@@ -125,6 +125,11 @@ class StateStore:
         self._changed: dict[str, PaperState | None] = {}
         #: How many papers the restored snapshot says are read or starred (see :meth:`_state_map`).
         self._restored_papers: int | None = None
+        #: Write the snapshot at :meth:`warm`, not while loading (a reader showing rows first).
+        self.defer_snapshot = False
+        #: The snapshot to write at :meth:`warm`: what :meth:`_save_snapshot` takes, and the
+        #: notices said by then (any more: something went wrong since, none is written).
+        self._snapshot_due: tuple[dict[str, int] | None, int] | None = None
 
     # -- reading -------------------------------------------------------------------
     def states(self) -> StateMap:
@@ -134,15 +139,16 @@ class StateStore:
             self._catch_up()
             return self._state_map()
 
-    def states_token(self) -> tuple[StateMap, str | None]:
-        """:meth:`states`, and the token of the snapshot (see :mod:`.statesnap`) holding exactly
-        that view (None when none does: something was read or written since)."""
+    def states_token(self) -> tuple[StateMap, str | None, dict[str, tuple[int, int, int]]]:
+        """:meth:`states`, the token of the snapshot (see :mod:`.statesnap`) holding exactly
+        that view (None when none does: something was read or written since), and the
+        files' ends the view holds for (see :meth:`ends`)."""
         with self._lock:
             self._catch_up()
-            token = self._token
-            if token is not None and token[1] != self._ends():
+            token, ends = self._token, self._ends()
+            if token is not None and token[1] != ends:
                 token = self._token = None
-            return self._state_map(), token[0] if token is not None else None
+            return self._state_map(), token[0] if token is not None else None, ends
 
     def _state_map(self) -> StateMap:
         """The view's read/starred states: over a base of the two columns as they stood (taken
@@ -160,13 +166,26 @@ class StateStore:
         view.flag_keys = set()
         return StateMap(self._base, dict(self._changed))
 
-    def warm(self) -> None:
-        """Decode every field the snapshot left packed (see :mod:`.statecolumn`; a tenth of a
-        second at 200,000 papers), so that the first change merged later need not: for a
-        thread, once a start-up has shown what it needed."""
+    def warm(self) -> tuple[str, dict[str, tuple[int, int, int]]] | None:
+        """Write the snapshot held back by :attr:`defer_snapshot`, then decode every field the
+        snapshot left packed (see :mod:`.statecolumn`; a tenth of a second at 200,000 papers),
+        so that the first change merged later need not: for a thread, once a start-up has
+        shown what it needed. The token of the snapshot holding the view, and the files' ends
+        it holds for (see :meth:`ends`), when one does."""
         with self._lock:
-            if self._loaded:
-                self._view.winners  # noqa: B018 (decodes them)
+            if not self._loaded:
+                return None
+            due, self._snapshot_due = self._snapshot_due, None
+            if due is not None and len(self._said) == due[1]:  # (nothing went wrong since)
+                self._save_snapshot(due[0])
+            self._view.winners  # noqa: B018 (decodes them)
+            token = self._token
+            return token if token is not None and token[1] == self._ends() else None
+
+    def ends(self) -> dict[str, tuple[int, int, int]]:
+        """What says the view is still the one read: each file's inode, end and CRC-32."""
+        with self._lock:
+            return self._ends()
 
     def _ends(self) -> dict[str, tuple[int, int, int]]:
         """What says the files read are still as read: each one's inode, end and CRC-32."""
@@ -266,7 +285,10 @@ class StateStore:
             except (locks.Timeout, OSError):
                 pass  # done at the next change (a damaged file is said already)
         if len(self._said) == said:  # every file read cleanly: the view may be kept
-            self._save_snapshot(restored)
+            if self.defer_snapshot:
+                self._snapshot_due = (restored, len(self._said))
+            else:
+                self._save_snapshot(restored)
         else:
             self._token = None  # (the view may hold what no file does, e.g. a migration not saved)
 
