@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +50,7 @@ class Loaded:
     """What loading produced."""
 
     library: BaseLibrary
-    states: dict[str, PaperState]
+    states: MutableMapping[str, PaperState]
     session: dict[str, Any]
     report: ImportReport | None = None
     #: This reader's session (what is new to it; ended on quit).
