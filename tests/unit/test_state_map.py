@@ -224,3 +224,14 @@ def test_a_plain_dict_still_works_where_states_are_asked() -> None:
     copy = state_copy(states)
     assert copy == states and copy is not states
     assert StateMap.of(states) == states
+
+
+@pytest.mark.parametrize("as_packed", [False, True])
+def test_many_starred_papers_are_counted_once(as_packed: bool) -> None:
+    rng = random.Random(11)
+    read, starred = random_columns(rng, 4000)
+    expected = eager(read, starred)
+    assert sum(1 for record in starred.values() if record[0]) > 1_000
+    base = StateBase(packed(read), packed(starred)) if as_packed else StateBase(read, starred)
+    lazy = StateMap(base)
+    assert len(lazy) == len(expected) and set(lazy) == set(expected)

@@ -34,6 +34,13 @@ Record = tuple[Any, str, str]
 _EMPTY: dict[str, Record] = {}
 
 
+def _truthy(column: Any) -> int:
+    """How many records of ``column`` have a true value."""
+    if hasattr(column, "truthy"):  # (packed: see ..store.statecolumn)
+        return column.truthy()
+    return sum(1 for record in column.values() if record[0])
+
+
 def state_of(key: str, read: Record | None, starred: Record | None) -> PaperState | None:
     """The state that a key's winning ``read`` and ``starred`` changes make (None: neither set)."""
     is_read = read is not None and bool(read[0])
@@ -62,25 +69,28 @@ class StateBase:
     def __len__(self) -> int:
         """How many keys are read or starred (counted once)."""
         if self._size is None:
-            read = self.read
-            self._size = sum(1 for record in read.values() if record[0]) + sum(
-                1 for key, record in self.starred.items()
-                if record[0] and not ((found := read.get(key)) is not None and found[0]))
+            starred, read = self.flagged("starred"), self.read
+            if len(starred) > 1_000:  # (many: one set, not a lookup each)
+                self._size = len(set(self.flagged("read")).union(starred))
+            else:
+                self._size = _truthy(read) + sum(
+                    1 for key in starred if not ((found := read.get(key)) is not None and found[0]))
         return self._size
 
     def keys(self) -> Iterator[str]:
-        """Every key read or starred: the read ones first (in the column's order), then the others."""
+        """Every key read or starred: the read ones first, then the others."""
         read = self.read
-        for key, record in read.items():
-            if record[0]:
-                yield key
-        for key, record in self.starred.items():
-            if record[0] and not ((found := read.get(key)) is not None and found[0]):
+        yield from self.flagged("read")
+        for key in self.flagged("starred"):
+            if not ((found := read.get(key)) is not None and found[0]):
                 yield key
 
-    def flagged(self, flag: str) -> Iterator[str]:
+    def flagged(self, flag: str) -> list[str]:
         """The keys whose ``flag`` (``read`` or ``starred``) is set."""
-        return (key for key, record in (self.read if flag == "read" else self.starred).items() if record[0])
+        column: Any = self.read if flag == "read" else self.starred
+        if hasattr(column, "truthy_keys"):  # (packed: see ..store.statecolumn)
+            return column.truthy_keys()
+        return [key for key, record in column.items() if record[0]]
 
 
 class StateMap(MutableMapping[str, PaperState]):

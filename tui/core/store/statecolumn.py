@@ -138,6 +138,14 @@ class PackedColumn:
             return default
         return (self._all_values()[i], self._stamps.text(i), self._devices[int(self._owners[i])])
 
+    def truthy(self) -> int:
+        """How many keys have a true value (set flags), without decoding the keys."""
+        return sum(1 for value in self._all_values() if value)
+
+    def truthy_keys(self) -> list[str]:
+        """The keys whose value is true, in key order."""
+        return [key for key, value in zip(self._keys.all(), self._all_values()) if value]
+
     def to_dict(self) -> dict[str, Record]:
         """Key -> record, a new dict (the caller's to change)."""
         devices = self._devices
