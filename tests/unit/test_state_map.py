@@ -229,7 +229,7 @@ def test_a_plain_dict_still_works_where_states_are_asked() -> None:
 @pytest.mark.parametrize("as_packed", [False, True])
 def test_many_starred_papers_are_counted_once(as_packed: bool) -> None:
     rng = random.Random(11)
-    read, starred = random_columns(rng, 4000)
+    read, starred = random_columns(rng, 6000)
     expected = eager(read, starred)
     assert sum(1 for record in starred.values() if record[0]) > 1_000
     base = StateBase(packed(read), packed(starred)) if as_packed else StateBase(read, starred)
