@@ -71,7 +71,7 @@ from .readers import Readers, ReaderSession, Seen
 from .removal import RemoveReport, remove_digests
 from .session import SessionFile, session_end
 from .state import StateStore
-from .statepositions import POSITIONS_NAME, PositionsDamaged, index_key, load_positions, save_positions
+from .statepositions import POSITIONS_NAME, StatePositions
 
 T = TypeVar("T")
 
@@ -94,9 +94,7 @@ class Store:
         self.library_files = LibraryStore(self.library, self.messages)
         self.index_path = self.library_files.index_path
         self._state = StateStore(self.home, self.messages, device)
-        #: ``state.positions`` to write with the snapshot held back (see :meth:`warm_states`):
-        #: the files' ends of the view they are of, the index's key, read and starred documents.
-        self._positions_due: tuple[dict[str, tuple[int, int, int]], str, Any, Any] | None = None
+        self._positions = StatePositions(self.home / POSITIONS_NAME, self.messages)
         #: This device's state file (every device's are read: see :meth:`state_devices`).
         self.state_path = self._state.path
         #: The name of this device (``$ARXIV_READER_DEVICE``, else the host name).
@@ -296,25 +294,8 @@ class Store:
         """:meth:`states`, and ``index``'s documents of the read and of the starred papers
         (ascending arrays), kept in ``state.positions`` for the next start-up while neither the
         state nor the index changes (see :mod:`.statepositions`). Raises IndexDamaged."""
-        states, token, ends = self._state.states_token()
-        key, path = index_key(index.manifest), self.home / POSITIONS_NAME
-        if token is not None:
-            try:
-                kept = load_positions(path, token, key)
-            except PositionsDamaged as exc:
-                self.messages.append(f"{exc}: it was computed again and rewritten")
-                kept = None
-            if kept is not None:
-                return states, kept[0], kept[1]
-        read = index.docs_of_ids(flagged_keys(states, "read"))
-        starred = index.docs_of_ids(flagged_keys(states, "starred"))
-        if token is not None:
-            try:
-                save_positions(path, token, key, read, starred)
-            except OSError:
-                pass  # only slower next time
-        else:  # (no snapshot yet: kept for the one warm_states may write)
-            self._positions_due = (ends, key, read, starred)
+        states, token, ends, since = self._state.states_token()
+        read, starred = self._positions.find(index, states, token, ends, since)
         return states, read, starred
 
     def get_state(self, paper_id: str) -> PaperState:
@@ -331,13 +312,7 @@ class Store:
         """Write the derived files held back (see :meth:`defer_state_files`) and decode what
         the state snapshot left packed (see :meth:`.StateStore.warm`): for a thread, once
         the first rows are shown."""
-        kept = self._state.warm()
-        due, self._positions_due = self._positions_due, None
-        if kept is not None and due is not None and due[0] == kept[1]:  # the view they were computed for
-            try:
-                save_positions(self.home / POSITIONS_NAME, kept[0], *due[1:])
-            except OSError:
-                pass  # only slower next time
+        self._positions.write_due(self._state.warm())
 
     def refresh_states(self) -> frozenset[str]:
         """Pick up state changes other processes and devices saved since the last look.

@@ -54,6 +54,8 @@ class MergedState:
         #: read_at / starred_at) since the owner last emptied it; None: too many to list (a
         #: whole column merged at once), take the columns again.
         self.flag_keys: set[str] | None = set()
+        #: The same since :meth:`restore` (None: none, or too many to list).
+        self.flags_since: set[str] | None = None
         #: Whether merges collect the keys they change (not needed while loading).
         self.track = True
 
@@ -68,6 +70,7 @@ class MergedState:
         """Take these fields (as a snapshot packed them) in place of everything known."""
         self._winners, self._packed = {}, dict(columns)
         self.flag_keys = None  # (every column new)
+        self.flags_since = set()
 
     def untouched(self, *names: str) -> bool:
         """Whether none of these fields was decoded or merged into since :meth:`restore`."""
@@ -116,10 +119,8 @@ class MergedState:
             column[key] = (value, stamp, device)
             if not same_value(value, old[0] if old is not None else default_value(name)):
                 changed.add(key)
-            if name in _FLAGS and self.flag_keys is not None:
-                self.flag_keys.add(key)  # also for a new stamp alone: it is read_at / starred_at
-                if len(self.flag_keys) > FLAG_KEYS_MAX:
-                    self.flag_keys = None
+            if name in _FLAGS:
+                self._flag_changed(key)
         return changed
 
     def _merge_fresh(self, device: str, name: str, keys: Any, values: Any, stamps: Any) -> set[str] | None:
@@ -134,11 +135,21 @@ class MergedState:
             return None  # a key twice: the slow way picks the newer
         self._winners[name] = column
         if name in _FLAGS:
-            self.flag_keys = None
+            self.flag_keys = self.flags_since = None
         if not self.track:
             return set()
         default = default_value(name)
         return {key for key, value in zip(keys, values) if not same_value(value, default)}
+
+    def _flag_changed(self, key: str) -> None:
+        """Note that ``key``'s read or starred winner changed (a new stamp alone too: it is
+        read_at / starred_at)."""
+        for name in ("flag_keys", "flags_since"):
+            keys = getattr(self, name)
+            if keys is not None:
+                keys.add(key)
+                if len(keys) > FLAG_KEYS_MAX:
+                    setattr(self, name, None)
 
     def merge_columns(self, device: str, columns: Columns) -> set[str]:
         """:meth:`merge` for a file's compacted rows as columns (grouped by field, as a

@@ -77,6 +77,9 @@ from .stateread import DeviceFiles
 from .statesnap import SNAPSHOT_NAME, SnapshotDamaged, load_snapshot, save_snapshot, snapshot_usable
 from .statewriter import StateWriter
 
+#: The token of the snapshot restored, and the keys whose read or starred changed since.
+Since = tuple[str, frozenset[str]]
+
 #: At load, compact this device's file when its journal has this many lines and
 #: at least a quarter as many as its compacted rows (during a write: see :mod:`.statewriter`).
 COMPACT_MIN_LINES = 1_000
@@ -117,8 +120,10 @@ class StateStore(StateWriter):
         #: state of every key changed since (see :meth:`_state_map`).
         self._base: StateBase | None = None
         self._changed: dict[str, PaperState | None] = {}
-        #: How many papers the restored snapshot says are read or starred (see :meth:`_state_map`).
+        #: How many papers the restored snapshot says are read or starred (see :meth:`_state_map`),
+        #: and its token (see :meth:`states_token`).
         self._restored_papers: int | None = None
+        self._restored_token: str | None = None
         #: Write the snapshot at :meth:`warm`, not while loading (a reader showing rows first).
         self.defer_snapshot = False
         #: The snapshot to write at :meth:`warm`: what :meth:`_save_snapshot` takes, and the
@@ -133,16 +138,21 @@ class StateStore(StateWriter):
             self._catch_up()
             return self._state_map()
 
-    def states_token(self) -> tuple[StateMap, str | None, dict[str, tuple[int, int, int]]]:
+    def states_token(self) -> tuple[StateMap, str | None, dict[str, tuple[int, int, int]], Since | None]:
         """:meth:`states`, the token of the snapshot (see :mod:`.statesnap`) holding exactly
-        that view (None when none does: something was read or written since), and the
-        files' ends the view holds for (see :meth:`ends`)."""
+        that view (None when none does: something was read or written since), the files'
+        ends the view holds for (see :meth:`ends`), and, when none does, the token of the
+        snapshot restored at start-up and the keys whose read or starred changed since (None:
+        none restored, or too many changed)."""
         with self._lock:
             self._catch_up()
             token, ends = self._token, self._ends()
             if token is not None and token[1] != ends:
                 token = self._token = None
-            return self._state_map(), token[0] if token is not None else None, ends
+            since = self._view.flags_since
+            basis = (self._restored_token, frozenset(since)) if (
+                token is None and self._restored_token is not None and since is not None) else None
+            return self._state_map(), token[0] if token is not None else None, ends, basis
 
     def _state_map(self) -> StateMap:
         """The view's read/starred states: over a base of the two columns as they stood (taken
@@ -298,6 +308,7 @@ class StateStore(StateWriter):
         if loaded is None:
             return None
         columns, cursors, token, self._restored_papers = loaded
+        self._restored_token = token
         self._view.restore(columns)
         self._cursors.update(cursors)
         self._token = (token, self._ends())  # (dropped by states_token() once anything more is read)
