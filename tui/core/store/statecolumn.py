@@ -140,7 +140,7 @@ class PackedColumn:
 
     def truthy(self) -> int:
         """How many keys have a true value (set flags), without decoding the keys."""
-        return sum(1 for value in self._all_values() if value)
+        return sum(map(bool, self._all_values()))
 
     def truthy_keys(self) -> list[str]:
         """The keys whose value is true, in key order."""

@@ -149,4 +149,7 @@ def _moved(docs: np.ndarray, index: Any, keys: frozenset[str], states: Mapping[s
     now = [key for key in keys if getattr(states.get(key), flag, False)]
     gone = index.docs_of_ids(keys.difference(now))
     came = index.docs_of_ids(now)
-    return np.union1d(np.setdiff1d(docs, gone, assume_unique=True), came).astype(np.int64)
+    kept = docs[~np.isin(docs, gone)] if len(gone) else docs  # (a few against many: no sort of them all)
+    at = np.searchsorted(kept, came)
+    new = came[(at == len(kept)) | (kept[np.minimum(at, len(kept) - 1)] != came)] if len(kept) else came
+    return np.insert(kept, np.searchsorted(kept, new), new).astype(np.int64)
