@@ -142,7 +142,8 @@ def _saved_searches_hint(text: str, reading: Snapshot, most: int = 12) -> str:
     shown = [*close, *(name for name in names if name not in close)][:most]
     more = f" and {len(names) - len(shown):,} more" if len(names) > len(shown) else ""
     lead = f"did you mean @{close[0]}? " if close else ""
-    return f"{lead}the saved searches: {', '.join('@' + name for name in shown)}{more}; arxiv-reader search list shows them"
+    listed = ", ".join("@" + name for name in shown)
+    return f"{lead}the saved searches: {listed}{more}; arxiv-reader search list shows them"
 
 
 def new_ids_for(store, text: str, saved: Collection[str] = ()) -> set[str]:
