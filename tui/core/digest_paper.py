@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import datetime
 
 from .digest_fields import clean_text, optional_value, pdf_url, split_categories, split_dois, unescape_entities
 from .digest_problems import ProblemReporter
@@ -15,6 +17,11 @@ from .models import ARXIV_ID_RE, DigestRef, Paper
 _USUAL_ID_RE = re.compile(r"http://arxiv\.org/abs/(?P<id>\d{4}\.\d{4,5})(?:v(?P<version>\d+))?")
 
 __all__ = ["FIELDS", "KNOWN_FIELDS", "build_paper"]
+
+#: The year of arXiv's first paper: a Published or Updated date before it is impossible.
+FIRST_ARXIV_YEAR = 1991
+#: How every real Published and Updated value starts (``2022-01-31 00:39:37+00:00``).
+_DATE_START = re.compile(r"\d{4}-\d\d-\d\d(?:$|[ T])")
 
 #: The field names of a paper block, in their usual order.
 FIELDS = (
@@ -104,11 +111,38 @@ def build_paper(
         categories=categories,
         classes=classes,
         dois=split_dois(value("DOI")) if "DOI" in fields else [],
-        published=optional_value(value("Published")),
-        updated=optional_value(value("Updated")),
+        published=_checked_date("Published", value, field_lines, match.group("id"), ref, report),
+        updated=_checked_date("Updated", value, field_lines, match.group("id"), ref, report),
         comment=comment,
         journal_ref=journal,
         summary=unescape_entities(summary) if summary else "",
         digests=list(ref),
         pdf_url=pdf_url(value("Links")),
     )
+
+
+def _checked_date(
+    name: str,
+    value: Callable[[str], str],
+    field_lines: dict[str, int],
+    paper_id: str,
+    ref: list[DigestRef],
+    report: ProblemReporter,
+) -> str | None:
+    """The ``name`` field (Published, Updated) as written, or None when it is not a
+    possible date (``2023-02-30``, month 13, before arXiv began, garbled): said with
+    its line, and the paper is still imported without it."""
+    text = optional_value(value(name))
+    if text is None:
+        return None
+    try:
+        if _DATE_START.match(text) and datetime.fromisoformat(text).year >= FIRST_ARXIV_YEAR:
+            return text
+    except ValueError:
+        pass
+    shown = repr(text if len(text) <= 60 else text[:60] + "…")
+    dated = ""
+    if name == "Published":
+        dated = f"; the paper is dated by its digest ({ref[0].date})" if ref else "; the paper is dated by its digest"
+    report(field_lines.get(name, 0), f"paper {paper_id}: impossible {name} date {shown} left out{dated}")
+    return None
