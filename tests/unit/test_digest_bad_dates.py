@@ -29,7 +29,10 @@ BAD_DATES = [
 
 
 def _with_first(field: str, value: str) -> str:
-    text = DAY.read_text(encoding="utf-8")
+    return _with_first_in(DAY.read_text(encoding="utf-8"), field, value)
+
+
+def _with_first_in(text: str, field: str, value: str) -> str:
     return re.sub(rf"- \*\*{field}\*\*: .*", lambda _: f"- **{field}**: {value}", text, count=1)
 
 
@@ -60,6 +63,14 @@ def test_an_impossible_updated_date_is_said_and_left_out(bad: str) -> None:
         (8, f"paper {FIRST}: impossible Updated date {bad!r} left out")]
     paper = _first(parsed.papers)
     assert paper.updated is None and paper.published == "2026-07-01 00:38:36+00:00"
+
+
+def test_the_same_impossible_date_in_both_fields_is_said_twice() -> None:
+    text = _with_first("Published", "2026-02-30 00:38:36+00:00")
+    parsed = parse_digest_text(_with_first_in(text, "Updated", "2026-02-30 00:38:36+00:00"), str(DAY))
+    assert [p.line for p in parsed.problems] == [7, 8]
+    paper = _first(parsed.papers)
+    assert (paper.published, paper.updated) == (None, None)
 
 
 @pytest.mark.parametrize("good", ["2026-07-01", "2026-07-01 00:38:36+00:00", "1991-08-14 00:00:00+00:00",
