@@ -111,9 +111,11 @@ def build_paper(
     # (a first version's Updated is its Published: checked once)
     updated_possible = published_possible if updated == published else updated is None or _possible_date(updated)
     if not published_possible:
-        published = _impossible_date("Published", published, field_lines, match.group("id"), ref, report)
+        _impossible_date("Published", published, field_lines, match.group("id"), ref, report)
+        published = None
     if not updated_possible:
-        updated = _impossible_date("Updated", updated, field_lines, match.group("id"), ref, report)
+        _impossible_date("Updated", updated, field_lines, match.group("id"), ref, report)
+        updated = None
     return Paper(
         id=match.group("id"),
         version=int(version_text) if version_text else 1,
@@ -170,4 +172,3 @@ def _impossible_date(
     if name == "Published":
         dated = f"; the paper is dated by its digest ({ref[0].date})" if ref else "; the paper is dated by its digest"
     report(field_lines.get(name, 0), f"paper {paper_id}: impossible {name} date {shown} left out{dated}")
-    return None
