@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, TextArea
+from textual.widgets import Button, Footer, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from ..clipboard import tmux_held_back
@@ -100,11 +100,13 @@ class BibFileDialog(ModalScreen[str | None]):
             yield Label("Enter: add · Esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(TextField)
+        field.focus()
+        # Answered while Enter is handled, so keys typed after it act on the screen beneath.
+        self.watch(field, "entered", self._submitted, init=False)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+    def _submitted(self, value: str) -> None:
+        path = value.strip()
         if path:
             self.dismiss(path)
 

@@ -19,6 +19,13 @@ It also gives the rest of the read to the right place:
 * Escape and a key read together (Textual reports ``alt+j``, see
   :mod:`.escaped_keys`) is Escape (whatever it does there: the dialogs close
   without applying) then the key, never the key typed into the field.
+
+A :class:`TextField` answers Enter through :attr:`TextField.entered`, a
+reactive its dialog watches, instead of Input's ``Submitted`` message: the
+watcher runs while Enter is handled, so a dialog that closes on it has closed
+before the field takes the next key of the read, and ``t foo⏎js`` tags the
+paper, then moves down and stars (a message would reach the dialog after the
+field had typed ``js`` into itself, lost with the dialog).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.reactive import var
 from textual.widgets import Input
 
 from .escaped_keys import key_after_escape
@@ -72,4 +80,14 @@ class KeysInOrder:
 
 
 class TextField(KeysInOrder, Input):
-    """A one-line Input that takes the keys of one read in order (the dialogs' fields)."""
+    """A one-line Input that takes the keys of one read in order (the dialogs' fields).
+
+    Enter sets :attr:`entered` (watch it, with ``init=False``) rather than
+    posting ``Input.Submitted``: see the module's docstring."""
+
+    #: The text the field held when Enter was pressed (set on every Enter, even with the same text).
+    entered: var[str] = var("", always_update=True, init=False)
+
+    async def action_submit(self) -> None:
+        """Enter: answer in this key's turn (the watchers run now, before the next key)."""
+        self.entered = self.value
