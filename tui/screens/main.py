@@ -33,15 +33,16 @@ from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from ..commands import MAIN_COMMANDS, bindings
+from ..commands import MAIN_COMMANDS, WIDE_ONLY, bindings
 from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
 from ..core.query import Query
 from ..core.results import Results
 from ..core.watch import waiting_files
 from ..widgets.filter_bar import FilterBar
+from ..widgets.key_footer import KeyFooter
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import MoveRequest, PaperList
 from ..widgets.sidebar import Sidebar
@@ -149,7 +150,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
                 )
                 yield PaperDetail(id="detail")
             yield StatusLine(id="status")
-        yield Footer()
+        yield KeyFooter(WIDE_ONLY)
 
     def on_mount(self) -> None:
         self.add_class("-loading")
