@@ -297,7 +297,9 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
     def _empty_message(self) -> str:
         if self.day:
             return f"No papers on {self.day} under this query and view (Esc: every day)"
-        return "No papers match"
+        papers = "papers" if self.view == "all" else f"{self.view} papers"
+        message = f"No {papers} match this query" if self.query_text.strip() else f"No {papers}"
+        return message if self.view == "all" else f"{message} (1: all papers)"
 
     def _move_requested(self, request: MoveRequest | None) -> None:
         """A key or a click in the list asked for another paper."""

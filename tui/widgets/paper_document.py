@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: Shown when no paper is highlighted.
-PLACEHOLDER = "*No paper selected.* Move the cursor in the list to see a paper here."
+PLACEHOLDER = "*No paper selected.* The paper under the list's cursor appears here."
 
 #: Author lists longer than this are cut, with a count of the rest (keeps a
 #: 942-author paper quick to render and the panel readable).
