@@ -71,3 +71,21 @@ async def test_keys_left_out_of_the_narrow_footer_stay_bound_and_in_the_wide_one
         await pilot.resize_terminal(120, 35)
         await pilot.pause(0.2)
         assert {"slash", "q"} <= {key.key for key in _shown(app.screen.query_one(Footer))}
+
+
+async def test_while_typing_a_query_the_footer_says_how_to_leave_the_filter(make_app):
+    """The footer showed "/ Filter" (a slash is typed there: Textual 8.2 does not know "slash"
+    is a character) and nothing about Enter and Escape."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause(0.2)
+        keys = {key.key: key.description for key in _shown(app.screen.query_one(Footer))}
+        assert keys.get("enter") == "List" and "slash" not in keys
+        await pilot.press("slash", "x")
+        assert app.screen.filter_bar.input.value == "/x"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        keys = {key.key: key.description for key in _shown(app.screen.query_one(Footer))}
+        assert keys.get("slash") == "Filter" and keys.get("enter") == "Read"

@@ -188,7 +188,10 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         return self.results.query if self.results is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While loading, the screen's commands are off (and out of the footer)."""
+        """While loading, the screen's commands are off (and out of the footer); so is ``/``
+        while the filter has the focus (it types a slash there)."""
+        if action == "focus_filter" and self.loaded and self.focused is self.filter_bar.input:
+            return False
         return self.loaded or action not in _SCREEN_ACTIONS
 
     # -- loading -----------------------------------------------------------------

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
@@ -36,7 +37,7 @@ from textual.widgets import Input, Static
 from tui.core.safetext import blank_controls, escape_controls
 
 from .escaped_keys import key_after_escape
-from .keys_in_order import KeysInOrder
+from .keys_in_order import WORD_LEFT, KeysInOrder
 
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
 #: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
@@ -54,6 +55,10 @@ class QueryInput(KeysInOrder, Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    #: Enter (and Escape, handled in ``_on_key``) leave the filter: said in the footer while typing.
+    BINDINGS = [Binding("enter", "submit", "List", key_display="⏎ esc", tooltip="Back to the list; the query stays."),
+                WORD_LEFT]
 
     def validate_value(self, value: str) -> str:
         """Typed, pasted or restored: control and bidi characters become spaces (they mean

@@ -33,6 +33,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.binding import Binding
 from textual.reactive import var
 from textual.widgets import Input
 
@@ -42,7 +43,12 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
-__all__ = ["KeysInOrder", "TextField"]
+__all__ = ["KeysInOrder", "TextField", "WORD_LEFT"]
+
+#: Textual 8.2's Input binds ctrl+backspace and alt+backspace (what terminals send for
+#: Option/Alt+Backspace) to deleting the word right of the cursor; its TextArea, shells and
+#: editors delete the word left. The fields here do that too (put it in their BINDINGS).
+WORD_LEFT = Binding("ctrl+backspace,alt+backspace", "delete_left_word", "Delete word left", show=False)
 
 
 class KeysInOrder:
@@ -84,6 +90,8 @@ class TextField(KeysInOrder, Input):
 
     Enter sets :attr:`entered` (watch it, with ``init=False``) rather than
     posting ``Input.Submitted``: see the module's docstring."""
+
+    BINDINGS = [WORD_LEFT]
 
     #: The text the field held when Enter was pressed (set on every Enter, even with the same text).
     entered: var[str] = var("", always_update=True, init=False)
