@@ -170,6 +170,13 @@ def _links(paper: Paper) -> str:
     return " · ".join(links)
 
 
+def reading_is_cut(paper: Paper) -> bool:
+    """Whether :func:`reading_markdown` without ``full`` leaves part of ``paper`` out (``x`` shows it)."""
+    fields = (paper.title, paper.comment or "", paper.journal_ref or "", *paper.authors[:ALL_AUTHORS])
+    return (len(paper.summary or "") > SHOWN_ABSTRACT or len(paper.authors) > ALL_AUTHORS
+            or any(len(text) > SHOWN_FIELD for text in fields))
+
+
 def _more_facts(paper: Paper, full: bool = False) -> list[str]:
     """Comment, journal, DOIs, digests: what follows the essentials."""
     facts: list[str] = []
