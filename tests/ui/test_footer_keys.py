@@ -89,3 +89,15 @@ async def test_while_typing_a_query_the_footer_says_how_to_leave_the_filter(make
         await pilot.pause(0.2)
         keys = {key.key: key.description for key in _shown(app.screen.query_one(Footer))}
         assert keys.get("slash") == "Filter" and keys.get("enter") == "Read"
+
+
+async def test_in_the_sidebar_the_footer_names_enter_for_what_it_does_there(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("L")
+        await pilot.pause(0.2)
+        footer = app.screen.query_one(Footer)
+        keys = {key.key: key.description for key in _shown(footer)}
+        assert keys.get("enter") == "Apply"
+        assert all(key.region.right <= footer.region.right for key in _shown(footer))
