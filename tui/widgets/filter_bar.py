@@ -37,7 +37,7 @@ from textual.widgets import Input, Static
 from tui.core.safetext import blank_controls, escape_controls
 
 from .escaped_keys import key_after_escape
-from .keys_in_order import WORD_LEFT, KeysInOrder
+from .keys_in_order import WORD_LEFT, KeysInOrder, read_at
 
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
 #: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
@@ -82,7 +82,7 @@ class QueryInput(KeysInOrder, Input):
             # app posts goes to the focused widget), in the order it came.
             event.stop()
             event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
+            self.app.post_message(read_at(events.Key(event.key, event.character), event.time))
         elif event.key in ("enter", "escape"):
             event.stop()
             event.prevent_default()
@@ -94,7 +94,7 @@ class QueryInput(KeysInOrder, Input):
             event.stop()
             event.prevent_default()
             self.finished = "escape"
-            self.app.post_message(events.Key(then, event.character))
+            self.app.post_message(read_at(events.Key(then, event.character), event.time))
 
     def on_focus(self) -> None:
         self.placeholder = FOCUSED_PLACEHOLDER

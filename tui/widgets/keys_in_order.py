@@ -43,12 +43,18 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
-__all__ = ["KeysInOrder", "TextField", "WORD_LEFT"]
+__all__ = ["KeysInOrder", "TextField", "WORD_LEFT", "read_at"]
 
 #: Textual 8.2's Input binds ctrl+backspace and alt+backspace (what terminals send for
 #: Option/Alt+Backspace) to deleting the word right of the cursor; its TextArea, shells and
 #: editors delete the word left. The fields here do that too (put it in their BINDINGS).
 WORD_LEFT = Binding("ctrl+backspace,alt+backspace", "delete_left_word", "Delete word left", show=False)
+
+
+def read_at(key: events.Key, time: float) -> events.Key:
+    """``key``, dated ``time`` (``Message.time``: when the key it stands for was read)."""
+    key.time = time
+    return key
 
 
 class KeysInOrder:
@@ -71,10 +77,11 @@ class KeysInOrder:
             event.prevent_default()
 
     def _pass_on(self, event: events.Key, key: str) -> None:
-        """Stop ``event`` here and send ``key`` to the app (it goes to the focused widget)."""
+        """Stop ``event`` here and send ``key`` to the app (it goes to the focused widget), with
+        the time it was read (a question asked since then must not take it for an answer)."""
         event.stop()
         event.prevent_default()
-        self.app.post_message(events.Key(key, event.character))
+        self.app.post_message(read_at(events.Key(key, event.character), event.time))
 
     async def _run_binding(self, key: str) -> bool:
         """Run what ``key`` is bound to for this field now, as the app would once the key
