@@ -58,19 +58,21 @@ def build_reader_parser() -> argparse.ArgumentParser:
         prog="arxiv-reader",
         parents=[_common_options()],
         description=(
-            "A keyboard-driven terminal reader for daily arXiv digests. With no PATH and an empty "
-            "library, the bundled sample digests are opened."
+            "A keyboard-driven terminal reader for daily arXiv digests. With no PATH, the config file's "
+            "[library] folders are imported and watched; with neither and an empty library, the bundled "
+            "sample digests are opened."
         ),
         epilog=SUBCOMMAND_LIST
         + "\n\nexamples:\n  arxiv-reader ~/digests/cs.CV/2026/07\n  arxiv-reader export -q is:starred -o refs.bib",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="digest files or folders to import and open"
+        "paths", nargs="*", type=Path, metavar="PATH",
+        help="digest files or folders to import, open and watch for new or changed day files"
     )
     parser.add_argument(
         "--mark-read-delay",
-        type=float,
+        type=seconds,
         default=1.5,
         metavar="SECONDS",
         help="mark a paper read after it stays highlighted this long (0 turns it off; default 1.5)",

@@ -111,6 +111,41 @@ def refuse_empty_query(text: str, outcome: str) -> None:
         )
 
 
+def refuse_unusable_saved_search(text: str, reading: Snapshot, outcome: str) -> None:
+    """A query with an ``@name`` that cannot be used (no saved search of that name, one that
+    refers back to itself, too many in one query) matches nothing whatever the rest says:
+    refused with exit status 2 like a query with nothing to search for (even with
+    ``--lenient``), naming the saved searches there are. ``outcome`` says what was not done."""
+    if "@" not in text:
+        return
+    from .core.query import parse_query
+    from .core.query.nodes import NOTHING
+
+    query = parse_query(text, reading.searches)
+    if query.root is not NOTHING:  # (the parser's sign that an @name could not be used)
+        return
+    said = "; ".join(query.warnings)
+    raise CommandError(f"query {text!r}: {said}; {outcome} ({_saved_searches_hint(text, reading)})", status=2)
+
+
+def _saved_searches_hint(text: str, reading: Snapshot, most: int = 12) -> str:
+    """The saved searches there are (a few, the closest to a name in ``text`` first), or how to save one."""
+    import difflib
+    import re
+
+    names = sorted(reading.searches)
+    if not names:
+        return "there is no saved search yet: arxiv-reader search save NAME QUERY"
+    typed = [name.casefold() for name in re.findall(r"@([^\s()\"]+)", text)]
+    close = [match for name in typed for match in difflib.get_close_matches(name, names, n=2, cutoff=0.6)]
+    close = list(dict.fromkeys(close))
+    shown = [*close, *(name for name in names if name not in close)][:most]
+    more = f" and {len(names) - len(shown):,} more" if len(names) > len(shown) else ""
+    lead = f"did you mean @{close[0]}? " if close else ""
+    listed = ", ".join("@" + name for name in shown)
+    return f"{lead}the saved searches: {listed}{more}; arxiv-reader search list shows them"
+
+
 def new_ids_for(store, text: str, saved: Collection[str] = ()) -> set[str]:
     """What ``is:new`` means for a query, by the reader's rule: the papers first imported
     after what the ended reader sessions loaded (every paper before any session ended;

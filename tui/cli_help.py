@@ -37,7 +37,8 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "Take the digests that are these files, or lie under these folders, back out of the library "
         "(as they were imported: the files need not exist any more). The files are not touched, and "
         "read and starred marks, tags and notes are kept: a paper imported again finds them. Taking out "
-        "the whole library (of more than one digest), or more than 31 digests, is asked first (--yes: don't ask).",
+        "the whole library (of more than one digest), or more than 31 digests, is asked first (--yes: don't ask); "
+        "without a terminal to ask on it is refused unless --yes is given.",
         ("arxiv-reader remove ~/digests/cs.CV/2026/07", "arxiv-reader remove ~/digests/cs.CL/2026/07/20260701.md",
          "arxiv-reader remove --yes ~/digests        # everything, without asking"),
     ),
@@ -45,8 +46,8 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "print the papers of the library (or those a query selects)",
         "Print the library as a table (flags: * starred, N unread; id; digest date; primary category; "
         "title) or as JSON lines. A query that matches nothing exits with 1; one left with nothing to "
-        "search for once its incomplete parts are ignored (a lone '\"', '-' or 'au:') lists nothing "
-        "and exits with 2.",
+        "search for once its incomplete parts are ignored (a lone '\"', '-' or 'au:'), or with an @NAME "
+        "that is no saved search, lists nothing and exits with 2.",
         (
             "arxiv-reader list --query 'cat:cs.CV is:unread' --limit 20",
             "arxiv-reader list --format jsonl --query 'au:hinton' | jq .title",
@@ -76,15 +77,17 @@ COMMAND_HELP: dict[str, CommandHelp] = {
     ),
     "stats": CommandHelp(
         "count papers, digests, dates, categories, read and starred",
-        "Print counts: papers, digest files, the date range, papers per digest category, the top "
-        "primary categories, read, unread and starred.",
+        "Print counts: papers, digest files, the date range, read, unread and starred, papers per "
+        "digest category, the top primary categories, and the devices whose state files were read "
+        "(with each one's latest change).",
         ("arxiv-reader stats",),
     ),
     "export": CommandHelp(
         "write citations of the papers a query selects",
         "Write citations (BibTeX by default) of the papers a query selects, to standard output, "
         "a new file (-o) or an existing .bib (--append). It never destroys a file: a query with an "
-        "ignored part is refused (exit 2) unless --lenient; no matching paper writes nothing (exit 1); "
+        "ignored part is refused (exit 2) unless --lenient, one left with nothing to search for or with "
+        "an @NAME that is no saved search even with it; no matching paper writes nothing (exit 1); "
         "-o refuses to replace a file holding anything this export would not write again unless --force "
         "(a FIFO, a terminal or /dev/stdout is written straight to); "
         "--append adds only papers the file does not already have (same arXiv id or DOI), with keys "
@@ -148,7 +151,8 @@ COMMAND_HELP: dict[str, CommandHelp] = {
     "search": CommandHelp(
         "save, list or remove named searches (@NAME in any query)",
         "Saved searches: a query kept under a name. @NAME in any query stands for it (saved searches may "
-        "use one another; a cycle is ignored with a warning). 'search list' shows each with how many "
+        "use one another; a query whose @NAME is unknown or refers back to itself matches nothing, and "
+        "list and export refuse it). 'search list' shows each with how many "
         "papers it finds and how many of them are unread. The saved search named 'mute' hides its "
         "matches everywhere (the reader, list, export, alerts) unless a query says is:muted. "
         "Everything after NAME is the query, so it may start with -.",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .cli_ask import removal_refused
 from .cli_common import (
     CommandError, _missing, _notice, filter_with_query, new_ids_for, open_store, reading_snapshot,
-    refuse_empty_query, refuse_unknown_ids, resolve_ids,
+    refuse_empty_query, refuse_unknown_ids, refuse_unusable_saved_search, resolve_ids,
 )
 from .cli_output import write_data, write_text
 from .cli_watch import cmd_watch
@@ -90,6 +90,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         _notice("the library is empty: import digests first (arxiv-reader import PATH)")
         return 0  # nothing was asked to match
     reading = reading_snapshot(store)
+    refuse_unusable_saved_search(args.query, reading, "nothing listed")
     if uses_reading_list(args.query, reading):  # tags, notes, @name, muting: the loaded library answers
         return _list_loaded(args, store, states, reading)
 
@@ -170,6 +171,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     refuse_empty_query(args.query, "nothing written")  # (even --lenient: the rest selects nothing)
     store = open_store(args.home, read_only=True)
     reading = reading_snapshot(store)  # (reads the state: a damaged file is said)
+    refuse_unusable_saved_search(args.query, reading, "nothing written")  # (even --lenient: nothing is left)
     if uses_reading_list(args.query, reading):  # tags, notes, @name, muting: the loaded library answers
         states = store.states()
         library = store.load_papers()

@@ -17,6 +17,7 @@ from tui.core.safetext import escape_controls, inert_markdown
 from tui.core.store import Store
 from tui.screens.dialogs import CopyFallbackDialog
 from tui.screens.help import HelpScreen
+from tui.screens.note_editor import NoteEditor
 from tui.screens.reading import ReadingScreen
 from ui_helpers import settle, wait_loaded
 
@@ -82,12 +83,16 @@ async def test_list_detail_reading_view_and_dialogs_paint_nothing_raw(hostile_ap
         main = app.screen
         assert len(main.paper_list.papers) == 2
         text = assert_inert(app, "list and detail")
-        # Import drops C0 and C1 controls from the fields; what is left is shown escaped.
+        # Import drops C0 and C1 controls from the fields; what is left is shown escaped, the
+        # title's and the abstract's bidi controls too (in the row and the detail), never dropped.
         assert "\\u202e" in text and "\\u2066" in text
+        assert text.count("Evil \\u202eelttit") >= 3  # two rows and the detail's title
+        assert "\\u202ereversed text" in text  # the abstract, in the detail
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ReadingScreen)
-        assert_inert(app, "reading view")
+        text = assert_inert(app, "reading view")
+        assert "Evil \\u202eelttit" in text and "\\u202ereversed text" in text
         await pilot.press("a", "x")
         await settle(app, pilot)
         assert_inert(app, "reading view, everything shown")
@@ -100,6 +105,11 @@ async def test_list_detail_reading_view_and_dialogs_paint_nothing_raw(hostile_ap
         app.push_screen(CopyFallbackDialog("BibTeX of " + main.highlighted.title, main.highlighted.title))
         await settle(app, pilot)
         assert_inert(app, "copy by hand")
+        app.pop_screen()
+        # The note dialog names the paper by its title as stored (bidi controls kept at import).
+        app.push_screen(NoteEditor(f"Note on 2607.00001: {main.highlighted.title}", "", None, ""))
+        await settle(app, pilot)
+        assert "Note on 2607.00001: Evil \\u202eelttit" in assert_inert(app, "note dialog")
 
 
 async def test_notifications_status_and_filter_warnings_paint_nothing_raw(hostile_app):
@@ -154,5 +164,5 @@ def test_a_list_row_shows_every_hostile_field_escaped() -> None:
         row = paper_row(paper, width, styles, is_cursor=False, unread=True, starred=False, marked=False,
                         spans=None).plain
         assert not UNSAFE.search(row), row
-        assert "\\u2066Ada" in row  # the author's isolate shown escaped (the title's is dropped)
+        assert "\\u2066Ada" in row and "A \\u202eB" in row  # the author's and the title's shown escaped
     assert not UNSAFE.search(header_row(f"2026-07-01{OSC52}", 2, 1, 0, 80, styles).plain)

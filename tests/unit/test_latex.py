@@ -220,7 +220,7 @@ def test_no_text_command_or_math_environment_is_left_in_real_abstracts() -> None
         (r"$\mathcal{O}(N\log N)$ time, $(\log n)$", "𝒪(N log N) time, (log n)"),
         (r"$\lbrace x \rbrace$", "{ x }"),
         (r"\(x^2\) and \[y_0\]", "x² and y₀"),
-        ("left\u202eright\u2066x\u2069", "leftrightx"),
+        ("left\u202eright\u2066x\u2069", "left\u202eright\u2066x\u2069"),  # bidi kept: shown escaped by the caller
         ("``quoted'' -- and --- dashes", "“quoted” – and — dashes"),
     ],
 )

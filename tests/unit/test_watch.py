@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tui.core.store import DigestOutcome, Store
-from tui.core.watch import Arrival, DigestWatcher, Notice, unfinished
+from tui.core.finished import unfinished
+from tui.core.watch import Arrival, DigestWatcher, Notice
 
 DIGESTS = Path(__file__).resolve().parents[1] / "data" / "digests"
 DAY = DIGESTS / "cs.CL" / "2026" / "07" / "20260725.md"  # 24 papers
@@ -199,7 +200,7 @@ def test_catch_up_never_imports_a_file_left_half_written(tmp_path: Path) -> None
 
 
 def test_the_readers_start_import_leaves_a_half_written_file_out(tmp_path: Path) -> None:
-    from tui.core.watch import import_finished
+    from tui.core.finished import import_finished
 
     folder = tmp_path / "digests"
     shutil.copytree(DIGESTS / "cs.IR", folder / "cs.IR")
@@ -219,7 +220,7 @@ def test_the_readers_start_import_leaves_a_half_written_file_out(tmp_path: Path)
 def test_a_file_the_start_import_said_unfinished_is_not_said_again_by_the_watch(tmp_path: Path) -> None:
     """Review F8: the reader said one truncated digest twice (the import's notice, then the
     watch's); the watch now leaves it unsaid until it changes, then imports it."""
-    from tui.core.watch import import_finished, waiting_files
+    from tui.core.finished import import_finished, waiting_files
 
     folder = tmp_path / "digests"
     folder.mkdir()

@@ -35,9 +35,10 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 _BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d{1,9})([.)]))")
 _ENTITY = re.compile(r"&(gt|lt|amp|quot|apos|nbsp|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _ENTITY_CHARS = {"gt": ">", "lt": "<", "amp": "&", "quot": '"', "apos": "'", "nbsp": " "}
-#: Control characters, and the bidirectional controls that would reorder what
-#: follows them on screen (U+202A-U+202E, U+2066-U+2069, marks U+200E/U+200F/U+061C).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+#: Control characters (C0 but tab and newline, DEL, C1): dropped. Bidirectional controls
+#: (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F/U+061C) are kept, so whoever shows the text
+#: shows them as escapes (``safetext``: ``\u202e``) instead of hiding that the file holds one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 
@@ -111,7 +112,8 @@ def latex_to_markdown(text: str) -> str:
     is broken (an unbalanced brace, a missing argument) keeps its ``$`` and
     the rest as written.  HTML entities (``&gt;``) are decoded, control
     characters dropped and line breaks joined, so the result is one Markdown
-    paragraph.  Never raises.
+    paragraph; bidi controls are kept for the caller to show escaped
+    (:func:`.safetext.inert_markdown`).  Never raises.
     """
     if not text:
         return ""

@@ -29,7 +29,7 @@ from ..core.library_open import indexed_library, library_states, loaded_library,
 from ..core.library import BaseLibrary
 from ..core.safetext import escape_controls
 from ..core.models import PaperState
-from ..core.watch import import_finished
+from ..core.finished import import_finished
 
 if TYPE_CHECKING:
     from ..core.store import ImportReport, Store

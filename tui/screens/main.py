@@ -40,7 +40,7 @@ from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
 from ..core.query import Query
 from ..core.results import Results
-from ..core.watch import waiting_files
+from ..core.finished import waiting_files
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import MoveRequest, PaperList

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from ..core.readinglist.names import MAX_NOTE, check_note
+from ..core.safetext import escape_controls
 from ..widgets.keys_in_order import KeysInOrder
 from .dialogs import ConfirmDialog
 
@@ -55,7 +56,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
-            yield Label(self.title_text, id="note-title", classes="dialog-title", markup=False)
+            yield Label(escape_controls(self.title_text), id="note-title", classes="dialog-title", markup=False)
             yield NoteArea(self.draft, id="note-text", soft_wrap=True, tab_behavior="indent")
             yield Label(self.message, id="note-error", markup=False)
             yield Label("Markdown · ctrl+s: save · Esc: close (asks first when changed)", classes="dialog-hint")

@@ -1,0 +1,101 @@
+"""An impossible Published or Updated date (30 February, month 13, before arXiv began,
+garbled) is said with its file and line and left out; the paper is still imported, dated by
+its digest (its year in citations, ``date:`` queries). Real cs.CL digest with dates broken."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.core.digest import parse_digest_file, parse_digest_text
+from tui.core.models import Paper
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
+DAY = DATA / "cs.CL" / "2026" / "07" / "20260701.md"
+FIRST = "2607.00292"  # the day's first paper: Published on line 7, Updated on line 8
+
+BAD_DATES = [
+    "2023-02-30 10:00:00+00:00",  # no 30 February
+    "2026-13-45 04:31:02+00:00",  # month 13, day 45
+    "0001-01-01 00:00:00+00:00",  # before arXiv
+    "2026-07-01 25:38:36+00:00",  # hour 25
+    "2026-07-01 garbled",
+    "20260701",  # not the way digests write dates
+    "yesterday",
+]
+
+
+def _with_first(field: str, value: str) -> str:
+    return _with_first_in(DAY.read_text(encoding="utf-8"), field, value)
+
+
+def _with_first_in(text: str, field: str, value: str) -> str:
+    return re.sub(rf"- \*\*{field}\*\*: .*", lambda _: f"- **{field}**: {value}", text, count=1)
+
+
+def _first(papers: list[Paper]) -> Paper:
+    return next(p for p in papers if p.id == FIRST)
+
+
+@pytest.mark.parametrize("bad", BAD_DATES)
+def test_an_impossible_published_date_is_said_and_left_out(bad: str) -> None:
+    good = parse_digest_file(DAY)
+    parsed = parse_digest_text(_with_first("Published", bad), str(DAY))
+    assert [(p.path, p.line) for p in parsed.problems] == [(str(DAY), 7)]
+    message = parsed.problems[0].message
+    assert message.startswith(f"paper {FIRST}: impossible Published date {bad!r} left out")
+    assert message.endswith("the paper is dated by its digest (2026-07-01)")
+    paper = _first(parsed.papers)
+    assert paper.published is None and paper.year == "2026"
+    assert paper.updated == _first(good.papers).updated  # the rest of the paper as it was
+    assert paper.title == _first(good.papers).title and paper.summary == _first(good.papers).summary
+    assert len(parsed.papers) == len(good.papers)
+    assert [p.published for p in parsed.papers[1:]] == [p.published for p in good.papers[1:]]
+
+
+@pytest.mark.parametrize("bad", BAD_DATES[:3])
+def test_an_impossible_updated_date_is_said_and_left_out(bad: str) -> None:
+    parsed = parse_digest_text(_with_first("Updated", bad), str(DAY))
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (8, f"paper {FIRST}: impossible Updated date {bad!r} left out")]
+    paper = _first(parsed.papers)
+    assert paper.updated is None and paper.published == "2026-07-01 00:38:36+00:00"
+
+
+def test_the_same_impossible_date_in_both_fields_is_said_twice() -> None:
+    text = _with_first("Published", "2026-02-30 00:38:36+00:00")
+    parsed = parse_digest_text(_with_first_in(text, "Updated", "2026-02-30 00:38:36+00:00"), str(DAY))
+    assert [p.line for p in parsed.problems] == [7, 8]
+    paper = _first(parsed.papers)
+    assert (paper.published, paper.updated) == (None, None)
+
+
+@pytest.mark.parametrize("good", ["2026-07-01", "2026-07-01 00:38:36+00:00", "1991-08-14 00:00:00+00:00",
+                                  "2024-02-29 23:59:59+00:00", "None"])
+def test_possible_dates_pass_without_a_word(good: str) -> None:
+    parsed = parse_digest_text(_with_first("Published", good), str(DAY))
+    assert parsed.problems == []
+    assert _first(parsed.papers).published == (None if good == "None" else good)
+
+
+def test_a_huge_garbled_date_is_cut_in_the_message() -> None:
+    parsed = parse_digest_text(_with_first("Published", "9" * 100_000), str(DAY))
+    assert len(parsed.problems) == 1 and len(parsed.problems[0].message) < 200
+
+
+def test_import_names_the_file_and_line_and_keeps_the_paper(tmp_path: Path, capsys) -> None:
+    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
+    day.parent.mkdir(parents=True)
+    day.write_text(_with_first("Published", "2026-13-45 04:31:02+00:00"), encoding="utf-8")
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "import", str(day)]) == 0
+    out, err = capsys.readouterr()
+    assert f"{day}:7: paper {FIRST}: impossible Published date '2026-13-45 04:31:02+00:00' left out" in out + err
+    assert "problems: 1" in out + err
+    assert main(["--home", str(home), "export", "-q", f"id:{FIRST}"]) == 0
+    assert "year          = {2026}" in capsys.readouterr().out
+    assert main(["--home", str(home), "list", "--format", "jsonl", "-q", f"id:{FIRST}"]) == 0
+    assert '"published":null' in capsys.readouterr().out
