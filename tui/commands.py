@@ -28,6 +28,8 @@ class Command:
     key_display: str | None = None
     bind: bool = True  # False: a palette entry for a key some widget binds (Enter on the list)
     other_key: str | None = None  # another key that runs it (bound elsewhere: Textual's ctrl+q)
+    group: str | None = None  # the footer shows the keys of one group together under this name
+    narrow: bool = True  # False: left out of the footer below 120 columns (see tui/widgets/key_footer.py)
 
     def binding(self) -> Binding:
         """The Textual binding for this command (with an id so users can remap it)."""
@@ -39,12 +41,16 @@ class Command:
             key_display=self.key_display,
             tooltip=self.help,
             id=self.id,
+            group=Binding.Group(self.group) if self.group else None,
         )
 
 
 #: Commands of the main screen, in the order they appear in the footer and help.
 MAIN_COMMANDS: tuple[Command, ...] = (
-    Command("filter", "slash", "focus_filter", "Filter", "Type a query to filter the papers.", key_display="/"),
+    Command(
+        "filter", "slash", "focus_filter", "Filter", "Type a query to filter the papers.", key_display="/",
+        narrow=False,  # the filter bar's placeholder says "/ filters" right above
+    ),
     Command(
         "open_reading", "enter", "open_reading", "Read",
         "Open the highlighted paper in the reading view (it is read then).", bind=False,
@@ -84,6 +90,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "Prev day",
         "Show only the previous digest day that has papers under this query and view.",
         key_display="[",
+        group="Day",
     ),
     Command(
         "newer_day",
@@ -92,6 +99,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "Next day",
         "Show only the next digest day that has papers under this query and view.",
         key_display="]",
+        group="Day",
     ),
     Command("view_all", "1", "view('all')", "All", "Show all papers.", show=False),
     Command("view_unread", "2", "view('unread')", "Unread", "Show only unread papers.", show=False),
@@ -195,7 +203,13 @@ READING_COMMANDS: tuple[Command, ...] = (
 APP_COMMANDS: tuple[Command, ...] = (
     Command("help", "question_mark", "help", "Help", "Show every key, the query language and what they do.",
             key_display="?"),
-    Command("quit", "q", "quit", "Quit", "Quit the reader (it reopens where you were).", other_key="ctrl+q"),
+    Command("quit", "q", "quit", "Quit", "Quit the reader (it reopens where you were).", other_key="ctrl+q",
+            narrow=False),
+)
+
+#: The actions whose keys the main screen's footer leaves out below 120 columns (they stay bound).
+WIDE_ONLY: frozenset[str] = frozenset(
+    command.action for command in MAIN_COMMANDS + APP_COMMANDS if command.show and not command.narrow
 )
 
 

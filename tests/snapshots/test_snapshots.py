@@ -43,7 +43,9 @@ async def loaded(pilot: Pilot) -> None:
 
 def test_main_screen_80x24(app, snap_compare):
     """Narrow: filter on top, the list above the detail of the first paper
-    (stacked panes), status line "194 of 194 papers · 194 unread · ...", footer."""
+    (stacked panes), status line "194 of 194 papers · 194 unread · ...", and the footer
+    whole within 80 columns: ⏎ Read, s Star, [ ] Day, Y Copy…, t Tag, N Note, L Lists,
+    ? Help, then ^p palette (the filter's / and q left out: see tui/widgets/key_footer.py)."""
     assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
 
 

@@ -552,6 +552,16 @@ async def test_help_explains_the_query_language_and_the_reading_keys(make_app):
             assert command.description in descriptions
 
 
+def test_the_query_examples_leave_half_of_an_80_column_help_to_their_meanings():
+    """The widest example (48 cells) left the meanings 22 columns at 80x24, three lines each."""
+    from rich.cells import cell_len
+
+    from tui.screens.help import EXAMPLE_WIDTH, QUERY_EXAMPLES
+
+    assert EXAMPLE_WIDTH <= 36
+    assert max(cell_len(example) for example, _ in QUERY_EXAMPLES) <= EXAMPLE_WIDTH
+
+
 async def test_the_palette_shows_each_commands_key(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -28,6 +28,9 @@ EDITS = [
     (["a", "b", "c", "ctrl+a", "X"], "Xabc"),
     (["a", "b", "c", "ctrl+u", "x", "y", "z"], "xyz"),
     (["a", "b", "ctrl+w", "c"], "c"),
+    # Alt/Option+Backspace deletes the word left, as in shells (Textual's Input deleted the word right).
+    (["a", "b", "space", "c", "d", "alt+backspace", "x"], "ab x"),
+    (["a", "b", "space", "c", "d", "ctrl+backspace", "x"], "ab x"),
 ]
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from .digest_decode import decode_lenient, without_nuls
@@ -101,6 +102,28 @@ def parse_digest_text(text: str, path: str = "<text>") -> ParsedDigest:
     return result
 
 
+#: Whether a block whose ten field lines come in the usual order, one line each, is taken
+#: in one step (:func:`_usual_fields`); off only to check that it changes nothing.
+USUAL_BLOCKS = True
+#: Each field's line start (``- **Name**:``), in :data:`FIELDS` order, and where its value starts.
+_USUAL_STARTS = tuple(f"- **{name}**:" for name in FIELDS)
+_USUAL_CUTS = tuple(map(len, _USUAL_STARTS))
+
+
+def _usual_fields(lines: list[str], at: int) -> list[list[str]] | None:
+    """The value pieces of the ten fields on ``lines[at:at + 10]``, when those lines are the
+    fields in :data:`FIELDS` order, one line each (how nearly every block looks); else None.
+
+    The loop of :func:`_parse` would take each such line alike: it starts with ``- **``, its
+    first ``**:`` ends the name (no field name holds a ``*``), the name is known and not
+    repeated, and its value is the rest of the line, stripped.
+    """
+    block = lines[at : at + len(FIELDS)]
+    if len(block) < len(FIELDS) or not all(map(str.startswith, block, _USUAL_STARTS)):
+        return None
+    return [[line[cut:].strip()] for line, cut in zip(block, _USUAL_CUTS)]
+
+
 def _parse(text: str, path: str, report: ProblemReporter, clean: bool | None = None) -> ParsedDigest:
     # clean: whether the text may need cleaning (None: look).
     result = ParsedDigest(path=path, category=None, date=None)
@@ -159,7 +182,8 @@ def _parse(text: str, path: str, report: ProblemReporter, clean: bool | None = N
     start = 0  # line number of the open block's ###
     last_line = 0
 
-    for index in range(body_start, len(lines)):
+    rows = iter(range(body_start, len(lines)))
+    for index in rows:
         line = lines[index]
         if not line:
             current = None  # a blank line ends any continuation
@@ -201,6 +225,13 @@ def _parse(text: str, path: str, report: ProblemReporter, clean: bool | None = N
             fields = {}
             field_lines = {}
             current = title_parts
+            usual = _usual_fields(lines, index + 1) if USUAL_BLOCKS else None
+            if usual is not None:  # the ten field lines taken at once, as the loop would take them
+                fields = dict(zip(FIELDS, usual))
+                field_lines = dict(zip(FIELDS, range(index + 2, index + 2 + len(FIELDS))))
+                current = usual[-1]  # (an indented line after them still continues the Summary)
+                last_line = index + 1 + len(FIELDS)
+                next(islice(rows, len(FIELDS), len(FIELDS)), None)  # (skip them)
             continue
         if title_parts is not None and not fields and current is title_parts:
             # An unindented title continuation: tolerated, but say so.

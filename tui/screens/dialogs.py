@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, TextArea
+from textual.widgets import Button, Footer, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from ..clipboard import tmux_held_back
@@ -18,7 +18,13 @@ from ..core.safetext import escape_controls, inert_text
 
 class ConfirmDialog(ModalScreen[bool]):
     """Asks a yes/no question; dismisses with True (yes) or False. When yes would throw
-    something away (``destructive``), the no button has the focus, so that a stray Enter keeps it."""
+    something away (``destructive``), the no button has the focus, so that a stray Enter keeps it,
+    and a ``y`` read from the terminal before the question was put on the screen (typed ahead,
+    in the same read as the key that asked: ``Esc y`` in a changed note) does not answer it."""
+
+    #: When the question was put on the screen, on the clock of ``Message.time`` (a key keeps
+    #: the time it was read, also when a text field passes it on: see keys_in_order.py).
+    _asked_at: float | None = None
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -39,8 +45,15 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.yes_label, variant="primary", id="yes")
                 yield Button(self.no_label, id="no")
 
-    def on_mount(self) -> None:
+    def on_mount(self, event: events.Mount) -> None:
+        self._asked_at = event.time
         self.query_one("#no" if self.destructive else "#yes", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A destructive yes typed before the question was shown is not taken (see the class docstring)."""
+        if self.destructive and event.key == "y" and (self._asked_at is None or event.time < self._asked_at):
+            event.stop()
+            event.prevent_default()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -100,11 +113,13 @@ class BibFileDialog(ModalScreen[str | None]):
             yield Label("Enter: add · Esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(TextField)
+        field.focus()
+        # Answered while Enter is handled, so keys typed after it act on the screen beneath.
+        self.watch(field, "entered", self._submitted, init=False)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+    def _submitted(self, value: str) -> None:
+        path = value.strip()
         if path:
             self.dismiss(path)
 

@@ -26,18 +26,22 @@ SECTION_TITLES = {
     "QueryInput": "Filter input",
 }
 
-#: The query language by example: (what to type, what it finds).
+#: The query language by example: (what to type, what it finds). An example stays under
+#: :data:`EXAMPLE_WIDTH` cells, so that at 80 columns the meanings get half the width.
 QUERY_EXAMPLES: list[tuple[str, str]] = [
     ("graph neural", "both words in the title, authors, id or categories (any case and accents; prefixes match)"),
     ('"neural radiance"', "the phrase"),
     ("diffusion -video", "'-' excludes (also NOT x, -ti:x, -(a b))"),
     ("(captioning OR deblurring) survey", "OR (or |) and parentheses; AND binds tighter"),
     ("ti:transformer  au:wang", "title; authors"),
-    ("abs:contrastive  co:cvpr  jr:tpami  doi:10.1145", "abstract, comment, journal reference, DOI"),
+    ("abs:contrastive  co:cvpr", "abstract; comment"),
+    ("jr:tpami  doi:10.1145", "journal reference; DOI"),
     ("cat:cs.CV  cat:cs", "a category (primary or cross-list), or a whole archive"),
     ("id:2201.129", "ids starting so"),
-    ("is:new  is:unread  is:read  is:starred", "imported since the last closed reader; your reading state"),
-    ("date:latest  date:2026-07-24  date:2026-07", "the newest digest day; a day; a month"),
+    ("is:new", "imported since the last closed reader"),
+    ("is:unread  is:read  is:starred", "your reading state"),
+    ("date:latest", "the newest digest day"),
+    ("date:2026-07-24  date:2026-07", "a day; a month"),
     ("date:2022-01..2022-03  date:2024..", "a range, inclusive, either end open"),
     ("?diffusion prior  any:prior", "search everywhere, abstracts and comments included"),
     ("tag:to-read  -tag:to-read  has:tag", "your tags (t tags papers)"),
@@ -48,6 +52,9 @@ QUERY_EXAMPLES: list[tuple[str, str]] = [
 
 #: (key as shown, description, longer help)
 HelpRow = tuple[str, str, str]
+
+#: The widest an example of :data:`QUERY_EXAMPLES` may be.
+EXAMPLE_WIDTH = 36
 
 #: Words for Textual's own bindings where its own would puzzle here, by action:
 #: (description, longer help).

@@ -33,15 +33,16 @@ from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from ..commands import MAIN_COMMANDS, bindings
+from ..commands import MAIN_COMMANDS, WIDE_ONLY, bindings
 from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
 from ..core.query import Query
 from ..core.results import Results
 from ..core.finished import waiting_files
 from ..widgets.filter_bar import FilterBar
+from ..widgets.key_footer import KeyFooter
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import MoveRequest, PaperList
 from ..widgets.sidebar import Sidebar
@@ -154,7 +155,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
                 )
                 yield PaperDetail(id="detail")
             yield StatusLine(id="status")
-        yield Footer()
+        yield KeyFooter(WIDE_ONLY)
 
     def on_mount(self) -> None:
         self.add_class("-loading")
@@ -192,7 +193,10 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         return self.results.query if self.results is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While loading, the screen's commands are off (and out of the footer)."""
+        """While loading, the screen's commands are off (and out of the footer); so is ``/``
+        while the filter has the focus (it types a slash there)."""
+        if action == "focus_filter" and self.loaded and self.focused is self.filter_bar.input:
+            return False
         return self.loaded or action not in _SCREEN_ACTIONS
 
     # -- loading -----------------------------------------------------------------
@@ -308,7 +312,9 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
     def _empty_message(self) -> str:
         if self.day:
             return f"No papers on {self.day} under this query and view (Esc: every day)"
-        return "No papers match"
+        papers = "papers" if self.view == "all" else f"{self.view} papers"
+        message = f"No {papers} match this query" if self.query_text.strip() else f"No {papers}"
+        return message if self.view == "all" else f"{message} (1: all papers)"
 
     def _move_requested(self, request: MoveRequest | None) -> None:
         """A key or a click in the list asked for another paper."""

@@ -20,7 +20,7 @@ from ..commands import READING_COMMANDS, bindings
 from ..core.query import SpanCache
 from ..core.safetext import escape_controls
 from ..widgets.markdown_view import MarkdownView
-from ..widgets.paper_document import reading_markdown, status_text
+from ..widgets.paper_document import SUMMARY_AUTHORS, reading_is_cut, reading_markdown, status_text
 
 if TYPE_CHECKING:
     from .main import MainScreen
@@ -91,11 +91,21 @@ class ReadingScreen(Screen[None]):
         self.main.read_step(step)
 
     def action_toggle_authors(self) -> None:
+        paper = self.main.highlighted
+        if paper is not None and len(paper.authors) <= SUMMARY_AUTHORS + 1 and not self.all_authors:
+            count = len(paper.authors)
+            self.notify("No authors listed." if not count else "The one author is shown." if count == 1
+                        else f"All {count} authors are shown.", timeout=3, markup=False)
+            return
         self.all_authors = not self.all_authors
         self._refresh()
 
     def action_show_all(self) -> None:
-        """Show long fields whole (a 1 MB abstract too), or cut again."""
+        """Show long fields whole (a 1 MB abstract too), or cut again; says so when nothing is cut."""
+        paper = self.main.highlighted
+        if not self.full and paper is not None and not reading_is_cut(paper):
+            self.notify("Nothing of this paper is cut: it is shown whole.", timeout=3, markup=False)
+            return
         self.full = not self.full
         self._refresh()
 

@@ -42,7 +42,10 @@ class SaveSearchDialog(ModalScreen[str | None]):
                         markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(TextField)
+        field.focus()
+        # Answered while Enter is handled, so keys typed after it act on the screen beneath.
+        self.watch(field, "entered", self._submitted, init=False)
 
     @on(Input.Changed, "#save-search-name")
     def _changed(self, event: Input.Changed) -> None:
@@ -56,11 +59,9 @@ class SaveSearchDialog(ModalScreen[str | None]):
                 note = f"replaces @{name}: {self.saved[name]}"
         self.query_one("#save-search-note", Label).update(note)
 
-    @on(Input.Submitted, "#save-search-name")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def _submitted(self, value: str) -> None:
         try:
-            name = search_name(event.value)
+            name = search_name(value)
         except BadName as error:
             self.query_one("#save-search-note", Label).update(str(error))
             return

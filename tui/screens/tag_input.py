@@ -18,11 +18,11 @@ from textual.message import Message
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from ..core.readinglist import BadName, tag_name
 from ..core.safetext import escape_controls
-from ..widgets.keys_in_order import KeysInOrder
+from ..widgets.keys_in_order import TextField
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ def _unsafe(text: str) -> bool:
     return escape_controls(text.replace("\t", " ")) != text.replace("\t", " ")
 
 
-class TagField(KeysInOrder, Input):
+class TagField(TextField):
     """The input of the tag dialog: Tab accepts the completion and starts the next word.
 
     A bidi control (or another character no tag name may hold) typed or pasted
@@ -148,7 +148,10 @@ class TagInput(ModalScreen[TagChange | None]):
             yield Label("Enter: apply · Esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(TagField).focus()
+        field = self.query_one(TagField)
+        field.focus()
+        # Answered while Enter is handled, so keys typed after it act on the screen beneath.
+        self.watch(field, "entered", self._submitted, init=False)
 
     #: The word a refused character would have made, until Enter says it again (a burst of
     #: keys may end in Enter before the error could be read: the first Enter does not apply).
@@ -166,9 +169,7 @@ class TagInput(ModalScreen[TagChange | None]):
         else:  # (cannot happen: no tag name holds such a character)
             self.query_one("#tag-error", Label).update(f"{escape_controls(event.word)!r} is not a tag name")
 
-    @on(Input.Submitted, "#tag-field")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def _submitted(self, value: str) -> None:
         if self._refused_word is not None:
             self.query_one("#tag-error", Label).update(
                 f"Not applied: a character no tag name may hold was left out ({escape_controls(self._refused_word)}"
@@ -176,7 +177,7 @@ class TagInput(ModalScreen[TagChange | None]):
             self._refused_word = None
             return
         try:
-            change = parse_tag_words(event.value)
+            change = parse_tag_words(value)
         except BadName as error:
             self.query_one("#tag-error", Label).update(str(error))
             return

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
@@ -36,7 +37,7 @@ from textual.widgets import Input, Static
 from tui.core.safetext import blank_controls, escape_controls
 
 from .escaped_keys import key_after_escape
-from .keys_in_order import KeysInOrder
+from .keys_in_order import WORD_LEFT, KeysInOrder, read_at
 
 PLACEHOLDER = "/ filters: words, au:name, cat:cs.CV, is:new, date:latest… (? for help)"
 #: While the filter has the focus "?" is text (the search-everywhere prefix): help is a key away.
@@ -54,6 +55,10 @@ class QueryInput(KeysInOrder, Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    #: Enter (and Escape, handled in ``_on_key``) leave the filter: said in the footer while typing.
+    BINDINGS = [Binding("enter", "submit", "List", key_display="⏎ esc", tooltip="Back to the list; the query stays."),
+                WORD_LEFT]
 
     def validate_value(self, value: str) -> str:
         """Typed, pasted or restored: control and bidi characters become spaces (they mean
@@ -77,7 +82,7 @@ class QueryInput(KeysInOrder, Input):
             # app posts goes to the focused widget), in the order it came.
             event.stop()
             event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
+            self.app.post_message(read_at(events.Key(event.key, event.character), event.time))
         elif event.key in ("enter", "escape"):
             event.stop()
             event.prevent_default()
@@ -89,7 +94,7 @@ class QueryInput(KeysInOrder, Input):
             event.stop()
             event.prevent_default()
             self.finished = "escape"
-            self.app.post_message(events.Key(then, event.character))
+            self.app.post_message(read_at(events.Key(then, event.character), event.time))
 
     def on_focus(self) -> None:
         self.placeholder = FOCUSED_PLACEHOLDER

@@ -19,6 +19,13 @@ It also gives the rest of the read to the right place:
 * Escape and a key read together (Textual reports ``alt+j``, see
   :mod:`.escaped_keys`) is Escape (whatever it does there: the dialogs close
   without applying) then the key, never the key typed into the field.
+
+A :class:`TextField` answers Enter through :attr:`TextField.entered`, a
+reactive its dialog watches, instead of Input's ``Submitted`` message: the
+watcher runs while Enter is handled, so a dialog that closes on it has closed
+before the field takes the next key of the read, and ``t foo⏎js`` tags the
+paper, then moves down and stars (a message would reach the dialog after the
+field had typed ``js`` into itself, lost with the dialog).
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.binding import Binding
+from textual.reactive import var
 from textual.widgets import Input
 
 from .escaped_keys import key_after_escape
@@ -34,7 +43,18 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
-__all__ = ["KeysInOrder", "TextField"]
+__all__ = ["KeysInOrder", "TextField", "WORD_LEFT", "read_at"]
+
+#: Textual 8.2's Input binds ctrl+backspace and alt+backspace (what terminals send for
+#: Option/Alt+Backspace) to deleting the word right of the cursor; its TextArea, shells and
+#: editors delete the word left. The fields here do that too (put it in their BINDINGS).
+WORD_LEFT = Binding("ctrl+backspace,alt+backspace", "delete_left_word", "Delete word left", show=False)
+
+
+def read_at(key: events.Key, time: float) -> events.Key:
+    """``key``, dated ``time`` (``Message.time``: when the key it stands for was read)."""
+    key.time = time
+    return key
 
 
 class KeysInOrder:
@@ -57,10 +77,11 @@ class KeysInOrder:
             event.prevent_default()
 
     def _pass_on(self, event: events.Key, key: str) -> None:
-        """Stop ``event`` here and send ``key`` to the app (it goes to the focused widget)."""
+        """Stop ``event`` here and send ``key`` to the app (it goes to the focused widget), with
+        the time it was read (a question asked since then must not take it for an answer)."""
         event.stop()
         event.prevent_default()
-        self.app.post_message(events.Key(key, event.character))
+        self.app.post_message(read_at(events.Key(key, event.character), event.time))
 
     async def _run_binding(self, key: str) -> bool:
         """Run what ``key`` is bound to for this field now, as the app would once the key
@@ -72,4 +93,16 @@ class KeysInOrder:
 
 
 class TextField(KeysInOrder, Input):
-    """A one-line Input that takes the keys of one read in order (the dialogs' fields)."""
+    """A one-line Input that takes the keys of one read in order (the dialogs' fields).
+
+    Enter sets :attr:`entered` (watch it, with ``init=False``) rather than
+    posting ``Input.Submitted``: see the module's docstring."""
+
+    BINDINGS = [WORD_LEFT]
+
+    #: The text the field held when Enter was pressed (set on every Enter, even with the same text).
+    entered: var[str] = var("", always_update=True, init=False)
+
+    async def action_submit(self) -> None:
+        """Enter: answer in this key's turn (the watchers run now, before the next key)."""
+        self.entered = self.value

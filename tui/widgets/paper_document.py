@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: Shown when no paper is highlighted.
-PLACEHOLDER = "*No paper selected.* Move the cursor in the list to see a paper here."
+PLACEHOLDER = "*No paper selected.* The paper under the list's cursor appears here."
 
 #: Author lists longer than this are cut, with a count of the rest (keeps a
 #: 942-author paper quick to render and the panel readable).
@@ -168,6 +168,13 @@ def _links(paper: Paper) -> str:
     if paper.pdf_url:
         links.append(_link("PDF", paper.pdf_url))
     return " · ".join(links)
+
+
+def reading_is_cut(paper: Paper) -> bool:
+    """Whether :func:`reading_markdown` without ``full`` leaves part of ``paper`` out (``x`` shows it)."""
+    fields = (paper.title, paper.comment or "", paper.journal_ref or "", *paper.authors[:ALL_AUTHORS])
+    return (len(paper.summary or "") > SHOWN_ABSTRACT or len(paper.authors) > ALL_AUTHORS
+            or any(len(text) > SHOWN_FIELD for text in fields))
 
 
 def _more_facts(paper: Paper, full: bool = False) -> list[str]:

@@ -1,8 +1,8 @@
 """The paper list: one line per paper (and per day header), drawn with the line API.
 
 :class:`PaperList` never creates a widget per row. It renders only the visible
-lines in :meth:`PaperList.render_line` and caches the strips, so 200,000 rows
-cost no more than twenty.
+lines in :meth:`PaperList.render_line` and caches the strips (:mod:`.row_strips`),
+so 200,000 rows cost no more than twenty.
 
 Data flows one way. The screen owns the search result, the states, the marks
 and the cursor, and binds them to the reactives :attr:`PaperList.results`,
@@ -27,13 +27,12 @@ day's papers; the cursor steps over headers (it indexes papers, not rows).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from textual import events
 from rich.style import Style
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
@@ -46,12 +45,11 @@ from tui.core.positions import DayGroups
 
 from .escaped_keys import key_after_escape
 from .move_request import MoveRequest
-from .paper_rows import RowStyles, component_style, empty_row, header_row, paper_row, row_text
+from .paper_rows import RowStyles, component_style, empty_row
+from .row_strips import RowStrips
 from .scrolling import set_virtual_size
 
 if TYPE_CHECKING:
-    from rich.text import Text
-
     from tui.core.results import Results
 
 __all__ = ["MoveRequest", "PaperList"]
@@ -114,7 +112,7 @@ class PaperList(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._painted = False
-        self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(maxsize=1024)
+        self._strips = RowStrips(lambda: self.app.console)
         self._styles: RowStyles | None = None
         #: Row of each day header (ascending), and the position of each day's first paper
         #: (arrays: a result of 5,000 days makes no 5,000-item lists a keystroke).
@@ -345,7 +343,7 @@ class PaperList(ScrollView, can_focus=True):
         papers = self.papers
         if not papers:
             if y == 0:
-                return self._to_strip(empty_row(self.empty_message, width, styles), width, styles)
+                return self._strips.strip(empty_row(self.empty_message, width, styles), width, styles)
             return Strip.blank(width, styles.base)
         row = round(self.scroll_y) + y
         is_header, position = self._item_at(row)
@@ -355,24 +353,11 @@ class PaperList(ScrollView, can_focus=True):
             return Strip.blank(width, styles.base)
         paper = papers[position]
         state = self.states.get(paper.id)
-        unread = state is None or not state.read
-        starred = state is not None and state.starred
-        marked = paper.id in self.marks
-        is_cursor = position == self.cursor
-        tags = self.tags_of(paper.id)
-        spans = self.results.spans if self.results is not None else None
-        # Everything the row shows is in the key (its text and highlights too): the rows the
-        # next keystroke's result shows alike are not rendered again.
-        text = row_text(paper, width, spans)
-        key = (paper.id, text, width, is_cursor, unread, starred, marked, self.has_focus, tags)
-        strip = self._strips.get(key)
-        if strip is None:
-            row_line = paper_row(
-                paper, width, styles, is_cursor=is_cursor, unread=unread, starred=starred, marked=marked, spans=spans,
-                tags=tags, text=text,
-            )
-            strip = self._strips[key] = self._to_strip(row_line, width, styles)
-        return strip
+        return self._strips.paper(
+            paper, width, styles, is_cursor=position == self.cursor, unread=state is None or not state.read,
+            starred=state is not None and state.starred, marked=paper.id in self.marks, focused=self.has_focus,
+            tags=self.tags_of(paper.id), spans=self.results.spans if self.results is not None else None,
+        )
 
     def _header_strip(self, group: int, width: int, styles: RowStyles) -> Strip:
         results = self.results
@@ -382,17 +367,4 @@ class PaperList(ScrollView, can_focus=True):
             start = int(self._group_starts[group])
             end = int(self._group_starts[group + 1]) if group + 1 < len(self._group_starts) else len(results.papers)
             counts = self._header_counts[group] = results.day_counts(start, end, self.states)
-        day = results.day_name(group)
-        key = ("day", day, width, counts)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strips[key] = self._to_strip(header_row(day, *counts, width, styles), width, styles)
-        return strip
-
-    def _to_strip(self, text: Text, width: int, styles: RowStyles) -> Strip:
-        # Text.render ignores the Text's own style when it has no spans: make it one,
-        # so that no segment is left without a style (Textual's filters need one).
-        if text.style:
-            text.stylize_before(text.style)
-        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        return Strip(segments).adjust_cell_length(width, styles.base)
+        return self._strips.header(results.day_name(group), counts, width, styles)

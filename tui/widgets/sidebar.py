@@ -50,8 +50,10 @@ def row_text(item: ListCount, width: int, current: bool = False) -> Content:
 class Sidebar(OptionList):
     """The lists to apply: All, Unread, New, Starred, each saved search (``@name``), each tag (``#name``)."""
 
-    # j/k move here as they do in the paper list (the arrows are the option list's own).
+    # j/k move here as they do in the paper list (the arrows are the option list's own);
+    # Enter is the option list's too, named in the footer for what it does here.
     BINDINGS = [
+        Binding("enter", "select", "Apply", tooltip="Show the highlighted list's papers.", id="sidebar.apply"),
         Binding("j", "cursor_down", "Next list", show=False, id="sidebar.down"),
         Binding("k", "cursor_up", "Previous list", show=False, id="sidebar.up"),
     ]

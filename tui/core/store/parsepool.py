@@ -27,6 +27,10 @@ PARALLEL_MIN_BYTES = 32_000_000
 #: (:func:`~tui.core.atomic.flush_file_system`): two fsyncs per file cost a third of
 #: an import's time, and one flush of a few files costs more than their own fsyncs.
 FLUSH_ONCE_FILES = 64
+#: Files per task sent to a worker: many, so workers seldom wait for the importing process to
+#: hand them more (each hand-over needs its busy main thread to let the pool's thread run),
+#: but not so many that the last tasks leave a worker idle for long.
+TASK_FILES = (4, 64)
 #: How often a worker looks whether the importing process is still there (seconds).
 WATCH_SECONDS = 0.5
 
@@ -69,6 +73,13 @@ def wants_workers(todo: list[str], todo_bytes: int) -> bool:
     return todo_bytes >= PARALLEL_MIN_BYTES and len(todo) >= 2 and min(os.cpu_count() or 1, 8) >= 2
 
 
+def task_files(files: int, workers: int) -> int:
+    """Files per worker task for ``files`` files on ``workers`` workers: about 8 tasks per
+    worker, within :data:`TASK_FILES`."""
+    low, high = TASK_FILES
+    return max(low, min(high, files // (max(workers, 1) * 8)))
+
+
 def parse_files(
     todo: list[str], todo_bytes: int, library: str, keep: list[bool], durable: bool = True,
     pool: concurrent.futures.Executor | None = None,
@@ -85,7 +96,7 @@ def parse_files(
         with contextlib.nullcontext(pool) if pool is not None else worker_pool() as workers:
             assert workers is not None
             for result in workers.map(parse_to_shard, todo, [library] * len(todo), keep, [durable] * len(todo),
-                                      chunksize=4):
+                                      chunksize=task_files(len(todo), min(os.cpu_count() or 1, 8))):
                 done += 1
                 yield result
     except (BrokenProcessPool, OSError, RuntimeError):

@@ -1,0 +1,41 @@
+"""A question that would throw something away (discard a changed note, replace a saved search) is
+not answered yes by a key typed before it was shown: ``Esc y`` typed fast in the note editor
+(y meant for the list: copy BibTeX) discarded the note without the question ever being seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui_helpers import burst, loaded, settle
+
+from tui.core.readinglist import ReadingList
+from tui.core.store import Store
+from tui.screens.dialogs import ConfirmDialog
+from tui.screens.note_editor import NoteEditor
+
+
+async def test_escape_y_typed_fast_in_a_changed_note_asks_and_waits(make_app, no_editor):
+    async with loaded(make_app) as (app, pilot):
+        await pilot.press("N", *"my note")
+        burst(app, "alt+y")  # Escape and y in one read
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog), "the question was answered before it was shown"
+        editor = app.screen_stack[-2]
+        assert isinstance(editor, NoteEditor) and editor.text_area.text == "my note"
+        await pilot.press("y")  # typed once the question is there: it answers
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (ConfirmDialog, NoteEditor))
+
+
+async def test_a_name_in_use_then_y_typed_ahead_does_not_replace_the_saved_search(make_app, home: Path):
+    async with loaded(make_app) as (app, pilot):
+        await pilot.press("slash", "a", "enter", "at", *"mine", "enter")
+        await settle(app, pilot)
+        await pilot.press("slash", "end", "b", "enter", "at")
+        burst(app, *"mine", "enter", "y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog), (ReadingList(Store(home)).searches(), app.screen.query_text)
+        assert ReadingList(Store(home)).searches() == {"mine": "a"}
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert ReadingList(Store(home)).searches() == {"mine": "a"}
