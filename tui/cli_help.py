@@ -175,7 +175,7 @@ COMMAND_HELP: dict[str, CommandHelp] = {
             "arxiv-reader alerts",
             "arxiv-reader alerts --format markdown --limit 20",
             "arxiv-reader alerts --dry-run --format jsonl | jq .title",
-            "0 7 * * *  arxiv-reader import ~/digests && arxiv-reader alerts --quiet   # crontab: mailed when new",
+            "0 7 * * *  arxiv-reader import ~/digests >/dev/null && arxiv-reader alerts --quiet  # crontab",
         ),
     ),
 }
