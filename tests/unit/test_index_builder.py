@@ -64,3 +64,19 @@ def test_the_header_makes_room_when_the_reserve_is_too_small(tmp_path) -> None:
     segment.verify()
     assert [bytes(segment.blob(f"section-{k:03d}")) == bytes([k]) * (k * 1000 + 1) for k in range(200)] == [True] * 200
     segment.close()
+
+
+def test_the_default_field_is_written_as_tokenising_its_whole_text_would(papers, tmp_path) -> None:
+    """Its postings are assembled from other fields' (:mod:`tui.core.index.union`): the sections
+    are those of the whole text tokenised, byte for byte."""
+    from tui.core.index.invert import invert
+    from tui.core.index.writer import _add_postings, field_texts
+
+    path = tmp_path / "seg.axs"
+    build_segment_chunked(path, papers, {"source": "t"}, chunk=97)
+    got = _sections(path)
+    expected: dict[str, object] = {}
+    _add_postings(expected, "default", invert(field_texts(papers, "default")), len(papers))
+    assert len(expected) == 6
+    for name, value in expected.items():
+        assert got[name] == (value if isinstance(value, bytes) else value.tobytes()), name
