@@ -13,6 +13,7 @@ from .clipboard import Clipboard
 from .config import Config, load_config
 from .commands import APP_COMMANDS, MainCommands, bindings
 from .core.safetext import escape_controls, inert_text
+from .screens.dialogs import ConfirmDialog
 from .screens.help import HelpScreen, binding_sections
 from .screens.main import MainScreen
 from .widgets.escaped_keys import read_escape_apart
@@ -96,10 +97,18 @@ class ArxivReaderApp(App):
     def on_key(self, event: events.Key) -> None:
         """Type-ahead: printable keys that end up here while a text input has the focus.
 
+        (A key typed before a destructive question appeared is dropped here first: Textual
+        would run the question's bindings on it next, see ``ConfirmDialog.typed_ahead``.)
+
         Keys read in one go with the "/" that focuses the filter (a paste, fast typing
         over SSH) were already on their way to the list; the input's own keys never
         get here, so these are exactly the ones the focus change left behind.
         """
+        if isinstance(self.screen, ConfirmDialog) and self.screen.typed_ahead(event):
+            # Typed before the question appeared, queued beneath it: not an answer (nor a binding's key).
+            event.stop()
+            event.prevent_default()
+            return
         focused = self.focused
         if isinstance(focused, Input) and event.is_printable and event.character:
             event.stop()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ui_helpers import burst, loaded, settle
 
 from tui.core.readinglist import ReadingList
@@ -39,3 +41,20 @@ async def test_a_name_in_use_then_y_typed_ahead_does_not_replace_the_saved_searc
         await pilot.press("n")
         await settle(app, pilot)
         assert ReadingList(Store(home)).searches() == {"mine": "a"}
+
+
+@pytest.mark.parametrize("answer", ["y", "enter", "n"])
+async def test_at_name_enter_answer_in_one_read_leaves_the_question_up(make_app, home: Path, answer: str):
+    """``@robots⏎y`` in one read: the keys after ``@`` were queued on the list and reach the app from
+    there, where the question's own bindings ran (its key handler never saw the ``y``)."""
+    async with loaded(make_app) as (app, pilot):
+        await pilot.press("slash", "a", "enter", "at", *"mine", "enter")
+        await settle(app, pilot)
+        await pilot.press("slash", "end", "b", "enter")
+        burst(app, "at", *"mine", "enter", answer)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog), ReadingList(Store(home)).searches()
+        assert ReadingList(Store(home)).searches() == {"mine": "a"}
+        await pilot.press("y")  # typed once the question is there: it answers
+        await settle(app, pilot)
+        assert ReadingList(Store(home)).searches() == {"mine": "ab"}
