@@ -16,6 +16,13 @@ from ..widgets.keys_in_order import TextField
 from ..core.safetext import escape_controls, inert_text
 
 
+def dialog_footer() -> Footer:
+    """The bottom line of a dialog: its own keys (Esc, Enter, y/n...). Without it the footer
+    of the screen beneath stayed in sight, naming list keys (``q Quit``) that type text or do
+    nothing while the dialog is up."""
+    return Footer(show_command_palette=False, classes="dialog-footer")
+
+
 class ConfirmDialog(ModalScreen[bool]):
     """Asks a yes/no question; dismisses with True (yes) or False. When yes would throw
     something away (``destructive``), the no button has the focus, so that a stray Enter keeps it,
@@ -44,6 +51,9 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes_label, variant="primary", id="yes")
                 yield Button(self.no_label, id="no")
+            yield Label(Content(inert_text(f"y: {self.yes_label} · n or Esc: {self.no_label}")),
+                        classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self, event: events.Mount) -> None:
         self._asked_at = event.time
@@ -92,6 +102,7 @@ class CopyMenu(ModalScreen[str | None]):
                 id="copy-formats",
             )
             yield Label("Enter: copy · Esc: cancel", classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -121,6 +132,7 @@ class BibFileDialog(ModalScreen[str | None]):
             )
             yield TextField(self.suggestion, placeholder="path/to/refs.bib", id="bib-path")
             yield Label("Enter: add · Esc: cancel", classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         field = self.query_one(TextField)

@@ -15,6 +15,8 @@ from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 
+from .dialogs import dialog_footer
+
 #: Friendly section names by class name; others show the class name.
 SECTION_TITLES = {
     "ArxivReaderApp": "Everywhere",
@@ -207,6 +209,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Label("Query language (/ to type; every keystroke filters)", classes="help-section")
                 yield Static(query_table(), classes="help-table", id="help-query")
             yield Label("Esc, q or ? to close · ctrl+p for the command palette", id="help-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -23,6 +23,7 @@ from textual.widgets import Label
 from ..core.readinglist import BadName, tag_name
 from ..core.safetext import escape_controls
 from ..widgets.keys_in_order import TextField
+from .dialogs import dialog_footer
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ class TagInput(ModalScreen[TagChange | None]):
                            suggester=TagSuggester(self.existing))
             yield Label("", id="tag-error", markup=False)
             yield Label("Enter: apply · Esc: cancel", classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         field = self.query_one(TagField)

@@ -120,7 +120,8 @@ class TextField(KeysInOrder, Input):
     Enter sets :attr:`entered` (watch it, with ``init=False``) rather than
     posting ``Input.Submitted``: see the module's docstring."""
 
-    BINDINGS = [WORD_LEFT]
+    #: Enter shown in the dialog's footer (Input's own Enter binding is not).
+    BINDINGS = [Binding("enter", "submit", "Apply", key_display="⏎"), WORD_LEFT]
 
     #: The text the field held when Enter was pressed (set on every Enter, even with the same text).
     entered: var[str] = var("", always_update=True, init=False)
