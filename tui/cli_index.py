@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from .core.latex import title_text
 from .core.models import PaperState
 from .core.safetext import escape_controls
+from .core.statemap import flagged_keys
 
 if TYPE_CHECKING:
     from .core.index.segment import Row
@@ -93,8 +94,8 @@ def stats_lines(store, index) -> list[str]:
     """The library part of ``stats``, from the index's columns and the state."""
     figures = index.stats()
     states = store.states()
-    read = len(index.docs_of_ids([k for k, s in states.items() if s.read]))
-    starred = len(index.docs_of_ids([k for k, s in states.items() if s.starred]))
+    read = len(index.docs_of_ids(flagged_keys(states, "read")))
+    starred = len(index.docs_of_ids(flagged_keys(states, "starred")))
     papers = figures["papers"]
     first, last = figures["first_date"], figures["last_date"]
     primary = sorted(figures["primary"].items(), key=lambda item: (-item[1], item[0]))[:10]

@@ -24,6 +24,7 @@ from .core.query.nodes import NOTHING
 from .core.readinglist import BadName, ReadingList, Selector, mute_query, search_name, tag_name
 from .core.readinglist.names import MUTE, check_note
 from .core.safetext import escape_controls, inert_json, inert_text
+from .core.statemap import flagged_keys
 from .external_editor import EditorError, configured_editor, edit_text, keep_recovery
 
 __all__ = ["COMMANDS", "reading_snapshot"]
@@ -89,7 +90,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
         return 0
     known = store.known_ids()
     states = store.states()
-    read = {key for key, state in states.items() if state.read}
+    read = set(flagged_keys(states, "read"))
     muted = _muted_ids(store, snapshot, states)
     rows = []
     for name, ids in tags.items():

@@ -21,9 +21,10 @@ from pathlib import Path
 def main() -> None:
     home, device, seed, count, ids, done, peers = sys.argv[1:8]
     import tui.core.store.state as state_module
+    import tui.core.store.statewriter as writer_module
     from tui.core.store import Store
 
-    state_module.COMPACT_HARD_LINES = 30
+    writer_module.COMPACT_HARD_LINES = 30
     state_module.COMPACT_MIN_LINES = 5
     rng = random.Random(int(seed))
     keys = ids.split(",")

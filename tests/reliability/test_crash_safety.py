@@ -68,7 +68,12 @@ class Ledger:
 
         store = Store(self.home)
         actual = snapshot(store.states())
-        assert store.messages == [], f"after kill {self.checked}: {store.messages}"
+        # A SIGKILL can land inside the kernel's copy of the one write() (between pages), leaving
+        # the in-flight line cut short: said as an incomplete line, never read, nothing acked lost.
+        torn = [m for m in store.messages if "ends in an incomplete line" in m]
+        assert [m for m in store.messages if m not in torn] == [], f"after kill {self.checked}: {store.messages}"
+        if torn:
+            assert actual == normalise(self.expected), f"after kill {self.checked}: torn line but {actual}"
         assert actual in (normalise(self.expected), normalise(in_flight)), (
             f"after kill {self.checked} ({len(acks)} acked): state on disk lost a change\n"
             f"expected {normalise(self.expected)}\nfound    {actual}"

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import tui.core.store.stamps as stamps
 import tui.core.store.state as state_module
+import tui.core.store.statewriter as writer_module
 from tui.core.store import Store
 
 WORKER = str(Path(__file__).with_name("_sync_worker.py"))
@@ -177,7 +178,7 @@ def test_devices_exchanging_files_in_any_order_converge_and_lose_no_act(devices,
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp, mock.patch.object(stamps, "stamp_now", _Clock()), \
             mock.patch.object(state_module, "COMPACT_MIN_LINES", 3), \
-            mock.patch.object(state_module, "COMPACT_HARD_LINES", 6):
+            mock.patch.object(writer_module, "COMPACT_HARD_LINES", 6):
         homes = [Path(tmp) / f"home{n}" for n in range(devices)]
         names = [f"d{n}" for n in range(devices)]
         stores = [Store(home, device=name) for home, name in zip(homes, names)]

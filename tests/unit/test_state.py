@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tinydb import TinyDB
 
 import tui.core.store.state as state_module
+import tui.core.store.statewriter as writer_module
 from tui.core.store import Store, StoreError
 from tui.core.store.merged import MergedState
 from tui.core.store.state import device_file_stem, device_name
@@ -230,7 +231,7 @@ def test_refresh_reports_what_others_saved_and_reads_only_the_tail(tmp_path: Pat
 
 
 def test_refresh_after_the_writer_compacted(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(state_module, "COMPACT_HARD_LINES", 5)
+    monkeypatch.setattr(writer_module, "COMPACT_HARD_LINES", 5)
     reader, writer = Store(tmp_path), Store(tmp_path)
     reader.states()
     inode = None

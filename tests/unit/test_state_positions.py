@@ -129,10 +129,10 @@ def test_a_state_change_makes_them_stale(home: Path, lookups: list[int]) -> None
 
 def test_changes_appended_after_the_load_give_no_token(home: Path) -> None:
     store = Store(home, device="laptop")
-    _, token = store._state.states_token()
+    _, token, _, _ = store._state.states_token()
     assert token is not None
     Store(home, device="laptop").set_starred(["2607.99999"])
-    states, token = store._state.states_token()
+    states, token, _, _ = store._state.states_token()
     assert token is None and states["2607.99999"].starred
 
 
@@ -185,3 +185,27 @@ def test_two_readers_each_keep_their_own_view(home: Path, lookups: list[int]) ->
     _, library, states = check(home)
     assert lookups == [] and (paper in states and states[paper].read) != was
     assert (library.by_id[paper] in library.state_indices(states)[0]) != was
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_after_a_few_changes_only_those_keys_are_looked_up(
+    home: Path, lookups: list[int], seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    rng = random.Random(seed)
+    Store(home, device="desk").set_starred(["2607.99998"])  # (another device's file, synced here)
+    _, library, _ = check(home)
+    monkeypatch.setattr(state_module, "SNAPSHOT_STALE_BYTES", 1 << 30)  # (the snapshot kept: lines appended)
+    ids = library.ids(range(len(library)))
+    changed: set[str] = set()
+    for _round in range(3):
+        other = Store(home, device="laptop")  # (a store of another device would keep a snapshot of its own)
+        chosen = rng.sample(ids, 6) + ["2607.99999"]  # (and a key the library does not hold)
+        other.set_read(chosen[:4], rng.random() < 0.5)
+        other.set_starred(chosen[3:], rng.random() < 0.5)
+        changed.update(chosen)
+        lookups.clear()
+        check(home)  # the positions equal the brute-force ones
+        assert lookups and max(lookups) <= len(changed)  # the snapshot's, moved at the keys changed since
+

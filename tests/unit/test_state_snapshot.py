@@ -14,6 +14,7 @@ import orjson
 import pytest
 
 import tui.core.store.state as state_module
+import tui.core.store.statewriter as writer_module
 import tui.core.store.stateread as stateread
 from tui.core.store import Store
 from tui.core.store.statesnap import SNAPSHOT_NAME, SNAPSHOT_VERSION
@@ -109,7 +110,7 @@ def test_a_compacted_file_makes_it_stale_and_it_is_rewritten(tmp_path: Path, mon
     writer = fill(tmp_path)
     Store(tmp_path, device="laptop").states()
     before = (tmp_path / SNAPSHOT_NAME).read_bytes()
-    monkeypatch.setattr(state_module, "COMPACT_HARD_LINES", 1)
+    monkeypatch.setattr(writer_module, "COMPACT_HARD_LINES", 1)
     writer.set_starred(["2201.00002"], True)  # compacts: a new generation
     reads.clear()
     store = Store(tmp_path, device="laptop")

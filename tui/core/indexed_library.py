@@ -34,6 +34,7 @@ from .query.nodes import TEXT_FIELDS
 from .query.engine import UserSetsLike
 from .query.words import is_single_word
 from .readinglist.sets import as_user_sets, bitset_states
+from .statemap import flagged_keys
 
 __all__ = ["IndexedLibrary"]
 
@@ -274,8 +275,8 @@ class IndexedLibrary(BaseLibrary):
                 index = self.index
                 other = self._other_bits = (
                     states, len(states),
-                    index.bits_of_ids([k for k, state in states.items() if state.read]),
-                    index.bits_of_ids([k for k, state in states.items() if state.starred]),
+                    index.bits_of_ids(flagged_keys(states, "read")),
+                    index.bits_of_ids(flagged_keys(states, "starred")),
                 )
             return other[2], other[3]
         read, starred = self.state_indices(states)

@@ -17,6 +17,7 @@ from .days import DayIndex, paper_day
 from .models import Paper, PaperState
 from .query import Query, QueryEngine, parse_query, search_cost
 from .query.engine import UserSetsLike
+from .statemap import flagged_keys
 
 #: The views of the library, in the order of their keys (1 2 3 4).
 VIEWS = ("all", "unread", "starred", "new")
@@ -154,8 +155,8 @@ class BaseLibrary:
         cached = self._state_cache
         if cached is not None and cached[0] is states and cached[1] == len(states):
             return cached[2], cached[3]
-        read = frozenset(self.positions_of_ids([k for k, state in states.items() if state.read]))
-        starred = frozenset(self.positions_of_ids([k for k, state in states.items() if state.starred]))
+        read = frozenset(self.positions_of_ids(flagged_keys(states, "read")))
+        starred = frozenset(self.positions_of_ids(flagged_keys(states, "starred")))
         self._state_cache = (states, len(states), read, starred)
         return read, starred
 

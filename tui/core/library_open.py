@@ -6,7 +6,7 @@ choice of which library to show, made once at start-up and after a reload.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from .index import IndexDamaged
@@ -52,7 +52,7 @@ def indexed_library(store: Any, baseline: Any) -> IndexedLibrary:
     return IndexedLibrary(index, None if baseline is None else store.new_bits_since(index, baseline))
 
 
-def library_states(store: Any, library: BaseLibrary) -> dict[str, PaperState]:
+def library_states(store: Any, library: BaseLibrary) -> MutableMapping[str, PaperState]:
     """The user's state (``store.states()``), with where its read and starred papers are in
     ``library`` told to a library read through the index (kept beside the state snapshot:
     see :meth:`.Store.states_in`), so its first counts need not look up every key."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +50,7 @@ class Loaded:
     """What loading produced."""
 
     library: BaseLibrary
-    states: dict[str, PaperState]
+    states: MutableMapping[str, PaperState]
     session: dict[str, Any]
     report: ImportReport | None = None
     #: This reader's session (what is new to it; ended on quit).
@@ -93,6 +93,7 @@ class LibraryLoader(Vertical):
     @work(thread=True, exclusive=True, group="load", name="load", exit_on_error=False)
     def _load(self, store: Store, paths: list[Path] | None) -> Loaded:
         session = store.load_session() or {}
+        store.defer_state_files()  # (written once the rows are shown: see UserState.warm)
         # (changed files that look half-written are left for the watcher: said, never half-imported)
         report = import_finished(store, paths, self._progress("Importing digests")) if paths else None
         # Registered before loading: what it loads is at least what it records as loaded.

@@ -54,6 +54,7 @@ from .read_timer import ReadTimer
 from .reading_list import ReadingListKeeper
 from .reading_list_actions import ReadingListActions
 from .detail_follow import FollowsDetail, _id
+from .first_rows import FirstRows
 from .searching import Searching
 from .session import SessionKeeper
 from .user_state import UserState
@@ -67,6 +68,8 @@ if TYPE_CHECKING:
 _SCREEN_ACTIONS = frozenset(command.action.split("(")[0] for command in MAIN_COMMANDS)
 #: Seconds between two looks at the store for changes made by another reader.
 POLL_INTERVAL = 1.0
+#: Seconds the background work of a start-up waits for the first rows at most (see :mod:`.first_rows`).
+FIRST_ROWS_WAIT = 1.0
 #: Seconds between two looks at whether the user paused (the collector then catches up).
 PAUSE_CHECK_INTERVAL = 0.1
 
@@ -135,6 +138,8 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.index_given_up = False
         #: The .bib file papers were last added to (the copy menu's "added to a .bib file").
         self.bib_path = "refs.bib"
+        #: Work that waits for the first rows painted (see :mod:`.first_rows`).
+        self.first_rows = FirstRows()
 
     # -- layout ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -228,8 +233,15 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.set_interval(POLL_INTERVAL, self._poll_store)
         self.set_interval(PAUSE_CHECK_INTERVAL, self.collector.tick)
         self.watch_digests(waiting_files(report.problems) if report is not None else frozenset())
-        # After the first paint: the rows must not wait for the indexes.
-        self.call_after_refresh(self.query_one(LibraryLoader).warm, loaded.library, lambda: self.last_input)
+        # After the first rows: they must not wait for the indexes, nor for the state decoded whole.
+        user, loader = self.user, self.query_one(LibraryLoader)
+        self.first_rows.hold(lambda: loader.warm(loaded.library, lambda: self.last_input))
+        self.first_rows.hold(lambda: self.run_worker(user.warm, thread=True, group="state", name="read the state",
+                                                     exit_on_error=False))
+        self.set_timer(FIRST_ROWS_WAIT, self.first_rows.release)
+
+    def on_paper_list_painted(self) -> None:
+        self.first_rows.release()
 
     def on_library_loader_index_ready(self, event: LibraryLoader.IndexReady) -> None:
         """The search index built aside: read the library through it from now on (or, the

@@ -22,6 +22,7 @@ from ..core.positions import Positions
 from ..core.query import Query, parse_query
 from ..core.readinglist import BadName, ListCount, ListCounts, Muting, ReadingList, Selector, Snapshot, UserSets
 from ..core.readinglist.delta import SnapshotChange, read_change
+from ..core.statemap import state_copy
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -73,11 +74,12 @@ class ReadingListKeeper:
         self._pending = ([], [])
         self.snapshot = self._read() or Snapshot()
         self._mute_now(states)
-        snapshot, frozen = self.snapshot, dict(states)  # the reader changes its states in place
+        snapshot, frozen = self.snapshot, state_copy(states)  # the reader changes its states in place
+        flags = library.state_indices(states)  # (known already: see Store.states_in)
 
         def count() -> ListCounts:
             counts = ListCounts(library)
-            counts.update(frozen, snapshot)
+            counts.update(frozen, snapshot, flags=flags)
             return counts
 
         return count

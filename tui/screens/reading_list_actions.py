@@ -108,8 +108,9 @@ class ReadingListActions(_Base):
                 return
             self.app.call_from_thread(self._lists_counted, library, counts)
 
-        self.run_worker(work, thread=True, group="reading-list", exclusive=True, name="count the lists",
-                        exit_on_error=False)
+        # After the first rows: the count's thread would take turns with the painting one.
+        self.first_rows.hold(lambda: self.run_worker(work, thread=True, group="reading-list", exclusive=True,
+                                                     name="count the lists", exit_on_error=False))
 
     def _lists_counted(self, library, counts) -> None:
         if self.user is not None and self.reading_list.counted(library, counts, self.user.states):

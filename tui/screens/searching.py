@@ -21,6 +21,7 @@ from ..core.models import PaperState
 from ..core.query import Query, SearchCancelled
 from ..core.readinglist import UserSets
 from ..core.results import arrange
+from ..core.statemap import state_copy
 from ..widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class Searching(_Base):
             # A snapshot of the states only when the search reads them (a view, is:):
             # copying 200,000 of them costs ~10 ms per keystroke.
             needs_states = self.view != "all" or any(term.field == "is" for term in query.terms())
-            states = dict(self.user.states) if needs_states else {}
+            states = state_copy(self.user.states) if needs_states else {}
             self._search_thread(_SearchJob(query, self.view, within, states, keep, self._generation,
                                            self.reading_list.sets))
         else:

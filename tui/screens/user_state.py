@@ -14,7 +14,7 @@ thread at a time (:attr:`UserState.lock`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..core.store import Store
 
 #: What :meth:`UserState.read_changes` read: (version, keys changed, states or None or the error).
-Changes = tuple[int, frozenset[str], "dict[str, PaperState] | None | Exception"]
+Changes = tuple[int, frozenset[str], "MutableMapping[str, PaperState] | None | Exception"]
 #: Called with a message for the user and a severity ("warning", "error").
 Notify = Callable[[str, str], None]
 
@@ -33,9 +33,11 @@ Notify = Callable[[str, str], None]
 class UserState:
     """Read/starred per paper id, saved through ``store``; problems go to ``notify``."""
 
-    def __init__(self, store: Store, states: dict[str, PaperState], notify: Notify) -> None:
+    def __init__(self, store: Store, states: MutableMapping[str, PaperState], notify: Notify) -> None:
         self.store = store
-        #: The states, keyed by id without version (replaced, never mutated, on a poll).
+        #: The states, keyed by id without version: a :class:`~tui.core.statemap.StateMap` as the
+        #: store gives it (each paper's state built when looked up); replaced on a poll, changed in
+        #: place only by this reader's saved acts.
         self.states = states
         #: Bumped on every change (ours or another process's).
         self.version = 0
@@ -94,7 +96,7 @@ class UserState:
         except Exception as error:
             return version, frozenset(), error
 
-    def apply(self, version: int, changed: frozenset[str], states: dict[str, PaperState] | None | Exception
+    def apply(self, version: int, changed: frozenset[str], states: MutableMapping[str, PaperState] | None | Exception
               ) -> frozenset[str] | None:
         """On the UI thread: take what :meth:`read_changes` read; the keys that changed
         (empty: none), None when a change made here since makes it old (read again, ``full``)."""
@@ -133,6 +135,15 @@ class UserState:
             self.show_store_messages()
         self.version += 1
         return frozenset(changed)
+
+    def warm(self) -> None:
+        """In a thread, once the first rows are shown: let the store decode what it left
+        packed at start-up, so the first change saved later does not wait for it."""
+        try:
+            with self.lock:
+                self.store.warm_states()
+        except Exception as error:  # a bug, not the user's doing: said (notify is thread-safe)
+            self._notify(f"Could not read the reading state: {error}", "error")
 
     def show_store_messages(self) -> None:
         """Tell the user the store's notices (files moved aside...) not told yet."""

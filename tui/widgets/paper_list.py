@@ -27,7 +27,6 @@ day's papers; the cursor steps over headers (it indexes papers, not rows).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,6 +35,7 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.color import Color
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -44,6 +44,7 @@ from tui.core.models import Paper, PaperState
 from tui.core.positions import DayGroups
 
 from .escaped_keys import key_after_escape
+from .move_request import MoveRequest
 from .paper_rows import RowStyles, component_style, empty_row
 from .row_strips import RowStrips
 from .scrolling import set_virtual_size
@@ -54,27 +55,6 @@ if TYPE_CHECKING:
 __all__ = ["MoveRequest", "PaperList"]
 
 _NO_ROWS = np.zeros(0, np.int64)
-
-
-@dataclass(frozen=True, slots=True)
-class MoveRequest:
-    """The user asked for another paper: ``step`` papers on (negative: back), or the one at ``position``.
-
-    ``position`` -1 is the last paper.
-    """
-
-    step: int = 0
-    position: int | None = None
-
-    def target(self, cursor: int, count: int) -> int:
-        """Where the cursor goes from ``cursor`` in a list of ``count`` papers (-1: empty)."""
-        if count <= 0:
-            return -1
-        if self.position is not None:
-            wanted = count - 1 if self.position < 0 else self.position
-        else:
-            wanted = cursor + self.step
-        return min(max(wanted, 0), count - 1)
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -125,8 +105,13 @@ class PaperList(ScrollView, can_focus=True):
     #: The paper the user last opened (Enter, a double click); the screen watches it.
     chosen: var[Paper | None] = var(None, always_update=True, init=False)
 
+    class Painted(Message):
+        """The list drew the lines of a result for the first time (posted once: work that
+        must not delay the first rows waits for it)."""
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._painted = False
         self._strips = RowStrips(lambda: self.app.console)
         self._styles: RowStyles | None = None
         #: Row of each day header (ascending), and the position of each day's first paper
@@ -350,6 +335,9 @@ class PaperList(ScrollView, can_focus=True):
         return self._styles
 
     def render_line(self, y: int) -> Strip:
+        if not self._painted and self.results is not None:
+            self._painted = True
+            self.post_message(self.Painted())
         width = self.scrollable_content_region.width
         styles = self._get_styles()
         papers = self.papers

@@ -10,6 +10,7 @@ from itertools import compress, repeat
 from typing import NamedTuple, Protocol
 
 from ..models import Paper, PaperState
+from ..statemap import flagged_keys
 from .haystack import _FIND_IN_SHARE, SearchCancelled
 from .lazy_indexes import LazyIndexes
 from .nodes import ANY_FIELDS, TEXT_FIELDS, And, Node, Not, Or, Query, Term, cat_matches, user_set_key
@@ -175,7 +176,7 @@ class QueryEngine(LazyIndexes):
             wanted = list(new_ids)
         else:
             attr = "starred" if state == "starred" else "read"
-            wanted = [paper_id for paper_id, st in states.items() if getattr(st, attr, False)]
+            wanted = flagged_keys(states, attr)
         hits = self._indices_of(wanted)
         if state == "unread":
             pool = cands if cands is not None else range(len(self.papers))

@@ -20,7 +20,7 @@ a saved search's that says ``is:muted``, which shows them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +28,7 @@ import numpy as np
 from ..library import BaseLibrary
 from ..models import PaperState
 from ..query import Query
+from ..statemap import flagged_keys
 from .model import Snapshot
 from .muting import Muting, mute_query, muting_applies, paper_ids
 from .names import MUTE
@@ -74,6 +75,7 @@ class ListCounts:
         snapshot: Snapshot,
         changed: Iterable[str] | None = None,
         touched: Iterable[str] | None = None,
+        flags: tuple[Collection[int], Collection[int]] | None = None,
     ) -> list[ListCount]:
         """Every list's counts after a change.
 
@@ -83,11 +85,14 @@ class ListCounts:
         it changed (``None``: unknown, so lists about tags and notes are matched
         again over the whole library). Lists that depend on the state are then
         matched again on those papers only: a paper's own state decides whether
-        a query about the state matches it.
+        a query about the state matches it. ``flags``: with ``changed`` None, the
+        positions of the read and of the starred papers of ``states`` when known
+        already (the library's :meth:`~..library.BaseLibrary.state_indices`), so
+        that their ids need not be looked up again.
         """
         changed_ids = None if changed is None else list(changed)
         state_changed = changed_ids is None or bool(changed_ids)
-        self._update_flags(states, changed_ids)
+        self._update_flags(states, changed_ids, flags)
         previous = self._snapshot
         searches_changed = previous is None or previous.searches != snapshot.searches
         lists_changed = (previous is None or searches_changed
@@ -178,12 +183,16 @@ class ListCounts:
             tags[name] = mask
         self._tags = tags
 
-    def _update_flags(self, states: Mapping[str, PaperState], changed: list[str] | None) -> None:
+    def _update_flags(self, states: Mapping[str, PaperState], changed: list[str] | None,
+                      flags: tuple[Collection[int], Collection[int]] | None = None) -> None:
         if changed is None:
             self._read[:] = False
             self._starred[:] = False
-            self._read[self._at([k for k, state in states.items() if state.read])] = True
-            self._starred[self._at([k for k, state in states.items() if state.starred])] = True
+            if flags is None:
+                flags = (self._positions(flagged_keys(states, "read")),
+                         self._positions(flagged_keys(states, "starred")))
+            for mask, positions in zip((self._read, self._starred), flags):
+                mask[np.fromiter(positions, np.int64, len(positions))] = True
             return
         if not changed:
             return

@@ -61,6 +61,7 @@ from typing import Any, TypeVar
 from ..atomic import remove_stale_temporaries
 from ..models import Paper, PaperState
 from ..safetext import Notices
+from ..statemap import StateMap, flagged_keys
 from ..index import SearchIndex
 from .common import ImportReport, Progress
 from .dbfiles import file_stamp
@@ -70,7 +71,7 @@ from .readers import Readers, ReaderSession, Seen
 from .removal import RemoveReport, remove_digests
 from .session import SessionFile, session_end
 from .state import StateStore
-from .statepositions import POSITIONS_NAME, PositionsDamaged, index_key, load_positions, save_positions
+from .statepositions import POSITIONS_NAME, StatePositions
 
 T = TypeVar("T")
 
@@ -93,6 +94,7 @@ class Store:
         self.library_files = LibraryStore(self.library, self.messages)
         self.index_path = self.library_files.index_path
         self._state = StateStore(self.home, self.messages, device)
+        self._positions = StatePositions(self.home / POSITIONS_NAME, self.messages)
         #: This device's state file (every device's are read: see :meth:`state_devices`).
         self.state_path = self._state.path
         #: The name of this device (``$ARXIV_READER_DEVICE``, else the host name).
@@ -251,9 +253,9 @@ class Store:
         if names & {"read", "starred", "unread"}:
             states = self._state.states()
             if names & {"read", "unread"}:
-                out["read"] = index.bits_of_ids([k for k, state in states.items() if state.read])
+                out["read"] = index.bits_of_ids(flagged_keys(states, "read"))
             if "starred" in names:
-                out["starred"] = index.bits_of_ids([k for k, state in states.items() if state.starred])
+                out["starred"] = index.bits_of_ids(flagged_keys(states, "starred"))
         if "new" in names:
             out["new"] = self.new_bits(index)
         return out
@@ -283,36 +285,34 @@ class Store:
         return index.imported_after(range(generation, len(imports)))
 
     # -- state -------------------------------------------------------------------
-    def states(self) -> dict[str, PaperState]:
-        """The user's state for every paper that has any (re-read from disk if changed)."""
+    def states(self) -> StateMap:
+        """The user's state for every paper that has any (re-read from disk if changed): a
+        mapping of paper key to PaperState, the caller's own (see :mod:`..statemap`)."""
         return self._state.states()
 
-    def states_in(self, index: SearchIndex) -> tuple[dict[str, PaperState], Any, Any]:
+    def states_in(self, index: SearchIndex) -> tuple[StateMap, Any, Any]:
         """:meth:`states`, and ``index``'s documents of the read and of the starred papers
         (ascending arrays), kept in ``state.positions`` for the next start-up while neither the
         state nor the index changes (see :mod:`.statepositions`). Raises IndexDamaged."""
-        states, token = self._state.states_token()
-        key, path = index_key(index.manifest), self.home / POSITIONS_NAME
-        if token is not None:
-            try:
-                kept = load_positions(path, token, key)
-            except PositionsDamaged as exc:
-                self.messages.append(f"{exc}: it was computed again and rewritten")
-                kept = None
-            if kept is not None:
-                return states, kept[0], kept[1]
-        read = index.docs_of_ids([k for k, state in states.items() if state.read])
-        starred = index.docs_of_ids([k for k, state in states.items() if state.starred])
-        if token is not None:
-            try:
-                save_positions(path, token, key, read, starred)
-            except OSError:
-                pass  # only slower next time
+        states, token, ends, since = self._state.states_token()
+        read, starred = self._positions.find(index, states, token, ends, since)
         return states, read, starred
 
     def get_state(self, paper_id: str) -> PaperState:
         """The state of one paper (a fresh unread, unstarred one when it has none)."""
         return self._state.get_state(paper_id)
+
+    def defer_state_files(self) -> None:
+        """Write the state's derived files (``state.snapshot``, ``state.positions``) only at
+        :meth:`warm_states`, not while the state is first read: for a reader that shows its
+        rows first (a command writes them at once)."""
+        self._state.defer_snapshot = True
+
+    def warm_states(self) -> None:
+        """Write the derived files held back (see :meth:`defer_state_files`) and decode what
+        the state snapshot left packed (see :meth:`.StateStore.warm`): for a thread, once
+        the first rows are shown."""
+        self._positions.write_due(self._state.warm())
 
     def refresh_states(self) -> frozenset[str]:
         """Pick up state changes other processes and devices saved since the last look.

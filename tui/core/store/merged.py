@@ -8,20 +8,26 @@ the changes arrive (a last-writer-wins register per key and field).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import repeat
 from typing import Any
 
 import orjson
 
 from ..models import PaperState
+from ..statemap import state_of
 from .common import gc_paused
+from .statecolumn import PackedColumn
 from .statefile import NO_COLUMNS, Change, Columns
 
 #: A winning change: (value, stamp, device file stem).
 Record = tuple[Any, str, str]
 
 _DEFAULTS: dict[str, Any] = {"note": "", "query": ""}
+_FLAGS_ORDER = ("read", "starred")
+_FLAGS = frozenset(_FLAGS_ORDER)
+#: Past this many changed read/starred keys, :attr:`MergedState.flag_keys` gives up listing them.
+FLAG_KEYS_MAX = 10_000
 
 
 def default_value(name: str) -> Any:
@@ -35,26 +41,63 @@ def same_value(a: Any, b: Any) -> bool:
 
 
 class MergedState:
-    """The winners of every field, and the read/starred flags as PaperStates (built on first use)."""
+    """The winners of every field; the keys whose read or starred changed are collected in
+    :attr:`flag_keys` (see :class:`~..statemap.StateMap`).
+
+    Fields restored from a snapshot stay packed (see :mod:`.statecolumn`: looked up where
+    they lie) until something is merged into them or they are read whole."""
 
     def __init__(self) -> None:
-        self.winners: dict[str, dict[str, Record]] = {}  # field -> key -> record
-        self._papers: dict[str, PaperState] | None = None
+        self._winners: dict[str, dict[str, Record]] = {}  # field -> key -> record
+        self._packed: dict[str, PackedColumn] = {}  # field -> its packed winners (not in _winners)
+        #: The keys whose ``read`` or ``starred`` winner changed (a new stamp alone too: it is
+        #: read_at / starred_at) since the owner last emptied it; None: too many to list (a
+        #: whole column merged at once), take the columns again.
+        self.flag_keys: set[str] | None = set()
+        #: The same since :meth:`restore` (None: none, or too many to list).
+        self.flags_since: set[str] | None = None
         #: Whether merges collect the keys they change (not needed while loading).
         self.track = True
 
+    @property
+    def winners(self) -> dict[str, dict[str, Record]]:
+        """Field -> key -> winning record, every field decoded (see :meth:`restore`)."""
+        for name in list(self._packed):
+            self._column(name)
+        return self._winners
+
+    def restore(self, columns: dict[str, PackedColumn]) -> None:
+        """Take these fields (as a snapshot packed them) in place of everything known."""
+        self._winners, self._packed = {}, dict(columns)
+        self.flag_keys = None  # (every column new)
+        self.flags_since = set()
+
+    def untouched(self, *names: str) -> bool:
+        """Whether none of these fields was decoded or merged into since :meth:`restore`."""
+        return not any(name in self._winners for name in names)
+
+    def _column(self, name: str) -> dict[str, Record] | None:
+        """Field ``name``'s winners as a dict (decoded now if still packed); None: never set."""
+        packed = self._packed.get(name)
+        if packed is not None:
+            # Long-lived (as the view): out of the collector's sight.
+            with gc_paused(freeze=True):
+                self._winners[name] = packed.to_dict()
+            del self._packed[name]
+        return self._winners.get(name)
+
     def get(self, name: str, key: str) -> Record | None:
         """The winning change of ``key``'s field ``name`` (``None``: never set)."""
-        column = self.winners.get(name)
+        column: Any = self._packed.get(name) or self._winners.get(name)
         return None if column is None else column.get(key)
 
     def fields(self, prefix: str = "") -> list[str]:
         """The names of the fields ever set that start with ``prefix`` (``"tag:"``), sorted."""
-        return sorted(name for name in self.winners if name.startswith(prefix))
+        return sorted(name for name in (*self._winners, *self._packed) if name.startswith(prefix))
 
     def values(self, name: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
         """Every key's current value of field ``name`` (of ``keys`` alone, when given)."""
-        column = self.winners.get(name, {})
+        column: Any = (self._packed.get(name) if keys is not None else None) or self._column(name) or {}
         if keys is not None:
             return {key: record[0] for key in keys if (record := column.get(key)) is not None}
         return {key: record[0] for key, record in column.items()}
@@ -62,9 +105,9 @@ class MergedState:
     def merge(self, device: str, changes: Iterable[Change]) -> set[str]:
         """Let each change win where it is newer; the keys whose value changed."""
         changed: set[str] = set()
-        winners = self.winners
+        winners, packed = self._winners, self._packed
         for key, name, value, stamp in changes:
-            column = winners.get(name)
+            column = winners.get(name) if name not in packed else self._column(name)
             if column is None:
                 column = winners[name] = {}
             old = column.get(key)
@@ -76,8 +119,8 @@ class MergedState:
             column[key] = (value, stamp, device)
             if not same_value(value, old[0] if old is not None else default_value(name)):
                 changed.add(key)
-            if self._papers is not None and name in ("read", "starred"):
-                self._update_paper(key)  # also for a new stamp alone: it is read_at / starred_at
+            if name in _FLAGS:
+                self._flag_changed(key)
         return changed
 
     def _merge_fresh(self, device: str, name: str, keys: Any, values: Any, stamps: Any) -> set[str] | None:
@@ -85,20 +128,28 @@ class MergedState:
 
         ``None`` (nothing done) when it does not apply.
         """
-        if self.winners.get(name):
+        if self._column(name):
             return None
         column = dict(zip(keys, zip(values, stamps, repeat(device))))
         if len(column) != len(keys):
             return None  # a key twice: the slow way picks the newer
-        self.winners[name] = column
+        self._winners[name] = column
+        if name in _FLAGS:
+            self.flag_keys = self.flags_since = None
         if not self.track:
             return set()
         default = default_value(name)
-        changed = {key for key, value in zip(keys, values) if not same_value(value, default)}
-        if self._papers is not None and name in ("read", "starred"):
-            for key in changed:
-                self._update_paper(key)
-        return changed
+        return {key for key, value in zip(keys, values) if not same_value(value, default)}
+
+    def _flag_changed(self, key: str) -> None:
+        """Note that ``key``'s read or starred winner changed (a new stamp alone too: it is
+        read_at / starred_at)."""
+        for name in ("flag_keys", "flags_since"):
+            keys = getattr(self, name)
+            if keys is not None:
+                keys.add(key)
+                if len(keys) > FLAG_KEYS_MAX:
+                    setattr(self, name, None)
 
     def merge_columns(self, device: str, columns: Columns) -> set[str]:
         """:meth:`merge` for a file's compacted rows as columns (grouped by field, as a
@@ -120,36 +171,12 @@ class MergedState:
         """:meth:`merge_columns` for compacted rows given as changes."""
         return self.merge_columns(device, tuple(zip(*changes)) or NO_COLUMNS)  # type: ignore[arg-type]
 
-    def paper_states(self) -> dict[str, PaperState]:
-        """Every paper read or starred (the same dict, kept current by later merges)."""
-        if self._papers is None:
-            # 200,000 new objects, as long-lived as the view: no collection walking them meanwhile,
-            # nor after (the next full one would, on whatever thread allocates then: the first paint)
-            with gc_paused(freeze=True):
-                self._papers = self._build_papers()
-        return self._papers
+    def flag_columns(self) -> tuple[Mapping[str, Record], Mapping[str, Record]]:
+        """The ``read`` and ``starred`` columns as they stand, for a :class:`~..statemap.StateBase`:
+        never changed afterwards (copies, or the packed columns, which nothing changes)."""
+        read, starred = (self._packed.get(name) or dict(self._winners.get(name, {})) for name in _FLAGS_ORDER)
+        return read, starred  # type: ignore[return-value]
 
-    def _build_papers(self) -> dict[str, PaperState]:
-        papers: dict[str, PaperState] = {}
-        for key, (value, stamp, _) in self.winners.get("read", {}).items():
-            if value:
-                papers[key] = PaperState(key, True, stamp)
-        for key, (value, stamp, _) in self.winners.get("starred", {}).items():
-            if value:
-                state = papers.get(key)
-                if state is None:
-                    papers[key] = PaperState(key, False, None, True, stamp)
-                else:
-                    state.starred, state.starred_at = True, stamp
-        return papers
-
-    def _update_paper(self, key: str) -> None:
-        assert self._papers is not None
-        read, starred = self.get("read", key), self.get("starred", key)
-        read_at = read[1] if read is not None and read[0] else None
-        starred_at = starred[1] if starred is not None and starred[0] else None
-        is_read, is_starred = bool(read and read[0]), bool(starred and starred[0])
-        if is_read or is_starred:
-            self._papers[key] = PaperState(key, is_read, read_at, is_starred, starred_at)
-        else:
-            self._papers.pop(key, None)
+    def paper_state(self, key: str) -> PaperState | None:
+        """The read/starred state of ``key`` as the view holds it (None: neither)."""
+        return state_of(key, self.get("read", key), self.get("starred", key))

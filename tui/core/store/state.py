@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import os
 import threading
-import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -66,32 +65,31 @@ from typing import Any
 
 from .. import locks
 from ..models import PaperState, bare_id
-from .common import StoreError, gc_paused
+from ..statemap import StateBase, StateMap
+from .common import gc_paused
 from .dbfiles import LOCK_TIMEOUT
-from .legacy import LegacyStateError, read_legacy_state
-from .merged import MergedState
-from .stamps import stamp_after, stamp_now
+from .merged import FLAG_KEYS_MAX, MergedState
 from .statefile import (
-    TAIL_BYTES, Change, FilePosition, NewerStateFile, device_file_stem, device_name, position_after,
-    survey_state_file, value_ok,
+    NewerStateFile, device_file_stem, device_name, survey_state_file,
 )
 from .statenotices import file_notices
-from .stateread import Cursor, DeviceFiles, stamp_of, stat_of
-from .staterepair import Rewritten, repair_own_file
+from .stateread import DeviceFiles
 from .statesnap import SNAPSHOT_NAME, SnapshotDamaged, load_snapshot, save_snapshot, snapshot_usable
-from .statewrite import FileChanged, append_changes, write_compacted
+from .statewriter import StateWriter
+
+#: The token of the snapshot restored, and the keys whose read or starred changed since.
+Since = tuple[str, frozenset[str]]
 
 #: At load, compact this device's file when its journal has this many lines and
-#: at least a quarter as many as its compacted rows; during a write, past the hard limit.
+#: at least a quarter as many as its compacted rows (during a write: see :mod:`.statewriter`).
 COMPACT_MIN_LINES = 1_000
-COMPACT_HARD_LINES = 50_000
 #: A snapshot of the merged view is kept (see :mod:`.statesnap`) once the files hold this many
 #: bytes, and written again when this many bytes were read beyond it.
 SNAPSHOT_MIN_BYTES = 512_000
 SNAPSHOT_STALE_BYTES = 256_000
 
 
-class StateStore:
+class StateStore(StateWriter):
     """The merged state of every device, and this device's changes to it.
 
     Notices go to ``messages``; writes raise :class:`StoreError` when they
@@ -118,23 +116,80 @@ class StateStore:
         self._unreported: set[str] = set()
         #: The token of the snapshot holding exactly the view, and the files' ends it holds for.
         self._token: tuple[str, dict[str, tuple[int, int, int]]] | None = None
+        #: What :meth:`states` answers from: the read/starred columns as they stood, and the
+        #: state of every key changed since (see :meth:`_state_map`).
+        self._base: StateBase | None = None
+        self._changed: dict[str, PaperState | None] = {}
+        #: How many papers the restored snapshot says are read or starred (see :meth:`_state_map`),
+        #: and its token (see :meth:`states_token`).
+        self._restored_papers: int | None = None
+        self._restored_token: str | None = None
+        #: Write the snapshot at :meth:`warm`, not while loading (a reader showing rows first).
+        self.defer_snapshot = False
+        #: The snapshot to write at :meth:`warm`: what :meth:`_save_snapshot` takes, and the
+        #: notices said by then (any more: something went wrong since, none is written).
+        self._snapshot_due: tuple[dict[str, int] | None, int] | None = None
 
     # -- reading -------------------------------------------------------------------
-    def states(self) -> dict[str, PaperState]:
-        """Every paper that is read or starred (re-read from disk where files changed)."""
+    def states(self) -> StateMap:
+        """Every paper that is read or starred (re-read from disk where files changed): a
+        :class:`~..statemap.StateMap`, the caller's own to change."""
         with self._lock:
             self._catch_up()
-            return dict(self._view.paper_states())
+            return self._state_map()
 
-    def states_token(self) -> tuple[dict[str, PaperState], str | None]:
-        """:meth:`states`, and the token of the snapshot (see :mod:`.statesnap`) holding exactly
-        that view (None when none does: something was read or written since)."""
+    def states_token(self) -> tuple[StateMap, str | None, dict[str, tuple[int, int, int]], Since | None]:
+        """:meth:`states`, the token of the snapshot (see :mod:`.statesnap`) holding exactly
+        that view (None when none does: something was read or written since), the files'
+        ends the view holds for (see :meth:`ends`), and, when none does, the token of the
+        snapshot restored at start-up and the keys whose read or starred changed since (None:
+        none restored, or too many changed)."""
         with self._lock:
             self._catch_up()
-            token = self._token
-            if token is not None and token[1] != self._ends():
+            token, ends = self._token, self._ends()
+            if token is not None and token[1] != ends:
                 token = self._token = None
-            return dict(self._view.paper_states()), token[0] if token is not None else None
+            since = self._view.flags_since
+            basis = (self._restored_token, frozenset(since)) if (
+                token is None and self._restored_token is not None and since is not None) else None
+            return self._state_map(), token[0] if token is not None else None, ends, basis
+
+    def _state_map(self) -> StateMap:
+        """The view's read/starred states: over a base of the two columns as they stood (taken
+        again when many keys changed since), plus the keys changed since. Nothing per paper."""
+        view = self._view
+        keys = view.flag_keys
+        if self._base is None or keys is None or len(self._changed) + len(keys) > FLAG_KEYS_MAX:
+            # (as restored: the snapshot says how many papers; else counted when first asked)
+            size = self._restored_papers if view.untouched("read", "starred") else None
+            self._base = StateBase(*view.flag_columns(), size=size)
+            self._changed = {}
+        else:
+            for key in keys:
+                self._changed[key] = view.paper_state(key)
+        view.flag_keys = set()
+        return StateMap(self._base, dict(self._changed))
+
+    def warm(self) -> tuple[str, dict[str, tuple[int, int, int]]] | None:
+        """Write the snapshot held back by :attr:`defer_snapshot`, then decode every field the
+        snapshot left packed (see :mod:`.statecolumn`; a tenth of a second at 200,000 papers),
+        so that the first change merged later need not: for a thread, once a start-up has
+        shown what it needed. The token of the snapshot holding the view, and the files' ends
+        it holds for (see :meth:`ends`), when one does."""
+        with self._lock:
+            if not self._loaded:
+                return None
+            due, self._snapshot_due = self._snapshot_due, None
+            if due is not None and len(self._said) == due[1]:  # (nothing went wrong since)
+                self._save_snapshot(due[0])
+            self._view.winners  # noqa: B018 (decodes them)
+            token = self._token
+            return token if token is not None and token[1] == self._ends() else None
+
+    def ends(self) -> dict[str, tuple[int, int, int]]:
+        """What says the view is still the one read: each file's inode, end and CRC-32."""
+        with self._lock:
+            return self._ends()
 
     def _ends(self) -> dict[str, tuple[int, int, int]]:
         """What says the files read are still as read: each one's inode, end and CRC-32."""
@@ -145,7 +200,7 @@ class StateStore:
         key = bare_id(paper_id)
         with self._lock:
             self._catch_up()
-            state = self._view.paper_states().get(key)
+            state = self._view.paper_state(key)
         return state if state is not None else PaperState(key)
 
     def values(self, name: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
@@ -234,7 +289,10 @@ class StateStore:
             except (locks.Timeout, OSError):
                 pass  # done at the next change (a damaged file is said already)
         if len(self._said) == said:  # every file read cleanly: the view may be kept
-            self._save_snapshot(restored)
+            if self.defer_snapshot:
+                self._snapshot_due = (restored, len(self._said))
+            else:
+                self._save_snapshot(restored)
         else:
             self._token = None  # (the view may hold what no file does, e.g. a migration not saved)
 
@@ -249,7 +307,9 @@ class StateStore:
             return None
         if loaded is None:
             return None
-        self._view.winners, cursors, token = loaded
+        columns, cursors, token, self._restored_papers = loaded
+        self._restored_token = token
+        self._view.restore(columns)
         self._cursors.update(cursors)
         self._token = (token, self._ends())  # (dropped by states_token() once anything more is read)
         return {name: cursor.position.end for name, cursor in cursors.items()}
@@ -264,7 +324,8 @@ class StateStore:
             return  # read fast enough without one
         if snapshot_usable(cursors):
             try:
-                self._token = (save_snapshot(self.snapshot_path, self.device, self._view.winners, cursors),
+                papers = len(self._state_map())
+                self._token = (save_snapshot(self.snapshot_path, self.device, self._view.winners, cursors, papers),
                                self._ends())
             except OSError:
                 pass  # only slower next time: the files are the record
@@ -274,141 +335,3 @@ class StateStore:
         if message not in self._said:
             self._said.add(message)
             self.messages.append(message)
-
-    # -- writing ---------------------------------------------------------------------
-    def set_read(self, ids: Iterable[str], read: bool = True) -> None:
-        """Mark papers read or unread; persisted before returning."""
-        self.change((bare_id(i), "read", bool(read)) for i in ids)
-
-    def set_starred(self, ids: Iterable[str], starred: bool = True) -> None:
-        """Star or unstar papers; persisted before returning."""
-        self.change((bare_id(i), "starred", bool(starred)) for i in ids)
-
-    def change(self, items: Iterable[tuple[str, str, Any]]) -> list[Change]:
-        """Set ``(key, field, value)`` items; the changes written, one per item, freshly stamped.
-
-        Every item is written, also one the merged view already shows: a change
-        of another device not seen yet may be older, and this act must win
-        over it. Persisted (appended and fsynced) before returning; raises
-        StoreError when it cannot be, and ValueError for a value of the wrong type.
-        """
-        wanted: dict[tuple[str, str], Any] = {}
-        for key, name, value in items:
-            if not value_ok(name, value) or type(key) is not str or not key:
-                raise ValueError(f"{value!r} is not a valid value of {name!r} (key {key!r})")
-            wanted[(key, name)] = value
-        if not wanted:
-            return []
-        with self._lock:
-            try:
-                with self._file_lock:
-                    return self._change_locked(wanted)
-            except locks.Timeout:
-                raise StoreError(
-                    f"another arxiv-reader holds {self._file_lock.lock_file}; change not saved"
-                ) from None
-            except OSError as exc:
-                raise StoreError(f"cannot save the reading state in {self.folder}: {exc.strerror or exc}") from None
-
-    def _change_locked(self, wanted: dict[tuple[str, str], Any]) -> list[Change]:
-        if not self._loaded:
-            self._load()
-        for _attempt in range(3):
-            self._unreported.update(self._files.scan())  # what other processes of this machine wrote since
-            own = self._cursors.get(self.path.name)
-            if own is not None and own.refused:
-                raise StoreError(f"{self.path} was written by a newer arxiv-reader: change not saved")
-            if own is not None and own.error:
-                raise StoreError(f"{own.error}; change not saved")
-            if own is None or not self.path.exists():
-                self.folder.mkdir(parents=True, exist_ok=True)
-                own = self._compacted(self._create_own())
-            elif own.repair or own.held:
-                own = self._compacted(self._compact_own())
-            changes = self._stamped(wanted, own)
-            try:
-                end, data, info = append_changes(self.path, changes, expect=(own.inode, own.position.end))
-            except (FileChanged, FileNotFoundError):
-                continue  # replaced behind our back (a sync tool, a restore): read it again
-            break
-        else:
-            raise StoreError(f"{self.path} keeps changing while being written; change not saved")
-        old = own.position
-        own.position = FilePosition(end, old.head, (old.tail + data)[-TAIL_BYTES:], old.next_line + len(changes),
-                                    zlib.crc32(data, old.crc))
-        own.stat, own.inode = stat_of(info), info.st_ino
-        own.journal_lines += len(changes)
-        own.last_stamp = max(own.last_stamp, max(map(stamp_of, changes)))
-        self._view.merge(self.path.stem, changes)
-        if own.journal_lines >= COMPACT_HARD_LINES:
-            self._compact_own()
-        return changes
-
-    def _stamped(self, wanted: dict[tuple[str, str], Any], own: Cursor) -> list[Change]:
-        """One change per item, stamped after this device's last one and after the one it replaces."""
-        now = stamp_after(own.last_stamp)
-        changes: list[Change] = []
-        for (key, name), value in wanted.items():
-            old = self._view.get(name, key)
-            changes.append((key, name, value, now if old is None or old[1] < now else stamp_after(old[1])))
-        return changes
-
-    def _compacted(self, _: Rewritten) -> Cursor:
-        return self._cursors[self.path.name]
-
-    def _own_meta(self) -> dict[str, Any]:
-        return {"device": self.device, "compacted": stamp_now()}
-
-    def _create_own(self) -> Rewritten:
-        meta = self._own_meta()
-        data = write_compacted(self.path, meta, [])
-        rewritten = Rewritten(meta, [], data, [])
-        self._rewritten(rewritten)
-        return rewritten
-
-    def _compact_own(self, extra: list[Change] | None = None, meta: dict[str, Any] | None = None) -> Rewritten:
-        """Rewrite this device's file compacted (under the file lock)."""
-        previous = self._cursors.get(self.path.name)
-        rewritten = repair_own_file(self.path, {**self._own_meta(), **(meta or {})}, extra or [], self._say,
-                                    known=self._own_known)
-        if previous is None or previous.position.end == 0:
-            self._view.merge(self.path.stem, rewritten.rows)  # never read before (else merged already)
-        self._view.merge(self.path.stem, rewritten.restamped)
-        self._rewritten(rewritten, previous.last_stamp if previous is not None else "")
-        return rewritten
-
-    def _own_known(self) -> list[Change]:
-        """The changes of this device's file that win in the view (as read before: kept by a repair)."""
-        stem = self.path.stem
-        return [(key, name, value, stamp) for name, column in self._view.winners.items()
-                for key, (value, stamp, device) in column.items() if device == stem]
-
-    def _rewritten(self, rewritten: Rewritten, last_stamp: str = "") -> None:
-        """Point this device's cursor past the file just rewritten (its changes are merged)."""
-        info = os.stat(self.path)
-        self._cursors[self.path.name] = Cursor(
-            stat_of(info), position_after(rewritten.data), inode=info.st_ino, rows=len(rewritten.rows),
-            last_stamp=max([last_stamp, *map(stamp_of, rewritten.rows)]),
-            device=self.device, migrated=bool(rewritten.meta.get("migrated")),
-        )
-
-    def _migrate(self) -> None:
-        """Read the earlier versions' state.json into this device's file, once."""
-        try:
-            changes = read_legacy_state(self.legacy_path, stamp_now())
-        except LegacyStateError as exc:
-            self._say(f"{exc}: not migrated; it is left as it was")
-            return
-        self._view.merge(self.path.stem, changes)  # shown even if it can't be saved
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with self._file_lock:
-                self._compact_own(changes, {"migrated": {"from": str(self.legacy_path), "at": stamp_now(),
-                                                        "changes": len(changes)}})
-        except (locks.Timeout, OSError) as exc:
-            self._say(f"could not save the reading state moved from {self.legacy_path} ({exc}); "
-                      "it will be read from there again next time")
-            return
-        self._say(f"moved the reading state of {self.legacy_path} ({len(changes)} flags) to {self.path}, "
-                  f"this device's file in the new format; {self.legacy_path.name} was left as it was "
-                  "and is no longer used")

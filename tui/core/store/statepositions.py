@@ -19,6 +19,7 @@ is said to the user and rebuilt; nothing else is written here.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ import numpy as np
 import orjson
 
 from ..atomic import atomic_write_bytes
+from ..models import PaperState
+from ..statemap import flagged_keys
 from .checkedfile import framed, read_framed
 
 POSITIONS_NAME = "state.positions"
@@ -73,3 +76,80 @@ def load_positions(path: Path, snapshot: str, index: str) -> tuple[np.ndarray, n
         raise PositionsDamaged(f"{path} is damaged (cut short or altered: its checksum does not match)")
     docs = np.frombuffer(body, _DTYPE)
     return docs[:read].astype(np.int64), docs[read:].astype(np.int64)
+
+
+#: The files' ends a view of the state holds for (see :meth:`.StateStore.ends`).
+Ends = dict[str, tuple[int, int, int]]
+
+
+class StatePositions:
+    """``state.positions`` at ``path`` for a store (notices go to ``messages``)."""
+
+    def __init__(self, path: Path, messages: list[str]) -> None:
+        self.path = path
+        self.messages = messages
+        #: What to write with the snapshot held back (see :meth:`write_due`): the ends of the
+        #: view the documents are of, the index's key, the read and the starred documents.
+        self._due: tuple[Ends, str, np.ndarray, np.ndarray] | None = None
+
+    def _load(self, token: str, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        try:
+            return load_positions(self.path, token, key)
+        except PositionsDamaged as exc:
+            self.messages.append(f"{exc}: it was computed again and rewritten")
+            return None
+
+    def find(self, index: Any, states: Mapping[str, PaperState], token: str | None, ends: Ends,
+             since: tuple[str, frozenset[str]] | None) -> tuple[np.ndarray, np.ndarray]:
+        """``index``'s documents of the read and of the starred papers of ``states`` (ascending).
+
+        ``token``: the snapshot holding exactly that view (then the file's documents, when
+        made for it and this index, else computed and written). Else ``since``: the snapshot
+        restored and the keys whose read or starred changed since; the file's documents for
+        that snapshot, moved at those keys alone. Else every key is looked up, and the
+        documents are kept for :meth:`write_due`. Raises IndexDamaged."""
+        key = index_key(index.manifest)
+        if token is not None:
+            kept = self._load(token, key)
+            if kept is not None:
+                return kept
+        elif since is not None and len(since[1]) <= len(states) // 4 + 100:
+            kept = self._load(since[0], key)
+            if kept is not None:
+                moved = (_moved(docs, index, since[1], states, flag) for docs, flag in zip(kept, ("read", "starred")))
+                read, starred = moved
+                self._due = (ends, key, read, starred)
+                return read, starred
+        read = index.docs_of_ids(flagged_keys(states, "read"))
+        starred = index.docs_of_ids(flagged_keys(states, "starred"))
+        if token is not None:
+            try:
+                save_positions(self.path, token, key, read, starred)
+            except OSError:
+                pass  # only slower next time
+        else:  # (no snapshot of this view yet: kept for the one the store may write)
+            self._due = (ends, key, read, starred)
+        return read, starred
+
+    def write_due(self, kept: tuple[str, Ends] | None) -> None:
+        """Write the documents kept by :meth:`find`, when ``kept`` (the token of the snapshot
+        now written, and the files' ends it holds for) is of the view they were computed for."""
+        due, self._due = self._due, None
+        if kept is not None and due is not None and due[0] == kept[1]:
+            try:
+                save_positions(self.path, kept[0], *due[1:])
+            except OSError:
+                pass  # only slower next time
+
+
+def _moved(docs: np.ndarray, index: Any, keys: frozenset[str], states: Mapping[str, PaperState],
+           flag: str) -> np.ndarray:
+    """``docs`` (of a flag as a snapshot had it) with the documents of ``keys`` set as ``states``
+    says now (an id is one document: moving a key moves nothing else)."""
+    now = [key for key in keys if getattr(states.get(key), flag, False)]
+    gone = index.docs_of_ids(keys.difference(now))
+    came = index.docs_of_ids(now)
+    kept = docs[~np.isin(docs, gone)] if len(gone) else docs  # (a few against many: no sort of them all)
+    at = np.searchsorted(kept, came)
+    new = came[(at == len(kept)) | (kept[np.minimum(at, len(kept) - 1)] != came)] if len(kept) else came
+    return np.insert(kept, np.searchsorted(kept, new), new).astype(np.int64)
