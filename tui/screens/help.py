@@ -73,6 +73,10 @@ BETTER_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The actions of Tab and shift+Tab (Textual's, on the app).
+PANE_ACTIONS = frozenset({"app.focus_next", "app.focus_previous"})
+
+
 def class_bindings(node: DOMNode) -> list[Binding]:
     """The bindings a node's class declares, inherited ones included, first wins.
 
@@ -152,6 +156,8 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
             return lambda key: key in before_app or (typing and _types_a_character(key))
         return lambda key: False
 
+    # Tab and shift+Tab move between panes: not listed on a screen of one (the reading view).
+    one_pane = frozenset() if len(screen.focus_chain) > 1 else PANE_ACTIONS
     sections: list[tuple[str, list[HelpRow]]] = []
     done: set[int] = set()
     for node in nodes:
@@ -159,7 +165,8 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
             continue
         done.add(id(node))
         # Keys are shadowed per node only: different widgets may reuse a key.
-        rows = _rows(app, class_bindings(node), getattr(node, "HELP_HIDDEN_ACTIONS", frozenset()), taken_for(node))
+        hidden = getattr(node, "HELP_HIDDEN_ACTIONS", frozenset()) | one_pane
+        rows = _rows(app, class_bindings(node), hidden, taken_for(node))
         if rows:
             name = type(node).__name__
             title = SECTION_TITLES.get(name, name)
