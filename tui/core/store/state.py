@@ -74,6 +74,7 @@ from .statefile import (
 )
 from .statenotices import file_notices
 from .stateread import DeviceFiles
+from .checkedfile import rebuild_notice
 from .statesnap import SNAPSHOT_NAME, SnapshotDamaged, load_snapshot, save_snapshot, snapshot_usable
 from .statewriter import StateWriter
 
@@ -303,7 +304,8 @@ class StateStore(StateWriter):
             with gc_paused(freeze=True):  # (the view lives as long as the store: out of the collector's sight)
                 loaded = load_snapshot(self.snapshot_path, self.folder, self.device)
         except SnapshotDamaged as exc:
-            self._say(f"{exc}: the state files were read instead, and the snapshot is rebuilt from them")
+            self._say(rebuild_notice(self.snapshot_path, str(exc), "the state files were read instead",
+                                     "rebuilt from them"))
             return None
         if loaded is None:
             return None
