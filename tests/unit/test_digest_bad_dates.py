@@ -99,3 +99,19 @@ def test_import_names_the_file_and_line_and_keeps_the_paper(tmp_path: Path, caps
     assert "year          = {2026}" in capsys.readouterr().out
     assert main(["--home", str(home), "list", "--format", "jsonl", "-q", f"id:{FIRST}"]) == 0
     assert '"published":null' in capsys.readouterr().out
+
+
+def test_the_detail_says_the_date_was_left_out_and_how_the_paper_is_dated() -> None:
+    """Review L6: the detail read only ``Dates: v1``."""
+    from tui.widgets.paper_document import paper_markdown, reading_markdown
+
+    parsed = parse_digest_text(_with_first("Published", "2023-02-30 10:00:00+00:00"), str(DAY))
+    paper = _first(parsed.papers)
+    assert paper.published is None
+    said = "no published date (the digest's was missing or impossible, dated by its digest of 2026-07-01)"
+    detail = paper_markdown(paper, None)
+    assert f"**Dates:** {said}, updated 2026-07-01, v1" in detail
+    assert said in reading_markdown(paper, None)
+    fine = _first(parse_digest_text(DAY.read_text(encoding="utf-8"), str(DAY)).papers)
+    assert "**Dates:** published 20" in paper_markdown(fine, None)
+    assert "no published date" not in paper_markdown(fine, None)
