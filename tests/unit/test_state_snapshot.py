@@ -266,3 +266,22 @@ def test_a_directory_in_its_place_is_said_as_not_rebuilt_with_what_to_do(tmp_pat
         assert "is a directory" in store.messages[0] and "cannot be rebuilt" in store.messages[0]
         assert "move or remove that directory" in store.messages[0] and "is rebuilt" not in store.messages[0]
         assert snapshot.is_dir()  # (the user's: never moved)
+
+
+def test_a_fifo_in_its_place_is_replaced_as_said_even_for_a_small_state(tmp_path: Path, monkeypatch) -> None:
+    """A state too small to need a snapshot still gets one in place of a damaged one:
+    the notice says it is rebuilt, so it is (the FIFO would be said again at every start)."""
+    fill(tmp_path)
+    monkeypatch.setattr(state_module, "SNAPSHOT_MIN_BYTES", 1 << 30)
+    snapshot = tmp_path / SNAPSHOT_NAME
+    snapshot.unlink()
+    os.mkfifo(snapshot)
+    try:
+        store = in_time(lambda: Store(tmp_path, device="laptop"))
+        in_time(lambda: flags(store))
+    finally:
+        if not snapshot.is_file():
+            os.close(os.open(snapshot, os.O_WRONLY | os.O_NONBLOCK))
+    assert len(store.messages) == 1 and "rebuilt from them" in store.messages[0]
+    assert snapshot.is_file()
+    assert Store(tmp_path, device="laptop").messages == []
