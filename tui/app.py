@@ -14,6 +14,7 @@ from .config import Config, load_config
 from .commands import APP_COMMANDS, MainCommands, bindings
 from .core.safetext import escape_controls, inert_text
 from .screens.help import HelpScreen, binding_sections
+from .screens.early_keys import HoldsEarlyKeys
 from .screens.main import MainScreen
 from .widgets.escaped_keys import read_escape_apart
 from .web import adapt_to_browser
@@ -37,7 +38,7 @@ def stylesheets() -> list[Path]:
     return [folder / name for name in STYLESHEETS if (folder / name).is_file()]
 
 
-class ArxivReaderApp(App):
+class ArxivReaderApp(HoldsEarlyKeys, App):
     """A keyboard-driven reader for daily arXiv digests."""
 
     TITLE = "arxiv-reader"
@@ -68,10 +69,14 @@ class ArxivReaderApp(App):
         self.clipboard_helper = clipboard if clipboard is not None else Clipboard()
         #: Import new digests in the folders opened (``paths``) while running (see screens/watching.py).
         self.watch_folders = watch
+        self.hold_early_keys()  # until the list can take them (see screens/early_keys.py)
+
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first screen: there from the first frame, loading."""
+        return MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample)
 
     def on_mount(self) -> None:
         adapt_to_browser(self)
-        self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample))
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
 
