@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .core.cite import DEFAULT_KEY_TEMPLATE, check_key_template
+from .core.regular import read_regular_file
 
 APP_NAME = "arxiv-reader"
 #: Environment variable naming another config file (tests, several profiles).
@@ -139,7 +140,7 @@ def load_config(path: Path | None = None) -> Config:
         hint = f"; {CONFIG_ENV} should name a file, such as {path / 'config.toml'}" if from_env else ""
         return Config(path=path, problems=(f"{path} is a folder, not a config file{hint}; using defaults",))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path).decode("utf-8")  # (a FIFO in its place: never waited on)
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError) as error:

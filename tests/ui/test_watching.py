@@ -124,3 +124,22 @@ async def test_a_reader_opened_without_folders_follows_another_import(make_app, 
                      "said")
         assert f"{len(screen.library):,}" in str(screen.query_one(StatusLine).render())
         await app.action_quit()
+
+
+async def test_another_processes_removal_is_followed(make_app, home: Path) -> None:
+    """``arxiv-reader remove`` in another process (review M3): a removal changes neither the
+    library's epoch nor its imports, yet the list follows it, with one notice."""
+    Store(home).import_paths([DATA / "cs.CL" / "2026" / "07", DATA / "cs.IR"])
+    app = make_app(paths=None, watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = app.screen
+        before = len(screen.library)
+        await pilot.pause(1.5)  # (the watcher has looked at the library once)
+        Store(home, device="other").remove_paths([DATA / "cs.IR"])
+        left = Store(home, device="x").paper_count()
+        assert left < before
+        await _until(pilot, lambda: len(screen.library) == left, "this reader's list follows the removal")
+        await _until(pilot, lambda: any("fewer" in str(n.message) for n in app._notifications), "said")
+        assert f"{left:,}" in str(screen.query_one(StatusLine).render())
+        await app.action_quit()

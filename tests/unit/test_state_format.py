@@ -330,3 +330,25 @@ def test_a_running_reader_says_what_another_process_rewrote_away_and_writes_noth
     fresh = Store(tmp_path, device="x")
     assert fresh.state_values("query") == {"search:a": "cat:cs.CV"}
     assert starred(fresh) == {"2608.05013", "2608.05014"}
+
+
+def test_an_older_copy_of_the_own_file_put_back_is_said_once_and_truly(tmp_path: Path) -> None:
+    """Review M4: ``cp`` of an older copy over this device's file under a running reader. The
+    reader gave two notices that contradicted each other ("still counts" and "until the reader
+    restarts"); now one, saying that no file holds the change and how long it is shown."""
+    import shutil
+
+    running = Store(tmp_path, device="here")
+    running.set_starred(["2608.05013"])
+    older = tmp_path / "older.jsonl"
+    shutil.copyfile(running.state_path, older)
+    running.set_read(["2608.05013"])
+    shutil.copyfile(older, running.state_path)  # (in place, as cp does: the same inode, shorter)
+    running.refresh_states()
+    said = [m for m in running.messages if str(running.state_path) in m]
+    assert len(said) == 1, running.messages
+    assert "an older copy" in said[0] and "without 1 change(s) this reader had read from it" in said[0]
+    assert "no file holds them" in said[0] and "until the reader restarts, then gone" in said[0]
+    assert not any("still counts" in m for m in running.messages)
+    assert not Store(tmp_path, device="x").get_state("2608.05013").read  # the files: as the copy says
+    assert running.state_path.read_bytes() == older.read_bytes()  # nothing written back

@@ -212,3 +212,76 @@ def test_a_write_after_a_start_from_the_snapshot_is_kept(tmp_path: Path) -> None
     fresh = Store(tmp_path, device="elsewhere")  # from the files alone
     assert fresh.get_state("2201.00004").starred and fresh.state_values("tag:ml")["2201.00004"] is True
     assert flags(Store(tmp_path, device="laptop")) == flags(fresh)
+
+
+def in_time(make, seconds: float = 20.0):
+    """``make()`` run in a thread: a regression that waits on a FIFO fails instead of hanging."""
+    import threading
+
+    done: list = []
+    thread = threading.Thread(target=lambda: done.append(make()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert done, "blocked (waiting on a FIFO?)"
+    return done[0]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_a_fifo_device_or_huge_file_in_its_place_is_said_never_waited_on(tmp_path: Path, kind: str) -> None:
+    fill(tmp_path)
+    expected = flags(Store(tmp_path, device="laptop"))
+    snapshot = tmp_path / SNAPSHOT_NAME
+    snapshot.unlink()
+    if kind == "fifo":
+        os.mkfifo(snapshot)
+    elif kind == "device":
+        snapshot.symlink_to("/dev/zero")
+    else:
+        with open(snapshot, "wb") as handle:  # (sparse: costs no disk)
+            handle.truncate(65 << 20)
+    try:
+        store = in_time(lambda: Store(tmp_path, device="laptop"))
+        assert in_time(lambda: flags(store)) == expected
+    finally:
+        if kind == "fifo" and not snapshot.is_file():  # (let a reader stuck on it go)
+            os.close(os.open(snapshot, os.O_WRONLY | os.O_NONBLOCK))
+    assert len(store.messages) == 1 and str(snapshot) in store.messages[0]
+    assert {"fifo": "not a regular file", "device": "symbolic link", "huge": "too large"}[kind] in store.messages[0]
+    assert "rebuilt from them" in store.messages[0]
+    assert snapshot.is_file() and not snapshot.is_symlink() and snapshot.stat().st_size < 1 << 20  # rebuilt
+    quiet = Store(tmp_path, device="laptop")
+    assert flags(quiet) == expected and quiet.messages == []
+
+
+def test_a_directory_in_its_place_is_said_as_not_rebuilt_with_what_to_do(tmp_path: Path) -> None:
+    fill(tmp_path)
+    expected = flags(Store(tmp_path, device="laptop"))
+    snapshot = tmp_path / SNAPSHOT_NAME
+    snapshot.unlink()
+    snapshot.mkdir()
+    for _ in range(2):  # (every start says it, as it stays so)
+        store = Store(tmp_path, device="laptop")
+        assert flags(store) == expected
+        assert len(store.messages) == 1 and str(snapshot) in store.messages[0]
+        assert "is a directory" in store.messages[0] and "cannot be rebuilt" in store.messages[0]
+        assert "move or remove that directory" in store.messages[0] and "is rebuilt" not in store.messages[0]
+        assert snapshot.is_dir()  # (the user's: never moved)
+
+
+def test_a_fifo_in_its_place_is_replaced_as_said_even_for_a_small_state(tmp_path: Path, monkeypatch) -> None:
+    """A state too small to need a snapshot still gets one in place of a damaged one:
+    the notice says it is rebuilt, so it is (the FIFO would be said again at every start)."""
+    fill(tmp_path)
+    monkeypatch.setattr(state_module, "SNAPSHOT_MIN_BYTES", 1 << 30)
+    snapshot = tmp_path / SNAPSHOT_NAME
+    snapshot.unlink()
+    os.mkfifo(snapshot)
+    try:
+        store = in_time(lambda: Store(tmp_path, device="laptop"))
+        in_time(lambda: flags(store))
+    finally:
+        if not snapshot.is_file():
+            os.close(os.open(snapshot, os.O_WRONLY | os.O_NONBLOCK))
+    assert len(store.messages) == 1 and "rebuilt from them" in store.messages[0]
+    assert snapshot.is_file()
+    assert Store(tmp_path, device="laptop").messages == []

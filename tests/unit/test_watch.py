@@ -361,6 +361,30 @@ def test_the_library_changed_by_another_process_is_said_when_asked(tmp_path: Pat
     assert list(watcher.check_library()) == []
 
 
+def test_a_removal_by_another_process_is_said_like_an_import(tmp_path: Path) -> None:
+    """A removal changes neither the library's epoch nor its imports: the mark must still
+    move (review M3), so a running reader follows ``arxiv-reader remove`` made elsewhere."""
+    home = tmp_path / "home"
+    folder = tmp_path / "digests" / "cs.CL"
+    folder.mkdir(parents=True)
+    for name in ("20260725.md", "20260726.md"):
+        shutil.copy(DAY, folder / name)
+    Store(home).import_paths([folder.parent])
+    clock = Clock()
+    watcher = DigestWatcher(Store(home), [], clock=clock, library_changes=True)
+    assert list(watcher.check_library()) == []
+    before = Store(home).library_mark()
+    Store(home, device="other").remove_paths([folder / "20260726.md"])  # another process
+    assert Store(home).library_mark() != before  # (the reload of what is shown compares it too)
+    clock.now += 1.5
+    assert list(watcher.check_library()) == []  # (changed since the last look: maybe mid-write)
+    clock.now += 1.5
+    (notice,) = watcher.check_library()
+    assert notice.library_changed
+    clock.now += 2
+    assert list(watcher.check_library()) == []
+
+
 def test_a_watched_folder_removed_is_said_and_watched_again_when_back(tmp_path: Path) -> None:
     import threading
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .digest_files import find_digest_files
 from .models import Problem
+from .regular import open_regular
 from .store import ImportReport, Progress, Store
 
 #: How much of a file's end is read to see whether its last block is finished
@@ -29,7 +30,8 @@ def unfinished(path: str | os.PathLike[str]) -> str | None:
     A file of no block at all (a header alone) is unfinished too.
     """
     try:
-        with open(path, "rb") as handle:
+        fd, _ = open_regular(path)  # (a FIFO named like a digest: never waited on)
+        with os.fdopen(fd, "rb") as handle:
             size = handle.seek(0, os.SEEK_END)
             handle.seek(max(0, size - TAIL_BYTES))
             tail = handle.read()

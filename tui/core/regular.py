@@ -19,8 +19,9 @@ class NotARegularFile(OSError):
         super().__init__(errno.EINVAL, "not a regular file (a FIFO, socket or device)", os.fspath(path))
 
 
-def read_regular(path: str | os.PathLike[str], follow: bool = True) -> tuple[bytes, os.stat_result]:
-    """The bytes of ``path`` and its stat; OSError (IsADirectoryError, NotARegularFile...).
+def open_regular(path: str | os.PathLike[str], follow: bool = True) -> tuple[int, os.stat_result]:
+    """A descriptor open for reading on the regular file ``path``, and its stat; OSError
+    (IsADirectoryError, NotARegularFile...), never waiting on a FIFO. The caller closes it.
 
     With ``follow=False`` a symbolic link is refused (OSError ELOOP), not followed.
     """
@@ -32,6 +33,16 @@ def read_regular(path: str | os.PathLike[str], follow: bool = True) -> tuple[byt
             raise IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path))
         if not stat.S_ISREG(info.st_mode):
             raise NotARegularFile(path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
+
+
+def read_regular(path: str | os.PathLike[str], follow: bool = True) -> tuple[bytes, os.stat_result]:
+    """The bytes of ``path`` and its stat (see :func:`open_regular`)."""
+    fd, info = open_regular(path, follow)
+    try:
         with os.fdopen(fd, "rb", closefd=False) as handle:
             return handle.read(), info
     finally:

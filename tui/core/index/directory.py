@@ -24,6 +24,7 @@ from typing import Any
 from .. import locks
 from ..atomic import atomic_write_text
 from ..models import Paper
+from ..regular import read_regular_file
 from .merge_policy import live, merge_run
 from .segment import Segment, sort_key
 from .segment_file import FORMAT, IndexDamaged, IndexMissing, IndexStale, IndexUnavailable
@@ -40,7 +41,7 @@ def read_manifest(directory: Path, source: str | None = None) -> dict[str, Any]:
     """
     path = Path(directory) / MANIFEST
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_regular_file(path))  # (a FIFO in its place: never waited on)
     except FileNotFoundError:
         raise IndexMissing(f"{path}: no index yet") from None
     except (OSError, ValueError) as exc:
@@ -311,7 +312,7 @@ def _next_generation(directory: Path, manifest: dict[str, Any] | None = None) ->
     highest = int(manifest["generation"]) if manifest else 0
     if manifest is None:
         try:
-            highest = int(json.loads((directory / MANIFEST).read_bytes()).get("generation", 0))
+            highest = int(json.loads(read_regular_file(directory / MANIFEST)).get("generation", 0))
         except (OSError, ValueError, AttributeError, TypeError):
             highest = 0
     for path in directory.glob("seg-*.axs"):

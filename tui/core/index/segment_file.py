@@ -35,6 +35,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from ..regular import open_regular
 
 MAGIC = b"AXRINDEX"
 #: Bump on any change of layout or meaning: older files then read as stale.
@@ -174,7 +175,8 @@ class SegmentFile:
         self.path = Path(path)
         self._fd: int | None = None
         try:
-            with open(self.path, "rb") as handle:
+            fd, _ = open_regular(self.path)  # (a FIFO in its place: never waited on)
+            with os.fdopen(fd, "rb") as handle:
                 size = os.fstat(handle.fileno()).st_size
                 if size < _PREFIX.size:
                     raise IndexDamaged(f"{self.path}: truncated ({size} bytes)")

@@ -154,9 +154,10 @@ class Store:
 
     # -- what's new (see :mod:`.readers`) ---------------------------------------------
     def library_mark(self) -> Seen:
-        """How far the library's import history goes now (what a reader loading now shows)."""
+        """How far the library's import history goes now (what a reader loading now shows),
+        with how many removals it has seen: it changes with every import and every removal."""
         index = self.library_files.load_index()
-        return Seen(index.epoch, len(index.imports))
+        return Seen(index.epoch, len(index.imports), index.removals)
 
     def new_baseline(self) -> Seen | None:
         """What the reader sessions that ended had loaded (None: none has ended): the
@@ -178,10 +179,10 @@ class Store:
         history = _import_history(index)
         if history is None:
             return self._readers.begin(self.library_mark(), self._legacy_mark())
-        epoch, imports = history
+        epoch, imports, removals = history
         end = session_end(self._session.load())
         legacy = Seen(epoch, sum(1 for stamp in imports if stamp <= end)) if end is not None else None
-        return self._readers.begin(Seen(epoch, len(imports)), legacy)
+        return self._readers.begin(Seen(epoch, len(imports), removals), legacy)
 
     def end_reading(self, session: ReaderSession) -> None:
         """The reader quits: the papers it loaded are no longer new to the next one."""
@@ -268,7 +269,7 @@ class Store:
         history = _import_history(index)
         if history is None:
             return index.bits_of_ids(self.new_paper_ids(self.new_baseline()))
-        epoch, imports = history
+        epoch, imports, _ = history
         end = session_end(self._session.load())
         legacy = Seen(epoch, sum(1 for stamp in imports if stamp <= end)) if end is not None else None
         return self.new_bits_since(index, self._readers.baseline(epoch, legacy))
@@ -387,11 +388,13 @@ class Store:
         self._session.save(session)
 
 
-def _import_history(index: SearchIndex | None) -> tuple[str, list[str]] | None:
-    """``(epoch, import times)`` of the library as ``index``'s manifest keeps them (None: it does not)."""
+def _import_history(index: SearchIndex | None) -> tuple[str, list[str], int] | None:
+    """``(epoch, import times, removals)`` of the library as ``index``'s manifest keeps them
+    (None: it does not)."""
     if index is None:
         return None
     epoch, imports = index.manifest.get("epoch"), index.manifest.get("imports")
-    if not isinstance(epoch, str) or not isinstance(imports, list):
+    removals = index.manifest.get("removals", 0)
+    if not isinstance(epoch, str) or not isinstance(imports, list) or type(removals) is not int:
         return None
-    return epoch, imports
+    return epoch, imports, removals

@@ -56,6 +56,9 @@ class LibraryIndex:
     epoch: str = field(default_factory=lambda: uuid.uuid4().hex)
     #: paper id -> the generation that first brought it, for papers removed from the library.
     gone: dict[str, int] = field(default_factory=dict)
+    #: How many removals this import history has seen (a removal changes neither the epoch
+    #: nor the imports: this is what tells a running reader that one happened).
+    removals: int = 0
     #: The schema the index was written with: below 2, the shards hold one dict
     #: per paper, and the next import re-parses every file to write compact rows.
     schema: int = SCHEMA
@@ -120,13 +123,15 @@ def index_from_raw(data: dict[str, Any], path: str) -> LibraryIndex:
         imports = doc.get("imports", [])
         if not isinstance(imports, list) or not all(isinstance(stamp, str) for stamp in imports):
             raise CorruptDatabase(f"{path}: malformed import times in table 'papers'")
-        epoch, gone = doc.get("epoch", ""), doc.get("gone", {})
-        if not isinstance(epoch, str) or not isinstance(gone, dict) or any(type(g) is not int for g in gone.values()):
+        epoch, gone, removals = doc.get("epoch", ""), doc.get("gone", {}), doc.get("removals", 0)
+        if (not isinstance(epoch, str) or not isinstance(gone, dict) or type(removals) is not int
+                or any(type(g) is not int for g in gone.values())):
             raise CorruptDatabase(f"{path}: malformed import history in table 'papers'")
         index.versions.update(versions)
         index.imports = imports
         index.epoch = epoch
         index.gone = gone
+        index.removals = removals
     return index
 
 
@@ -273,7 +278,8 @@ class IndexFile:
                 {**index.files[key], "path": encode_path(key)} for key in sorted(index.files)
             )
             db.table("papers").insert(
-                {"versions": index.versions, "imports": index.imports, "epoch": index.epoch, "gone": index.gone}
+                {"versions": index.versions, "imports": index.imports, "epoch": index.epoch, "gone": index.gone,
+                 "removals": index.removals}
             )
         finally:
             db.close()

@@ -62,6 +62,9 @@ class Seen:
     epoch: str
     #: Papers first imported by a generation below this one were loaded.
     generation: int
+    #: How many removals the library had seen (not kept in ``readers.json``: only a running
+    #: reader compares it, to follow a removal another process made).
+    removals: int = 0
 
 
 @dataclass(slots=True)

@@ -96,6 +96,7 @@ def remove_digests(library: LibraryStore, paths: Sequence[Path], dry_run: bool =
                     index.gone[key] = old[2]
             report.papers_kept = len(remaining)
             report.papers_removed = len(affected) - len(remaining)
+            index.removals += 1  # (what tells a running reader the library changed: see Store.library_mark)
             library.index_file.save(index)
             kept = merge_in_library_order(listed, set(remaining))
             library.search.keep_current(

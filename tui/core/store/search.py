@@ -323,7 +323,8 @@ class SearchFiles:
     def _extra(self, index: LibraryIndex) -> dict[str, Any]:
         stamp = file_stamp(self.library.index_path)
         return {"library_stamp": list(stamp) if stamp else None, "imports": list(index.imports),
-                "epoch": index.epoch, "digests": len(index.files)}
+                "epoch": index.epoch, "digests": len(index.files),
+                "removals": index.removals}
 
 
 def _first_imports(index: LibraryIndex, papers: Sequence[Paper] | None = None) -> dict[str, int]:

@@ -74,6 +74,7 @@ from .statefile import (
 )
 from .statenotices import file_notices
 from .stateread import DeviceFiles
+from .checkedfile import rebuild_notice
 from .statesnap import SNAPSHOT_NAME, SnapshotDamaged, load_snapshot, save_snapshot, snapshot_usable
 from .statewriter import StateWriter
 
@@ -126,6 +127,8 @@ class StateStore(StateWriter):
         self._restored_token: str | None = None
         #: Write the snapshot at :meth:`warm`, not while loading (a reader showing rows first).
         self.defer_snapshot = False
+        #: The snapshot found was damaged: one is written to replace it, as the notice says.
+        self._bad_snapshot = False
         #: The snapshot to write at :meth:`warm`: what :meth:`_save_snapshot` takes, and the
         #: notices said by then (any more: something went wrong since, none is written).
         self._snapshot_due: tuple[dict[str, int] | None, int] | None = None
@@ -303,7 +306,9 @@ class StateStore(StateWriter):
             with gc_paused(freeze=True):  # (the view lives as long as the store: out of the collector's sight)
                 loaded = load_snapshot(self.snapshot_path, self.folder, self.device)
         except SnapshotDamaged as exc:
-            self._say(f"{exc}: the state files were read instead, and the snapshot is rebuilt from them")
+            self._bad_snapshot = True  # (replaced even when the state is small: as said)
+            self._say(rebuild_notice(self.snapshot_path, str(exc), "the state files were read instead",
+                                     "rebuilt from them once they all read cleanly"))
             return None
         if loaded is None:
             return None
@@ -320,7 +325,7 @@ class StateStore(StateWriter):
         if restored is not None and set(cursors) == set(restored) and sum(
                 abs(cursor.position.end - restored[name]) for name, cursor in cursors.items()) < SNAPSHOT_STALE_BYTES:
             return
-        if sum(cursor.position.end for cursor in cursors.values()) < SNAPSHOT_MIN_BYTES:
+        if sum(cursor.position.end for cursor in cursors.values()) < SNAPSHOT_MIN_BYTES and not self._bad_snapshot:
             return  # read fast enough without one
         if snapshot_usable(cursors):
             try:

@@ -18,7 +18,7 @@ def _numbers(lines: list[int]) -> str:
     return shown + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
 
 
-def _problems(path: Path, result: StateFileRead) -> Iterator[str]:
+def _problems(path: Path, result: StateFileRead, shrank: bool) -> Iterator[str]:
     if result.older_schema is not None:
         yield (f"{path} was written by an older arxiv-reader (state schema {result.older_schema}); "
                "its changes are read as far as they can be")
@@ -36,13 +36,14 @@ def _problems(path: Path, result: StateFileRead) -> Iterator[str]:
                "which was not read")
     if result.whole and result.position.end == 0 and not result.torn and result.meta is None:
         yield f"{path} is empty (it was cut short or emptied)"
-    if result.shrank:
-        yield (f"{path} is shorter than when it was read before (an older copy, or cut short); "
-               "what was read before still counts")
+    if result.shrank and shrank:
+        yield (f"{path} is shorter than when it was read before (an older copy, or cut short): what it "
+               "held then and no longer holds is shown by this reader until it restarts, then gone")
 
 
-def file_notices(path: Path, result: StateFileRead, own: bool) -> list[str]:
+def file_notices(path: Path, result: StateFileRead, own: bool, shrank: bool = True) -> list[str]:
     """The notices for one read of the state file ``path`` (``own``: this device's, which
-    is then repaired, with a notice of its own; another device's is left as it is)."""
+    is then repaired, with a notice of its own; another device's is left as it is). Without
+    ``shrank`` a file shorter than before is not said (the caller says what it lost)."""
     after = "" if own else " (the file is left as it is: it is that device's to write)"
-    return [problem + after for problem in _problems(path, result)]
+    return [problem + after for problem in _problems(path, result, shrank)]

@@ -29,13 +29,16 @@ import orjson
 from ..atomic import atomic_write_bytes
 from ..models import PaperState
 from ..statemap import flagged_keys
-from .checkedfile import framed, read_framed
+from .checkedfile import framed, read_framed, rebuild_notice
 
 POSITIONS_NAME = "state.positions"
 POSITIONS_KIND = "arxiv-reader state positions"
 #: Bump when the layout or what a document number means changes (older files are stale).
 POSITIONS_VERSION = 1
 _DTYPE = np.dtype("<i8")
+#: The most a positions file could hold: two documents of 8 bytes for each of 16 million
+#: papers (real archives reach 200,000), so an endless or huge file is never read whole.
+POSITIONS_LIMIT = 16 << 24
 
 
 class PositionsDamaged(Exception):
@@ -64,7 +67,7 @@ def save_positions(path: Path, snapshot: str, index: str, read: np.ndarray, star
 def load_positions(path: Path, snapshot: str, index: str) -> tuple[np.ndarray, np.ndarray] | None:
     """The read and the starred documents kept for this snapshot and index; None when the
     file is missing or made for another snapshot, index or version. Raises PositionsDamaged."""
-    found = read_framed(path, POSITIONS_KIND, "state positions file", PositionsDamaged,
+    found = read_framed(path, POSITIONS_KIND, "state positions file", PositionsDamaged, limit=POSITIONS_LIMIT,
                         stale=lambda header: (header.get("version") != POSITIONS_VERSION
                                               or header.get("snapshot") != snapshot or header.get("index") != index))
     if found is None:
@@ -88,6 +91,7 @@ class StatePositions:
     def __init__(self, path: Path, messages: list[str]) -> None:
         self.path = path
         self.messages = messages
+        self._said: set[str] = set()
         #: What to write with the snapshot held back (see :meth:`write_due`): the ends of the
         #: view the documents are of, the index's key, the read and the starred documents.
         self._due: tuple[Ends, str, np.ndarray, np.ndarray] | None = None
@@ -96,7 +100,10 @@ class StatePositions:
         try:
             return load_positions(self.path, token, key)
         except PositionsDamaged as exc:
-            self.messages.append(f"{exc}: it was computed again and rewritten")
+            notice = rebuild_notice(self.path, str(exc), "its documents were computed again", "rewritten")
+            if notice not in self._said:  # (once: it is looked at again at each refresh)
+                self._said.add(notice)
+                self.messages.append(notice)
             return None
 
     def find(self, index: Any, states: Mapping[str, PaperState], token: str | None, ends: Ends,

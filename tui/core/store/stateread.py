@@ -126,7 +126,9 @@ class DeviceFiles:
         cursor.stat, cursor.position, cursor.inode, cursor.error = stat, result.position, result.inode, None
         cursor.journal_lines = (0 if result.whole else cursor.journal_lines) + result.journal_lines
         self.cursors[path.name] = cursor
-        for notice in file_notices(path, result, own):
+        replaced = own and result.whole and before is not None and before.position.end > 0
+        cursor.repair |= own and result.shrank
+        for notice in file_notices(path, result, own, shrank=not replaced):  # (a replaced own file: said below)
             cursor.repair |= own
             self.say(notice)
         columns, changes, snapshot = result.rows_columns, result.changes, result.snapshot
@@ -149,22 +151,26 @@ class DeviceFiles:
         stem, view = path.stem, self.view
         merged = (view.merge_columns(stem, columns) | view.merge_rows(stem, changes[:snapshot])
                   | view.merge(stem, changes[snapshot:]))
-        if own and result.whole and before is not None and before.position.end:  # replaced since last read
+        if replaced:  # since last read
             self._say_lost(path, result)
         return merged
 
     def _say_lost(self, path: Path, result: StateFileRead) -> None:
         """Say which of this device's changes, read from ``path`` before, its new version lacks
-        (another process rewrote it, e.g. repairing a damaged line this reader had read whole).
-        Nothing is written back: the user may have removed them elsewhere on purpose."""
+        (another process rewrote it, e.g. repairing a damaged line this reader had read whole,
+        or an older copy was put in its place): one notice, saying that no file holds them and
+        that they are shown only until the reader restarts. Nothing is written back: the user
+        may have removed them elsewhere on purpose."""
         stem = path.stem
         known = [(key, name, value, stamp) for name, column in self.view.winners.items()
                  for key, (value, stamp, device) in column.items() if device == stem]
         lost = lacking(result.all_changes(), known)
         if lost:
-            self.say(f"{path} was rewritten by another process without {len(lost)} change(s) this reader "
-                     f"had read from it ({describe_changes(lost)}): shown here until the reader restarts, "
-                     "then gone; make them again to keep them (a damaged file's lines are kept in its "
+            how = "is shorter than when this reader read it (an older copy, or cut short)" if result.shrank else (
+                "was rewritten by another process")
+            self.say(f"{path} {how} without {len(lost)} change(s) this reader had read from it "
+                     f"({describe_changes(lost)}): no file holds them; they are shown here until the reader "
+                     "restarts, then gone; make them again to keep them (a damaged file's lines are kept in its "
                      ".corrupt copy)")
 
     def _release_held(self) -> set[str]:

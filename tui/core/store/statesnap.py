@@ -126,10 +126,24 @@ def save_snapshot(path: Path, device: str, winners: Winners, cursors: Mapping[st
     return snapshot_token(memoryview(data)[data.find(b"\n") + 1 :])
 
 
-def _decode(path: Path, device: str) -> tuple[dict[str, Any], memoryview, str] | None:
-    """The meta document and the packed fields of the snapshot at ``path`` if of this layout and
-    device, and its token; None when missing or stale; raises SnapshotDamaged."""
-    found = read_framed(path, SNAPSHOT_KIND, "state snapshot", SnapshotDamaged,
+def snapshot_limit(folder: Path) -> int:
+    """The most a snapshot of the state files in ``folder`` (and a legacy ``state.json``
+    beside it) could weigh: a generous multiple of their size, so that a huge or endless
+    file in its place is refused, never read whole."""
+    total = 0
+    for path in (*folder.glob("*.jsonl"), folder.parent / "state.json"):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    return (64 << 20) + 8 * total
+
+
+def _decode(path: Path, device: str, limit: int) -> tuple[dict[str, Any], memoryview, str] | None:
+    """The meta document and the packed fields of the snapshot at ``path`` (at most ``limit``
+    bytes) if of this layout and device, and its token; None when missing or stale; raises
+    SnapshotDamaged."""
+    found = read_framed(path, SNAPSHOT_KIND, "state snapshot", SnapshotDamaged, limit=limit,
                         stale=lambda header: header.get("version") != SNAPSHOT_VERSION
                         or header.get("device") != device)  # another layout or device's view: stale
     if found is None:
@@ -177,7 +191,7 @@ def load_snapshot(path: Path, folder: Path, device: str) -> Restored | None:
     """The packed fields, cursors, :func:`snapshot_token` and count of read or starred papers of
     the snapshot at ``path``, when it is still true of the files of ``folder``; None when
     missing or stale. Raises SnapshotDamaged."""
-    decoded = _decode(path, device)
+    decoded = _decode(path, device, snapshot_limit(folder))
     if decoded is None:
         return None
     doc, packed, token = decoded
