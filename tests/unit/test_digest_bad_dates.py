@@ -74,11 +74,44 @@ def test_the_same_impossible_date_in_both_fields_is_said_twice() -> None:
 
 
 @pytest.mark.parametrize("good", ["2026-07-01", "2026-07-01 00:38:36+00:00", "1991-08-14 00:00:00+00:00",
-                                  "2024-02-29 23:59:59+00:00", "None"])
+                                  "2024-02-29 23:59:59+00:00"])
 def test_possible_dates_pass_without_a_word(good: str) -> None:
     parsed = parse_digest_text(_with_first("Published", good), str(DAY))
     assert parsed.problems == []
-    assert _first(parsed.papers).published == (None if good == "None" else good)
+    assert _first(parsed.papers).published == good
+
+
+@pytest.mark.parametrize(("written", "said"), [("", "the line is empty"), ("None", "the line says 'None'")])
+def test_an_empty_or_none_published_date_is_said_like_an_impossible_one(written: str, said: str) -> None:
+    # (real digests always give both dates: an empty one is as wrong as a garbled one)
+    good = parse_digest_file(DAY)
+    parsed = parse_digest_text(_with_first("Published", written), str(DAY))
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (7, f"paper {FIRST}: no Published date ({said}); the paper is dated by its digest (2026-07-01)")]
+    paper = _first(parsed.papers)
+    assert paper.published is None and paper.year == "2026"
+    assert paper.updated == _first(good.papers).updated
+
+
+@pytest.mark.parametrize(("written", "said"), [("", "the line is empty"), ("None", "the line says 'None'")])
+def test_an_empty_or_none_updated_date_is_said(written: str, said: str) -> None:
+    parsed = parse_digest_text(_with_first("Updated", written), str(DAY))
+    assert [(p.line, p.message) for p in parsed.problems] == [(8, f"paper {FIRST}: no Updated date ({said})")]
+    paper = _first(parsed.papers)
+    assert paper.updated is None and paper.published == "2026-07-01 00:38:36+00:00"
+
+
+def test_both_dates_empty_are_each_said_at_their_line() -> None:
+    text = _with_first_in(_with_first("Published", ""), "Updated", "")
+    parsed = parse_digest_text(text, str(DAY))
+    assert [p.line for p in parsed.problems] == [7, 8]
+    assert (_first(parsed.papers).published, _first(parsed.papers).updated) == (None, None)
+
+
+def test_a_missing_published_line_is_said_once() -> None:
+    text = re.sub(r"- \*\*Published\*\*: .*\n", "", DAY.read_text(encoding="utf-8"), count=1)
+    parsed = parse_digest_text(text, str(DAY))
+    assert len(parsed.problems) == 1 and "lacks field(s) Published" in parsed.problems[0].message
 
 
 def test_a_huge_garbled_date_is_cut_in_the_message() -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from functools import lru_cache
 
+from .digest_dates import checked_date
 from .digest_fields import clean_text, optional_value, pdf_url, split_categories, split_dois, unescape_entities
 from .digest_problems import ProblemReporter
 from .models import ARXIV_ID_RE, DigestRef, Paper
@@ -17,14 +16,6 @@ from .models import ARXIV_ID_RE, DigestRef, Paper
 _USUAL_ID_RE = re.compile(r"http://arxiv\.org/abs/(?P<id>\d{4}\.\d{4,5})(?:v(?P<version>\d+))?")
 
 __all__ = ["FIELDS", "KNOWN_FIELDS", "build_paper"]
-
-#: The year of arXiv's first paper: a Published or Updated date before it is impossible.
-FIRST_ARXIV_YEAR = 1991
-#: Every real Published and Updated value (``2022-01-31 00:39:37+00:00``): checked at the cost of
-#: one match and a cached look-up of its day (the parser's speed matters at 200,000 papers).
-_USUAL_DATE = re.compile(r"(\d{4}-\d\d-\d\d) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\+00:00")
-#: How any other value must start to be read as a date at all.
-_DATE_START = re.compile(r"\d{4}-\d\d-\d\d(?:$|[ T])")
 
 #: The field names of a paper block, in their usual order.
 FIELDS = (
@@ -105,17 +96,14 @@ def build_paper(
     comment = optional_value(value("Comment"))
     journal = optional_value(value("Journal"))
     summary = optional_value(value("Summary"))
-    published = optional_value(value("Published"))
-    updated = optional_value(value("Updated"))
-    published_possible = published is None or _possible_date(published)
-    # (a first version's Updated is its Published: checked once)
-    updated_possible = published_possible if updated == published else updated is None or _possible_date(updated)
-    if not published_possible:
-        _impossible_date("Published", published, field_lines, match.group("id"), ref, report)
-        published = None
-    if not updated_possible:
-        _impossible_date("Updated", updated, field_lines, match.group("id"), ref, report)
-        updated = None
+    paper_id = match.group("id")
+    published_text = value("Published")
+    published = checked_date("Published", fields, published_text, field_lines, paper_id, ref, report)
+    updated_text = value("Updated")
+    if published is not None and updated_text == published_text:
+        updated: str | None = published  # (a first version's Updated is its Published: checked once)
+    else:
+        updated = checked_date("Updated", fields, updated_text, field_lines, paper_id, ref, report)
     return Paper(
         id=match.group("id"),
         version=int(version_text) if version_text else 1,
@@ -134,41 +122,3 @@ def build_paper(
         pdf_url=pdf_url(value("Links")),
     )
 
-
-def _possible_date(text: str) -> bool:
-    """Whether a Published or Updated value is a date that can be (not ``2023-02-30``, month 13,
-    hour 25, before arXiv began, garbled)."""
-    usual = _USUAL_DATE.fullmatch(text)
-    if usual is not None:
-        return _possible_day(usual[1])
-    try:
-        return _DATE_START.match(text) is not None and datetime.fromisoformat(text).year >= FIRST_ARXIV_YEAR
-    except ValueError:
-        return False
-
-
-@lru_cache(maxsize=8192)
-def _possible_day(day: str) -> bool:
-    """Whether ``YYYY-MM-DD`` is a day of the calendar since arXiv began."""
-    try:
-        return date.fromisoformat(day).year >= FIRST_ARXIV_YEAR
-    except ValueError:
-        return False
-
-
-def _impossible_date(
-    name: str,
-    text: str | None,
-    field_lines: dict[str, int],
-    paper_id: str,
-    ref: list[DigestRef],
-    report: ProblemReporter,
-) -> None:
-    """Say that the ``name`` field (Published, Updated) holds an impossible date, with its line:
-    it is left out and the paper imported without it (a paper is then dated by its digest)."""
-    text = text or ""
-    shown = repr(text if len(text) <= 60 else text[:60] + "…")
-    dated = ""
-    if name == "Published":
-        dated = f"; the paper is dated by its digest ({ref[0].date})" if ref else "; the paper is dated by its digest"
-    report(field_lines.get(name, 0), f"paper {paper_id}: impossible {name} date {shown} left out{dated}")
