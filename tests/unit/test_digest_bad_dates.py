@@ -132,3 +132,81 @@ def test_import_names_the_file_and_line_and_keeps_the_paper(tmp_path: Path, caps
     assert "year          = {2026}" in capsys.readouterr().out
     assert main(["--home", str(home), "list", "--format", "jsonl", "-q", f"id:{FIRST}"]) == 0
     assert '"published":null' in capsys.readouterr().out
+
+
+# -- dates later than they can be; Updated before Published ------------------------------
+
+@pytest.mark.parametrize(("field", "line"), [("Published", 7), ("Updated", 8)])
+def test_year_9999_is_as_impossible_as_year_0001(field: str, line: int) -> None:
+    parsed = parse_digest_text(_with_first(field, "9999-12-31 23:59:59+00:00"), str(DAY))
+    [problem] = parsed.problems
+    assert problem.line == line
+    assert problem.message.startswith(f"paper {FIRST}: impossible {field} date '9999-12-31 23:59:59+00:00' left out")
+    assert getattr(_first(parsed.papers), field.lower()) is None
+    assert _first(parsed.papers).year == "2026"
+
+
+def test_a_published_date_after_its_digests_day_is_impossible() -> None:
+    # (the digest of 2026-07-01 lists papers out by then; two days allow for time zones)
+    def both(value: str) -> str:
+        return _with_first_in(_with_first("Published", value), "Updated", "2026-07-05 00:00:00+00:00")
+
+    kept = parse_digest_text(both("2026-07-03 23:59:59+00:00"), str(DAY))
+    assert kept.problems == [] and _first(kept.papers).published == "2026-07-03 23:59:59+00:00"
+    parsed = parse_digest_text(both("2026-07-04 00:00:00+00:00"), str(DAY))
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (7, f"paper {FIRST}: impossible Published date '2026-07-04 00:00:00+00:00' left out"
+            " (later than 2026-07-03, the last day it can be); the paper is dated by its digest (2026-07-01)")]
+
+
+def test_an_updated_date_long_after_its_digest_is_kept() -> None:
+    # Real archives are written later: cs.CV of 2010-07-22 holds a paper updated in 2021.
+    parsed = parse_digest_text(_with_first("Updated", "2026-08-05 10:00:00+00:00"), str(DAY))
+    assert parsed.problems == [] and _first(parsed.papers).updated == "2026-08-05 10:00:00+00:00"
+
+
+def test_the_last_possible_days_follow_the_digest_and_today() -> None:
+    from datetime import date
+
+    from tui.core.digest_dates import _latest_days
+
+    def day_number(text: str) -> int:
+        return (date.fromisoformat(text) - date(1970, 1, 1)).days
+
+    today = day_number("2026-11-30")
+    assert _latest_days("2022-02-01", today) == ("2022-02-03", "2027-12-01")
+    assert _latest_days(None, today) == ("2027-12-01", "2027-12-01")  # (no digest day: a year ahead)
+    # A clock behind the digests does not reject them: a year after the digest's day.
+    assert _latest_days("2026-07-01", day_number("2025-01-01")) == ("2026-07-03", "2027-07-02")
+    assert _latest_days("9999-12-31", today) == ("9999-12-31", "9999-12-31")
+
+
+def test_no_real_digest_has_a_date_problem() -> None:
+    shared = Path(__file__).resolve().parents[2].parent / "shared" / "digests"
+    files = sorted(shared.rglob("*.md")) + sorted(DATA.rglob("*.md"))
+    problems = [p for f in files for p in parse_digest_file(f).problems if " date" in p.message]
+    assert len(files) > 10 and problems == []
+
+
+def test_an_updated_date_before_the_published_one_is_said_and_left_out() -> None:
+    parsed = parse_digest_text(_with_first("Updated", "2021-01-01 00:00:00+00:00"), str(DAY))
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (8, f"paper {FIRST}: Updated date '2021-01-01 00:00:00+00:00' is earlier than its Published date"
+            " '2026-07-01 00:38:36+00:00': Updated left out")]
+    paper = _first(parsed.papers)
+    assert paper.published == "2026-07-01 00:38:36+00:00" and paper.updated is None
+
+
+def test_year_9999_never_reaches_a_citation(tmp_path: Path, capsys) -> None:
+    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
+    day.parent.mkdir(parents=True)
+    text = _with_first_in(_with_first("Published", "9999-12-31 23:59:59+00:00"), "Updated", "9999-12-31 23:59:59+00:00")
+    day.write_text(text, encoding="utf-8")
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "import", str(day)]) == 0
+    out, err = capsys.readouterr()
+    assert f"{day}:7: paper {FIRST}: impossible Published date '9999-12-31 23:59:59+00:00'" in out + err
+    assert f"{day}:8: paper {FIRST}: impossible Updated date '9999-12-31 23:59:59+00:00'" in out + err
+    assert main(["--home", str(home), "export", "-q", f"id:{FIRST}"]) == 0
+    exported = capsys.readouterr().out
+    assert "year          = {2026}" in exported and "9999" not in exported

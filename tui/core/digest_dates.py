@@ -4,16 +4,25 @@ else said (file and line) and left out, the paper then dated by its digest."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+import time
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from .digest_problems import ProblemReporter
 from .models import DigestRef
 
-__all__ = ["FIRST_ARXIV_YEAR", "checked_date"]
+__all__ = ["FIRST_ARXIV_YEAR", "LATER_MARGIN", "PUBLISHED_MARGIN", "checked_date", "latest_days"]
 
 #: The year of arXiv's first paper: a Published or Updated date before it is impossible.
 FIRST_ARXIV_YEAR = 1991
+#: Published is the first version's date, and a digest lists a paper once it is out: a Published
+#: day after the digest's own day (by more than time zones can explain) cannot be. In every real
+#: digest the two are the same day.
+PUBLISHED_MARGIN = timedelta(days=2)
+#: Updated may be years after the digest's day (archives of digests are written later), so it only
+#: cannot be more than this after both the digest's day and today (a clock a little behind the
+#: digests must not reject them); nor can Published, when the digest's day is unknown.
+LATER_MARGIN = timedelta(days=366)
 #: Every real Published and Updated value (``2022-01-31 00:39:37+00:00``): checked at the cost of
 #: one match and a cached look-up of its day (the parser's speed matters at 200,000 papers).
 _USUAL_DATE = re.compile(r"(\d{4}-\d\d-\d\d) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\+00:00")
@@ -29,16 +38,18 @@ def checked_date(
     paper_id: str,
     ref: list[DigestRef],
     report: ProblemReporter,
+    latest: str,
 ) -> str | None:
     """The ``name`` field's date (Published, Updated; ``text`` its value), or None.
 
     None when the block has no such line (said with the block's other missing fields), and
-    when the line is empty, says ``None`` or holds a date that cannot be: these are said here,
-    at the line.
+    when the line is empty, says ``None`` or holds a date that cannot be (``latest``: the last
+    day it can be, from :func:`latest_days`): these are said here, at the line.
     """
     if name not in fields:
         return None
-    if text and text != "None" and _possible_date(text):
+    why = _impossible(text, latest) if text and text != "None" else None
+    if why is None and text and text != "None":
         return text
     line = field_lines.get(name, 0)
     dated = ""
@@ -50,20 +61,47 @@ def checked_date(
         report(line, f"paper {paper_id}: no {name} date (the line says 'None'){dated}")
     else:
         shown = repr(text if len(text) <= 60 else text[:60] + "…")
-        report(line, f"paper {paper_id}: impossible {name} date {shown} left out{dated}")
+        report(line, f"paper {paper_id}: impossible {name} date {shown} left out{why}{dated}")
     return None
 
 
-def _possible_date(text: str) -> bool:
-    """Whether a Published or Updated value is a date that can be (not ``2023-02-30``, month 13,
-    hour 25, before arXiv began, garbled)."""
+def latest_days(digest_day: str | None) -> tuple[str, str]:
+    """The last days (``YYYY-MM-DD``) a Published and an Updated date can be in a digest of
+    ``digest_day`` (None: unknown): see :data:`PUBLISHED_MARGIN` and :data:`LATER_MARGIN`."""
+    return _latest_days(digest_day, int(time.time() // 86400))
+
+
+@lru_cache(maxsize=256)
+def _latest_days(digest_day: str | None, today_number: int) -> tuple[str, str]:
+    today = date(1970, 1, 1) + timedelta(days=today_number)
+    try:
+        day = date.fromisoformat(digest_day) if digest_day else None
+    except ValueError:
+        day = None
+    try:
+        updated = (max(day, today) if day else today) + LATER_MARGIN
+        published = day + PUBLISHED_MARGIN if day else updated
+    except OverflowError:  # (a digest of year 9999)
+        return date.max.isoformat(), date.max.isoformat()
+    return published.isoformat(), updated.isoformat()
+
+
+def _impossible(text: str, latest: str) -> str | None:
+    """Why a Published or Updated value is not a date that can be (``""``: not a day of the
+    calendar since arXiv began, garbled, hour 25...; else said), or None when it can."""
     usual = _USUAL_DATE.fullmatch(text)
     if usual is not None:
-        return _possible_day(usual[1])
-    try:
-        return _DATE_START.match(text) is not None and datetime.fromisoformat(text).year >= FIRST_ARXIV_YEAR
-    except ValueError:
-        return False
+        day = usual[1]
+    else:
+        try:
+            if _DATE_START.match(text) is None:
+                return ""
+            day = datetime.fromisoformat(text).date().isoformat()
+        except ValueError:
+            return ""
+    if not _possible_day(day):
+        return ""
+    return None if day <= latest else f" (later than {latest}, the last day it can be)"
 
 
 @lru_cache(maxsize=8192)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .digest_dates import checked_date
+from .digest_dates import checked_date, latest_days
 from .digest_fields import clean_text, optional_value, pdf_url, split_categories, split_dois, unescape_entities
 from .digest_problems import ProblemReporter
 from .models import ARXIV_ID_RE, DigestRef, Paper
@@ -97,13 +97,20 @@ def build_paper(
     journal = optional_value(value("Journal"))
     summary = optional_value(value("Summary"))
     paper_id = match.group("id")
+    latest_published, latest_updated = latest_days(ref[0].date if ref else None)
     published_text = value("Published")
-    published = checked_date("Published", fields, published_text, field_lines, paper_id, ref, report)
+    published = checked_date("Published", fields, published_text, field_lines, paper_id, ref, report,
+                             latest_published)
     updated_text = value("Updated")
     if published is not None and updated_text == published_text:
         updated: str | None = published  # (a first version's Updated is its Published: checked once)
     else:
-        updated = checked_date("Updated", fields, updated_text, field_lines, paper_id, ref, report)
+        updated = checked_date("Updated", fields, updated_text, field_lines, paper_id, ref, report, latest_updated)
+        if updated is not None and published is not None and updated < published:
+            # Published is the one checked against the digest's day: it is kept.
+            report(field_lines["Updated"], f"paper {paper_id}: Updated date {updated!r} is earlier than its"
+                   f" Published date {published!r}: Updated left out")
+            updated = None
     return Paper(
         id=match.group("id"),
         version=int(version_text) if version_text else 1,
