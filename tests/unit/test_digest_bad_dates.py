@@ -73,12 +73,51 @@ def test_the_same_impossible_date_in_both_fields_is_said_twice() -> None:
     assert (paper.published, paper.updated) == (None, None)
 
 
-@pytest.mark.parametrize("good", ["2026-07-01", "2026-07-01 00:38:36+00:00", "1991-08-14 00:00:00+00:00",
+@pytest.mark.parametrize("good", ["2026-07-01 00:38:36+00:00", "1991-08-14 00:00:00+00:00",
                                   "2024-02-29 23:59:59+00:00"])
 def test_possible_dates_pass_without_a_word(good: str) -> None:
     parsed = parse_digest_text(_with_first("Published", good), str(DAY))
     assert parsed.problems == []
     assert _first(parsed.papers).published == good
+
+
+@pytest.mark.parametrize(("written", "usual"), [
+    ("2026-07-01T00:39:37Z", "2026-07-01 00:39:37+00:00"),
+    ("2026-07-01 00:39:37", "2026-07-01 00:39:37+00:00"),  # no zone: UTC
+    ("2026-07-01T00:39:37", "2026-07-01 00:39:37+00:00"),
+    ("2026-07-01", "2026-07-01 00:00:00+00:00"),  # no time: midnight
+    ("2026-07-01T02:39:37.25+02:00", "2026-07-01 00:39:37+00:00"),  # another zone, fractions of a second
+    ("2026-07-01 20:00:00-05:00", "2026-07-02 01:00:00+00:00"),
+])
+def test_dates_in_other_iso_forms_are_written_like_the_others(written: str, usual: str) -> None:
+    text = _with_first_in(_with_first("Published", written), "Updated", written)
+    parsed = parse_digest_text(text, str(DAY))
+    assert parsed.problems == []
+    paper = _first(parsed.papers)
+    assert (paper.published, paper.updated) == (usual, usual)
+
+
+def test_an_updated_date_in_another_form_is_compared_with_published_as_a_moment() -> None:
+    # 23:00 in UTC-05:00 is 04:00 the next day in UTC: after Published, not before it
+    text = _with_first_in(_with_first("Published", "2026-07-01 03:00:00+00:00"), "Updated", "2026-07-01T23:00:00-05:00")
+    parsed = parse_digest_text(text, str(DAY))
+    assert parsed.problems == [] and _first(parsed.papers).updated == "2026-07-02 04:00:00+00:00"
+    text = _with_first_in(_with_first("Published", "2026-07-01 03:00:00+00:00"), "Updated", "2026-07-01T04:00:00+02:00")
+    parsed = parse_digest_text(text, str(DAY))
+    assert [p.line for p in parsed.problems] == [8] and _first(parsed.papers).updated is None
+
+
+def test_json_output_gives_every_date_in_one_form(tmp_path: Path, capsys) -> None:
+    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
+    day.parent.mkdir(parents=True)
+    day.write_text(_with_first_in(_with_first("Published", "2026-07-01T00:38:36Z"), "Updated", "2026-07-02 10:00:00"),
+                   encoding="utf-8")
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "import", str(day)]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "list", "--format", "jsonl", "-q", f"id:{FIRST}"]) == 0
+    out = capsys.readouterr().out
+    assert '"published":"2026-07-01 00:38:36+00:00"' in out and '"updated":"2026-07-02 10:00:00+00:00"' in out
 
 
 @pytest.mark.parametrize(("written", "said"), [("", "the line is empty"), ("None", "the line says 'None'")])

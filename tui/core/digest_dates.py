@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from .digest_problems import ProblemReporter
@@ -40,7 +40,8 @@ def checked_date(
     report: ProblemReporter,
     latest: str,
 ) -> str | None:
-    """The ``name`` field's date (Published, Updated; ``text`` its value), or None.
+    """The ``name`` field's date (Published, Updated; ``text`` its value) in the usual form
+    (``2022-01-31 00:39:37+00:00``: UTC, to the second), or None.
 
     None when the block has no such line (said with the block's other missing fields), and
     when the line is empty, says ``None`` or holds a date that cannot be (``latest``: the last
@@ -48,9 +49,11 @@ def checked_date(
     """
     if name not in fields:
         return None
-    why = _impossible(text, latest) if text and text != "None" else None
-    if why is None and text and text != "None":
-        return text
+    why = ""
+    if text and text != "None":
+        written, why = _read_date(text, latest)
+        if written is not None:
+            return written
     line = field_lines.get(name, 0)
     dated = ""
     if name == "Published":
@@ -86,22 +89,36 @@ def _latest_days(digest_day: str | None, today_number: int) -> tuple[str, str]:
     return published.isoformat(), updated.isoformat()
 
 
-def _impossible(text: str, latest: str) -> str | None:
-    """Why a Published or Updated value is not a date that can be (``""``: not a day of the
-    calendar since arXiv began, garbled, hour 25...; else said), or None when it can."""
+def _read_date(text: str, latest: str) -> tuple[str | None, str]:
+    """A Published or Updated value in the usual form and ``""``; or None and why it cannot be
+    (``""``: not a day of the calendar since arXiv began, garbled, hour 25...; else said)."""
     usual = _USUAL_DATE.fullmatch(text)
+    written: str | None
     if usual is not None:
-        day = usual[1]
+        day, written = usual[1], text
     else:
-        try:
-            if _DATE_START.match(text) is None:
-                return ""
-            day = datetime.fromisoformat(text).date().isoformat()
-        except ValueError:
-            return ""
+        written = _usual_form(text)
+        if written is None:
+            return None, ""
+        day = written[:10]
     if not _possible_day(day):
-        return ""
-    return None if day <= latest else f" (later than {latest}, the last day it can be)"
+        return None, ""
+    if day > latest:
+        return None, f" (later than {latest}, the last day it can be)"
+    return written, ""
+
+
+def _usual_form(text: str) -> str | None:
+    """A date in another ISO 8601 form (``2022-01-31T00:39:37Z``, another zone, no zone: taken
+    as UTC, no time: midnight) written the usual way, in UTC to the second; None if it is none."""
+    if _DATE_START.match(text) is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return None
+    return moment.isoformat(" ", "seconds")
 
 
 @lru_cache(maxsize=8192)
