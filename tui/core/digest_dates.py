@@ -11,7 +11,9 @@ from functools import lru_cache
 from .digest_problems import ProblemReporter
 from .models import DigestRef
 
-__all__ = ["FIRST_ARXIV_YEAR", "LATER_MARGIN", "PUBLISHED_MARGIN", "checked_date", "latest_days"]
+__all__ = [
+    "FIRST_ARXIV_YEAR", "LATER_MARGIN", "PUBLISHED_MARGIN", "USUAL_DATE", "checked_date", "latest_days", "possible_day",
+]
 
 #: The year of arXiv's first paper: a Published or Updated date before it is impossible.
 FIRST_ARXIV_YEAR = 1991
@@ -25,7 +27,7 @@ PUBLISHED_MARGIN = timedelta(days=2)
 LATER_MARGIN = timedelta(days=366)
 #: Every real Published and Updated value (``2022-01-31 00:39:37+00:00``): checked at the cost of
 #: one match and a cached look-up of its day (the parser's speed matters at 200,000 papers).
-_USUAL_DATE = re.compile(r"(\d{4}-\d\d-\d\d) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\+00:00")
+USUAL_DATE = re.compile(r"(\d{4}-\d\d-\d\d) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\+00:00")
 #: How any other value must start to be read as a date at all.
 _DATE_START = re.compile(r"\d{4}-\d\d-\d\d(?:$|[ T])")
 
@@ -92,7 +94,7 @@ def _latest_days(digest_day: str | None, today_number: int) -> tuple[str, str]:
 def _read_date(text: str, latest: str) -> tuple[str | None, str]:
     """A Published or Updated value in the usual form and ``""``; or None and why it cannot be
     (``""``: not a day of the calendar since arXiv began, garbled, hour 25...; else said)."""
-    usual = _USUAL_DATE.fullmatch(text)
+    usual = USUAL_DATE.fullmatch(text)
     written: str | None
     if usual is not None:
         day, written = usual[1], text
@@ -101,7 +103,7 @@ def _read_date(text: str, latest: str) -> tuple[str | None, str]:
         if written is None:
             return None, ""
         day = written[:10]
-    if not _possible_day(day):
+    if not possible_day(day):
         return None, ""
     if day > latest:
         return None, f" (later than {latest}, the last day it can be)"
@@ -122,7 +124,7 @@ def _usual_form(text: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def _possible_day(day: str) -> bool:
+def possible_day(day: str) -> bool:
     """Whether ``YYYY-MM-DD`` is a day of the calendar since arXiv began."""
     try:
         return date.fromisoformat(day).year >= FIRST_ARXIV_YEAR

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .digest_dates import checked_date, latest_days
+from .digest_dates import USUAL_DATE, checked_date, latest_days, possible_day
 from .digest_fields import clean_text, optional_value, pdf_url, split_categories, split_dois, unescape_entities
 from .digest_problems import ProblemReporter
 from .models import ARXIV_ID_RE, DigestRef, Paper
@@ -42,11 +42,14 @@ def build_paper(
     ref: list[DigestRef],
     report: ProblemReporter,
     clean: bool = True,
+    latest: tuple[str, str] | None = None,
 ) -> Paper | None:
     """Turn one block's raw pieces into a Paper, or None (reported) without an id.
 
     ``clean``: whether the text may hold control characters (False: the whole
-    file has none, so cleaning each field would change nothing).
+    file has none, so cleaning each field would change nothing). ``latest``: the
+    last days a Published and an Updated date can be (:func:`.digest_dates.latest_days`
+    of the digest's day: the parser finds them once per file).
     """
     raw_id = fields.get("Arxiv ID")
     if raw_id is None:
@@ -97,20 +100,32 @@ def build_paper(
     journal = optional_value(value("Journal"))
     summary = optional_value(value("Summary"))
     paper_id = match.group("id")
-    latest_published, latest_updated = latest_days(ref[0].date if ref else None)
+    latest_published, latest_updated = latest or latest_days(ref[0].date if ref else None)
     published_text = value("Published")
-    published = checked_date("Published", fields, published_text, field_lines, paper_id, ref, report,
-                             latest_published)
-    updated_text = value("Updated")
-    if published is not None and updated_text == published_text:
-        updated: str | None = published  # (a first version's Updated is its Published: checked once)
+    usual = USUAL_DATE.fullmatch(published_text)  # (the usual date checked here: it is nearly every one)
+    published: str | None
+    if usual is not None and usual[1] <= latest_published and possible_day(usual[1]):
+        published = published_text
     else:
-        updated = checked_date("Updated", fields, updated_text, field_lines, paper_id, ref, report, latest_updated)
-        if updated is not None and published is not None and updated < published:
-            # Published is the one checked against the digest's day: it is kept.
-            report(field_lines["Updated"], f"paper {paper_id}: Updated date {updated!r} is earlier than its"
-                   f" Published date {published!r}: Updated left out")
-            updated = None
+        published = checked_date("Published", fields, published_text, field_lines, paper_id, ref, report,
+                                 latest_published)
+    updated_text = value("Updated")
+    updated: str | None
+    if published is not None and updated_text == published_text:
+        updated = published  # (a first version's Updated is its Published: checked once)
+    else:
+        usual = USUAL_DATE.fullmatch(updated_text)
+        if (usual is not None and usual[1] <= latest_updated and possible_day(usual[1])
+                and (published is None or updated_text >= published)):
+            updated = updated_text
+        else:
+            updated = checked_date("Updated", fields, updated_text, field_lines, paper_id, ref, report,
+                                   latest_updated)
+            if updated is not None and published is not None and updated < published:
+                # Published is the one checked against the digest's day: it is kept.
+                report(field_lines["Updated"], f"paper {paper_id}: Updated date {updated!r} is earlier than"
+                       f" its Published date {published!r}: Updated left out")
+                updated = None
     return Paper(
         id=match.group("id"),
         version=int(version_text) if version_text else 1,
