@@ -23,6 +23,7 @@ from .cli_common import (
 from .cli_library import cmd_config, cmd_export, cmd_import, cmd_list, cmd_remove, cmd_state, cmd_stats
 from .cli_output import StdoutClosed, guard_missing_streams, silence_stdout, tolerate_unencodable_output
 from .cli_output import write_data
+from .cli_problems import cmd_problems
 from .cli_serve import cmd_serve
 
 # The subcommands' shared helpers are named here too: other modules (and scripts) import them from tui.cli.
@@ -43,6 +44,7 @@ def sample_digest_dir() -> Path:
 
 COMMANDS = {
     "import": cmd_import,
+    "problems": cmd_problems,
     "remove": cmd_remove,
     "list": cmd_list,
     "star": cmd_state,

@@ -12,8 +12,8 @@ from pathlib import Path
 from .cli_help import ACTION_HELP, COMMAND_HELP, SUBCOMMAND_LIST, CommandHelp
 
 SUBCOMMANDS = (
-    "import", "remove", "list", "star", "unstar", "read", "unread", "stats", "export", "config", "serve",
-    "tag", "tags", "note", "search", "alerts",
+    "import", "problems", "remove", "list", "star", "unstar", "read", "unread", "stats", "export", "config",
+    "serve", "tag", "tags", "note", "search", "alerts",
 )
 EXPORT_FORMATS = ("bibtex", "biblatex", "text", "markdown", "jsonl", "id", "url")
 
@@ -115,6 +115,9 @@ def build_command_parser() -> argparse.ArgumentParser:
         "--settle", type=seconds, default=1.0, metavar="SECONDS",
         help="with --watch: how long a changed file must stay unchanged before it is read (default 1)",
     )
+
+    add("problems").add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                                 help="digest files or folders (default: every digest of the library)")
 
     p_remove = add("remove")
     p_remove.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files or folders")

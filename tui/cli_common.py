@@ -125,19 +125,27 @@ def refuse_unusable_saved_search(text: str, reading: Snapshot, outcome: str) -> 
     if query.root is not NOTHING:  # (the parser's sign that an @name could not be used)
         return
     said = "; ".join(query.warnings)
-    raise CommandError(f"query {text!r}: {said}; {outcome} ({_saved_searches_hint(text, reading)})", status=2)
+    hint = _saved_searches_hint(text, reading, query.warnings)
+    raise CommandError(f"query {text!r}: {said}; {outcome} ({hint})", status=2)
 
 
-def _saved_searches_hint(text: str, reading: Snapshot, most: int = 12) -> str:
-    """The saved searches there are (a few, the closest to a name in ``text`` first), or how to save one."""
+def _saved_searches_hint(text: str, reading: Snapshot, warnings: list[str], most: int = 12) -> str:
+    """The saved searches there are (a few, the closest to a name in ``text`` that is none
+    first), how to save one, or, when every name typed is saved and one refers back to
+    itself, how to undo the loop (never "did you mean" the very name typed)."""
     import difflib
     import re
+    import unicodedata
 
     names = sorted(reading.searches)
     if not names:
         return "there is no saved search yet: arxiv-reader search save NAME QUERY"
-    typed = [name.casefold() for name in re.findall(r"@([^\s()\"]+)", text)]
-    close = [match for name in typed for match in difflib.get_close_matches(name, names, n=2, cutoff=0.6)]
+    typed = [unicodedata.normalize("NFC", name).casefold() for name in re.findall(r"@([^\s()\"]+)", text)]
+    unknown = [name for name in typed if name not in reading.searches]
+    if not unknown and any("refers back to itself" in warning for warning in warnings):
+        return ("to break the loop, save one of the searches on it again with a query of its own: "
+                "arxiv-reader search save NAME QUERY --force")
+    close = [match for name in unknown for match in difflib.get_close_matches(name, names, n=2, cutoff=0.6)]
     close = list(dict.fromkeys(close))
     shown = [*close, *(name for name in names if name not in close)][:most]
     more = f" and {len(names) - len(shown):,} more" if len(names) > len(shown) else ""

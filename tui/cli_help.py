@@ -32,6 +32,14 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         ("arxiv-reader import ~/digests", "arxiv-reader import ~/digests/cs.CV/2026/07/20260701.md",
          "arxiv-reader import --watch ~/digests"),
     ),
+    "problems": CommandHelp(
+        "list every problem in the digests again (nothing imported)",
+        "Read the digests again (every digest file of the library, or the PATHs given) and print each "
+        "problem as file:line, as import said it when it read them: an import (or the reader, whose notice "
+        "names the first problem) says each problem once, and an unchanged file is not read again. "
+        "Nothing is imported or written. Exits with 1 when there is a problem, 0 when there is none.",
+        ("arxiv-reader problems", "arxiv-reader problems ~/digests/cs.CV/2026/07"),
+    ),
     "remove": CommandHelp(
         "take digest files or folders back out of the library",
         "Take the digests that are these files, or lie under these folders, back out of the library "
@@ -175,7 +183,7 @@ COMMAND_HELP: dict[str, CommandHelp] = {
             "arxiv-reader alerts",
             "arxiv-reader alerts --format markdown --limit 20",
             "arxiv-reader alerts --dry-run --format jsonl | jq .title",
-            "0 7 * * *  arxiv-reader import ~/digests && arxiv-reader alerts --quiet   # crontab: mailed when new",
+            "0 7 * * *  arxiv-reader import ~/digests >/dev/null && arxiv-reader alerts --quiet  # crontab",
         ),
     ),
 }

@@ -162,6 +162,9 @@ def cmd_note(args: argparse.Namespace) -> int:
     if args.edit:
         _check_edited(reading, store.home, key, current, text)
     try:
+        if check_note(text) == current:  # nothing to do: said so, and nothing written
+            print(f"the note of {key} is unchanged" if current else f"{key} has no note; nothing removed")
+            return 0
         saved = reading.set_note(key, text)
     except ValueError as error:
         raise CommandError(f"{error}; nothing changed") from None

@@ -27,7 +27,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .core.cite import BIB_FORMATS, FORMATS, KeyTemplateError, check_key_template, render_citations
+from .core.cite import (
+    BIB_FORMATS,
+    CITED_FORMATS,
+    FORMATS,
+    KeyTemplateError,
+    check_key_template,
+    citation_gaps,
+    render_citations,
+)
 from .core.cite.bibfile import overwrite_losses, plan_append
 from .core.cite.bibread import line_of
 from .core.models import Paper, PaperState
@@ -70,6 +78,7 @@ class ExportResult:
     written: int  # papers written (0: the file was left untouched)
     already: int = 0  # papers the file already had (append)
     unchanged: bool = False  # -o: the file already held exactly this export
+    gaps: tuple[str, ...] = ()  # appended citations lacking a title or authors (see citation_gaps)
 
     def describe(self, path: Path | str, format_key: str, appended: bool) -> str:
         if not appended:
@@ -204,7 +213,7 @@ def append_export(
             append_to_file(existing, existing.encode(plan.addition), path)
     except UserFileError as error:
         raise ExportRefused(str(error)) from None
-    return ExportResult(written=len(plan.added), already=len(plan.present))
+    return ExportResult(written=len(plan.added), already=len(plan.present), gaps=tuple(citation_gaps(plan.added)))
 
 
 def _not_ascii_message(path: Path, addition: str, format_key: str, notes: bool, without_notes) -> str:
@@ -266,6 +275,7 @@ def run_export(
     ``universe`` (see ``tui.cli``); ``reading``: the tags and notes (``--notes``)."""
     from .cli import CommandError, write_data
 
+    gaps = citation_gaps(papers) if args.format in CITED_FORMATS and args.append is None else []
     try:
         key_template = key_template_from(args)
         if args.append is not None:
@@ -278,6 +288,7 @@ def run_export(
             text = render(args.format, papers, states, key_template, universe, reading, getattr(args, "notes", False))
             if args.output == "-" or args.output == "/dev/stdout":  # on a terminal: inert
                 write_data(inert_text(text) if stdout_is_terminal() else text)
+                _warn(gaps)
                 return 0
             result = write_export(args.output, text, args.format, len(papers), force=args.force)
             target = args.output
@@ -286,4 +297,10 @@ def run_export(
         raise CommandError(f"{error}{hint}") from None
     described = result.describe(Path(target).expanduser(), args.format, appended=args.append is not None)
     print(escape_controls(described), file=sys.stderr)
+    _warn(gaps or list(result.gaps))
     return 0
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"arxiv-reader: warning: {escape_controls(warning)}", file=sys.stderr)

@@ -8,8 +8,9 @@ parse timed just before each import. The parse workers are wrapped (no profiler:
 would distort the figures) so each task records its wall span and CPU time; the importing
 process marks when the search index build starts. Printed per run and as medians: the naive
 parse, the import's wall time and its ratio to the naive parse, the two phases' wall times, the
-workers' CPU in each phase and how busy they were, the importing process's CPU in each phase.
-On a shared machine compare ratios and CPU seconds, not wall times alone.
+workers' CPU in each phase and how busy they were, the importing process's CPU in each phase,
+and the build's serial tail (the wall after the workers' last chunk). On a shared machine
+compare ratios and CPU seconds, not wall times alone.
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ def one_import(archive: Path, home: Path) -> dict[str, float]:
         out[f"workers cpu, {label}"] = sum(row[3] for row in tasks)
         span = out[f"{label} wall"] * max(1, len(list(LOGS.glob("worker-*.jsonl"))))
         out[f"workers busy, {label} (share)"] = sum(row[2] - row[1] for row in tasks) / span if span else 0.0
+    chunks = [row[2] for row in rows if row[0] == "chunk_parts_in_worker"]
+    # The serial tail: after the workers' last chunk, only the importing process works.
+    out["build tail wall (after the last chunk)"] = end[0] - max(chunks) if chunks else 0.0
     return out
 
 

@@ -119,3 +119,26 @@ def test_a_search_whose_saved_search_was_removed_alerts_nothing(capsys, home: Pa
     code, out, _ = run(capsys, home, "search", "list", "--format", "jsonl")
     mine = next(row for row in map(json.loads, out.splitlines()) if row["name"] == "mine")
     assert mine["papers"] == 0 and any("unknown saved search @seg" in w for w in mine["warnings"])
+
+
+def _crontab_command(line: str) -> str:
+    """The command of a crontab line ``m h dom mon dow command  # comment``, spaces evened out."""
+    fields = line.split("#")[0].split()
+    return " ".join(fields[5:])
+
+
+def test_the_crontab_examples_mail_only_news(capsys, home: Path) -> None:
+    """Review M3: the help's crontab line lacked the README's ``>/dev/null`` and mailed every day."""
+    from tui.cli_help import COMMAND_HELP
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme_line = next(line for line in readme.splitlines() if line.startswith("A crontab line"))
+    in_readme = _crontab_command(readme_line.split("`")[1])
+    in_help = _crontab_command(next(ex for ex in COMMAND_HELP["alerts"].examples if "crontab" in ex))
+    assert in_help == in_readme == "arxiv-reader import ~/digests >/dev/null && arxiv-reader alerts --quiet"
+    # Why the redirection: an import that changes nothing still prints its summary on standard
+    # output, and nothing on standard error; alerts --quiet then prints nothing at all.
+    run(capsys, home, "alerts")
+    code, out, err = run(capsys, home, "import", str(DAY1))
+    assert code == 0 and "unchanged: 1" in out and err == ""
+    assert run(capsys, home, "alerts", "--quiet") == (1, "", "")

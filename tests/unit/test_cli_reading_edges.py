@@ -146,3 +146,31 @@ def test_note_prints_the_stored_text_into_a_pipe_and_escapes_it_only_on_a_termin
     monkeypatch.setattr(tui.cli_reading, "stdout_is_terminal", lambda: True)
     shown = run(capsys, home, "note", CAPTION)[1]
     assert "\x1b" not in shown and "\u202e" not in shown and "\\x1b[1mword" in shown
+
+
+# -- a note set to what it already is -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("blank", ["", "  \n", "\r\n"])
+def test_removing_a_note_that_is_not_there_says_so_and_writes_nothing(capsys, home: Path, monkeypatch, blank) -> None:
+    """Review L3: ``note ID --set ''`` on a paper without a note said "removed the note"."""
+    from tui.core.store import Store
+
+    written: list[object] = []
+    monkeypatch.setattr(Store, "change_state", lambda self, changes, *a, **k: written.append(changes))
+    code, out, err = run(capsys, home, "note", GEO, "--set", blank)
+    assert (code, out, err) == (0, f"{GEO} has no note; nothing removed\n", "")
+    assert written == []
+
+
+def test_setting_a_note_to_the_same_text_says_it_is_unchanged(capsys, home: Path, monkeypatch) -> None:
+    from tui.core.store import Store
+
+    assert run(capsys, home, "note", GEO, "--set", "keep me")[0] == 0
+    written: list[object] = []
+    monkeypatch.setattr(Store, "change_state", lambda self, changes, *a, **k: written.append(changes))
+    assert run(capsys, home, "note", GEO, "--set", "keep me  \n") == (0, f"the note of {GEO} is unchanged\n", "")
+    assert written == []
+    monkeypatch.undo()
+    assert run(capsys, home, "note", GEO, "--set", "")[1] == f"removed the note of {GEO}\n"
+    assert run(capsys, home, "note", GEO, "--set", "")[1] == f"{GEO} has no note; nothing removed\n"

@@ -57,3 +57,23 @@ def test_many_saved_searches_are_cut_short(capsys, home: Path) -> None:
         run(capsys, home, "search", "save", f"s{n:02d}", f"ti:word{n}")
     code, _, err = run(capsys, home, "export", "-f", "id", "-q", "@zzz")
     assert code == 2 and "@s00, @s01" in err and "and 8 more" in err and "@s19" not in err
+
+
+@pytest.mark.parametrize("typed", ["@cyca", "@CycA", "@cyca cat:cs.CV", "@cycb"])
+def test_a_loop_is_named_and_never_suggests_the_name_typed(capsys, home: Path, typed) -> None:
+    """Review L2: '@cyca refers back to itself ... did you mean @cyca?'."""
+    run(capsys, home, "search", "save", "cyca", "@cycb")
+    run(capsys, home, "search", "save", "cycb", "@cyca")
+    code, out, err = run(capsys, home, "list", "-q", typed)
+    assert (code, out) == (2, "")
+    assert "refers back to itself" in err and "did you mean" not in err
+    assert "to break the loop, save one of the searches on it again with a query of its own" in err
+    assert "arxiv-reader search save NAME QUERY --force" in err
+
+
+def test_a_saved_search_that_exists_is_never_suggested_for_itself(capsys, home: Path) -> None:
+    run(capsys, home, "search", "save", "base", "cat:cs.CV")
+    run(capsys, home, "search", "save", "mine", "@base ti:learning")
+    run(capsys, home, "search", "remove", "--force", "base")
+    code, _, err = run(capsys, home, "list", "-q", "@mine")
+    assert code == 2 and "did you mean" not in err and "the saved searches: @mine" in err

@@ -249,3 +249,19 @@ def test_year_9999_never_reaches_a_citation(tmp_path: Path, capsys) -> None:
     assert main(["--home", str(home), "export", "-q", f"id:{FIRST}"]) == 0
     exported = capsys.readouterr().out
     assert "year          = {2026}" in exported and "9999" not in exported
+
+
+def test_the_detail_says_the_date_was_left_out_and_how_the_paper_is_dated() -> None:
+    """Review L6: the detail read only ``Dates: v1``."""
+    from tui.widgets.paper_document import paper_markdown, reading_markdown
+
+    parsed = parse_digest_text(_with_first("Published", "2023-02-30 10:00:00+00:00"), str(DAY))
+    paper = _first(parsed.papers)
+    assert paper.published is None
+    said = "no published date (the digest's was missing or impossible, dated by its digest of 2026-07-01)"
+    detail = paper_markdown(paper, None)
+    assert f"**Dates:** {said}, updated 2026-07-01, v1" in detail
+    assert said in reading_markdown(paper, None)
+    fine = _first(parse_digest_text(DAY.read_text(encoding="utf-8"), str(DAY)).papers)
+    assert "**Dates:** published 20" in paper_markdown(fine, None)
+    assert "no published date" not in paper_markdown(fine, None)

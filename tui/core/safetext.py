@@ -22,8 +22,17 @@ _UNSAFE = re.compile(
 )
 
 
+#: Unicode's line and paragraph separators: a break between words, shown as the space a
+#: one-line field (a title, an author, a path in a message) makes of it, as list rows, the
+#: command line, citations and search always have; unlike a bidi control, nothing is hidden
+#: or reordered by them, so an escape would only be noise in the middle of a title.
+_SEPARATORS = "\u2028\u2029"
+
+
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
+    if char in _SEPARATORS:
+        return " "
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte kept by surrogateescape
         return f"\\x{code - 0xDC00:02x}"
@@ -36,7 +45,8 @@ def escape_controls(text: str) -> str:
     """``text`` with every control, bidi and undecodable character shown as an escape.
 
     ``"a\\x1b]52;c;..."`` becomes ``"a\\\\x1b]52;c;..."``: visible, inert and
-    always encodable. Printable text (accents, CJK, emoji) is left alone.
+    always encodable. Printable text (accents, CJK, emoji) is left alone;
+    a line or paragraph separator (U+2028, U+2029) becomes a space.
     """
     if _UNSAFE.search(text) is None:
         return text
@@ -93,6 +103,11 @@ class Notices(list[str]):
             self.append(message)
 
 
+def _markdown_escape(match: re.Match[str]) -> str:
+    shown = _escape(match)
+    return shown if shown == " " else "\\" + shown
+
+
 def inert_markdown(source: str) -> str:
     """Markdown whose text shows every control, bidi and undecodable character as an
     escape, as :func:`escape_controls` does; newlines and tabs are kept.
@@ -103,7 +118,7 @@ def inert_markdown(source: str) -> str:
     if _UNSAFE.search(source) is None:
         return source
     return "\n".join(
-        "\t".join(_UNSAFE.sub(lambda match: "\\" + _escape(match), part) for part in line.split("\t"))
+        "\t".join(_UNSAFE.sub(_markdown_escape, part) for part in line.split("\t"))
         for line in source.split("\n")
     )
 

@@ -4,14 +4,14 @@ format, and telling the user what actually happened."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from textual.app import App
 from textual.worker import Worker
 
 from ..clipboard import Asked, tmux_blocks
-from ..core.cite import BIB_FORMATS, DEFAULT_KEY_TEMPLATE, FORMATS, render_citations
+from ..core.cite import BIB_FORMATS, CITED_FORMATS, DEFAULT_KEY_TEMPLATE, FORMATS, citation_gaps, render_citations
 from ..core.index import IndexDamaged
 from ..core.library import BaseLibrary
 from ..core.models import Paper, PaperState
@@ -90,6 +90,8 @@ def copy_papers(app: App, papers: list[Paper], format_key: str) -> Worker:
             app.call_from_thread(app.notify, f"Could not format {label}: {error}", severity="error", markup=False)
             return
         copy_in_thread(app, text, f"{label} for {what}", suffix)
+        if format_key in CITED_FORMATS:
+            _warn_gaps(app, citation_gaps(papers))
 
     return app.run_worker(make, name="format citations", group="copy", thread=True, exit_on_error=False)
 
@@ -122,6 +124,7 @@ def append_papers(
             )
             return
         app.call_from_thread(app.notify, result.describe(path, "bibtex", appended=True).capitalize(), markup=False)
+        _warn_gaps(app, result.gaps)
         if in_browser(app):  # the file is on the server: the browser's user gets a copy
             app.call_from_thread(lambda: app.notify(deliver_file(app, path), markup=False))
         if on_added is not None:
@@ -159,6 +162,15 @@ def _copied(app: App, text: str, what: str, asked: Asked, path: str | None) -> N
         app.notify(copied.message(what), markup=False, timeout=8 if copied.tmux_blocks else 4)
     else:
         app.push_screen(CopyFallbackDialog(what, text, tmux=copied.tmux if copied.tmux_blocks else None, path=path))
+
+
+def _warn_gaps(app: App, gaps: Sequence[str], most: int = 3) -> None:
+    """From a worker thread: say which citations lack a title or authors (see ``citation_gaps``)."""
+    if not gaps:
+        return
+    more = f" (and {len(gaps) - most:,} more)" if len(gaps) > most else ""
+    message = "Check the citation: " + "; ".join(gaps[:most]) + more
+    app.call_from_thread(app.notify, message, title="Citation", severity="warning", markup=False, timeout=12)
 
 
 def _index_damaged(app: App, what: str, damage: IndexDamaged) -> None:

@@ -215,7 +215,8 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         if report is not None and report.problems:
             self.notify(
                 f"a problem in the digests: {report.problems[0]}" if len(report.problems) == 1
-                else f"{len(report.problems):,} problems in the digests; first: {report.problems[0]}",
+                else f"{len(report.problems):,} problems in the digests; first: {report.problems[0]} "
+                "(arxiv-reader problems lists them all)",
                 title="Import", severity="warning", markup=False, timeout=10,
             )
         if not len(loaded.library):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from copy import copy
 
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -35,6 +36,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from .markdown_links import fit_links
 from .scrolling import set_virtual_size
 
 __all__ = ["MarkdownView", "SYNC_RENDER_CHARS"]
@@ -86,8 +88,13 @@ class _Document:
         self.theme = Theme({"markdown.s": highlight}, inherit=False)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        markdown = self.markdown
+        fitted = fit_links(markdown.parsed, options.max_width)
+        if fitted is not None:  # an address wider than the line: drawn so that it breaks cleanly
+            markdown = copy(markdown)
+            markdown.parsed = fitted
         with console.use_theme(self.theme):
-            segments = list(console.render(self.markdown, options))
+            segments = list(console.render(markdown, options))
         yield from segments
 
 

@@ -157,6 +157,9 @@ def _dates(paper: Paper) -> list[str]:
     dates = []
     if paper.published:
         dates.append(f"published {escape_inline(paper.published[:10])}")
+    else:  # left out at import (an impossible date is said then): the list dates it by its digest
+        listed = f", dated by its digest of {escape_inline(paper.first_digest_date)}" if paper.first_digest_date else ""
+        dates.append(f"no published date (the digest's was missing or impossible{listed})")
     if paper.updated and paper.updated != paper.published:
         dates.append(f"updated {escape_inline(paper.updated[:10])}")
     dates.append(f"v{paper.version}")

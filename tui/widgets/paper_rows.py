@@ -45,8 +45,8 @@ _ROW_TITLE = 1_000
 
 def clean(text: str) -> str:
     """One line of printable text: newlines and tabs become spaces, other control
-    characters go, and what else could drive the terminal (bidi overrides, line
-    separators) is shown escaped (``\\u202e``)."""
+    characters go, line separators become spaces too, and what else could drive
+    the terminal (bidi overrides) is shown escaped (``\\u202e``)."""
     return escape_controls(_CONTROL.sub("", text.replace("\n", " ").replace("\t", " ")))
 
 

@@ -21,7 +21,7 @@ from ..models import Paper
 from .bibtex import bibtex, bibtex_entry
 from .biblatex import biblatex, biblatex_entry
 from .escaping import clean_text, latex_escape
-from .fields import first_valid_doi
+from .fields import CITED_FORMATS, citation_gaps, first_valid_doi
 from .journal import JournalRef, parse_journal_ref
 from .keys import DEFAULT_KEY_TEMPLATE, STOP_WORDS, KeyTemplateError, check_key_template, citation_key, entry_year
 from .unique_keys import citation_keys
@@ -29,6 +29,7 @@ from .text import MAX_TEXT_AUTHORS, abs_urls, arxiv_ids, markdown, plain_text, r
 
 __all__ = [
     "BIB_FORMATS",
+    "CITED_FORMATS",
     "DEFAULT_KEY_TEMPLATE",
     "FORMATS",
     "MAX_TEXT_AUTHORS",
@@ -41,6 +42,7 @@ __all__ = [
     "biblatex_entry",
     "bibtex",
     "bibtex_entry",
+    "citation_gaps",
     "check_key_template",
     "citation_key",
     "citation_keys",

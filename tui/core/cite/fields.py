@@ -44,10 +44,44 @@ def bib_name(name: str) -> str:
 
 
 def title_and_authors(paper: Paper, ascii_only: bool) -> tuple[str, str]:
-    """The title (double-braced so styles keep its case) and the author list."""
-    title = "{" + latex_escape(paper.title, ascii_only=ascii_only) + "}"
+    """The title (double-braced so styles keep its case) and the author list; "" for either
+    when nothing printable is left of it (the field is then left out, never ``{{}}``: see
+    :func:`citation_gaps`)."""
+    title = latex_escape(paper.title, ascii_only=ascii_only)
     names = (bib_name(latex_escape(a, ascii_only=ascii_only)) for a in paper.authors)
-    return title, " and ".join(n for n in names if n)
+    return "{" + title + "}" if title.strip() else "", " and ".join(n for n in names if n)
+
+
+#: The formats whose citations carry a title and authors (the id and URL lists do not).
+CITED_FORMATS = frozenset({"bibtex", "biblatex", "text", "markdown"})
+
+
+def citation_gaps(papers: Sequence[Paper]) -> list[str]:
+    """One warning per paper whose citation has no title or no author: nothing printable
+    is left of it once control characters are dropped (a digest's title of only U+202E),
+    or the digest gives none. The citation is still made (its arXiv id and URL name the
+    paper); the warning says what it lacks, so that the user fills it in."""
+    warnings = []
+    for paper in papers:
+        lacks: list[tuple[str, str, bool]] = []  # (field, as the digest names it, present but unprintable)
+        if not clean_text(paper.title):
+            lacks.append(("title", "title", bool(paper.title.strip())))
+        if not any(clean_text(name) for name in paper.authors):
+            lacks.append(("author", "authors", any(name.strip() for name in paper.authors)))
+        if not lacks:
+            continue
+        unprintable = [named for _, named, present in lacks if present]
+        absent = [named for _, named, present in lacks if not present]
+        why = []
+        if unprintable:
+            why.append(f"the digest's {' and '.join(unprintable)} "
+                       f"{'is' if unprintable == ['title'] else 'are'} only control characters")
+        if absent:
+            why.append(f"the digest gives no {' or '.join(absent)}")
+        missing = " and no ".join(field for field, _, _ in lacks)
+        warnings.append(f"{clean_text(paper.id)}: cited with no {missing} ({'; '.join(why)}); "
+                        f"fill {'it' if len(lacks) == 1 else 'them'} in from {clean_text(paper.abs_url)}")
+    return warnings
 
 
 def one_line(text: str) -> str:

@@ -87,6 +87,7 @@ def chunk_parts(papers: Sequence[Paper], imported: Sequence[int] | None, build: 
     """The parts of one chunk of papers (newest first); ``imported`` as in :func:`build_segment`;
     ``build``: names the build, whose chunks this process numbers words for alike."""
     from .invert import chunk_postings
+    from .union import SOURCES, default_rest, union_postings
     from .writer import _detail, _row_strings, field_texts
 
     abstract, abstract_lengths = _joined([p.summary or "" for p in papers])
@@ -95,12 +96,17 @@ def chunk_parts(papers: Sequence[Paper], imported: Sequence[int] | None, build: 
     columns = column_chunk(papers, imported, abstract, offsets)
     rows, rows_lengths = _joined(_row_strings(papers))
     detail, detail_lengths = _joined([_detail(p) for p in papers])
+    found = {}
+    for field in (*WORD_FIELDS, *VALUE_FIELDS):
+        if field != "default":  # (made of others' postings, after them)
+            found[field] = chunk_postings(field_texts(papers, field), _vocabulary(build, field))
+    found["default"] = union_postings(
+        _vocabulary(build, "default"), [(f, _vocabulary(build, f), *found[f]) for f in SOURCES],
+        default_rest([p.id for p in papers], [p.categories for p in papers]))
     postings = {}
     for field in (*WORD_FIELDS, *VALUE_FIELDS):
-        vocabulary = _vocabulary(build, field)
-        present, counts, local = chunk_postings(field_texts(papers, field), vocabulary)
-        words, word_lengths = _joined(vocabulary.new_words())
-        postings[field] = (words, word_lengths.astype(np.uint32), present, counts, local)
+        words, word_lengths = _joined(_vocabulary(build, field).new_words())
+        postings[field] = (words, word_lengths.astype(np.uint32), *found[field])
     return ChunkParts(len(papers), abstract, abstract_lengths, rows, rows_lengths, detail, detail_lengths,
                       columns, os.getpid(), postings)
 

@@ -154,13 +154,20 @@ class _TermTable:
             pending, slot, p0, p1 = pending[miss], (slot[miss] + 1) & mask, p0[miss], p1[miss]
         return out
 
+    def keys(self, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The keys (two uint64 each) of every word from id ``start`` on, in id order (zeros for
+        the words over 16 bytes, which the table does not hold)."""
+        if not self.keys0:
+            return np.zeros(0, np.uint64), np.zeros(0, np.uint64)
+        if len(self.keys0) > 1:  # (kept as one array: later calls don't join everything again)
+            self.keys0, self.keys1 = [np.concatenate(self.keys0)], [np.concatenate(self.keys1)]
+        return self.keys0[0][start:], self.keys1[0][start:]
+
     def words(self, start: int = 0) -> list[bytes]:
         """Every word from id ``start`` on, in id order (bytes, trailing padding removed)."""
         if not self.keys0:
             return []
-        if len(self.keys0) > 1:  # (kept as one array: later calls don't join everything again)
-            self.keys0, self.keys1 = [np.concatenate(self.keys0)], [np.concatenate(self.keys1)]
-        pairs = np.stack([self.keys0[0][start:], self.keys1[0][start:]], axis=1)
+        pairs = np.stack(self.keys(start), axis=1)
         return pairs.astype("<u8").view("S16").ravel().tolist()
 
 
@@ -281,6 +288,8 @@ class Vocabulary:
     def __init__(self, values: bool) -> None:
         self.inverter = _Inverter(values)
         self.reported = 0  # words before this number were reported
+        #: Another field's name -> its word numbers' numbers here (see :mod:`.union`).
+        self.mapped: dict[str, np.ndarray] = {}
 
     def new_words(self) -> list[bytes]:
         """The words numbered since the last call, in number order."""

@@ -132,13 +132,47 @@ def _add_postings(sections: dict[str, Any], field: str, inv: Inverted, docs: int
     sections[f"{field}.offsets"] = _narrow(inv.offsets)
     sections[f"{field}.docs"] = inv.docs
     ranges = _common_ranges(inv)
-    bits = np.zeros((len(ranges), (docs + 7) // 8), np.uint8)
-    for row, (lo, hi) in enumerate(ranges):
-        mask = np.zeros(docs, bool)
-        mask[inv.docs[inv.offsets[lo] : inv.offsets[hi]]] = True
-        bits[row] = np.packbits(mask)
     sections[f"{field}.common"] = np.array(ranges, np.int64).reshape(-1, 2)
-    sections[f"{field}.common_bits"] = bits
+    sections[f"{field}.common_bits"] = _common_bits(inv, ranges, docs)
+
+
+def _common_bits(inv: Inverted, ranges: list[tuple[int, int]], docs: int) -> np.ndarray:
+    """The packed bitset of the documents of each term range of ``ranges`` (nested or apart, as
+    prefixes' ranges are), a row each.
+
+    Made from the innermost ranges out: a range's row is its sub-ranges' rows or'ed with the
+    documents of its terms outside them, so each posting is set once, not once per prefix of its
+    term (``t``, ``tr``, ``tra``...: the abstracts' common ranges hold 3.5 times their postings).
+    """
+    bits = np.zeros((len(ranges), (docs + 7) // 8), np.uint8)
+    order = sorted(range(len(ranges)), key=lambda r: (ranges[r][0], -ranges[r][1]))  # parents first
+    inner: list[list[int]] = [[] for _ in ranges]  # the outermost ranges inside each, ascending
+    open_ranges: list[int] = []
+    for r in order:
+        while open_ranges and ranges[open_ranges[-1]][1] <= ranges[r][0]:
+            open_ranges.pop()
+        if open_ranges:
+            inner[open_ranges[-1]].append(r)
+        open_ranges.append(r)
+    mask = np.zeros(docs, bool)
+    offsets = inv.offsets
+    for r in reversed(order):  # every range after those inside it
+        lo, hi = ranges[r]
+        gaps, at = [], lo
+        for sub in inner[r]:
+            gaps.append((at, ranges[sub][0]))
+            at = ranges[sub][1]
+        gaps.append((at, hi))
+        own = [inv.docs[offsets[a] : offsets[b]] for a, b in gaps if b > a]
+        for found in own:
+            mask[found] = True
+        row = np.packbits(mask)
+        for found in own:
+            mask[found] = False
+        for sub in inner[r]:
+            row |= bits[sub]
+        bits[r] = row
+    return bits
 
 
 def _common_ranges(inv: Inverted) -> list[tuple[int, int]]:
