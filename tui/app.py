@@ -7,15 +7,17 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
-from textual.widgets import Input
 
 from .clipboard import Clipboard
 from .config import Config, load_config
 from .commands import APP_COMMANDS, MainCommands, bindings
 from .core.safetext import escape_controls, inert_text
+from .screens.dialogs import ConfirmDialog
 from .screens.help import HelpScreen, binding_sections
+from .screens.early_keys import HoldsEarlyKeys
 from .screens.main import MainScreen
 from .widgets.escaped_keys import read_escape_apart
+from .widgets.keys_in_order import type_left_behind
 from .web import adapt_to_browser
 
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ def stylesheets() -> list[Path]:
     return [folder / name for name in STYLESHEETS if (folder / name).is_file()]
 
 
-class ArxivReaderApp(App):
+class ArxivReaderApp(HoldsEarlyKeys, App):
     """A keyboard-driven reader for daily arXiv digests."""
 
     TITLE = "arxiv-reader"
@@ -68,10 +70,14 @@ class ArxivReaderApp(App):
         self.clipboard_helper = clipboard if clipboard is not None else Clipboard()
         #: Import new digests in the folders opened (``paths``) while running (see screens/watching.py).
         self.watch_folders = watch
+        self.hold_early_keys()  # until the list can take them (see screens/early_keys.py)
+
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first screen: there from the first frame, loading."""
+        return MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample)
 
     def on_mount(self) -> None:
         adapt_to_browser(self)
-        self.push_screen(MainScreen(self.store, self.paths, self.mark_read_delay, sample=self.sample))
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
 
@@ -94,16 +100,24 @@ class ArxivReaderApp(App):
         return None
 
     def on_key(self, event: events.Key) -> None:
-        """Type-ahead: printable keys that end up here while a text input has the focus.
+        """Type-ahead: keys that type text and end up here while a text field or the note's
+        text area has the focus.
 
-        Keys read in one go with the "/" that focuses the filter (a paste, fast typing
-        over SSH) were already on their way to the list; the input's own keys never
-        get here, so these are exactly the ones the focus change left behind.
+        Keys read in one go with the "/" that focuses the filter or the "N" that opens the
+        note (a paste, fast typing over SSH) were already on their way to the list; the
+        field's own keys never get here, so these are exactly the ones the focus change
+        left behind (see ``type_left_behind``). A key typed before a destructive question
+        appeared is dropped first: Textual would run the question's bindings on it next
+        (see ``ConfirmDialog.typed_ahead``).
         """
-        focused = self.focused
-        if isinstance(focused, Input) and event.is_printable and event.character:
+        if isinstance(self.screen, ConfirmDialog) and self.screen.typed_ahead(event):
+            # Typed before the question appeared, queued beneath it: not an answer (nor a binding's key).
             event.stop()
-            focused.insert_text_at_cursor(event.character)
+            event.prevent_default()
+            return
+        if type_left_behind(self.focused, event):
+            event.stop()
+            event.prevent_default()  # typed: no binding of the key runs too
 
     def get_system_commands(self, screen):
         """Textual's palette commands, without the two this reader has its own of: Quit

@@ -180,3 +180,30 @@ async def test_a_pound_sign_typed_in_the_filter_is_text(make_app):
         terminal_read(app, "x£y™")
         await settle(app, pilot)
         assert screen.filter_bar.input.value == "x£y™" and app.focused is screen.filter_bar.input
+
+
+@pytest.mark.parametrize("where", ["list", "filter", "tag dialog"])
+@pytest.mark.parametrize("letter", ["S", "L", "Y", "A"])
+async def test_escape_and_a_capital_letter_read_together_act_on_the_list(make_app, where: str, letter: str):
+    """A terminal sends ESC then ``L`` for Escape L typed fast, which Textual reports as alt+shift+l:
+    the capital's key after Escape (only G was bound as shift+g too: S, L, Y, A were lost)."""
+    from tui.screens.dialogs import ConfirmDialog
+    from tui.screens.tag_input import TagInput
+    from tui.widgets.sidebar import Sidebar
+
+    async with loaded(make_app) as (app, pilot):
+        screen = app.screen
+        sort = screen.sort
+        await pilot.press(*{"list": [], "filter": ["slash"], "tag dialog": ["t", "x"]}[where])
+        await settle(app, pilot)
+        terminal_read(app, "\x1b" + letter)
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TagInput)
+        if letter == "S":
+            assert screen.sort != sort
+        elif letter == "L":
+            assert isinstance(app.focused, Sidebar)
+        elif letter == "Y":
+            assert isinstance(app.screen, CopyMenu)
+        else:
+            assert isinstance(app.screen, ConfirmDialog) and "as read" in app.screen.question

@@ -29,7 +29,7 @@ def test_textual_is_the_version_the_parser_changes_were_made_for() -> None:
 
 @pytest.mark.parametrize(
     ("read", "key", "after"),
-    [("\x1bj", "alt+j", "j"), ("\x1bG", "alt+shift+g", "shift+g"), ("\x1b2", "alt+2", "2"),
+    [("\x1bj", "alt+j", "j"), ("\x1bG", "alt+shift+g", "G"), ("\x1bL", "alt+shift+l", "L"), ("\x1b2", "alt+2", "2"),
      ("\x1b1", "alt+1", "1"), ("\x1b4", "alt+4", "4"), ("\x1b0", "alt+0", "0")],
 )
 def test_escape_and_a_letter_or_digit_is_one_alt_key(read: str, key: str, after: str) -> None:

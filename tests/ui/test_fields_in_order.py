@@ -116,3 +116,16 @@ async def test_escape_and_any_key_read_together_never_apply_the_tag_dialog(make_
         assert not isinstance(app.screen, TagInput)
         assert ReadingList(Store(home)).tags() == {}
         assert app.screen is not screen or screen.view == "unread" or read == "\x1b "
+
+
+async def test_text_typed_in_the_same_read_as_n_lands_in_the_note(make_app, no_editor):
+    """``N`` then ``hello world`` in one read: the keys after N were queued on the list (it had the
+    focus when they were read) and were lost; they belong in the note, in order, Enter a new line."""
+    async with loaded(make_app) as (app, pilot):
+        burst(app, "N", *"hello", "space", *"world", "enter", *"abx", "backspace", "c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.text_area.text == "hello world\nabc"
+        burst(app, *"def")  # a later read goes on where the first left the cursor
+        await settle(app, pilot)
+        assert app.screen.text_area.text == "hello world\nabcdef"

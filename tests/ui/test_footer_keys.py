@@ -3,6 +3,7 @@ instead of being docked over the last ones (Textual docks it right)."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -101,3 +102,34 @@ async def test_in_the_sidebar_the_footer_names_enter_for_what_it_does_there(make
         keys = {key.key: key.description for key in _shown(footer)}
         assert keys.get("enter") == "Apply"
         assert all(key.region.right <= footer.region.right for key in _shown(footer))
+
+
+def _footer_keys(app) -> dict[str, str]:
+    """The keys the bottom line shows: the footer of the screen on top (a dialog's own when it has one)."""
+    footers = list(app.screen.query(Footer))
+    assert footers, f"{type(app.screen).__name__} shows the footer of the screen beneath"
+    return {key.key: key.description for key in _shown(footers[0])}
+
+
+@pytest.mark.parametrize(("keys", "wanted"), [
+    (["N"], {"ctrl+s", "escape"}),
+    (["t"], {"enter", "escape"}),
+    (["Y"], {"escape"}),
+    (["A"], {"y", "n"}),
+    (["slash", "a", "enter", "at"], {"enter", "escape"}),
+    (["question_mark"], {"escape"}),
+])
+async def test_under_a_dialog_the_footer_shows_its_keys_not_the_lists(make_app, no_editor, keys, wanted):
+    """Under the note editor the footer still said ``q Quit`` while q typed a q."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press(*keys)
+        await pilot.pause(0.2)
+        assert app.screen is not app.main_screen
+        shown = _footer_keys(app)
+        assert wanted <= set(shown), shown
+        assert not {"q", "s", "slash", "L", "N"} & set(shown), shown
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert app.screen is app.main_screen and "q" in _footer_keys(app)

@@ -211,3 +211,19 @@ async def test_a_typed_bidi_control_stops_the_next_enter_from_tagging(make_app, 
         await pilot.press("enter")
         await settle(app, pilot)
         assert reading(home).tags() == {"okevil": frozenset({paper})}
+
+
+async def test_the_not_applied_message_names_what_was_left_out_and_what_enter_applies(make_app, home: Path):
+    """It named the word as it was when the character came (``ab\\u202e``), neither the character
+    nor the tag the next Enter gives."""
+    from textual import events
+
+    async with loaded(make_app) as (app, pilot):
+        await pilot.press("t", "a", "b")
+        field = app.screen.query_one("#tag-field")
+        field.post_message(events.Key("right_to_left_override", "\u202e"))
+        await pilot.press("c", "d", "space", "minus", *"old", "enter")
+        await settle(app, pilot)
+        message = str(app.screen.query_one("#tag-error").render())
+        assert "\\u202e" in message and "#abcd" in message and "#old" in message, message
+        assert "ab\\u202e" not in message and "\\\\" not in message, message

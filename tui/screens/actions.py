@@ -94,7 +94,9 @@ class PaperActions(_Base):
             self.mark_read(ids, True)
             self.notify(f"Marked {len(ids):,} papers as read.")
 
-        self.app.push_screen(ConfirmDialog(f"Mark {len(ids):,} shown papers as read?"), answered)
+        # Destructive (no undo): No has the focus and a y or Enter typed with A does not answer.
+        self.app.push_screen(ConfirmDialog(f"Mark {len(ids):,} shown papers as read?", yes="Mark read",
+                                           no="Cancel", destructive=True), answered)
 
     # -- marks -------------------------------------------------------------------------
     def action_toggle_mark(self) -> None:

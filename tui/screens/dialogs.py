@@ -16,11 +16,18 @@ from ..widgets.keys_in_order import TextField
 from ..core.safetext import escape_controls, inert_text
 
 
+def dialog_footer() -> Footer:
+    """The bottom line of a dialog: its own keys (Esc, Enter, y/n...). Without it the footer
+    of the screen beneath stayed in sight, naming list keys (``q Quit``) that type text or do
+    nothing while the dialog is up."""
+    return Footer(show_command_palette=False, classes="dialog-footer")
+
+
 class ConfirmDialog(ModalScreen[bool]):
     """Asks a yes/no question; dismisses with True (yes) or False. When yes would throw
     something away (``destructive``), the no button has the focus, so that a stray Enter keeps it,
-    and a ``y`` read from the terminal before the question was put on the screen (typed ahead,
-    in the same read as the key that asked: ``Esc y`` in a changed note) does not answer it."""
+    and no key read from the terminal before the question was put on the screen (typed ahead,
+    in the same read as the key that asked: ``Esc y`` in a changed note, ``@name⏎y``) answers it."""
 
     #: When the question was put on the screen, on the clock of ``Message.time`` (a key keeps
     #: the time it was read, also when a text field passes it on: see keys_in_order.py).
@@ -44,14 +51,27 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes_label, variant="primary", id="yes")
                 yield Button(self.no_label, id="no")
+            yield Label(Content(inert_text(f"y: {self.yes_label} · n or Esc: {self.no_label}")),
+                        classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self, event: events.Mount) -> None:
         self._asked_at = event.time
         self.query_one("#no" if self.destructive else "#yes", Button).focus()
 
+    def typed_ahead(self, event: events.Key) -> bool:
+        """Whether this question must not take ``event``: it is destructive and the key was read
+        before the question was on the screen (see the class docstring).
+
+        The app asks this too (``ArxivReaderApp.on_key``): a key read in one go with the key
+        that asked may have been queued on a widget of the screen beneath, and reach the app
+        from there, where Textual runs the bindings of this screen, on top by then."""
+        return self.destructive and (self._asked_at is None or event.time < self._asked_at)
+
     def on_key(self, event: events.Key) -> None:
-        """A destructive yes typed before the question was shown is not taken (see the class docstring)."""
-        if self.destructive and event.key == "y" and (self._asked_at is None or event.time < self._asked_at):
+        """A key typed before a destructive question was shown answers nothing (y, Enter, n alike):
+        the question stays until a key typed after it appeared answers it."""
+        if self.typed_ahead(event):
             event.stop()
             event.prevent_default()
 
@@ -82,6 +102,7 @@ class CopyMenu(ModalScreen[str | None]):
                 id="copy-formats",
             )
             yield Label("Enter: copy · Esc: cancel", classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -111,6 +132,7 @@ class BibFileDialog(ModalScreen[str | None]):
             )
             yield TextField(self.suggestion, placeholder="path/to/refs.bib", id="bib-path")
             yield Label("Enter: add · Esc: cancel", classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         field = self.query_one(TextField)

@@ -15,6 +15,8 @@ from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 
+from .dialogs import dialog_footer
+
 #: Friendly section names by class name; others show the class name.
 SECTION_TITLES = {
     "ArxivReaderApp": "Everywhere",
@@ -69,6 +71,10 @@ BETTER_WORDS: dict[str, tuple[str, str]] = {
     "copy": ("Copy selected text", "Sent to the terminal (OSC 52)."),
     "paste": ("Paste", "Paste what this reader copied last (the terminal's own paste works too)."),
 }
+
+
+#: The actions of Tab and shift+Tab (Textual's, on the app).
+PANE_ACTIONS = frozenset({"app.focus_next", "app.focus_previous"})
 
 
 def class_bindings(node: DOMNode) -> list[Binding]:
@@ -150,6 +156,8 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
             return lambda key: key in before_app or (typing and _types_a_character(key))
         return lambda key: False
 
+    # Tab and shift+Tab move between panes: not listed on a screen of one (the reading view).
+    one_pane = frozenset() if len(screen.focus_chain) > 1 else PANE_ACTIONS
     sections: list[tuple[str, list[HelpRow]]] = []
     done: set[int] = set()
     for node in nodes:
@@ -157,7 +165,8 @@ def binding_sections(screen: Screen) -> list[tuple[str, list[HelpRow]]]:
             continue
         done.add(id(node))
         # Keys are shadowed per node only: different widgets may reuse a key.
-        rows = _rows(app, class_bindings(node), getattr(node, "HELP_HIDDEN_ACTIONS", frozenset()), taken_for(node))
+        hidden = getattr(node, "HELP_HIDDEN_ACTIONS", frozenset()) | one_pane
+        rows = _rows(app, class_bindings(node), hidden, taken_for(node))
         if rows:
             name = type(node).__name__
             title = SECTION_TITLES.get(name, name)
@@ -207,6 +216,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Label("Query language (/ to type; every keystroke filters)", classes="help-section")
                 yield Static(query_table(), classes="help-table", id="help-query")
             yield Label("Esc, q or ? to close · ctrl+p for the command palette", id="help-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

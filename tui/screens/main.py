@@ -54,6 +54,7 @@ from .read_timer import ReadTimer
 from .reading_list import ReadingListKeeper
 from .reading_list_actions import ReadingListActions
 from .detail_follow import FollowsDetail, _id
+from .early_keys import TakesEarlyKeys
 from .first_rows import FirstRows
 from .searching import Searching
 from .session import SessionKeeper
@@ -74,10 +75,14 @@ FIRST_ROWS_WAIT = 1.0
 PAUSE_CHECK_INTERVAL = 0.1
 
 
-class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, WatchesDigests, PollsState, Screen):
+class MainScreen(TakesEarlyKeys, Searching, FollowsDetail, ReadingListActions, PaperActions, WatchesDigests,
+                 PollsState, Screen):
     """Browse, filter and act on the papers of the library."""
 
     BINDINGS = bindings(MAIN_COMMANDS)
+    #: Never the filter (the first focusable widget): focused while hidden by the loading state,
+    #: it consumed the keys typed then, ``q`` included (see :mod:`.early_keys`).
+    AUTO_FOCUS = "#papers"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     # The screen's state: ``var`` (a reactive that never repaints the screen itself:
@@ -239,6 +244,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.first_rows.hold(lambda: loader.warm(loaded.library, lambda: self.last_input))
         self.first_rows.hold(lambda: self.run_worker(user.warm, thread=True, group="state", name="read the state",
                                                      exit_on_error=False))
+        self.first_rows.hold(self.offer_early_keys)
         self.set_timer(FIRST_ROWS_WAIT, self.first_rows.release)
 
     def on_paper_list_painted(self) -> None:
@@ -304,6 +310,7 @@ class MainScreen(Searching, FollowsDetail, ReadingListActions, PaperActions, Wat
         self.update_sidebar()
         self.session_keeper.schedule()
         self.call_after_refresh(self.check_index_damage)  # (the rows drawn read the index too)
+        self.offer_early_keys()  # (the first result came after the rows' wait)
 
     def watch_cursor(self, position: int) -> None:
         self.highlighted = self.results.paper(position) if self.results is not None else None

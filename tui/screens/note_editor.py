@@ -19,7 +19,7 @@ from textual.widgets import Label, TextArea
 from ..core.readinglist.names import MAX_NOTE, check_note
 from ..core.safetext import escape_controls
 from ..widgets.keys_in_order import KeysInOrder
-from .dialogs import ConfirmDialog
+from .dialogs import ConfirmDialog, dialog_footer
 
 
 class NoteArea(KeysInOrder, TextArea):
@@ -60,6 +60,7 @@ class NoteEditor(ModalScreen[str | None]):
             yield NoteArea(self.draft, id="note-text", soft_wrap=True, tab_behavior="indent")
             yield Label(self.message, id="note-error", markup=False)
             yield Label("Markdown · ctrl+s: save · Esc: close (asks first when changed)", classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         area = self.text_area

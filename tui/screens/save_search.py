@@ -19,7 +19,7 @@ from textual.widgets import Input, Label
 
 from ..core.readinglist import MUTE, BadName, search_name
 from ..widgets.keys_in_order import TextField
-from .dialogs import ConfirmDialog
+from .dialogs import ConfirmDialog, dialog_footer
 
 
 class SaveSearchDialog(ModalScreen[str | None]):
@@ -40,6 +40,7 @@ class SaveSearchDialog(ModalScreen[str | None]):
             yield Label("", id="save-search-note", markup=False)
             yield Label(f"Enter: save · Esc: cancel · '{MUTE}' hides its matches", classes="dialog-hint",
                         markup=False)
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         field = self.query_one(TextField)

@@ -23,6 +23,7 @@ from textual.widgets import Label
 from ..core.readinglist import BadName, tag_name
 from ..core.safetext import escape_controls
 from ..widgets.keys_in_order import TextField
+from .dialogs import dialog_footer
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,16 @@ def parse_tag_words(text: str) -> TagChange:
         else:
             add.append(tag_name(word.lstrip("+#")))
     return TagChange(tuple(dict.fromkeys(add)), tuple(dict.fromkeys(r for r in remove if r not in add)))
+
+
+def _what_it_does(change: TagChange) -> str:
+    """``adds #a #b, takes off #c`` (or ``changes nothing``)."""
+    parts = []
+    if change.add:
+        parts.append("adds " + " ".join(f"#{name}" for name in change.add))
+    if change.remove:
+        parts.append("takes off " + " ".join(f"#{name}" for name in change.remove))
+    return ", ".join(parts) or "changes nothing"
 
 
 class TagSuggester(Suggester):
@@ -87,17 +98,19 @@ class TagField(TextField):
     BINDINGS = [Binding("tab", "complete", "Complete the tag", show=False)]
 
     class Refused(Message):
-        """A character no tag may hold was typed or pasted: ``word`` is what it would have made."""
+        """A character no tag may hold was typed or pasted: ``word`` is what it would have made,
+        ``left_out`` what was not put in (the character typed, or the whole line pasted)."""
 
-        def __init__(self, word: str) -> None:
+        def __init__(self, word: str, left_out: str) -> None:
             super().__init__()
             self.word = word
+            self.left_out = left_out
 
     def _refuse(self, text: str) -> None:
         head = self.value[: self.cursor_position]
         word = (head.rsplit(" ", 1)[-1] + text).split()
         unsafe = [w for w in word if _unsafe(w)]
-        self.post_message(self.Refused(unsafe[0] if unsafe else text))
+        self.post_message(self.Refused(unsafe[0] if unsafe else text, text))
 
     # ``on_key``/``on_paste`` run before Input's own handlers (a subclass's come first), and
     # prevent_default() keeps those from running: Textual's input would drop the character silently.
@@ -136,6 +149,7 @@ class TagInput(ModalScreen[TagChange | None]):
         self.what = what
         self.current = list(current)
         self.existing = list(existing)
+        self._left_out = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="dialog"):
@@ -146,6 +160,7 @@ class TagInput(ModalScreen[TagChange | None]):
                            suggester=TagSuggester(self.existing))
             yield Label("", id="tag-error", markup=False)
             yield Label("Enter: apply · Esc: cancel", classes="dialog-hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         field = self.query_one(TagField)
@@ -153,15 +168,15 @@ class TagInput(ModalScreen[TagChange | None]):
         # Answered while Enter is handled, so keys typed after it act on the screen beneath.
         self.watch(field, "entered", self._submitted, init=False)
 
-    #: The word a refused character would have made, until Enter says it again (a burst of
+    #: The characters refused since the last Enter, until Enter says them again (a burst of
     #: keys may end in Enter before the error could be read: the first Enter does not apply).
-    _refused_word: str | None = None
+    _left_out: list[str]
 
     @on(TagField.Refused)
     def _refused(self, event: TagField.Refused) -> None:
         """The command line's message for the name, and nothing typed in."""
         event.stop()
-        self._refused_word = event.word
+        self._left_out.append(event.left_out)
         try:
             parse_tag_words(event.word)
         except BadName as error:
@@ -170,11 +185,16 @@ class TagInput(ModalScreen[TagChange | None]):
             self.query_one("#tag-error", Label).update(f"{escape_controls(event.word)!r} is not a tag name")
 
     def _submitted(self, value: str) -> None:
-        if self._refused_word is not None:
+        if self._left_out:
+            # Said now, with the field as it is: what was left out, and what the next Enter does.
+            try:
+                then = f"Enter again {_what_it_does(parse_tag_words(value))}."
+            except BadName as error:
+                then = f"The field as it is now: {escape_controls(str(error))}"
+            left_out = ", ".join(f"'{escape_controls(text)}'" for text in self._left_out)
             self.query_one("#tag-error", Label).update(
-                f"Not applied: a character no tag name may hold was left out ({escape_controls(self._refused_word)}"
-                "). Check the names; Enter applies them as they are now.")
-            self._refused_word = None
+                f"Not applied: {left_out} was left out (no tag name may hold it). {then}")
+            self._left_out = []
             return
         try:
             change = parse_tag_words(value)

@@ -4,7 +4,9 @@ A terminal sends Alt+key as ESC then the key, so when Escape and the next key
 arrive in one read (typed fast over SSH, ``tmux send-keys Escape 2``) Textual's
 parser sees one key. Textual 8.2 (8.2.8 here) makes of it:
 
-* a letter: ``alt+j`` (``alt+shift+g`` for ``G``), its character the letter;
+* a letter: ``alt+j`` (``alt+shift+g`` for ``G``), its character the letter
+  (:func:`key_after_escape` gives ``G`` for the latter: the capital's own key,
+  as it is named when typed alone and bound);
 * a digit: the character macOS's Option gives with it (``ESC 2`` is ``™``, a
   table for WezTerm on macOS), the very key a user types for ``™`` -- nothing
   left to tell ``Escape 2`` from a ``£`` typed on a British keyboard;
@@ -41,9 +43,14 @@ _OPTION_DIGITS = {"\x1b1": "¡", "\x1b2": "™", "\x1b3": "£", "\x1b4": "¢", "
 def key_after_escape(event: events.Key) -> str | None:
     """The name of the key that followed Escape when ``event`` is Escape and a key read
     together (``alt+j``, ``alt+2``: see the module's docstring), else None."""
-    if event.key.startswith("alt+") and event.is_printable:
-        return event.key.removeprefix("alt+")
-    return None
+    if not (event.key.startswith("alt+") and event.is_printable):
+        return None
+    key = event.key.removeprefix("alt+")
+    character = event.character
+    if key.startswith("shift+") and character and len(character) == 1 and character.isupper():
+        # ESC L is alt+shift+l; L typed alone is the key "L", the name the bindings use.
+        return character
+    return key
 
 
 def read_escape_apart() -> None:

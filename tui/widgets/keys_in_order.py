@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.binding import Binding
 from textual.reactive import var
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from .escaped_keys import key_after_escape
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
-__all__ = ["KeysInOrder", "TextField", "WORD_LEFT", "read_at"]
+__all__ = ["KeysInOrder", "TextField", "WORD_LEFT", "read_at", "type_left_behind"]
 
 #: Textual 8.2's Input binds ctrl+backspace and alt+backspace (what terminals send for
 #: Option/Alt+Backspace) to deleting the word right of the cursor; its TextArea, shells and
@@ -55,6 +55,28 @@ def read_at(key: events.Key, time: float) -> events.Key:
     """``key``, dated ``time`` (``Message.time``: when the key it stands for was read)."""
     key.time = time
     return key
+
+
+def type_left_behind(focused: object, event: events.Key) -> bool:
+    """Type ``event`` into ``focused`` when it is a text field or an editable text area and the
+    key types text there (a character; Enter, a new line, in a text area); True when typed.
+
+    For the app's key handler: keys read in one go with the key that focused the field
+    (``/query``, ``N`` and the note's text) were queued on the widget that had the focus
+    then, and reach the app from there instead of the field. Keys the field binds
+    (Backspace, the arrows) need nothing: the app runs the focused field's bindings.
+    """
+    if isinstance(focused, Input):
+        if event.is_printable and event.character:
+            focused.insert_text_at_cursor(event.character)
+            return True
+    elif isinstance(focused, TextArea) and not focused.read_only:
+        text = "\n" if event.key == "enter" else event.character if event.is_printable else None
+        if text:
+            # Where typing it would go: over the selection, the cursor after it.
+            focused.replace(text, *focused.selection, maintain_selection_offset=False)
+            return True
+    return False
 
 
 class KeysInOrder:
@@ -98,7 +120,8 @@ class TextField(KeysInOrder, Input):
     Enter sets :attr:`entered` (watch it, with ``init=False``) rather than
     posting ``Input.Submitted``: see the module's docstring."""
 
-    BINDINGS = [WORD_LEFT]
+    #: Enter shown in the dialog's footer (Input's own Enter binding is not).
+    BINDINGS = [Binding("enter", "submit", "Apply", key_display="⏎"), WORD_LEFT]
 
     #: The text the field held when Enter was pressed (set on every Enter, even with the same text).
     entered: var[str] = var("", always_update=True, init=False)

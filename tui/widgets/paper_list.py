@@ -65,7 +65,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("down,j", "cursor_down", "Next paper", show=False, tooltip="Move the cursor down one paper."),
         Binding("up,k", "cursor_up", "Previous paper", show=False, tooltip="Move the cursor up one paper."),
         Binding("home,g", "first", "First paper", show=False, tooltip="Go to the first paper of the list."),
-        Binding("end,G,shift+g", "last", "Last paper", show=False, tooltip="Go to the last paper of the list."),
+        Binding("end,G", "last", "Last paper", show=False, tooltip="Go to the last paper of the list."),
         Binding("pagedown", "page_down", "Page down", show=False, tooltip="Move the cursor one screen down."),
         Binding("pageup", "page_up", "Page up", show=False, tooltip="Move the cursor one screen up."),
     ]
