@@ -43,6 +43,7 @@ from .digest_decode import decode_lenient, without_nuls
 from .digest_fields import split_categories, split_dois
 from .digest_files import NOT_REGULAR, NotARegularFile, find_digest_files, read_regular_file
 from .digest_header import parse_header, path_fallback
+from .digest_dates import latest_days
 from .digest_paper import FIELDS, KNOWN_FIELDS, build_paper
 from .digest_problems import MAX_PROBLEMS_PER_FILE, ProblemReporter
 from .models import DigestRef, Paper, Problem
@@ -173,6 +174,7 @@ def _parse(text: str, path: str, report: ProblemReporter, clean: bool | None = N
     ref = [DigestRef(category, date)] if category and date else []
     if not ref:
         report(0, "digest category/date unknown: papers get no digest reference")
+    latest = latest_days(ref[0].date if ref else None)  # (the last days a paper's dates can be)
 
     papers = result.papers
     title_parts: list[str] | None = None  # the open block's title pieces
@@ -217,7 +219,7 @@ def _parse(text: str, path: str, report: ProblemReporter, clean: bool | None = N
                 continue
         elif head == "#" and line.startswith("###") and line[3:4] in ("", " ", "\t"):
             if title_parts is not None:
-                paper = build_paper(title_parts, fields, field_lines, start, last_line, ref, report, clean)
+                paper = build_paper(title_parts, fields, field_lines, start, last_line, ref, report, clean, latest)
                 if paper is not None:
                     papers.append(paper)
             start = last_line = index + 1
@@ -242,7 +244,7 @@ def _parse(text: str, path: str, report: ProblemReporter, clean: bool | None = N
         current = None
 
     if title_parts is not None:
-        paper = build_paper(title_parts, fields, field_lines, start, last_line, ref, report, clean)
+        paper = build_paper(title_parts, fields, field_lines, start, last_line, ref, report, clean, latest)
         if paper is not None:
             papers.append(paper)
     elif not papers:

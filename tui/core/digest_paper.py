@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from functools import lru_cache
 
+from .digest_dates import USUAL_DATE, checked_date, latest_days, possible_day
 from .digest_fields import clean_text, optional_value, pdf_url, split_categories, split_dois, unescape_entities
 from .digest_problems import ProblemReporter
 from .models import ARXIV_ID_RE, DigestRef, Paper
@@ -17,14 +16,6 @@ from .models import ARXIV_ID_RE, DigestRef, Paper
 _USUAL_ID_RE = re.compile(r"http://arxiv\.org/abs/(?P<id>\d{4}\.\d{4,5})(?:v(?P<version>\d+))?")
 
 __all__ = ["FIELDS", "KNOWN_FIELDS", "build_paper"]
-
-#: The year of arXiv's first paper: a Published or Updated date before it is impossible.
-FIRST_ARXIV_YEAR = 1991
-#: Every real Published and Updated value (``2022-01-31 00:39:37+00:00``): checked at the cost of
-#: one match and a cached look-up of its day (the parser's speed matters at 200,000 papers).
-_USUAL_DATE = re.compile(r"(\d{4}-\d\d-\d\d) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\+00:00")
-#: How any other value must start to be read as a date at all.
-_DATE_START = re.compile(r"\d{4}-\d\d-\d\d(?:$|[ T])")
 
 #: The field names of a paper block, in their usual order.
 FIELDS = (
@@ -51,11 +42,14 @@ def build_paper(
     ref: list[DigestRef],
     report: ProblemReporter,
     clean: bool = True,
+    latest: tuple[str, str] | None = None,
 ) -> Paper | None:
     """Turn one block's raw pieces into a Paper, or None (reported) without an id.
 
     ``clean``: whether the text may hold control characters (False: the whole
-    file has none, so cleaning each field would change nothing).
+    file has none, so cleaning each field would change nothing). ``latest``: the
+    last days a Published and an Updated date can be (:func:`.digest_dates.latest_days`
+    of the digest's day: the parser finds them once per file).
     """
     raw_id = fields.get("Arxiv ID")
     if raw_id is None:
@@ -105,17 +99,33 @@ def build_paper(
     comment = optional_value(value("Comment"))
     journal = optional_value(value("Journal"))
     summary = optional_value(value("Summary"))
-    published = optional_value(value("Published"))
-    updated = optional_value(value("Updated"))
-    published_possible = published is None or _possible_date(published)
-    # (a first version's Updated is its Published: checked once)
-    updated_possible = published_possible if updated == published else updated is None or _possible_date(updated)
-    if not published_possible:
-        _impossible_date("Published", published, field_lines, match.group("id"), ref, report)
-        published = None
-    if not updated_possible:
-        _impossible_date("Updated", updated, field_lines, match.group("id"), ref, report)
-        updated = None
+    paper_id = match.group("id")
+    latest_published, latest_updated = latest or latest_days(ref[0].date if ref else None)
+    published_text = value("Published")
+    usual = USUAL_DATE.fullmatch(published_text)  # (the usual date checked here: it is nearly every one)
+    published: str | None
+    if usual is not None and usual[1] <= latest_published and possible_day(usual[1]):
+        published = published_text
+    else:
+        published = checked_date("Published", fields, published_text, field_lines, paper_id, ref, report,
+                                 latest_published)
+    updated_text = value("Updated")
+    updated: str | None
+    if published is not None and updated_text == published_text:
+        updated = published  # (a first version's Updated is its Published: checked once)
+    else:
+        usual = USUAL_DATE.fullmatch(updated_text)
+        if (usual is not None and usual[1] <= latest_updated and possible_day(usual[1])
+                and (published is None or updated_text >= published)):
+            updated = updated_text
+        else:
+            updated = checked_date("Updated", fields, updated_text, field_lines, paper_id, ref, report,
+                                   latest_updated)
+            if updated is not None and published is not None and updated < published:
+                # Published is the one checked against the digest's day: it is kept.
+                report(field_lines["Updated"], f"paper {paper_id}: Updated date {updated!r} is earlier than"
+                       f" its Published date {published!r}: Updated left out")
+                updated = None
     return Paper(
         id=match.group("id"),
         version=int(version_text) if version_text else 1,
@@ -134,41 +144,3 @@ def build_paper(
         pdf_url=pdf_url(value("Links")),
     )
 
-
-def _possible_date(text: str) -> bool:
-    """Whether a Published or Updated value is a date that can be (not ``2023-02-30``, month 13,
-    hour 25, before arXiv began, garbled)."""
-    usual = _USUAL_DATE.fullmatch(text)
-    if usual is not None:
-        return _possible_day(usual[1])
-    try:
-        return _DATE_START.match(text) is not None and datetime.fromisoformat(text).year >= FIRST_ARXIV_YEAR
-    except ValueError:
-        return False
-
-
-@lru_cache(maxsize=8192)
-def _possible_day(day: str) -> bool:
-    """Whether ``YYYY-MM-DD`` is a day of the calendar since arXiv began."""
-    try:
-        return date.fromisoformat(day).year >= FIRST_ARXIV_YEAR
-    except ValueError:
-        return False
-
-
-def _impossible_date(
-    name: str,
-    text: str | None,
-    field_lines: dict[str, int],
-    paper_id: str,
-    ref: list[DigestRef],
-    report: ProblemReporter,
-) -> None:
-    """Say that the ``name`` field (Published, Updated) holds an impossible date, with its line:
-    it is left out and the paper imported without it (a paper is then dated by its digest)."""
-    text = text or ""
-    shown = repr(text if len(text) <= 60 else text[:60] + "…")
-    dated = ""
-    if name == "Published":
-        dated = f"; the paper is dated by its digest ({ref[0].date})" if ref else "; the paper is dated by its digest"
-    report(field_lines.get(name, 0), f"paper {paper_id}: impossible {name} date {shown} left out{dated}")
