@@ -41,11 +41,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 #: Bump when the output would change for the same parameters (invalidates caches).
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 #: The first generated day; arbitrary but fixed, so ids and paths are stable.
 START_DATE = dt.date(2015, 1, 1)
 
 _HEADER_RE = re.compile(r"^(# Arxiv Papers in \S+ on )\d{4}-\d{2}-\d{2}", re.M)
+_HEADER_DAY_RE = re.compile(r"^# Arxiv Papers in \S+ on (\d{4}-\d{2}-\d{2})", re.M)
+#: A paper's Published and Updated days, moved with its digest's day (a real digest's papers are
+#: published on its day: left in the source's year they were later than their digest, impossible).
+_DATE_LINE_RE = re.compile(r"^(?P<pre>- \*\*(?P<field>Published|Updated)\*\*: )(?P<day>\d{4}-\d{2}-\d{2})", re.M)
+#: No moved date goes past this day (a source paper updated years after its digest, moved
+#: forward with it, would otherwise be updated in the future).
+_LATEST_DAY = dt.date(2026, 1, 1)
 #: The id in the Arxiv ID line and in the PDF link, the only places we rewrite.
 _ID_PART = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
 _ID_LINE_RE = re.compile(
@@ -172,6 +179,26 @@ class _Renumberer:
         return new
 
 
+def _moved_dates(text: str, day: dt.date) -> str:
+    """``text`` with every Published/Updated day moved by as many days as its header's day is moved to ``day``."""
+    header = _HEADER_DAY_RE.search(text)
+    if header is None:
+        return text
+    try:
+        shift = day - dt.date.fromisoformat(header[1])
+    except ValueError:
+        return text
+
+    def moved(match: re.Match[str]) -> str:
+        try:
+            new = dt.date.fromisoformat(match["day"]) + shift
+        except (ValueError, OverflowError):
+            return match[0]
+        return match["pre"] + min(new, max(day, _LATEST_DAY)).isoformat()
+
+    return _DATE_LINE_RE.sub(moved, text)
+
+
 class ArchiveWriter:
     """Writes generated days one after the other."""
 
@@ -201,6 +228,7 @@ class ArchiveWriter:
                 unseen = {m["id"] for m in _ARXIV_ID_LINE_RE.finditer(text) if self.ids.get(cycle, m["id"]) is None}
                 if self.papers + len(unseen) > limit:
                     text = self._trim(text, cycle, limit - self.papers)
+            text = _moved_dates(text, day)
             text = _HEADER_RE.sub(lambda m: m[1] + day.isoformat(), text, count=1)
             before = len(self.ids.mapping)
             text = _ID_LINE_RE.sub(lambda m: m["pre"] + self.ids.mint(cycle, m["id"], day), text)
