@@ -9,6 +9,7 @@ from tui.app import ArxivReaderApp
 from tui.clipboard import Clipboard
 from tui.core.store import Store
 from ui_helpers import SIZE, wait_loaded
+from edited_day import write_day
 
 DAY = Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
 
@@ -17,9 +18,7 @@ async def test_the_notice_of_many_problems_says_how_to_list_them(tmp_path: Path)
     text = DAY.read_text(encoding="utf-8")
     text = re.sub(r"- \*\*Published\*\*: .*", "- **Published**: 2023-02-30 10:00:00+00:00", text, count=1)
     text = re.sub(r"- \*\*Updated\*\*: .*", "- **Updated**: 2026-13-45 04:31:02+00:00", text, count=1)
-    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
-    day.parent.mkdir(parents=True)
-    day.write_text(text, encoding="utf-8")
+    day = write_day(tmp_path, text)
     app = ArxivReaderApp(Store(tmp_path / "home"), paths=[day.parent], mark_read_delay=0, clipboard=Clipboard("osc52"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)

@@ -12,6 +12,7 @@ from pathlib import Path
 from tui.cli import main
 from tui.core.models import Paper
 from tui.widgets.paper_document import paper_markdown, reading_markdown
+from edited_day import write_day
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
 DAY = DATA / "cs.CL" / "2026" / "07" / "20260701.md"
@@ -24,9 +25,7 @@ def _library(tmp_path: Path, capsys) -> Path:
     text = text.replace("### An LLM-Based Framework", "### An \u202eLLM-Based\u202c Framework \u2067ISO\u2069", 1)
     text = text.replace("Kholoud El-Habbouli", "Kholoud \u202eEl-Habbouli\u202c", 1)
     text = text.replace("Designing deployable", "Designing \u200fdeployable", 1)
-    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
-    day.parent.mkdir(parents=True)
-    day.write_text(text, encoding="utf-8")
+    day = write_day(tmp_path, text)
     home = tmp_path / "home"
     assert main(["--home", str(home), "import", str(day.parent)]) == 0
     capsys.readouterr()

@@ -11,6 +11,7 @@ import pytest
 from tui.cli import main
 from tui.core.cite import biblatex, bibtex, citation_gaps, markdown, plain_text
 from tui.core.models import Paper
+from edited_day import write_day
 
 DAY = Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
 PAPER = "2607.00292"  # An LLM-Based Framework for Intent-Driven Network Topology Design
@@ -51,9 +52,7 @@ def _library(tmp_path: Path, capsys) -> str:
     text = text[:start] + "### \u202e" + text[title_end:]
     authors = text.index("- **Authors**:", start)
     text = text[:authors] + "- **Authors**: \u202e" + text[text.index("\n", authors):]
-    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
-    day.parent.mkdir(parents=True)
-    day.write_text(text, encoding="utf-8")
+    day = write_day(tmp_path, text)
     home = str(tmp_path / "home")
     assert main(["--home", home, "import", str(day.parent)]) == 0
     capsys.readouterr()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tui.cli import main
 from tui.core.store import Store
+from edited_day import write_day
 
 DAY = Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
 
@@ -17,10 +18,7 @@ def _broken_day(tmp_path: Path) -> Path:
     text = DAY.read_text(encoding="utf-8")
     text = re.sub(r"- \*\*Published\*\*: .*", "- **Published**: 2023-02-30 10:00:00+00:00", text, count=1)
     text = re.sub(r"- \*\*Updated\*\*: .*", "- **Updated**: 2026-13-45 04:31:02+00:00", text, count=1)
-    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
-    day.parent.mkdir(parents=True)
-    day.write_text(text, encoding="utf-8")
-    return day
+    return write_day(tmp_path, text)
 
 
 def test_every_problem_is_listed_again_after_the_import(tmp_path: Path, capsys) -> None:

@@ -12,6 +12,7 @@ import pytest
 from tui.cli import main
 from tui.core.digest import parse_digest_file, parse_digest_text
 from tui.core.models import Paper
+from edited_day import write_day
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digests"
 DAY = DATA / "cs.CL" / "2026" / "07" / "20260701.md"
@@ -108,10 +109,8 @@ def test_an_updated_date_in_another_form_is_compared_with_published_as_a_moment(
 
 
 def test_json_output_gives_every_date_in_one_form(tmp_path: Path, capsys) -> None:
-    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
-    day.parent.mkdir(parents=True)
-    day.write_text(_with_first_in(_with_first("Published", "2026-07-01T00:38:36Z"), "Updated", "2026-07-02 10:00:00"),
-                   encoding="utf-8")
+    day = write_day(tmp_path, _with_first_in(_with_first("Published", "2026-07-01T00:38:36Z"), "Updated",
+                                             "2026-07-02 10:00:00"))
     home = tmp_path / "home"
     assert main(["--home", str(home), "import", str(day)]) == 0
     capsys.readouterr()
@@ -159,9 +158,7 @@ def test_a_huge_garbled_date_is_cut_in_the_message() -> None:
 
 
 def test_import_names_the_file_and_line_and_keeps_the_paper(tmp_path: Path, capsys) -> None:
-    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
-    day.parent.mkdir(parents=True)
-    day.write_text(_with_first("Published", "2026-13-45 04:31:02+00:00"), encoding="utf-8")
+    day = write_day(tmp_path, _with_first("Published", "2026-13-45 04:31:02+00:00"))
     home = tmp_path / "home"
     assert main(["--home", str(home), "import", str(day)]) == 0
     out, err = capsys.readouterr()
@@ -237,10 +234,8 @@ def test_an_updated_date_before_the_published_one_is_said_and_left_out() -> None
 
 
 def test_year_9999_never_reaches_a_citation(tmp_path: Path, capsys) -> None:
-    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
-    day.parent.mkdir(parents=True)
     text = _with_first_in(_with_first("Published", "9999-12-31 23:59:59+00:00"), "Updated", "9999-12-31 23:59:59+00:00")
-    day.write_text(text, encoding="utf-8")
+    day = write_day(tmp_path, text)
     home = tmp_path / "home"
     assert main(["--home", str(home), "import", str(day)]) == 0
     out, err = capsys.readouterr()

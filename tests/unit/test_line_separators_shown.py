@@ -15,6 +15,7 @@ from tui.core.models import Paper
 from tui.core.safetext import escape_controls, inert_markdown, inert_text
 from tui.widgets.paper_document import paper_markdown, reading_markdown
 from tui.widgets.paper_rows import row_text
+from edited_day import write_day
 
 DAY = Path(__file__).resolve().parents[1] / "data" / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
 PAPER = "2607.00292"  # An LLM-Based Framework for Intent-Driven Network Topology Design
@@ -48,9 +49,7 @@ def test_the_command_line_shows_spaces(tmp_path: Path, capsys) -> None:
     text = DAY.read_text(encoding="utf-8")
     text = text.replace("### An LLM-Based Framework", "### An LLM-Based\u2028Framework", 1)
     text = text.replace("Kholoud El-Habbouli", "Kholoud\u2029El-Habbouli", 1)
-    day = tmp_path / "digests" / "cs.CL" / "2026" / "07" / "20260701.md"
-    day.parent.mkdir(parents=True)
-    day.write_text(text, encoding="utf-8")
+    day = write_day(tmp_path, text)
     home = str(tmp_path / "home")
     assert main(["--home", home, "import", str(day.parent)]) == 0
     capsys.readouterr()
