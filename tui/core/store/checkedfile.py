@@ -22,6 +22,8 @@ from typing import Any
 
 import orjson
 
+from ..regular import NotARegularFile, open_regular
+
 
 def framed(header: dict[str, Any], body: bytes) -> bytes:
     """The file's content: ``header`` with the body's size and CRC-32 added, a newline, ``body``."""
@@ -51,19 +53,18 @@ def _read_regular(path: Path, what: str, limit: int, damaged: Callable[[str], Ex
     """The bytes of the regular file at ``path`` (None: missing), never following a symbolic
     link, never waiting on a FIFO, never reading more than ``limit`` bytes."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+        fd, info = open_regular(path, follow=False)
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise damaged(f"{path} is a directory, not a {what}") from None
+    except NotARegularFile:
+        raise damaged(f"{path} is not a regular file (a FIFO, socket or device), not a {what}") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise damaged(f"{path} is a symbolic link, not a {what}") from None
         raise damaged(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise damaged(f"{path} is a directory, not a {what}")
-        if not stat.S_ISREG(info.st_mode):
-            raise damaged(f"{path} is not a regular file (a FIFO, socket or device), not a {what}")
         if info.st_size > limit:
             raise damaged(f"{path} is too large to be a {what} ({info.st_size:,} bytes)")
         with os.fdopen(fd, "rb", closefd=False) as handle:
